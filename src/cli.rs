@@ -1,0 +1,86 @@
+//! The command line: clap types only. Commands receive these and nothing past
+//! `main` sees clap.
+
+use crate::lang::Lang;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// 信报 xinbao：基于 git 的信息报送（information reporting on git）.
+#[derive(Debug, Parser)]
+#[command(name = "xinbao", version, about, long_about = None)]
+pub struct Cli {
+    /// 报送仓库的根目录（默认：当前所在的 git 仓库）/ the reports repository (default: the enclosing git repository)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// 提示语言（默认取自 LANG）/ language of messages (default from LANG)
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 创建报送仓库骨架 / scaffold a reports repository
+    Init(InitArgs),
+    /// 按模板新建一条信息 / create a report from its template
+    New(NewArgs),
+    /// 检查信息是否符合报送制度 / check reports against the bureau's rules
+    Check(CheckArgs),
+    /// 输出元数据的 JSON Schema / print the JSON Schema of the front matter
+    Schema,
+}
+
+/// `xinbao init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// 目标目录（默认当前目录）/ where to create it (default: the current directory)
+    pub dir: Option<PathBuf>,
+}
+
+/// `xinbao new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// 类别：work、emergency… 或中文名 / category id or Chinese label
+    pub category: String,
+    /// 标题 / title
+    #[arg(long)]
+    pub title: String,
+    /// 供稿科室（默认取 git user.name 对应人员的科室）/ unit (default: that of git's user.name)
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// 发生时间，如 2026-03-02T09:00 / when it happened
+    #[arg(long, value_name = "TIME")]
+    pub occurred_at: Option<String>,
+    /// 文件名中的英文短名（默认取标题拼音）/ ASCII slug for the file name (default: from the title's pinyin)
+    #[arg(long)]
+    pub slug: Option<String>,
+}
+
+/// `xinbao check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// 只检查这些文件或目录 / check only these files or folders
+    pub paths: Vec<PathBuf>,
+    /// 只检查自 REV 以来改动的信息（用于 pull request）/ only reports changed since REV
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// 输出格式 / output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Output formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Compiler-style text for people.
+    Human,
+    /// One JSON object (SPEC §9).
+    Json,
+    /// GitHub workflow commands, plus the step summary.
+    Github,
+    /// SARIF 2.1.0.
+    Sarif,
+}

@@ -1,0 +1,44 @@
+//! One module per command; [`run`] dispatches and finds the repository root.
+
+mod check;
+mod init;
+mod new;
+mod schema;
+
+use crate::cli::{Cli, Command};
+use crate::lang::Lang;
+use anyhow::{Context as _, bail};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Runs the command of `cli`; an `Err` means exit code 2.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    match cli.command {
+        Command::Init(args) => init::run(&args, lang),
+        Command::New(args) => new::run(&find_root(cli.root.as_deref())?, &args, lang),
+        Command::Check(args) => check::run(&find_root(cli.root.as_deref())?, &args, lang),
+        Command::Schema => schema::run(cli.root.as_deref().map(Path::to_path_buf).or_else(|| find_root(None).ok())),
+    }
+}
+
+/// The reports repository: `--root`, else the enclosing git work tree or the
+/// nearest folder with `xinbao.yaml`.
+pub fn find_root(given: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(root) = given {
+        if !root.is_dir() {
+            bail!("--root {}: 目录不存在 / no such directory", root.display());
+        }
+        return std::path::absolute(root).context("resolving --root");
+    }
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    if let Some(dir) = cwd.ancestors().find(|dir| dir.join(crate::config::FILE).is_file()) {
+        return Ok(dir.to_path_buf());
+    }
+    if let Ok(repo) = git2::Repository::discover(&cwd)
+        && let Some(workdir) = repo.workdir()
+    {
+        return Ok(workdir.to_path_buf());
+    }
+    bail!("不在报送仓库中：请在仓库内运行，或用 --root 指定，或用 `xinbao init` 创建 / not in a reports repository: run inside one, pass --root, or create one with `xinbao init`")
+}

@@ -1,0 +1,83 @@
+//! `check --format github`: workflow commands that GitHub shows as annotations,
+//! and a Markdown table for the job summary (GitHub shows only the first few annotations).
+
+use super::{Diagnostic, Severity, count};
+use crate::lang::Lang;
+
+/// Renders one `::error file=…,line=…,col=…,title=RULE::message` line per finding.
+pub fn render_github(diagnostics: &[Diagnostic], lang: Lang) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        out.push_str(&format!(
+            "::{command} file={},line={},col={},title={}::{}\n",
+            escape_property(&d.file),
+            d.pos.line,
+            d.pos.column,
+            escape_property(d.rule.id()),
+            escape_data(d.message.get(lang)),
+        ));
+    }
+    out
+}
+
+/// Renders the Markdown summary of all findings for `$GITHUB_STEP_SUMMARY`.
+pub fn render_step_summary(diagnostics: &[Diagnostic], files: usize, lang: Lang) -> String {
+    let (errors, warnings) = count(diagnostics);
+    let mut out = match lang {
+        Lang::Zh => format!(
+            "### xinbao 检查结果\n\n检查 {files} 个文件：{errors} 个错误，{warnings} 个警告。\n\n"
+        ),
+        Lang::En => format!(
+            "### xinbao check\n\n{files} files checked: {errors} errors, {warnings} warnings.\n\n"
+        ),
+    };
+    if diagnostics.is_empty() {
+        return out;
+    }
+    out.push_str(match lang {
+        Lang::Zh => "| 文件 | 行 | 级别 | 规则 | 说明 |\n| --- | --- | --- | --- | --- |\n",
+        Lang::En => "| file | line | severity | rule | message |\n| --- | --- | --- | --- | --- |\n",
+    });
+    for d in diagnostics {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | `{}` | {} |\n",
+            escape_cell(&d.file),
+            d.pos.line,
+            d.severity.as_str(),
+            d.rule.id(),
+            escape_cell(d.message.get(lang)),
+        ));
+    }
+    out
+}
+
+/// Escapes a message as the workflow-command rules require.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a property value: like data, plus `:` and `,`.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Keeps a table cell on one line and its pipes literal.
+fn escape_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_per_workflow_command_rules() {
+        assert_eq!(escape_data("50% a\r\nb"), "50%25 a%0D%0Ab");
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+        assert_eq!(escape_cell("a|b\nc"), "a\\|b c");
+    }
+}

@@ -1,0 +1,98 @@
+//! Findings about reports and settings, and the formats that print them.
+//!
+//! Every stage pushes [`Diagnostic`]s into a [`Diagnostics`] list and keeps going;
+//! nothing is thrown. The renderers in the submodules turn the sorted list into
+//! human, JSON, GitHub or SARIF output.
+
+mod github;
+mod human;
+mod json;
+mod rule;
+mod sarif;
+
+pub use github::{render_github, render_step_summary};
+pub use human::render_human;
+pub use json::render_json;
+pub use rule::Rule;
+pub use sarif::render_sarif;
+
+use crate::lang::Text;
+use crate::source::Pos;
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Blocks the report: `check` exits 1.
+    Error,
+    /// Worth fixing; `check` still exits 0.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`, as in the JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One finding: which rule, where, and what to say.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Repository-relative path with `/` separators.
+    pub file: String,
+    /// Where in the file (1-based).
+    pub pos: Pos,
+    /// The rule broken.
+    pub rule: Rule,
+    /// The rule's severity.
+    pub severity: Severity,
+    /// What is wrong, in both languages.
+    pub message: Text,
+}
+
+/// The findings of one run, in the order they were found.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Records a finding of `rule` at `pos` in `file`.
+    pub fn push(&mut self, file: &str, pos: Pos, rule: Rule, message: Text) {
+        let severity = rule.severity();
+        self.items.push(Diagnostic { file: file.to_string(), pos, rule, severity, message });
+    }
+
+    /// Moves all findings of `other` into this list.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// Keeps only the findings for which `keep` is true.
+    pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
+        self.items.retain(keep);
+    }
+
+    /// The findings sorted by file, position and rule, for stable output.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| {
+            (&a.file, a.pos, a.rule, &a.message.en).cmp(&(&b.file, b.pos, b.rule, &b.message.en))
+        });
+        self.items.dedup();
+        self.items
+    }
+
+    /// The findings so far.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+}
+
+/// Counts errors and warnings in a list of findings.
+pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    (errors, diagnostics.len() - errors)
+}

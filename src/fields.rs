@@ -1,0 +1,185 @@
+//! Typed reading of YAML mappings, with a diagnostic for every value that is not
+//! what the schema wants. Shared by the settings, report and request parsers.
+
+use crate::diag::{Diagnostics, Rule};
+use crate::lang::Text;
+use crate::source::Pos;
+use crate::time::{self, Time};
+use crate::yaml::{Kind, Node};
+use chrono::{FixedOffset, NaiveDate};
+
+/// A value and where it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// The position of the value in its file.
+    pub pos: Pos,
+}
+
+/// Reads the keys of one mapping of one file, recording problems as diagnostics.
+pub struct Fields<'a, 'd> {
+    map: &'a Node,
+    file: &'d str,
+    diags: &'d mut Diagnostics,
+}
+
+impl<'a, 'd> Fields<'a, 'd> {
+    /// Starts reading `map`; every key not in `known` is an `unknown-field`.
+    pub fn new(map: &'a Node, known: &[&str], file: &'d str, diags: &'d mut Diagnostics) -> Self {
+        for entry in map.entries().unwrap_or_default() {
+            if !known.contains(&entry.key.as_str()) {
+                diags.push(
+                    file,
+                    entry.key_pos,
+                    Rule::UnknownField,
+                    Text::new(
+                        format!("未知字段 `{}`（可用字段：{}）", entry.key, known.join("、")),
+                        format!("unknown field `{}` (known fields: {})", entry.key, known.join(", ")),
+                    ),
+                );
+            }
+        }
+        Fields { map, file, diags }
+    }
+
+    /// Reads a mapping nested in this one, sharing the file and the diagnostics.
+    pub fn nested<'n>(&'n mut self, map: &'n Node, known: &[&str]) -> Fields<'n, 'n> {
+        Fields::new(map, known, self.file, self.diags)
+    }
+
+    /// Records a diagnostic in this file.
+    pub fn report(&mut self, pos: Pos, rule: Rule, message: Text) {
+        self.diags.push(self.file, pos, rule, message);
+    }
+
+    /// Where `key` is written, if it is.
+    pub fn key_pos(&self, key: &str) -> Option<Pos> {
+        self.map.entry(key).map(|e| e.key_pos)
+    }
+
+    /// The value of `key` unless it is absent or empty.
+    pub fn node(&self, key: &str) -> Option<&'a Node> {
+        self.map.get(key).filter(|node| !node.is_empty())
+    }
+
+    /// Records `missing-field` for `key` when it is absent or empty; `at` is used when absent.
+    pub fn require(&mut self, key: &str, at: Pos) {
+        if self.node(key).is_some() {
+            return;
+        }
+        let (pos, zh, en) = match self.map.entry(key) {
+            Some(entry) => (entry.key_pos, format!("字段 `{key}` 为空"), format!("field `{key}` is empty")),
+            None => (at, format!("缺少必填字段 `{key}`"), format!("missing required field `{key}`")),
+        };
+        self.report(pos, Rule::MissingField, Text::new(zh, en));
+    }
+
+    /// Records `invalid-value` for `node`, explaining what `key` should be.
+    pub fn invalid(&mut self, node: &Node, key: &str, want_zh: &str, want_en: &str) {
+        let shown = node.as_str().map(|s| format!("`{s}`")).unwrap_or_else(|| node.type_name().into());
+        self.report(
+            node.pos,
+            Rule::InvalidValue,
+            Text::new(
+                format!("`{key}` 的值 {shown} 不合法：应为{want_zh}"),
+                format!("`{key}` has invalid value {shown}: expected {want_en}"),
+            ),
+        );
+    }
+
+    /// A text value (any scalar, as written).
+    pub fn string(&mut self, key: &str) -> Option<Spanned<String>> {
+        let node = self.node(key)?;
+        self.scalar_text(node, key)
+    }
+
+    fn scalar_text(&mut self, node: &Node, key: &str) -> Option<Spanned<String>> {
+        match node.as_str() {
+            Some(text) => Some(Spanned { value: text.trim().to_string(), pos: node.pos }),
+            None => {
+                self.invalid(node, key, "一段文字", "a text");
+                None
+            }
+        }
+    }
+
+    /// A list of texts; a single text is taken as a list of one.
+    pub fn strings(&mut self, key: &str) -> Vec<Spanned<String>> {
+        let Some(node) = self.node(key) else { return Vec::new() };
+        match &node.kind {
+            Kind::Seq(items) => items
+                .iter()
+                .filter(|item| !item.is_empty())
+                .filter_map(|item| self.scalar_text(item, key))
+                .collect(),
+            _ => self.scalar_text(node, key).into_iter().collect(),
+        }
+    }
+
+    /// The items of a list value (empty when absent).
+    pub fn list(&mut self, key: &str) -> &'a [Node] {
+        match self.node(key).map(|node| (node, &node.kind)) {
+            Some((_, Kind::Seq(items))) => items,
+            Some((node, _)) => {
+                self.invalid(node, key, "一个列表", "a list");
+                &[]
+            }
+            None => &[],
+        }
+    }
+
+    /// A mapping value.
+    pub fn map(&mut self, key: &str) -> Option<&'a Node> {
+        let node = self.node(key)?;
+        if node.entries().is_some() {
+            return Some(node);
+        }
+        self.invalid(node, key, "一组键值", "a mapping");
+        None
+    }
+
+    /// A time (see [`time::parse_time`]).
+    pub fn time(&mut self, key: &str, zone: FixedOffset, date_only: bool) -> Option<Spanned<Time>> {
+        let text = self.string(key)?;
+        match time::parse_time(&text.value, zone, date_only) {
+            Some(value) => Some(Spanned { value, pos: text.pos }),
+            None => {
+                let node = self.node(key)?;
+                self.invalid(
+                    node,
+                    key,
+                    "RFC 3339 时间，如 2026-03-02T09:00:00+08:00",
+                    "an RFC 3339 time such as 2026-03-02T09:00:00+08:00",
+                );
+                None
+            }
+        }
+    }
+
+    /// A date `YYYY-MM-DD`.
+    pub fn date(&mut self, key: &str) -> Option<Spanned<NaiveDate>> {
+        let text = self.string(key)?;
+        match time::parse_date(&text.value) {
+            Some(value) => Some(Spanned { value, pos: text.pos }),
+            None => {
+                let node = self.node(key)?;
+                self.invalid(node, key, "日期，如 2026-03-02", "a date such as 2026-03-02");
+                None
+            }
+        }
+    }
+
+    /// A whole number, negative allowed when `signed`.
+    pub fn integer(&mut self, key: &str, signed: bool) -> Option<Spanned<i64>> {
+        let node = self.node(key)?;
+        match node.as_str().and_then(|s| s.trim().parse::<i64>().ok()) {
+            Some(value) if signed || value >= 0 => Some(Spanned { value, pos: node.pos }),
+            _ => {
+                let (zh, en) = if signed { ("整数", "a whole number") } else { ("非负整数", "a whole number ≥ 0") };
+                self.invalid(node, key, zh, en);
+                None
+            }
+        }
+    }
+}

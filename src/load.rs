@@ -1,0 +1,173 @@
+//! Finding and reading the repository's files: reports, requests and settings,
+//! parsed on all cores. Reading never follows a symlink out of the repository
+//! and never reads a file over [`MAX_FILE_BYTES`].
+
+use crate::config::{self, Settings};
+use crate::diag::{Diagnostics, Rule};
+use crate::lang::Text;
+use crate::report::{self, Report};
+use crate::request::{self, Request};
+use crate::source::{self, Pos};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// Reports and requests larger than this are refused (`file-too-large`).
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The folder of reports.
+pub const REPORTS: &str = "reports";
+/// The folder of commissioned drafts.
+pub const REQUESTS: &str = "requests";
+
+/// A repository's settings, reports and requests, as read from disk.
+#[derive(Debug)]
+pub struct Repository {
+    /// The repository root.
+    pub root: PathBuf,
+    /// `xinbao.yaml`.
+    pub settings: Settings,
+    /// Every report file found, parsed or not: `(id, file)`, sorted by file.
+    pub files: Vec<(String, String)>,
+    /// The reports whose front matter could be read, sorted by file.
+    pub reports: Vec<Report>,
+    /// The requests that could be read, sorted by file.
+    pub requests: Vec<Request>,
+}
+
+impl Repository {
+    /// The report with id `id`.
+    pub fn report(&self, id: &str) -> Option<&Report> {
+        self.reports.iter().find(|r| r.id == id)
+    }
+
+    /// The request with id `id`.
+    pub fn request(&self, id: &str) -> Option<&Request> {
+        self.requests.iter().find(|r| r.id == id)
+    }
+}
+
+/// Reads the repository at `root`, plus any report files in `extra` outside `reports/`.
+///
+/// Fails only when the settings cannot be read; every problem of a report is a diagnostic.
+pub fn load(root: &Path, extra: &[PathBuf], diags: &mut Diagnostics) -> anyhow::Result<Repository> {
+    let settings = config::load(root, diags)?;
+    let mut report_files = find(root, REPORTS, &["md"]);
+    for path in extra {
+        for file in find(root, &relative(root, path), &["md"]) {
+            if !report_files.contains(&file) {
+                report_files.push(file);
+            }
+        }
+    }
+    report_files.sort();
+    let request_files = find(root, REQUESTS, &["yaml", "yml"]);
+
+    let parsed: Vec<_> = report_files
+        .par_iter()
+        .map(|file| {
+            let mut local = Diagnostics::default();
+            let report = read(root, file, &mut local)
+                .and_then(|text| report::parse(file, &stem(file), &text, &settings, &mut local));
+            (report, local)
+        })
+        .collect();
+    let mut reports = Vec::with_capacity(parsed.len());
+    for (report, local) in parsed {
+        reports.extend(report);
+        diags.extend(local);
+    }
+    let mut requests = Vec::new();
+    for file in &request_files {
+        if let Some(text) = read(root, file, diags) {
+            requests.extend(request::parse(file, &stem(file), &text, &settings, diags));
+        }
+    }
+    let files = report_files.iter().map(|file| (stem(file), file.clone())).collect();
+    Ok(Repository { root: root.to_path_buf(), settings, files, reports, requests })
+}
+
+/// Repository-relative paths (with `/`) of the files under `dir` with one of `extensions`.
+fn find(root: &Path, dir: &str, extensions: &[&str]) -> Vec<String> {
+    let start = root.join(dir);
+    let mut files: Vec<String> = WalkDir::new(&start)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| !entry.file_type().is_dir())
+        .filter(|entry| {
+            let ext = entry.path().extension().and_then(|e| e.to_str()).unwrap_or_default();
+            extensions.contains(&ext)
+        })
+        .map(|entry| relative(root, entry.path()))
+        .collect();
+    files.sort();
+    files
+}
+
+/// `path` relative to `root`, with `/` separators; paths outside stay as given.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let absolute = if path.is_absolute() { path.to_path_buf() } else { root.join(path) };
+    let shown = absolute.strip_prefix(root).unwrap_or(&absolute);
+    let parts: Vec<_> = shown.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    parts.join("/")
+}
+
+/// A file's stem: the report or request id.
+pub fn stem(file: &str) -> String {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    name.rsplit_once('.').map_or(name, |(stem, _)| stem).to_string()
+}
+
+/// Reads a repository file as normalized text, or records why it cannot be read.
+pub fn read(root: &Path, file: &str, diags: &mut Diagnostics) -> Option<String> {
+    let path = root.join(file);
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(meta) => meta,
+        Err(err) => {
+            diags.push(file, Pos::START, Rule::InvalidValue, Text::new(format!("无法读取文件：{err}"), format!("cannot read the file: {err}")));
+            return None;
+        }
+    };
+    if meta.file_type().is_symlink() {
+        diags.push(
+            file,
+            Pos::START,
+            Rule::UnsafeLink,
+            Text::new("文件是符号链接，已跳过（请提交文件本身）", "the file is a symbolic link and was skipped (commit the file itself)"),
+        );
+        return None;
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        diags.push(
+            file,
+            Pos::START,
+            Rule::FileTooLarge,
+            Text::new(
+                format!("文件大小 {} 字节，超过 1 MiB 上限", meta.len()),
+                format!("the file has {} bytes, over the 1 MiB limit", meta.len()),
+            ),
+        );
+        return None;
+    }
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            diags.push(file, Pos::START, Rule::InvalidValue, Text::new(format!("无法读取文件：{err}"), format!("cannot read the file: {err}")));
+            return None;
+        }
+    };
+    match source::decode(bytes) {
+        Ok(text) => Some(text),
+        Err(pos) => {
+            diags.push(
+                file,
+                pos,
+                Rule::InvalidValue,
+                Text::new("文件不是有效的 UTF-8 编码（请以 UTF-8 保存）", "the file is not valid UTF-8 (save it as UTF-8)"),
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! What a report's Markdown body contains, as far as the rules care: headings,
+//! pictures, links and raw HTML, each with its position in the file.
+
+use crate::source::{self, Pos};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// The parts of a body the rules look at.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Body {
+    /// Headings of every level.
+    pub headings: Vec<Heading>,
+    /// Inline pictures `![图说](path)`.
+    pub images: Vec<InlineImage>,
+    /// Links `[text](target)` and autolinks.
+    pub links: Vec<Link>,
+    /// Where raw HTML blocks and inline tags start.
+    pub html: Vec<Pos>,
+    /// Characters of text, for statistics and previews.
+    pub chars: usize,
+}
+
+/// A heading and its plain text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The text, markup removed.
+    pub text: String,
+    /// Where it starts in the file.
+    pub pos: Pos,
+}
+
+/// An inline picture.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InlineImage {
+    /// The path or URL as written.
+    pub target: String,
+    /// The alt text, which serves as the caption.
+    pub caption: String,
+    /// Where it starts in the file.
+    pub pos: Pos,
+}
+
+/// A link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The target as written.
+    pub target: String,
+    /// Where it starts in the file.
+    pub pos: Pos,
+}
+
+/// The Markdown extensions reports may use; renderers use the same set.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+impl Body {
+    /// Scans the Markdown that starts at byte `base` of the file `text`.
+    pub fn scan(text: &str, base: usize) -> Body {
+        let markdown = &text[base..];
+        let mut body = Body::default();
+        let mut heading: Option<Heading> = None;
+        let mut image: Option<InlineImage> = None;
+        for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+            let pos = || source::position(text, base + range.start);
+            match event {
+                Event::Start(Tag::Heading { level, .. }) => {
+                    heading = Some(Heading { level: level_number(level), text: String::new(), pos: pos() })
+                }
+                Event::End(TagEnd::Heading(_)) => body.headings.extend(heading.take()),
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    image = Some(InlineImage { target: dest_url.to_string(), caption: String::new(), pos: pos() })
+                }
+                Event::End(TagEnd::Image) => {
+                    if let Some(mut done) = image.take() {
+                        done.caption = done.caption.trim().to_string();
+                        body.images.push(done);
+                    }
+                }
+                Event::Start(Tag::Link { dest_url, .. }) => {
+                    body.links.push(Link { target: dest_url.to_string(), pos: pos() })
+                }
+                Event::Html(_) | Event::InlineHtml(_) => body.html.push(pos()),
+                Event::Text(text) | Event::Code(text) => {
+                    body.chars += text.chars().count();
+                    if let Some(image) = image.as_mut() {
+                        image.caption.push_str(&text);
+                    } else if let Some(heading) = heading.as_mut() {
+                        heading.text.push_str(&text);
+                    }
+                }
+                _ => {}
+            }
+        }
+        body
+    }
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_headings_pictures_links_and_html() {
+        let md = "0123456789## 一、基本情况\n\n正文![现场 **图**](images/a.png)[链接](../x.md)\n\n<script>x</script>\n\n标题\n===\n";
+        let body = Body::scan(md, 10);
+        assert_eq!(body.headings[0], Heading { level: 2, text: "一、基本情况".into(), pos: Pos::new(1, 11) });
+        assert_eq!(body.headings[1].level, 1);
+        assert_eq!(body.images[0].caption, "现场 图");
+        assert_eq!(body.images[0].target, "images/a.png");
+        assert_eq!(body.links[0].target, "../x.md");
+        assert_eq!(body.html.len(), 1);
+    }
+}

@@ -1,0 +1,266 @@
+//! A report: its front matter as typed fields (SPEC §3) and what the body contains.
+//!
+//! [`parse`] turns one file's text into a [`Report`], recording every problem of
+//! syntax and type as a diagnostic; the rules in [`crate::rules`] judge the rest.
+
+mod body;
+mod front_matter;
+mod parse;
+
+pub use body::{Body, Heading, InlineImage, Link};
+pub use front_matter::{Split, split};
+pub use parse::{KEYS, is_phone, parse, parse_front_matter};
+
+use crate::fields::Spanned;
+use crate::source::Pos;
+use crate::time::Time;
+use crate::yaml::Node;
+
+/// One report file, parsed.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// The file stem, unique in the repository (`2026-03-02-tiaoduhui`).
+    pub id: String,
+    /// Repository-relative path with `/` separators.
+    pub file: String,
+    /// The front matter as written, for positions of keys.
+    pub front: Node,
+    /// 标题.
+    pub title: Option<Spanned<String>>,
+    /// The category, read from its id or Chinese label.
+    pub category: Option<Spanned<Category>>,
+    /// 供稿科室.
+    pub unit: Option<Spanned<String>>,
+    /// 供稿人.
+    pub author: Option<Spanned<String>>,
+    /// 联系电话.
+    pub phone: Option<Spanned<String>>,
+    /// When the event, meeting or activity happened.
+    pub occurred_at: Option<Spanned<Time>>,
+    /// When the written report was submitted.
+    pub submitted_at: Option<Spanned<Time>>,
+    /// Pictures with captions listed in the front matter.
+    pub images: Vec<Image>,
+    /// The commissioned draft (约稿) this report answers.
+    pub request: Option<Spanned<String>>,
+    /// The emergency report this one continues (续报).
+    pub follow_up_of: Option<Spanned<String>>,
+    /// The report this one retracts (误报).
+    pub retracts: Option<Spanned<String>>,
+    /// Why the retracted report was wrong.
+    pub reason: Option<Spanned<String>>,
+    /// Leaders named (required for leader visits).
+    pub leaders: Vec<Spanned<String>>,
+    /// Free keywords.
+    pub tags: Vec<String>,
+    /// The emergency elements, for emergency reports.
+    pub emergency: Option<Emergency>,
+    /// What the Markdown body contains.
+    pub body: Body,
+}
+
+impl Report {
+    /// Where `key` is written in the front matter, or the top of the file.
+    pub fn key_pos(&self, key: &str) -> Pos {
+        self.front.entry(key).map_or(Pos::START, |e| e.key_pos)
+    }
+
+    /// The category, when it was read.
+    pub fn category(&self) -> Option<Category> {
+        self.category.as_ref().map(|c| c.value)
+    }
+}
+
+/// A picture listed under `images:`.
+#[derive(Clone, Debug)]
+pub struct Image {
+    /// Path relative to the report's folder.
+    pub file: Spanned<String>,
+    /// 图说 (empty when missing).
+    pub caption: String,
+    /// Where the list item starts.
+    pub pos: Pos,
+}
+
+macro_rules! categories {
+    ($($variant:ident = $id:literal, $label:literal, $full:literal;)*) => {
+        /// The ten kinds of report of §三 of the rules.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Category {
+            $(#[doc = $full] $variant,)*
+        }
+
+        impl Category {
+            /// All categories, in the order of the rules.
+            pub const ALL: &'static [Category] = &[$(Category::$variant,)*];
+
+            /// The English id used in files (`work`).
+            pub fn id(self) -> &'static str {
+                match self { $(Category::$variant => $id,)* }
+            }
+
+            /// The Chinese label (`工作动态`).
+            pub fn label(self) -> &'static str {
+                match self { $(Category::$variant => $label,)* }
+            }
+
+            /// What the category covers, in the words of the rules.
+            pub fn description(self) -> &'static str {
+                match self { $(Category::$variant => $full,)* }
+            }
+        }
+    };
+}
+
+categories! {
+    Work = "work", "工作动态", "科室重点工作、会议及业务信息";
+    CountyProject = "county-project", "重点项目", "全县重点工作或项目进展";
+    Innovation = "innovation", "创新举措", "重点业务工作中的创新做法和新举措";
+    Research = "research", "问题调研", "问题类调研类信息：基本情况、存在问题、对策建议";
+    Implementation = "implementation", "贯彻落实", "上级决策部署学习贯彻落实情况";
+    LeaderVisit = "leader-visit", "领导视察", "领导视察时的重要讲话及贯彻落实情况";
+    PublicConcern = "public-concern", "社情民意", "企业和群众关心的热点问题、苗头和预警信息";
+    PartyBuilding = "party-building", "党建文明", "党的建设和精神文明建设";
+    HolidaySafety = "holiday-safety", "节日安全", "重要节庆日安全生产部署、检查情况";
+    Emergency = "emergency", "突发紧急", "突发紧急信息";
+}
+
+impl Category {
+    /// Reads an id (`work`) or a Chinese label (`工作动态`).
+    pub fn parse(text: &str) -> Option<Category> {
+        let text = text.trim();
+        Category::ALL.iter().copied().find(|c| c.id() == text || c.label() == text)
+    }
+
+    /// True when a time limit runs from `occurred_at`, which is then required.
+    pub fn needs_occurred_at(self) -> bool {
+        matches!(self, Category::Work | Category::LeaderVisit | Category::HolidaySafety | Category::Emergency)
+    }
+
+    /// True for the categories judged by the `routine` limit.
+    pub fn is_routine(self) -> bool {
+        matches!(self, Category::Work | Category::LeaderVisit | Category::HolidaySafety)
+    }
+}
+
+/// The severity of an emergency (特别重大/重大/较大/一般).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// 特别重大.
+    EspeciallyMajor,
+    /// 重大.
+    Major,
+    /// 较大.
+    Large,
+    /// 一般.
+    General,
+}
+
+impl Severity {
+    const ALL: [(Severity, &'static str, &'static str); 4] = [
+        (Severity::EspeciallyMajor, "especially-major", "特别重大"),
+        (Severity::Major, "major", "重大"),
+        (Severity::Large, "large", "较大"),
+        (Severity::General, "general", "一般"),
+    ];
+
+    /// Reads an id (`major`) or a Chinese label (`重大`).
+    pub fn parse(text: &str) -> Option<Severity> {
+        let text = text.trim();
+        Severity::ALL.iter().find(|(_, id, label)| *id == text || *label == text).map(|(s, _, _)| *s)
+    }
+
+    /// The id used in files.
+    pub fn id(self) -> &'static str {
+        Severity::ALL.iter().find(|(s, _, _)| *s == self).map_or("", |(_, id, _)| id)
+    }
+
+    /// The Chinese label.
+    pub fn label(self) -> &'static str {
+        Severity::ALL.iter().find(|(s, _, _)| *s == self).map_or("", |(_, _, label)| label)
+    }
+
+    /// True for 较大 and above, which have the one-hour limit.
+    pub fn is_major(self) -> bool {
+        self != Severity::General
+    }
+}
+
+/// The elements of an emergency report (§三(十)). Text elements may say 暂无.
+#[derive(Clone, Debug, Default)]
+pub struct Emergency {
+    /// Where `emergency:` is written.
+    pub pos: Pos,
+    /// 事件等级.
+    pub severity: Option<Spanned<Severity>>,
+    /// The text elements by key (`source`, `location`, `cause`, …), in [`Emergency::TEXT`] order.
+    pub texts: Vec<(&'static str, String)>,
+    /// 伤亡人数: dead, injured, missing.
+    pub casualties: Option<Casualties>,
+    /// 相关领导到位情况 (empty = none yet).
+    pub leaders_on_site: Vec<String>,
+    /// 责任单位信息员.
+    pub informant: Option<Informant>,
+    /// 电话先行报告时间.
+    pub phone_reported_at: Option<Spanned<Time>>,
+}
+
+impl Emergency {
+    /// The text elements, with their Chinese names.
+    pub const TEXT: &'static [(&'static str, &'static str)] = &[
+        ("source", "信息来源"),
+        ("location", "事发地点"),
+        ("cause", "事件起因或性质"),
+        ("property_loss", "财产损失"),
+        ("process", "基本过程"),
+        ("consequences", "已造成的后果"),
+        ("impact", "影响范围"),
+        ("trend", "事件发展趋势"),
+        ("measures", "已采取的初步措施"),
+        ("next_steps", "下一步工作措施"),
+    ];
+
+    /// Every element key of the block with its Chinese name; all but `phone_reported_at` are required.
+    pub const ELEMENTS: &'static [(&'static str, &'static str)] = &[
+        ("severity", "事件等级"),
+        ("source", "信息来源"),
+        ("location", "事发地点"),
+        ("cause", "事件起因或性质"),
+        ("casualties", "伤亡人数"),
+        ("property_loss", "财产损失"),
+        ("process", "基本过程"),
+        ("consequences", "已造成的后果"),
+        ("impact", "影响范围"),
+        ("trend", "事件发展趋势"),
+        ("leaders_on_site", "相关领导到位情况"),
+        ("measures", "已采取的初步措施"),
+        ("next_steps", "下一步工作措施"),
+        ("informant", "责任单位信息员"),
+        ("phone_reported_at", "电话先行报告时间"),
+    ];
+
+    /// The text of element `key`, if given.
+    pub fn text(&self, key: &str) -> Option<&str> {
+        self.texts.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_str())
+    }
+}
+
+/// 伤亡人数.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Casualties {
+    /// 死亡.
+    pub dead: u32,
+    /// 受伤.
+    pub injured: u32,
+    /// 失踪.
+    pub missing: u32,
+}
+
+/// 责任单位信息员.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Informant {
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: String,
+}

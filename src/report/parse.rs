@@ -1,0 +1,256 @@
+//! Text → [`Report`]: split, YAML, typed fields, body scan.
+
+use super::front_matter::{SplitError, split};
+use super::{Body, Casualties, Category, Emergency, Image, Informant, Report, Severity};
+use crate::config::Settings;
+use crate::diag::{Diagnostics, Rule};
+use crate::fields::{Fields, Spanned};
+use crate::lang::Text;
+use crate::source::Pos;
+use crate::yaml::{self, Node};
+
+/// The keys a report's front matter may have.
+pub const KEYS: &[&str] = &[
+    "title",
+    "category",
+    "unit",
+    "author",
+    "phone",
+    "occurred_at",
+    "submitted_at",
+    "images",
+    "request",
+    "follow_up_of",
+    "retracts",
+    "reason",
+    "leaders",
+    "tags",
+    "emergency",
+];
+
+const EMERGENCY_KEYS: &[&str] = &[
+    "severity",
+    "source",
+    "location",
+    "cause",
+    "casualties",
+    "property_loss",
+    "process",
+    "consequences",
+    "impact",
+    "trend",
+    "leaders_on_site",
+    "measures",
+    "next_steps",
+    "informant",
+    "phone_reported_at",
+];
+
+/// Parses the report `file` (repository-relative) from its normalized text.
+///
+/// Returns `None` when the front matter cannot be read at all; the reason is a diagnostic.
+pub fn parse(file: &str, id: &str, text: &str, settings: &Settings, diags: &mut Diagnostics) -> Option<Report> {
+    let front = parse_front_matter(file, text, diags)?;
+    let (front, _, body_offset) = front;
+    let mut f = Fields::new(&front, KEYS, file, diags);
+    let category = f.string("category").and_then(|text| match Category::parse(&text.value) {
+        Some(value) => Some(Spanned { value, pos: text.pos }),
+        None => {
+            let node = f.node("category").expect("present");
+            let ids: Vec<_> = Category::ALL.iter().map(|c| c.id()).collect();
+            f.invalid(node, "category", &format!("类别之一：{}", ids.join("、")), &format!("one of {}", ids.join(", ")));
+            None
+        }
+    });
+    // A date alone will do for when a meeting happened, not for an emergency.
+    let date_only = category.as_ref().is_none_or(|c| c.value != Category::Emergency);
+    let zone = settings.timezone;
+    let phone = f.string("phone");
+    if let Some(phone) = &phone {
+        check_phone(&mut f, "phone", phone);
+    }
+    let report = Report {
+        id: id.to_string(),
+        file: file.to_string(),
+        title: f.string("title"),
+        unit: f.string("unit"),
+        author: f.string("author"),
+        phone,
+        occurred_at: f.time("occurred_at", zone, date_only),
+        submitted_at: f.time("submitted_at", zone, false),
+        images: f.list("images").iter().filter_map(|node| image(node, &mut f)).collect(),
+        request: f.string("request"),
+        follow_up_of: f.string("follow_up_of"),
+        retracts: f.string("retracts"),
+        reason: f.string("reason"),
+        leaders: f.strings("leaders"),
+        tags: f.strings("tags").into_iter().map(|t| t.value).collect(),
+        emergency: f.map("emergency").map(|node| emergency(node, settings, &mut f)),
+        category,
+        body: Body::scan(text, body_offset),
+        front: front.clone(),
+    };
+    Some(report)
+}
+
+/// Splits `text` and parses its front matter into a mapping, with the body and its offset.
+pub fn parse_front_matter<'t>(
+    file: &str,
+    text: &'t str,
+    diags: &mut Diagnostics,
+) -> Option<(Node, &'t str, usize)> {
+    let split = match split(text) {
+        Ok(split) => split,
+        Err(SplitError::Missing) => {
+            diags.push(
+                file,
+                Pos::START,
+                Rule::FrontMatterMissing,
+                Text::new(
+                    "文件开头缺少 `---` 元数据块（标题、类别、科室等）",
+                    "no `---` front-matter block at the top (title, category, unit, …)",
+                ),
+            );
+            return None;
+        }
+        Err(SplitError::Unclosed) => {
+            diags.push(
+                file,
+                Pos::START,
+                Rule::FrontMatterMissing,
+                Text::new("元数据块没有以 `---` 结束", "the front-matter block is never closed by `---`"),
+            );
+            return None;
+        }
+    };
+    let node = match yaml::parse(split.yaml, split.yaml_line) {
+        Ok(node) => node,
+        Err(yaml::Error::Syntax { pos, message }) => {
+            diags.push(
+                file,
+                pos,
+                Rule::YamlSyntax,
+                Text::new(format!("YAML 语法错误：{message}"), format!("YAML syntax error: {message}")),
+            );
+            return None;
+        }
+        Err(yaml::Error::TooLarge { pos }) => {
+            diags.push(
+                file,
+                pos,
+                Rule::FileTooLarge,
+                Text::new(
+                    format!("元数据嵌套超过 {} 层或别名展开超过 {} 个节点", yaml::MAX_DEPTH, yaml::MAX_NODES),
+                    format!(
+                        "front matter nested deeper than {} or aliased beyond {} nodes",
+                        yaml::MAX_DEPTH,
+                        yaml::MAX_NODES
+                    ),
+                ),
+            );
+            return None;
+        }
+    };
+    if node.entries().is_none() {
+        diags.push(
+            file,
+            node.pos,
+            Rule::YamlSyntax,
+            Text::new("元数据应为“字段: 值”的形式", "front matter must be `key: value` pairs"),
+        );
+        return None;
+    }
+    Some((node, split.body, split.body_offset))
+}
+
+fn image(node: &Node, f: &mut Fields) -> Option<Image> {
+    if let Some(path) = node.as_str() {
+        let file = Spanned { value: path.trim().to_string(), pos: node.pos };
+        return Some(Image { file, caption: String::new(), pos: node.pos });
+    }
+    if node.entries().is_none() {
+        f.invalid(node, "images", "{file, caption}", "{file, caption}");
+        return None;
+    }
+    let mut item = f.nested(node, &["file", "caption"]);
+    item.require("file", node.pos);
+    let file = item.string("file")?;
+    let caption = item.string("caption").map(|c| c.value).unwrap_or_default();
+    Some(Image { file, caption, pos: node.pos })
+}
+
+fn emergency(node: &Node, settings: &Settings, parent: &mut Fields) -> Emergency {
+    let pos = parent.key_pos("emergency").unwrap_or(node.pos);
+    let mut f = parent.nested(node, EMERGENCY_KEYS);
+    let severity = f.string("severity").and_then(|text| match Severity::parse(&text.value) {
+        Some(value) => Some(Spanned { value, pos: text.pos }),
+        None => {
+            let node = f.node("severity").expect("present");
+            f.invalid(node, "severity", " especially-major、major、large 或 general", "especially-major, major, large or general");
+            None
+        }
+    });
+    let texts = Emergency::TEXT
+        .iter()
+        .filter_map(|(key, _)| f.string(key).map(|text| (*key, text.value)))
+        .collect();
+    let casualties = f.map("casualties").and_then(|node| {
+        let mut c = f.nested(node, &["dead", "injured", "missing"]);
+        let mut count = |key: &str| c.integer(key, false).map(|n| n.value.min(u32::MAX as i64) as u32);
+        Some(Casualties { dead: count("dead")?, injured: count("injured")?, missing: count("missing")? })
+    });
+    let leaders_on_site = f.strings("leaders_on_site").into_iter().map(|s| s.value).collect();
+    let informant = f.map("informant").and_then(|node| {
+        let mut i = f.nested(node, &["name", "phone"]);
+        let name = i.string("name")?;
+        let phone = i.string("phone")?;
+        check_phone(&mut i, "phone", &phone);
+        Some(Informant { name: name.value, phone: phone.value })
+    });
+    let phone_reported_at = f.time("phone_reported_at", settings.timezone, false);
+    Emergency { pos, severity, texts, casualties, leaders_on_site, informant, phone_reported_at }
+}
+
+/// Records `invalid-value` unless `phone` is a mainland mobile or landline number.
+fn check_phone(f: &mut Fields, key: &str, phone: &Spanned<String>) {
+    if is_phone(&phone.value) {
+        return;
+    }
+    let node = Node { kind: yaml::Kind::Scalar(phone.value.clone()), pos: phone.pos };
+    f.invalid(
+        &node,
+        key,
+        "手机号（11 位，1[3-9] 开头）或固定电话（如 0851-87721234）",
+        "a mobile number (11 digits, 1[3-9]…) or a landline (0851-87721234 style)",
+    );
+}
+
+/// A mainland mobile number (`13800000000`) or landline (`0851-87721234`, `085187721234`).
+pub fn is_phone(text: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let text = text.trim();
+    let mobile = text.len() == 11 && digits(text) && text.starts_with('1') && (b'3'..=b'9').contains(&text.as_bytes()[1]);
+    let landline = match text.split_once('-') {
+        Some((area, number)) => {
+            digits(area) && area.starts_with('0') && (3..=4).contains(&area.len()) && digits(number) && (7..=8).contains(&number.len())
+        }
+        None => digits(text) && text.starts_with('0') && (10..=12).contains(&text.len()),
+    };
+    mobile || landline
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones() {
+        assert!(is_phone("13800000000"));
+        assert!(is_phone("0851-87721234"));
+        assert!(is_phone("085187721234"));
+        assert!(!is_phone("12800000000"));
+        assert!(!is_phone("1380000000"));
+        assert!(!is_phone("851-87721234"));
+        assert!(!is_phone("电话"));
+    }
+}

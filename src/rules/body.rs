@@ -1,0 +1,79 @@
+//! The body: one item per report, research sections, raw HTML and unsafe links.
+
+use crate::diag::{Diagnostics, Rule};
+use crate::lang::Text;
+use crate::report::{Category, Report};
+
+/// The sections a research report must have (§三(四)).
+pub const RESEARCH_SECTIONS: [&str; 3] = ["基本情况", "存在问题", "对策建议"];
+
+pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
+    let file = &report.file;
+    for heading in report.body.headings.iter().filter(|h| h.level == 1) {
+        diags.push(
+            file,
+            heading.pos,
+            Rule::MultipleItems,
+            Text::new(
+                format!("正文不应有一级标题“{}”：一条信息只报一件事，标题写在 title 中", heading.text),
+                format!("level-1 heading “{}” in the body: one item per report, the title goes in `title`", heading.text),
+            ),
+        );
+    }
+    if report.category() == Some(Category::Research) {
+        for section in RESEARCH_SECTIONS {
+            let present = report.body.headings.iter().any(|h| h.level == 2 && h.text.contains(section));
+            if !present {
+                diags.push(
+                    file,
+                    report.key_pos("category"),
+                    Rule::MissingSection,
+                    Text::new(
+                        format!("调研信息缺少“{section}”部分（二级标题，如 `## 一、{section}`）"),
+                        format!("research report lacks the section “{section}” (a `##` heading)"),
+                    ),
+                );
+            }
+        }
+    }
+    for pos in &report.body.html {
+        diags.push(
+            file,
+            *pos,
+            Rule::RawHtml,
+            Text::new("正文含原始 HTML，输出时将按文字转义", "raw HTML in the body; every output escapes it as text"),
+        );
+    }
+    for link in &report.body.links {
+        if let Some(why) = unsafe_target(&report.file, &link.target) {
+            diags.push(
+                file,
+                link.pos,
+                Rule::UnsafeLink,
+                Text::new(format!("链接 `{}` {}", link.target, why.zh), format!("link `{}` {}", link.target, why.en)),
+            );
+        }
+    }
+}
+
+/// Why a link target is unsafe, if it is: a script or file scheme, an absolute path,
+/// or a relative path that climbs out of the repository.
+fn unsafe_target(file: &str, target: &str) -> Option<Text> {
+    let lower = target.trim().to_ascii_lowercase();
+    let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)));
+    match scheme {
+        Some("http" | "https" | "mailto" | "tel") => return None,
+        Some(scheme) if !scheme.is_empty() => {
+            return Some(Text::new(format!("使用了不安全的协议 {scheme}:"), format!("uses the unsafe scheme {scheme}:")));
+        }
+        _ => {}
+    }
+    if lower.starts_with('/') || lower.starts_with('\\') {
+        return Some(Text::new("是绝对路径，超出仓库", "is an absolute path outside the repository"));
+    }
+    let depth = file.matches('/').count();
+    if super::images::climbs_out(target, depth) {
+        return Some(Text::new("指向仓库之外", "leaves the repository"));
+    }
+    None
+}

@@ -1,0 +1,133 @@
+//! Ids and the links between reports: unique ids, follow-ups (续报) that continue
+//! an emergency, retractions (误报) and answers to requests (约稿).
+
+use super::Context;
+use crate::diag::{Diagnostics, Rule};
+use crate::fields::Spanned;
+use crate::lang::Text;
+use crate::load::Repository;
+use crate::report::{Category, Report};
+use crate::source::Pos;
+use std::collections::HashMap;
+
+pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
+    let repo = cx.repo;
+    let exists = |id: &str| repo.files.iter().any(|(other, _)| other == id);
+    for (key, target) in [("follow_up_of", &report.follow_up_of), ("retracts", &report.retracts)] {
+        if let Some(target) = target
+            && !exists(&target.value)
+        {
+            dangling(report, key, target, diags);
+        }
+    }
+    if let Some(request) = &report.request
+        && repo.request(&request.value).is_none()
+    {
+        dangling(report, "request", request, diags);
+    }
+    if let Some(target) = &report.follow_up_of
+        && let Some(original) = repo.report(&target.value)
+    {
+        check_follow_up(report, target, original, diags);
+    }
+    if let Some(target) = &report.retracts
+        && let Some(original) = repo.report(&target.value)
+        && let (Some(ours), Some(theirs)) = (&report.submitted_at, &original.submitted_at)
+        && ours.value < theirs.value
+    {
+        diags.push(
+            &report.file,
+            report.key_pos("submitted_at"),
+            Rule::TimeOrder,
+            Text::new(
+                format!("更正信息早于被更正的信息 `{}` 报送", original.id),
+                format!("the retraction was submitted before the report it retracts, `{}`", original.id),
+            ),
+        );
+    }
+}
+
+fn dangling(report: &Report, key: &str, target: &Spanned<String>, diags: &mut Diagnostics) {
+    let (zh, en) = if key == "request" {
+        (format!("约稿 `{}` 不存在（requests/ 中没有此编号）", target.value), format!("no request `{}` in requests/", target.value))
+    } else {
+        (format!("`{key}` 指向的信息 `{}` 不存在", target.value), format!("`{key}` names no report `{}`", target.value))
+    };
+    diags.push(&report.file, target.pos, Rule::DanglingReference, Text::new(zh, en));
+}
+
+/// A follow-up is an emergency report continuing an emergency with the same occurred_at, later.
+fn check_follow_up(report: &Report, target: &Spanned<String>, original: &Report, diags: &mut Diagnostics) {
+    let file = &report.file;
+    if original.category() != Some(Category::Emergency) {
+        diags.push(
+            file,
+            target.pos,
+            Rule::InvalidValue,
+            Text::new(
+                format!("续报只能接续突发紧急信息，`{}` 不是", original.id),
+                format!("a follow-up continues an emergency report; `{}` is not one", original.id),
+            ),
+        );
+        return;
+    }
+    if report.category().is_some_and(|c| c != Category::Emergency) {
+        diags.push(
+            file,
+            report.category.as_ref().map_or(Pos::START, |c| c.pos),
+            Rule::InvalidValue,
+            Text::new("续报本身也是突发紧急信息：category 应为 emergency", "a follow-up is itself an emergency report: category must be emergency"),
+        );
+    }
+    if let (Some(ours), Some(theirs)) = (&report.occurred_at, &original.occurred_at)
+        && ours.value != theirs.value
+    {
+        diags.push(
+            file,
+            ours.pos,
+            Rule::InvalidValue,
+            Text::new(
+                format!("续报的 occurred_at 应与首报 `{}` 相同", original.id),
+                format!("a follow-up has the occurred_at of its first report `{}`", original.id),
+            ),
+        );
+    }
+    if let (Some(ours), Some(theirs)) = (&report.submitted_at, &original.submitted_at)
+        && ours.value <= theirs.value
+    {
+        diags.push(
+            file,
+            report.key_pos("submitted_at"),
+            Rule::TimeOrder,
+            Text::new(
+                format!("续报应晚于首报 `{}` 报送", original.id),
+                format!("a follow-up must be submitted after its first report `{}`", original.id),
+            ),
+        );
+    }
+}
+
+/// Report ids and request ids are unique in the repository.
+pub(super) fn check_ids(repo: &Repository, diags: &mut Diagnostics) {
+    let reports = repo.files.iter().map(|(id, file)| (id.as_str(), file.as_str()));
+    let requests = repo.requests.iter().map(|r| (r.id.as_str(), r.file.as_str()));
+    for (kind, items) in [("report", reports.collect::<Vec<_>>()), ("request", requests.collect())] {
+        let mut first: HashMap<&str, &str> = HashMap::new();
+        for (id, file) in items {
+            match first.get(id) {
+                None => {
+                    first.insert(id, file);
+                }
+                Some(earlier) => diags.push(
+                    file,
+                    Pos::START,
+                    Rule::DuplicateId,
+                    Text::new(
+                        format!("编号 `{id}` 与 {earlier} 重复（{}编号须全库唯一）", if kind == "report" { "信息" } else { "约稿" }),
+                        format!("{kind} id `{id}` is also used by {earlier}; ids are unique in the repository"),
+                    ),
+                ),
+            }
+        }
+    }
+}

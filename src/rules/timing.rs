@@ -1,0 +1,161 @@
+//! Time limits (SPEC §4): routine next-day, emergencies 1 h / 2 h with a phone
+//! report in 30 min, request deadlines, and the order of events and commits.
+
+use super::Context;
+use crate::config::RoutineLimit;
+use crate::diag::{Diagnostics, Rule};
+use crate::lang::Text;
+use crate::report::{Category, Report};
+use crate::time::{Time, format_duration, format_time, local_midnight_after};
+
+
+pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
+    let Some(submitted) = &report.submitted_at else { return };
+    let at = report.key_pos("submitted_at");
+    let file = &report.file;
+    let occurred = report.occurred_at.as_ref().map(|o| o.value);
+    if let Some(occurred) = occurred
+        && submitted.value < occurred
+    {
+        diags.push(
+            file,
+            at,
+            Rule::TimeOrder,
+            Text::new(
+                format!("报送时间 {} 早于发生时间 {}", format_time(&submitted.value), format_time(&occurred)),
+                format!("submitted at {}, before it occurred at {}", format_time(&submitted.value), format_time(&occurred)),
+            ),
+        );
+    }
+    check_commit(cx, report, &submitted.value, diags);
+    if !judged(cx, report, &submitted.value) {
+        return;
+    }
+    for (due, zh, en) in deadlines(cx, report, occurred) {
+        if submitted.value > due {
+            diags.push(
+                file,
+                at,
+                Rule::DeadlineExceeded,
+                Text::new(
+                    format!("超过报送时限：{zh}，应于 {} 前报送，实际 {}", format_time(&due), format_time(&submitted.value)),
+                    format!("time limit missed: {en}, due by {}, submitted {}", format_time(&due), format_time(&submitted.value)),
+                ),
+            );
+        }
+    }
+    check_phone_report(cx, report, occurred, &submitted.value, diags);
+}
+
+/// Events before `effective_from` are not judged by time limits.
+fn judged(cx: &Context, report: &Report, submitted: &Time) -> bool {
+    let Some(from) = cx.repo.settings.effective_from else { return true };
+    let event = report.occurred_at.as_ref().map_or(submitted, |o| &o.value);
+    event.with_timezone(&cx.repo.settings.timezone).date_naive() >= from
+}
+
+/// The limits that apply to this report: `(due, what in Chinese, what in English)`.
+fn deadlines(cx: &Context, report: &Report, occurred: Option<Time>) -> Vec<(Time, String, String)> {
+    let settings = &cx.repo.settings;
+    let limits = &settings.limits;
+    let mut due = Vec::new();
+    match (report.category(), occurred) {
+        (Some(category), Some(occurred)) if category.is_routine() => {
+            let (end, zh, en) = match limits.routine {
+                RoutineLimit::SameDay => (local_midnight_after(&occurred, settings.timezone, 1), "当天报送".into(), "same day".into()),
+                RoutineLimit::NextDay => {
+                    (local_midnight_after(&occurred, settings.timezone, 2), "当天或次日报送".into(), "same or next day".into())
+                }
+                RoutineLimit::Within(d) => {
+                    (Some(occurred + d), format!("{} 内报送", format_duration(d)), format!("within {}", format_duration(d)))
+                }
+            };
+            due.extend(end.map(|end| (end, zh, en)));
+        }
+        (Some(Category::Emergency), Some(occurred)) if report.follow_up_of.is_none() => {
+            if let Some(severity) = report.emergency.as_ref().and_then(|e| e.severity.as_ref()) {
+                let limit = if severity.value.is_major() { limits.emergency_major } else { limits.emergency_general };
+                let hours = format_duration(limit);
+                due.push((
+                    occurred + limit,
+                    format!("{}突发事件应在事发后 {hours} 内报告", severity.value.label()),
+                    format!("a {} emergency is due within {hours} of the event", severity.value.id()),
+                ));
+            }
+        }
+        _ => {}
+    }
+    if let Some(request) = report.request.as_ref().and_then(|r| cx.repo.request(&r.value))
+        && let Some(deadline) = &request.deadline
+    {
+        due.push((
+            deadline.value,
+            format!("约稿《{}》的截止时间", request.title),
+            format!("the deadline of request “{}”", request.id),
+        ));
+    }
+    due
+}
+
+/// An emergency written later than 30 minutes needs a phone report within 30 minutes.
+fn check_phone_report(cx: &Context, report: &Report, occurred: Option<Time>, submitted: &Time, diags: &mut Diagnostics) {
+    let (Some(Category::Emergency), Some(occurred), None) = (report.category(), occurred, &report.follow_up_of) else {
+        return;
+    };
+    let limit = cx.repo.settings.limits.emergency_phone;
+    let due = occurred + limit;
+    if *submitted <= due {
+        return;
+    }
+    let phone = report.emergency.as_ref().and_then(|e| e.phone_reported_at.as_ref());
+    let minutes = format_duration(limit);
+    let (pos, zh, en) = match phone {
+        Some(phone) if phone.value <= due && phone.value >= occurred => return,
+        Some(phone) => (
+            phone.pos,
+            format!("电话先行报告时间 {} 不在事发后 {minutes} 内", format_time(&phone.value)),
+            format!("the phone report at {} is not within {minutes} of the event", format_time(&phone.value)),
+        ),
+        None => (
+            report.emergency.as_ref().map_or(report.key_pos("category"), |e| e.pos),
+            format!("书面报告晚于事发后 {minutes}，须在 emergency.phone_reported_at 记录 {minutes} 内的电话先行报告"),
+            format!("the written report came later than {minutes}: record a phone report within {minutes} in emergency.phone_reported_at"),
+        ),
+    };
+    diags.push(&report.file, pos, Rule::PhoneReportMissing, Text::new(zh, en));
+}
+
+/// A report cannot be submitted before its file was first committed (imported reports excepted).
+fn check_commit(cx: &Context, report: &Report, submitted: &Time, diags: &mut Diagnostics) {
+    let Some(history) = cx.history else { return };
+    let Some(&added) = history.added.get(&report.file) else { return };
+    let submitted_secs = submitted.timestamp();
+    if history.root_time.is_some_and(|root| submitted_secs < root) {
+        return;
+    }
+    let skew = cx.repo.settings.limits.commit_skew;
+    if submitted_secs + skew.num_seconds() >= added {
+        return;
+    }
+    let first = chrono::DateTime::from_timestamp(added, 0)
+        .map(|t| t.with_timezone(&cx.repo.settings.timezone))
+        .map_or_else(|| added.to_string(), |t| format_time(&t));
+    diags.push(
+        &report.file,
+        report.key_pos("submitted_at"),
+        Rule::TimeOrder,
+        Text::new(
+            format!(
+                "报送时间 {} 早于文件首次提交 {first}（允许误差 {}）",
+                format_time(submitted),
+                format_duration(skew)
+            ),
+            format!(
+                "submitted at {}, before the file was first committed at {first} (tolerance {})",
+                format_time(submitted),
+                format_duration(skew)
+            ),
+        ),
+    );
+}
+

@@ -1,0 +1,153 @@
+//! Times as the bureau writes them, and the lengths of time limits.
+//!
+//! Times are RFC 3339; a time written without an offset is read in the bureau's
+//! configured offset, and day boundaries are local to that offset (SPEC §4).
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
+
+/// A moment, kept with the offset it was written in (or the bureau's).
+pub type Time = DateTime<FixedOffset>;
+
+/// Parses a time: `2026-03-02T09:00:00+08:00`, `2026-03-02T09:00` or `2026-03-02 09:00:00`
+/// (read in `zone`), and, when `date_only` is allowed, `2026-03-02` (local midnight).
+pub fn parse_time(text: &str, zone: FixedOffset, date_only: bool) -> Option<Time> {
+    let text = text.trim();
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        return Some(time);
+    }
+    let normalized = text.replacen(' ', "T", 1);
+    if let Ok(time) = DateTime::parse_from_rfc3339(&normalized) {
+        return Some(time);
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z"] {
+        if let Ok(time) = DateTime::parse_from_str(&normalized, format) {
+            return Some(time);
+        }
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(&normalized, format) {
+            return naive.and_local_timezone(zone).single();
+        }
+    }
+    if date_only && let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return date.and_time(NaiveTime::MIN).and_local_timezone(zone).single();
+    }
+    None
+}
+
+/// Parses a calendar date `YYYY-MM-DD`.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+/// Parses an offset: `+08:00`, `-05:30`, `Z` or `UTC`.
+pub fn parse_offset(text: &str) -> Option<FixedOffset> {
+    let text = text.trim();
+    if text == "Z" || text.eq_ignore_ascii_case("UTC") {
+        return FixedOffset::east_opt(0);
+    }
+    let (sign, rest) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    let (hours, minutes) = rest.split_once(':').unwrap_or((rest, "0"));
+    let hours: i32 = hours.parse().ok().filter(|h| (0..=14).contains(h))?;
+    let minutes: i32 = minutes.parse().ok().filter(|m| (0..60).contains(m))?;
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
+
+/// Parses a length of time: `30m`, `1h`, `2h30m`, `90s`, `1d`.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let mut total = Duration::zero();
+    let mut digits = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let n: i64 = digits.parse().ok()?;
+        digits.clear();
+        total += match c {
+            'd' => Duration::try_days(n)?,
+            'h' => Duration::try_hours(n)?,
+            'm' => Duration::try_minutes(n)?,
+            's' => Duration::try_seconds(n)?,
+            _ => return None,
+        };
+    }
+    digits.is_empty().then_some(total)
+}
+
+/// Writes a duration the way settings do (`1h30m`).
+pub fn format_duration(duration: Duration) -> String {
+    let minutes = duration.num_minutes();
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h{m}m"),
+    }
+}
+
+/// Writes a time for messages: `2026-03-02 09:00 +08:00`.
+pub fn format_time(time: &Time) -> String {
+    time.format("%Y-%m-%d %H:%M %:z").to_string()
+}
+
+/// The start of the day `days` days after `time`'s local day, in `zone`.
+pub fn local_midnight_after(time: &Time, zone: FixedOffset, days: u64) -> Option<Time> {
+    let date = time.with_timezone(&zone).date_naive().checked_add_days(chrono::Days::new(days))?;
+    date.and_time(NaiveTime::MIN).and_local_timezone(zone).single()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cst() -> FixedOffset {
+        FixedOffset::east_opt(8 * 3600).unwrap()
+    }
+
+    #[test]
+    fn times_with_and_without_offsets() {
+        let a = parse_time("2026-03-02T09:00:00+08:00", cst(), false).unwrap();
+        let b = parse_time("2026-03-02 09:00", cst(), false).unwrap();
+        let c = parse_time("2026-03-02T01:00:00Z", cst(), false).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a, c);
+        assert!(parse_time("2026-03-02", cst(), false).is_none());
+        assert_eq!(parse_time("2026-03-02", cst(), true).unwrap().to_rfc3339(), "2026-03-02T00:00:00+08:00");
+        assert!(parse_time("2026-02-30T09:00:00+08:00", cst(), false).is_none());
+        assert!(parse_time("昨天", cst(), true).is_none());
+    }
+
+    #[test]
+    fn offsets() {
+        assert_eq!(parse_offset("+08:00"), Some(cst()));
+        assert_eq!(parse_offset("UTC"), FixedOffset::east_opt(0));
+        assert_eq!(parse_offset("-05:30").unwrap().local_minus_utc(), -19800);
+        assert_eq!(parse_offset("Asia/Shanghai"), None);
+        assert_eq!(parse_offset("+25:00"), None);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("1h"), Some(Duration::hours(1)));
+        assert_eq!(parse_duration("2h30m"), Some(Duration::minutes(150)));
+        assert_eq!(parse_duration("30"), None);
+        assert_eq!(parse_duration("1x"), None);
+        assert_eq!(format_duration(Duration::minutes(90)), "1h30m");
+    }
+
+    #[test]
+    fn local_day_boundaries() {
+        // 23:30 UTC on 1 March is 07:30 on 2 March in +08:00: the next local day ends 4 March 00:00.
+        let t = parse_time("2026-03-01T23:30:00Z", cst(), false).unwrap();
+        let end = local_midnight_after(&t, cst(), 2).unwrap();
+        assert_eq!(end.to_rfc3339(), "2026-03-04T00:00:00+08:00");
+    }
+}

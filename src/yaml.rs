@@ -1,0 +1,311 @@
+//! YAML as a small tree that remembers where every key and value came from.
+//!
+//! Built from saphyr-parser's events rather than deserialized with serde so that
+//! one pass yields *every* problem of a report (serde stops at the first), and so
+//! that hostile input stays bounded: nesting deeper than [`MAX_DEPTH`] and alias
+//! expansion past [`MAX_NODES`] nodes stop the build with [`Error::TooLarge`].
+
+use crate::source::Pos;
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
+use std::collections::HashMap;
+
+/// Deepest nesting of sequences and mappings accepted.
+pub const MAX_DEPTH: usize = 32;
+/// Most nodes a document may have, counting every alias expansion.
+pub const MAX_NODES: usize = 20_000;
+
+/// A YAML value with the position of its first character.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub kind: Kind,
+    /// Where the value starts in the file.
+    pub pos: Pos,
+}
+
+/// The shape of a YAML value. Scalars keep their text; the reader decides the type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kind {
+    /// `~`, `null` or nothing.
+    Null,
+    /// Any other scalar, as written (quotes removed).
+    Scalar(String),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping with scalar keys, in document order.
+    Map(Vec<Entry>),
+}
+
+/// One key of a mapping.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// The key's text.
+    pub key: String,
+    /// Where the key starts.
+    pub key_pos: Pos,
+    /// The value.
+    pub value: Node,
+}
+
+/// Why a YAML text could not become a tree.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Error {
+    /// Not valid YAML (or a construct front matter cannot have), at `pos`.
+    Syntax {
+        /// Where the fault is.
+        pos: Pos,
+        /// The parser's explanation.
+        message: String,
+    },
+    /// Nested or aliased beyond [`MAX_DEPTH`] / [`MAX_NODES`].
+    TooLarge {
+        /// Where the limit was passed.
+        pos: Pos,
+    },
+}
+
+impl Node {
+    /// The scalar text, if this is a scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Scalar(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The entries, if this is a mapping.
+    pub fn entries(&self) -> Option<&[Entry]> {
+        match &self.kind {
+            Kind::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The entry for `key`, if this is a mapping that has it.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries()?.iter().find(|e| e.key == key)
+    }
+
+    /// The value of `key`, if this is a mapping that has it.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// True for null and for scalars that are empty or only spaces.
+    pub fn is_empty(&self) -> bool {
+        match &self.kind {
+            Kind::Null => true,
+            Kind::Scalar(text) => text.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// A word for the node's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            Kind::Null => "null",
+            Kind::Scalar(_) => "scalar",
+            Kind::Seq(_) => "list",
+            Kind::Map(_) => "mapping",
+        }
+    }
+
+    fn size(&self) -> usize {
+        match &self.kind {
+            Kind::Null | Kind::Scalar(_) => 1,
+            Kind::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
+            Kind::Map(entries) => 1 + entries.iter().map(|e| 1 + e.value.size()).sum::<usize>(),
+        }
+    }
+}
+
+/// Parses `text` whose first line is line `first_line` of its file.
+///
+/// An empty document gives an empty mapping.
+pub fn parse(text: &str, first_line: u32) -> Result<Node, Error> {
+    let mut builder = Builder::new(first_line);
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|err| Error::Syntax {
+            pos: builder.pos(*err.marker()),
+            message: err.info().to_string(),
+        })?;
+        builder.on_event(event, builder.pos(span.start))?;
+    }
+    Ok(builder.root.unwrap_or(Node { kind: Kind::Map(Vec::new()), pos: Pos::new(first_line, 1) }))
+}
+
+enum Frame {
+    Seq { items: Vec<Node>, pos: Pos, anchor: usize },
+    Map { entries: Vec<Entry>, pos: Pos, anchor: usize, key: Option<(String, Pos)> },
+}
+
+struct Builder {
+    first_line: u32,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    nodes: usize,
+    documents: usize,
+    root: Option<Node>,
+}
+
+impl Builder {
+    fn new(first_line: u32) -> Builder {
+        Builder { first_line, stack: Vec::new(), anchors: HashMap::new(), nodes: 0, documents: 0, root: None }
+    }
+
+    fn pos(&self, marker: Marker) -> Pos {
+        Pos::new(self.first_line + marker.line() as u32 - 1, marker.col() as u32 + 1)
+    }
+
+    fn on_event(&mut self, event: Event<'_>, pos: Pos) -> Result<(), Error> {
+        match event {
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(syntax(pos, "more than one YAML document"));
+                }
+            }
+            Event::Scalar(text, style, anchor, _) => {
+                let kind = if style == ScalarStyle::Plain && is_null(&text) {
+                    Kind::Null
+                } else {
+                    Kind::Scalar(text.into_owned())
+                };
+                self.count(1, pos)?;
+                self.finish(Node { kind, pos }, anchor)?;
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.open(Frame::Seq { items: Vec::new(), pos, anchor }, pos)?
+            }
+            Event::MappingStart(anchor, _) => {
+                self.open(Frame::Map { entries: Vec::new(), pos, anchor, key: None }, pos)?
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq { items, pos, anchor }) => (Node { kind: Kind::Seq(items), pos }, anchor),
+                    Some(Frame::Map { entries, pos, anchor, .. }) => {
+                        (Node { kind: Kind::Map(entries), pos }, anchor)
+                    }
+                    None => return Err(syntax(pos, "unbalanced collection end")),
+                };
+                self.finish(node, anchor)?;
+            }
+            Event::Alias(id) => {
+                let Some(node) = self.anchors.get(&id) else {
+                    return Err(syntax(pos, "alias to an unknown anchor"));
+                };
+                let node = Node { kind: node.kind.clone(), pos };
+                self.count(node.size(), pos)?;
+                self.finish(node, 0)?;
+            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    fn count(&mut self, nodes: usize, pos: Pos) -> Result<(), Error> {
+        self.nodes += nodes;
+        if self.nodes > MAX_NODES { Err(Error::TooLarge { pos }) } else { Ok(()) }
+    }
+
+    fn open(&mut self, frame: Frame, pos: Pos) -> Result<(), Error> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(Error::TooLarge { pos });
+        }
+        self.count(1, pos)?;
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    /// Attaches a completed node to its parent, remembering it under its anchor.
+    fn finish(&mut self, node: Node, anchor: usize) -> Result<(), Error> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => {
+                    let text = match node.kind {
+                        Kind::Scalar(text) => text,
+                        Kind::Null => String::new(),
+                        _ => return Err(syntax(node.pos, "a mapping key must be a plain word")),
+                    };
+                    if entries.iter().any(|e| e.key == text) {
+                        return Err(syntax(node.pos, &format!("duplicate key `{text}`")));
+                    }
+                    *key = Some((text, node.pos));
+                }
+                Some((key, key_pos)) => entries.push(Entry { key, key_pos, value: node }),
+            },
+        }
+        Ok(())
+    }
+}
+
+fn syntax(pos: Pos, message: &str) -> Error {
+    Error::Syntax { pos, message: message.to_string() }
+}
+
+fn is_null(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_positions_in_file_coordinates() {
+        let node = parse("title: 调度会\nimages:\n  - file: a.png\n", 2).unwrap();
+        let title = node.entry("title").unwrap();
+        assert_eq!(title.key_pos, Pos::new(2, 1));
+        assert_eq!(title.value.pos, Pos::new(2, 8));
+        let image = &node.get("images").unwrap();
+        let Kind::Seq(items) = &image.kind else { panic!("not a list") };
+        assert_eq!(items[0].entry("file").unwrap().value.pos, Pos::new(4, 11));
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_fault() {
+        let err = parse("a: 1\nb: [1, 2\n", 2).unwrap_err();
+        let Error::Syntax { pos, .. } = err else { panic!("{err:?}") };
+        assert!(pos.line >= 3, "{pos:?}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        assert!(matches!(parse("a: 1\na: 2\n", 1), Err(Error::Syntax { pos: Pos { line: 2, .. }, .. })));
+    }
+
+    #[test]
+    fn alias_bombs_stop() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        assert!(matches!(parse(&text, 1), Err(Error::TooLarge { .. })));
+    }
+
+    #[test]
+    fn deep_nesting_stops() {
+        let text = format!("a: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(matches!(parse(&text, 1), Err(Error::TooLarge { .. })));
+    }
+
+    #[test]
+    fn small_aliases_are_fine() {
+        let node = parse("a: &x [1]\nb: *x\n", 1).unwrap();
+        assert_eq!(node.get("b").unwrap().kind, Kind::Seq(vec![Node { kind: Kind::Scalar("1".into()), pos: Pos::new(1, 5) }]));
+    }
+
+    #[test]
+    fn empty_values_are_null() {
+        let node = parse("a:\nb: ''\n", 1).unwrap();
+        assert!(node.get("a").unwrap().is_empty());
+        assert!(node.get("b").unwrap().is_empty());
+        assert_eq!(parse("", 1).unwrap().entries().unwrap().len(), 0);
+    }
+}
