@@ -26,3 +26,4 @@ pub mod rules;
 pub mod source;
 pub mod time;
 pub mod yaml;
+pub mod templates;

@@ -1,6 +1,163 @@
-//! `xinbao new`.
+//! `xinbao new <category>`: a new report file from the category's template,
+//! with title, unit, author, phone and times filled in.
+
+use super::init::write_new;
 use crate::cli::NewArgs;
+use crate::config::{self, Settings};
+use crate::diag::Diagnostics;
 use crate::lang::Lang;
+use crate::load;
+use crate::report::Category;
+use crate::templates;
+use crate::time::{self, Time};
+use anyhow::{Context as _, bail};
+use chrono::{Datelike, SecondsFormat, Timelike, Utc};
+use pinyin::ToPinyin;
+use std::path::Path;
 use std::process::ExitCode;
-/// Runs new.
-pub fn run(_root: &std::path::Path, _args: &NewArgs, _lang: Lang) -> anyhow::Result<ExitCode> { anyhow::bail!("x") }
+
+/// Most Chinese characters of the title that go into a generated slug.
+const SLUG_SYLLABLES: usize = 8;
+
+/// Runs `new`.
+pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    let settings = config::load(root, &mut Diagnostics::default())?;
+    let Some(category) = Category::parse(&args.category) else {
+        let ids: Vec<_> = Category::ALL.iter().map(|c| format!("{}（{}）", c.id(), c.label())).collect();
+        bail!("未知类别 `{}`；可用：{} / unknown category", args.category, ids.join("、"));
+    };
+    let user = git_user_name(root);
+    let person = user.as_deref().and_then(|name| settings.person(name));
+    let unit = match (&args.unit, person.and_then(|p| p.unit.as_ref())) {
+        (Some(unit), _) => unit.clone(),
+        (None, Some(unit)) => unit.value.clone(),
+        (None, None) => bail!("请用 --unit 指定供稿科室（git user.name 不在 people 中）/ pass --unit: git's user.name is not in `people`"),
+    };
+    if !settings.has_unit(&unit) {
+        bail!("科室 `{unit}` 不在 xinbao.yaml 的 units 中：{} / unknown unit", settings.units.join("、"));
+    }
+    let now = now(&settings);
+    let occurred = match &args.occurred_at {
+        Some(text) => time::parse_time(text, settings.timezone, true)
+            .with_context(|| format!("--occurred-at `{text}`: 应为 2026-03-02T09:00 这样的时间 / expected a time like 2026-03-02T09:00"))?,
+        None => now,
+    };
+    let slug = match &args.slug {
+        Some(slug) if is_slug(slug) => slug.clone(),
+        Some(slug) => bail!("--slug `{slug}`: 只能用小写字母、数字和连字符 / use a-z, 0-9 and -"),
+        None => slug_from_title(&args.title),
+    };
+    let file = free_file(root, &occurred, &slug);
+    let id = load::stem(&file);
+    let phone = person.and_then(|p| p.phone.clone()).unwrap_or_default();
+    let author = user.unwrap_or_default();
+    let template_path = root.join("templates").join(format!("{}.md", category.id()));
+    let template = std::fs::read_to_string(&template_path).unwrap_or_else(|_| templates::report_template(category).to_string());
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let text = templates::fill(
+        &template,
+        &[
+            ("title", quote(&args.title)),
+            ("unit", quote(&unit)),
+            ("author", quote(&author)),
+            ("phone", quote(&phone)),
+            ("occurred_at", occurred.to_rfc3339_opts(SecondsFormat::Secs, false)),
+            ("submitted_at", now.to_rfc3339_opts(SecondsFormat::Secs, false)),
+            ("id", id.clone()),
+            ("date", format!("{}月{}日", occurred.month(), occurred.day())),
+        ],
+    );
+    write_new(&root.join(&file), &text)?;
+    match lang {
+        Lang::Zh => println!("已创建 {file}\n写好正文后运行 `xinbao check {file}`，再提交并发起合并请求。"),
+        Lang::En => println!("created {file}\nwrite the text, run `xinbao check {file}`, then commit and open a pull request."),
+    }
+    if author.is_empty() {
+        eprintln!("提示：git 未设置 user.name，请在 author 中填写供稿人 / note: git has no user.name; fill in `author`");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The moment of this run in the bureau's offset, to the minute; `SOURCE_DATE_EPOCH` wins.
+fn now(settings: &Settings) -> Time {
+    let utc = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .unwrap_or_else(Utc::now);
+    let local = utc.with_timezone(&settings.timezone);
+    local.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(local)
+}
+
+fn git_user_name(root: &Path) -> Option<String> {
+    let config = match git2::Repository::discover(root) {
+        Ok(repo) => repo.config().ok()?,
+        Err(_) => git2::Config::open_default().ok()?,
+    };
+    config.get_string("user.name").ok().filter(|s| !s.trim().is_empty())
+}
+
+/// `reports/YYYY/MM/YYYY-MM-DD-slug.md`, with `-2`, `-3`… when the id is taken.
+fn free_file(root: &Path, date: &Time, slug: &str) -> String {
+    let taken: Vec<String> = walkdir::WalkDir::new(root.join(load::REPORTS))
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| load::stem(&e.file_name().to_string_lossy()))
+        .collect();
+    let base = format!("{}-{slug}", date.format("%Y-%m-%d"));
+    let id = (1..)
+        .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
+        .find(|id| !taken.contains(id))
+        .unwrap_or(base);
+    format!("{}/{}/{id}.md", load::REPORTS, date.format("%Y/%m"))
+}
+
+fn is_slug(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// An ASCII slug from a Chinese title: the pinyin of its first characters, with
+/// ASCII words kept (`调度会` → `tiaoduhui`).
+pub fn slug_from_title(title: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut syllables = 0;
+    let mut ascii = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            ascii.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if !ascii.is_empty() {
+            parts.push(std::mem::take(&mut ascii));
+        }
+        if let Some(pinyin) = c.to_pinyin() {
+            if syllables == SLUG_SYLLABLES {
+                break;
+            }
+            syllables += 1;
+            match parts.last_mut() {
+                Some(last) if !last.chars().all(|c| c.is_ascii_digit()) && syllables > 1 => last.push_str(pinyin.plain()),
+                _ => parts.push(pinyin.plain().to_string()),
+            }
+        }
+    }
+    if !ascii.is_empty() {
+        parts.push(ascii);
+    }
+    let slug = parts.join("-");
+    if slug.is_empty() { "xinxi".to_string() } else { slug }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug_from_title("工作会议"), "gongzuohuiyi");
+        assert_eq!(slug_from_title("召开2026年工作会议"), "zhaokai-2026-niangongzuohuiyi");
+        assert_eq!(slug_from_title("！！"), "xinxi");
+        assert!(is_slug("a-1"));
+        assert!(!is_slug("A"));
+    }
+}

@@ -1,4 +1,97 @@
-//! `xinbao schema`.
+//! `xinbao schema`: the JSON Schema of a report's front matter, for editors
+//! (yaml-language-server) to complete and check fields while writing.
+
+use crate::config;
+use crate::diag::Diagnostics;
+use crate::report::{Category, Emergency};
+use serde_json::{Value, json};
+use std::path::PathBuf;
 use std::process::ExitCode;
-/// Runs schema.
-pub fn run(_root: Option<std::path::PathBuf>) -> anyhow::Result<ExitCode> { anyhow::bail!("x") }
+
+/// Runs `schema`; units come from `xinbao.yaml` when the repository has one.
+pub fn run(root: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let units = root.and_then(|root| config::load(&root, &mut Diagnostics::default()).ok()).map(|s| s.units);
+    println!("{}", serde_json::to_string_pretty(&schema(units.as_deref()))?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The schema; `units` become an enum when known.
+pub fn schema(units: Option<&[String]>) -> Value {
+    let text = json!({"type": "string", "minLength": 1});
+    let time = json!({"type": "string", "description": "RFC 3339，如 2026-03-02T09:00:00+08:00",
+        "pattern": "^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?)?$"});
+    let phone = json!({"type": "string", "pattern": "^(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$", "description": "联系电话"});
+    let categories: Vec<Value> = Category::ALL.iter().flat_map(|c| [json!(c.id()), json!(c.label())]).collect();
+    let unit = match units {
+        Some(units) => json!({"type": "string", "enum": units, "description": "供稿科室"}),
+        None => json!({"type": "string", "minLength": 1, "description": "供稿科室"}),
+    };
+    let mut elements = serde_json::Map::new();
+    for (key, name) in Emergency::TEXT {
+        elements.insert(key.to_string(), json!({"type": "string", "minLength": 1, "description": name}));
+    }
+    elements.insert("severity".into(), json!({"enum": ["especially-major", "major", "large", "general", "特别重大", "重大", "较大", "一般"], "description": "事件等级"}));
+    let count = json!({"type": "integer", "minimum": 0});
+    elements.insert("casualties".into(), json!({"type": "object", "description": "伤亡人数", "additionalProperties": false,
+        "required": ["dead", "injured", "missing"], "properties": {"dead": count, "injured": count, "missing": count}}));
+    elements.insert("leaders_on_site".into(), json!({"type": "array", "items": {"type": "string"}, "description": "相关领导到位情况"}));
+    elements.insert("informant".into(), json!({"type": "object", "description": "责任单位信息员", "additionalProperties": false,
+        "required": ["name", "phone"], "properties": {"name": text, "phone": phone}}));
+    elements.insert("phone_reported_at".into(), json!({"description": "电话先行报告时间", "allOf": [time]}));
+    let required_elements: Vec<&str> =
+        Emergency::ELEMENTS.iter().map(|(k, _)| *k).filter(|k| *k != "phone_reported_at").collect();
+    let with_category = |ids: &[Category]| -> Value {
+        let names: Vec<Value> = ids.iter().flat_map(|c| [json!(c.id()), json!(c.label())]).collect();
+        json!({"properties": {"category": {"enum": names}}, "required": ["category"]})
+    };
+    let timed: Vec<Category> = Category::ALL.iter().copied().filter(|c| c.needs_occurred_at()).collect();
+    json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": "https://xinbao.invalid/schema/report.json",
+        "title": "xinbao 信息报送元数据",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["title", "category", "unit", "author", "phone", "submitted_at"],
+        "properties": {
+            "title": {"type": "string", "minLength": 1, "description": "标题（一行，主题凝练）"},
+            "category": {"enum": categories, "description": "类别"},
+            "unit": unit,
+            "author": {"type": "string", "minLength": 1, "description": "供稿人"},
+            "phone": phone,
+            "occurred_at": {"description": "发生时间", "allOf": [time]},
+            "submitted_at": {"description": "报送时间", "allOf": [time]},
+            "images": {"type": "array", "description": "图片与图说", "items": {"type": "object", "additionalProperties": false,
+                "required": ["file", "caption"], "properties": {"file": text, "caption": {"type": "string", "minLength": 1, "description": "图说"}}}},
+            "request": {"type": "string", "description": "所答约稿的编号"},
+            "follow_up_of": {"type": "string", "description": "续报：首报的编号"},
+            "retracts": {"type": "string", "description": "更正：被更正信息的编号"},
+            "reason": {"type": "string", "description": "更正原因"},
+            "leaders": {"type": "array", "items": {"type": "string"}, "description": "领导"},
+            "tags": {"type": "array", "items": {"type": "string"}, "description": "标签"},
+            "emergency": {"type": "object", "description": "突发事件要素", "additionalProperties": false,
+                "required": required_elements, "properties": elements},
+        },
+        "allOf": [
+            {"if": with_category(&timed), "then": {"required": ["occurred_at"]}},
+            {"if": with_category(&[Category::LeaderVisit]), "then": {"required": ["leaders"]}},
+            {"if": with_category(&[Category::Emergency]), "then": {"required": ["emergency"]}},
+            {"if": {"required": ["retracts"]}, "then": {"required": ["reason"]}},
+        ],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_every_front_matter_key() {
+        let schema = schema(None);
+        let properties = schema["properties"].as_object().unwrap();
+        let keys: Vec<&str> = properties.keys().map(String::as_str).collect();
+        for key in crate::report::KEYS {
+            assert!(keys.contains(key), "{key}");
+        }
+        assert_eq!(keys.len(), crate::report::KEYS.len());
+    }
+}

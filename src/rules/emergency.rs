@@ -10,13 +10,14 @@ pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
     }
     let block = report.front.get("emergency").filter(|n| n.entries().is_some());
     let pos = report.key_pos(if block.is_some() { "emergency" } else { "category" });
+    // (element, its name, where to point: the empty key, else the block)
     let mut missing = Vec::new();
     for (key, name) in Emergency::ELEMENTS.iter().filter(|(key, _)| *key != "phone_reported_at") {
-        let node = block.and_then(|b| b.get(key));
-        match node {
-            None => missing.push((key.to_string(), *name)),
-            Some(n) if n.is_empty() => missing.push((key.to_string(), *name)),
-            Some(n) if *key == "casualties" || *key == "informant" => {
+        let entry = block.and_then(|b| b.entry(key));
+        match entry.map(|e| (&e.value, e.key_pos)) {
+            None => missing.push((key.to_string(), *name, pos)),
+            Some((n, key_pos)) if n.is_empty() => missing.push((key.to_string(), *name, key_pos)),
+            Some((n, _)) if *key == "casualties" || *key == "informant" => {
                 let parts: &[(&str, &str)] = if *key == "casualties" {
                     &[("dead", "死亡"), ("injured", "受伤"), ("missing", "失踪")]
                 } else {
@@ -24,14 +25,14 @@ pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
                 };
                 for (part, part_name) in parts {
                     if n.entries().is_some() && n.get(part).is_none_or(|p| p.is_empty()) {
-                        missing.push((format!("{key}.{part}"), part_name));
+                        missing.push((format!("{key}.{part}"), part_name, n.pos));
                     }
                 }
             }
             Some(_) => {}
         }
     }
-    for (key, name) in missing {
+    for (key, name, pos) in missing {
         diags.push(
             &report.file,
             pos,
