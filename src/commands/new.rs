@@ -7,7 +7,7 @@ use crate::config::{self, Settings};
 use crate::diag::Diagnostics;
 use crate::lang::Lang;
 use crate::load;
-use crate::report::Category;
+use crate::report::{Category, split};
 use crate::templates;
 use crate::time::{self, Time};
 use anyhow::{Context as _, bail};
@@ -53,10 +53,8 @@ pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> 
     let author = user.unwrap_or_default();
     let template_path = root.join("templates").join(format!("{}.md", category.id()));
     let template = std::fs::read_to_string(&template_path).unwrap_or_else(|_| templates::report_template(category).to_string());
-    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
-    let text = templates::fill(
-        &template,
-        &[
+    let values = |quote: fn(&str) -> String| {
+        vec![
             ("title", quote(&args.title)),
             ("unit", quote(&unit)),
             ("author", quote(&author)),
@@ -65,8 +63,13 @@ pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> 
             ("submitted_at", now.to_rfc3339_opts(SecondsFormat::Secs, false)),
             ("id", id.clone()),
             ("date", format!("{}月{}日", occurred.month(), occurred.day())),
-        ],
-    );
+        ]
+    };
+    // Values are YAML-quoted in the front matter and plain in the body.
+    let body_start = split(&template).map_or(0, |s| s.body_offset);
+    let (front, body) = template.split_at(body_start);
+    let yaml_quote: fn(&str) -> String = |s| serde_json::to_string(s).unwrap_or_default();
+    let text = templates::fill(front, &values(yaml_quote)) + &templates::fill(body, &values(str::to_string));
     write_new(&root.join(&file), &text)?;
     match lang {
         Lang::Zh => println!("已创建 {file}\n写好正文后运行 `xinbao check {file}`，再提交并发起合并请求。"),

@@ -21,7 +21,7 @@ pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
         );
     }
     if report.category() == Some(Category::Research) {
-        for section in RESEARCH_SECTIONS {
+        for (number, section) in ["一", "二", "三"].into_iter().zip(RESEARCH_SECTIONS) {
             let present = report.body.headings.iter().any(|h| h.level == 2 && h.text.contains(section));
             if !present {
                 diags.push(
@@ -29,7 +29,7 @@ pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
                     report.key_pos("category"),
                     Rule::MissingSection,
                     Text::new(
-                        format!("调研信息缺少“{section}”部分（二级标题，如 `## 一、{section}`）"),
+                        format!("调研信息缺少“{section}”部分（二级标题，如 `## {number}、{section}`）"),
                         format!("research report lacks the section “{section}” (a `##` heading)"),
                     ),
                 );

@@ -1,0 +1,91 @@
+//! The output formats of `check` and the exit codes.
+
+use crate::support::{Sandbox, fixture};
+
+fn one_late_report() -> Sandbox {
+    let sandbox = Sandbox::new();
+    sandbox.write("xinbao.yaml", std::fs::read(fixture("repo/xinbao.yaml")).unwrap());
+    let text = std::fs::read_to_string(fixture("repo/reports/2026/03/2026-03-11-bad-deadline-routine.md")).unwrap();
+    sandbox.write("reports/2026/03/2026-03-11-late,50%.md", text);
+    sandbox
+}
+
+#[test]
+fn human_output_shows_the_line_with_carets() {
+    let out = one_late_report().run(&["check"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("错误[deadline-exceeded]: 超过报送时限"), "{text}");
+    assert!(text.contains("--> reports/2026/03/2026-03-11-late,50%.md:8:1"), "{text}");
+    assert!(text.contains("8 | submitted_at: 2026-03-04T00:00:01+08:00"), "{text}");
+    assert!(text.contains("  | ^^^^^^^^^^^^\n"), "{text}");
+    assert!(text.contains("检查 1 个文件：1 个错误，0 个警告"), "{text}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn english_on_request() {
+    let out = one_late_report().run(&["check", "--lang", "en"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("error[deadline-exceeded]: time limit missed: same or next day"), "{text}");
+    assert!(text.contains("1 files checked: 1 errors, 0 warnings"), "{text}");
+}
+
+#[test]
+fn json_has_the_spec_shape() {
+    let (_, json) = one_late_report().check_json(&[]);
+    assert_eq!(json["files"], 1);
+    assert_eq!(json["errors"], 1);
+    assert_eq!(json["warnings"], 0);
+    let d = &json["diagnostics"][0];
+    let mut keys: Vec<_> = d.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!(keys, ["column", "file", "line", "message", "rule", "severity"]);
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64(), d["severity"].as_str()), (Some(8), Some(1), Some("error")));
+}
+
+#[test]
+fn github_annotations_are_escaped_and_summarized() {
+    let sandbox = one_late_report();
+    let summary = sandbox.root().join("summary.md");
+    let out = sandbox.run_with_env(&["check", "--format", "github"], &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("::error file=reports/2026/03/2026-03-11-late%2C50%25.md,line=8,col=1,title=deadline-exceeded::超过报送时限"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 1);
+    let summary = std::fs::read_to_string(summary).unwrap();
+    assert!(summary.contains("| `reports/2026/03/2026-03-11-late,50%.md` | 8 | error | `deadline-exceeded` |"), "{summary}");
+}
+
+#[test]
+fn sarif_is_2_1_0_with_rules_and_locations() {
+    let out = one_late_report().run(&["check", "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "xinbao");
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), xinbao::diag::Rule::ALL.len());
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "deadline-exceeded");
+    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 8);
+    let index = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(run["tool"]["driver"]["rules"][index]["id"], "deadline-exceeded");
+}
+
+#[test]
+fn output_is_identical_across_runs() {
+    let sandbox = crate::support::Sandbox::from_fixture("repo");
+    let first = sandbox.run(&["check", "--format", "json"]).stdout;
+    let second = sandbox.run(&["check", "--format", "json"]).stdout;
+    assert_eq!(first, second);
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    let sandbox = one_late_report();
+    assert_eq!(sandbox.run(&["check", "--format", "xml"]).status.code(), Some(2));
+    assert_eq!(sandbox.run(&["check", "no/such/file.md"]).status.code(), Some(2));
+    assert_eq!(sandbox.run(&["check", "--root", "/no/such/dir"]).status.code(), Some(2));
+    assert_eq!(sandbox.run(&["frobnicate"]).status.code(), Some(2));
+}

@@ -1,0 +1,76 @@
+//! Bad input (SPEC §10): every hostile file gets a diagnostic with a rule id; nothing
+//! panics or hangs, and no report is changed.
+
+use crate::support::{Sandbox, fixture};
+
+fn settings_only() -> Sandbox {
+    let sandbox = Sandbox::new();
+    sandbox.write("xinbao.yaml", std::fs::read(fixture("repo/xinbao.yaml")).unwrap());
+    sandbox
+}
+
+#[test]
+fn files_over_one_mebibyte_are_refused_unread() {
+    let sandbox = settings_only();
+    let big = format!("---\ntitle: 大\n---\n{}", "很长的正文。".repeat(70_000));
+    assert!(big.len() > 1024 * 1024);
+    sandbox.write("reports/2026/03/2026-03-01-big.md", &big);
+    let (code, json) = sandbox.check_json(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(json["diagnostics"][0]["rule"], "file-too-large");
+    assert_eq!(json["diagnostics"][0]["line"], 1);
+}
+
+#[test]
+fn hostile_files_never_crash_and_are_left_untouched() {
+    let sandbox = settings_only();
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", Vec::new()),
+        ("only-dashes", b"---".to_vec()),
+        ("nul", b"---\ntitle: \0\n---\n".to_vec()),
+        ("binary", (0..=255u8).cycle().take(4096).collect()),
+        ("tabs", b"---\n\ttitle: x\n---\n".to_vec()),
+        ("anchor-loop", b"---\na: &a [*a]\n---\n".to_vec()),
+        ("tag", b"---\ntitle: !!binary aGVsbG8=\ncategory: !custom work\n---\n".to_vec()),
+        ("scalar-root", b"---\njust text\n---\n".to_vec()),
+        ("list-root", b"---\n- a\n- b\n---\n".to_vec()),
+        ("two-docs", b"---\na: 1\n...\n---\nb: 2\n---\n".to_vec()),
+        ("lone-cr", b"---\rtitle: x\r---\r".to_vec()),
+        ("long-line", format!("---\ntitle: {}\n---\n", "长".repeat(200_000)).into_bytes()),
+        ("wide-map", format!("---\n{}---\n", (0..30_000).map(|i| format!("k{i}: v\n")).collect::<String>()).into_bytes()),
+        ("html", b"---\ntitle: x\n---\n<iframe src=javascript:alert(1)></iframe>\n<style>*{}</style>\n".to_vec()),
+    ];
+    for (name, bytes) in &files {
+        sandbox.write(&format!("reports/2026/03/2026-03-01-{name}.md"), bytes);
+    }
+    let (code, json) = sandbox.check_json(&[]);
+    assert_eq!(code, 1, "{json}");
+    for (name, bytes) in &files {
+        let file = format!("reports/2026/03/2026-03-01-{name}.md");
+        let mine: Vec<_> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["file"] == file).collect();
+        assert!(!mine.is_empty(), "{name}: no diagnostic");
+        assert!(mine.iter().all(|d| d["line"].as_u64().unwrap() >= 1 && !d["rule"].as_str().unwrap().is_empty()));
+        assert_eq!(&std::fs::read(sandbox.root().join(&file)).unwrap(), bytes, "{name} was modified");
+    }
+}
+
+#[test]
+fn every_truncation_of_a_report_parses_without_panicking() {
+    let text = std::fs::read_to_string(fixture("repo/reports/2026/03/2026-03-02-good-follow-up.md")).unwrap();
+    let mut diags = xinbao::diag::Diagnostics::default();
+    let settings = xinbao::config::load(&fixture("repo"), &mut diags).unwrap();
+    for (end, _) in text.char_indices() {
+        let mut diags = xinbao::diag::Diagnostics::default();
+        let _ = xinbao::report::parse("r.md", "r", &text[..end], &settings, &mut diags);
+        assert!(diags.iter().all(|d| d.pos.line >= 1 && d.pos.column >= 1));
+    }
+}
+
+#[test]
+fn a_symlinked_report_is_not_followed() {
+    let sandbox = settings_only();
+    std::fs::create_dir_all(sandbox.root().join("reports/2026/03")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", sandbox.root().join("reports/2026/03/2026-03-01-link.md")).unwrap();
+    let (_, json) = sandbox.check_json(&[]);
+    assert_eq!(json["diagnostics"][0]["rule"], "unsafe-link", "{json}");
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the `xinbao` binary run on real files and real git repositories.
+//! See `tests/README.md` for how fixtures announce the findings they expect.
+
+mod commands;
+mod formats;
+mod history;
+mod hostile;
+mod project;
+mod rules;
+mod settings;
+mod support;

@@ -1,0 +1,61 @@
+//! `xinbao.yaml`: missing, unreadable, and wrong in ways that name the line.
+
+use crate::support::{Sandbox, finding_list};
+
+fn with_settings(text: &str) -> Sandbox {
+    let sandbox = Sandbox::new();
+    sandbox.write("xinbao.yaml", text);
+    sandbox
+}
+
+#[test]
+fn missing_settings_say_how_to_create_them() {
+    let sandbox = Sandbox::new();
+    sandbox.write("reports/.keep", "");
+    let out = sandbox.run(&["check", "--root", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("xinbao init"));
+}
+
+#[test]
+fn unparsable_settings_exit_two_with_the_line() {
+    let out = with_settings("bureau: x\nunits: [a, b\n").run(&["check", "--root", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("xinbao.yaml:3:") || err.contains("xinbao.yaml:2:"), "{err}");
+}
+
+#[test]
+fn wrong_settings_are_diagnostics_with_lines() {
+    let sandbox = with_settings(
+        "bureau: 测试局\nunits: [投资科, 投资科]\nunitz: []\npeople:\n  - name: 张三\n    unit: 规划科\n    roles: [writer]\n  - name: 张三\n    unit: 投资科\n    roles: [boss]\ntimezone: Asia/Shanghai\nlimits:\n  routine: tomorrow\n  commit_skew: 10\nquotas:\n  default: six\n  价格科: 3\nscoring:\n  late: -1.5\n",
+    );
+    let (code, json) = sandbox.check_json(&[]);
+    let found: Vec<_> = finding_list(&json).into_iter().map(|(_, line, rule)| (line, rule)).collect();
+    let expected: Vec<(u64, String)> = [
+        (2, "duplicate-id"),
+        (3, "unknown-field"),
+        (6, "unknown-unit"),
+        (8, "duplicate-id"),
+        (10, "invalid-value"),
+        (11, "invalid-value"),
+        (13, "invalid-value"),
+        (14, "invalid-value"),
+        (16, "invalid-value"),
+        (17, "unknown-unit"),
+        (19, "invalid-value"),
+    ]
+    .into_iter()
+    .map(|(line, rule)| (line, rule.to_string()))
+    .collect();
+    assert_eq!(found, expected, "{json}");
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn supervisors_need_units_to_supervise() {
+    let sandbox = with_settings("bureau: 测试局\nunits: [投资科]\npeople:\n  - name: 李四\n    roles: [supervisor]\n");
+    let (_, json) = sandbox.check_json(&[]);
+    assert_eq!(json["diagnostics"][0]["rule"], "missing-field", "{json}");
+    assert_eq!(json["diagnostics"][0]["line"], 4);
+}
