@@ -2,10 +2,13 @@
 //!
 //! Every commit reachable from HEAD is compared with its first parent (the root
 //! with nothing), descending only into trees whose ids differ, so commits that
-//! leave `reports/` alone cost one tree lookup. The earliest author time at which
-//! a path was added is kept.
+//! leave `reports/` alone cost one tree lookup. Trees are compared as raw object
+//! bytes, without building an object per entry, and the commits are split among
+//! the cores, each with its own handle on the repository. The earliest author
+//! time at which a path was added is kept.
 
-use git2::{ObjectType, Oid, Repository, Sort, Tree};
+use git2::{Oid, Repository, Sort};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -18,6 +21,20 @@ pub struct History {
     pub added: HashMap<String, i64>,
 }
 
+impl History {
+    fn merge(mut self, other: History) -> History {
+        self.root_time = match (self.root_time, other.root_time) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        for (path, time) in other.added {
+            let first = self.added.entry(path).or_insert(time);
+            *first = (*first).min(time);
+        }
+        self
+    }
+}
+
 /// Opens the git repository that contains `root`, if any.
 pub fn open(root: &Path) -> Option<Repository> {
     Repository::discover(root).ok().filter(|repo| repo.workdir().is_some())
@@ -27,8 +44,7 @@ pub fn open(root: &Path) -> Option<Repository> {
 ///
 /// A repository without commits gives an empty history.
 pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::Error> {
-    let mut history = History::default();
-    let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else { return Ok(history) };
+    let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else { return Ok(History::default()) };
     let workdir = repo.workdir().and_then(|w| w.canonicalize().ok()).unwrap_or_default();
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     // The reports repository may be a folder inside a larger git repository.
@@ -36,55 +52,103 @@ pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::
     let tracked = if prefix.is_empty() { dir.to_string() } else { format!("{prefix}/{dir}") };
 
     let mut walk = repo.revwalk()?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    walk.set_sorting(Sort::NONE)?;
     walk.push(head.id())?;
-    for oid in walk {
-        let commit = repo.find_commit(oid?)?;
-        let time = commit.author().when().seconds();
-        let subtree = |tree: &Tree| -> Option<Oid> {
-            let entry = tree.get_path(Path::new(&tracked)).ok()?;
-            (entry.kind() == Some(ObjectType::Tree)).then(|| entry.id())
-        };
-        let new = subtree(&commit.tree()?);
-        let old = match commit.parent_count() {
-            0 => {
-                history.root_time = Some(history.root_time.map_or(time, |t| t.min(time)));
-                None
+    let commits = walk.collect::<Result<Vec<Oid>, _>>()?;
+    let chunk = commits.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
+    let path = repo.path().to_path_buf();
+    commits
+        .par_chunks(chunk)
+        .map(|commits| {
+            let repo = Repository::open(&path)?;
+            let mut history = History::default();
+            for oid in commits {
+                read_commit(&repo, *oid, &tracked, dir, &mut history)?;
             }
-            _ => subtree(&commit.parent(0)?.tree()?),
-        };
-        if let Some(new) = new
-            && Some(new) != old
-        {
-            let mut added = Vec::new();
-            diff_trees(repo, old, new, dir, &mut added)?;
-            for path in added {
-                let first = history.added.entry(path).or_insert(time);
-                *first = (*first).min(time);
-            }
+            Ok(history)
+        })
+        .try_reduce(History::default, |a, b| Ok(a.merge(b)))
+}
+
+/// Records the paths under `tracked` that commit `oid` adds relative to its first parent.
+fn read_commit(repo: &Repository, oid: Oid, tracked: &str, dir: &str, history: &mut History) -> Result<(), git2::Error> {
+    let commit = repo.find_commit(oid)?;
+    let time = commit.author().when().seconds();
+    let subtree = |tree: git2::Tree| tree.get_path(Path::new(tracked)).ok().map(|entry| entry.id());
+    let new = subtree(commit.tree()?);
+    let old = match commit.parent_ids().next() {
+        None => {
+            history.root_time = Some(history.root_time.map_or(time, |t| t.min(time)));
+            None
+        }
+        Some(parent) => subtree(repo.find_commit(parent)?.tree()?),
+    };
+    if let Some(new) = new
+        && Some(new) != old
+    {
+        let odb = repo.odb()?;
+        let mut added = Vec::new();
+        diff_trees(&odb, old, new, dir, &mut added)?;
+        for path in added {
+            let first = history.added.entry(path).or_insert(time);
+            *first = (*first).min(time);
         }
     }
-    Ok(history)
+    Ok(())
+}
+
+/// One entry of a raw tree object: whether it is a tree, its name and its id.
+struct Entry<'a> {
+    is_tree: bool,
+    name: &'a [u8],
+    id: &'a [u8],
+}
+
+impl Entry<'_> {
+    /// Git orders tree entries as if folder names ended with `/`.
+    fn cmp_key(&self, other: &Entry) -> std::cmp::Ordering {
+        self.key().cmp(other.key())
+    }
+
+    fn key(&self) -> impl Iterator<Item = u8> + '_ {
+        self.name.iter().copied().chain(self.is_tree.then_some(b'/'))
+    }
+}
+
+/// Parses a raw tree object (`MODE NAME\0<20 bytes>` repeated).
+fn entries(data: &[u8]) -> Vec<Entry<'_>> {
+    let mut list = Vec::new();
+    let mut rest = data;
+    while let Some(space) = rest.iter().position(|&b| b == b' ') {
+        let Some(nul) = rest[space..].iter().position(|&b| b == 0).map(|i| space + i) else { break };
+        if rest.len() < nul + 21 {
+            break;
+        }
+        list.push(Entry { is_tree: rest[..space] == *b"40000", name: &rest[space + 1..nul], id: &rest[nul + 1..nul + 21] });
+        rest = &rest[nul + 21..];
+    }
+    list
 }
 
 /// Collects the blob paths (prefixed with `path`) in tree `new` that are not in tree `old`.
-fn diff_trees(repo: &Repository, old: Option<Oid>, new: Oid, path: &str, added: &mut Vec<String>) -> Result<(), git2::Error> {
-    let new_tree = repo.find_tree(new)?;
-    let old_tree = old.map(|oid| repo.find_tree(oid)).transpose()?;
-    for entry in new_tree.iter() {
-        let Ok(name) = entry.name() else { continue };
-        let child = format!("{path}/{name}");
-        let before = old_tree.as_ref().and_then(|t| t.get_name(name)).map(|e| (e.id(), e.kind()));
-        if before.map(|(id, _)| id) == Some(entry.id()) {
+fn diff_trees(odb: &git2::Odb, old: Option<Oid>, new: Oid, path: &str, added: &mut Vec<String>) -> Result<(), git2::Error> {
+    let new_data = odb.read(new)?;
+    let old_data = old.map(|oid| odb.read(oid)).transpose()?;
+    let new_entries = entries(new_data.data());
+    let old_entries = old_data.as_ref().map(|o| entries(o.data())).unwrap_or_default();
+    let mut old_iter = old_entries.iter().peekable();
+    for entry in &new_entries {
+        while old_iter.next_if(|o| o.cmp_key(entry).is_lt()).is_some() {}
+        let before = old_iter.next_if(|o| o.cmp_key(entry).is_eq());
+        if before.is_some_and(|b| b.id == entry.id) {
             continue;
         }
-        match entry.kind() {
-            Some(ObjectType::Tree) => {
-                let old_child = before.filter(|(_, kind)| *kind == Some(ObjectType::Tree)).map(|(id, _)| id);
-                diff_trees(repo, old_child, entry.id(), &child, added)?;
-            }
-            Some(ObjectType::Blob) if before.is_none() => added.push(child),
-            _ => {}
+        let child = format!("{path}/{}", String::from_utf8_lossy(entry.name));
+        if entry.is_tree {
+            let old_child = before.map(|b| Oid::from_bytes(b.id)).transpose()?;
+            diff_trees(odb, old_child, Oid::from_bytes(entry.id)?, &child, added)?;
+        } else if before.is_none() {
+            added.push(child);
         }
     }
     Ok(())

@@ -1,0 +1,110 @@
+//! Generates a benchmark corpus: a git repository of N reports of about 5 KB each,
+//! one commit per report dated at its submission, all of them valid, spread over
+//! the months as a large bureau's would be.
+//!
+//! ```text
+//! cargo run --release --example gen-corpus -- DIR N
+//! ```
+//!
+//! The history is written with `git fast-import`, so 10,000 commits take seconds.
+
+use std::fmt::Write as _;
+
+use std::process::{Command, Stdio};
+
+const SETTINGS: &str = include_str!("../xinbao.yaml");
+const WRITERS: &[(&str, &str, &str)] = &[
+    ("张三", "投资科", "13800000000"),
+    ("王丽娟", "价格科", "15885034567"),
+    ("赵明", "经济运行科", "18985045678"),
+    ("杨帆", "农村经济科", "13708516789"),
+    ("吴海峰", "能源股", "15285067890"),
+    ("周静", "项目服务中心", "0851-87721234"),
+];
+const SENTENCES: &[&str] = &[
+    "会议听取了各项目责任单位关于前期手续、征地拆迁、资金到位和建设进度的情况汇报。",
+    "针对项目推进中存在的要素保障不足、审批周期较长等问题，逐一研究提出解决措施。",
+    "要求各责任单位压实工作责任，倒排工期、挂图作战，确保按时间节点完成年度目标任务。",
+    "下一步，将持续加强调度督导，建立问题清单、任务清单和责任清单，实行销号管理。",
+    "同时加强与上级部门的沟通衔接，积极争取中央预算内投资和地方政府专项债券支持。",
+    "全县价格总水平保持基本稳定，粮油、蔬菜、肉类等重要民生商品供应充足。",
+    "组织对辖区内加油站、液化气站和重点用能企业开展安全检查，督促落实主体责任。",
+];
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(dir), Some(count)) = (args.get(1), args.get(2).and_then(|n| n.parse::<usize>().ok())) else {
+        eprintln!("usage: gen-corpus DIR N");
+        std::process::exit(2);
+    };
+    std::fs::create_dir_all(dir).expect("create DIR");
+    let status = Command::new("git").args(["init", "-q", "-b", "main", dir]).status().expect("git init");
+    assert!(status.success());
+    let mut import = Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("git fast-import");
+    let mut stream = std::io::BufWriter::new(import.stdin.take().expect("stdin"));
+    // Root commit: the settings, before every report.
+    let base = 1_583_020_800i64; // 2020-03-01T08:00:00+08:00
+    commit(&mut stream, base, "xinbao.yaml", SETTINGS, "设置");
+    let mut seed = 0x5eed_u64;
+    for i in 0..count {
+        let (path, text, submitted) = report(i, base, &mut seed);
+        commit(&mut stream, submitted, &path, &text, &format!("报送 {i}"));
+        std::fs::create_dir_all(std::path::Path::new(dir).join(&path).parent().unwrap()).unwrap();
+        std::fs::write(std::path::Path::new(dir).join(&path), &text).unwrap();
+    }
+    drop(stream);
+    assert!(import.wait().expect("fast-import").success());
+    std::fs::write(std::path::Path::new(dir).join("xinbao.yaml"), SETTINGS).unwrap();
+    let status = Command::new("git").args(["reset", "-q", "main"]).current_dir(dir).status().expect("git reset");
+    assert!(status.success());
+    println!("{count} reports in {dir}");
+}
+
+fn commit(out: &mut impl std::io::Write, time: i64, path: &str, text: &str, message: &str) {
+    write!(out, "commit refs/heads/main\ncommitter 信息员 <xinxi@example.org> {time} +0800\n").unwrap();
+    write!(out, "data {}\n{message}\n", message.len()).unwrap();
+    write!(out, "M 100644 inline {path}\ndata {}\n{text}\n", text.len()).unwrap();
+}
+
+fn next(seed: &mut u64) -> u64 {
+    *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    *seed >> 33
+}
+
+/// Report `i`: a valid work report of about 5 KB, submitted a few hours after its meeting.
+/// Meetings are six hours apart, so 10,000 reports span about seven years at ~120 a month,
+/// a large bureau's pace.
+fn report(i: usize, base: i64, seed: &mut u64) -> (String, String, i64) {
+    let occurred = base + 3600 + i as i64 * 6 * 3600;
+    let submitted = occurred + 3600 * (1 + (next(seed) % 6) as i64);
+    let day = chrono::DateTime::from_timestamp(occurred + 8 * 3600, 0).unwrap().naive_utc();
+    let time = |t: i64| chrono::DateTime::from_timestamp(t, 0).unwrap().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).to_rfc3339();
+    let (author, unit, phone) = WRITERS[i % WRITERS.len()];
+    let mut text = String::new();
+    write!(
+        text,
+        "---\ntitle: {unit}召开第{i}次重点工作调度会\ncategory: work\nunit: {unit}\nauthor: {author}\nphone: \"{phone}\"\noccurred_at: {}\nsubmitted_at: {}\ntags: [调度, 第{}批]\n---\n\n",
+        time(occurred),
+        time(submitted),
+        i % 7
+    )
+    .unwrap();
+    let mut section = 0;
+    while text.len() < 5000 {
+        if text.len() > 1500 * (section + 1) {
+            section += 1;
+            write!(text, "## {}、工作安排\n\n", ["一", "二", "三"][section.min(3) - 1]).unwrap();
+        }
+        for _ in 0..3 {
+            text.push_str(SENTENCES[(next(seed) % SENTENCES.len() as u64) as usize]);
+        }
+        text.push_str("\n\n");
+    }
+    let path = format!("reports/{}/{}.md", day.format("%Y/%m"), format_args!("{}-diaoduhui-{i}", day.format("%Y-%m-%d")));
+    (path, text, submitted)
+}
