@@ -33,12 +33,14 @@ const SENTENCES: &[&str] = &[
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let (Some(dir), Some(count)) = (args.get(1), args.get(2).and_then(|n| n.parse::<usize>().ok())) else {
+    let (Some(dir), Some(count)) = (args.get(1), args.get(2).and_then(|n| n.parse::<usize>().ok()))
+    else {
         eprintln!("usage: gen-corpus DIR N");
         std::process::exit(2);
     };
     std::fs::create_dir_all(dir).expect("create DIR");
-    let status = Command::new("git").args(["init", "-q", "-b", "main", dir]).status().expect("git init");
+    let status =
+        Command::new("git").args(["init", "-q", "-b", "main", dir]).status().expect("git init");
     assert!(status.success());
     let mut import = Command::new("git")
         .args(["fast-import", "--quiet"])
@@ -60,13 +62,18 @@ fn main() {
     drop(stream);
     assert!(import.wait().expect("fast-import").success());
     std::fs::write(std::path::Path::new(dir).join("xinbao.yaml"), SETTINGS).unwrap();
-    let status = Command::new("git").args(["reset", "-q", "main"]).current_dir(dir).status().expect("git reset");
+    let status = Command::new("git")
+        .args(["reset", "-q", "main"])
+        .current_dir(dir)
+        .status()
+        .expect("git reset");
     assert!(status.success());
     println!("{count} reports in {dir}");
 }
 
 fn commit(out: &mut impl std::io::Write, time: i64, path: &str, text: &str, message: &str) {
-    write!(out, "commit refs/heads/main\ncommitter 信息员 <xinxi@example.org> {time} +0800\n").unwrap();
+    write!(out, "commit refs/heads/main\ncommitter 信息员 <xinxi@example.org> {time} +0800\n")
+        .unwrap();
     write!(out, "data {}\n{message}\n", message.len()).unwrap();
     write!(out, "M 100644 inline {path}\ndata {}\n{text}\n", text.len()).unwrap();
 }
@@ -83,7 +90,12 @@ fn report(i: usize, base: i64, seed: &mut u64) -> (String, String, i64) {
     let occurred = base + 3600 + i as i64 * 6 * 3600;
     let submitted = occurred + 3600 * (1 + (next(seed) % 6) as i64);
     let day = chrono::DateTime::from_timestamp(occurred + 8 * 3600, 0).unwrap().naive_utc();
-    let time = |t: i64| chrono::DateTime::from_timestamp(t, 0).unwrap().with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap()).to_rfc3339();
+    let time = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0)
+            .unwrap()
+            .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+            .to_rfc3339()
+    };
     let (author, unit, phone) = WRITERS[i % WRITERS.len()];
     let mut text = String::new();
     write!(
@@ -105,6 +117,10 @@ fn report(i: usize, base: i64, seed: &mut u64) -> (String, String, i64) {
         }
         text.push_str("\n\n");
     }
-    let path = format!("reports/{}/{}.md", day.format("%Y/%m"), format_args!("{}-diaoduhui-{i}", day.format("%Y-%m-%d")));
+    let path = format!(
+        "reports/{}/{}.md",
+        day.format("%Y/%m"),
+        format_args!("{}-diaoduhui-{i}", day.format("%Y-%m-%d"))
+    );
     (path, text, submitted)
 }

@@ -219,7 +219,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> anyhow::Result<Settings> {
     })?;
     let node = yaml::parse(&text, 1).map_err(|err| match err {
         yaml::Error::Syntax { pos, message } => {
-            anyhow::anyhow!("{FILE}:{}:{}: YAML 语法错误 / YAML syntax error: {message}", pos.line, pos.column)
+            anyhow::anyhow!(
+                "{FILE}:{}:{}: YAML 语法错误 / YAML syntax error: {message}",
+                pos.line,
+                pos.column
+            )
         }
         yaml::Error::TooLarge { pos } => anyhow::anyhow!(
             "{FILE}:{}:{}: 嵌套或别名过多 / nested or aliased beyond limits",
@@ -228,7 +232,11 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> anyhow::Result<Settings> {
         ),
     })?;
     if node.entries().is_none() {
-        bail!("{FILE}:{}:{}: 配置应为键值映射 / settings must be a mapping", node.pos.line, node.pos.column);
+        bail!(
+            "{FILE}:{}:{}: 配置应为键值映射 / settings must be a mapping",
+            node.pos.line,
+            node.pos.column
+        );
     }
     Ok(parse(&node, root, diags))
 }
@@ -249,12 +257,22 @@ fn parse(node: &Node, root: &Path, diags: &mut Diagnostics) -> Settings {
     };
     let effective_from = f.date("effective_from").map(|d| d.value);
     let units = unique_units(&mut f);
-    let people = f.list("people").iter().filter_map(|p| person(p, root, &mut f)).collect::<Vec<_>>();
+    let people =
+        f.list("people").iter().filter_map(|p| person(p, root, &mut f)).collect::<Vec<_>>();
     let limits = f.map("limits").map(|n| limits(n, &mut f)).unwrap_or_default();
     let quotas = quotas(f.map("quotas"), &units, &mut f);
     let scoring = f.map("scoring").map(|n| scoring(n, &mut f)).unwrap_or_default();
-    let settings =
-        Settings { bureau, office, timezone, effective_from, units, people, limits, quotas, scoring };
+    let settings = Settings {
+        bureau,
+        office,
+        timezone,
+        effective_from,
+        units,
+        people,
+        limits,
+        quotas,
+        scoring,
+    };
     check_people(&settings, diags);
     settings
 }
@@ -266,7 +284,10 @@ fn unique_units(f: &mut Fields) -> Vec<String> {
             f.report(
                 unit.pos,
                 Rule::DuplicateId,
-                Text::new(format!("科室 `{}` 重复", unit.value), format!("unit `{}` listed twice", unit.value)),
+                Text::new(
+                    format!("科室 `{}` 重复", unit.value),
+                    format!("unit `{}` listed twice", unit.value),
+                ),
             );
         } else {
             units.push(unit.value);
@@ -277,7 +298,12 @@ fn unique_units(f: &mut Fields) -> Vec<String> {
 
 fn person(node: &Node, root: &Path, parent: &mut Fields) -> Option<Person> {
     if node.entries().is_none() {
-        parent.invalid(node, "people", "人员（name、unit、roles…）", "a person (name, unit, roles…)");
+        parent.invalid(
+            node,
+            "people",
+            "人员（name、unit、roles…）",
+            "a person (name, unit, roles…)",
+        );
         return None;
     }
     let mut f = parent.nested(node, PERSON_KEYS);
@@ -291,7 +317,12 @@ fn person(node: &Node, root: &Path, parent: &mut Fields) -> Option<Person> {
             Some("writer") => roles.push(Role::Writer),
             Some("supervisor") => roles.push(Role::Supervisor),
             Some("office") => roles.push(Role::Office),
-            _ => f.invalid(role, "roles", " writer、supervisor 或 office", "writer, supervisor or office"),
+            _ => f.invalid(
+                role,
+                "roles",
+                " writer、supervisor 或 office",
+                "writer, supervisor or office",
+            ),
         }
     }
     let supervises = f.strings("supervises");
@@ -313,14 +344,24 @@ fn key(node: &Node, root: &Path, parent: &mut Fields) -> Option<Key> {
         (Some(ssh), None) => {
             if ssh.value.split_whitespace().count() < 2 {
                 let node = f.node("ssh").expect("present");
-                f.invalid(node, "ssh", "OpenSSH 公钥行（ssh-ed25519 AAAA…）", "an OpenSSH public key line");
+                f.invalid(
+                    node,
+                    "ssh",
+                    "OpenSSH 公钥行（ssh-ed25519 AAAA…）",
+                    "an OpenSSH public key line",
+                );
             }
             Some(KeyMaterial::Ssh(ssh.value))
         }
         (None, Some(path)) => {
             if !root.join(&path.value).is_file() {
                 let node = f.node("openpgp").expect("present");
-                f.invalid(node, "openpgp", "仓库中的公钥文件路径", "the path of a key file in the repository");
+                f.invalid(
+                    node,
+                    "openpgp",
+                    "仓库中的公钥文件路径",
+                    "the path of a key file in the repository",
+                );
             }
             Some(KeyMaterial::OpenPgp(path.value))
         }
@@ -345,7 +386,12 @@ fn limits(node: &Node, parent: &mut Fields) -> Limits {
                 Some(d) => limits.routine = RoutineLimit::Within(d),
                 None => {
                     let node = f.node("routine").expect("present");
-                    f.invalid(node, "routine", " same-day、next-day 或时长（如 24h）", "same-day, next-day or a duration (24h)");
+                    f.invalid(
+                        node,
+                        "routine",
+                        " same-day、next-day 或时长（如 24h）",
+                        "same-day, next-day or a duration (24h)",
+                    );
                 }
             },
         }
@@ -418,7 +464,10 @@ fn check_people(settings: &Settings, diags: &mut Diagnostics) {
                 Rule::DuplicateId,
                 Text::new(
                     format!("人员 `{}` 重复（第 {} 行已列出）", person.name, first.pos.line),
-                    format!("person `{}` is listed twice (first on line {})", person.name, first.pos.line),
+                    format!(
+                        "person `{}` is listed twice (first on line {})",
+                        person.name, first.pos.line
+                    ),
                 ),
             );
         }
@@ -432,5 +481,8 @@ fn check_people(settings: &Settings, diags: &mut Diagnostics) {
 
 /// The message for a unit that is not in `units`.
 pub fn unknown_unit(unit: &str) -> Text {
-    Text::new(format!("科室 `{unit}` 不在 xinbao.yaml 的 units 中"), format!("unit `{unit}` is not in `units` of xinbao.yaml"))
+    Text::new(
+        format!("科室 `{unit}` 不在 xinbao.yaml 的 units 中"),
+        format!("unit `{unit}` is not in `units` of xinbao.yaml"),
+    )
 }

@@ -35,7 +35,11 @@ impl<'a, 'd> Fields<'a, 'd> {
                     Rule::UnknownField,
                     Text::new(
                         format!("未知字段 `{}`（可用字段：{}）", entry.key, known.join("、")),
-                        format!("unknown field `{}` (known fields: {})", entry.key, known.join(", ")),
+                        format!(
+                            "unknown field `{}` (known fields: {})",
+                            entry.key,
+                            known.join(", ")
+                        ),
                     ),
                 );
             }
@@ -69,15 +73,20 @@ impl<'a, 'd> Fields<'a, 'd> {
             return;
         }
         let (pos, zh, en) = match self.map.entry(key) {
-            Some(entry) => (entry.key_pos, format!("字段 `{key}` 为空"), format!("field `{key}` is empty")),
-            None => (at, format!("缺少必填字段 `{key}`"), format!("missing required field `{key}`")),
+            Some(entry) => {
+                (entry.key_pos, format!("字段 `{key}` 为空"), format!("field `{key}` is empty"))
+            }
+            None => {
+                (at, format!("缺少必填字段 `{key}`"), format!("missing required field `{key}`"))
+            }
         };
         self.report(pos, Rule::MissingField, Text::new(zh, en));
     }
 
     /// Records `invalid-value` for `node`, explaining what `key` should be.
     pub fn invalid(&mut self, node: &Node, key: &str, want_zh: &str, want_en: &str) {
-        let shown = node.as_str().map(|s| format!("`{s}`")).unwrap_or_else(|| node.type_name().into());
+        let shown =
+            node.as_str().map(|s| format!("`{s}`")).unwrap_or_else(|| node.type_name().into());
         self.report(
             node.pos,
             Rule::InvalidValue,
@@ -176,7 +185,11 @@ impl<'a, 'd> Fields<'a, 'd> {
         match node.as_str().and_then(|s| s.trim().parse::<i64>().ok()) {
             Some(value) if signed || value >= 0 => Some(Spanned { value, pos: node.pos }),
             _ => {
-                let (zh, en) = if signed { ("整数", "a whole number") } else { ("非负整数", "a whole number ≥ 0") };
+                let (zh, en) = if signed {
+                    ("整数", "a whole number")
+                } else {
+                    ("非负整数", "a whole number ≥ 0")
+                };
                 self.invalid(node, key, zh, en);
                 None
             }

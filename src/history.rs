@@ -44,11 +44,16 @@ pub fn open(root: &Path) -> Option<Repository> {
 ///
 /// A repository without commits gives an empty history.
 pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::Error> {
-    let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else { return Ok(History::default()) };
+    let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else {
+        return Ok(History::default());
+    };
     let workdir = repo.workdir().and_then(|w| w.canonicalize().ok()).unwrap_or_default();
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     // The reports repository may be a folder inside a larger git repository.
-    let prefix = root.strip_prefix(&workdir).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+    let prefix = root
+        .strip_prefix(&workdir)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
     let tracked = if prefix.is_empty() { dir.to_string() } else { format!("{prefix}/{dir}") };
 
     let mut walk = repo.revwalk()?;
@@ -62,8 +67,9 @@ pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::
         .map(|commits| {
             let repo = Repository::open(&path)?;
             let mut history = History::default();
+            let mut subtrees = HashMap::new();
             for oid in commits {
-                read_commit(&repo, *oid, &tracked, dir, &mut history)?;
+                read_commit(&repo, *oid, &tracked, dir, &mut subtrees, &mut history)?;
             }
             Ok(history)
         })
@@ -71,17 +77,33 @@ pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::
 }
 
 /// Records the paths under `tracked` that commit `oid` adds relative to its first parent.
-fn read_commit(repo: &Repository, oid: Oid, tracked: &str, dir: &str, history: &mut History) -> Result<(), git2::Error> {
+/// `subtrees` remembers each commit's `tracked` tree: a commit's parent is usually
+/// the next commit of the walk.
+fn read_commit(
+    repo: &Repository,
+    oid: Oid,
+    tracked: &str,
+    dir: &str,
+    subtrees: &mut HashMap<Oid, Option<Oid>>,
+    history: &mut History,
+) -> Result<(), git2::Error> {
     let commit = repo.find_commit(oid)?;
     let time = commit.author().when().seconds();
-    let subtree = |tree: git2::Tree| tree.get_path(Path::new(tracked)).ok().map(|entry| entry.id());
-    let new = subtree(commit.tree()?);
+    let mut subtree = |commit: &git2::Commit| -> Result<Option<Oid>, git2::Error> {
+        if let Some(known) = subtrees.get(&commit.id()) {
+            return Ok(*known);
+        }
+        let found = commit.tree()?.get_path(Path::new(tracked)).ok().map(|entry| entry.id());
+        subtrees.insert(commit.id(), found);
+        Ok(found)
+    };
+    let new = subtree(&commit)?;
     let old = match commit.parent_ids().next() {
         None => {
             history.root_time = Some(history.root_time.map_or(time, |t| t.min(time)));
             None
         }
-        Some(parent) => subtree(repo.find_commit(parent)?.tree()?),
+        Some(parent) => subtree(&repo.find_commit(parent)?)?,
     };
     if let Some(new) = new
         && Some(new) != old
@@ -120,18 +142,30 @@ fn entries(data: &[u8]) -> Vec<Entry<'_>> {
     let mut list = Vec::new();
     let mut rest = data;
     while let Some(space) = rest.iter().position(|&b| b == b' ') {
-        let Some(nul) = rest[space..].iter().position(|&b| b == 0).map(|i| space + i) else { break };
+        let Some(nul) = rest[space..].iter().position(|&b| b == 0).map(|i| space + i) else {
+            break;
+        };
         if rest.len() < nul + 21 {
             break;
         }
-        list.push(Entry { is_tree: rest[..space] == *b"40000", name: &rest[space + 1..nul], id: &rest[nul + 1..nul + 21] });
+        list.push(Entry {
+            is_tree: rest[..space] == *b"40000",
+            name: &rest[space + 1..nul],
+            id: &rest[nul + 1..nul + 21],
+        });
         rest = &rest[nul + 21..];
     }
     list
 }
 
 /// Collects the blob paths (prefixed with `path`) in tree `new` that are not in tree `old`.
-fn diff_trees(odb: &git2::Odb, old: Option<Oid>, new: Oid, path: &str, added: &mut Vec<String>) -> Result<(), git2::Error> {
+fn diff_trees(
+    odb: &git2::Odb,
+    old: Option<Oid>,
+    new: Oid,
+    path: &str,
+    added: &mut Vec<String>,
+) -> Result<(), git2::Error> {
     let new_data = odb.read(new)?;
     let old_data = old.map(|oid| odb.read(oid)).transpose()?;
     let new_entries = entries(new_data.data());
@@ -156,7 +190,11 @@ fn diff_trees(odb: &git2::Odb, old: Option<Oid>, new: Oid, path: &str, added: &m
 
 /// The files (relative to `root`, `/`-separated) that differ between `rev` and the
 /// work tree, staged and untracked changes included: what a pull request touches.
-pub fn changed_since(repo: &Repository, root: &Path, rev: &str) -> Result<Vec<String>, git2::Error> {
+pub fn changed_since(
+    repo: &Repository,
+    root: &Path,
+    rev: &str,
+) -> Result<Vec<String>, git2::Error> {
     let tree = repo.revparse_single(rev)?.peel_to_tree()?;
     let mut options = git2::DiffOptions::new();
     options.include_untracked(true).recurse_untracked_dirs(true);

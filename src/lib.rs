@@ -24,6 +24,6 @@ pub mod report;
 pub mod request;
 pub mod rules;
 pub mod source;
+pub mod templates;
 pub mod time;
 pub mod yaml;
-pub mod templates;

@@ -126,7 +126,12 @@ pub fn read(root: &Path, file: &str, diags: &mut Diagnostics) -> Option<String> 
     let meta = match std::fs::symlink_metadata(&path) {
         Ok(meta) => meta,
         Err(err) => {
-            diags.push(file, Pos::START, Rule::InvalidValue, Text::new(format!("无法读取文件：{err}"), format!("cannot read the file: {err}")));
+            diags.push(
+                file,
+                Pos::START,
+                Rule::InvalidValue,
+                Text::new(format!("无法读取文件：{err}"), format!("cannot read the file: {err}")),
+            );
             return None;
         }
     };
@@ -135,7 +140,10 @@ pub fn read(root: &Path, file: &str, diags: &mut Diagnostics) -> Option<String> 
             file,
             Pos::START,
             Rule::UnsafeLink,
-            Text::new("文件是符号链接，已跳过（请提交文件本身）", "the file is a symbolic link and was skipped (commit the file itself)"),
+            Text::new(
+                "文件是符号链接，已跳过（请提交文件本身）",
+                "the file is a symbolic link and was skipped (commit the file itself)",
+            ),
         );
         return None;
     }
@@ -154,7 +162,12 @@ pub fn read(root: &Path, file: &str, diags: &mut Diagnostics) -> Option<String> 
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(err) => {
-            diags.push(file, Pos::START, Rule::InvalidValue, Text::new(format!("无法读取文件：{err}"), format!("cannot read the file: {err}")));
+            diags.push(
+                file,
+                Pos::START,
+                Rule::InvalidValue,
+                Text::new(format!("无法读取文件：{err}"), format!("cannot read the file: {err}")),
+            );
             return None;
         }
     };
@@ -165,7 +178,10 @@ pub fn read(root: &Path, file: &str, diags: &mut Diagnostics) -> Option<String> 
                 file,
                 pos,
                 Rule::InvalidValue,
-                Text::new("文件不是有效的 UTF-8 编码（请以 UTF-8 保存）", "the file is not valid UTF-8 (save it as UTF-8)"),
+                Text::new(
+                    "文件不是有效的 UTF-8 编码（请以 UTF-8 保存）",
+                    "the file is not valid UTF-8 (save it as UTF-8)",
+                ),
             );
             None
         }

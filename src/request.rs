@@ -30,19 +30,43 @@ pub struct Request {
 const KEYS: &[&str] = &["id", "title", "from", "units", "issued_at", "deadline"];
 
 /// Parses the request `file` whose stem is `stem`.
-pub fn parse(file: &str, stem: &str, text: &str, settings: &Settings, diags: &mut Diagnostics) -> Option<Request> {
+pub fn parse(
+    file: &str,
+    stem: &str,
+    text: &str,
+    settings: &Settings,
+    diags: &mut Diagnostics,
+) -> Option<Request> {
     let node = match yaml::parse(text, 1) {
         Ok(node) if node.entries().is_some() => node,
         Ok(node) => {
-            diags.push(file, node.pos, Rule::YamlSyntax, Text::new("约稿应为“字段: 值”的形式", "a request must be `key: value` pairs"));
+            diags.push(
+                file,
+                node.pos,
+                Rule::YamlSyntax,
+                Text::new("约稿应为“字段: 值”的形式", "a request must be `key: value` pairs"),
+            );
             return None;
         }
         Err(yaml::Error::Syntax { pos, message }) => {
-            diags.push(file, pos, Rule::YamlSyntax, Text::new(format!("YAML 语法错误：{message}"), format!("YAML syntax error: {message}")));
+            diags.push(
+                file,
+                pos,
+                Rule::YamlSyntax,
+                Text::new(
+                    format!("YAML 语法错误：{message}"),
+                    format!("YAML syntax error: {message}"),
+                ),
+            );
             return None;
         }
         Err(yaml::Error::TooLarge { pos }) => {
-            diags.push(file, pos, Rule::FileTooLarge, Text::new("嵌套或别名过多", "nested or aliased beyond limits"));
+            diags.push(
+                file,
+                pos,
+                Rule::FileTooLarge,
+                Text::new("嵌套或别名过多", "nested or aliased beyond limits"),
+            );
             return None;
         }
     };
@@ -50,13 +74,21 @@ pub fn parse(file: &str, stem: &str, text: &str, settings: &Settings, diags: &mu
     for key in KEYS {
         f.require(key, Pos::START);
     }
-    let id = f.string("id").map_or_else(|| stem.to_string(), |id| {
-        if id.value != stem {
-            let node = f.node("id").expect("present");
-            f.invalid(node, "id", &format!("与文件名一致的 `{stem}`"), &format!("`{stem}`, the file's stem"));
-        }
-        id.value
-    });
+    let id = f.string("id").map_or_else(
+        || stem.to_string(),
+        |id| {
+            if id.value != stem {
+                let node = f.node("id").expect("present");
+                f.invalid(
+                    node,
+                    "id",
+                    &format!("与文件名一致的 `{stem}`"),
+                    &format!("`{stem}`, the file's stem"),
+                );
+            }
+            id.value
+        },
+    );
     let mut units = Vec::new();
     for unit in f.strings("units") {
         if !settings.has_unit(&unit.value) {
@@ -66,8 +98,12 @@ pub fn parse(file: &str, stem: &str, text: &str, settings: &Settings, diags: &mu
     }
     let zone = settings.timezone;
     let issued_at = f.time("issued_at", zone, true).map(|t| t.value);
-    let deadline = f.time("deadline", zone, true).map(|t| Spanned { pos: t.pos, value: end_of_day_if_date(&f, t) });
-    if let (Some(issued), Some(deadline)) = (issued_at, &deadline) && deadline.value < issued {
+    let deadline = f
+        .time("deadline", zone, true)
+        .map(|t| Spanned { pos: t.pos, value: end_of_day_if_date(&f, t) });
+    if let (Some(issued), Some(deadline)) = (issued_at, &deadline)
+        && deadline.value < issued
+    {
         f.report(
             deadline.pos,
             Rule::TimeOrder,

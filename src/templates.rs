@@ -53,7 +53,11 @@ mod tests {
     fn every_category_has_a_template_of_its_own() {
         for category in Category::ALL {
             let template = report_template(*category);
-            assert!(template.contains(&format!("category: {}\n", category.id())), "{}", category.id());
+            assert!(
+                template.contains(&format!("category: {}\n", category.id())),
+                "{}",
+                category.id()
+            );
         }
     }
 }

@@ -120,7 +120,10 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(a, c);
         assert!(parse_time("2026-03-02", cst(), false).is_none());
-        assert_eq!(parse_time("2026-03-02", cst(), true).unwrap().to_rfc3339(), "2026-03-02T00:00:00+08:00");
+        assert_eq!(
+            parse_time("2026-03-02", cst(), true).unwrap().to_rfc3339(),
+            "2026-03-02T00:00:00+08:00"
+        );
         assert!(parse_time("2026-02-30T09:00:00+08:00", cst(), false).is_none());
         assert!(parse_time("昨天", cst(), true).is_none());
     }

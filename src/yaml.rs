@@ -155,7 +155,14 @@ struct Builder {
 
 impl Builder {
     fn new(first_line: u32) -> Builder {
-        Builder { first_line, stack: Vec::new(), anchors: HashMap::new(), nodes: 0, documents: 0, root: None }
+        Builder {
+            first_line,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            nodes: 0,
+            documents: 0,
+            root: None,
+        }
     }
 
     fn pos(&self, marker: Marker) -> Pos {
@@ -187,7 +194,9 @@ impl Builder {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor) = match self.stack.pop() {
-                    Some(Frame::Seq { items, pos, anchor }) => (Node { kind: Kind::Seq(items), pos }, anchor),
+                    Some(Frame::Seq { items, pos, anchor }) => {
+                        (Node { kind: Kind::Seq(items), pos }, anchor)
+                    }
                     Some(Frame::Map { entries, pos, anchor, .. }) => {
                         (Node { kind: Kind::Map(entries), pos }, anchor)
                     }
@@ -281,7 +290,10 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_errors() {
-        assert!(matches!(parse("a: 1\na: 2\n", 1), Err(Error::Syntax { pos: Pos { line: 2, .. }, .. })));
+        assert!(matches!(
+            parse("a: 1\na: 2\n", 1),
+            Err(Error::Syntax { pos: Pos { line: 2, .. }, .. })
+        ));
     }
 
     #[test]
@@ -303,7 +315,10 @@ mod tests {
     #[test]
     fn small_aliases_are_fine() {
         let node = parse("a: &x [1]\nb: *x\n", 1).unwrap();
-        assert_eq!(node.get("b").unwrap().kind, Kind::Seq(vec![Node { kind: Kind::Scalar("1".into()), pos: Pos::new(1, 8) }]));
+        assert_eq!(
+            node.get("b").unwrap().kind,
+            Kind::Seq(vec![Node { kind: Kind::Scalar("1".into()), pos: Pos::new(1, 8) }])
+        );
     }
 
     #[test]

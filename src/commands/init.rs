@@ -22,7 +22,10 @@ pub fn run(args: &InitArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         (templates::EXAMPLE_REPORT.0.to_string(), templates::EXAMPLE_REPORT.1),
     ];
     for category in Category::ALL {
-        files.push((format!("templates/{}.md", category.id()), templates::report_template(*category)));
+        files.push((
+            format!("templates/{}.md", category.id()),
+            templates::report_template(*category),
+        ));
     }
     let mut written = 0;
     for (file, text) in &files {
@@ -40,8 +43,14 @@ pub fn run(args: &InitArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     }
     say(
         lang,
-        &format!("已在 {} 创建报送仓库（{written} 个文件）。下一步：编辑 xinbao.yaml 中的科室和人员，然后运行 `xinbao check`。", dir.display()),
-        &format!("created a reports repository in {} ({written} files). Next: edit the units and people in xinbao.yaml, then run `xinbao check`.", dir.display()),
+        &format!(
+            "已在 {} 创建报送仓库（{written} 个文件）。下一步：编辑 xinbao.yaml 中的科室和人员，然后运行 `xinbao check`。",
+            dir.display()
+        ),
+        &format!(
+            "created a reports repository in {} ({written} files). Next: edit the units and people in xinbao.yaml, then run `xinbao check`.",
+            dir.display()
+        ),
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -49,14 +58,16 @@ pub fn run(args: &InitArgs, lang: Lang) -> anyhow::Result<ExitCode> {
 /// Writes a file that must not exist yet, creating its folder.
 pub fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
     }
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
         .with_context(|| format!("creating {}", path.display()))?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).with_context(|| format!("writing {}", path.display()))
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 fn say(lang: Lang, zh: &str, en: &str) {

@@ -18,7 +18,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(&args, lang),
         Command::New(args) => new::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Check(args) => check::run(&find_root(cli.root.as_deref())?, &args, lang),
-        Command::Schema => schema::run(cli.root.as_deref().map(Path::to_path_buf).or_else(|| find_root(None).ok())),
+        Command::Schema => {
+            schema::run(cli.root.as_deref().map(Path::to_path_buf).or_else(|| find_root(None).ok()))
+        }
     }
 }
 
@@ -40,5 +42,7 @@ pub fn find_root(given: Option<&Path>) -> anyhow::Result<PathBuf> {
     {
         return Ok(workdir.to_path_buf());
     }
-    bail!("不在报送仓库中：请在仓库内运行，或用 --root 指定，或用 `xinbao init` 创建 / not in a reports repository: run inside one, pass --root, or create one with `xinbao init`")
+    bail!(
+        "不在报送仓库中：请在仓库内运行，或用 --root 指定，或用 `xinbao init` 创建 / not in a reports repository: run inside one, pass --root, or create one with `xinbao init`"
+    )
 }

@@ -23,7 +23,8 @@ const SLUG_SYLLABLES: usize = 8;
 pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let settings = config::load(root, &mut Diagnostics::default())?;
     let Some(category) = Category::parse(&args.category) else {
-        let ids: Vec<_> = Category::ALL.iter().map(|c| format!("{}（{}）", c.id(), c.label())).collect();
+        let ids: Vec<_> =
+            Category::ALL.iter().map(|c| format!("{}（{}）", c.id(), c.label())).collect();
         bail!("未知类别 `{}`；可用：{} / unknown category", args.category, ids.join("、"));
     };
     let user = git_user_name(root);
@@ -31,10 +32,15 @@ pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> 
     let unit = match (&args.unit, person.and_then(|p| p.unit.as_ref())) {
         (Some(unit), _) => unit.clone(),
         (None, Some(unit)) => unit.value.clone(),
-        (None, None) => bail!("请用 --unit 指定供稿科室（git user.name 不在 people 中）/ pass --unit: git's user.name is not in `people`"),
+        (None, None) => bail!(
+            "请用 --unit 指定供稿科室（git user.name 不在 people 中）/ pass --unit: git's user.name is not in `people`"
+        ),
     };
     if !settings.has_unit(&unit) {
-        bail!("科室 `{unit}` 不在 xinbao.yaml 的 units 中：{} / unknown unit", settings.units.join("、"));
+        bail!(
+            "科室 `{unit}` 不在 xinbao.yaml 的 units 中：{} / unknown unit",
+            settings.units.join("、")
+        );
     }
     let now = now(&settings);
     let occurred = match &args.occurred_at {
@@ -52,7 +58,8 @@ pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> 
     let phone = person.and_then(|p| p.phone.clone()).unwrap_or_default();
     let author = user.unwrap_or_default();
     let template_path = root.join("templates").join(format!("{}.md", category.id()));
-    let template = std::fs::read_to_string(&template_path).unwrap_or_else(|_| templates::report_template(category).to_string());
+    let template = std::fs::read_to_string(&template_path)
+        .unwrap_or_else(|_| templates::report_template(category).to_string());
     let values = |quote: fn(&str) -> String| {
         vec![
             ("title", quote(&args.title)),
@@ -69,14 +76,21 @@ pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> 
     let body_start = split(&template).map_or(0, |s| s.body_offset);
     let (front, body) = template.split_at(body_start);
     let yaml_quote: fn(&str) -> String = |s| serde_json::to_string(s).unwrap_or_default();
-    let text = templates::fill(front, &values(yaml_quote)) + &templates::fill(body, &values(str::to_string));
+    let text = templates::fill(front, &values(yaml_quote))
+        + &templates::fill(body, &values(str::to_string));
     write_new(&root.join(&file), &text)?;
     match lang {
-        Lang::Zh => println!("已创建 {file}\n写好正文后运行 `xinbao check {file}`，再提交并发起合并请求。"),
-        Lang::En => println!("created {file}\nwrite the text, run `xinbao check {file}`, then commit and open a pull request."),
+        Lang::Zh => {
+            println!("已创建 {file}\n写好正文后运行 `xinbao check {file}`，再提交并发起合并请求。")
+        }
+        Lang::En => println!(
+            "created {file}\nwrite the text, run `xinbao check {file}`, then commit and open a pull request."
+        ),
     }
     if author.is_empty() {
-        eprintln!("提示：git 未设置 user.name，请在 author 中填写供稿人 / note: git has no user.name; fill in `author`");
+        eprintln!(
+            "提示：git 未设置 user.name，请在 author 中填写供稿人 / note: git has no user.name; fill in `author`"
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -116,7 +130,8 @@ fn free_file(root: &Path, date: &Time, slug: &str) -> String {
 }
 
 fn is_slug(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// An ASCII slug from a Chinese title: the pinyin of its first characters, with
@@ -139,7 +154,9 @@ pub fn slug_from_title(title: &str) -> String {
             }
             syllables += 1;
             match parts.last_mut() {
-                Some(last) if !last.chars().all(|c| c.is_ascii_digit()) && syllables > 1 => last.push_str(pinyin.plain()),
+                Some(last) if !last.chars().all(|c| c.is_ascii_digit()) && syllables > 1 => {
+                    last.push_str(pinyin.plain())
+                }
                 _ => parts.push(pinyin.plain().to_string()),
             }
         }

@@ -10,7 +10,9 @@ use std::process::ExitCode;
 
 /// Runs `schema`; units come from `xinbao.yaml` when the repository has one.
 pub fn run(root: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    let units = root.and_then(|root| config::load(&root, &mut Diagnostics::default()).ok()).map(|s| s.units);
+    let units = root
+        .and_then(|root| config::load(&root, &mut Diagnostics::default()).ok())
+        .map(|s| s.units);
     println!("{}", serde_json::to_string_pretty(&schema(units.as_deref()))?);
     Ok(ExitCode::SUCCESS)
 }
@@ -21,30 +23,45 @@ pub fn schema(units: Option<&[String]>) -> Value {
     let time = json!({"type": "string", "description": "RFC 3339，如 2026-03-02T09:00:00+08:00",
         "pattern": "^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?)?$"});
     let phone = json!({"type": "string", "pattern": "^(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$", "description": "联系电话"});
-    let categories: Vec<Value> = Category::ALL.iter().flat_map(|c| [json!(c.id()), json!(c.label())]).collect();
+    let categories: Vec<Value> =
+        Category::ALL.iter().flat_map(|c| [json!(c.id()), json!(c.label())]).collect();
     let unit = match units {
         Some(units) => json!({"type": "string", "enum": units, "description": "供稿科室"}),
         None => json!({"type": "string", "minLength": 1, "description": "供稿科室"}),
     };
     let mut elements = serde_json::Map::new();
     for (key, name) in Emergency::TEXT {
-        elements.insert(key.to_string(), json!({"type": "string", "minLength": 1, "description": name}));
+        elements.insert(
+            key.to_string(),
+            json!({"type": "string", "minLength": 1, "description": name}),
+        );
     }
     elements.insert("severity".into(), json!({"enum": ["especially-major", "major", "large", "general", "特别重大", "重大", "较大", "一般"], "description": "事件等级"}));
     let count = json!({"type": "integer", "minimum": 0});
     elements.insert("casualties".into(), json!({"type": "object", "description": "伤亡人数", "additionalProperties": false,
         "required": ["dead", "injured", "missing"], "properties": {"dead": count, "injured": count, "missing": count}}));
-    elements.insert("leaders_on_site".into(), json!({"type": "array", "items": {"type": "string"}, "description": "相关领导到位情况"}));
-    elements.insert("informant".into(), json!({"type": "object", "description": "责任单位信息员", "additionalProperties": false,
-        "required": ["name", "phone"], "properties": {"name": text, "phone": phone}}));
-    elements.insert("phone_reported_at".into(), json!({"description": "电话先行报告时间", "allOf": [time]}));
+    elements.insert(
+        "leaders_on_site".into(),
+        json!({"type": "array", "items": {"type": "string"}, "description": "相关领导到位情况"}),
+    );
+    elements.insert(
+        "informant".into(),
+        json!({"type": "object", "description": "责任单位信息员", "additionalProperties": false,
+        "required": ["name", "phone"], "properties": {"name": text, "phone": phone}}),
+    );
+    elements.insert(
+        "phone_reported_at".into(),
+        json!({"description": "电话先行报告时间", "allOf": [time]}),
+    );
     let required_elements: Vec<&str> =
         Emergency::ELEMENTS.iter().map(|(k, _)| *k).filter(|k| *k != "phone_reported_at").collect();
     let with_category = |ids: &[Category]| -> Value {
-        let names: Vec<Value> = ids.iter().flat_map(|c| [json!(c.id()), json!(c.label())]).collect();
+        let names: Vec<Value> =
+            ids.iter().flat_map(|c| [json!(c.id()), json!(c.label())]).collect();
         json!({"properties": {"category": {"enum": names}}, "required": ["category"]})
     };
-    let timed: Vec<Category> = Category::ALL.iter().copied().filter(|c| c.needs_occurred_at()).collect();
+    let timed: Vec<Category> =
+        Category::ALL.iter().copied().filter(|c| c.needs_occurred_at()).collect();
     json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": "https://xinbao.invalid/schema/report.json",

@@ -40,7 +40,9 @@ pub fn render_step_summary(diagnostics: &[Diagnostic], files: usize, lang: Lang)
     }
     out.push_str(match lang {
         Lang::Zh => "| 文件 | 行 | 级别 | 规则 | 说明 |\n| --- | --- | --- | --- | --- |\n",
-        Lang::En => "| file | line | severity | rule | message |\n| --- | --- | --- | --- | --- |\n",
+        Lang::En => {
+            "| file | line | severity | rule | message |\n| --- | --- | --- | --- | --- |\n"
+        }
     });
     for d in diagnostics {
         out.push_str(&format!(

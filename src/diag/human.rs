@@ -56,7 +56,8 @@ fn render_one(
 /// Splits a line at a 1-based character column into the text before it and the
 /// token that starts there (up to a space, without a trailing `:`).
 fn split_at_column(line: &str, column: u32) -> (&str, &str) {
-    let start = line.char_indices().nth(column.saturating_sub(1) as usize).map_or(line.len(), |(i, _)| i);
+    let start =
+        line.char_indices().nth(column.saturating_sub(1) as usize).map_or(line.len(), |(i, _)| i);
     let rest = &line[start..];
     let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
     let token = &rest[..end];

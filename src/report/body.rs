@@ -66,11 +66,19 @@ impl Body {
             let pos = || source::position(text, base + range.start);
             match event {
                 Event::Start(Tag::Heading { level, .. }) => {
-                    heading = Some(Heading { level: level_number(level), text: String::new(), pos: pos() })
+                    heading = Some(Heading {
+                        level: level_number(level),
+                        text: String::new(),
+                        pos: pos(),
+                    })
                 }
                 Event::End(TagEnd::Heading(_)) => body.headings.extend(heading.take()),
                 Event::Start(Tag::Image { dest_url, .. }) => {
-                    image = Some(InlineImage { target: dest_url.to_string(), caption: String::new(), pos: pos() })
+                    image = Some(InlineImage {
+                        target: dest_url.to_string(),
+                        caption: String::new(),
+                        pos: pos(),
+                    })
                 }
                 Event::End(TagEnd::Image) => {
                     if let Some(mut done) = image.take() {
@@ -116,7 +124,10 @@ mod tests {
     fn finds_headings_pictures_links_and_html() {
         let md = "0123456789## 一、基本情况\n\n正文![现场 **图**](images/a.png)[链接](../x.md)\n\n<script>x</script>\n\n标题\n===\n";
         let body = Body::scan(md, 10);
-        assert_eq!(body.headings[0], Heading { level: 2, text: "一、基本情况".into(), pos: Pos::new(1, 11) });
+        assert_eq!(
+            body.headings[0],
+            Heading { level: 2, text: "一、基本情况".into(), pos: Pos::new(1, 11) }
+        );
         assert_eq!(body.headings[1].level, 1);
         assert_eq!(body.images[0].caption, "现场 图");
         assert_eq!(body.images[0].target, "images/a.png");

@@ -134,7 +134,10 @@ impl Category {
 
     /// True when a time limit runs from `occurred_at`, which is then required.
     pub fn needs_occurred_at(self) -> bool {
-        matches!(self, Category::Work | Category::LeaderVisit | Category::HolidaySafety | Category::Emergency)
+        matches!(
+            self,
+            Category::Work | Category::LeaderVisit | Category::HolidaySafety | Category::Emergency
+        )
     }
 
     /// True for the categories judged by the `routine` limit.
@@ -167,7 +170,10 @@ impl Severity {
     /// Reads an id (`major`) or a Chinese label (`重大`).
     pub fn parse(text: &str) -> Option<Severity> {
         let text = text.trim();
-        Severity::ALL.iter().find(|(_, id, label)| *id == text || *label == text).map(|(s, _, _)| *s)
+        Severity::ALL
+            .iter()
+            .find(|(_, id, label)| *id == text || *label == text)
+            .map(|(s, _, _)| *s)
     }
 
     /// The id used in files.

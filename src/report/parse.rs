@@ -49,7 +49,13 @@ const EMERGENCY_KEYS: &[&str] = &[
 /// Parses the report `file` (repository-relative) from its normalized text.
 ///
 /// Returns `None` when the front matter cannot be read at all; the reason is a diagnostic.
-pub fn parse(file: &str, id: &str, text: &str, settings: &Settings, diags: &mut Diagnostics) -> Option<Report> {
+pub fn parse(
+    file: &str,
+    id: &str,
+    text: &str,
+    settings: &Settings,
+    diags: &mut Diagnostics,
+) -> Option<Report> {
     let front = parse_front_matter(file, text, diags)?;
     let (front, _, body_offset) = front;
     let mut f = Fields::new(&front, KEYS, file, diags);
@@ -58,7 +64,12 @@ pub fn parse(file: &str, id: &str, text: &str, settings: &Settings, diags: &mut 
         None => {
             let node = f.node("category").expect("present");
             let ids: Vec<_> = Category::ALL.iter().map(|c| c.id()).collect();
-            f.invalid(node, "category", &format!("类别之一：{}", ids.join("、")), &format!("one of {}", ids.join(", ")));
+            f.invalid(
+                node,
+                "category",
+                &format!("类别之一：{}", ids.join("、")),
+                &format!("one of {}", ids.join(", ")),
+            );
             None
         }
     });
@@ -118,7 +129,10 @@ pub fn parse_front_matter<'t>(
                 file,
                 Pos::START,
                 Rule::FrontMatterMissing,
-                Text::new("元数据块没有以 `---` 结束", "the front-matter block is never closed by `---`"),
+                Text::new(
+                    "元数据块没有以 `---` 结束",
+                    "the front-matter block is never closed by `---`",
+                ),
             );
             return None;
         }
@@ -130,7 +144,10 @@ pub fn parse_front_matter<'t>(
                 file,
                 pos,
                 Rule::YamlSyntax,
-                Text::new(format!("YAML 语法错误：{message}"), format!("YAML syntax error: {message}")),
+                Text::new(
+                    format!("YAML 语法错误：{message}"),
+                    format!("YAML syntax error: {message}"),
+                ),
             );
             return None;
         }
@@ -140,7 +157,11 @@ pub fn parse_front_matter<'t>(
                 pos,
                 Rule::FileTooLarge,
                 Text::new(
-                    format!("元数据嵌套超过 {} 层或别名展开超过 {} 个节点", yaml::MAX_DEPTH, yaml::MAX_NODES),
+                    format!(
+                        "元数据嵌套超过 {} 层或别名展开超过 {} 个节点",
+                        yaml::MAX_DEPTH,
+                        yaml::MAX_NODES
+                    ),
                     format!(
                         "front matter nested deeper than {} or aliased beyond {} nodes",
                         yaml::MAX_DEPTH,
@@ -186,7 +207,12 @@ fn emergency(node: &Node, settings: &Settings, parent: &mut Fields) -> Emergency
         Some(value) => Some(Spanned { value, pos: text.pos }),
         None => {
             let node = f.node("severity").expect("present");
-            f.invalid(node, "severity", " especially-major、major、large 或 general", "especially-major, major, large or general");
+            f.invalid(
+                node,
+                "severity",
+                " especially-major、major、large 或 general",
+                "especially-major, major, large or general",
+            );
             None
         }
     });
@@ -196,8 +222,13 @@ fn emergency(node: &Node, settings: &Settings, parent: &mut Fields) -> Emergency
         .collect();
     let casualties = f.map("casualties").and_then(|node| {
         let mut c = f.nested(node, &["dead", "injured", "missing"]);
-        let mut count = |key: &str| c.integer(key, false).map(|n| n.value.min(u32::MAX as i64) as u32);
-        Some(Casualties { dead: count("dead")?, injured: count("injured")?, missing: count("missing")? })
+        let mut count =
+            |key: &str| c.integer(key, false).map(|n| n.value.min(u32::MAX as i64) as u32);
+        Some(Casualties {
+            dead: count("dead")?,
+            injured: count("injured")?,
+            missing: count("missing")?,
+        })
     });
     let leaders_on_site = f.strings("leaders_on_site").into_iter().map(|s| s.value).collect();
     let informant = f.map("informant").and_then(|node| {
@@ -229,10 +260,17 @@ fn check_phone(f: &mut Fields, key: &str, phone: &Spanned<String>) {
 pub fn is_phone(text: &str) -> bool {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let text = text.trim();
-    let mobile = text.len() == 11 && digits(text) && text.starts_with('1') && (b'3'..=b'9').contains(&text.as_bytes()[1]);
+    let mobile = text.len() == 11
+        && digits(text)
+        && text.starts_with('1')
+        && (b'3'..=b'9').contains(&text.as_bytes()[1]);
     let landline = match text.split_once('-') {
         Some((area, number)) => {
-            digits(area) && area.starts_with('0') && (3..=4).contains(&area.len()) && digits(number) && (7..=8).contains(&number.len())
+            digits(area)
+                && area.starts_with('0')
+                && (3..=4).contains(&area.len())
+                && digits(number)
+                && (7..=8).contains(&number.len())
         }
         None => digits(text) && text.starts_with('0') && (10..=12).contains(&text.len()),
     };

@@ -22,14 +22,17 @@ pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
     }
     if report.category() == Some(Category::Research) {
         for (number, section) in ["一", "二", "三"].into_iter().zip(RESEARCH_SECTIONS) {
-            let present = report.body.headings.iter().any(|h| h.level == 2 && h.text.contains(section));
+            let present =
+                report.body.headings.iter().any(|h| h.level == 2 && h.text.contains(section));
             if !present {
                 diags.push(
                     file,
                     report.key_pos("category"),
                     Rule::MissingSection,
                     Text::new(
-                        format!("调研信息缺少“{section}”部分（二级标题，如 `## {number}、{section}`）"),
+                        format!(
+                            "调研信息缺少“{section}”部分（二级标题，如 `## {number}、{section}`）"
+                        ),
                         format!("research report lacks the section “{section}” (a `##` heading)"),
                     ),
                 );
@@ -41,7 +44,10 @@ pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
             file,
             *pos,
             Rule::RawHtml,
-            Text::new("正文含原始 HTML，输出时将按文字转义", "raw HTML in the body; every output escapes it as text"),
+            Text::new(
+                "正文含原始 HTML，输出时将按文字转义",
+                "raw HTML in the body; every output escapes it as text",
+            ),
         );
     }
     for link in &report.body.links {
@@ -50,7 +56,10 @@ pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
                 file,
                 link.pos,
                 Rule::UnsafeLink,
-                Text::new(format!("链接 `{}` {}", link.target, why.zh), format!("link `{}` {}", link.target, why.en)),
+                Text::new(
+                    format!("链接 `{}` {}", link.target, why.zh),
+                    format!("link `{}` {}", link.target, why.en),
+                ),
             );
         }
     }
@@ -60,16 +69,25 @@ pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
 /// or a relative path that climbs out of the repository.
 fn unsafe_target(file: &str, target: &str) -> Option<Text> {
     let lower = target.trim().to_ascii_lowercase();
-    let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)));
+    let scheme = lower
+        .split_once(':')
+        .map(|(s, _)| s)
+        .filter(|s| s.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)));
     match scheme {
         Some("http" | "https" | "mailto" | "tel") => return None,
         Some(scheme) if !scheme.is_empty() => {
-            return Some(Text::new(format!("使用了不安全的协议 {scheme}:"), format!("uses the unsafe scheme {scheme}:")));
+            return Some(Text::new(
+                format!("使用了不安全的协议 {scheme}:"),
+                format!("uses the unsafe scheme {scheme}:"),
+            ));
         }
         _ => {}
     }
     if lower.starts_with('/') || lower.starts_with('\\') {
-        return Some(Text::new("是绝对路径，超出仓库", "is an absolute path outside the repository"));
+        return Some(Text::new(
+            "是绝对路径，超出仓库",
+            "is an absolute path outside the repository",
+        ));
     }
     let depth = file.matches('/').count();
     if super::images::climbs_out(target, depth) {

@@ -39,7 +39,9 @@ pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
             Rule::MissingEmergencyElement,
             Text::new(
                 format!("突发事件信息缺少要素“{name}”（emergency.{key}；没有可写 暂无 或 0）"),
-                format!("the emergency block lacks `{key}` ({name}; write 暂无 or 0 when there is none)"),
+                format!(
+                    "the emergency block lacks `{key}` ({name}; write 暂无 or 0 when there is none)"
+                ),
             ),
         );
     }

@@ -1,8 +1,8 @@
 //! Required fields by category, units, authors and titles.
 
 use super::Context;
-use crate::diag::{Diagnostics, Rule};
 use crate::config;
+use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;
 use crate::report::{Category, Report};
 use crate::source::Pos;
@@ -18,7 +18,8 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
     }
     if let (Some(author), Some(unit)) = (&report.author, &report.unit) {
         let person = settings.person(&author.value);
-        let of_unit = person.is_some_and(|p| p.unit.as_ref().is_some_and(|u| u.value == unit.value));
+        let of_unit =
+            person.is_some_and(|p| p.unit.as_ref().is_some_and(|u| u.value == unit.value));
         if !author.value.is_empty() && !of_unit {
             let (zh, en) = match person {
                 None => (
@@ -37,7 +38,12 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
         let chars = title.value.chars().count();
         let max = settings.limits.title_max_chars;
         if title.value.contains('\n') {
-            diags.push(&report.file, title.pos, Rule::InvalidValue, Text::new("标题应为一行", "the title must be one line"));
+            diags.push(
+                &report.file,
+                title.pos,
+                Rule::InvalidValue,
+                Text::new("标题应为一行", "the title must be one line"),
+            );
         } else if chars > max {
             diags.push(
                 &report.file,
@@ -71,8 +77,14 @@ fn required(report: &Report, diags: &mut Diagnostics) {
             continue;
         }
         let (pos, zh, en) = match report.front.entry(key) {
-            Some(entry) => (entry.key_pos, format!("字段 `{key}` 为空"), format!("field `{key}` is empty")),
-            None => (Pos::START, format!("缺少必填字段 `{key}`"), format!("missing required field `{key}`")),
+            Some(entry) => {
+                (entry.key_pos, format!("字段 `{key}` 为空"), format!("field `{key}` is empty"))
+            }
+            None => (
+                Pos::START,
+                format!("缺少必填字段 `{key}`"),
+                format!("missing required field `{key}`"),
+            ),
         };
         diags.push(&report.file, pos, Rule::MissingField, Text::new(zh, en));
     }

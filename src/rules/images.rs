@@ -13,15 +13,22 @@ pub const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
 pub const MAX_PIXELS: u64 = 40_000_000;
 
 pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
-    let listed = report.images.iter().map(|i| (i.file.value.as_str(), i.caption.as_str(), i.file.pos, i.pos));
-    let inline = report.body.images.iter().map(|i| (i.target.as_str(), i.caption.as_str(), i.pos, i.pos));
+    let listed = report
+        .images
+        .iter()
+        .map(|i| (i.file.value.as_str(), i.caption.as_str(), i.file.pos, i.pos));
+    let inline =
+        report.body.images.iter().map(|i| (i.target.as_str(), i.caption.as_str(), i.pos, i.pos));
     for (target, caption, path_pos, item_pos) in listed.chain(inline) {
         if caption.trim().is_empty() {
             diags.push(
                 &report.file,
                 item_pos,
                 Rule::CaptionMissing,
-                Text::new(format!("图片 `{target}` 缺少图说"), format!("picture `{target}` has no caption (图说)")),
+                Text::new(
+                    format!("图片 `{target}` 缺少图说"),
+                    format!("picture `{target}` has no caption (图说)"),
+                ),
             );
         }
         if let Err((rule, message)) = resolve(&cx.repo.root, &report.file, target) {
@@ -39,7 +46,10 @@ pub fn resolve(root: &Path, file: &str, target: &str) -> Result<(), (Rule, Text)
         ))
     };
     let trimmed = target.trim();
-    if trimmed.contains("://") || trimmed.starts_with("//") || trimmed.to_ascii_lowercase().starts_with("data:") {
+    if trimmed.contains("://")
+        || trimmed.starts_with("//")
+        || trimmed.to_ascii_lowercase().starts_with("data:")
+    {
         return outside("不在仓库中（远程地址）", "is not in the repository (remote address)");
     }
     if trimmed.starts_with('/') || trimmed.starts_with('\\') || trimmed.get(1..2) == Some(":") {
@@ -59,7 +69,10 @@ pub fn resolve(root: &Path, file: &str, target: &str) -> Result<(), (Rule, Text)
         Err(_) => {
             return Err((
                 Rule::ImageMissing,
-                Text::new(format!("图片 `{target}` 不存在"), format!("picture `{target}` does not exist")),
+                Text::new(
+                    format!("图片 `{target}` 不存在"),
+                    format!("picture `{target}` does not exist"),
+                ),
             ));
         }
     };
@@ -71,7 +84,13 @@ pub fn resolve(root: &Path, file: &str, target: &str) -> Result<(), (Rule, Text)
         return outside("经符号链接指向仓库之外", "is a symbolic link out of the repository");
     }
     check_picture(&path, meta.len()).map_err(|why| {
-        (Rule::ImageInvalid, Text::new(format!("图片 `{target}` {}", why.zh), format!("picture `{target}` {}", why.en)))
+        (
+            Rule::ImageInvalid,
+            Text::new(
+                format!("图片 `{target}` {}", why.zh),
+                format!("picture `{target}` {}", why.en),
+            ),
+        )
     })
 }
 
@@ -88,12 +107,15 @@ fn check_picture(path: &Path, bytes: u64) -> Result<(), Text> {
     }
     let not_picture = || Text::new("不是 PNG 或 JPEG 图片", "is not a PNG or JPEG picture");
     let mut header = [0u8; 16];
-    let read = std::fs::File::open(path).and_then(|mut f| std::io::Read::read(&mut f, &mut header)).unwrap_or(0);
+    let read = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut header))
+        .unwrap_or(0);
     match imagesize::image_type(&header[..read]) {
         Ok(ImageType::Png | ImageType::Jpeg) => {}
         _ => return Err(not_picture()),
     }
-    let size = imagesize::size(path).map_err(|_| Text::new("已损坏，读不出尺寸", "is damaged: its size cannot be read"))?;
+    let size = imagesize::size(path)
+        .map_err(|_| Text::new("已损坏，读不出尺寸", "is damaged: its size cannot be read"))?;
     let pixels = size.width as u64 * size.height as u64;
     if pixels == 0 || pixels > MAX_PIXELS {
         return Err(Text::new(

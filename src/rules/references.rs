@@ -41,7 +41,10 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
             Rule::TimeOrder,
             Text::new(
                 format!("更正信息早于被更正的信息 `{}` 报送", original.id),
-                format!("the retraction was submitted before the report it retracts, `{}`", original.id),
+                format!(
+                    "the retraction was submitted before the report it retracts, `{}`",
+                    original.id
+                ),
             ),
         );
     }
@@ -49,15 +52,26 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
 
 fn dangling(report: &Report, key: &str, target: &Spanned<String>, diags: &mut Diagnostics) {
     let (zh, en) = if key == "request" {
-        (format!("约稿 `{}` 不存在（requests/ 中没有此编号）", target.value), format!("no request `{}` in requests/", target.value))
+        (
+            format!("约稿 `{}` 不存在（requests/ 中没有此编号）", target.value),
+            format!("no request `{}` in requests/", target.value),
+        )
     } else {
-        (format!("`{key}` 指向的信息 `{}` 不存在", target.value), format!("`{key}` names no report `{}`", target.value))
+        (
+            format!("`{key}` 指向的信息 `{}` 不存在", target.value),
+            format!("`{key}` names no report `{}`", target.value),
+        )
     };
     diags.push(&report.file, target.pos, Rule::DanglingReference, Text::new(zh, en));
 }
 
 /// A follow-up is an emergency report continuing an emergency with the same occurred_at, later.
-fn check_follow_up(report: &Report, target: &Spanned<String>, original: &Report, diags: &mut Diagnostics) {
+fn check_follow_up(
+    report: &Report,
+    target: &Spanned<String>,
+    original: &Report,
+    diags: &mut Diagnostics,
+) {
     let file = &report.file;
     if original.category() != Some(Category::Emergency) {
         diags.push(
@@ -76,7 +90,10 @@ fn check_follow_up(report: &Report, target: &Spanned<String>, original: &Report,
             file,
             report.category.as_ref().map_or(Pos::START, |c| c.pos),
             Rule::InvalidValue,
-            Text::new("续报本身也是突发紧急信息：category 应为 emergency", "a follow-up is itself an emergency report: category must be emergency"),
+            Text::new(
+                "续报本身也是突发紧急信息：category 应为 emergency",
+                "a follow-up is itself an emergency report: category must be emergency",
+            ),
         );
     }
     if let (Some(ours), Some(theirs)) = (&report.occurred_at, &original.occurred_at)
@@ -111,7 +128,8 @@ fn check_follow_up(report: &Report, target: &Spanned<String>, original: &Report,
 pub(super) fn check_ids(repo: &Repository, diags: &mut Diagnostics) {
     let reports = repo.files.iter().map(|(id, file)| (id.as_str(), file.as_str()));
     let requests = repo.requests.iter().map(|r| (r.id.as_str(), r.file.as_str()));
-    for (kind, items) in [("report", reports.collect::<Vec<_>>()), ("request", requests.collect())] {
+    for (kind, items) in [("report", reports.collect::<Vec<_>>()), ("request", requests.collect())]
+    {
         let mut first: HashMap<&str, &str> = HashMap::new();
         for (id, file) in items {
             match first.get(id) {

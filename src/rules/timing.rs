@@ -8,7 +8,6 @@ use crate::lang::Text;
 use crate::report::{Category, Report};
 use crate::time::{Time, format_duration, format_time, local_midnight_after};
 
-
 pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
     let Some(submitted) = &report.submitted_at else { return };
     let at = report.key_pos("submitted_at");
@@ -22,8 +21,16 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
             at,
             Rule::TimeOrder,
             Text::new(
-                format!("报送时间 {} 早于发生时间 {}", format_time(&submitted.value), format_time(&occurred)),
-                format!("submitted at {}, before it occurred at {}", format_time(&submitted.value), format_time(&occurred)),
+                format!(
+                    "报送时间 {} 早于发生时间 {}",
+                    format_time(&submitted.value),
+                    format_time(&occurred)
+                ),
+                format!(
+                    "submitted at {}, before it occurred at {}",
+                    format_time(&submitted.value),
+                    format_time(&occurred)
+                ),
             ),
         );
     }
@@ -38,8 +45,16 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
                 at,
                 Rule::DeadlineExceeded,
                 Text::new(
-                    format!("超过报送时限：{zh}，应于 {} 前报送，实际 {}", format_time(&due), format_time(&submitted.value)),
-                    format!("time limit missed: {en}, due by {}, submitted {}", format_time(&due), format_time(&submitted.value)),
+                    format!(
+                        "超过报送时限：{zh}，应于 {} 前报送，实际 {}",
+                        format_time(&due),
+                        format_time(&submitted.value)
+                    ),
+                    format!(
+                        "time limit missed: {en}, due by {}, submitted {}",
+                        format_time(&due),
+                        format_time(&submitted.value)
+                    ),
                 ),
             );
         }
@@ -62,24 +77,39 @@ fn deadlines(cx: &Context, report: &Report, occurred: Option<Time>) -> Vec<(Time
     match (report.category(), occurred) {
         (Some(category), Some(occurred)) if category.is_routine() => {
             let (end, zh, en) = match limits.routine {
-                RoutineLimit::SameDay => (local_midnight_after(&occurred, settings.timezone, 1), "当天报送".into(), "same day".into()),
-                RoutineLimit::NextDay => {
-                    (local_midnight_after(&occurred, settings.timezone, 2), "当天或次日报送".into(), "same or next day".into())
-                }
-                RoutineLimit::Within(d) => {
-                    (Some(occurred + d), format!("{} 内报送", format_duration(d)), format!("within {}", format_duration(d)))
-                }
+                RoutineLimit::SameDay => (
+                    local_midnight_after(&occurred, settings.timezone, 1),
+                    "当天报送".into(),
+                    "same day".into(),
+                ),
+                RoutineLimit::NextDay => (
+                    local_midnight_after(&occurred, settings.timezone, 2),
+                    "当天或次日报送".into(),
+                    "same or next day".into(),
+                ),
+                RoutineLimit::Within(d) => (
+                    Some(occurred + d),
+                    format!("{} 内报送", format_duration(d)),
+                    format!("within {}", format_duration(d)),
+                ),
             };
             due.extend(end.map(|end| (end, zh, en)));
         }
         (Some(Category::Emergency), Some(occurred)) if report.follow_up_of.is_none() => {
             if let Some(severity) = report.emergency.as_ref().and_then(|e| e.severity.as_ref()) {
-                let limit = if severity.value.is_major() { limits.emergency_major } else { limits.emergency_general };
+                let limit = if severity.value.is_major() {
+                    limits.emergency_major
+                } else {
+                    limits.emergency_general
+                };
                 let hours = format_duration(limit);
                 due.push((
                     occurred + limit,
                     format!("{}突发事件应在事发后 {hours} 内报告", severity.value.label()),
-                    format!("a {} emergency is due within {hours} of the event", severity.value.id()),
+                    format!(
+                        "a {} emergency is due within {hours} of the event",
+                        severity.value.id()
+                    ),
                 ));
             }
         }
@@ -98,8 +128,16 @@ fn deadlines(cx: &Context, report: &Report, occurred: Option<Time>) -> Vec<(Time
 }
 
 /// An emergency written later than 30 minutes needs a phone report within 30 minutes.
-fn check_phone_report(cx: &Context, report: &Report, occurred: Option<Time>, submitted: &Time, diags: &mut Diagnostics) {
-    let (Some(Category::Emergency), Some(occurred), None) = (report.category(), occurred, &report.follow_up_of) else {
+fn check_phone_report(
+    cx: &Context,
+    report: &Report,
+    occurred: Option<Time>,
+    submitted: &Time,
+    diags: &mut Diagnostics,
+) {
+    let (Some(Category::Emergency), Some(occurred), None) =
+        (report.category(), occurred, &report.follow_up_of)
+    else {
         return;
     };
     let limit = cx.repo.settings.limits.emergency_phone;
@@ -114,12 +152,19 @@ fn check_phone_report(cx: &Context, report: &Report, occurred: Option<Time>, sub
         Some(phone) => (
             phone.pos,
             format!("电话先行报告时间 {} 不在事发后 {minutes} 内", format_time(&phone.value)),
-            format!("the phone report at {} is not within {minutes} of the event", format_time(&phone.value)),
+            format!(
+                "the phone report at {} is not within {minutes} of the event",
+                format_time(&phone.value)
+            ),
         ),
         None => (
             report.emergency.as_ref().map_or(report.key_pos("category"), |e| e.pos),
-            format!("书面报告晚于事发后 {minutes}，须在 emergency.phone_reported_at 记录 {minutes} 内的电话先行报告"),
-            format!("the written report came later than {minutes}: record a phone report within {minutes} in emergency.phone_reported_at"),
+            format!(
+                "书面报告晚于事发后 {minutes}，须在 emergency.phone_reported_at 记录 {minutes} 内的电话先行报告"
+            ),
+            format!(
+                "the written report came later than {minutes}: record a phone report within {minutes} in emergency.phone_reported_at"
+            ),
         ),
     };
     diags.push(&report.file, pos, Rule::PhoneReportMissing, Text::new(zh, en));
@@ -158,4 +203,3 @@ fn check_commit(cx: &Context, report: &Report, submitted: &Time, diags: &mut Dia
         ),
     );
 }
-

@@ -8,7 +8,13 @@ fn init_makes_a_repository_that_passes_check() {
     let out = sandbox.run(&["init", "bureau"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let root = sandbox.root().join("bureau");
-    for file in ["xinbao.yaml", ".github/workflows/xinbao.yml", "templates/work.md", "templates/emergency.md", ".git"] {
+    for file in [
+        "xinbao.yaml",
+        ".github/workflows/xinbao.yml",
+        "templates/work.md",
+        "templates/emergency.md",
+        ".git",
+    ] {
         assert!(root.join(file).exists(), "{file}");
     }
     let check = sandbox.run(&["check", "--root", "bureau"]);
@@ -16,31 +22,64 @@ fn init_makes_a_repository_that_passes_check() {
     // A second init keeps what is there.
     std::fs::write(root.join("xinbao.yaml"), "bureau: 改过的\nunits: [办公室]\n").unwrap();
     assert!(sandbox.run(&["init", "bureau"]).status.success());
-    assert_eq!(std::fs::read_to_string(root.join("xinbao.yaml")).unwrap(), "bureau: 改过的\nunits: [办公室]\n");
+    assert_eq!(
+        std::fs::read_to_string(root.join("xinbao.yaml")).unwrap(),
+        "bureau: 改过的\nunits: [办公室]\n"
+    );
 }
 
 #[test]
 fn new_fills_the_template_from_git_user_and_settings() {
     let sandbox = Sandbox::new();
     assert!(sandbox.run(&["init"]).status.success());
-    assert!(git(sandbox.root(), "2026-03-02T09:00:00+08:00", &["config", "user.name", "张三"]).status.success());
+    assert!(
+        git(sandbox.root(), "2026-03-02T09:00:00+08:00", &["config", "user.name", "张三"])
+            .status
+            .success()
+    );
     let out = sandbox.run_with_env(
-        &["new", "work", "--title", "投资科召开重点项目调度会", "--occurred-at", "2026-03-02T09:00"],
+        &[
+            "new",
+            "work",
+            "--title",
+            "投资科召开重点项目调度会",
+            "--occurred-at",
+            "2026-03-02T09:00",
+        ],
         &[("SOURCE_DATE_EPOCH", "1772445600")],
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let file = "reports/2026/03/2026-03-02-touzikezhaokaizhongdianxiang.md";
-    assert!(String::from_utf8_lossy(&out.stdout).contains(file), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(file),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let text = std::fs::read_to_string(sandbox.root().join(file)).unwrap();
     assert!(text.contains("title: \"投资科召开重点项目调度会\"\n"), "{text}");
-    assert!(text.contains("unit: \"投资科\"\nauthor: \"张三\"\nphone: \"13800000000\"\n"), "{text}");
-    assert!(text.contains("occurred_at: 2026-03-02T09:00:00+08:00\nsubmitted_at: 2026-03-02T18:00:00+08:00\n"), "{text}");
+    assert!(
+        text.contains("unit: \"投资科\"\nauthor: \"张三\"\nphone: \"13800000000\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "occurred_at: 2026-03-02T09:00:00+08:00\nsubmitted_at: 2026-03-02T18:00:00+08:00\n"
+        ),
+        "{text}"
+    );
     assert!(text.contains("3月2日，投资科"), "{text}");
     let (code, json) = sandbox.check_json(&[file]);
     assert_eq!((code, json["errors"].as_u64()), (0, Some(0)), "{json}");
     // The same title again gets a free name instead of overwriting.
     let again = sandbox.run_with_env(
-        &["new", "work", "--title", "投资科召开重点项目调度会", "--occurred-at", "2026-03-02T09:00"],
+        &[
+            "new",
+            "work",
+            "--title",
+            "投资科召开重点项目调度会",
+            "--occurred-at",
+            "2026-03-02T09:00",
+        ],
         &[("SOURCE_DATE_EPOCH", "1772445600")],
     );
     assert!(String::from_utf8_lossy(&again.stdout).contains("touzikezhaokaizhongdianxiang-2.md"));
@@ -50,8 +89,14 @@ fn new_fills_the_template_from_git_user_and_settings() {
 fn new_refuses_unknown_categories_and_units() {
     let sandbox = Sandbox::new();
     assert!(sandbox.run(&["init"]).status.success());
-    assert_eq!(sandbox.run(&["new", "memo", "--title", "x", "--unit", "投资科"]).status.code(), Some(2));
-    assert_eq!(sandbox.run(&["new", "work", "--title", "x", "--unit", "规划科"]).status.code(), Some(2));
+    assert_eq!(
+        sandbox.run(&["new", "memo", "--title", "x", "--unit", "投资科"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        sandbox.run(&["new", "work", "--title", "x", "--unit", "规划科"]).status.code(),
+        Some(2)
+    );
     // No git user and no --unit: say what to do.
     let out = sandbox.run(&["new", "work", "--title", "x"]);
     assert_eq!(out.status.code(), Some(2));
@@ -62,10 +107,24 @@ fn new_refuses_unknown_categories_and_units() {
 fn new_emergency_starts_with_every_element_to_fill() {
     let sandbox = Sandbox::new();
     assert!(sandbox.run(&["init"]).status.success());
-    let out = sandbox.run(&["new", "突发紧急", "--title", "管道泄漏", "--unit", "能源股", "--slug", "guandao"]);
+    let out = sandbox.run(&[
+        "new",
+        "突发紧急",
+        "--title",
+        "管道泄漏",
+        "--unit",
+        "能源股",
+        "--slug",
+        "guandao",
+    ]);
     assert!(out.status.success());
     let (_, json) = sandbox.check_json(&[]);
-    let rules: Vec<_> = json["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    let rules: Vec<_> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
     assert!(rules.contains(&"missing-emergency-element"), "{json}");
 }
 

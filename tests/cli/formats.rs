@@ -5,7 +5,9 @@ use crate::support::{Sandbox, fixture};
 fn one_late_report() -> Sandbox {
     let sandbox = Sandbox::new();
     sandbox.write("xinbao.yaml", std::fs::read(fixture("repo/xinbao.yaml")).unwrap());
-    let text = std::fs::read_to_string(fixture("repo/reports/2026/03/2026-03-11-bad-deadline-routine.md")).unwrap();
+    let text =
+        std::fs::read_to_string(fixture("repo/reports/2026/03/2026-03-11-bad-deadline-routine.md"))
+            .unwrap();
     sandbox.write("reports/2026/03/2026-03-11-late,50%.md", text);
     sandbox
 }
@@ -26,7 +28,10 @@ fn human_output_shows_the_line_with_carets() {
 fn english_on_request() {
     let out = one_late_report().run(&["check", "--lang", "en"]);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("error[deadline-exceeded]: time limit missed: same or next day"), "{text}");
+    assert!(
+        text.contains("error[deadline-exceeded]: time limit missed: same or next day"),
+        "{text}"
+    );
     assert!(text.contains("1 files checked: 1 errors, 0 warnings"), "{text}");
 }
 
@@ -40,14 +45,20 @@ fn json_has_the_spec_shape() {
     let mut keys: Vec<_> = d.as_object().unwrap().keys().cloned().collect();
     keys.sort();
     assert_eq!(keys, ["column", "file", "line", "message", "rule", "severity"]);
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64(), d["severity"].as_str()), (Some(8), Some(1), Some("error")));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64(), d["severity"].as_str()),
+        (Some(8), Some(1), Some("error"))
+    );
 }
 
 #[test]
 fn github_annotations_are_escaped_and_summarized() {
     let sandbox = one_late_report();
     let summary = sandbox.root().join("summary.md");
-    let out = sandbox.run_with_env(&["check", "--format", "github"], &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())]);
+    let out = sandbox.run_with_env(
+        &["check", "--format", "github"],
+        &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.starts_with("::error file=reports/2026/03/2026-03-11-late%2C50%25.md,line=8,col=1,title=deadline-exceeded::超过报送时限"),
@@ -55,7 +66,12 @@ fn github_annotations_are_escaped_and_summarized() {
     );
     assert_eq!(text.lines().count(), 1);
     let summary = std::fs::read_to_string(summary).unwrap();
-    assert!(summary.contains("| `reports/2026/03/2026-03-11-late,50%.md` | 8 | error | `deadline-exceeded` |"), "{summary}");
+    assert!(
+        summary.contains(
+            "| `reports/2026/03/2026-03-11-late,50%.md` | 8 | error | `deadline-exceeded` |"
+        ),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -65,7 +81,10 @@ fn sarif_is_2_1_0_with_rules_and_locations() {
     assert_eq!(log["version"], "2.1.0");
     let run = &log["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "xinbao");
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), xinbao::diag::Rule::ALL.len());
+    assert_eq!(
+        run["tool"]["driver"]["rules"].as_array().unwrap().len(),
+        xinbao::diag::Rule::ALL.len()
+    );
     let result = &run["results"][0];
     assert_eq!(result["ruleId"], "deadline-exceeded");
     assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 8);

@@ -22,7 +22,10 @@ fn repo_with_history() -> Sandbox {
     sandbox.write("reports/2026/03/2026-03-02-backdated.md", report("2026-03-02T08:00:00+08:00"));
     sandbox.commit_all("2026-03-02T10:00:00+08:00", "two reports");
     // A later edit does not move the first commit.
-    sandbox.write("reports/2026/03/2026-03-02-on-time.md", report("2026-03-02T09:55:00+08:00") + "补充。\n");
+    sandbox.write(
+        "reports/2026/03/2026-03-02-on-time.md",
+        report("2026-03-02T09:55:00+08:00") + "补充。\n",
+    );
     sandbox.commit_all("2026-03-05T10:00:00+08:00", "edit");
     sandbox
 }
@@ -68,7 +71,8 @@ fn changed_since_checks_only_what_a_pull_request_touches() {
     sandbox.write("reports/2026/03/2026-03-10-new.md", report("昨天"));
     sandbox.write("reports/2026/03/2026-03-02-on-time.md", report("今天"));
     let (code, json) = sandbox.check_json(&["--changed-since", "HEAD"]);
-    let files: Vec<_> = finding_list(&json).into_iter().map(|(file, _, rule)| (file, rule)).collect();
+    let files: Vec<_> =
+        finding_list(&json).into_iter().map(|(file, _, rule)| (file, rule)).collect();
     assert_eq!(
         files,
         [

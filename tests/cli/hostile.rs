@@ -37,8 +37,16 @@ fn hostile_files_never_crash_and_are_left_untouched() {
         ("two-docs", b"---\na: 1\n...\n---\nb: 2\n---\n".to_vec()),
         ("lone-cr", b"---\rtitle: x\r---\r".to_vec()),
         ("long-line", format!("---\ntitle: {}\n---\n", "长".repeat(200_000)).into_bytes()),
-        ("wide-map", format!("---\n{}---\n", (0..30_000).map(|i| format!("k{i}: v\n")).collect::<String>()).into_bytes()),
-        ("html", b"---\ntitle: x\n---\n<iframe src=javascript:alert(1)></iframe>\n<style>*{}</style>\n".to_vec()),
+        (
+            "wide-map",
+            format!("---\n{}---\n", (0..30_000).map(|i| format!("k{i}: v\n")).collect::<String>())
+                .into_bytes(),
+        ),
+        (
+            "html",
+            b"---\ntitle: x\n---\n<iframe src=javascript:alert(1)></iframe>\n<style>*{}</style>\n"
+                .to_vec(),
+        ),
     ];
     for (name, bytes) in &files {
         sandbox.write(&format!("reports/2026/03/2026-03-01-{name}.md"), bytes);
@@ -47,16 +55,27 @@ fn hostile_files_never_crash_and_are_left_untouched() {
     assert_eq!(code, 1, "{json}");
     for (name, bytes) in &files {
         let file = format!("reports/2026/03/2026-03-01-{name}.md");
-        let mine: Vec<_> = json["diagnostics"].as_array().unwrap().iter().filter(|d| d["file"] == file).collect();
+        let mine: Vec<_> =
+            json["diagnostics"].as_array().unwrap().iter().filter(|d| d["file"] == file).collect();
         assert!(!mine.is_empty(), "{name}: no diagnostic");
-        assert!(mine.iter().all(|d| d["line"].as_u64().unwrap() >= 1 && !d["rule"].as_str().unwrap().is_empty()));
-        assert_eq!(&std::fs::read(sandbox.root().join(&file)).unwrap(), bytes, "{name} was modified");
+        assert!(
+            mine.iter().all(
+                |d| d["line"].as_u64().unwrap() >= 1 && !d["rule"].as_str().unwrap().is_empty()
+            )
+        );
+        assert_eq!(
+            &std::fs::read(sandbox.root().join(&file)).unwrap(),
+            bytes,
+            "{name} was modified"
+        );
     }
 }
 
 #[test]
 fn every_truncation_of_a_report_parses_without_panicking() {
-    let text = std::fs::read_to_string(fixture("repo/reports/2026/03/2026-03-02-good-follow-up.md")).unwrap();
+    let text =
+        std::fs::read_to_string(fixture("repo/reports/2026/03/2026-03-02-good-follow-up.md"))
+            .unwrap();
     let mut diags = xinbao::diag::Diagnostics::default();
     let settings = xinbao::config::load(&fixture("repo"), &mut diags).unwrap();
     for (end, _) in text.char_indices() {
@@ -70,7 +89,11 @@ fn every_truncation_of_a_report_parses_without_panicking() {
 fn a_symlinked_report_is_not_followed() {
     let sandbox = settings_only();
     std::fs::create_dir_all(sandbox.root().join("reports/2026/03")).unwrap();
-    std::os::unix::fs::symlink("/etc/passwd", sandbox.root().join("reports/2026/03/2026-03-01-link.md")).unwrap();
+    std::os::unix::fs::symlink(
+        "/etc/passwd",
+        sandbox.root().join("reports/2026/03/2026-03-01-link.md"),
+    )
+    .unwrap();
     let (_, json) = sandbox.check_json(&[]);
     assert_eq!(json["diagnostics"][0]["rule"], "unsafe-link", "{json}");
 }

@@ -9,7 +9,8 @@ fn project() -> &'static Path {
 
 #[test]
 fn the_projects_own_reports_pass_check() {
-    let out = xinbao().args(["check", "--format", "json", "--root"]).arg(project()).output().unwrap();
+    let out =
+        xinbao().args(["check", "--format", "json", "--root"]).arg(project()).output().unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["errors"], 0, "{json}");
     assert_eq!(json["warnings"], 0, "{json}");

@@ -9,7 +9,11 @@ fn fixture_repo() -> Sandbox {
     // A picture that is a symlink out of the repository (not kept in git as such).
     let outside = tempfile::NamedTempFile::new().unwrap().into_temp_path().keep().unwrap();
     std::fs::write(&outside, b"\x89PNG\r\n\x1a\n").unwrap();
-    std::os::unix::fs::symlink(&outside, sandbox.root().join("reports/2026/03/images/link-out.png")).unwrap();
+    std::os::unix::fs::symlink(
+        &outside,
+        sandbox.root().join("reports/2026/03/images/link-out.png"),
+    )
+    .unwrap();
     sandbox
 }
 
@@ -21,7 +25,10 @@ fn findings_are_exactly_the_expected_ones() {
     let found = finding_list(&json);
     let missing: Vec<_> = expected.iter().filter(|e| !found.contains(e)).collect();
     let extra: Vec<_> = found.iter().filter(|f| !expected.contains(f)).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing: {missing:#?}\nunexpected: {extra:#?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:#?}\nunexpected: {extra:#?}"
+    );
     assert_eq!(found, expected, "counts of repeated findings differ");
     assert_eq!(code, 1);
 }
@@ -33,15 +40,20 @@ fn every_rule_has_a_breaking_and_a_satisfying_fixture() {
     for rule in Rule::ALL {
         assert!(expected.iter().any(|(_, _, r)| r == rule.id()), "no fixture breaks {}", rule.id());
     }
-    let good = walkdir::WalkDir::new(sandbox.root().join("reports")).into_iter().filter_map(Result::ok);
-    let good: Vec<_> = good.filter(|e| e.file_name().to_string_lossy().contains("-good-")).collect();
+    let good =
+        walkdir::WalkDir::new(sandbox.root().join("reports")).into_iter().filter_map(Result::ok);
+    let good: Vec<_> =
+        good.filter(|e| e.file_name().to_string_lossy().contains("-good-")).collect();
     assert!(good.len() >= 10, "satisfying fixtures: {}", good.len());
 }
 
 #[test]
 fn good_reports_alone_pass() {
     let sandbox = fixture_repo();
-    let (code, json) = sandbox.check_json(&["reports/2026/03/2026-03-02-good-emergency.md", "reports/2026/03/2026-03-05-good-images.md"]);
+    let (code, json) = sandbox.check_json(&[
+        "reports/2026/03/2026-03-02-good-emergency.md",
+        "reports/2026/03/2026-03-05-good-images.md",
+    ]);
     assert_eq!(json["errors"], 0, "{json}");
     assert_eq!(json["files"], 2);
     assert_eq!(code, 0);
@@ -59,7 +71,14 @@ fn warnings_alone_exit_zero() {
 fn explicit_folder_limits_the_findings() {
     let sandbox = fixture_repo();
     let (_, json) = sandbox.check_json(&["requests"]);
-    assert!(json["diagnostics"].as_array().unwrap().iter().all(|d| d["file"].as_str().unwrap().starts_with("requests/")), "{json}");
+    assert!(
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["file"].as_str().unwrap().starts_with("requests/")),
+        "{json}"
+    );
     assert_eq!(json["files"], 2);
 }
 
@@ -67,11 +86,19 @@ fn explicit_folder_limits_the_findings() {
 fn limits_come_from_the_settings() {
     let sandbox = fixture_repo();
     let settings = std::fs::read_to_string(sandbox.root().join("xinbao.yaml")).unwrap();
-    sandbox.write("xinbao.yaml", settings.replace("limits:\n", "limits:\n  routine: same-day\n  emergency_general: 3h\n"));
+    sandbox.write(
+        "xinbao.yaml",
+        settings.replace("limits:\n", "limits:\n  routine: same-day\n  emergency_general: 3h\n"),
+    );
     let (_, json) = sandbox.check_json(&[
         "reports/2026/03/2026-03-02-good-label.md",
         "reports/2026/03/2026-03-11-bad-deadline-general.md",
     ]);
-    let rules: Vec<_> = json["diagnostics"].as_array().unwrap().iter().map(|d| (d["file"].as_str().unwrap(), d["rule"].as_str().unwrap())).collect();
+    let rules: Vec<_> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["file"].as_str().unwrap(), d["rule"].as_str().unwrap()))
+        .collect();
     assert_eq!(rules, [("reports/2026/03/2026-03-02-good-label.md", "deadline-exceeded")]);
 }

@@ -31,7 +31,8 @@ fn wrong_settings_are_diagnostics_with_lines() {
         "bureau: 测试局\nunits: [投资科, 投资科]\nunitz: []\npeople:\n  - name: 张三\n    unit: 规划科\n    roles: [writer]\n  - name: 张三\n    unit: 投资科\n    roles: [boss]\ntimezone: Asia/Shanghai\nlimits:\n  routine: tomorrow\n  commit_skew: 10\nquotas:\n  default: six\n  价格科: 3\nscoring:\n  late: -1.5\n",
     );
     let (code, json) = sandbox.check_json(&[]);
-    let found: Vec<_> = finding_list(&json).into_iter().map(|(_, line, rule)| (line, rule)).collect();
+    let found: Vec<_> =
+        finding_list(&json).into_iter().map(|(_, line, rule)| (line, rule)).collect();
     let expected: Vec<(u64, String)> = [
         (2, "duplicate-id"),
         (3, "unknown-field"),
@@ -54,7 +55,9 @@ fn wrong_settings_are_diagnostics_with_lines() {
 
 #[test]
 fn supervisors_need_units_to_supervise() {
-    let sandbox = with_settings("bureau: 测试局\nunits: [投资科]\npeople:\n  - name: 李四\n    roles: [supervisor]\n");
+    let sandbox = with_settings(
+        "bureau: 测试局\nunits: [投资科]\npeople:\n  - name: 李四\n    roles: [supervisor]\n",
+    );
     let (_, json) = sandbox.check_json(&[]);
     assert_eq!(json["diagnostics"][0]["rule"], "missing-field", "{json}");
     assert_eq!(json["diagnostics"][0]["line"], 4);

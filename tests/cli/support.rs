@@ -1,7 +1,6 @@
 //! Test helpers: throwaway repositories, a hermetic git, and running the binary.
 
 use serde_json::Value;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use tempfile::TempDir;
@@ -51,8 +50,13 @@ impl Sandbox {
         let mut all = vec!["check", "--format", "json"];
         all.extend(args);
         let out = self.run(&all);
-        let json = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+        let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{e}: {}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
         (out.status.code().unwrap_or(-1), json)
     }
 
@@ -77,7 +81,10 @@ impl Sandbox {
 /// The binary under test with a clean environment: no user config, Chinese messages.
 pub fn xinbao() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_xinbao"));
-    command.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).env("LANG", "zh_CN.UTF-8");
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("LANG", "zh_CN.UTF-8");
     hermetic(&mut command);
     command
 }
@@ -85,7 +92,11 @@ pub fn xinbao() -> Command {
 /// git with no system or global configuration.
 pub fn git(dir: &Path, date: &str, args: &[&str]) -> Output {
     let mut command = Command::new("git");
-    command.current_dir(dir).args(args).env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command
+        .current_dir(dir)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
     hermetic(&mut command);
     command
         .env("GIT_AUTHOR_NAME", "张三")
@@ -120,16 +131,6 @@ fn copy_dir(from: &Path, to: &Path) {
 /// A finding as `(file, line, rule)`.
 pub type Finding = (String, u64, String);
 
-/// The findings of a `check --format json` output.
-pub fn findings(json: &Value) -> BTreeSet<Finding> {
-    json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| (d["file"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap(), d["rule"].as_str().unwrap().to_string()))
-        .collect()
-}
-
 /// The findings the files under `root` announce with `# expect: RULE…` (on that line)
 /// or `# expect@LINE: RULE…` comments. A rule named twice is expected twice.
 pub fn expectations(root: &Path) -> Vec<Finding> {
@@ -140,7 +141,8 @@ pub fn expectations(root: &Path) -> Vec<Finding> {
             continue;
         }
         let file = entry.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-        let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).replace("\r\n", "\n");
+        let text =
+            String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).replace("\r\n", "\n");
         for (index, line) in text.lines().enumerate() {
             let Some((_, annotation)) = line.split_once("# expect") else { continue };
             let (at, rules) = annotation.split_once(':').unwrap();
@@ -160,7 +162,13 @@ pub fn finding_list(json: &Value) -> Vec<Finding> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d["file"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap(), d["rule"].as_str().unwrap().to_string()))
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["rule"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     list.sort();
     list
