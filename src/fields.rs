@@ -5,7 +5,7 @@ use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;
 use crate::source::Pos;
 use crate::time::{self, Time};
-use crate::yaml::{Kind, Node};
+use crate::yaml::{self, Kind, Node};
 use chrono::{FixedOffset, NaiveDate};
 
 /// A value and where it was written.
@@ -195,4 +195,41 @@ impl<'a, 'd> Fields<'a, 'd> {
             }
         }
     }
+}
+
+/// Parses YAML that must be a mapping (`key: value` pairs), recording why not as a
+/// diagnostic: `yaml-syntax` for bad YAML or another shape, `file-too-large` past the limits.
+pub fn parse_mapping(
+    file: &str,
+    text: &str,
+    first_line: u32,
+    diags: &mut Diagnostics,
+) -> Option<Node> {
+    let (pos, rule, message) = match yaml::parse(text, first_line) {
+        Ok(node) if node.entries().is_some() => return Some(node),
+        Ok(node) => (
+            node.pos,
+            Rule::YamlSyntax,
+            Text::new("应为“字段: 值”的形式", "expected `key: value` pairs"),
+        ),
+        Err(yaml::Error::Syntax { pos, message }) => (
+            pos,
+            Rule::YamlSyntax,
+            Text::new(format!("YAML 语法错误：{message}"), format!("YAML syntax error: {message}")),
+        ),
+        Err(yaml::Error::TooLarge { pos }) => (
+            pos,
+            Rule::FileTooLarge,
+            Text::new(
+                format!("嵌套超过 {} 层或别名展开超过 {} 个节点", yaml::MAX_DEPTH, yaml::MAX_NODES),
+                format!(
+                    "nested deeper than {} or aliased beyond {} nodes",
+                    yaml::MAX_DEPTH,
+                    yaml::MAX_NODES
+                ),
+            ),
+        ),
+    };
+    diags.push(file, pos, rule, message);
+    None
 }

@@ -2,11 +2,10 @@
 
 use crate::config::{self, Settings};
 use crate::diag::{Diagnostics, Rule};
-use crate::fields::{Fields, Spanned};
+use crate::fields::{Fields, Spanned, parse_mapping};
 use crate::lang::Text;
 use crate::source::Pos;
 use crate::time::{self, Time};
-use crate::yaml;
 
 /// A request from a higher body for items from some units, by a deadline.
 #[derive(Clone, Debug)]
@@ -37,39 +36,7 @@ pub fn parse(
     settings: &Settings,
     diags: &mut Diagnostics,
 ) -> Option<Request> {
-    let node = match yaml::parse(text, 1) {
-        Ok(node) if node.entries().is_some() => node,
-        Ok(node) => {
-            diags.push(
-                file,
-                node.pos,
-                Rule::YamlSyntax,
-                Text::new("约稿应为“字段: 值”的形式", "a request must be `key: value` pairs"),
-            );
-            return None;
-        }
-        Err(yaml::Error::Syntax { pos, message }) => {
-            diags.push(
-                file,
-                pos,
-                Rule::YamlSyntax,
-                Text::new(
-                    format!("YAML 语法错误：{message}"),
-                    format!("YAML syntax error: {message}"),
-                ),
-            );
-            return None;
-        }
-        Err(yaml::Error::TooLarge { pos }) => {
-            diags.push(
-                file,
-                pos,
-                Rule::FileTooLarge,
-                Text::new("嵌套或别名过多", "nested or aliased beyond limits"),
-            );
-            return None;
-        }
-    };
+    let node = parse_mapping(file, text, 1, diags)?;
     let mut f = Fields::new(&node, KEYS, file, diags);
     for key in KEYS {
         f.require(key, Pos::START);

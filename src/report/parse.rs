@@ -4,7 +4,7 @@ use super::front_matter::{SplitError, split};
 use super::{Body, Casualties, Category, Emergency, Image, Informant, Report, Severity};
 use crate::config::Settings;
 use crate::diag::{Diagnostics, Rule};
-use crate::fields::{Fields, Spanned};
+use crate::fields::{Fields, Spanned, parse_mapping};
 use crate::lang::Text;
 use crate::source::Pos;
 use crate::yaml::{self, Node};
@@ -137,50 +137,7 @@ pub fn parse_front_matter<'t>(
             return None;
         }
     };
-    let node = match yaml::parse(split.yaml, split.yaml_line) {
-        Ok(node) => node,
-        Err(yaml::Error::Syntax { pos, message }) => {
-            diags.push(
-                file,
-                pos,
-                Rule::YamlSyntax,
-                Text::new(
-                    format!("YAML 语法错误：{message}"),
-                    format!("YAML syntax error: {message}"),
-                ),
-            );
-            return None;
-        }
-        Err(yaml::Error::TooLarge { pos }) => {
-            diags.push(
-                file,
-                pos,
-                Rule::FileTooLarge,
-                Text::new(
-                    format!(
-                        "元数据嵌套超过 {} 层或别名展开超过 {} 个节点",
-                        yaml::MAX_DEPTH,
-                        yaml::MAX_NODES
-                    ),
-                    format!(
-                        "front matter nested deeper than {} or aliased beyond {} nodes",
-                        yaml::MAX_DEPTH,
-                        yaml::MAX_NODES
-                    ),
-                ),
-            );
-            return None;
-        }
-    };
-    if node.entries().is_none() {
-        diags.push(
-            file,
-            node.pos,
-            Rule::YamlSyntax,
-            Text::new("元数据应为“字段: 值”的形式", "front matter must be `key: value` pairs"),
-        );
-        return None;
-    }
+    let node = parse_mapping(file, split.yaml, split.yaml_line, diags)?;
     Some((node, split.body, split.body_offset))
 }
 

@@ -37,17 +37,18 @@ fn new_fills_the_template_from_git_user_and_settings() {
             .status
             .success()
     );
-    let out = sandbox.run_with_env(
-        &[
+    let new_report = || {
+        let args = [
             "new",
             "work",
             "--title",
             "投资科召开重点项目调度会",
             "--occurred-at",
             "2026-03-02T09:00",
-        ],
-        &[("SOURCE_DATE_EPOCH", "1772445600")],
-    );
+        ];
+        sandbox.run_with_env(&args, &[("SOURCE_DATE_EPOCH", "1772445600")])
+    };
+    let out = new_report();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let file = "reports/2026/03/2026-03-02-touzikezhaokaizhongdianxiang.md";
     assert!(
@@ -71,17 +72,7 @@ fn new_fills_the_template_from_git_user_and_settings() {
     let (code, json) = sandbox.check_json(&[file]);
     assert_eq!((code, json["errors"].as_u64()), (0, Some(0)), "{json}");
     // The same title again gets a free name instead of overwriting.
-    let again = sandbox.run_with_env(
-        &[
-            "new",
-            "work",
-            "--title",
-            "投资科召开重点项目调度会",
-            "--occurred-at",
-            "2026-03-02T09:00",
-        ],
-        &[("SOURCE_DATE_EPOCH", "1772445600")],
-    );
+    let again = new_report();
     assert!(String::from_utf8_lossy(&again.stdout).contains("touzikezhaokaizhongdianxiang-2.md"));
 }
 
