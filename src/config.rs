@@ -312,7 +312,7 @@ fn person(node: &Node, root: &Path, parent: &mut Fields) -> Option<Person> {
     let name = f.string("name")?;
     let unit = f.string("unit");
     let mut roles = Vec::new();
-    for role in f.list("roles").iter().chain(f.node("roles").filter(|n| n.as_str().is_some())) {
+    for role in f.list("roles") {
         match role.as_str() {
             Some("writer") => roles.push(Role::Writer),
             Some("supervisor") => roles.push(Role::Supervisor),
