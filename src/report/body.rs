@@ -15,8 +15,6 @@ pub struct Body {
     pub links: Vec<Link>,
     /// Where raw HTML blocks and inline tags start.
     pub html: Vec<Pos>,
-    /// Characters of text, for statistics and previews.
-    pub chars: usize,
 }
 
 /// A heading and its plain text.
@@ -91,7 +89,6 @@ impl Body {
                 }
                 Event::Html(_) | Event::InlineHtml(_) => body.html.push(pos()),
                 Event::Text(text) | Event::Code(text) => {
-                    body.chars += text.chars().count();
                     if let Some(image) = image.as_mut() {
                         image.caption.push_str(&text);
                     } else if let Some(heading) = heading.as_mut() {
