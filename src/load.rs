@@ -120,18 +120,23 @@ pub fn stem(file: &str) -> String {
     name.rsplit_once('.').map_or(name, |(stem, _)| stem).to_string()
 }
 
+/// Records that `file` could not be read at all.
+fn unreadable(file: &str, err: &std::io::Error, diags: &mut Diagnostics) {
+    diags.push(
+        file,
+        Pos::START,
+        Rule::InvalidValue,
+        Text::new(format!("无法读取文件：{err}"), format!("cannot read the file: {err}")),
+    );
+}
+
 /// Reads a repository file as normalized text, or records why it cannot be read.
 pub fn read(root: &Path, file: &str, diags: &mut Diagnostics) -> Option<String> {
     let path = root.join(file);
     let meta = match std::fs::symlink_metadata(&path) {
         Ok(meta) => meta,
         Err(err) => {
-            diags.push(
-                file,
-                Pos::START,
-                Rule::InvalidValue,
-                Text::new(format!("无法读取文件：{err}"), format!("cannot read the file: {err}")),
-            );
+            unreadable(file, &err, diags);
             return None;
         }
     };
@@ -162,12 +167,7 @@ pub fn read(root: &Path, file: &str, diags: &mut Diagnostics) -> Option<String> 
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(err) => {
-            diags.push(
-                file,
-                Pos::START,
-                Rule::InvalidValue,
-                Text::new(format!("无法读取文件：{err}"), format!("cannot read the file: {err}")),
-            );
+            unreadable(file, &err, diags);
             return None;
         }
     };
