@@ -247,12 +247,14 @@ fn parse(node: &Node, root: &Path, diags: &mut Diagnostics) -> Settings {
     f.require("units", Pos::START);
     let bureau = f.string("bureau").map(|s| s.value).unwrap_or_default();
     let office = f.string("office").map_or_else(|| "办公室".to_string(), |s| s.value);
+    // China Standard Time when the setting is absent or wrong.
+    let beijing = FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset");
     let timezone = match f.string("timezone") {
-        None => FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset"),
+        None => beijing,
         Some(text) => parse_offset(&text.value).unwrap_or_else(|| {
             let node = f.node("timezone").expect("present");
             f.invalid(node, "timezone", "时区偏移，如 \"+08:00\"", "an offset such as \"+08:00\"");
-            FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset")
+            beijing
         }),
     };
     let effective_from = f.date("effective_from").map(|d| d.value);
