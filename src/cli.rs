@@ -31,6 +31,87 @@ pub enum Command {
     Check(CheckArgs),
     /// 输出元数据的 JSON Schema / print the JSON Schema of the front matter
     Schema,
+    /// 审核与发布状态 / approval state and trail of reports
+    Status(StatusArgs),
+    /// 一条信息的完整审核记录 / the full trail of one report
+    Log(LogArgs),
+    /// 分管负责人签名合并分支，审核其中的信息 / a supervisor's signed merge approving a branch
+    Approve(ApproveArgs),
+    /// 办公室签名发布已审核的信息 / the office's signed commit publishing approved reports
+    Publish(PublishArgs),
+    /// 签名密钥 / signing keys
+    Keys(KeysArgs),
+}
+
+/// `xinbao status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// 只看这些信息（给出编号时显示完整记录）/ only these reports (with their full trail)
+    pub ids: Vec<String>,
+    /// 主分支（默认 main，其次 master、HEAD）/ the main branch (default: main, else master, else HEAD)
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    /// 输出格式 / output format
+    #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
+    pub format: StatusFormat,
+}
+
+/// `xinbao log`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// 信息编号或文件路径 / report id or file
+    pub id: String,
+    /// 主分支 / the main branch
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    /// 输出格式 / output format
+    #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
+    pub format: StatusFormat,
+}
+
+/// Output formats of `status` and `log`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    /// A table, or the trail, for people.
+    Human,
+    /// One JSON object (SPEC §9).
+    Json,
+}
+
+/// `xinbao approve`.
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// 待审核的分支 / the branch to approve and merge
+    pub branch: String,
+}
+
+/// `xinbao publish`.
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// 要发布的信息编号 / ids of the reports to publish
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+}
+
+/// `xinbao keys`.
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    /// What to do with the keys.
+    #[command(subcommand)]
+    pub command: KeysCommand,
+}
+
+/// `xinbao keys …`.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// 生成 git 的 allowed_signers 文件 / write git's allowed_signers file from `people`
+    AllowedSigners {
+        /// 写入文件（默认标准输出）/ write to this file (default: standard output)
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// 列出人员的签名密钥 / list the people's signing keys
+    List,
 }
 
 /// `xinbao init`.
@@ -70,6 +151,12 @@ pub struct CheckArgs {
     /// 输出格式 / output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// 同时检查主分支上信息的审核签名 / also report approval problems of reports on main
+    #[arg(long)]
+    pub approvals: bool,
+    /// 主分支（与 --approvals 一起用）/ the main branch, for --approvals
+    #[arg(long, value_name = "REV", requires = "approvals")]
+    pub rev: Option<String>,
 }
 
 /// Output formats of `check`.

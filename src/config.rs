@@ -73,6 +73,8 @@ pub enum Role {
 /// A signing key and its validity window.
 #[derive(Clone, Debug)]
 pub struct Key {
+    /// Where the key is written in `xinbao.yaml`.
+    pub pos: Pos,
     /// The public key.
     pub material: KeyMaterial,
     /// First day the key counts.
@@ -238,10 +240,10 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> anyhow::Result<Settings> {
             node.pos.column
         );
     }
-    Ok(parse(&node, root, diags))
+    Ok(parse(&node, diags))
 }
 
-fn parse(node: &Node, root: &Path, diags: &mut Diagnostics) -> Settings {
+fn parse(node: &Node, diags: &mut Diagnostics) -> Settings {
     let mut f = Fields::new(node, KEYS, FILE, diags);
     f.require("bureau", Pos::START);
     f.require("units", Pos::START);
@@ -259,8 +261,7 @@ fn parse(node: &Node, root: &Path, diags: &mut Diagnostics) -> Settings {
     };
     let effective_from = f.date("effective_from").map(|d| d.value);
     let units = unique_units(&mut f);
-    let people =
-        f.list("people").iter().filter_map(|p| person(p, root, &mut f)).collect::<Vec<_>>();
+    let people = f.list("people").iter().filter_map(|p| person(p, &mut f)).collect::<Vec<_>>();
     let limits = f.map("limits").map(|n| limits(n, &mut f)).unwrap_or_default();
     let quotas = quotas(f.map("quotas"), &units, &mut f);
     let scoring = f.map("scoring").map(|n| scoring(n, &mut f)).unwrap_or_default();
@@ -298,7 +299,7 @@ fn unique_units(f: &mut Fields) -> Vec<String> {
     units
 }
 
-fn person(node: &Node, root: &Path, parent: &mut Fields) -> Option<Person> {
+fn person(node: &Node, parent: &mut Fields) -> Option<Person> {
     if node.entries().is_none() {
         parent.invalid(
             node,
@@ -332,11 +333,11 @@ fn person(node: &Node, root: &Path, parent: &mut Fields) -> Option<Person> {
         f.require("supervises", node.pos);
     }
     let phone = f.string("phone").map(|s| s.value);
-    let keys = f.list("keys").iter().filter_map(|k| key(k, root, &mut f)).collect();
+    let keys = f.list("keys").iter().filter_map(|k| key(k, &mut f)).collect();
     Some(Person { name: name.value, pos: name.pos, unit, roles, supervises, phone, keys })
 }
 
-fn key(node: &Node, root: &Path, parent: &mut Fields) -> Option<Key> {
+fn key(node: &Node, parent: &mut Fields) -> Option<Key> {
     if node.entries().is_none() {
         parent.invalid(node, "keys", "密钥（ssh 或 openpgp）", "a key (ssh or openpgp)");
         return None;
@@ -356,15 +357,7 @@ fn key(node: &Node, root: &Path, parent: &mut Fields) -> Option<Key> {
             Some(KeyMaterial::Ssh(ssh.value))
         }
         (None, Some(path)) => {
-            if !root.join(&path.value).is_file() {
-                let node = f.node("openpgp").expect("present");
-                f.invalid(
-                    node,
-                    "openpgp",
-                    "仓库中的公钥文件路径",
-                    "the path of a key file in the repository",
-                );
-            }
+            // The file is read and checked with the other keys (approval::keys).
             Some(KeyMaterial::OpenPgp(path.value))
         }
         _ => {
@@ -374,7 +367,7 @@ fn key(node: &Node, root: &Path, parent: &mut Fields) -> Option<Key> {
     };
     let valid_from = f.date("valid_from").map(|d| d.value);
     let valid_until = f.date("valid_until").map(|d| d.value);
-    Some(Key { material: material?, valid_from, valid_until })
+    Some(Key { pos: node.pos, material: material?, valid_from, valid_until })
 }
 
 fn limits(node: &Node, parent: &mut Fields) -> Limits {

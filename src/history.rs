@@ -40,6 +40,18 @@ pub fn open(root: &Path) -> Option<Repository> {
     Repository::discover(root).ok().filter(|repo| repo.workdir().is_some())
 }
 
+/// The path in the git repository of `dir` (relative to `root`): the reports
+/// repository may be a folder inside a larger git repository.
+pub fn in_repository(repo: &Repository, root: &Path, dir: &str) -> String {
+    let workdir = repo.workdir().and_then(|w| w.canonicalize().ok()).unwrap_or_default();
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let prefix = root
+        .strip_prefix(&workdir)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    if prefix.is_empty() { dir.to_string() } else { format!("{prefix}/{dir}") }
+}
+
 /// Reads when each file under `dir` (relative to `root`) was first added.
 ///
 /// A repository without commits gives an empty history.
@@ -47,14 +59,7 @@ pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::
     let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else {
         return Ok(History::default());
     };
-    let workdir = repo.workdir().and_then(|w| w.canonicalize().ok()).unwrap_or_default();
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    // The reports repository may be a folder inside a larger git repository.
-    let prefix = root
-        .strip_prefix(&workdir)
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_default();
-    let tracked = if prefix.is_empty() { dir.to_string() } else { format!("{prefix}/{dir}") };
+    let tracked = in_repository(repo, root, dir);
 
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::NONE)?;
@@ -109,19 +114,20 @@ fn read_commit(
         && Some(new) != old
     {
         let odb = repo.odb()?;
-        let mut added = Vec::new();
-        diff_trees(&odb, old, new, dir, &mut added)?;
-        for path in added {
-            let first = history.added.entry(path).or_insert(time);
+        let mut changes = Vec::new();
+        diff_trees(&odb, old, Some(new), dir, &mut changes)?;
+        for change in changes.into_iter().filter(|c| c.old.is_none() && c.new.is_some()) {
+            let first = history.added.entry(change.path).or_insert(time);
             *first = (*first).min(time);
         }
     }
     Ok(())
 }
 
-/// One entry of a raw tree object: whether it is a tree, its name and its id.
+/// One entry of a raw tree object: its kind, name and id.
 struct Entry<'a> {
     is_tree: bool,
+    is_file: bool,
     name: &'a [u8],
     id: &'a [u8],
 }
@@ -134,6 +140,10 @@ impl Entry<'_> {
 
     fn key(&self) -> impl Iterator<Item = u8> + '_ {
         self.name.iter().copied().chain(self.is_tree.then_some(b'/'))
+    }
+
+    fn oid(&self) -> Result<Oid, git2::Error> {
+        Oid::from_bytes(self.id)
     }
 }
 
@@ -148,8 +158,11 @@ fn entries(data: &[u8]) -> Vec<Entry<'_>> {
         if rest.len() < nul + 21 {
             break;
         }
+        let mode = &rest[..space];
         list.push(Entry {
-            is_tree: rest[..space] == *b"40000",
+            is_tree: mode == b"40000",
+            // Regular files only: not symlinks (120000) or submodules (160000).
+            is_file: mode.starts_with(b"100"),
             name: &rest[space + 1..nul],
             id: &rest[nul + 1..nul + 21],
         });
@@ -158,31 +171,57 @@ fn entries(data: &[u8]) -> Vec<Entry<'_>> {
     list
 }
 
-/// Collects the blob paths (prefixed with `path`) in tree `new` that are not in tree `old`.
-fn diff_trees(
+/// A regular file that differs between two trees.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// The path, prefixed with the `path` given to [`diff_trees`].
+    pub path: String,
+    /// The blob before, `None` when the file was added.
+    pub old: Option<Oid>,
+    /// The blob after, `None` when the file was deleted.
+    pub new: Option<Oid>,
+}
+
+/// Collects the regular files that differ between trees `old` and `new` (either may
+/// be absent), descending only into subtrees whose ids differ.
+pub fn diff_trees(
     odb: &git2::Odb,
     old: Option<Oid>,
-    new: Oid,
+    new: Option<Oid>,
     path: &str,
-    added: &mut Vec<String>,
+    changes: &mut Vec<Change>,
 ) -> Result<(), git2::Error> {
-    let new_data = odb.read(new)?;
     let old_data = old.map(|oid| odb.read(oid)).transpose()?;
-    let new_entries = entries(new_data.data());
+    let new_data = new.map(|oid| odb.read(oid)).transpose()?;
     let old_entries = old_data.as_ref().map(|o| entries(o.data())).unwrap_or_default();
+    let new_entries = new_data.as_ref().map(|o| entries(o.data())).unwrap_or_default();
     let mut old_iter = old_entries.iter().peekable();
-    for entry in &new_entries {
-        while old_iter.next_if(|o| o.cmp_key(entry).is_lt()).is_some() {}
-        let before = old_iter.next_if(|o| o.cmp_key(entry).is_eq());
-        if before.is_some_and(|b| b.id == entry.id) {
+    let mut new_iter = new_entries.iter().peekable();
+    loop {
+        let (before, after) = match (old_iter.peek(), new_iter.peek()) {
+            (None, None) => break,
+            (Some(o), Some(n)) if o.cmp_key(n).is_eq() => (old_iter.next(), new_iter.next()),
+            (Some(o), Some(n)) if o.cmp_key(n).is_lt() => (old_iter.next(), None),
+            (Some(_), None) => (old_iter.next(), None),
+            _ => (None, new_iter.next()),
+        };
+        if let (Some(b), Some(a)) = (before, after)
+            && b.id == a.id
+        {
             continue;
         }
-        let child = format!("{path}/{}", String::from_utf8_lossy(entry.name));
-        if entry.is_tree {
-            let old_child = before.map(|b| Oid::from_bytes(b.id)).transpose()?;
-            diff_trees(odb, old_child, Oid::from_bytes(entry.id)?, &child, added)?;
-        } else if before.is_none() {
-            added.push(child);
+        let Some(name) = after.or(before).map(|e| e.name) else { break };
+        let child = format!("{path}/{}", String::from_utf8_lossy(name));
+        if after.or(before).is_some_and(|e| e.is_tree) {
+            let old_child = before.map(Entry::oid).transpose()?;
+            let new_child = after.map(Entry::oid).transpose()?;
+            diff_trees(odb, old_child, new_child, &child, changes)?;
+        } else {
+            let old_blob = before.filter(|e| e.is_file).map(Entry::oid).transpose()?;
+            let new_blob = after.filter(|e| e.is_file).map(Entry::oid).transpose()?;
+            if old_blob.is_some() || new_blob.is_some() {
+                changes.push(Change { path: child, old: old_blob, new: new_blob });
+            }
         }
     }
     Ok(())

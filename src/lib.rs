@@ -12,6 +12,8 @@
 //!
 //! [`commands`] wires these stages to the command line.
 
+pub mod approval;
+pub mod atomic;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -1,9 +1,10 @@
 //! `xinbao check`: load → parse → rules → print, exit 1 on any error.
 
+use crate::approval::{self, KeyRing, State, trail::short};
 use crate::cli::{CheckArgs, Format};
-use crate::diag::{self, Diagnostics};
+use crate::diag::{self, Diagnostics, Rule, Severity};
 use crate::history;
-use crate::lang::Lang;
+use crate::lang::{Lang, Text};
 use crate::load::{self, Repository};
 use crate::rules;
 use crate::source;
@@ -27,6 +28,11 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     // Both stages use every core; run one after the other (measured faster than rayon::join).
     let history = read_history(root, lang);
     rules::check(&repo, history.as_ref(), &mut diags);
+    let ring = KeyRing::build(&repo.settings, root, &mut diags);
+    if args.approvals {
+        let ledger = approval::read(root, &repo.settings, &ring, args.rev.as_deref(), &repo)?;
+        approval_findings(&repo, &ledger, &mut diags);
+    }
 
     let git = history::open(root);
     let selection = select(root, &repo, args, git.as_ref())?;
@@ -38,6 +44,43 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     print(root, &diagnostics, files, args.format, lang)?;
     let (errors, _) = diag::count(&diagnostics);
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The error-level findings about `files` (relative paths) in the work tree, as
+/// `check` would report them; used by `approve` and `publish` before signing.
+pub fn errors_in(root: &Path, files: &[String]) -> anyhow::Result<Vec<diag::Diagnostic>> {
+    let mut diags = Diagnostics::default();
+    let repo = load::load(root, &[], &mut diags)?;
+    let history = history::open(root).and_then(|git| history::read(&git, root, load::REPORTS).ok());
+    rules::check(&repo, history.as_ref(), &mut diags);
+    diags.retain(|d| d.severity == Severity::Error && files.contains(&d.file));
+    Ok(diags.into_sorted())
+}
+
+/// The approval problems of the reports on the main branch that are also in the
+/// work tree; a report still waiting for approval is a warning.
+fn approval_findings(repo: &Repository, ledger: &approval::Ledger, diags: &mut Diagnostics) {
+    let top = crate::source::Pos::new(1, 1);
+    for trail in ledger.trails.values() {
+        if trail.state == State::Draft || !repo.files.iter().any(|(_, f)| *f == trail.file) {
+            continue;
+        }
+        for problem in &trail.problems {
+            let commit = short(problem.commit);
+            let message = Text::new(
+                format!("提交 {commit}：{}", problem.message.zh),
+                format!("commit {commit}: {}", problem.message.en),
+            );
+            diags.push(&trail.file, top, problem.rule, message);
+        }
+        if trail.state == State::Submitted && trail.problems.is_empty() {
+            let message = Text::new(
+                "已在主分支，尚未经分管负责人签名审核",
+                "on the main branch but not yet approved by a supervisor's signature",
+            );
+            diags.push_as(Severity::Warning, &trail.file, top, Rule::NotApproved, message);
+        }
+    }
 }
 
 /// When each report was first committed, or `None` (with a note) outside git.
@@ -109,7 +152,8 @@ fn select(
     Ok(selected)
 }
 
-fn print(
+/// Prints `diagnostics` in `format`, with the summary line of the human format.
+pub fn print(
     root: &Path,
     diagnostics: &[diag::Diagnostic],
     files: usize,

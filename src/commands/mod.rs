@@ -1,9 +1,14 @@
 //! One module per command; [`run`] dispatches and finds the repository root.
 
+mod approve;
 mod check;
+mod git;
 mod init;
+mod keys;
 mod new;
+mod publish;
 mod schema;
+mod status;
 
 use crate::cli::{Cli, Command};
 use crate::lang::Lang;
@@ -18,10 +23,24 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(&args, lang),
         Command::New(args) => new::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Check(args) => check::run(&find_root(cli.root.as_deref())?, &args, lang),
+        Command::Status(args) => status::run(&find_root(cli.root.as_deref())?, &args, lang),
+        Command::Log(args) => status::log(&find_root(cli.root.as_deref())?, &args, lang),
+        Command::Approve(args) => approve::run(&find_root(cli.root.as_deref())?, &args, lang),
+        Command::Publish(args) => publish::run(&find_root(cli.root.as_deref())?, &args, lang),
+        Command::Keys(args) => keys::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Schema => {
             schema::run(cli.root.as_deref().map(Path::to_path_buf).or_else(|| find_root(None).ok()))
         }
     }
+}
+
+/// Prints why a command refused (on standard error) and gives exit code 1.
+fn refuse(lang: Lang, zh: &str, en: &str) -> ExitCode {
+    match lang {
+        Lang::Zh => eprintln!("错误：{zh}"),
+        Lang::En => eprintln!("error: {en}"),
+    }
+    ExitCode::from(1)
 }
 
 /// The reports repository: `--root`, else the enclosing git work tree or the

@@ -66,6 +66,11 @@ impl Diagnostics {
         self.items.push(Diagnostic { file: file.to_string(), pos, rule, severity, message });
     }
 
+    /// Records a finding with a severity other than the rule's default.
+    pub fn push_as(&mut self, severity: Severity, file: &str, pos: Pos, rule: Rule, message: Text) {
+        self.items.push(Diagnostic { file: file.to_string(), pos, rule, severity, message });
+    }
+
     /// Moves all findings of `other` into this list.
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);

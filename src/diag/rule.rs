@@ -57,6 +57,12 @@ rules! {
     DanglingReference = "dangling-reference", Error, "follow_up_of / request / retracts 指向不存在的信息或约稿", "follow_up_of / request / retracts names no such report or request";
     DuplicateId = "duplicate-id", Error, "编号重复", "two reports, requests or people with the same id or name";
     FileTooLarge = "file-too-large", Error, "文件超过 1 MiB，或元数据嵌套、别名过多", "a report over 1 MiB, or front matter nested or aliased beyond sane limits";
+    NotApproved = "not-approved", Error, "办公室签名发布了未经审核的信息", "the office signed a report that has no valid approval";
+    ApprovalStale = "approval-stale", Error, "审核后被修改，未经重新审核", "changed after its last approval without a new one";
+    SignatureInvalid = "signature-invalid", Error, "签名无法验证", "a signature that does not verify";
+    KeyUnknown = "key-unknown", Error, "签名密钥不属于 xinbao.yaml 中的人员", "the signing key belongs to no one in people";
+    KeyExpired = "key-expired", Error, "签名密钥在提交时不在有效期内", "the signing key is outside its validity window";
+    SignerNotAuthorized = "signer-not-authorized", Error, "签名人无权审核或发布该信息", "the signer may not approve or publish this report";
     RawHtml = "raw-html", Warning, "正文含原始 HTML（输出时一律转义）", "raw HTML in the body (escaped in every output)";
     UnsafeLink = "unsafe-link", Warning, "链接指向仓库之外或使用危险协议", "a link leaves the repository or uses a script/file scheme";
 }

@@ -4,7 +4,7 @@
 //! syntax and type as a diagnostic; the rules in [`crate::rules`] judge the rest.
 
 mod body;
-mod front_matter;
+pub mod front_matter;
 mod parse;
 
 pub use body::{Body, Heading, InlineImage, Link};

@@ -1,0 +1,183 @@
+//! The signing keys of `people`, parsed once: SSH public keys from their lines and
+//! OpenPGP keys (primary key and subkeys) from armored files in the repository.
+
+use crate::config::{Key, KeyMaterial, Settings};
+use crate::diag::{Diagnostics, Rule};
+use crate::lang::Text;
+use chrono::{FixedOffset, NaiveDate, NaiveTime};
+use pgp::composed::{Deserializable, SignedPublicKey};
+use pgp::types::KeyDetails;
+use ssh_key::HashAlg;
+use std::path::{Component, Path};
+
+/// Largest key file read, in bytes.
+const MAX_KEY_FILE: u64 = 1 << 20;
+
+/// One public key that may sign commits, with its owner and validity window.
+#[derive(Debug)]
+pub struct SigningKey {
+    /// Index of the owner in `Settings::people`.
+    pub person: usize,
+    /// `SHA256:…` for SSH keys, the upper-case hex fingerprint for OpenPGP keys.
+    pub fingerprint: String,
+    /// First second (epoch) the key counts, from `valid_from` in the bureau's zone.
+    pub valid_from: Option<i64>,
+    /// First second the key no longer counts: the midnight after `valid_until`.
+    pub valid_until: Option<i64>,
+    /// The key itself.
+    pub public: Public,
+}
+
+/// The verifying half of a key.
+#[derive(Debug)]
+pub enum Public {
+    /// An OpenSSH public key.
+    Ssh(ssh_key::PublicKey),
+    /// An OpenPGP primary key.
+    OpenPgp(pgp::packet::PublicKey),
+    /// An OpenPGP subkey, bound to its primary key by a verified binding signature.
+    OpenPgpSub(pgp::packet::PublicSubkey),
+}
+
+impl SigningKey {
+    /// Whether the key counts at `time` (seconds since the epoch).
+    pub fn valid_at(&self, time: i64) -> bool {
+        self.valid_from.is_none_or(|from| time >= from)
+            && self.valid_until.is_none_or(|until| time < until)
+    }
+
+    /// The OpenPGP key id (last 8 bytes of the fingerprint), for OpenPGP keys.
+    pub fn pgp_key_id(&self) -> Option<Vec<u8>> {
+        match &self.public {
+            Public::Ssh(_) => None,
+            Public::OpenPgp(key) => Some(key.key_id().as_ref().to_vec()),
+            Public::OpenPgpSub(key) => Some(key.key_id().as_ref().to_vec()),
+        }
+    }
+}
+
+/// Every signing key of the bureau.
+#[derive(Debug, Default)]
+pub struct KeyRing {
+    /// The keys, in the order of `people`.
+    pub keys: Vec<SigningKey>,
+}
+
+impl KeyRing {
+    /// Parses the keys of `settings`; a key that cannot be read is an `invalid-value`
+    /// finding in `xinbao.yaml` and is left out.
+    pub fn build(settings: &Settings, root: &Path, diags: &mut Diagnostics) -> KeyRing {
+        let mut ring = KeyRing::default();
+        let zone = settings.timezone;
+        for (person, owner) in settings.people.iter().enumerate() {
+            for key in &owner.keys {
+                let window = (
+                    key.valid_from.map(|d| start_of(d, zone)),
+                    key.valid_until.and_then(|d| d.succ_opt()).map(|d| start_of(d, zone)),
+                );
+                match parse(key, root) {
+                    Ok(publics) => {
+                        for (fingerprint, public) in publics {
+                            ring.keys.push(SigningKey {
+                                person,
+                                fingerprint,
+                                valid_from: window.0,
+                                valid_until: window.1,
+                                public,
+                            });
+                        }
+                    }
+                    Err(message) => {
+                        diags.push(crate::config::FILE, key.pos, Rule::InvalidValue, message)
+                    }
+                }
+            }
+        }
+        ring
+    }
+
+    /// The SSH key with this fingerprint (`SHA256:…`).
+    pub fn ssh(&self, fingerprint: &str) -> Option<&SigningKey> {
+        self.keys
+            .iter()
+            .find(|k| matches!(k.public, Public::Ssh(_)) && k.fingerprint == fingerprint)
+    }
+
+    /// The OpenPGP keys whose fingerprint or key id ends with the hex `id`
+    /// (as in git's `user.signingkey`), case-insensitively.
+    pub fn openpgp_matching(&self, id: &str) -> impl Iterator<Item = &SigningKey> {
+        let id = id.trim().trim_start_matches("0x").trim_end_matches('!').to_ascii_uppercase();
+        self.keys.iter().filter(move |k| {
+            !matches!(k.public, Public::Ssh(_)) && id.len() >= 8 && k.fingerprint.ends_with(&id)
+        })
+    }
+}
+
+/// The first second of `date` in `zone`.
+fn start_of(date: NaiveDate, zone: FixedOffset) -> i64 {
+    (date.and_time(NaiveTime::MIN) - zone).and_utc().timestamp()
+}
+
+/// The fingerprint of an SSH public key as `ssh-keygen -l` prints it.
+pub fn ssh_fingerprint(key: &ssh_key::public::KeyData) -> String {
+    key.fingerprint(HashAlg::Sha256).to_string()
+}
+
+/// The upper-case hex fingerprint of an OpenPGP key.
+pub fn pgp_fingerprint(key: &impl KeyDetails) -> String {
+    format!("{:X}", key.fingerprint())
+}
+
+fn parse(key: &Key, root: &Path) -> Result<Vec<(String, Public)>, Text> {
+    match &key.material {
+        KeyMaterial::Ssh(line) => {
+            let public = ssh_key::PublicKey::from_openssh(line.trim()).map_err(|err| {
+                Text::new(
+                    format!("无法解析 SSH 公钥：{err}"),
+                    format!("cannot parse the SSH public key: {err}"),
+                )
+            })?;
+            Ok(vec![(ssh_fingerprint(public.key_data()), Public::Ssh(public))])
+        }
+        KeyMaterial::OpenPgp(path) => {
+            let text = read_key_file(root, path)?;
+            let bad = |err: pgp::errors::Error| {
+                Text::new(
+                    format!("{path}：不是有效的 OpenPGP 公钥：{err}"),
+                    format!("{path}: not a valid OpenPGP public key: {err}"),
+                )
+            };
+            let (key, _) = SignedPublicKey::from_string(&text).map_err(bad)?;
+            key.verify().map_err(bad)?;
+            let mut publics =
+                vec![(pgp_fingerprint(&key.primary_key), Public::OpenPgp(key.primary_key.clone()))];
+            for sub in &key.public_subkeys {
+                // A subkey counts only when its binding signature verifies.
+                if sub.verify(&key.primary_key).is_ok() {
+                    publics.push((pgp_fingerprint(&sub.key), Public::OpenPgpSub(sub.key.clone())));
+                }
+            }
+            Ok(publics)
+        }
+    }
+}
+
+/// Reads an armored key file that must stay inside the repository.
+fn read_key_file(root: &Path, path: &str) -> Result<String, Text> {
+    let relative = Path::new(path);
+    let escapes =
+        relative.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
+    let file = root.join(relative);
+    let meta = std::fs::symlink_metadata(&file);
+    let fail = |zh: &str, en: &str| Text::new(format!("{path}：{zh}"), format!("{path}: {en}"));
+    if escapes {
+        return Err(fail("密钥文件须在仓库内", "the key file must be inside the repository"));
+    }
+    match meta {
+        Ok(meta) if meta.is_file() && meta.len() <= MAX_KEY_FILE => std::fs::read_to_string(&file)
+            .map_err(|err| fail(&format!("无法读取：{err}"), &format!("cannot read: {err}"))),
+        Ok(meta) if meta.is_file() => Err(fail("文件过大", "file too large")),
+        Ok(_) => Err(fail("不是普通文件", "not a regular file")),
+        Err(err) => Err(fail(&format!("无法读取：{err}"), &format!("cannot read: {err}"))),
+    }
+}

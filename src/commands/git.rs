@@ -1,0 +1,90 @@
+//! Running git itself for the commands that make signed commits (`approve`,
+//! `publish`), so the user's signing set-up (ssh-agent, gpg-agent, `gpg.format`,
+//! `user.signingkey`) works unchanged; and finding who that set-up signs as.
+
+use crate::approval::KeyRing;
+use crate::approval::keys::ssh_fingerprint;
+use crate::config::Settings;
+use anyhow::Context as _;
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// Runs `git ARGS` in `root` with `input` on standard input; `Ok(stdout)` when it
+/// succeeds, `Err(stderr)` when it fails. Failing to start git is an `anyhow` error.
+pub fn run(
+    root: &Path,
+    args: &[&str],
+    input: Option<&str>,
+) -> anyhow::Result<Result<String, String>> {
+    let mut child = Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .env("GIT_MERGE_AUTOEDIT", "no")
+        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("running git (is it installed?)")?;
+    if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
+        stdin.write_all(input.as_bytes()).context("writing to git")?;
+    }
+    let output = child.wait_with_output().context("waiting for git")?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    Ok(if output.status.success() { Ok(stdout) } else { Err(format!("{stderr}{stdout}")) })
+}
+
+/// Tracked files with changes, staged or not (`git status --porcelain`, untracked ignored).
+pub fn dirty_files(root: &Path) -> anyhow::Result<Vec<String>> {
+    let out = run(root, &["status", "--porcelain", "--untracked-files=no"], None)?
+        .map_err(|e| anyhow::anyhow!("git status: {e}"))?;
+    Ok(out.lines().filter_map(|l| l.get(3..)).map(str::to_string).collect())
+}
+
+/// The person of `people` that git will sign as: found from `user.signingkey`
+/// (SSH key file or literal, or OpenPGP key id) and, failing that, `user.name`.
+pub fn signer(root: &Path, settings: &Settings, ring: &KeyRing) -> Option<usize> {
+    let config = git2::Repository::discover(root).ok()?.config().ok()?.snapshot().ok()?;
+    let format = config.get_string("gpg.format").unwrap_or_else(|_| "openpgp".into());
+    let signing_key = config.get_string("user.signingkey").ok();
+    let by_key = signing_key.and_then(|key| match format.as_str() {
+        "ssh" => {
+            let fingerprint = ssh_key_of(&key)?;
+            ring.ssh(&fingerprint).map(|k| k.person)
+        }
+        _ => ring.openpgp_matching(&key).next().map(|k| k.person),
+    });
+    by_key.or_else(|| {
+        let name = config.get_string("user.name").ok()?;
+        settings.people.iter().position(|p| p.name == name)
+    })
+}
+
+/// The fingerprint of the SSH key that `user.signingkey` names: `key::…` literal,
+/// a public key file, or a private key file (its public half, or the `.pub` beside it).
+fn ssh_key_of(value: &str) -> Option<String> {
+    if let Some(literal) = value.strip_prefix("key::") {
+        return ssh_key::PublicKey::from_openssh(literal.trim())
+            .ok()
+            .map(|k| ssh_fingerprint(k.key_data()));
+    }
+    if value.starts_with("ssh-") || value.starts_with("ecdsa-") {
+        return ssh_key::PublicKey::from_openssh(value.trim())
+            .ok()
+            .map(|k| ssh_fingerprint(k.key_data()));
+    }
+    let path = match value.strip_prefix("~/") {
+        Some(rest) => std::env::home_dir()?.join(rest),
+        None => value.into(),
+    };
+    let text = std::fs::read_to_string(&path).ok()?;
+    if let Ok(public) = ssh_key::PublicKey::from_openssh(text.trim()) {
+        return Some(ssh_fingerprint(public.key_data()));
+    }
+    if let Ok(private) = ssh_key::PrivateKey::from_openssh(text.trim()) {
+        return Some(ssh_fingerprint(private.public_key().key_data()));
+    }
+    let public = std::fs::read_to_string(format!("{}.pub", path.display())).ok()?;
+    ssh_key::PublicKey::from_openssh(public.trim()).ok().map(|k| ssh_fingerprint(k.key_data()))
+}

@@ -1,0 +1,138 @@
+//! `xinbao publish <ID…>`: the office's signed commit with one `Published:` trailer
+//! per report. Staged edits to those reports (the office's normalization of format
+//! and wording) go into the same commit; the diff is kept in each report's trail.
+
+use super::{check, git, refuse, status};
+use crate::approval::walk::PUBLISHED;
+use crate::cli::{Format, PublishArgs};
+use crate::config::Role;
+use crate::lang::Lang;
+use anyhow::Context as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Runs `publish`.
+pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    let loaded = status::load(root, Some("HEAD"))?;
+    let trails = status::select(root, &loaded.ledger, &args.ids)?;
+    let unapproved: Vec<String> = trails
+        .iter()
+        .filter(|t| !t.state.is_approved())
+        .map(|t| format!("{}（{}）", t.id, t.state.label().get(lang)))
+        .collect();
+    if !unapproved.is_empty() {
+        return Ok(refuse(
+            lang,
+            &format!("not-approved：以下信息尚无有效审核，不能发布：{}", unapproved.join("、")),
+            &format!(
+                "not-approved: these reports have no valid approval: {}",
+                unapproved.join(", ")
+            ),
+        ));
+    }
+    let files: Vec<String> = trails.iter().map(|t| t.file.clone()).collect();
+    let staged = git::run(root, &["diff", "--cached", "--name-only", "--relative"], None)?
+        .map_err(anyhow::Error::msg)?;
+    let others: Vec<&str> = staged.lines().filter(|f| !files.iter().any(|x| x == f)).collect();
+    if !others.is_empty() {
+        return Ok(refuse(
+            lang,
+            &format!("暂存区有与发布无关的修改：{}", others.join("、")),
+            &format!("staged changes unrelated to publishing: {}", others.join(", ")),
+        ));
+    }
+    let unstaged = git::run(root, &["diff", "--name-only", "--relative"], None)?
+        .map_err(anyhow::Error::msg)?;
+    let pending: Vec<&str> = unstaged.lines().filter(|f| files.iter().any(|x| x == f)).collect();
+    if !pending.is_empty() {
+        return Ok(refuse(
+            lang,
+            &format!("这些信息有未暂存的修改，请先 git add：{}", pending.join("、")),
+            &format!(
+                "these reports have unstaged edits; git add them first: {}",
+                pending.join(", ")
+            ),
+        ));
+    }
+    let settings = &loaded.repo.settings;
+    let Some(signer) = git::signer(root, settings, &loaded.ring) else {
+        return Ok(refuse(
+            lang,
+            "无法确定签名人：请把 git 的 user.signingkey 设为 xinbao.yaml 中登记的密钥",
+            "cannot tell who signs: set git's user.signingkey to a key listed in xinbao.yaml",
+        ));
+    };
+    let person = &settings.people[signer];
+    if !person.roles.contains(&Role::Office) {
+        return Ok(refuse(
+            lang,
+            &format!("{} 不是办公室人员，不能发布", person.name),
+            &format!("{} is not in the office and may not publish", person.name),
+        ));
+    }
+    let errors = check::errors_in(root, &files)?;
+    if !errors.is_empty() {
+        check::print(root, &errors, files.len(), Format::Human, lang)?;
+        return Ok(refuse(
+            lang,
+            "信息未通过检查，未发布",
+            "the reports fail the check; nothing was published",
+        ));
+    }
+
+    let ids: Vec<&str> = trails.iter().map(|t| t.id.as_str()).collect();
+    let mut message = format!("发布：{}\n\n", ids.join("、"));
+    for id in &ids {
+        message.push_str(&format!("{PUBLISHED}: {id}\n"));
+    }
+    if let Err(err) = git::run(root, &["commit", "-S", "--allow-empty", "-F", "-"], Some(&message))?
+    {
+        return Ok(refuse(
+            lang,
+            &format!("签名提交失败：{}", err.trim()),
+            &format!("the signed commit failed: {}", err.trim()),
+        ));
+    }
+
+    let after = status::load(root, Some("HEAD"))?;
+    let head = after.ledger.tip.context("reading HEAD")?;
+    let failed: Vec<String> = ids
+        .iter()
+        .filter_map(|id| {
+            let trail = after.ledger.trails.get(*id)?;
+            let published = trail.published_by.last().is_some_and(|s| s.commit == head);
+            (!published).then(|| {
+                let why: Vec<&str> = trail.problems.iter().map(|p| p.message.get(lang)).collect();
+                format!("{id}: {}", why.join("; "))
+            })
+        })
+        .collect();
+    if !failed.is_empty() {
+        git::run(root, &["reset", "--soft", "HEAD^"], None)?.map_err(anyhow::Error::msg)?;
+        return Ok(refuse(
+            lang,
+            &format!("签名未能通过验证，已撤销提交（修改仍在暂存区）：\n{}", failed.join("\n")),
+            &format!(
+                "the signature does not verify as a publication; the commit was undone (edits stay staged):\n{}",
+                failed.join("\n")
+            ),
+        ));
+    }
+    match lang {
+        Lang::Zh => println!(
+            "{} 已发布 {} 条信息（提交 {}）：{}",
+            person.name,
+            ids.len(),
+            &head.to_string()[..8],
+            ids.join("、")
+        ),
+        Lang::En => println!(
+            "{} published {} reports (commit {}): {}",
+            person.name,
+            ids.len(),
+            &head.to_string()[..8],
+            ids.join(", ")
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,270 @@
+//! `xinbao status` and `xinbao log`: each report's approval state, and the full
+//! trail of one report.
+
+use crate::approval::{self, KeyRing, Ledger, Signature, State, Step, Trail, trail::short};
+use crate::cli::{LogArgs, StatusArgs, StatusFormat};
+use crate::diag::Diagnostics;
+use crate::lang::{Lang, Text};
+use crate::load::{self, Repository};
+use anyhow::bail;
+use chrono::{DateTime, FixedOffset};
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+use unicode_width::UnicodeWidthStr;
+
+/// The work tree, the key ring and the ledger of the repository at `root`.
+pub struct Loaded {
+    /// Reports and settings of the work tree.
+    pub repo: Repository,
+    /// The bureau's signing keys.
+    pub ring: KeyRing,
+    /// Every report's approval state.
+    pub ledger: Ledger,
+}
+
+/// Loads everything approvals need; problems with keys are left to `check`.
+pub fn load(root: &Path, rev: Option<&str>) -> anyhow::Result<Loaded> {
+    let mut diags = Diagnostics::default();
+    let repo = load::load(root, &[], &mut diags)?;
+    let ring = KeyRing::build(&repo.settings, root, &mut diags);
+    let ledger = approval::read(root, &repo.settings, &ring, rev, &repo)?;
+    Ok(Loaded { repo, ring, ledger })
+}
+
+/// Runs `status`.
+pub fn run(root: &Path, args: &StatusArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    let loaded = load(root, args.rev.as_deref())?;
+    let trails = select(root, &loaded.ledger, &args.ids)?;
+    let zone = loaded.repo.settings.timezone;
+    let text = match args.format {
+        StatusFormat::Json => {
+            let reports: Vec<Value> = trails.iter().map(|t| trail_json(t, zone, lang)).collect();
+            format!("{}\n", json!({ "reports": reports }))
+        }
+        StatusFormat::Human if args.ids.is_empty() => table(&trails, zone, lang),
+        StatusFormat::Human => trails.iter().map(|t| trail_text(t, zone, lang)).collect(),
+    };
+    print(&text)
+}
+
+/// Runs `log`: the trail of one report.
+pub fn log(root: &Path, args: &LogArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    let loaded = load(root, args.rev.as_deref())?;
+    let trails = select(root, &loaded.ledger, std::slice::from_ref(&args.id))?;
+    let zone = loaded.repo.settings.timezone;
+    let text = match args.format {
+        StatusFormat::Json => {
+            let trail = trails[0];
+            let mut value = trail_json(trail, zone, lang);
+            value["trail"] = trail.steps.iter().map(|s| step_json(s, zone, lang)).collect();
+            format!("{value}\n")
+        }
+        StatusFormat::Human => trail_text(trails[0], zone, lang),
+    };
+    print(&text)
+}
+
+fn print(text: &str) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The trails named by `ids` (ids or report paths), or all of them.
+pub fn select<'a>(
+    root: &Path,
+    ledger: &'a Ledger,
+    ids: &[String],
+) -> anyhow::Result<Vec<&'a Trail>> {
+    if ids.is_empty() {
+        return Ok(ledger.trails.values().collect());
+    }
+    ids.iter()
+        .map(|given| {
+            let id = if given.ends_with(".md") {
+                let path = std::path::absolute(given).unwrap_or_default();
+                load::stem(&load::relative(root, &path))
+            } else {
+                given.clone()
+            };
+            match ledger.trails.get(&id) {
+                Some(trail) => Ok(trail),
+                None => bail!("没有编号为 {id} 的信息 / no report with id {id}"),
+            }
+        })
+        .collect()
+}
+
+/// A time in the bureau's zone, RFC 3339.
+pub fn rfc3339(at: i64, zone: FixedOffset) -> String {
+    DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&zone).to_rfc3339()
+}
+
+fn local(at: i64, zone: FixedOffset) -> String {
+    DateTime::from_timestamp(at, 0)
+        .unwrap_or_default()
+        .with_timezone(&zone)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+fn signature_json(s: &Signature, zone: FixedOffset) -> Value {
+    json!({ "name": s.name, "commit": s.commit.to_string(), "key": s.key, "at": rfc3339(s.at, zone) })
+}
+
+/// One report as in SPEC §9.
+pub fn trail_json(trail: &Trail, zone: FixedOffset, lang: Lang) -> Value {
+    json!({
+        "id": trail.id,
+        "file": trail.file,
+        "unit": trail.unit,
+        "state": trail.state.id(),
+        "approved_by": trail.approved_by.iter().map(|s| signature_json(s, zone)).collect::<Vec<_>>(),
+        "published_by": trail.published_by.iter().map(|s| signature_json(s, zone)).collect::<Vec<_>>(),
+        "problems": trail.problems.iter().map(|p| json!({
+            "rule": p.rule.id(), "commit": p.commit.to_string(), "message": p.message.get(lang),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn step_json(step: &Step, zone: FixedOffset, lang: Lang) -> Value {
+    match step {
+        Step::Submitted { commit, at, author } | Step::Changed { commit, at, author } => {
+            let kind = if matches!(step, Step::Submitted { .. }) { "submitted" } else { "changed" };
+            json!({ "step": kind, "commit": commit.to_string(), "at": rfc3339(*at, zone), "author": author })
+        }
+        Step::Approved(s) => {
+            let mut value = signature_json(s, zone);
+            value["step"] = "approved".into();
+            value
+        }
+        Step::Published { signature, diff } => {
+            let mut value = signature_json(signature, zone);
+            value["step"] = "published".into();
+            value["diff"] = diff.clone().into();
+            value
+        }
+        Step::Problem(p) => json!({
+            "step": "problem", "rule": p.rule.id(), "commit": p.commit.to_string(),
+            "at": rfc3339(p.at, zone),
+            "message": p.message.get(lang),
+        }),
+    }
+}
+
+/// Pads `text` with spaces to `width` terminal columns.
+fn pad(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.width())))
+}
+
+fn table(trails: &[&Trail], zone: FixedOffset, lang: Lang) -> String {
+    let header = match lang {
+        Lang::Zh => ["编号", "科室", "状态", "审核人", "审核时间", "问题"],
+        Lang::En => ["id", "unit", "state", "approver", "approved at", "problems"],
+    };
+    let rows: Vec<[String; 6]> = trails
+        .iter()
+        .map(|t| {
+            let approval = t.last_approval();
+            [
+                t.id.clone(),
+                t.unit.clone().unwrap_or_default(),
+                t.state.label().get(lang).to_string(),
+                approval.map(|s| s.name.clone()).unwrap_or_default(),
+                approval.map(|s| local(s.at, zone)).unwrap_or_default(),
+                t.problems.iter().map(|p| p.rule.id()).collect::<Vec<_>>().join(" "),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.width());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.width());
+        }
+    }
+    let mut out = String::new();
+    let line = |cells: &[&str]| {
+        let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| pad(c, w)).collect();
+        format!("{}\n", padded.join("  ").trim_end())
+    };
+    out.push_str(&line(&header));
+    for row in &rows {
+        out.push_str(&line(&row.each_ref().map(String::as_str)));
+    }
+    let count = |state: State| trails.iter().filter(|t| t.state == state).count();
+    let states = [State::Published, State::Approved, State::Submitted, State::Stale, State::Draft];
+    let parts: Vec<String> =
+        states.iter().map(|s| format!("{} {}", s.label().get(lang), count(*s))).collect();
+    let summary = match lang {
+        Lang::Zh => format!("共 {} 条：{}\n", trails.len(), parts.join("，")),
+        Lang::En => format!("{} reports: {}\n", trails.len(), parts.join(", ")),
+    };
+    out.push_str(&summary);
+    out
+}
+
+/// The trail of one report, for people.
+pub fn trail_text(trail: &Trail, zone: FixedOffset, lang: Lang) -> String {
+    let mut out = String::new();
+    let t = |zh: &str, en: &str| Text::new(zh, en).get(lang).to_string();
+    let _ = writeln!(out, "{}  {}", trail.id, trail.file);
+    let _ = writeln!(
+        out,
+        "{}：{}  {}：{}",
+        t("科室", "unit"),
+        trail.unit.as_deref().unwrap_or("-"),
+        t("状态", "state"),
+        trail.state.label().get(lang)
+    );
+    for step in &trail.steps {
+        let (at, commit, what) = match step {
+            Step::Submitted { commit, at, author } => {
+                (*at, *commit, format!("{}  {author}", t("报送", "submitted")))
+            }
+            Step::Changed { commit, at, author } => {
+                (*at, *commit, format!("{}  {author}", t("修改", "changed")))
+            }
+            Step::Approved(s) => (
+                s.at,
+                s.commit,
+                format!("{}  {}  {} {}", t("审核", "approved"), s.name, t("密钥", "key"), s.key),
+            ),
+            Step::Published { signature: s, diff } => {
+                let mut what = format!(
+                    "{}  {}  {} {}",
+                    t("发布", "published"),
+                    s.name,
+                    t("密钥", "key"),
+                    s.key
+                );
+                match diff {
+                    Some(diff) => {
+                        what.push_str(&format!(
+                            "\n    {}：",
+                            t("办公室的修改", "the office's changes")
+                        ));
+                        for line in diff.lines() {
+                            what.push_str(&format!("\n    {line}"));
+                        }
+                    }
+                    None => what.push_str(&format!("  ({})", t("未改动文字", "text unchanged"))),
+                }
+                (s.at, s.commit, what)
+            }
+            Step::Problem(p) => (
+                p.at,
+                p.commit,
+                format!("{} {}：{}", t("问题", "problem"), p.rule.id(), p.message.get(lang)),
+            ),
+        };
+        let _ = writeln!(out, "  {}  {}  {what}", local(at, zone), short(commit));
+    }
+    if trail.steps.is_empty() {
+        let _ = writeln!(out, "  {}", t("尚未进入主分支", "not on the main branch yet"));
+    }
+    out
+}
