@@ -1,6 +1,7 @@
 //! Integration tests: the `xinbao` binary run on real files and real git repositories.
 //! See `tests/README.md` for how fixtures announce the findings they expect.
 
+mod approvals;
 mod commands;
 mod formats;
 mod history;

@@ -37,7 +37,16 @@ fn findings_are_exactly_the_expected_ones() {
 fn every_rule_has_a_breaking_and_a_satisfying_fixture() {
     let sandbox = fixture_repo();
     let expected = expectations(sandbox.root());
-    for rule in Rule::ALL {
+    // The approval rules are about commits, not files: tests/cli/approvals.rs breaks each.
+    let approval = [
+        "not-approved",
+        "approval-stale",
+        "signature-invalid",
+        "key-unknown",
+        "key-expired",
+        "signer-not-authorized",
+    ];
+    for rule in Rule::ALL.iter().filter(|r| !approval.contains(&r.id())) {
         assert!(expected.iter().any(|(_, _, r)| r == rule.id()), "no fixture breaks {}", rule.id());
     }
     let good =

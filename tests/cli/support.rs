@@ -91,12 +91,14 @@ pub fn xinbao() -> Command {
 
 /// git with no system or global configuration.
 pub fn git(dir: &Path, date: &str, args: &[&str]) -> Output {
+    git_command(dir, date).args(args).output().expect("git")
+}
+
+/// A git command in `dir`: no system or global configuration, author and committer
+/// 张三, both dates `date`.
+pub fn git_command(dir: &Path, date: &str) -> Command {
     let mut command = Command::new("git");
-    command
-        .current_dir(dir)
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command.current_dir(dir).env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
     hermetic(&mut command);
     command
         .env("GIT_AUTHOR_NAME", "张三")
@@ -104,9 +106,20 @@ pub fn git(dir: &Path, date: &str, args: &[&str]) -> Output {
         .env("GIT_COMMITTER_NAME", "张三")
         .env("GIT_COMMITTER_EMAIL", "zhangsan@example.org")
         .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git")
+        .env("GIT_COMMITTER_DATE", date);
+    command
+}
+
+/// Whether `program` is on the PATH. Outside CI a missing tool skips the test with a
+/// message; in CI (`CI=true`, where `.ci/run` installs it) it fails the test.
+pub fn require(program: &str) -> bool {
+    let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .any(|dir| dir.join(program).is_file());
+    if !found {
+        assert!(std::env::var("CI").is_err(), "{program} is required in CI (.ci/run installs it)");
+        eprintln!("SKIPPED: {program} is not installed");
+    }
+    found
 }
 
 fn hermetic(command: &mut Command) {
