@@ -3,10 +3,16 @@
 //! the months as a large bureau's would be.
 //!
 //! ```text
-//! cargo run --release --example gen-corpus -- DIR N
+//! cargo run --release --example gen-corpus -- DIR N [--signed]
 //! ```
 //!
 //! The history is written with `git fast-import`, so 10,000 commits take seconds.
+//!
+//! With `--signed`, each report comes as a writer's commit merged into `main` by a
+//! supervisor's SSH-signed `--no-ff` merge (2N commits, half of them signed), as
+//! `xinbao approve` makes them. The supervisors' keys are made with ssh-keygen under
+//! `DIR/.git/bench-keys/` and listed in the corpus's `xinbao.yaml`; the commits are
+//! built and signed in-process (git2 and the ssh-key crate).
 
 use std::fmt::Write as _;
 
@@ -35,13 +41,18 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(dir), Some(count)) = (args.get(1), args.get(2).and_then(|n| n.parse::<usize>().ok()))
     else {
-        eprintln!("usage: gen-corpus DIR N");
+        eprintln!("usage: gen-corpus DIR N [--signed]");
         std::process::exit(2);
     };
     std::fs::create_dir_all(dir).expect("create DIR");
     let status =
         Command::new("git").args(["init", "-q", "-b", "main", dir]).status().expect("git init");
     assert!(status.success());
+    if args.get(3).is_some_and(|a| a == "--signed") {
+        signed::generate(std::path::Path::new(dir), count);
+        println!("{count} reports, {} commits ({count} signed merges) in {dir}", 2 * count + 1);
+        return;
+    }
     let mut import = Command::new("git")
         .args(["fast-import", "--quiet"])
         .current_dir(dir)
@@ -123,4 +134,147 @@ fn report(i: usize, base: i64, seed: &mut u64) -> (String, String, i64) {
         format_args!("{}-diaoduhui-{i}", day.format("%Y-%m-%d"))
     );
     (path, text, submitted)
+}
+
+/// The signed history: writer commits merged by supervisors' signed merges.
+mod signed {
+    use git2::{Oid, Repository, Signature, Time};
+    use std::collections::BTreeMap;
+    use std::path::Path;
+    use std::process::Command;
+
+    /// The supervisors of the project's settings, with the units they approve
+    /// and the phone line their key is inserted after.
+    const SUPERVISORS: &[(&str, &str, &[&str])] = &[
+        ("李四", "    phone: \"13908510001\"\n", &["投资科", "价格科", "项目服务中心"]),
+        ("王五", "    phone: \"13908510002\"\n", &["经济运行科", "农村经济科", "能源股", "办公室"]),
+    ];
+
+    pub fn generate(dir: &Path, count: usize) {
+        let repo = Repository::open(dir).expect("open the corpus");
+        let keys = dir.join(".git/bench-keys");
+        std::fs::create_dir_all(&keys).unwrap();
+        let mut settings = super::SETTINGS.to_string();
+        let mut private = Vec::new();
+        for (index, (name, phone_line, _)) in SUPERVISORS.iter().enumerate() {
+            let file = keys.join(format!("supervisor-{index}"));
+            let _ = std::fs::remove_file(&file);
+            let ok = Command::new("ssh-keygen")
+                .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+                .arg(&file)
+                .status()
+                .expect("ssh-keygen");
+            assert!(ok.success());
+            let public = std::fs::read_to_string(file.with_extension("pub")).unwrap();
+            settings = settings.replacen(
+                phone_line,
+                &format!("{phone_line}    keys:\n      - ssh: \"{}\"\n", public.trim()),
+                1,
+            );
+            private.push(ssh_key::PrivateKey::read_openssh_file(&file).unwrap());
+        }
+        std::fs::write(dir.join("xinbao.yaml"), &settings).unwrap();
+
+        let mut top = Folder::default();
+        top.insert("xinbao.yaml", repo.blob(settings.as_bytes()).unwrap());
+        let base = 1_583_020_800i64;
+        let tree = top.write(&repo);
+        let root = commit(&repo, &who("信息员", base), tree, &[], "设置", None);
+        let mut main = root;
+        let mut seed = 0x5eed_u64;
+        for i in 0..count {
+            let (path, text, submitted) = super::report(i, base, &mut seed);
+            top.insert(&path, repo.blob(text.as_bytes()).unwrap());
+            let full = dir.join(&path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, &text).unwrap();
+            let tree = top.write(&repo);
+            let writer =
+                commit(&repo, &who("信息员", submitted), tree, &[main], &format!("报送 {i}"), None);
+            let unit = super::WRITERS[i % super::WRITERS.len()].1;
+            let index = SUPERVISORS.iter().position(|s| s.2.contains(&unit)).unwrap();
+            let merged = who(SUPERVISORS[index].0, submitted + 1800);
+            let message = format!("审核通过：{i}\n\nApproved: {}\n", super::stem(&path));
+            main = commit(&repo, &merged, tree, &[main, writer], &message, Some(&private[index]));
+        }
+        repo.reference("refs/heads/main", main, true, "gen-corpus").unwrap();
+        let ok = Command::new("git").args(["repack", "-adq"]).current_dir(dir).status().unwrap();
+        assert!(ok.success());
+        let ok =
+            Command::new("git").args(["reset", "-q", "main"]).current_dir(dir).status().unwrap();
+        assert!(ok.success());
+    }
+
+    fn who(name: &str, time: i64) -> Signature<'static> {
+        Signature::new(name, "bench@example.org", &Time::new(time, 8 * 60)).unwrap()
+    }
+
+    /// A folder of the work tree, remembering its tree id until something in it changes,
+    /// so each commit writes only the trees on the path to the new report.
+    #[derive(Default)]
+    struct Folder {
+        folders: BTreeMap<String, Folder>,
+        files: BTreeMap<String, Oid>,
+        written: Option<Oid>,
+    }
+
+    impl Folder {
+        fn insert(&mut self, path: &str, blob: Oid) {
+            self.written = None;
+            match path.split_once('/') {
+                Some((dir, rest)) => {
+                    self.folders.entry(dir.to_string()).or_default().insert(rest, blob)
+                }
+                None => {
+                    self.files.insert(path.to_string(), blob);
+                }
+            }
+        }
+
+        fn write(&mut self, repo: &Repository) -> Oid {
+            if let Some(oid) = self.written {
+                return oid;
+            }
+            let mut builder = repo.treebuilder(None).unwrap();
+            for (name, sub) in &mut self.folders {
+                builder.insert(name, sub.write(repo), 0o040000).unwrap();
+            }
+            for (name, blob) in &self.files {
+                builder.insert(name, *blob, 0o100644).unwrap();
+            }
+            let oid = builder.write().unwrap();
+            self.written = Some(oid);
+            oid
+        }
+    }
+
+    fn commit(
+        repo: &Repository,
+        who: &Signature,
+        tree: Oid,
+        parents: &[Oid],
+        message: &str,
+        key: Option<&ssh_key::PrivateKey>,
+    ) -> Oid {
+        let tree = repo.find_tree(tree).unwrap();
+        let parents: Vec<git2::Commit> =
+            parents.iter().map(|p| repo.find_commit(*p).unwrap()).collect();
+        let parents: Vec<&git2::Commit> = parents.iter().collect();
+        let buffer = repo.commit_create_buffer(who, who, message, &tree, &parents).unwrap();
+        let buffer = buffer.as_str().unwrap();
+        match key {
+            None => repo.odb().unwrap().write(git2::ObjectType::Commit, buffer.as_bytes()).unwrap(),
+            Some(key) => {
+                let signature =
+                    key.sign("git", ssh_key::HashAlg::Sha512, buffer.as_bytes()).unwrap();
+                let pem = signature.to_pem(ssh_key::LineEnding::LF).unwrap();
+                repo.commit_signed(buffer, &pem, None).unwrap()
+            }
+        }
+    }
+}
+
+/// The file stem of a report path.
+fn stem(path: &str) -> &str {
+    path.rsplit('/').next().unwrap().trim_end_matches(".md")
 }

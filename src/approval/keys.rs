@@ -77,12 +77,17 @@ impl KeyRing {
                 );
                 match parse(key, root) {
                     Ok(publics) => {
-                        for (fingerprint, public) in publics {
+                        for (fingerprint, public, expires) in publics {
+                            // An OpenPGP key's own expiry also ends its window, as for gpg.
+                            let until = match (window.1, expires) {
+                                (Some(a), Some(b)) => Some(a.min(b)),
+                                (a, b) => a.or(b),
+                            };
                             ring.keys.push(SigningKey {
                                 person,
                                 fingerprint,
                                 valid_from: window.0,
-                                valid_until: window.1,
+                                valid_until: until,
                                 public,
                             });
                         }
@@ -128,7 +133,10 @@ pub fn pgp_fingerprint(key: &impl KeyDetails) -> String {
     format!("{:X}", key.fingerprint())
 }
 
-fn parse(key: &Key, root: &Path) -> Result<Vec<(String, Public)>, Text> {
+/// A parsed public key: its fingerprint, the key, and when it expires by itself.
+type Parsed = (String, Public, Option<i64>);
+
+fn parse(key: &Key, root: &Path) -> Result<Vec<Parsed>, Text> {
     match &key.material {
         KeyMaterial::Ssh(line) => {
             let public = ssh_key::PublicKey::from_openssh(line.trim()).map_err(|err| {
@@ -137,7 +145,7 @@ fn parse(key: &Key, root: &Path) -> Result<Vec<(String, Public)>, Text> {
                     format!("cannot parse the SSH public key: {err}"),
                 )
             })?;
-            Ok(vec![(ssh_fingerprint(public.key_data()), Public::Ssh(public))])
+            Ok(vec![(ssh_fingerprint(public.key_data()), Public::Ssh(public), None)])
         }
         KeyMaterial::OpenPgp(path) => {
             let text = read_key_file(root, path)?;
@@ -147,15 +155,31 @@ fn parse(key: &Key, root: &Path) -> Result<Vec<(String, Public)>, Text> {
                     format!("{path}: not a valid OpenPGP public key: {err}"),
                 )
             };
-            let (key, _) = SignedPublicKey::from_string(&text).map_err(bad)?;
-            key.verify().map_err(bad)?;
-            let mut publics =
-                vec![(pgp_fingerprint(&key.primary_key), Public::OpenPgp(key.primary_key.clone()))];
-            for sub in &key.public_subkeys {
-                // A subkey counts only when its binding signature verifies.
-                if sub.verify(&key.primary_key).is_ok() {
-                    publics.push((pgp_fingerprint(&sub.key), Public::OpenPgpSub(sub.key.clone())));
+            let (keys, _) = SignedPublicKey::from_string_many(&text).map_err(bad)?;
+            let mut publics = Vec::new();
+            // A file may hold several keys (`gpg --export` of more than one).
+            for key in keys {
+                let key = key.map_err(bad)?;
+                key.verify().map_err(bad)?;
+                let expires = key.expires_at().map(|t| t.timestamp());
+                publics.push((
+                    pgp_fingerprint(&key.primary_key),
+                    Public::OpenPgp(key.primary_key.clone()),
+                    expires,
+                ));
+                for sub in &key.public_subkeys {
+                    // A subkey counts only when its binding signature verifies.
+                    if sub.verify(&key.primary_key).is_ok() {
+                        let fingerprint = pgp_fingerprint(&sub.key);
+                        publics.push((fingerprint, Public::OpenPgpSub(sub.key.clone()), expires));
+                    }
                 }
+            }
+            if publics.is_empty() {
+                return Err(Text::new(
+                    format!("{path}：文件中没有公钥"),
+                    format!("{path}: the file holds no public key"),
+                ));
             }
             Ok(publics)
         }
@@ -179,5 +203,33 @@ fn read_key_file(root: &Path, path: &str) -> Result<String, Text> {
         Ok(meta) if meta.is_file() => Err(fail("文件过大", "file too large")),
         Ok(_) => Err(fail("不是普通文件", "not a regular file")),
         Err(err) => Err(fail(&format!("无法读取：{err}"), &format!("cannot read: {err}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_runs_from_local_midnight_to_the_midnight_after_the_last_day() {
+        let zone = FixedOffset::east_opt(8 * 3600).unwrap();
+        let from = start_of(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), zone);
+        assert_eq!(from, 1_704_038_400); // 2023-12-31T16:00:00Z
+        let key = SigningKey {
+            person: 0,
+            fingerprint: String::new(),
+            valid_from: Some(from),
+            valid_until: Some(from + 86_400),
+            public: Public::Ssh(
+                ssh_key::PublicKey::from_openssh(
+                    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGIXJbMRgC6/eM0qfL6fsUPcFMzCBMpSXJs0nnPhEbZ5",
+                )
+                .unwrap(),
+            ),
+        };
+        assert!(!key.valid_at(from - 1));
+        assert!(key.valid_at(from));
+        assert!(key.valid_at(from + 86_399));
+        assert!(!key.valid_at(from + 86_400));
     }
 }

@@ -202,3 +202,20 @@ pub fn trailer_ids(message: &str, key: &str) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailers_name_one_or_several_ids() {
+        let message = "发布：两条\n\n正文。\n\nPublished: 2026-03-02-a\npublished: 2026-03-03-b, 2026-03-04-c\nSigned-off-by: 钱七 <q@example.org>\n";
+        assert_eq!(
+            trailer_ids(message, PUBLISHED),
+            ["2026-03-02-a", "2026-03-03-b", "2026-03-04-c"]
+        );
+        // A line in the body is not a trailer.
+        assert!(trailer_ids("Published: x\n\n正文", PUBLISHED).is_empty());
+        assert!(trailer_ids("", PUBLISHED).is_empty());
+    }
+}
