@@ -18,7 +18,6 @@ use std::fmt::Write as _;
 
 use std::process::{Command, Stdio};
 
-const SETTINGS: &str = include_str!("../xinbao.yaml");
 const WRITERS: &[(&str, &str, &str)] = &[
     ("张三", "投资科", "13800000000"),
     ("王丽娟", "价格科", "15885034567"),
@@ -62,7 +61,8 @@ fn main() {
     let mut stream = std::io::BufWriter::new(import.stdin.take().expect("stdin"));
     // Root commit: the settings, before every report.
     let base = 1_583_020_800i64; // 2020-03-01T08:00:00+08:00
-    commit(&mut stream, base, "xinbao.yaml", SETTINGS, "设置");
+    let settings = xinbao::templates::settings();
+    commit(&mut stream, base, "xinbao.yaml", &settings, "设置");
     let mut seed = 0x5eed_u64;
     for i in 0..count {
         let (path, text, submitted) = report(i, base, &mut seed);
@@ -72,7 +72,7 @@ fn main() {
     }
     drop(stream);
     assert!(import.wait().expect("fast-import").success());
-    std::fs::write(std::path::Path::new(dir).join("xinbao.yaml"), SETTINGS).unwrap();
+    std::fs::write(std::path::Path::new(dir).join("xinbao.yaml"), &settings).unwrap();
     let status = Command::new("git")
         .args(["reset", "-q", "main"])
         .current_dir(dir)
@@ -154,7 +154,7 @@ mod signed {
         let repo = Repository::open(dir).expect("open the corpus");
         let keys = dir.join(".git/bench-keys");
         std::fs::create_dir_all(&keys).unwrap();
-        let mut settings = super::SETTINGS.to_string();
+        let mut settings = xinbao::templates::settings();
         let mut private = Vec::new();
         for (index, (name, phone_line, _)) in SUPERVISORS.iter().enumerate() {
             let file = keys.join(format!("supervisor-{index}"));

@@ -19,8 +19,31 @@ pub fn report_template(category: Category) -> &'static str {
     }
 }
 
-/// A commented `xinbao.yaml` (the project's own).
-pub const SETTINGS: &str = include_str!("../xinbao.yaml");
+/// The project's own commented `xinbao.yaml`.
+const SETTINGS: &str = include_str!("../xinbao.yaml");
+
+/// The `xinbao.yaml` a new repository starts from: the project's own, without the
+/// sample signing keys (each bureau registers its own people's keys).
+pub fn settings() -> String {
+    let mut out = String::new();
+    let mut skipping: Option<usize> = None;
+    for line in SETTINGS.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(depth) = skipping {
+            if indent > depth && !line.trim().is_empty() {
+                continue;
+            }
+            skipping = None;
+        }
+        if line.trim_start().starts_with("keys:") {
+            skipping = Some(indent);
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
 
 /// The GitHub workflow a new repository gets.
 pub const WORKFLOW: &str = include_str!("scaffold/workflow.yml");
@@ -43,6 +66,15 @@ pub fn fill(template: &str, values: &[(&str, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_settings_carry_no_sample_keys() {
+        assert!(SETTINGS.contains("ssh-ed25519"));
+        let settings = settings();
+        assert!(!settings.contains("keys:") && !settings.contains("ssh-ed25519"), "{settings}");
+        assert!(settings.contains("  - name: 钱七\n    unit: 办公室\n    roles: [office]\n    phone: \"13908510003\"\n"));
+        assert!(settings.contains("limits:"));
+    }
 
     #[test]
     fn fills_placeholders() {

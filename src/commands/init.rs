@@ -16,8 +16,9 @@ use std::process::ExitCode;
 pub fn run(args: &InitArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let dir = args.dir.clone().unwrap_or_else(|| ".".into());
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let settings = templates::settings();
     let mut files: Vec<(String, &str)> = vec![
-        (crate::config::FILE.to_string(), templates::SETTINGS),
+        (crate::config::FILE.to_string(), &settings),
         (".github/workflows/xinbao.yml".to_string(), templates::WORKFLOW),
         (templates::EXAMPLE_REPORT.0.to_string(), templates::EXAMPLE_REPORT.1),
     ];
