@@ -72,7 +72,9 @@ mod tests {
         assert!(SETTINGS.contains("ssh-ed25519"));
         let settings = settings();
         assert!(!settings.contains("keys:") && !settings.contains("ssh-ed25519"), "{settings}");
-        assert!(settings.contains("  - name: 钱七\n    unit: 办公室\n    roles: [office]\n    phone: \"13908510003\"\n"));
+        assert!(settings.contains(
+            "  - name: 钱七\n    unit: 办公室\n    roles: [office]\n    phone: \"13908510003\"\n"
+        ));
         assert!(settings.contains("limits:"));
     }
 

@@ -43,20 +43,23 @@ pub fn dirty_files(root: &Path) -> anyhow::Result<Vec<String>> {
 }
 
 /// The person of `people` that git will sign as: found from `user.signingkey`
-/// (SSH key file or literal, or OpenPGP key id) and, failing that, `user.name`.
+/// (SSH key file or literal, or OpenPGP key id) and, failing that, from the
+/// committer's name. Asks git itself, so every way of configuring it counts.
 pub fn signer(root: &Path, settings: &Settings, ring: &KeyRing) -> Option<usize> {
-    let config = git2::Repository::discover(root).ok()?.config().ok()?.snapshot().ok()?;
-    let format = config.get_string("gpg.format").unwrap_or_else(|_| "openpgp".into());
-    let signing_key = config.get_string("user.signingkey").ok();
-    let by_key = signing_key.and_then(|key| match format.as_str() {
-        "ssh" => {
-            let fingerprint = ssh_key_of(&key)?;
-            ring.ssh(&fingerprint).map(|k| k.person)
-        }
-        _ => ring.openpgp_matching(&key).next().map(|k| k.person),
-    });
+    let get = |args: &[&str]| -> Option<String> {
+        let value = run(root, args, None).ok()?.ok()?;
+        Some(value.trim().to_string()).filter(|v| !v.is_empty())
+    };
+    let format = get(&["config", "--get", "gpg.format"]).unwrap_or_else(|| "openpgp".into());
+    let by_key =
+        get(&["config", "--get", "user.signingkey"]).and_then(|key| match format.as_str() {
+            "ssh" => ring.ssh(&ssh_key_of(&key)?).map(|k| k.person),
+            _ => ring.openpgp_matching(&key).next().map(|k| k.person),
+        });
     by_key.or_else(|| {
-        let name = config.get_string("user.name").ok()?;
+        // `Name <email> time zone`
+        let ident = get(&["var", "GIT_COMMITTER_IDENT"])?;
+        let name = ident.split(" <").next()?.trim();
         settings.people.iter().position(|p| p.name == name)
     })
 }
