@@ -577,3 +577,49 @@ fn approve_refuses_a_dirty_tree_a_failing_report_and_a_signer_without_the_right(
     assert_eq!(bureau.head(), head, "nothing was merged");
     assert!(!bureau.root().join(".git/MERGE_HEAD").exists(), "the merge was aborted");
 }
+
+#[test]
+fn publish_commits_the_offices_staged_edit_and_refuses_unrelated_changes() {
+    let Some(bureau) = Bureau::new() else { return };
+    bureau.submit("zhang/r1", &[("2026-03-02-r1", "投资科")], Some("li"));
+    bureau.configure_signer("钱七", "qian");
+    bureau.write_report("2026-03-02-r1", "投资科", "3月2日，投资科召开调度会。");
+    // An unstaged edit is refused: the office stages what it publishes.
+    let out = bureau.xinbao(&["publish", "2026-03-02-r1"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("git add"), "{}", stderr(&out));
+    // So is a staged change to another file.
+    bureau.git(WRITTEN, None, &["add", "-A"]);
+    bureau.sandbox.write("notes.txt", "无关\n");
+    bureau.git(WRITTEN, None, &["add", "notes.txt"]);
+    let out = bureau.xinbao(&["publish", "2026-03-02-r1"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("notes.txt"), "{}", stderr(&out));
+    bureau.git(WRITTEN, None, &["rm", "-q", "--cached", "notes.txt"]);
+
+    let out = bureau.xinbao(
+        &["--lang", "en", "publish", "2026-03-02-r1"],
+        &[("GIT_COMMITTER_DATE", PUBLISHED)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("钱七 published 1 reports"));
+    let log = bureau.xinbao(&["log", "2026-03-02-r1", "--format", "json"], &[]);
+    let json: Value = serde_json::from_slice(&log.stdout).unwrap();
+    assert_eq!(json["state"], "published");
+    assert!(json["trail"][2]["diff"].as_str().unwrap().contains("+3月2日，投资科召开调度会。"));
+    let table = bureau.xinbao(&["--lang", "en", "status"], &[]);
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.contains("published") && table.contains("1 reports: published 1"), "{table}");
+}
+
+#[test]
+fn status_needs_git_and_known_ids() {
+    let Some(bureau) = Bureau::new() else { return };
+    let out = bureau.xinbao(&["status", "2026-03-02-nope"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("2026-03-02-nope"));
+    std::fs::remove_dir_all(bureau.root().join(".git")).unwrap();
+    let out = bureau.xinbao(&["status"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("git"), "{}", stderr(&out));
+}

@@ -62,3 +62,24 @@ fn supervisors_need_units_to_supervise() {
     assert_eq!(json["diagnostics"][0]["rule"], "missing-field", "{json}");
     assert_eq!(json["diagnostics"][0]["line"], 4);
 }
+
+#[test]
+fn keys_that_cannot_be_read_are_diagnostics_with_lines() {
+    let sandbox = with_settings(
+        "bureau: 测试局\nunits: [投资科]\npeople:\n  - name: 李四\n    roles: [supervisor]\n    supervises: [投资科]\n    keys:\n      - ssh: \"ssh-ed25519 AAAA-not-base64 lisi\"\n      - openpgp: keys/missing.asc\n      - openpgp: ../outside.asc\n      - openpgp: keys/garbage.asc\n      - ssh: \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGIXJbMRgC6/eM0qfL6fsUPcFMzCBMpSXJs0nnPhEbZ5 good\"\n        valid_from: 2026-01-01\n",
+    );
+    sandbox.write(
+        "keys/garbage.asc",
+        "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnot a key\n-----END PGP PUBLIC KEY BLOCK-----\n",
+    );
+    let (code, json) = sandbox.check_json(&[]);
+    let found: Vec<_> =
+        finding_list(&json).into_iter().map(|(_, line, rule)| (line, rule)).collect();
+    let expected: Vec<(u64, String)> =
+        [8, 9, 10, 11].into_iter().map(|line| (line, "invalid-value".to_string())).collect();
+    assert_eq!(found, expected, "{json}");
+    assert_eq!(code, 1);
+    // The good key is still listed.
+    let out = sandbox.run(&["keys", "list"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("李四\tsupervisor\tssh\tSHA256:"));
+}
