@@ -41,6 +41,38 @@ pub enum Command {
     Publish(PublishArgs),
     /// 签名密钥 / signing keys
     Keys(KeysArgs),
+    /// 生成一条信息的公文格式文件（预览）/ render one report, for a writer's preview
+    Render(RenderArgs),
+    /// 生成全部信息的公文格式文件 / render every report into the output folder
+    Build(BuildArgs),
+}
+
+/// `xinbao render`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// 信息编号或文件路径 / report id or file
+    pub report: String,
+    /// DOCX 输出文件（默认 <编号>.docx）/ where to write the DOCX (default: <id>.docx)
+    #[arg(long, value_name = "FILE")]
+    pub docx: Option<PathBuf>,
+}
+
+/// `xinbao build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// 输出目录（默认仓库根目录下的 public/）/ output folder (default: public/ in the repository)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// 只生成这些输出 / only these outputs
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "docx")]
+    pub only: Vec<Output>,
+}
+
+/// What `build` can produce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// One DOCX per report in `OUT/files/`.
+    Docx,
 }
 
 /// `xinbao status`.

@@ -38,6 +38,8 @@ pub struct Settings {
     pub quotas: Quotas,
     /// Points of the annual assessment.
     pub scoring: Scoring,
+    /// Font names written into documents.
+    pub fonts: Fonts,
 }
 
 /// A person of the bureau.
@@ -90,6 +92,37 @@ pub enum KeyMaterial {
     Ssh(String),
     /// A repository path to an armored OpenPGP public key.
     OpenPgp(String),
+}
+
+/// The font families of the official layout (FORMAT.md §2.1), by role. Word and
+/// LibreOffice substitute what a machine lacks; the PDF embeds free faces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fonts {
+    /// 标题: 二号小标宋.
+    pub title: String,
+    /// 正文 and level-3/4 headings: 三号仿宋.
+    pub body: String,
+    /// Level-1 headings (一、): 黑体.
+    pub heading1: String,
+    /// Level-2 headings (（一）): 楷体.
+    pub heading2: String,
+    /// 页码: 四号宋体.
+    pub page_number: String,
+    /// Latin letters and digits.
+    pub latin: String,
+}
+
+impl Default for Fonts {
+    fn default() -> Fonts {
+        Fonts {
+            title: "方正小标宋简体".into(),
+            body: "仿宋_GB2312".into(),
+            heading1: "黑体".into(),
+            heading2: "楷体_GB2312".into(),
+            page_number: "宋体".into(),
+            latin: "Times New Roman".into(),
+        }
+    }
 }
 
 /// How long after the event a routine report may come.
@@ -192,6 +225,7 @@ const KEYS: &[&str] = &[
     "limits",
     "quotas",
     "scoring",
+    "fonts",
 ];
 const PERSON_KEYS: &[&str] = &["name", "unit", "roles", "supervises", "phone", "keys"];
 const KEY_KEYS: &[&str] = &["ssh", "openpgp", "valid_from", "valid_until"];
@@ -203,6 +237,7 @@ const LIMIT_KEYS: &[&str] = &[
     "commit_skew",
     "title_max_chars",
 ];
+const FONT_KEYS: &[&str] = &["title", "body", "heading1", "heading2", "page_number", "latin"];
 const SCORING_KEYS: &[&str] = &["per_item", "per_published", "late", "missed", "false_report"];
 
 /// Reads `xinbao.yaml` from `root`. Fails (exit 2) when it is missing or not YAML.
@@ -265,6 +300,7 @@ fn parse(node: &Node, diags: &mut Diagnostics) -> Settings {
     let limits = f.map("limits").map(|n| limits(n, &mut f)).unwrap_or_default();
     let quotas = quotas(f.map("quotas"), &units, &mut f);
     let scoring = f.map("scoring").map(|n| scoring(n, &mut f)).unwrap_or_default();
+    let fonts = f.map("fonts").map(|n| fonts(n, &mut f)).unwrap_or_default();
     let settings = Settings {
         bureau,
         office,
@@ -275,6 +311,7 @@ fn parse(node: &Node, diags: &mut Diagnostics) -> Settings {
         limits,
         quotas,
         scoring,
+        fonts,
     };
     check_people(&settings, diags);
     settings
@@ -447,6 +484,24 @@ fn scoring(node: &Node, parent: &mut Fields) -> Scoring {
         }
     }
     scoring
+}
+
+fn fonts(node: &Node, parent: &mut Fields) -> Fonts {
+    let mut fonts = Fonts::default();
+    let mut f = parent.nested(node, FONT_KEYS);
+    for (key, slot) in [
+        ("title", &mut fonts.title),
+        ("body", &mut fonts.body),
+        ("heading1", &mut fonts.heading1),
+        ("heading2", &mut fonts.heading2),
+        ("page_number", &mut fonts.page_number),
+        ("latin", &mut fonts.latin),
+    ] {
+        if let Some(name) = f.string(key) {
+            *slot = name.value;
+        }
+    }
+    fonts
 }
 
 /// Cross-checks: units named by people exist, and no one is listed twice.

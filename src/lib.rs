@@ -22,6 +22,7 @@ pub mod fields;
 pub mod history;
 pub mod lang;
 pub mod load;
+pub mod render;
 pub mod report;
 pub mod request;
 pub mod rules;

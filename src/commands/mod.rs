@@ -1,12 +1,14 @@
 //! One module per command; [`run`] dispatches and finds the repository root.
 
 mod approve;
+mod build;
 mod check;
 mod git;
 mod init;
 mod keys;
 mod new;
 mod publish;
+mod render;
 mod schema;
 mod status;
 
@@ -28,6 +30,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Approve(args) => approve::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Publish(args) => publish::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Keys(args) => keys::run(&find_root(cli.root.as_deref())?, &args, lang),
+        Command::Render(args) => render::run(&find_root(cli.root.as_deref())?, &args, lang),
+        Command::Build(args) => build::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Schema => {
             schema::run(cli.root.as_deref().map(Path::to_path_buf).or_else(|| find_root(None).ok()))
         }

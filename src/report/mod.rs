@@ -7,7 +7,7 @@ mod body;
 pub mod front_matter;
 mod parse;
 
-pub use body::{Body, Heading, InlineImage, Link};
+pub use body::{Body, Heading, InlineImage, Link, markdown_options};
 pub use front_matter::{Split, split};
 pub use parse::{KEYS, is_phone, parse, parse_front_matter};
 

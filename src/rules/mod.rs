@@ -5,7 +5,7 @@
 mod body;
 mod emergency;
 mod fields;
-mod images;
+pub mod images;
 mod references;
 mod timing;
 

@@ -1,0 +1,52 @@
+//! `xinbao render <ID|PATH>`: one report as DOCX, for a writer's preview before a
+//! pull request. Problems the check finds are shown but do not stop the preview.
+
+use crate::approval::{self, KeyRing};
+use crate::cli::RenderArgs;
+use crate::diag::{self, Diagnostics};
+use crate::lang::Lang;
+use crate::load;
+use crate::render;
+use anyhow::{Context as _, bail};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Runs `render`.
+pub fn run(root: &Path, args: &RenderArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    let given = Path::new(&args.report);
+    let extra: Vec<PathBuf> = if given.extension().is_some_and(|e| e == "md") && given.is_file() {
+        vec![std::path::absolute(given).context("resolving the report path")?]
+    } else {
+        Vec::new()
+    };
+    let mut diags = Diagnostics::default();
+    let repo = load::load(root, &extra, &mut diags)?;
+    let id = match extra.first() {
+        Some(path) => load::stem(&load::relative(root, path)),
+        None => args.report.clone(),
+    };
+    let Some(report) = repo.report(&id) else {
+        bail!("没有编号为 {id} 的信息 / no report with id {id}");
+    };
+    let history = crate::history::open(root)
+        .and_then(|git| crate::history::read(&git, root, load::REPORTS).ok());
+    crate::rules::check(&repo, history.as_ref(), &mut diags);
+    diags.retain(|d| d.file == report.file);
+    let findings = diags.into_sorted();
+    if !findings.is_empty() {
+        let none = |_: &str, _: u32| None;
+        eprint!("{}", diag::render_human(&findings, lang, false, &none));
+    }
+    let ring = KeyRing::build(&repo.settings, root, &mut Diagnostics::default());
+    let ledger = approval::read(root, &repo.settings, &ring, None, &repo).ok();
+    let trail = ledger.as_ref().and_then(|l| l.trails.get(&id));
+    let document = render::prepare(&repo, report, trail)?;
+    let bytes = render::docx::write(&document, &repo.settings.fonts)?;
+    let out = args.docx.clone().unwrap_or_else(|| PathBuf::from(format!("{id}.docx")));
+    crate::atomic::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+    match lang {
+        Lang::Zh => println!("已生成 {}", out.display()),
+        Lang::En => println!("wrote {}", out.display()),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,391 @@
+//! A [`Document`] as DOCX in the GB/T 9704 layout (FORMAT.md §1, §6), written with
+//! docx-rs: A4, margins 37/35/28/26 mm, 三号仿宋 body at an exact 28.95 pt line
+//! pitch with a 2-character first-line indent, 二号小标宋 title, the four heading
+//! levels, `— 1 —` page numbers (odd right, even left), and the East Asian font
+//! named on every run. The archive is then repacked with sorted entries and fixed
+//! times, so the same input gives the same bytes.
+
+use super::document::{Block, Document, Inline, Picture};
+use crate::config::Fonts;
+use anyhow::Context as _;
+use docx_rs::{
+    AlignmentType, BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
+    LineSpacingType, PageMargin, Paragraph, Pic, Run, RunFonts, SpecialIndentType, Table,
+    TableBorder, TableBorderPosition, TableBorders, TableCell, TableRow, WidthType,
+};
+use std::io::{Read as _, Write as _};
+
+/// A4 in twips.
+const PAGE: (u32, u32) = (11906, 16838);
+/// Top, bottom, left, right margins in twips (37, 35, 28, 26 mm).
+const MARGINS: (i32, i32, i32, i32) = (2098, 1984, 1587, 1474);
+/// The text block's width in twips (156 mm).
+const TEXT_WIDTH: i32 = 11906 - 1587 - 1474;
+/// The body's exact line pitch: 28.95 pt, 22 lines to the 225 mm text block.
+const LINE: i32 = 579;
+/// 三号 (16 pt) in half-points.
+const SIZE_BODY: usize = 32;
+/// 二号 (22 pt).
+const SIZE_TITLE: usize = 44;
+/// 四号 (14 pt): page numbers, captions, tables.
+const SIZE_SMALL: usize = 28;
+/// One 三号 character in twips (the 字 unit).
+const CHAR: i32 = 320;
+/// English Metric Units per twip.
+const EMU_PER_TWIP: u64 = 635;
+/// The tallest a picture may be: 150 mm, two thirds of the text block.
+const MAX_PICTURE_HEIGHT_EMU: u64 = 150 * 36_000;
+/// Zip entry time: the DOS epoch, so archives do not depend on the clock.
+const ZIP_TIME: (u16, u8, u8) = (1980, 1, 1);
+
+/// Writes `document` as DOCX bytes with the font names of `fonts`.
+pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Vec<u8>> {
+    let mut w = Writer { fonts, paragraphs: 0, pictures: 0 };
+    let mut docx = Docx::new()
+        .page_size(PAGE.0, PAGE.1)
+        .page_margin(PageMargin {
+            top: MARGINS.0,
+            bottom: MARGINS.1,
+            left: MARGINS.2,
+            right: MARGINS.3,
+            header: 851,
+            // The page number's dash line sits 7 mm below the text block (FORMAT.md §1.7):
+            // 28 mm above the paper's edge, less one 四号 line.
+            footer: 1307,
+            gutter: 0,
+        })
+        .default_fonts(w.run_fonts(&fonts.body))
+        .default_size(SIZE_BODY)
+        .default_line_spacing(LineSpacing::new().line(LINE).line_rule(LineSpacingType::Exact))
+        .created_at("2000-01-01T00:00:00Z")
+        .updated_at("2000-01-01T00:00:00Z");
+    docx = docx.footer(w.page_number(AlignmentType::Right));
+    docx = docx.even_footer(w.page_number(AlignmentType::Left));
+
+    let title = w
+        .paragraph()
+        .align(AlignmentType::Center)
+        .line_spacing(LineSpacing::new().line(700).line_rule(LineSpacingType::Exact))
+        .add_run(w.run(&document.title, &fonts.title, SIZE_TITLE));
+    docx = docx.add_paragraph(title).add_paragraph(w.paragraph());
+
+    for block in &document.blocks {
+        docx = w.block(docx, block)?;
+    }
+    docx = docx.add_paragraph(w.body(&[Inline::plain(&document.credit)]));
+    docx = w.approval(docx, document);
+
+    let mut raw = std::io::Cursor::new(Vec::new());
+    docx.build().pack(&mut raw).context("writing the DOCX package")?;
+    repack(&raw.into_inner())
+}
+
+struct Writer<'a> {
+    fonts: &'a Fonts,
+    paragraphs: u32,
+    pictures: u32,
+}
+
+impl Writer<'_> {
+    /// The four font slots, Latin for ASCII and the role's font for Chinese.
+    fn run_fonts(&self, east_asia: &str) -> RunFonts {
+        RunFonts::new()
+            .ascii(&self.fonts.latin)
+            .hi_ansi(&self.fonts.latin)
+            .cs(&self.fonts.latin)
+            .east_asia(east_asia)
+            .hint("eastAsia")
+    }
+
+    fn run(&self, text: &str, font: &str, size: usize) -> Run {
+        Run::new().add_text(text).fonts(self.run_fonts(font)).size(size)
+    }
+
+    /// A paragraph with an explicit id: docx-rs numbers them from a counter otherwise.
+    fn paragraph(&mut self) -> Paragraph {
+        self.paragraphs += 1;
+        Paragraph::new().id(format!("{:08X}", self.paragraphs))
+    }
+
+    fn runs(
+        &self,
+        mut paragraph: Paragraph,
+        inlines: &[Inline],
+        font: &str,
+        size: usize,
+    ) -> Paragraph {
+        for inline in inlines {
+            for (i, line) in inline.text.split('\n').enumerate() {
+                let mut run = self.run(line, font, size);
+                if i > 0 {
+                    run = Run::new().add_break(docx_rs::BreakType::TextWrapping).add_text(line);
+                    run = run.fonts(self.run_fonts(font)).size(size);
+                }
+                if inline.bold {
+                    run = run.bold();
+                }
+                if inline.italic {
+                    run = run.italic();
+                }
+                if inline.strike {
+                    run = run.strike();
+                }
+                paragraph = paragraph.add_run(run);
+            }
+        }
+        paragraph
+    }
+
+    /// A body paragraph: 三号, exact line pitch, 2-character first-line indent.
+    fn body(&mut self, inlines: &[Inline]) -> Paragraph {
+        self.indented(inlines, &self.fonts.body.clone(), 0)
+    }
+
+    fn indented(&mut self, inlines: &[Inline], font: &str, left_chars: i32) -> Paragraph {
+        let paragraph = self
+            .paragraph()
+            .line_spacing(LineSpacing::new().line(LINE).line_rule(LineSpacingType::Exact))
+            .indent(
+                Some(left_chars * CHAR),
+                Some(SpecialIndentType::FirstLine(2 * CHAR)),
+                None,
+                None,
+            )
+            .first_line_chars(200)
+            .align(AlignmentType::Both);
+        self.runs(paragraph, inlines, font, SIZE_BODY)
+    }
+
+    fn block(&mut self, docx: Docx, block: &Block) -> anyhow::Result<Docx> {
+        Ok(match block {
+            Block::Paragraph(inlines) => docx.add_paragraph(self.body(inlines)),
+            Block::Heading { level, text } => {
+                let font = match level {
+                    1 => self.fonts.heading1.clone(),
+                    2 => self.fonts.heading2.clone(),
+                    _ => self.fonts.body.clone(),
+                };
+                let paragraph = self.indented(text, &font, 0).keep_next(true);
+                docx.add_paragraph(paragraph.outline_lvl(usize::from(*level) - 1))
+            }
+            Block::ListItem { depth, text } => {
+                let depth = i32::try_from(*depth).unwrap_or(0).min(4);
+                docx.add_paragraph(self.indented(text, &self.fonts.body.clone(), 2 * depth))
+            }
+            Block::Quote(paragraphs) => {
+                let mut docx = docx;
+                for inlines in paragraphs {
+                    let font = self.fonts.heading2.clone();
+                    docx = docx.add_paragraph(self.indented(inlines, &font, 2));
+                }
+                docx
+            }
+            Block::Preformatted(text) => {
+                let mut docx = docx;
+                for line in text.lines() {
+                    let paragraph = self
+                        .paragraph()
+                        .line_spacing(
+                            LineSpacing::new().line(LINE).line_rule(LineSpacingType::Exact),
+                        )
+                        .indent(Some(2 * CHAR), None, None, None)
+                        .add_run(self.run(line, &self.fonts.body, SIZE_SMALL));
+                    docx = docx.add_paragraph(paragraph);
+                }
+                docx
+            }
+            Block::Table(rows) => docx.add_table(self.table(rows, false)),
+            Block::Pairs(pairs) => {
+                let rows: Vec<Vec<Vec<Inline>>> = pairs
+                    .iter()
+                    .map(|(label, value)| {
+                        vec![vec![Inline::plain(label)], vec![Inline::plain(value)]]
+                    })
+                    .collect();
+                docx.add_table(self.table(&rows, true)).add_paragraph(self.paragraph())
+            }
+            Block::Picture(picture) => {
+                let (image, caption) = self.picture(picture)?;
+                docx.add_paragraph(image).add_paragraph(caption)
+            }
+        })
+    }
+
+    /// A bordered table in 四号 at the text width; `labels` makes a two-column
+    /// label–value table with the labels in 黑体.
+    fn table(&mut self, rows: &[Vec<Vec<Inline>>], labels: bool) -> Table {
+        let columns = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let widths: Vec<usize> = if labels && columns == 2 {
+            vec![2600, TEXT_WIDTH as usize - 2600]
+        } else {
+            vec![TEXT_WIDTH as usize / columns; columns]
+        };
+        let border = |position| {
+            TableBorder::new(position).border_type(BorderType::Single).size(4).color("000000")
+        };
+        let borders = [
+            TableBorderPosition::Top,
+            TableBorderPosition::Bottom,
+            TableBorderPosition::Left,
+            TableBorderPosition::Right,
+            TableBorderPosition::InsideH,
+            TableBorderPosition::InsideV,
+        ]
+        .into_iter()
+        .fold(TableBorders::new(), |borders, position| borders.set(border(position)));
+        let rows: Vec<TableRow> = rows
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                let cells = (0..columns)
+                    .map(|c| {
+                        let inlines = row.get(c).map(Vec::as_slice).unwrap_or(&[]);
+                        let heading = (labels && c == 0) || (!labels && r == 0);
+                        let font = if heading {
+                            self.fonts.heading1.clone()
+                        } else {
+                            self.fonts.body.clone()
+                        };
+                        let paragraph = self.paragraph().line_spacing(
+                            LineSpacing::new().line(400).line_rule(LineSpacingType::Exact),
+                        );
+                        let paragraph = self.runs(paragraph, inlines, &font, SIZE_SMALL);
+                        TableCell::new().add_paragraph(paragraph).width(widths[c], WidthType::Dxa)
+                    })
+                    .collect();
+                TableRow::new(cells)
+            })
+            .collect();
+        Table::new(rows)
+            .set_grid(widths)
+            .width(TEXT_WIDTH as usize, WidthType::Dxa)
+            .set_borders(borders)
+    }
+
+    /// The picture scaled to the text width (at most 150 mm tall), centred, and its
+    /// caption beneath in 四号楷体.
+    fn picture(&mut self, picture: &Picture) -> anyhow::Result<(Paragraph, Paragraph)> {
+        let png = png_bytes(picture)?;
+        let width = TEXT_WIDTH as u64 * EMU_PER_TWIP;
+        let mut size = (width, width * u64::from(picture.height) / u64::from(picture.width.max(1)));
+        if size.1 > MAX_PICTURE_HEIGHT_EMU {
+            size = (size.0 * MAX_PICTURE_HEIGHT_EMU / size.1, MAX_PICTURE_HEIGHT_EMU);
+        }
+        self.pictures += 1;
+        let pic = Pic::new_with_dimensions(png, picture.width, picture.height)
+            .id(format!("rIdImage{}", self.pictures))
+            .size(size.0 as u32, size.1 as u32);
+        let image = self
+            .paragraph()
+            .align(AlignmentType::Center)
+            .line_spacing(LineSpacing::new().line(240).line_rule(LineSpacingType::Auto))
+            .add_run(Run::new().add_image(pic));
+        let caption = self
+            .paragraph()
+            .align(AlignmentType::Center)
+            .line_spacing(LineSpacing::new().line(LINE).line_rule(LineSpacingType::Exact))
+            .add_run(self.run(&picture.caption, &self.fonts.heading2, SIZE_SMALL));
+        Ok((image, caption))
+    }
+
+    /// The footer with `— N —` in 四号宋体, one character in from the outer edge.
+    fn page_number(&mut self, align: AlignmentType) -> Footer {
+        let font = self.fonts.page_number.clone();
+        let fonts = RunFonts::new().ascii(&font).hi_ansi(&font).east_asia(&font).cs(&font);
+        let run = |run: Run| run.fonts(fonts.clone()).size(SIZE_SMALL);
+        let (left, right) = match align {
+            AlignmentType::Left => (Some(SIZE_SMALL as i32 * 10), None),
+            _ => (None, Some(SIZE_SMALL as i32 * 10)),
+        };
+        let paragraph = self
+            .paragraph()
+            .align(align)
+            .indent(left, None, right, None)
+            .line_spacing(
+                LineSpacing::new().line(SIZE_SMALL as i32 * 10).line_rule(LineSpacingType::Exact),
+            )
+            .add_run(run(Run::new().add_text("— ")))
+            .add_run(run(Run::new().add_field_char(FieldCharType::Begin, false)))
+            .add_run(run(Run::new().add_instr_text(InstrText::PAGE(InstrPAGE::new()))))
+            .add_run(run(Run::new().add_field_char(FieldCharType::Separate, false)))
+            .add_run(run(Run::new().add_text("1")))
+            .add_run(run(Run::new().add_field_char(FieldCharType::End, false)))
+            .add_run(run(Run::new().add_text(" —")));
+        Footer::new().add_paragraph(paragraph)
+    }
+
+    /// The approval block: who approved and published, when, with which key, and
+    /// room for the seal (签章) on the paper copy.
+    fn approval(&mut self, mut docx: Docx, document: &Document) -> Docx {
+        docx = docx.add_paragraph(self.paragraph());
+        let lines: Vec<String> = if document.signatures.is_empty() {
+            vec!["审核：尚未审核".to_string()]
+        } else {
+            document
+                .signatures
+                .iter()
+                .flat_map(|s| {
+                    [
+                        format!("{}：{}　{}", s.role, s.name, s.date),
+                        format!("{}密钥：{}", s.role, s.key),
+                    ]
+                })
+                .collect()
+        };
+        for line in lines.iter().map(String::as_str).chain(["签章："]) {
+            let paragraph = self
+                .paragraph()
+                .line_spacing(LineSpacing::new().line(LINE).line_rule(LineSpacingType::Exact))
+                .indent(Some(2 * CHAR), None, None, None)
+                .add_run(self.run(line, &self.fonts.body, SIZE_SMALL));
+            docx = docx.add_paragraph(paragraph);
+        }
+        // Three empty lines for the seal and the handwritten signature.
+        for _ in 0..3 {
+            docx = docx.add_paragraph(self.paragraph());
+        }
+        docx
+    }
+}
+
+/// The picture as PNG: PNG files as they are, JPEG decoded and re-encoded
+/// (docx-rs stores pictures as PNG).
+fn png_bytes(picture: &Picture) -> anyhow::Result<Vec<u8>> {
+    let bytes = std::fs::read(&picture.path)
+        .with_context(|| format!("reading {}", picture.path.display()))?;
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Ok(bytes);
+    }
+    let image = image::load_from_memory(&bytes)
+        .with_context(|| format!("decoding {}", picture.path.display()))?;
+    let mut png = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut png, image::ImageFormat::Png).context("encoding a picture as PNG")?;
+    Ok(png.into_inner())
+}
+
+/// Rewrites a zip archive with its entries sorted by name, compressed, and dated
+/// at the DOS epoch.
+fn repack(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).context("reading the package")?;
+    let mut names: Vec<String> = archive.file_names().map(str::to_string).collect();
+    names.sort();
+    let time = zip::DateTime::from_date_and_time(ZIP_TIME.0, ZIP_TIME.1, ZIP_TIME.2, 0, 0, 0)
+        .map_err(|_| anyhow::anyhow!("zip time"))?;
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(time)
+        .unix_permissions(0o644);
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for name in names {
+        let mut entry = archive.by_name(&name)?;
+        if entry.is_dir() {
+            continue;
+        }
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data)?;
+        out.start_file(name.as_str(), options)?;
+        out.write_all(&data)?;
+    }
+    Ok(out.finish()?.into_inner())
+}

@@ -1,0 +1,46 @@
+//! Rendering reports for print (SPEC §7): [`document`] lays a report out in a
+//! format-free model, [`markdown`] turns its body into blocks, and [`docx`]
+//! writes the model in the official layout.
+
+pub mod document;
+pub mod docx;
+pub mod markdown;
+
+pub use document::{Document, layout};
+
+use crate::approval::Trail;
+use crate::load::Repository;
+use crate::report::Report;
+use anyhow::Context as _;
+use sha2::{Digest, Sha256};
+
+/// Reads `report`'s Markdown body from disk and lays the report out, with the
+/// approval block from `trail`.
+pub fn prepare(
+    repo: &Repository,
+    report: &Report,
+    trail: Option<&Trail>,
+) -> anyhow::Result<Document> {
+    let path = repo.root.join(&report.file);
+    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", report.file))?;
+    let text = crate::source::decode(bytes)
+        .map_err(|pos| anyhow::anyhow!("{}:{}: not valid UTF-8", report.file, pos.line))?;
+    let body = crate::report::split(&text).map(|s| s.body).unwrap_or(&text);
+    let settings = &repo.settings;
+    Ok(layout(report, body, &repo.root, trail, &settings.bureau, settings.timezone))
+}
+
+/// A hash of everything a rendered file depends on: the laid-out document, the
+/// pictures' bytes, the fonts, the output format and the xinbao version.
+pub fn inputs_hash(document: &Document, fonts: &crate::config::Fonts, format: &str) -> String {
+    let mut hash = Sha256::new();
+    hash.update(env!("CARGO_PKG_VERSION"));
+    hash.update(format);
+    hash.update(format!("{document:?}{fonts:?}"));
+    for block in &document.blocks {
+        if let document::Block::Picture(picture) = block {
+            hash.update(std::fs::read(&picture.path).unwrap_or_default());
+        }
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
