@@ -69,7 +69,13 @@ pub fn run(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<ExitCode
                     return Ok((hash, false));
                 }
                 let bytes = match output {
-                    Output::Docx => render::docx::write(&document, fonts)?,
+                    Output::Docx => {
+                        let rendered = render::docx::write(&document, fonts)?;
+                        for warning in &rendered.warnings {
+                            eprintln!("{}: {warning}", report.file);
+                        }
+                        rendered.bytes
+                    }
                 };
                 crate::atomic::write(&target, &bytes)
                     .with_context(|| format!("writing {}", target.display()))?;

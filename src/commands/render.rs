@@ -41,7 +41,11 @@ pub fn run(root: &Path, args: &RenderArgs, lang: Lang) -> anyhow::Result<ExitCod
     let ledger = approval::read(root, &repo.settings, &ring, None, &repo).ok();
     let trail = ledger.as_ref().and_then(|l| l.trails.get(&id));
     let document = render::prepare(&repo, report, trail)?;
-    let bytes = render::docx::write(&document, &repo.settings.fonts)?;
+    let rendered = render::docx::write(&document, &repo.settings.fonts)?;
+    for warning in &rendered.warnings {
+        eprintln!("{}: {warning}", report.file);
+    }
+    let bytes = rendered.bytes;
     let out = args.docx.clone().unwrap_or_else(|| PathBuf::from(format!("{id}.docx")));
     crate::atomic::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
     match lang {

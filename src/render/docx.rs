@@ -38,9 +38,17 @@ const MAX_PICTURE_HEIGHT_EMU: u64 = 150 * 36_000;
 /// Zip entry time: the DOS epoch, so archives do not depend on the clock.
 const ZIP_TIME: (u16, u8, u8) = (1980, 1, 1);
 
+/// A DOCX file and what had to be left out of it.
+pub struct Rendered {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Pictures that could not be decoded, with why; the rest of the report is rendered.
+    pub warnings: Vec<String>,
+}
+
 /// Writes `document` as DOCX bytes with the font names of `fonts`.
-pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Vec<u8>> {
-    let mut w = Writer { fonts, paragraphs: 0, pictures: 0 };
+pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
+    let mut w = Writer { fonts, paragraphs: 0, pictures: 0, warnings: Vec::new() };
     let mut docx = Docx::new()
         .page_size(PAGE.0, PAGE.1)
         .page_margin(PageMargin {
@@ -70,20 +78,21 @@ pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Vec<u8>> {
     docx = docx.add_paragraph(title).add_paragraph(w.paragraph());
 
     for block in &document.blocks {
-        docx = w.block(docx, block)?;
+        docx = w.block(docx, block);
     }
     docx = docx.add_paragraph(w.body(&[Inline::plain(&document.credit)]));
     docx = w.approval(docx, document);
 
     let mut raw = std::io::Cursor::new(Vec::new());
     docx.build().pack(&mut raw).context("writing the DOCX package")?;
-    repack(&raw.into_inner())
+    Ok(Rendered { bytes: repack(&raw.into_inner())?, warnings: w.warnings })
 }
 
 struct Writer<'a> {
     fonts: &'a Fonts,
     paragraphs: u32,
     pictures: u32,
+    warnings: Vec<String>,
 }
 
 impl Writer<'_> {
@@ -156,8 +165,8 @@ impl Writer<'_> {
         self.runs(paragraph, inlines, font, SIZE_BODY)
     }
 
-    fn block(&mut self, docx: Docx, block: &Block) -> anyhow::Result<Docx> {
-        Ok(match block {
+    fn block(&mut self, docx: Docx, block: &Block) -> Docx {
+        match block {
             Block::Paragraph(inlines) => docx.add_paragraph(self.body(inlines)),
             Block::Heading { level, text } => {
                 let font = match level {
@@ -204,11 +213,14 @@ impl Writer<'_> {
                     .collect();
                 docx.add_table(self.table(&rows, true)).add_paragraph(self.paragraph())
             }
-            Block::Picture(picture) => {
-                let (image, caption) = self.picture(picture)?;
-                docx.add_paragraph(image).add_paragraph(caption)
-            }
-        })
+            Block::Picture(picture) => match self.picture(picture) {
+                Ok((image, caption)) => docx.add_paragraph(image).add_paragraph(caption),
+                Err(err) => {
+                    self.warnings.push(format!("{err:#}"));
+                    docx
+                }
+            },
+        }
     }
 
     /// A bordered table in 四号 at the text width; `labels` makes a two-column

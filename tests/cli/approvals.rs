@@ -623,3 +623,29 @@ fn status_needs_git_and_known_ids() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("git"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_docx_carries_the_approval_block() {
+    let Some(bureau) = Bureau::new() else { return };
+    bureau.submit("zhang/r1", &[("2026-03-02-r1", "投资科")], Some("li"));
+    bureau.git(
+        PUBLISHED,
+        Some("qian"),
+        &["commit", "-q", "-S", "--allow-empty", "-m", "发布\n\nPublished: 2026-03-02-r1"],
+    );
+    let out = bureau.xinbao(&["render", "2026-03-02-r1", "--docx", "../r1.docx"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = bureau.root().join("../r1.docx");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut document = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("word/document.xml").unwrap(),
+        &mut document,
+    )
+    .unwrap();
+    std::fs::remove_file(path).unwrap();
+    assert!(document.contains(">审核：李四　2026年3月2日</w:t>"), "{document}");
+    assert!(document.contains(&format!(">审核密钥：{}</w:t>", bureau.ssh_fingerprint("li"))));
+    assert!(document.contains(">发布：钱七　2026年3月3日</w:t>"));
+    assert!(document.contains(">签章：</w:t>"));
+}

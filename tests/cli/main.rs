@@ -7,6 +7,7 @@ mod formats;
 mod history;
 mod hostile;
 mod project;
+mod render;
 mod rules;
 mod settings;
 mod support;

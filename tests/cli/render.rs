@@ -1,0 +1,264 @@
+//! Rendering: real DOCX files opened (zip + XML) and checked against the layout
+//! facts of FORMAT.md §6; builds compared byte for byte; LibreOffice, when present,
+//! reads the document back.
+
+use crate::support::{Sandbox, require};
+use std::io::Read as _;
+use std::path::Path;
+
+/// The entries of a DOCX (zip) file, by name.
+fn unzip(path: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut archive = zip::ZipArchive::new(file).expect("a zip archive");
+    let mut entries = std::collections::BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        entries.insert(entry.name().to_string(), data);
+    }
+    entries
+}
+
+fn text(entries: &std::collections::BTreeMap<String, Vec<u8>>, name: &str) -> String {
+    String::from_utf8(entries.get(name).unwrap_or_else(|| panic!("no {name}")).clone()).unwrap()
+}
+
+/// Renders report `id` of `sandbox` to `out.docx` and returns its entries.
+fn render(sandbox: &Sandbox, id: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let out = sandbox.run(&["render", id, "--docx", "out.docx"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    unzip(&sandbox.root().join("out.docx"))
+}
+
+/// The `w:r` runs of an XML part that hold text.
+fn text_runs(xml: &str) -> Vec<&str> {
+    xml.split("<w:r>")
+        .skip(1)
+        .map(|r| r.split("</w:r>").next().unwrap())
+        .filter(|r| r.contains("<w:t"))
+        .collect()
+}
+
+/// The fixture repository with `ok.jpg` replaced by a real, decodable JPEG (the
+/// fixture's is a bare header, enough for the check).
+fn fixture_with_photo() -> Sandbox {
+    let sandbox = Sandbox::from_fixture("repo");
+    let photo = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
+    photo.save(sandbox.root().join("reports/2026/03/images/ok.jpg")).unwrap();
+    sandbox
+}
+
+#[test]
+fn a_report_becomes_a_docx_in_the_official_layout() {
+    let sandbox = fixture_with_photo();
+    let docx = render(&sandbox, "2026-03-05-good-images");
+    let document = text(&docx, "word/document.xml");
+    // FORMAT.md §6.1: A4 and the 37/35/28/26 mm margins.
+    assert!(document.contains(r#"<w:pgSz w:w="11906" w:h="16838""#), "page size");
+    for margin in [r#"w:top="2098""#, r#"w:bottom="1984""#, r#"w:left="1587""#, r#"w:right="1474""#]
+    {
+        assert!(document.contains(margin), "{margin}");
+    }
+    // §6.3: the title in 二号 小标宋, centred.
+    let title = text_runs(&document)[0];
+    assert!(
+        title.contains(r#"<w:sz w:val="44" />"#)
+            && title.contains(r#"w:eastAsia="方正小标宋简体""#),
+        "{title}"
+    );
+    assert!(document.contains(r#"<w:jc w:val="center" /><w:spacing w:line="700""#));
+    // §6.2: body in 三号 仿宋, 2-character first-line indent, exact 28.95 pt lines.
+    let body = text_runs(&document).into_iter().find(|r| r.contains("正文。")).unwrap();
+    assert!(
+        body.contains(r#"<w:sz w:val="32" />"#) && body.contains(r#"w:eastAsia="仿宋_GB2312""#)
+    );
+    assert!(document.contains(r#"<w:ind w:left="0" w:right="0" w:firstLine="640" /><w:spacing w:line="579" w:lineRule="exact" />"#));
+    // §6.8: every run names its East Asian font, and no theme font overrides it.
+    for run in text_runs(&document) {
+        assert!(run.contains("w:eastAsia=") && run.contains(r#"w:hint="eastAsia""#), "{run}");
+    }
+    assert!(!document.contains("Theme="), "a theme font attribute would win over eastAsia");
+    // Pictures (two in the front matter, one inline, ok.png twice: stored once) with
+    // their captions beneath.
+    let media = docx.keys().filter(|k| k.starts_with("word/media/")).count();
+    assert_eq!(media, 2, "{:?}", docx.keys().collect::<Vec<_>>());
+    assert_eq!(document.matches("r:embed=").count(), 3);
+    for caption in ["调度会现场", "项目工地", "项目现场"] {
+        assert!(document.contains(&format!(">{caption}</w:t>")), "{caption}");
+    }
+    // §5 (七): the contributor line; the approval block with room for the seal.
+    assert!(document.contains("（供稿：投资科 张三 联系电话：13800000000）"));
+    assert!(document.contains("审核：尚未审核") && document.contains("签章："));
+    // §6.7: — N — page numbers in 四号宋体, odd pages right, even pages left.
+    let footers: Vec<String> =
+        ["word/footer1.xml", "word/footer2.xml"].iter().map(|f| text(&docx, f)).collect();
+    for footer in &footers {
+        assert!(
+            footer.contains(">— </w:t>") && footer.contains(">PAGE</w:instrText>")
+                || footer.contains("PAGE"),
+            "{footer}"
+        );
+        assert!(
+            footer.contains(r#"<w:sz w:val="28" />"#) && footer.contains(r#"w:eastAsia="宋体""#)
+        );
+    }
+    assert!(footers.iter().any(|f| f.contains(r#"<w:jc w:val="right" />"#)));
+    assert!(footers.iter().any(|f| f.contains(r#"<w:jc w:val="left" />"#)));
+    assert!(text(&docx, "word/settings.xml").contains("evenAndOddHeaders"));
+    // No clock in the package.
+    assert!(text(&docx, "docProps/core.xml").contains("2000-01-01T00:00:00Z"));
+}
+
+#[test]
+fn emergency_elements_are_a_two_column_table() {
+    let sandbox = Sandbox::from_fixture("repo");
+    let document = text(&render(&sandbox, "2026-03-02-good-emergency"), "word/document.xml");
+    assert!(document.contains("<w:tbl>"));
+    for cell in [
+        "事件等级",
+        "一般",
+        "伤亡人数",
+        "死亡 0 人，受伤 2 人，失踪 0 人",
+        "电话先行报告时间",
+        "2026年3月2日 09:20",
+    ] {
+        assert!(document.contains(&format!(">{cell}</w:t>")), "{cell}");
+    }
+}
+
+#[test]
+fn every_markdown_construct_renders_and_html_stays_text() {
+    let sandbox = Sandbox::from_fixture("repo");
+    sandbox.write(
+        "reports/2026/03/2026-03-02-all.md",
+        "---\ntitle: 各种写法\ncategory: work\nunit: 投资科\nauthor: 张三\nphone: \"13800000000\"\noccurred_at: 2026-03-02T09:00:00+08:00\nsubmitted_at: 2026-03-02T17:40:00+08:00\n---\n\n\
+## 总体情况\n\n有**加粗**、*强调*和~~删除~~，还有`代码`与<script>alert(1)</script>。\n\n\
+### 项目\n\n#### 资金\n\n##### 细节\n\n- 甲\n- 乙\n  1. 乙一\n\n1. 第一\n2. 第二\n\n\
+> 引用的话。\n\n| 项目 | 投资 |\n| --- | --- |\n| 甲 | 1亿元 |\n\n```\n原样的文字\n```\n\n---\n\n![现场](images/ok.png)\n",
+    );
+    let docx = render(&sandbox, "2026-03-02-all");
+    let document = text(&docx, "word/document.xml");
+    for marker in [
+        ">一、</w:t>",
+        ">（一）</w:t>",
+        ">1.</w:t>",
+        ">（1）</w:t>",
+        "• ",
+        "1. ",
+        ">1亿元</w:t>",
+        ">原样的文字</w:t>",
+        ">引用的话。</w:t>",
+        ">现场</w:t>",
+    ] {
+        assert!(document.contains(marker), "{marker}");
+    }
+    assert!(
+        document.contains("<w:b />")
+            && document.contains("<w:i />")
+            && document.contains("<w:strike />")
+    );
+    assert!(
+        document.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "HTML kept as escaped text"
+    );
+    assert!(!document.contains("<script"));
+    assert_eq!(docx.keys().filter(|k| k.starts_with("word/media/")).count(), 1);
+}
+
+#[test]
+fn hostile_pictures_leave_a_renderable_report() {
+    let sandbox = Sandbox::from_fixture("repo");
+    // fake.png, huge.png, a missing file and one outside the repository.
+    let out = sandbox.run(&["render", "2026-03-11-bad-images", "--docx", "bad.docx"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("image-missing") || stderr.contains("image-invalid"), "{stderr}");
+    let docx = unzip(&sandbox.root().join("bad.docx"));
+    // Only ok.png (listed twice, without captions) is embedded; nothing bad is.
+    let media: Vec<_> = docx.keys().filter(|k| k.starts_with("word/media/")).collect();
+    assert_eq!(media.len(), 1, "{media:?}");
+    assert_eq!(text(&docx, "word/document.xml").matches("r:embed=").count(), 2);
+    // A JPEG whose header is fine but whose data is cut short is left out with a warning.
+    let out = sandbox.run(&["render", "2026-03-05-good-images", "--docx", "cut.docx"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ok.jpg"));
+    let docx = unzip(&sandbox.root().join("cut.docx"));
+    assert_eq!(text(&docx, "word/document.xml").matches("r:embed=").count(), 2);
+}
+
+#[test]
+fn builds_are_byte_identical_and_incremental() {
+    let sandbox = fixture_with_photo();
+    std::fs::remove_dir_all(sandbox.root().join("reports/2026/04")).unwrap();
+    let first = sandbox.run(&["build", "--out", "a"]);
+    let summary = String::from_utf8_lossy(&first.stdout);
+    assert!(summary.contains("生成 "), "{summary}");
+    assert_eq!(first.status.code(), Some(1), "the bad fixtures fail the check: {summary}");
+    let second = sandbox.run_with_env(&["build", "--out", "b"], &[("TZ", "America/New_York")]);
+    assert_eq!(second.status.code(), Some(1));
+    let files = |dir: &str| {
+        let mut names: Vec<_> = std::fs::read_dir(sandbox.root().join(dir).join("files"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".docx"))
+            .collect();
+        names.sort();
+        names
+    };
+    let names = files("a");
+    assert!(names.len() >= 10, "{names:?}");
+    assert!(names.contains(&"2026-03-05-good-images.docx".to_string()));
+    assert!(!names.contains(&"2026-03-11-bad-images.docx".to_string()), "errors: not built");
+    assert!(names.contains(&"2026-03-12-bad-raw-html.docx".to_string()), "warnings: built");
+    assert_eq!(names, files("b"));
+    for name in &names {
+        let a = std::fs::read(sandbox.root().join("a/files").join(name)).unwrap();
+        let b = std::fs::read(sandbox.root().join("b/files").join(name)).unwrap();
+        assert!(a == b, "{name} differs between two builds");
+    }
+    // Nothing changed: nothing is rewritten. One report changed: one file is.
+    let again = sandbox.run(&["build", "--out", "a"]);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).starts_with("生成 0 个文件"),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    let path = sandbox.root().join("reports/2026/03/2026-03-02-good-work.md");
+    let changed =
+        std::fs::read_to_string(&path).unwrap().replace("安排下一步工作", "部署下一步工作");
+    std::fs::write(&path, changed).unwrap();
+    let after = sandbox.run(&["build", "--out", "a"]);
+    assert!(
+        String::from_utf8_lossy(&after.stdout).starts_with("生成 1 个文件"),
+        "{}",
+        String::from_utf8_lossy(&after.stdout)
+    );
+}
+
+#[test]
+fn libreoffice_opens_the_docx() {
+    if !require("soffice") {
+        return;
+    }
+    let sandbox = Sandbox::from_fixture("repo");
+    render(&sandbox, "2026-03-02-good-emergency");
+    let profile = sandbox.root().join("lo-profile");
+    let out = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir"])
+        .arg(sandbox.root())
+        .arg(sandbox.root().join("out.docx"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(sandbox.root().join("out.txt")).unwrap();
+    for expected in [
+        "投资科召开重点项目调度会",
+        "3月2日，投资科召开重点项目调度会，安排下一步工作。",
+        "事件等级",
+        "（供稿：投资科 张三 联系电话：13800000000）",
+    ] {
+        assert!(text.contains(expected), "{expected} not in:\n{text}");
+    }
+}
