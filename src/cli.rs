@@ -52,9 +52,12 @@ pub enum Command {
 pub struct RenderArgs {
     /// 信息编号或文件路径 / report id or file
     pub report: String,
-    /// DOCX 输出文件（默认 <编号>.docx）/ where to write the DOCX (default: <id>.docx)
+    /// DOCX 输出文件 / where to write the DOCX
     #[arg(long, value_name = "FILE")]
     pub docx: Option<PathBuf>,
+    /// PDF 输出文件 / where to write the PDF
+    #[arg(long, value_name = "FILE")]
+    pub pdf: Option<PathBuf>,
 }
 
 /// `xinbao build`.
@@ -64,7 +67,7 @@ pub struct BuildArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// 只生成这些输出 / only these outputs
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "docx")]
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "docx,pdf")]
     pub only: Vec<Output>,
 }
 
@@ -73,6 +76,8 @@ pub struct BuildArgs {
 pub enum Output {
     /// One DOCX per report in `OUT/files/`.
     Docx,
+    /// One PDF per report in `OUT/files/`.
+    Pdf,
 }
 
 /// `xinbao status`.

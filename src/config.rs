@@ -110,6 +110,9 @@ pub struct Fonts {
     pub page_number: String,
     /// Latin letters and digits.
     pub latin: String,
+    /// Font files (repository-relative or absolute) the PDF may use before the
+    /// embedded faces, found by the family names above.
+    pub files: Vec<String>,
 }
 
 impl Default for Fonts {
@@ -121,6 +124,7 @@ impl Default for Fonts {
             heading2: "楷体_GB2312".into(),
             page_number: "宋体".into(),
             latin: "Times New Roman".into(),
+            files: Vec::new(),
         }
     }
 }
@@ -237,7 +241,8 @@ const LIMIT_KEYS: &[&str] = &[
     "commit_skew",
     "title_max_chars",
 ];
-const FONT_KEYS: &[&str] = &["title", "body", "heading1", "heading2", "page_number", "latin"];
+const FONT_KEYS: &[&str] =
+    &["title", "body", "heading1", "heading2", "page_number", "latin", "files"];
 const SCORING_KEYS: &[&str] = &["per_item", "per_published", "late", "missed", "false_report"];
 
 /// Reads `xinbao.yaml` from `root`. Fails (exit 2) when it is missing or not YAML.
@@ -501,6 +506,7 @@ fn fonts(node: &Node, parent: &mut Fields) -> Fonts {
             *slot = name.value;
         }
     }
+    fonts.files = f.strings("files").into_iter().map(|s| s.value).collect();
     fonts
 }
 

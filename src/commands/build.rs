@@ -1,5 +1,5 @@
 //! `xinbao build`: every report that passes the check, rendered into
-//! `OUT/files/<id>.docx` on all cores. Files whose inputs (text, pictures,
+//! `OUT/files/<id>.docx` and `OUT/files/<id>.pdf` on all cores. Files whose inputs (text, pictures,
 //! approvals, settings, xinbao version) did not change since the last build are
 //! kept; each file is written atomically.
 
@@ -54,6 +54,8 @@ pub fn run(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<ExitCode
 
     let reports: Vec<_> = repo.reports.iter().filter(|r| !failing.contains(&r.file)).collect();
     let fonts = &repo.settings.fonts;
+    let (font_set, problems) = render::font_set(root, fonts);
+    problems.iter().for_each(|p| eprintln!("{p}"));
     let progress = Progress::new(reports.len() * args.only.len());
     let results: Vec<(String, anyhow::Result<(String, bool)>)> = reports
         .par_iter()
@@ -71,9 +73,12 @@ pub fn run(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<ExitCode
                 let bytes = match output {
                     Output::Docx => {
                         let rendered = render::docx::write(&document, fonts)?;
-                        for warning in &rendered.warnings {
-                            eprintln!("{}: {warning}", report.file);
-                        }
+                        rendered.warnings.iter().for_each(|w| eprintln!("{}: {w}", report.file));
+                        rendered.bytes
+                    }
+                    Output::Pdf => {
+                        let rendered = render::pdf::write(&document, &font_set, fonts)?;
+                        rendered.warnings.iter().for_each(|w| eprintln!("{}: {w}", report.file));
                         rendered.bytes
                     }
                 };
@@ -128,6 +133,7 @@ pub fn run(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<ExitCode
 fn extension(output: Output) -> &'static str {
     match output {
         Output::Docx => "docx",
+        Output::Pdf => "pdf",
     }
 }
 

@@ -41,16 +41,36 @@ pub fn run(root: &Path, args: &RenderArgs, lang: Lang) -> anyhow::Result<ExitCod
     let ledger = approval::read(root, &repo.settings, &ring, None, &repo).ok();
     let trail = ledger.as_ref().and_then(|l| l.trails.get(&id));
     let document = render::prepare(&repo, report, trail)?;
-    let rendered = render::docx::write(&document, &repo.settings.fonts)?;
-    for warning in &rendered.warnings {
-        eprintln!("{}: {warning}", report.file);
+    // Neither flag: both files, named after the report, in the current folder.
+    let (docx, pdf) = match (&args.docx, &args.pdf) {
+        (None, None) => {
+            (Some(PathBuf::from(format!("{id}.docx"))), Some(PathBuf::from(format!("{id}.pdf"))))
+        }
+        (docx, pdf) => (docx.clone(), pdf.clone()),
+    };
+    let names = &repo.settings.fonts;
+    let mut written = Vec::new();
+    if let Some(out) = docx {
+        let rendered = render::docx::write(&document, names)?;
+        rendered.warnings.iter().for_each(|w| eprintln!("{}: {w}", report.file));
+        crate::atomic::write(&out, &rendered.bytes)
+            .with_context(|| format!("writing {}", out.display()))?;
+        written.push(out);
     }
-    let bytes = rendered.bytes;
-    let out = args.docx.clone().unwrap_or_else(|| PathBuf::from(format!("{id}.docx")));
-    crate::atomic::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
-    match lang {
-        Lang::Zh => println!("已生成 {}", out.display()),
-        Lang::En => println!("wrote {}", out.display()),
+    if let Some(out) = pdf {
+        let (fonts, problems) = render::font_set(root, names);
+        problems.iter().for_each(|p| eprintln!("{p}"));
+        let rendered = render::pdf::write(&document, &fonts, names)?;
+        rendered.warnings.iter().for_each(|w| eprintln!("{}: {w}", report.file));
+        crate::atomic::write(&out, &rendered.bytes)
+            .with_context(|| format!("writing {}", out.display()))?;
+        written.push(out);
+    }
+    for out in written {
+        match lang {
+            Lang::Zh => println!("已生成 {}", out.display()),
+            Lang::En => println!("wrote {}", out.display()),
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -16,7 +16,8 @@ pub fn numeral(n: usize) -> String {
         1..=10 => NUMERALS[n - 1].to_string(),
         11..=19 => format!("十{}", NUMERALS[n - 11]),
         20..=99 => {
-            let ones = if n % 10 == 0 { String::new() } else { NUMERALS[n % 10 - 1].to_string() };
+            let ones =
+                if n.is_multiple_of(10) { String::new() } else { NUMERALS[n % 10 - 1].to_string() };
             format!("{}十{ones}", NUMERALS[n / 10 - 1])
         }
         _ => n.to_string(),

@@ -1,10 +1,12 @@
 //! Rendering reports for print (SPEC §7): [`document`] lays a report out in a
-//! format-free model, [`markdown`] turns its body into blocks, and [`docx`]
-//! writes the model in the official layout.
+//! format-free model, [`markdown`] turns its body into blocks, [`docx`] and [`pdf`]
+//! write the model in the official layout, with the faces of [`fonts`].
 
 pub mod document;
 pub mod docx;
+pub mod fonts;
 pub mod markdown;
+pub mod pdf;
 
 pub use document::{Document, layout};
 
@@ -43,4 +45,19 @@ pub fn inputs_hash(document: &Document, fonts: &crate::config::Fonts, format: &s
         }
     }
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The fonts for the PDFs of the repository at `root`: the files of `fonts.files`
+/// before the embedded faces. Unreadable files are reported and skipped.
+pub fn font_set(
+    root: &std::path::Path,
+    names: &crate::config::Fonts,
+) -> (std::sync::Arc<fonts::FontSet>, Vec<String>) {
+    if names.files.is_empty() {
+        return (fonts::FontSet::embedded(), Vec::new());
+    }
+    let paths: Vec<std::path::PathBuf> = names.files.iter().map(|f| root.join(f)).collect();
+    let refs: Vec<&std::path::Path> = paths.iter().map(|p| p.as_path()).collect();
+    let (set, problems) = fonts::FontSet::with_files(&refs);
+    (std::sync::Arc::new(set), problems)
 }

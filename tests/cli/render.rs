@@ -201,7 +201,7 @@ fn builds_are_byte_identical_and_incremental() {
         let mut names: Vec<_> = std::fs::read_dir(sandbox.root().join(dir).join("files"))
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .filter(|n| n.ends_with(".docx"))
+            .filter(|n| n.ends_with(".docx") || n.ends_with(".pdf"))
             .collect();
         names.sort();
         names
@@ -209,6 +209,7 @@ fn builds_are_byte_identical_and_incremental() {
     let names = files("a");
     assert!(names.len() >= 10, "{names:?}");
     assert!(names.contains(&"2026-03-05-good-images.docx".to_string()));
+    assert!(names.contains(&"2026-03-05-good-images.pdf".to_string()));
     assert!(!names.contains(&"2026-03-11-bad-images.docx".to_string()), "errors: not built");
     assert!(names.contains(&"2026-03-12-bad-raw-html.docx".to_string()), "warnings: built");
     assert_eq!(names, files("b"));
@@ -230,7 +231,7 @@ fn builds_are_byte_identical_and_incremental() {
     std::fs::write(&path, changed).unwrap();
     let after = sandbox.run(&["build", "--out", "a"]);
     assert!(
-        String::from_utf8_lossy(&after.stdout).starts_with("生成 1 个文件"),
+        String::from_utf8_lossy(&after.stdout).starts_with("生成 2 个文件"),
         "{}",
         String::from_utf8_lossy(&after.stdout)
     );
@@ -261,4 +262,90 @@ fn libreoffice_opens_the_docx() {
     ] {
         assert!(text.contains(expected), "{expected} not in:\n{text}");
     }
+}
+
+/// Runs a poppler tool on `pdf` and returns its output.
+fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let mut command = std::process::Command::new(tool);
+    command.args(args).arg(pdf);
+    if tool == "pdftotext" {
+        command.arg("-"); // to standard output
+    }
+    let out = command.output().unwrap();
+    assert!(out.status.success(), "{tool}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_report_becomes_a_pdf_with_searchable_chinese_and_embedded_fonts() {
+    if !require("pdftotext") {
+        return;
+    }
+    let sandbox = fixture_with_photo();
+    let out = sandbox.run(&["render", "2026-03-02-good-emergency", "--pdf", "out.pdf"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pdf = sandbox.root().join("out.pdf");
+    let info = poppler("pdfinfo", &[], &pdf);
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(field("Page size:"), "595.276 x 841.89 pts (A4)", "{info}");
+    assert_eq!(field("Title:"), "投资科召开重点项目调度会", "{info}");
+    let fonts = poppler("pdffonts", &[], &pdf);
+    for family in ["FandolFang", "FandolSong", "FandolHei"] {
+        assert!(fonts.contains(family), "{family} not in\n{fonts}");
+    }
+    // Every font is embedded (the `emb` column).
+    for line in fonts.lines().skip(2) {
+        let columns: Vec<&str> = line.split_whitespace().collect();
+        assert!(columns.iter().rev().nth(4) == Some(&"yes"), "not embedded: {line}");
+    }
+    let text = poppler("pdftotext", &["-layout"], &pdf);
+    let text_of = |s: &str| s.split_whitespace().collect::<String>();
+    let flat = text_of(&text);
+    for expected in [
+        "投资科召开重点项目调度会",
+        "3月2日，投资科召开重点项目调度会，安排下一步工作。",
+        "事件等级",
+        "（供稿：投资科张三联系电话：13800000000）",
+        "—1—",
+    ] {
+        assert!(flat.contains(&text_of(expected)), "{expected} not in\n{flat}");
+    }
+}
+
+#[test]
+fn pdfs_are_byte_identical_and_pictures_and_rare_characters_are_handled() {
+    if !require("pdftotext") {
+        return;
+    }
+    let sandbox = fixture_with_photo();
+    sandbox.write(
+        "reports/2026/03/2026-03-02-names.md",
+        "---\ntitle: 王堃、李喆、张珺参加调度会\ncategory: work\nunit: 投资科\nauthor: 张三\nphone: \"13800000000\"\noccurred_at: 2026-03-02T09:00:00+08:00\nsubmitted_at: 2026-03-02T17:40:00+08:00\n---\n\n赵赟、孙昇、周镕、吴旻、郑玥、冯犇、陈垚、褚燚出席。还有一个没有字体的字：\u{10FFFD}。\n\n![现场](images/ok.jpg)\n",
+    );
+    let first = sandbox.run(&["render", "2026-03-02-names", "--pdf", "a.pdf"]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(stderr.contains("U+10FFFD") && stderr.contains("2026-03-02-names"), "{stderr}");
+    assert!(!stderr.contains("U+5803"), "堃 is covered by the fallback face: {stderr}");
+    let second = sandbox
+        .run_with_env(&["render", "2026-03-02-names", "--pdf", "b.pdf"], &[("TZ", "Asia/Tokyo")]);
+    assert!(second.status.success());
+    let a = std::fs::read(sandbox.root().join("a.pdf")).unwrap();
+    let b = std::fs::read(sandbox.root().join("b.pdf")).unwrap();
+    assert!(a == b, "two renders differ");
+    let text: String =
+        poppler("pdftotext", &[], &sandbox.root().join("a.pdf")).split_whitespace().collect();
+    for name in
+        ["王堃", "李喆", "张珺", "赵赟", "孙昇", "周镕", "吴旻", "郑玥", "冯犇", "陈垚", "褚燚"]
+    {
+        assert!(text.contains(name), "{name} not in\n{text}");
+    }
+    let images = poppler("pdfimages", &["-list"], &sandbox.root().join("a.pdf"));
+    assert_eq!(images.lines().count(), 3, "one picture: {images}");
 }

@@ -1,0 +1,145 @@
+//! The fonts of the PDF: font files named in `xinbao.yaml` (`fonts.files`) first,
+//! then the free faces compiled into the binary (`fonts/`: Fandol Fang, Kai, Hei and
+//! Song, with Noto Serif CJK SC for the characters Fandol lacks). System fonts are
+//! not searched, so the same input gives the same PDF bytes on every machine.
+
+use crate::config::Fonts;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use typst::foundations::Bytes;
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+
+/// The free faces shipped inside the binary, in fallback order within each role.
+static EMBEDDED: &[&[u8]] = &[
+    include_bytes!("../../fonts/FandolFang-Regular.otf"),
+    include_bytes!("../../fonts/FandolKai-Regular.otf"),
+    include_bytes!("../../fonts/FandolHei-Regular.otf"),
+    include_bytes!("../../fonts/FandolSong-Regular.otf"),
+    include_bytes!("../../fonts/FandolSong-Bold.otf"),
+    include_bytes!("../../fonts/NotoSerifCJKsc-Regular-subset.otf"),
+];
+
+/// What a run of text is set in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// 标题: 小标宋 (FandolSong Bold).
+    Title,
+    /// 正文: 仿宋.
+    Body,
+    /// Level-1 headings, table heads: 黑体.
+    Heading1,
+    /// Level-2 headings, captions: 楷体.
+    Heading2,
+    /// 页码: 宋体.
+    PageNumber,
+}
+
+/// Every font available to the PDF, parsed once.
+pub struct FontSet {
+    /// Typst's index of the fonts.
+    pub book: LazyHash<FontBook>,
+    /// The fonts, in the book's order.
+    pub fonts: Vec<Font>,
+}
+
+impl FontSet {
+    /// The embedded faces alone, parsed once per process.
+    pub fn embedded() -> Arc<FontSet> {
+        static SET: OnceLock<Arc<FontSet>> = OnceLock::new();
+        SET.get_or_init(|| Arc::new(FontSet::new(Vec::new()))).clone()
+    }
+
+    /// The font files `files` (unreadable ones skipped, with their error) before the
+    /// embedded faces.
+    pub fn with_files(files: &[&Path]) -> (FontSet, Vec<String>) {
+        let mut fonts = Vec::new();
+        let mut problems = Vec::new();
+        for file in files {
+            match std::fs::read(file) {
+                Ok(bytes) => {
+                    let before = fonts.len();
+                    fonts.extend(Font::iter(Bytes::new(bytes)));
+                    if fonts.len() == before {
+                        problems.push(format!(
+                            "{}: 不是可用的字体文件 / not a usable font file",
+                            file.display()
+                        ));
+                    }
+                }
+                Err(err) => problems.push(format!("{}: {err}", file.display())),
+            }
+        }
+        (FontSet::new(fonts), problems)
+    }
+
+    fn new(mut fonts: Vec<Font>) -> FontSet {
+        for data in EMBEDDED {
+            fonts.extend(Font::iter(Bytes::new(*data)));
+        }
+        let book = LazyHash::new(FontBook::from_fonts(&fonts));
+        FontSet { book, fonts }
+    }
+
+    /// Whether a family of that name is loaded.
+    fn has_family(&self, family: &str) -> bool {
+        self.fonts.iter().any(|f| f.info().family.eq_ignore_ascii_case(family))
+    }
+
+    /// The family names to try for `role`, best first: the configured name when
+    /// such a font is loaded, then the embedded face, then the wide-coverage fallback.
+    pub fn families(&self, role: Role, names: &Fonts) -> Vec<String> {
+        let (configured, embedded) = match role {
+            Role::Title => (&names.title, "FandolSong"),
+            Role::Body => (&names.body, "FandolFang R"),
+            Role::Heading1 => (&names.heading1, "FandolHei"),
+            Role::Heading2 => (&names.heading2, "FandolKai"),
+            Role::PageNumber => (&names.page_number, "FandolSong"),
+        };
+        let mut families = Vec::new();
+        if self.has_family(configured) {
+            families.push(configured.clone());
+        }
+        for family in [embedded, "Noto Serif CJK SC"] {
+            if self.has_family(family) && !families.iter().any(|f| f == family) {
+                families.push(family.to_string());
+            }
+        }
+        families
+    }
+
+    /// The characters of `text` that no loaded font can show.
+    pub fn missing(&self, text: &str) -> Vec<char> {
+        let mut missing: Vec<char> = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .filter(|c| !self.fonts.iter().any(|f| f.info().coverage.contains(*c as u32)))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        missing
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_faces_have_the_expected_families() {
+        let set = FontSet::embedded();
+        let names = Fonts::default();
+        assert_eq!(set.families(Role::Body, &names), ["FandolFang R", "Noto Serif CJK SC"]);
+        assert_eq!(set.families(Role::Heading1, &names), ["FandolHei", "Noto Serif CJK SC"]);
+        assert_eq!(set.families(Role::Heading2, &names), ["FandolKai", "Noto Serif CJK SC"]);
+        assert_eq!(set.families(Role::Title, &names), ["FandolSong", "Noto Serif CJK SC"]);
+    }
+
+    #[test]
+    fn rare_name_characters_are_covered_by_the_fallback() {
+        let set = FontSet::embedded();
+        // Fandol (about GB2312) lacks these; Noto Serif CJK SC has them.
+        assert!(set.missing("堃喆珺赟昇镕旻玥犇垚燚").is_empty());
+        assert_eq!(set.missing("正常\u{10FFFD}"), ['\u{10FFFD}']);
+    }
+}

@@ -1,0 +1,357 @@
+//! A [`Document`] as PDF in the same layout as the DOCX, compiled in-process by the
+//! typst compiler: the document becomes typst markup (every piece of report text a
+//! string literal, so nothing in a report is ever read as markup), the fonts come
+//! from [`FontSet`], and the PDF's id and date are fixed so identical input gives
+//! identical bytes.
+
+use super::document::{Block, Document, Inline, Picture};
+use super::fonts::{FontSet, Role};
+use crate::config::Fonts;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+/// A rendered PDF and what could not be shown in it.
+pub struct Rendered {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Characters no font has, and pictures left out.
+    pub warnings: Vec<String>,
+}
+
+/// The body's exact line pitch (28.95 pt) less the 16 pt line box.
+const LEADING: &str = "12.95pt";
+
+/// Compiles `document` to PDF with `fonts` (roles named by `names`).
+pub fn write(document: &Document, fonts: &FontSet, names: &Fonts) -> anyhow::Result<Rendered> {
+    let mut warnings = Vec::new();
+    let text = document_text(document);
+    let missing = fonts.missing(&text);
+    if !missing.is_empty() {
+        let list: String = missing.iter().map(|c| format!("“{c}”(U+{:04X}) ", *c as u32)).collect();
+        warnings.push(format!(
+            "{}：没有字体能显示这些字符，PDF 中会显示为方框 / no font has these characters: {}",
+            document.id,
+            list.trim_end()
+        ));
+    }
+    match compile(document, fonts, names, true) {
+        Ok(bytes) => Ok(Rendered { bytes, warnings }),
+        Err(first) if has_pictures(document) => {
+            // A picture whose header is fine but whose data is not: leave them out.
+            let bytes = compile(document, fonts, names, false)
+                .map_err(|err| anyhow::anyhow!("{}: {err}", document.id))?;
+            warnings.push(format!(
+                "{}：图片无法排入 PDF，已略去 / pictures left out: {first}",
+                document.id
+            ));
+            Ok(Rendered { bytes, warnings })
+        }
+        Err(err) => Err(anyhow::anyhow!("{}: {err}", document.id)),
+    }
+}
+
+fn has_pictures(document: &Document) -> bool {
+    document.blocks.iter().any(|b| matches!(b, Block::Picture(_)))
+}
+
+fn compile(
+    document: &Document,
+    fonts: &FontSet,
+    names: &Fonts,
+    pictures: bool,
+) -> Result<Vec<u8>, String> {
+    let mut files = HashMap::new();
+    let markup = markup(document, fonts, names, pictures, &mut files);
+    let main = file_id("/main.typ");
+    let world = ReportWorld { main: Source::new(main, markup), files, fonts };
+    let compiled = typst::compile::<typst_layout::PagedDocument>(&world);
+    let paged = compiled.output.map_err(|errors| {
+        errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")
+    })?;
+    let options = typst_pdf::PdfOptions {
+        ident: Smart::Custom(document.id.clone()),
+        creator: Smart::Custom(Some("xinbao".into())),
+        timestamp: Datetime::from_ymd_hms(2000, 1, 1, 0, 0, 0).map(typst_pdf::Timestamp::new_utc),
+        ..typst_pdf::PdfOptions::default()
+    };
+    typst_pdf::pdf(&paged, &options).map_err(|errors| {
+        errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")
+    })
+}
+
+fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("a valid virtual path");
+    FileId::new(RootedPath::new(VirtualRoot::Project, vpath))
+}
+
+/// All the text of the document, to look for characters no font has.
+fn document_text(document: &Document) -> String {
+    let mut text = format!("{}{}", document.title, document.credit);
+    let runs =
+        |runs: &[Inline], text: &mut String| runs.iter().for_each(|r| text.push_str(&r.text));
+    for block in &document.blocks {
+        match block {
+            Block::Paragraph(r)
+            | Block::Heading { text: r, .. }
+            | Block::ListItem { text: r, .. } => runs(r, &mut text),
+            Block::Quote(paragraphs) => paragraphs.iter().for_each(|p| runs(p, &mut text)),
+            Block::Table(rows) => rows.iter().flatten().for_each(|c| runs(c, &mut text)),
+            Block::Pairs(pairs) => pairs.iter().for_each(|(a, b)| {
+                text.push_str(a);
+                text.push_str(b);
+            }),
+            Block::Picture(p) => text.push_str(&p.caption),
+            Block::Preformatted(p) => text.push_str(p),
+        }
+    }
+    for s in &document.signatures {
+        text.push_str(&format!("{}{}{}", s.name, s.date, s.key));
+    }
+    text
+}
+
+/// A typst string literal.
+fn lit(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A typst array of font family names.
+fn families(fonts: &FontSet, role: Role, names: &Fonts) -> String {
+    let list: Vec<String> = fonts.families(role, names).iter().map(|f| lit(f)).collect();
+    format!("({},)", list.join(", "))
+}
+
+/// The runs as typst code: `#text("…")`, bold, italic, struck.
+fn runs(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    for inline in inlines {
+        let mut call = format!("text({})", lit(&inline.text));
+        if inline.bold {
+            call = format!("strong({call})");
+        }
+        if inline.italic {
+            call = format!("emph({call})");
+        }
+        if inline.strike {
+            call = format!("strike({call})");
+        }
+        out.push('#');
+        out.push_str(&call);
+    }
+    out
+}
+
+fn markup(
+    document: &Document,
+    fonts: &FontSet,
+    names: &Fonts,
+    pictures: bool,
+    files: &mut HashMap<FileId, Bytes>,
+) -> String {
+    let body = families(fonts, Role::Body, names);
+    let title = families(fonts, Role::Title, names);
+    let hei = families(fonts, Role::Heading1, names);
+    let kai = families(fonts, Role::Heading2, names);
+    let song = families(fonts, Role::PageNumber, names);
+    let mut m = String::new();
+    let _ = writeln!(
+        m,
+        r#"#set document(title: {title_text}, author: {bureau})
+#set page(paper: "a4", margin: (top: 37mm, bottom: 35mm, left: 28mm, right: 26mm),
+  footer-descent: 7mm,
+  footer: context {{
+    let n = counter(page).get().first()
+    set text(font: {song}, size: 14pt, top-edge: 0.86em, bottom-edge: -0.14em)
+    if calc.odd(n) {{ align(right, [— #n —#h(1em)]) }} else {{ align(left, [#h(1em)— #n —]) }}
+  }})
+#set text(font: {body}, size: 16pt, lang: "zh", region: "cn", top-edge: 0.86em, bottom-edge: -0.14em, cjk-latin-spacing: none)
+#set par(first-line-indent: (amount: 2em, all: true), justify: true, leading: {LEADING}, spacing: {LEADING})
+#set strong(delta: 300)
+#align(center, block(width: 100%, par(first-line-indent: 0em, leading: 13pt, text(font: {title}, size: 22pt, weight: "bold", {title_lit}))))
+#v(28.95pt)
+"#,
+        title_text = lit(&document.title),
+        bureau = lit(&document.bureau),
+        title_lit = lit(&document.title),
+    );
+    let mut picture_count = 0;
+    for block in &document.blocks {
+        match block {
+            Block::Paragraph(inlines) => {
+                let _ = writeln!(m, "{}\n", runs(inlines));
+            }
+            Block::Heading { level, text } => {
+                let font = match level {
+                    1 => &hei,
+                    2 => &kai,
+                    _ => &body,
+                };
+                let _ =
+                    writeln!(m, "#block(sticky: true)[#set text(font: {font})\n{}]\n", runs(text));
+            }
+            Block::ListItem { depth, text } => {
+                let _ = writeln!(m, "#pad(left: {}em)[{}]\n", 2 * depth, runs(text));
+            }
+            Block::Quote(paragraphs) => {
+                for inlines in paragraphs {
+                    let _ =
+                        writeln!(m, "#pad(left: 2em)[#set text(font: {kai})\n{}]\n", runs(inlines));
+                }
+            }
+            Block::Preformatted(text) => {
+                for line in text.lines() {
+                    let _ = writeln!(
+                        m,
+                        "#pad(left: 2em)[#set par(first-line-indent: 0em)\n#text(size: 14pt, {})]\n",
+                        lit(line)
+                    );
+                }
+            }
+            Block::Table(rows) => m.push_str(&table(rows, false, &hei)),
+            Block::Pairs(pairs) => {
+                let rows: Vec<Vec<Vec<Inline>>> = pairs
+                    .iter()
+                    .map(|(a, b)| vec![vec![Inline::plain(a)], vec![Inline::plain(b)]])
+                    .collect();
+                m.push_str(&table(&rows, true, &hei));
+                m.push_str("#v(28.95pt)\n\n");
+            }
+            Block::Picture(picture) if pictures => {
+                picture_count += 1;
+                m.push_str(&figure(picture, picture_count, &kai, files));
+            }
+            Block::Picture(_) => {}
+        }
+    }
+    let _ = writeln!(m, "{}\n", runs(&[Inline::plain(&document.credit)]));
+    // The approval block, with room for the seal on the paper copy.
+    m.push_str("#v(28.95pt)\n#[#set text(size: 14pt)\n#set par(first-line-indent: 2em)\n");
+    if document.signatures.is_empty() {
+        let _ = writeln!(m, "#text({})\n", lit("审核：尚未审核"));
+    }
+    for s in &document.signatures {
+        let _ = writeln!(m, "#text({})\n", lit(&format!("{}：{}　{}", s.role, s.name, s.date)));
+        let _ = writeln!(m, "#text({})\n", lit(&format!("{}密钥：{}", s.role, s.key)));
+    }
+    let _ = writeln!(m, "#text({})\n#v(3 * 28.95pt)]", lit("签章："));
+    m
+}
+
+/// A bordered table in 四号; the header row (or, for `labels`, the first column) in 黑体.
+fn table(rows: &[Vec<Vec<Inline>>], labels: bool, hei: &str) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let widths =
+        if labels && columns == 2 { "(7.5em, 1fr)".to_string() } else { format!("{columns}") };
+    let mut m = format!(
+        "#[#set par(first-line-indent: 0em, justify: false, leading: 0.5em)\n#set text(size: 14pt)\n#table(columns: {widths}, stroke: 0.5pt, inset: 5pt,\n"
+    );
+    for (r, row) in rows.iter().enumerate() {
+        for c in 0..columns {
+            let cell = row.get(c).map(Vec::as_slice).unwrap_or(&[]);
+            let head = (labels && c == 0) || (!labels && r == 0);
+            let content = runs(cell);
+            if head {
+                let _ = writeln!(m, "  [#set text(font: {hei})\n{content}],");
+            } else {
+                let _ = writeln!(m, "  [{content}],");
+            }
+        }
+    }
+    m.push_str(")]\n\n");
+    m
+}
+
+/// The picture at the text width (at most 150 mm tall), its caption beneath in 四号楷体.
+fn figure(picture: &Picture, n: usize, kai: &str, files: &mut HashMap<FileId, Bytes>) -> String {
+    let extension =
+        picture.path.extension().and_then(|e| e.to_str()).unwrap_or("png").to_ascii_lowercase();
+    let path = format!("/pictures/{n}.{extension}");
+    if let Ok(bytes) = std::fs::read(&picture.path) {
+        files.insert(file_id(&path), Bytes::new(bytes));
+    }
+    let tall = u64::from(picture.height) * 156 > u64::from(picture.width.max(1)) * 150;
+    let size = if tall { "height: 150mm" } else { "width: 100%" };
+    format!(
+        "#align(center, block(breakable: false)[#image({}, {size})\n#par(first-line-indent: 0em, text(font: {kai}, size: 14pt, {}))])\n\n",
+        lit(&path),
+        lit(&picture.caption)
+    )
+}
+
+/// The standard library, built once.
+fn library() -> &'static LazyHash<Library> {
+    static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
+    LIBRARY.get_or_init(|| LazyHash::new(Library::default()))
+}
+
+/// One report's compilation: its markup, its pictures and the fonts.
+struct ReportWorld<'a> {
+    main: Source,
+    files: HashMap<FileId, Bytes>,
+    fonts: &'a FontSet,
+}
+
+impl World for ReportWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        library()
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.fonts.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() { Ok(self.main.clone()) } else { Err(FileError::AccessDenied) }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.files.get(&id).cloned().ok_or(FileError::AccessDenied)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        Datetime::from_ymd(2000, 1, 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_text_is_always_a_string_literal() {
+        assert_eq!(
+            lit(r##"#set page(width: 1pt) "引号" \ 反斜杠"##),
+            r##""#set page(width: 1pt) \"引号\" \\ 反斜杠""##
+        );
+        assert_eq!(lit("一\n二\u{7}"), r##""一\n二\u{7}""##);
+    }
+}
