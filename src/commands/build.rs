@@ -110,9 +110,19 @@ pub fn run(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<ExitCode
             }
         }
     }
-    // Files of reports that are gone (or now fail the check) are removed.
-    for key in old.keys().filter(|k| !manifest.contains_key(*k)) {
-        let _ = std::fs::remove_file(files.join(key));
+    // Files of reports that are gone (or now fail the check) are removed; other
+    // outputs not built this time (`--only`) are kept as they are.
+    let built: Vec<&str> = args.only.iter().map(|o| extension(*o)).collect();
+    for (key, hash) in &old {
+        if manifest.contains_key(key) {
+            continue;
+        }
+        let (id, kind) = key.rsplit_once('.').unwrap_or((key, ""));
+        if !built.contains(&kind) && reports.iter().any(|r| r.id == id) {
+            manifest.insert(key.clone(), hash.clone());
+        } else {
+            let _ = std::fs::remove_file(files.join(key));
+        }
     }
     let json = serde_json::to_vec_pretty(&manifest)?;
     crate::atomic::write(&manifest_path, &json).context("writing the build manifest")?;

@@ -38,3 +38,26 @@ fn readme_documents_every_rule() {
         assert!(readme.contains(&format!("`{}`", rule.id())), "README lacks {}", rule.id());
     }
 }
+
+#[test]
+fn the_projects_own_reports_all_render() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = xinbao()
+        .args(["build", "--root"])
+        .arg(project())
+        .arg("--out")
+        .arg(out_dir.path())
+        .output()
+        .unwrap();
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{summary}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(summary.contains("0 条信息未通过检查、0 个文件生成失败"), "{summary}");
+    let files = std::fs::read_dir(out_dir.path().join("files")).unwrap().count();
+    let reports = walkdir::WalkDir::new(project().join("reports"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .count();
+    // A DOCX and a PDF per report, and the build manifest.
+    assert_eq!(files, 2 * reports + 1);
+}

@@ -235,6 +235,15 @@ fn builds_are_byte_identical_and_incremental() {
         "{}",
         String::from_utf8_lossy(&after.stdout)
     );
+    // Building one output leaves the other in place; a deleted report's files go.
+    std::fs::remove_file(sandbox.root().join("reports/2026/03/2026-03-04-good-leader-visit.md"))
+        .unwrap();
+    let only = sandbox.run(&["build", "--out", "a", "--only", "docx"]);
+    assert!(String::from_utf8_lossy(&only.stdout).starts_with("生成 0 个文件"));
+    let files = sandbox.root().join("a/files");
+    assert!(files.join("2026-03-05-good-images.pdf").is_file());
+    assert!(!files.join("2026-03-04-good-leader-visit.docx").exists());
+    assert!(!files.join("2026-03-04-good-leader-visit.pdf").exists());
 }
 
 #[test]
@@ -295,6 +304,7 @@ fn a_report_becomes_a_pdf_with_searchable_chinese_and_embedded_fonts() {
     };
     assert_eq!(field("Page size:"), "595.276 x 841.89 pts (A4)", "{info}");
     assert_eq!(field("Title:"), "投资科召开重点项目调度会", "{info}");
+    let pages: usize = field("Pages:").parse().unwrap();
     let fonts = poppler("pdffonts", &[], &pdf);
     for family in ["FandolFang", "FandolSong", "FandolHei"] {
         assert!(fonts.contains(family), "{family} not in\n{fonts}");
@@ -307,6 +317,11 @@ fn a_report_becomes_a_pdf_with_searchable_chinese_and_embedded_fonts() {
     let text = poppler("pdftotext", &["-layout"], &pdf);
     let text_of = |s: &str| s.split_whitespace().collect::<String>();
     let flat = text_of(&text);
+    // Every page carries its number.
+    assert!(
+        pages >= 1 && (1..=pages).all(|n| flat.contains(&format!("—{n}—"))),
+        "{pages} pages:\n{flat}"
+    );
     for expected in [
         "投资科召开重点项目调度会",
         "3月2日，投资科召开重点项目调度会，安排下一步工作。",
