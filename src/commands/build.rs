@@ -17,6 +17,9 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// Stack size of a rendering thread.
+const RENDER_STACK: usize = 64 << 20;
+
 /// The record of what each file was built from, kept beside the files.
 const MANIFEST: &str = ".xinbao-inputs.json";
 
@@ -57,39 +60,52 @@ pub fn run(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<ExitCode
     let (font_set, problems) = render::font_set(root, fonts);
     problems.iter().for_each(|p| eprintln!("{p}"));
     let progress = Progress::new(reports.len() * args.only.len());
-    let results: Vec<(String, anyhow::Result<(String, bool)>)> = reports
-        .par_iter()
-        .flat_map_iter(|report| args.only.iter().map(move |output| (report, *output)))
-        .map(|(report, output)| {
-            let key = format!("{}.{}", report.id, extension(output));
-            let result = (|| {
-                let trail = ledger.as_ref().and_then(|l| l.trails.get(&report.id));
-                let document = render::prepare(&repo, report, trail)?;
-                let hash = render::inputs_hash(&document, fonts, extension(output));
-                let target = files.join(&key);
-                if old.get(&key) == Some(&hash) && target.is_file() {
-                    return Ok((hash, false));
-                }
-                let bytes = match output {
-                    Output::Docx => {
-                        let rendered = render::docx::write(&document, fonts)?;
-                        rendered.warnings.iter().for_each(|w| eprintln!("{}: {w}", report.file));
-                        rendered.bytes
+    // typst's layout recurses deeply: give the rendering threads room.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(RENDER_STACK)
+        .build()
+        .context("starting the rendering threads")?;
+    let results: Vec<(String, anyhow::Result<(String, bool)>)> = pool.install(|| {
+        reports
+            .par_iter()
+            .flat_map_iter(|report| args.only.iter().map(move |output| (report, *output)))
+            .map(|(report, output)| {
+                let key = format!("{}.{}", report.id, extension(output));
+                let result = (|| {
+                    let trail = ledger.as_ref().and_then(|l| l.trails.get(&report.id));
+                    let document = render::prepare(&repo, report, trail)?;
+                    let hash = render::inputs_hash(&document, fonts, extension(output));
+                    let target = files.join(&key);
+                    if old.get(&key) == Some(&hash) && target.is_file() {
+                        return Ok((hash, false));
                     }
-                    Output::Pdf => {
-                        let rendered = render::pdf::write(&document, &font_set, fonts)?;
-                        rendered.warnings.iter().for_each(|w| eprintln!("{}: {w}", report.file));
-                        rendered.bytes
-                    }
-                };
-                crate::atomic::write(&target, &bytes)
-                    .with_context(|| format!("writing {}", target.display()))?;
-                Ok((hash, true))
-            })();
-            progress.tick();
-            (key, result)
-        })
-        .collect();
+                    let bytes = match output {
+                        Output::Docx => {
+                            let rendered = render::docx::write(&document, fonts)?;
+                            rendered
+                                .warnings
+                                .iter()
+                                .for_each(|w| eprintln!("{}: {w}", report.file));
+                            rendered.bytes
+                        }
+                        Output::Pdf => {
+                            let rendered = render::pdf::write(&document, &font_set, fonts)?;
+                            rendered
+                                .warnings
+                                .iter()
+                                .for_each(|w| eprintln!("{}: {w}", report.file));
+                            rendered.bytes
+                        }
+                    };
+                    crate::atomic::write(&target, &bytes)
+                        .with_context(|| format!("writing {}", target.display()))?;
+                    Ok((hash, true))
+                })();
+                progress.tick();
+                (key, result)
+            })
+            .collect()
+    });
     progress.finish();
 
     let mut manifest = BTreeMap::new();

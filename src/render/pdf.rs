@@ -81,9 +81,22 @@ fn compile(
         timestamp: Datetime::from_ymd_hms(2000, 1, 1, 0, 0, 0).map(typst_pdf::Timestamp::new_utc),
         ..typst_pdf::PdfOptions::default()
     };
-    typst_pdf::pdf(&paged, &options).map_err(|errors| {
+    let pdf = typst_pdf::pdf(&paged, &options).map_err(|errors| {
         errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")
-    })
+    });
+    evict_caches();
+    pdf
+}
+
+/// Drops typst's memoized results that went unused for a while, as the typst CLI
+/// does between compilations; without it a build of thousands of reports keeps
+/// every intermediate result in memory.
+fn evict_caches() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COMPILED: AtomicUsize = AtomicUsize::new(0);
+    if COMPILED.fetch_add(1, Ordering::Relaxed) % 16 == 15 {
+        typst::comemo::evict(4);
+    }
 }
 
 fn file_id(path: &str) -> FileId {
