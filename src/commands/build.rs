@@ -9,6 +9,7 @@ use crate::diag::{self, Diagnostics, Severity};
 use crate::lang::Lang;
 use crate::load;
 use crate::render;
+use crate::report::Report;
 use anyhow::Context as _;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,9 +17,6 @@ use std::io::{IsTerminal, Write as _};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// Stack size of a rendering thread.
-const RENDER_STACK: usize = 64 << 20;
 
 /// The record of what each file was built from, kept beside the files.
 const MANIFEST: &str = ".xinbao-inputs.json";
@@ -60,9 +58,12 @@ pub fn run(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<ExitCode
     let (font_set, problems) = render::font_set(root, fonts);
     problems.iter().for_each(|p| eprintln!("{p}"));
     let progress = Progress::new(reports.len() * args.only.len());
-    // typst's layout recurses deeply: give the rendering threads room.
+    let job =
+        Job { repo: &repo, ledger: ledger.as_ref(), fonts: &font_set, files: &files, old: &old };
+    // Threads with room for typst's deep recursion; typst's own parallel work runs
+    // in the same pool.
     let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(RENDER_STACK)
+        .stack_size(render::pdf::STACK)
         .build()
         .context("starting the rendering threads")?;
     let results: Vec<(String, anyhow::Result<(String, bool)>)> = pool.install(|| {
@@ -71,36 +72,7 @@ pub fn run(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<ExitCode
             .flat_map_iter(|report| args.only.iter().map(move |output| (report, *output)))
             .map(|(report, output)| {
                 let key = format!("{}.{}", report.id, extension(output));
-                let result = (|| {
-                    let trail = ledger.as_ref().and_then(|l| l.trails.get(&report.id));
-                    let document = render::prepare(&repo, report, trail)?;
-                    let hash = render::inputs_hash(&document, fonts, extension(output));
-                    let target = files.join(&key);
-                    if old.get(&key) == Some(&hash) && target.is_file() {
-                        return Ok((hash, false));
-                    }
-                    let bytes = match output {
-                        Output::Docx => {
-                            let rendered = render::docx::write(&document, fonts)?;
-                            rendered
-                                .warnings
-                                .iter()
-                                .for_each(|w| eprintln!("{}: {w}", report.file));
-                            rendered.bytes
-                        }
-                        Output::Pdf => {
-                            let rendered = render::pdf::write(&document, &font_set, fonts)?;
-                            rendered
-                                .warnings
-                                .iter()
-                                .for_each(|w| eprintln!("{}: {w}", report.file));
-                            rendered.bytes
-                        }
-                    };
-                    crate::atomic::write(&target, &bytes)
-                        .with_context(|| format!("writing {}", target.display()))?;
-                    Ok((hash, true))
-                })();
+                let result = job.build(report, output, &key);
                 progress.tick();
                 (key, result)
             })
@@ -154,6 +126,45 @@ pub fn run(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<ExitCode
         ),
     }
     Ok(if skipped + failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// What every file of one build shares.
+struct Job<'a> {
+    repo: &'a load::Repository,
+    ledger: Option<&'a approval::Ledger>,
+    fonts: &'a render::fonts::FontSet,
+    files: &'a Path,
+    /// Input hashes of the previous build.
+    old: &'a BTreeMap<String, String>,
+}
+
+impl Job<'_> {
+    /// Renders `report` as `output` into `files/key` unless its inputs are unchanged;
+    /// gives the inputs' hash and whether the file was written.
+    fn build(&self, report: &Report, output: Output, key: &str) -> anyhow::Result<(String, bool)> {
+        let trail = self.ledger.and_then(|l| l.trails.get(&report.id));
+        let document = render::prepare(self.repo, report, trail)?;
+        let names = &self.repo.settings.fonts;
+        let hash = render::inputs_hash(&document, names, extension(output));
+        let target = self.files.join(key);
+        if self.old.get(key) == Some(&hash) && target.is_file() {
+            return Ok((hash, false));
+        }
+        let (bytes, warnings) = match output {
+            Output::Docx => {
+                let rendered = render::docx::write(&document, names)?;
+                (rendered.bytes, rendered.warnings)
+            }
+            Output::Pdf => {
+                let rendered = render::pdf::write(&document, self.fonts, names)?;
+                (rendered.bytes, rendered.warnings)
+            }
+        };
+        warnings.iter().for_each(|w| eprintln!("{}: {w}", report.file));
+        crate::atomic::write(&target, &bytes)
+            .with_context(|| format!("writing {}", target.display()))?;
+        Ok((hash, true))
+    }
 }
 
 fn extension(output: Output) -> &'static str {

@@ -60,7 +60,15 @@ pub fn run(root: &Path, args: &RenderArgs, lang: Lang) -> anyhow::Result<ExitCod
     if let Some(out) = pdf {
         let (fonts, problems) = render::font_set(root, names);
         problems.iter().for_each(|p| eprintln!("{p}"));
-        let rendered = render::pdf::write(&document, &fonts, names)?;
+        // On a thread with room for typst's deep recursion.
+        let rendered = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(render::pdf::STACK)
+                .spawn_scoped(scope, || render::pdf::write(&document, &fonts, names))
+                .context("starting the typst thread")?
+                .join()
+                .map_err(|_| anyhow::anyhow!("the typst compiler panicked"))?
+        })?;
         rendered.warnings.iter().for_each(|w| eprintln!("{}: {w}", report.file));
         crate::atomic::write(&out, &rendered.bytes)
             .with_context(|| format!("writing {}", out.display()))?;

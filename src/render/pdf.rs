@@ -61,6 +61,10 @@ fn has_pictures(document: &Document) -> bool {
     document.blocks.iter().any(|b| matches!(b, Block::Picture(_)))
 }
 
+/// Stack size for threads that compile: typst's layout recurses deeply, beyond a
+/// default 2 MiB thread stack on long reports.
+pub const STACK: usize = 64 << 20;
+
 fn compile(
     document: &Document,
     fonts: &FontSet,
