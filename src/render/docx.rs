@@ -35,8 +35,6 @@ const CHAR: i32 = 320;
 const EMU_PER_TWIP: u64 = 635;
 /// The tallest a picture may be: 150 mm, two thirds of the text block.
 const MAX_PICTURE_HEIGHT_EMU: u64 = 150 * 36_000;
-/// Zip entry time: the DOS epoch, so archives do not depend on the clock.
-const ZIP_TIME: (u16, u8, u8) = (1980, 1, 1);
 
 /// A DOCX file and what had to be left out of it.
 pub struct Rendered {
@@ -49,6 +47,8 @@ pub struct Rendered {
 /// Writes `document` as DOCX bytes with the font names of `fonts`.
 pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
     let mut w = Writer { fonts, paragraphs: 0, pictures: 0, warnings: Vec::new() };
+    let when = super::document_date();
+    let date = when.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let mut docx = Docx::new()
         .page_size(PAGE.0, PAGE.1)
         .page_margin(PageMargin {
@@ -65,8 +65,8 @@ pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
         .default_fonts(w.run_fonts(&fonts.body))
         .default_size(SIZE_BODY)
         .default_line_spacing(LineSpacing::new().line(LINE).line_rule(LineSpacingType::Exact))
-        .created_at("2000-01-01T00:00:00Z")
-        .updated_at("2000-01-01T00:00:00Z");
+        .created_at(&date)
+        .updated_at(&date);
     docx = docx.footer(w.page_number(AlignmentType::Right));
     docx = docx.even_footer(w.page_number(AlignmentType::Left));
 
@@ -85,7 +85,7 @@ pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
 
     let mut raw = std::io::Cursor::new(Vec::new());
     docx.build().pack(&mut raw).context("writing the DOCX package")?;
-    Ok(Rendered { bytes: repack(&raw.into_inner())?, warnings: w.warnings })
+    Ok(Rendered { bytes: repack(&raw.into_inner(), when)?, warnings: w.warnings })
 }
 
 struct Writer<'a> {
@@ -375,15 +375,22 @@ fn png_bytes(picture: &Picture) -> anyhow::Result<Vec<u8>> {
     Ok(png.into_inner())
 }
 
-/// Rewrites a zip archive with its entries sorted by name, compressed, and dated
-/// at the DOS epoch.
-fn repack(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
+/// Rewrites a zip archive with its entries sorted by name, compressed, and dated `when`.
+fn repack(bytes: &[u8], when: chrono::DateTime<chrono::Utc>) -> anyhow::Result<Vec<u8>> {
+    use chrono::{Datelike as _, Timelike as _};
     let mut archive =
         zip::ZipArchive::new(std::io::Cursor::new(bytes)).context("reading the package")?;
     let mut names: Vec<String> = archive.file_names().map(str::to_string).collect();
     names.sort();
-    let time = zip::DateTime::from_date_and_time(ZIP_TIME.0, ZIP_TIME.1, ZIP_TIME.2, 0, 0, 0)
-        .map_err(|_| anyhow::anyhow!("zip time"))?;
+    let time = zip::DateTime::from_date_and_time(
+        u16::try_from(when.year()).unwrap_or(1980),
+        when.month() as u8,
+        when.day() as u8,
+        when.hour() as u8,
+        when.minute() as u8,
+        when.second() as u8,
+    )
+    .map_err(|_| anyhow::anyhow!("zip time"))?;
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(time)

@@ -32,12 +32,26 @@ pub fn prepare(
     Ok(layout(report, body, &repo.root, trail, &settings.bureau, settings.timezone))
 }
 
+/// The date written into every document's metadata: `SOURCE_DATE_EPOCH` when set
+/// (reproducible-builds convention), else 2000-01-01, never the clock, so the same
+/// input gives the same bytes.
+pub fn document_date() -> chrono::DateTime<chrono::Utc> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        // DOS zip times start in 1980; PDF dates are four-digit years.
+        .filter(|d| (1980..=9999).contains(&chrono::Datelike::year(d)))
+        .unwrap_or_else(|| chrono::DateTime::from_timestamp(946_684_800, 0).unwrap_or_default())
+}
+
 /// A hash of everything a rendered file depends on: the laid-out document, the
 /// pictures' bytes, the fonts, the output format and the xinbao version.
 pub fn inputs_hash(document: &Document, fonts: &crate::config::Fonts, format: &str) -> String {
     let mut hash = Sha256::new();
     hash.update(env!("CARGO_PKG_VERSION"));
     hash.update(format);
+    hash.update(document_date().to_rfc3339());
     hash.update(format!("{document:?}{fonts:?}"));
     for block in &document.blocks {
         if let document::Block::Picture(picture) = block {

@@ -82,7 +82,19 @@ fn compile(
     let options = typst_pdf::PdfOptions {
         ident: Smart::Custom(document.id.clone()),
         creator: Smart::Custom(Some("xinbao".into())),
-        timestamp: Datetime::from_ymd_hms(2000, 1, 1, 0, 0, 0).map(typst_pdf::Timestamp::new_utc),
+        timestamp: {
+            use chrono::{Datelike as _, Timelike as _};
+            let d = super::document_date();
+            Datetime::from_ymd_hms(
+                d.year(),
+                d.month() as u8,
+                d.day() as u8,
+                d.hour() as u8,
+                d.minute() as u8,
+                d.second() as u8,
+            )
+            .map(typst_pdf::Timestamp::new_utc)
+        },
         ..typst_pdf::PdfOptions::default()
     };
     let pdf = typst_pdf::pdf(&paged, &options).map_err(|errors| {

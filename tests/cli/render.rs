@@ -108,6 +108,14 @@ fn a_report_becomes_a_docx_in_the_official_layout() {
     assert!(text(&docx, "word/settings.xml").contains("evenAndOddHeaders"));
     // No clock in the package.
     assert!(text(&docx, "docProps/core.xml").contains("2000-01-01T00:00:00Z"));
+    // SOURCE_DATE_EPOCH, when set, is the date instead.
+    let out = sandbox.run_with_env(
+        &["render", "2026-03-05-good-images", "--docx", "dated.docx"],
+        &[("SOURCE_DATE_EPOCH", "1772409600")],
+    );
+    assert!(out.status.success());
+    let dated = unzip(&sandbox.root().join("dated.docx"));
+    assert!(text(&dated, "docProps/core.xml").contains("2026-03-02T00:00:00Z"));
 }
 
 #[test]
@@ -164,6 +172,28 @@ fn every_markdown_construct_renders_and_html_stays_text() {
     );
     assert!(!document.contains("<script"));
     assert_eq!(docx.keys().filter(|k| k.starts_with("word/media/")).count(), 1);
+    // The PDF of the same report shows the same text, the HTML as text.
+    if require("pdftotext") {
+        let out = sandbox.run(&["render", "2026-03-02-all", "--pdf", "all.pdf"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text: String =
+            poppler("pdftotext", &[], &sandbox.root().join("all.pdf")).split_whitespace().collect();
+        for expected in [
+            "一、总体情况",
+            "（一）项目",
+            "1.资金",
+            "（1）细节",
+            "•甲",
+            "1.第一",
+            "1亿元",
+            "原样的文字",
+            "引用的话。",
+            "现场",
+            "<script>alert(1)</script>",
+        ] {
+            assert!(text.contains(expected), "{expected} not in {text}");
+        }
+    }
 }
 
 #[test]
@@ -179,6 +209,8 @@ fn hostile_pictures_leave_a_renderable_report() {
     let media: Vec<_> = docx.keys().filter(|k| k.starts_with("word/media/")).collect();
     assert_eq!(media.len(), 1, "{media:?}");
     assert_eq!(text(&docx, "word/document.xml").matches("r:embed=").count(), 2);
+    let out = sandbox.run(&["render", "2026-03-11-bad-images", "--pdf", "bad.pdf"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     // A JPEG whose header is fine but whose data is cut short is left out with a warning.
     let out = sandbox.run(&["render", "2026-03-05-good-images", "--docx", "cut.docx"]);
     assert!(out.status.success());
