@@ -43,12 +43,9 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
     }
     let loaded = status::load(root, Some("HEAD"))?;
     let settings = &loaded.repo.settings;
-    let Some(signer) = git::signer(root, settings, &loaded.ring) else {
-        return Ok(refuse(
-            lang,
-            "无法确定签名人：请把 git 的 user.signingkey 设为 xinbao.yaml 中登记的密钥",
-            "cannot tell who signs: set git's user.signingkey to a key listed in xinbao.yaml",
-        ));
+    let signer = match git::signer(root, settings, &loaded.ring, lang) {
+        Ok(signer) => signer,
+        Err(refused) => return Ok(refused),
     };
     let person = &settings.people[signer];
     let outside: Vec<String> = proposed
@@ -87,10 +84,7 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
         ));
     }
     let ids: Vec<&str> = proposed.iter().map(|p| p.id.as_str()).collect();
-    let mut message = format!("审核通过：{}\n\n", ids.join("、"));
-    for id in &ids {
-        message.push_str(&format!("{APPROVED}: {id}\n"));
-    }
+    let message = git::message(&format!("审核通过：{}", ids.join("、")), APPROVED, &ids);
     if let Err(err) = git::run(root, &["commit", "-S", "-F", "-"], Some(&message))? {
         let _ = git::run(root, &["merge", "--abort"], None)?;
         return Ok(refuse(
@@ -101,19 +95,9 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
     }
 
     // Verify what was just made, exactly as `status` will.
-    let after = status::load(root, Some("HEAD"))?;
-    let head = after.ledger.tip.context("reading HEAD")?;
-    let failed: Vec<String> = ids
-        .iter()
-        .filter_map(|id| {
-            let trail = after.ledger.trails.get(*id)?;
-            let approved = trail.last_approval().is_some_and(|s| s.commit == head);
-            (!approved).then(|| {
-                let why: Vec<&str> = trail.problems.iter().map(|p| p.message.get(lang)).collect();
-                format!("{id}: {}", why.join("; "))
-            })
-        })
-        .collect();
+    let (after, head, failed) = git::not_taken(root, &ids, lang, |trail, head| {
+        trail.last_approval().is_some_and(|s| s.commit == head)
+    })?;
     if !failed.is_empty() {
         git::run(root, &["reset", "--hard", "HEAD^"], None)?.map_err(anyhow::Error::msg)?;
         return Ok(refuse(

@@ -42,10 +42,27 @@ pub fn dirty_files(root: &Path) -> anyhow::Result<Vec<String>> {
     Ok(out.lines().filter_map(|l| l.get(3..)).map(str::to_string).collect())
 }
 
+/// The person of `people` whose key git will sign with ([`find_signer`]); refuses
+/// (exit 1) when that cannot be told.
+pub fn signer(
+    root: &Path,
+    settings: &Settings,
+    ring: &KeyRing,
+    lang: crate::lang::Lang,
+) -> Result<usize, std::process::ExitCode> {
+    find_signer(root, settings, ring).ok_or_else(|| {
+        super::refuse(
+            lang,
+            "无法确定签名人：请把 git 的 user.signingkey 设为 xinbao.yaml 中登记的密钥",
+            "cannot tell who signs: set git's user.signingkey to a key listed in xinbao.yaml",
+        )
+    })
+}
+
 /// The person of `people` that git will sign as: found from `user.signingkey`
 /// (SSH key file or literal, or OpenPGP key id) and, failing that, from the
 /// committer's name. Asks git itself, so every way of configuring it counts.
-pub fn signer(root: &Path, settings: &Settings, ring: &KeyRing) -> Option<usize> {
+fn find_signer(root: &Path, settings: &Settings, ring: &KeyRing) -> Option<usize> {
     let get = |args: &[&str]| -> Option<String> {
         let value = run(root, args, None).ok()?.ok()?;
         Some(value.trim().to_string()).filter(|v| !v.is_empty())
@@ -90,4 +107,36 @@ fn ssh_key_of(value: &str) -> Option<String> {
     }
     let public = std::fs::read_to_string(format!("{}.pub", path.display())).ok()?;
     ssh_key::PublicKey::from_openssh(public.trim()).ok().map(|k| ssh_fingerprint(k.key_data()))
+}
+
+/// A commit message: the summary, a blank line, then `TRAILER: id` for each report.
+pub fn message(summary: &str, trailer: &str, ids: &[&str]) -> String {
+    let mut message = format!("{summary}\n\n");
+    for id in ids {
+        message.push_str(&format!("{trailer}: {id}\n"));
+    }
+    message
+}
+
+/// After a signed commit, reads the ledger at HEAD again, exactly as `status` will,
+/// and lists the reports of `ids` for which `took` does not hold (with why).
+pub fn not_taken(
+    root: &Path,
+    ids: &[&str],
+    lang: crate::lang::Lang,
+    took: impl Fn(&crate::approval::Trail, git2::Oid) -> bool,
+) -> anyhow::Result<(super::status::Loaded, git2::Oid, Vec<String>)> {
+    let after = super::status::load(root, Some("HEAD"))?;
+    let head = after.ledger.tip.context("reading HEAD")?;
+    let failed = ids
+        .iter()
+        .filter_map(|id| {
+            let trail = after.ledger.trails.get(*id)?;
+            (!took(trail, head)).then(|| {
+                let why: Vec<&str> = trail.problems.iter().map(|p| p.message.get(lang)).collect();
+                format!("{id}: {}", why.join("; "))
+            })
+        })
+        .collect();
+    Ok((after, head, failed))
 }

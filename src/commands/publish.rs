@@ -7,7 +7,6 @@ use crate::approval::walk::PUBLISHED;
 use crate::cli::{Format, PublishArgs};
 use crate::config::Role;
 use crate::lang::Lang;
-use anyhow::Context as _;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -55,12 +54,9 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
         ));
     }
     let settings = &loaded.repo.settings;
-    let Some(signer) = git::signer(root, settings, &loaded.ring) else {
-        return Ok(refuse(
-            lang,
-            "无法确定签名人：请把 git 的 user.signingkey 设为 xinbao.yaml 中登记的密钥",
-            "cannot tell who signs: set git's user.signingkey to a key listed in xinbao.yaml",
-        ));
+    let signer = match git::signer(root, settings, &loaded.ring, lang) {
+        Ok(signer) => signer,
+        Err(refused) => return Ok(refused),
     };
     let person = &settings.people[signer];
     if !person.roles.contains(&Role::Office) {
@@ -81,10 +77,7 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
     }
 
     let ids: Vec<&str> = trails.iter().map(|t| t.id.as_str()).collect();
-    let mut message = format!("发布：{}\n\n", ids.join("、"));
-    for id in &ids {
-        message.push_str(&format!("{PUBLISHED}: {id}\n"));
-    }
+    let message = git::message(&format!("发布：{}", ids.join("、")), PUBLISHED, &ids);
     if let Err(err) = git::run(root, &["commit", "-S", "--allow-empty", "-F", "-"], Some(&message))?
     {
         return Ok(refuse(
@@ -94,19 +87,9 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
         ));
     }
 
-    let after = status::load(root, Some("HEAD"))?;
-    let head = after.ledger.tip.context("reading HEAD")?;
-    let failed: Vec<String> = ids
-        .iter()
-        .filter_map(|id| {
-            let trail = after.ledger.trails.get(*id)?;
-            let published = trail.published_by.last().is_some_and(|s| s.commit == head);
-            (!published).then(|| {
-                let why: Vec<&str> = trail.problems.iter().map(|p| p.message.get(lang)).collect();
-                format!("{id}: {}", why.join("; "))
-            })
-        })
-        .collect();
+    let (_, head, failed) = git::not_taken(root, &ids, lang, |trail, head| {
+        trail.published_by.last().is_some_and(|s| s.commit == head)
+    })?;
     if !failed.is_empty() {
         git::run(root, &["reset", "--soft", "HEAD^"], None)?.map_err(anyhow::Error::msg)?;
         return Ok(refuse(
