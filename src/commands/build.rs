@@ -5,7 +5,7 @@
 
 use crate::approval::{self, KeyRing};
 use crate::cli::{BuildArgs, Output};
-use crate::diag::{self, Diagnostics, Severity};
+use crate::diag::{self, Severity};
 use crate::lang::Lang;
 use crate::load;
 use crate::render;
@@ -24,11 +24,7 @@ const MANIFEST: &str = ".xinbao-inputs.json";
 /// Runs `build`.
 pub fn run(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     // load → check → approvals → render
-    let mut diags = Diagnostics::default();
-    let repo = load::load(root, &[], &mut diags)?;
-    let history = crate::history::open(root)
-        .and_then(|git| crate::history::read(&git, root, load::REPORTS).ok());
-    crate::rules::check(&repo, history.as_ref(), &mut diags);
+    let (repo, mut diags) = super::check::load_checked(root, &[])?;
     let ring = KeyRing::build(&repo.settings, root, &mut diags);
     let ledger = approval::read(root, &repo.settings, &ring, None, &repo).ok();
 

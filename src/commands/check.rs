@@ -11,7 +11,7 @@ use crate::source;
 use anyhow::{Context as _, bail};
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Runs `check` on the repository at `root`.
@@ -46,13 +46,20 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
+/// Loads the repository (with the `extra` files) and checks it, the git history
+/// included when there is one; for the commands that check before they act.
+pub fn load_checked(root: &Path, extra: &[PathBuf]) -> anyhow::Result<(Repository, Diagnostics)> {
+    let mut diags = Diagnostics::default();
+    let repo = load::load(root, extra, &mut diags)?;
+    let history = history::open(root).and_then(|git| history::read(&git, root, load::REPORTS).ok());
+    rules::check(&repo, history.as_ref(), &mut diags);
+    Ok((repo, diags))
+}
+
 /// The error-level findings about `files` (relative paths) in the work tree, as
 /// `check` would report them; used by `approve` and `publish` before signing.
 pub fn errors_in(root: &Path, files: &[String]) -> anyhow::Result<Vec<diag::Diagnostic>> {
-    let mut diags = Diagnostics::default();
-    let repo = load::load(root, &[], &mut diags)?;
-    let history = history::open(root).and_then(|git| history::read(&git, root, load::REPORTS).ok());
-    rules::check(&repo, history.as_ref(), &mut diags);
+    let (_, mut diags) = load_checked(root, &[])?;
     diags.retain(|d| d.severity == Severity::Error && files.contains(&d.file));
     Ok(diags.into_sorted())
 }

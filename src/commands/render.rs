@@ -19,8 +19,7 @@ pub fn run(root: &Path, args: &RenderArgs, lang: Lang) -> anyhow::Result<ExitCod
     } else {
         Vec::new()
     };
-    let mut diags = Diagnostics::default();
-    let repo = load::load(root, &extra, &mut diags)?;
+    let (repo, mut diags) = super::check::load_checked(root, &extra)?;
     let id = match extra.first() {
         Some(path) => load::stem(&load::relative(root, path)),
         None => args.report.clone(),
@@ -28,9 +27,6 @@ pub fn run(root: &Path, args: &RenderArgs, lang: Lang) -> anyhow::Result<ExitCod
     let Some(report) = repo.report(&id) else {
         bail!("没有编号为 {id} 的信息 / no report with id {id}");
     };
-    let history = crate::history::open(root)
-        .and_then(|git| crate::history::read(&git, root, load::REPORTS).ok());
-    crate::rules::check(&repo, history.as_ref(), &mut diags);
     diags.retain(|d| d.file == report.file);
     let findings = diags.into_sorted();
     if !findings.is_empty() {
