@@ -72,6 +72,20 @@ pub enum Role {
     Office,
 }
 
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 3] = [Role::Writer, Role::Supervisor, Role::Office];
+
+    /// The id written in `roles:` (`writer`, `supervisor`, `office`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::Writer => "writer",
+            Role::Supervisor => "supervisor",
+            Role::Office => "office",
+        }
+    }
+}
+
 /// A signing key and its validity window.
 #[derive(Clone, Debug)]
 pub struct Key {
@@ -358,11 +372,9 @@ fn person(node: &Node, parent: &mut Fields) -> Option<Person> {
     let unit = f.string("unit");
     let mut roles = Vec::new();
     for role in f.list("roles") {
-        match role.as_str() {
-            Some("writer") => roles.push(Role::Writer),
-            Some("supervisor") => roles.push(Role::Supervisor),
-            Some("office") => roles.push(Role::Office),
-            _ => f.invalid(
+        match role.as_str().and_then(|id| Role::ALL.into_iter().find(|r| r.id() == id)) {
+            Some(known) => roles.push(known),
+            None => f.invalid(
                 role,
                 "roles",
                 " writer、supervisor 或 office",

@@ -4,7 +4,7 @@
 use crate::approval::KeyRing;
 use crate::approval::keys::{Public, SigningKey};
 use crate::cli::{KeysArgs, KeysCommand};
-use crate::config::{Role, Settings};
+use crate::config::Settings;
 use crate::diag::Diagnostics;
 use crate::lang::Lang;
 use anyhow::Context as _;
@@ -34,7 +34,7 @@ pub fn run(root: &Path, args: &KeysArgs, lang: Lang) -> anyhow::Result<ExitCode>
             let mut out = std::io::stdout().lock();
             for key in &ring.keys {
                 let person = &settings.people[key.person];
-                let roles: Vec<&str> = person.roles.iter().map(|r| role_id(*r)).collect();
+                let roles: Vec<&str> = person.roles.iter().map(|r| r.id()).collect();
                 let kind = if matches!(key.public, Public::Ssh(_)) { "ssh" } else { "openpgp" };
                 writeln!(
                     out,
@@ -48,14 +48,6 @@ pub fn run(root: &Path, args: &KeysArgs, lang: Lang) -> anyhow::Result<ExitCode>
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn role_id(role: Role) -> &'static str {
-    match role {
-        Role::Writer => "writer",
-        Role::Supervisor => "supervisor",
-        Role::Office => "office",
-    }
 }
 
 fn window(key: &SigningKey) -> String {
