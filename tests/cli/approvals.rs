@@ -249,6 +249,16 @@ impl Bureau {
         self.git(WRITTEN, None, &["config", "user.signingkey", &key.display().to_string()]);
     }
 
+    /// `git verify-commit HEAD` with `signers` as git's allowed_signers file.
+    fn verify_head(&self, signers: &Path) -> Output {
+        self.git_command(MERGED, None)
+            .arg("-c")
+            .arg(format!("gpg.ssh.allowedSignersFile={}", signers.display()))
+            .args(["verify-commit", "HEAD"])
+            .output()
+            .unwrap()
+    }
+
     fn head(&self) -> String {
         self.git(WRITTEN, None, &["rev-parse", "HEAD"])
     }
@@ -491,13 +501,7 @@ fn an_in_process_signed_commit_approves() {
     let out = bureau.xinbao(&["keys", "allowed-signers", "-o", "../allowed_signers"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let signers = bureau.root().join("../allowed_signers");
-    let verify = bureau
-        .git_command(MERGED, None)
-        .arg("-c")
-        .arg(format!("gpg.ssh.allowedSignersFile={}", signers.display()))
-        .args(["verify-commit", "HEAD"])
-        .output()
-        .unwrap();
+    let verify = bureau.verify_head(&signers);
     assert!(verify.status.success(), "{}", stderr(&verify));
     assert!(stderr(&verify).contains("Good \"git\" signature for 李四"), "{}", stderr(&verify));
     std::fs::remove_file(signers).unwrap();
@@ -512,13 +516,7 @@ fn git_and_xinbao_agree_on_an_expired_key() {
     std::fs::write(&signers, &out.stdout).unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("周九 namespaces=\"git\",valid-after=\"20231231160000Z\",valid-before=\"20251231160000Z\" ssh-ed25519 "), "{text}");
-    let verify = bureau
-        .git_command(MERGED, None)
-        .arg("-c")
-        .arg(format!("gpg.ssh.allowedSignersFile={}", signers.display()))
-        .args(["verify-commit", "HEAD"])
-        .output()
-        .unwrap();
+    let verify = bureau.verify_head(&signers);
     assert!(!verify.status.success(), "git accepted an expired key: {}", stderr(&verify));
     assert_eq!(bureau.state("2026-03-02-r1").1, ["key-expired"]);
 }
