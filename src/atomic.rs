@@ -4,11 +4,23 @@
 use std::io::Write as _;
 use std::path::Path;
 
-/// Writes `bytes` to a temporary file beside `path` and renames it into place.
+/// Writes `bytes` to a temporary file beside `path`, flushes it to the disk and
+/// renames it into place.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    replace(path, bytes, true)
+}
+
+/// Like [`write`] without waiting for the disk: an interrupted process still
+/// leaves the old or the new file whole, at a fraction of the cost for thousands
+/// of small files (the archive's pages).
+pub fn write_unsynced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    replace(path, bytes, false)
+}
+
+fn replace(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let (temp, mut file) = tempfile_in(dir)?;
-    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    let written = file.write_all(bytes).and_then(|()| if sync { file.sync_all() } else { Ok(()) });
     drop(file);
     let result = written.and_then(|()| std::fs::rename(&temp, path));
     if result.is_err() {

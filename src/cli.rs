@@ -43,8 +43,12 @@ pub enum Command {
     Keys(KeysArgs),
     /// 生成一条信息的公文格式文件（预览）/ render one report, for a writer's preview
     Render(RenderArgs),
-    /// 生成全部信息的公文格式文件 / render every report into the output folder
+    /// 生成全部信息的公文格式文件和档案网站 / render every report and the archive site
     Build(BuildArgs),
+    /// 在本机预览档案网站，改动后自动重新生成 / preview the archive on 127.0.0.1, rebuilding on change
+    Serve(ServeArgs),
+    /// git 钩子 / git hooks
+    Hook(HookArgs),
 }
 
 /// `xinbao render`.
@@ -61,14 +65,44 @@ pub struct RenderArgs {
 }
 
 /// `xinbao build`.
-#[derive(Debug, Args)]
+#[derive(Clone, Debug, Args)]
 pub struct BuildArgs {
     /// 输出目录（默认仓库根目录下的 public/）/ output folder (default: public/ in the repository)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// 只生成这些输出 / only these outputs
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "docx,pdf")]
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "docx,pdf,site")]
     pub only: Vec<Output>,
+}
+
+/// `xinbao serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// 端口（0 表示任选空闲端口）/ port on 127.0.0.1 (0 picks a free one)
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// 生成选项 / what to build
+    #[command(flatten)]
+    pub build: BuildArgs,
+}
+
+/// `xinbao hook`.
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// What to do with the hook.
+    #[command(subcommand)]
+    pub command: HookCommand,
+}
+
+/// The `hook` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// 安装 git pre-commit 钩子：提交前检查改动的信息 / install a git pre-commit hook that checks changed reports
+    Install {
+        /// 覆盖已有的钩子 / replace an existing hook
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// What `build` can produce.
@@ -78,6 +112,8 @@ pub enum Output {
     Docx,
     /// One PDF per report in `OUT/files/`.
     Pdf,
+    /// The archive: `OUT/index.html` and the pages, search index and assets it links.
+    Site,
 }
 
 /// `xinbao status`.

@@ -26,6 +26,8 @@ pub mod render;
 pub mod report;
 pub mod request;
 pub mod rules;
+pub mod site;
+pub mod slug;
 pub mod source;
 pub mod templates;
 pub mod time;

@@ -1,32 +1,94 @@
-//! `xinbao build`: every report that passes the check, rendered into
-//! `OUT/files/<id>.docx` and `OUT/files/<id>.pdf` on all cores. Files whose inputs (text, pictures,
+//! `xinbao build`: the whole pipeline, load → check → approvals → layout →
+//! render → archive. Every report that passes the check is rendered into
+//! `OUT/files/<id>.docx` and `OUT/files/<id>.pdf` on all cores, and the archive
+//! site is generated around them. Documents whose inputs (text, pictures,
 //! approvals, settings, xinbao version) did not change since the last build are
-//! kept; each file is written atomically.
+//! kept, and only the site's files whose bytes changed are written; every file is
+//! written atomically.
 
 use crate::approval::{self, KeyRing};
 use crate::cli::{BuildArgs, Output};
 use crate::diag::{self, Severity};
 use crate::lang::Lang;
-use crate::load;
-use crate::render;
+use crate::render::{self, Document};
 use crate::report::Report;
+use crate::site;
 use anyhow::Context as _;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The record of what each file was built from, kept beside the files.
+/// The record of what each document was built from, kept beside the documents.
 const MANIFEST: &str = ".xinbao-inputs.json";
 
 /// Runs `build`.
 pub fn run(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    // load → check → approvals → render
+    let outcome = build(root, args, lang)?;
+    outcome.print(lang);
+    Ok(outcome.exit_code())
+}
+
+/// What one build did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Documents written.
+    pub written: usize,
+    /// Documents kept because their inputs did not change.
+    pub kept: usize,
+    /// Reports left out because they fail the check.
+    pub skipped: usize,
+    /// Documents that could not be rendered.
+    pub failed: usize,
+    /// What the archive's writer did, when the site was built.
+    pub site: Option<site::Written>,
+    /// The output folder.
+    pub out: PathBuf,
+}
+
+impl Outcome {
+    /// Prints the one-line summary on standard output.
+    pub fn print(&self, lang: Lang) {
+        let Outcome { written, kept, skipped, failed, .. } = self;
+        let out = self.out.display();
+        match lang {
+            Lang::Zh => println!(
+                "生成 {written} 个文件，{kept} 个未改动保留；{skipped} 条信息未通过检查、{failed} 个文件生成失败（输出目录 {out}）"
+            ),
+            Lang::En => println!(
+                "{written} files written, {kept} unchanged; {skipped} reports fail the check, {failed} files failed (in {out})"
+            ),
+        }
+        if let Some(site) = self.site {
+            let site::Written { written, kept, removed } = site;
+            let index = self.out.join("index.html");
+            let index = index.display();
+            match lang {
+                Lang::Zh => println!(
+                    "档案网站：写入 {written} 个文件，{kept} 个未改动，删除 {removed} 个；打开 {index}"
+                ),
+                Lang::En => println!(
+                    "archive: {written} files written, {kept} unchanged, {removed} removed; open {index}"
+                ),
+            }
+        }
+    }
+
+    /// 1 when a report failed the check or a document failed to render.
+    pub fn exit_code(&self) -> ExitCode {
+        if self.skipped + self.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    }
+}
+
+/// Builds the outputs of `args` for the repository at `root`.
+pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcome> {
+    // load → check → approvals
     let (repo, mut diags) = super::check::load_checked(root, &[])?;
     let ring = KeyRing::build(&repo.settings, root, &mut diags);
     let ledger = approval::read(root, &repo.settings, &ring, None, &repo).ok();
+    let trail = |report: &Report| ledger.as_ref().and_then(|l| l.trails.get(&report.id));
 
     let failing: BTreeSet<String> =
         diags.iter().filter(|d| d.severity == Severity::Error).map(|d| d.file.clone()).collect();
@@ -49,54 +111,67 @@ pub fn run(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<ExitCode
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .unwrap_or_default();
 
-    let reports: Vec<_> = repo.reports.iter().filter(|r| !failing.contains(&r.file)).collect();
+    let reports: Vec<&Report> =
+        repo.reports.iter().filter(|r| !failing.contains(&r.file)).collect();
+    let documents_wanted: Vec<Output> =
+        args.only.iter().copied().filter(|o| *o != Output::Site).collect();
+    let site_wanted = args.only.contains(&Output::Site);
     let fonts = &repo.settings.fonts;
     let (font_set, problems) = render::font_set(root, fonts);
     problems.iter().for_each(|p| eprintln!("{p}"));
-    let progress = Progress::new(reports.len() * args.only.len());
-    let job =
-        Job { repo: &repo, ledger: ledger.as_ref(), fonts: &font_set, files: &files, old: &old };
     // Threads with room for typst's deep recursion; typst's own parallel work runs
     // in the same pool.
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(render::pdf::STACK)
         .build()
         .context("starting the rendering threads")?;
+
+    // layout: one document per report, shared by the DOCX, the PDF and the site
+    let documents: Vec<anyhow::Result<Document>> = pool.install(|| {
+        reports.par_iter().map(|report| render::prepare(&repo, report, trail(report))).collect()
+    });
+
+    // render
+    let progress = Progress::new(reports.len() * documents_wanted.len() + usize::from(site_wanted));
+    let job = Job { fonts: &font_set, names: fonts, files: &files, old: &old };
     let results: Vec<(String, anyhow::Result<(String, bool)>)> = pool.install(|| {
         reports
             .par_iter()
-            .flat_map_iter(|report| args.only.iter().map(move |output| (report, *output)))
-            .map(|(report, output)| {
+            .zip(&documents)
+            .flat_map_iter(|pair| documents_wanted.iter().map(move |output| (pair, *output)))
+            .map(|((report, document), output)| {
                 let key = format!("{}.{}", report.id, extension(output));
-                let result = job.build(report, output, &key);
+                let result = match document {
+                    Ok(document) => job.build(report, document, output, &key),
+                    Err(err) => Err(anyhow::anyhow!("{err:#}")),
+                };
                 progress.tick();
                 (key, result)
             })
             .collect()
     });
-    progress.finish();
 
+    let mut outcome = Outcome { out: out_dir.clone(), ..Outcome::default() };
     let mut manifest = BTreeMap::new();
-    let (mut written, mut kept, mut failed) = (0, 0, 0);
     for (key, result) in results {
         match result {
             Ok((hash, changed)) => {
                 if changed {
-                    written += 1
+                    outcome.written += 1
                 } else {
-                    kept += 1
+                    outcome.kept += 1
                 }
                 manifest.insert(key, hash);
             }
             Err(err) => {
-                failed += 1;
+                outcome.failed += 1;
                 eprintln!("{key}: {err:#}");
             }
         }
     }
     // Files of reports that are gone (or now fail the check) are removed; other
     // outputs not built this time (`--only`) are kept as they are.
-    let built: Vec<&str> = args.only.iter().map(|o| extension(*o)).collect();
+    let built: Vec<&str> = documents_wanted.iter().map(|o| extension(*o)).collect();
     for (key, hash) in &old {
         if manifest.contains_key(key) {
             continue;
@@ -111,50 +186,62 @@ pub fn run(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<ExitCode
     let json = serde_json::to_vec_pretty(&manifest)?;
     crate::atomic::write(&manifest_path, &json).context("writing the build manifest")?;
 
-    let skipped = repo.reports.len() - reports.len();
-    let out = out_dir.display();
-    match lang {
-        Lang::Zh => println!(
-            "生成 {written} 个文件，{kept} 个未改动保留；{skipped} 条信息未通过检查、{failed} 个文件生成失败（输出目录 {out}）"
-        ),
-        Lang::En => println!(
-            "{written} files written, {kept} unchanged; {skipped} reports fail the check, {failed} files failed (in {out})"
-        ),
+    // archive
+    if site_wanted {
+        let present: BTreeSet<String> =
+            manifest.keys().filter(|key| files.join(key).is_file()).cloned().collect();
+        let entries = reports
+            .iter()
+            .zip(&documents)
+            .filter_map(|(report, document)| {
+                let document = document.as_ref().ok()?;
+                Some(site::Entry { report, document, trail: trail(report) })
+            })
+            .collect();
+        let input = site::Input { repo: &repo, entries, files: &present, lang };
+        let pages = pool.install(|| site::generate(&input))?;
+        outcome.site = Some(pool.install(|| site::write(&out_dir, &pages))?);
+        progress.tick();
     }
-    Ok(if skipped + failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    progress.finish();
+    outcome.skipped = repo.reports.len() - reports.len();
+    Ok(outcome)
 }
 
-/// What every file of one build shares.
+/// What every document of one build shares.
 struct Job<'a> {
-    repo: &'a load::Repository,
-    ledger: Option<&'a approval::Ledger>,
     fonts: &'a render::fonts::FontSet,
+    names: &'a crate::config::Fonts,
     files: &'a Path,
     /// Input hashes of the previous build.
     old: &'a BTreeMap<String, String>,
 }
 
 impl Job<'_> {
-    /// Renders `report` as `output` into `files/key` unless its inputs are unchanged;
-    /// gives the inputs' hash and whether the file was written.
-    fn build(&self, report: &Report, output: Output, key: &str) -> anyhow::Result<(String, bool)> {
-        let trail = self.ledger.and_then(|l| l.trails.get(&report.id));
-        let document = render::prepare(self.repo, report, trail)?;
-        let names = &self.repo.settings.fonts;
-        let hash = render::inputs_hash(&document, names, extension(output));
+    /// Renders `document` as `output` into `files/key` unless its inputs are
+    /// unchanged; gives the inputs' hash and whether the file was written.
+    fn build(
+        &self,
+        report: &Report,
+        document: &Document,
+        output: Output,
+        key: &str,
+    ) -> anyhow::Result<(String, bool)> {
+        let hash = render::inputs_hash(document, self.names, extension(output));
         let target = self.files.join(key);
         if self.old.get(key) == Some(&hash) && target.is_file() {
             return Ok((hash, false));
         }
         let (bytes, warnings) = match output {
             Output::Docx => {
-                let rendered = render::docx::write(&document, names)?;
+                let rendered = render::docx::write(document, self.names)?;
                 (rendered.bytes, rendered.warnings)
             }
             Output::Pdf => {
-                let rendered = render::pdf::write(&document, self.fonts, names)?;
+                let rendered = render::pdf::write(document, self.fonts, self.names)?;
                 (rendered.bytes, rendered.warnings)
             }
+            Output::Site => anyhow::bail!("the site is not a document"),
         };
         warnings.iter().for_each(|w| eprintln!("{}: {w}", report.file));
         crate::atomic::write(&target, &bytes)
@@ -167,6 +254,7 @@ fn extension(output: Output) -> &'static str {
     match output {
         Output::Docx => "docx",
         Output::Pdf => "pdf",
+        Output::Site => "html",
     }
 }
 

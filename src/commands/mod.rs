@@ -4,12 +4,14 @@ mod approve;
 mod build;
 mod check;
 mod git;
+mod hook;
 mod init;
 mod keys;
 mod new;
 mod publish;
 mod render;
 mod schema;
+mod serve;
 mod status;
 
 use crate::cli::{Cli, Command};
@@ -32,6 +34,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Keys(args) => keys::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Render(args) => render::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Build(args) => build::run(&find_root(cli.root.as_deref())?, &args, lang),
+        Command::Serve(args) => serve::run(&find_root(cli.root.as_deref())?, &args, lang),
+        Command::Hook(args) => hook::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Schema => {
             schema::run(cli.root.as_deref().map(Path::to_path_buf).or_else(|| find_root(None).ok()))
         }

@@ -12,12 +12,8 @@ use crate::templates;
 use crate::time::{self, Time};
 use anyhow::{Context as _, bail};
 use chrono::{Datelike, SecondsFormat, Timelike, Utc};
-use pinyin::ToPinyin;
 use std::path::Path;
 use std::process::ExitCode;
-
-/// Most Chinese characters of the title that go into a generated slug.
-const SLUG_SYLLABLES: usize = 8;
 
 /// Runs `new`.
 pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> {
@@ -51,7 +47,7 @@ pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> 
     let slug = match &args.slug {
         Some(slug) if is_slug(slug) => slug.clone(),
         Some(slug) => bail!("--slug `{slug}`: 只能用小写字母、数字和连字符 / use a-z, 0-9 and -"),
-        None => slug_from_title(&args.title),
+        None => crate::slug::from_chinese(&args.title),
     };
     let file = free_file(root, &occurred, &slug);
     let id = load::stem(&file);
@@ -134,49 +130,12 @@ fn is_slug(text: &str) -> bool {
         && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// An ASCII slug from a Chinese title: the pinyin of its first characters, with
-/// ASCII words kept (`调度会` → `tiaoduhui`).
-pub fn slug_from_title(title: &str) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut syllables = 0;
-    let mut ascii = String::new();
-    for c in title.chars() {
-        if c.is_ascii_alphanumeric() {
-            ascii.push(c.to_ascii_lowercase());
-            continue;
-        }
-        if !ascii.is_empty() {
-            parts.push(std::mem::take(&mut ascii));
-        }
-        if let Some(pinyin) = c.to_pinyin() {
-            if syllables == SLUG_SYLLABLES {
-                break;
-            }
-            syllables += 1;
-            match parts.last_mut() {
-                Some(last) if !last.chars().all(|c| c.is_ascii_digit()) && syllables > 1 => {
-                    last.push_str(pinyin.plain())
-                }
-                _ => parts.push(pinyin.plain().to_string()),
-            }
-        }
-    }
-    if !ascii.is_empty() {
-        parts.push(ascii);
-    }
-    let slug = parts.join("-");
-    if slug.is_empty() { "xinxi".to_string() } else { slug }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn slugs() {
-        assert_eq!(slug_from_title("工作会议"), "gongzuohuiyi");
-        assert_eq!(slug_from_title("召开2026年工作会议"), "zhaokai-2026-niangongzuohuiyi");
-        assert_eq!(slug_from_title("！！"), "xinxi");
         assert!(is_slug("a-1"));
         assert!(!is_slug("A"));
     }

@@ -19,6 +19,9 @@ pub struct Inline {
     pub italic: bool,
     /// `~~strikethrough~~`.
     pub strike: bool,
+    /// The target of the link this text is in, as written (print ignores it; the
+    /// archive keeps it when it is safe).
+    pub link: Option<String>,
 }
 
 impl Inline {

@@ -91,6 +91,8 @@ struct Builder {
     /// An image being read: (target, alt text so far).
     image: Option<(String, String)>,
     code: Option<String>,
+    /// Targets of the open links, innermost last.
+    links: Vec<String>,
 }
 
 impl Builder {
@@ -108,11 +110,12 @@ impl Builder {
             bold: self.bold > 0,
             italic: self.italic > 0,
             strike: self.strike > 0,
+            link: self.links.last().cloned(),
         };
         match self.runs.last_mut() {
             Some(last)
-                if (last.bold, last.italic, last.strike)
-                    == (inline.bold, inline.italic, inline.strike) =>
+                if (last.bold, last.italic, last.strike, &last.link)
+                    == (inline.bold, inline.italic, inline.strike, &inline.link) =>
             {
                 last.text.push_str(&inline.text);
             }
@@ -228,6 +231,10 @@ pub fn blocks(markdown: &str, folder: &Path, root: &Path) -> Vec<Block> {
                 if let Some(table) = b.table.take() {
                     b.blocks.push(Block::Table(table));
                 }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => b.links.push(dest_url.to_string()),
+            Event::End(TagEnd::Link) => {
+                b.links.pop();
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
                 b.image = Some((dest_url.to_string(), String::new()));

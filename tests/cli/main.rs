@@ -2,6 +2,7 @@
 //! See `tests/README.md` for how fixtures announce the findings they expect.
 
 mod approvals;
+mod browser;
 mod commands;
 mod formats;
 mod history;
@@ -10,4 +11,5 @@ mod project;
 mod render;
 mod rules;
 mod settings;
+mod site;
 mod support;

@@ -1,0 +1,268 @@
+//! The archive's full-text search index, for Chinese text without spaces
+//! between words. Every pair of adjacent Chinese characters (a bigram) is a key,
+//! the last character of a run is keyed with a space after it (so a one-character
+//! query finds every occurrence by prefix), and runs of ASCII letters and digits
+//! are keys as lowercase words. Each key maps to the sorted numbers of the reports
+//! that contain it, delta-encoded in a compact base-64 varint. Chinese keys are
+//! stored under their first character as one string of (second character,
+//! postings) entries, so a key costs one character plus its postings.
+//!
+//! The index is plain JavaScript files loaded by `<script>` tags (a browser will
+//! not `fetch` files from `file://`): `search/docs.js` lists the reports and
+//! `search/shard-K.js` hold the keys whose first character falls in shard K, so
+//! a query loads only the shards it needs. `assets/search.js` reads them with the
+//! same rules as [`keys`].
+
+use super::{Entry, Page, Site};
+use crate::render::document::{Block, Inline};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+/// The varint alphabet: values 0–31 end a number, 32–63 carry 5 more bits.
+const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// Words longer than this are cut (the browser cuts queries the same way).
+const MAX_WORD: usize = 32;
+
+/// Roughly how many postings go into one shard.
+const SHARD_POSTINGS: usize = 60_000;
+
+/// Characters of report text shown under a search result.
+const SUMMARY_CHARS: usize = 80;
+
+/// A Han character (CJK unified ideographs, extension A, compatibility, B–G).
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+}
+
+/// Full-width ASCII folded to ASCII, ASCII letters to lowercase.
+fn fold(c: char) -> char {
+    let c = match c as u32 {
+        x @ 0xFF01..=0xFF5E => char::from_u32(x - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+/// Adds the search keys of `text` to `keys`.
+pub fn keys(text: &str, keys: &mut BTreeSet<String>) {
+    let mut previous: Option<char> = None;
+    let mut word = String::new();
+    for c in text.chars().map(fold) {
+        if is_han(c) {
+            flush_word(&mut word, keys);
+            if let Some(p) = previous {
+                keys.insert(format!("{p}{c}"));
+            }
+            previous = Some(c);
+            continue;
+        }
+        if let Some(p) = previous.take() {
+            keys.insert(format!("{p} "));
+        }
+        if c.is_ascii_alphanumeric() {
+            word.push(c);
+        } else {
+            flush_word(&mut word, keys);
+        }
+    }
+    if let Some(p) = previous {
+        keys.insert(format!("{p} "));
+    }
+    flush_word(&mut word, keys);
+}
+
+fn flush_word(word: &mut String, keys: &mut BTreeSet<String>) {
+    if !word.is_empty() {
+        keys.insert(word.chars().take(MAX_WORD).collect());
+        word.clear();
+    }
+}
+
+/// The numbers `docs` (ascending) as varint gaps.
+fn encode(docs: &[u32], out: &mut String) {
+    let mut previous: i64 = -1;
+    for &doc in docs {
+        let mut n = (i64::from(doc) - previous - 1) as u64;
+        previous = i64::from(doc);
+        loop {
+            let low = (n & 31) as usize;
+            n >>= 5;
+            if n == 0 {
+                out.push(ALPHABET[low] as char);
+                break;
+            }
+            out.push(ALPHABET[32 + low] as char);
+        }
+    }
+}
+
+/// All text of a report that search looks at: title, keywords and body.
+fn text(entry: &Entry) -> String {
+    let mut text = entry.title().to_string();
+    for tag in &entry.report.tags {
+        text.push('\n');
+        text.push_str(tag);
+    }
+    for block in &entry.document.blocks {
+        text.push('\n');
+        block_text(block, &mut text);
+    }
+    text
+}
+
+fn runs_text(runs: &[Inline], out: &mut String) {
+    runs.iter().for_each(|r| out.push_str(&r.text));
+}
+
+fn block_text(block: &Block, out: &mut String) {
+    match block {
+        Block::Paragraph(runs)
+        | Block::Heading { text: runs, .. }
+        | Block::ListItem { text: runs, .. } => runs_text(runs, out),
+        Block::Quote(paragraphs) => paragraphs.iter().for_each(|p| {
+            runs_text(p, out);
+            out.push('\n');
+        }),
+        Block::Table(rows) => rows.iter().flatten().for_each(|cell| {
+            runs_text(cell, out);
+            out.push('\n');
+        }),
+        Block::Pairs(pairs) => pairs.iter().for_each(|(label, value)| {
+            let _ = writeln!(out, "{label} {value}");
+        }),
+        Block::Picture(picture) => out.push_str(&picture.caption),
+        Block::Preformatted(text) => out.push_str(text),
+    }
+}
+
+/// The opening of the report's first paragraph, for the result list.
+fn summary(entry: &Entry) -> String {
+    let mut text = String::new();
+    for block in &entry.document.blocks {
+        if let Block::Paragraph(runs) = block {
+            runs_text(runs, &mut text);
+            break;
+        }
+    }
+    let mut summary: String = text.chars().take(SUMMARY_CHARS).collect();
+    if text.chars().count() > SUMMARY_CHARS {
+        summary.push('…');
+    }
+    summary
+}
+
+/// The index files: `search/docs.js` and its shards.
+pub(super) fn pages(site: &Site) -> Vec<Page> {
+    use rayon::prelude::*;
+    let per_doc: Vec<BTreeSet<String>> = site
+        .entries
+        .par_iter()
+        .map(|entry| {
+            let mut set = BTreeSet::new();
+            keys(&text(entry), &mut set);
+            set
+        })
+        .collect();
+    let mut postings: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (doc, set) in per_doc.iter().enumerate() {
+        for key in set {
+            postings.entry(key.as_str()).or_default().push(doc as u32);
+        }
+    }
+    let total: usize = postings.values().map(Vec::len).sum();
+    let shards = (total / SHARD_POSTINGS + 1).next_power_of_two().min(256);
+    // Per shard: Chinese keys grouped by their first character (each entry is the
+    // second character, then its postings), and ASCII words.
+    let mut han: Vec<BTreeMap<char, String>> = vec![BTreeMap::new(); shards];
+    let mut words: Vec<BTreeMap<&str, String>> = vec![BTreeMap::new(); shards];
+    for (key, docs) in &postings {
+        let mut chars = key.chars();
+        let Some(first) = chars.next() else { continue };
+        let shard = first as usize % shards;
+        if is_han(first) {
+            let entry = han[shard].entry(first).or_default();
+            entry.extend(chars);
+            encode(docs, entry);
+        } else {
+            encode(docs, words[shard].entry(key).or_default());
+        }
+    }
+    let object = |pairs: Vec<(String, &String)>| {
+        let body: Vec<String> = pairs.iter().map(|(k, v)| format!("\"{k}\":\"{v}\"")).collect();
+        format!("{{{}}}", body.join(","))
+    };
+    let mut pages: Vec<Page> = han
+        .iter()
+        .zip(&words)
+        .enumerate()
+        .map(|(k, (han, words))| {
+            let han = object(han.iter().map(|(c, v)| (c.to_string(), v)).collect());
+            let words = object(words.iter().map(|(w, v)| (w.to_string(), v)).collect());
+            Page {
+                path: format!("search/shard-{k}.js"),
+                bytes: format!("XB.shard({k},{han},{words});\n").into_bytes(),
+                tier: 0,
+            }
+        })
+        .collect();
+    pages.push(docs(site, shards));
+    pages
+}
+
+fn docs(site: &Site, shards: usize) -> Page {
+    let docs: Vec<serde_json::Value> = site
+        .entries
+        .iter()
+        .map(|entry| {
+            let date = site.date(entry).map(|d| d.to_string()).unwrap_or_default();
+            serde_json::json!([
+                entry.id(),
+                entry.title(),
+                entry.unit(),
+                entry.category().id(),
+                date,
+                site.state_name(entry.state()),
+                summary(entry)
+            ])
+        })
+        .collect();
+    let categories: serde_json::Map<String, serde_json::Value> = crate::report::Category::ALL
+        .iter()
+        .map(|c| (c.id().to_string(), site.category_name(*c).into()))
+        .collect();
+    let json = |v: &serde_json::Value| serde_json::to_string(v).unwrap_or_default();
+    let body = format!(
+        "var XB=window.XB||(window.XB={{}});XB.shards={shards};XB.categories={};XB.docs={};\n",
+        json(&categories.into()),
+        json(&docs.into())
+    );
+    Page { path: "search/docs.js".to_string(), bytes: body.into_bytes(), tier: 0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys_of(text: &str) -> Vec<String> {
+        let mut set = BTreeSet::new();
+        keys(text, &mut set);
+        set.into_iter().collect()
+    }
+
+    #[test]
+    fn chinese_bigrams_and_words() {
+        assert_eq!(keys_of("调度会，PM2.5"), ["5", "pm2", "会 ", "度会", "调度"]);
+        assert_eq!(keys_of("水"), ["水 "]);
+        assert_eq!(keys_of("ＡＢＣ投资"), ["abc", "投资", "资 "]);
+    }
+
+    #[test]
+    fn postings_round_trip_through_the_alphabet() {
+        let mut out = String::new();
+        encode(&[0, 1, 2, 40, 2000], &mut out);
+        // 0, gap 0, gap 0, gap 37 (two digits), gap 1959 (three digits).
+        assert_eq!(out.len(), 1 + 1 + 1 + 2 + 3);
+        assert!(out.bytes().all(|b| ALPHABET.contains(&b)));
+    }
+}

@@ -1,0 +1,52 @@
+//! ASCII names for files and pages from Chinese text, by pinyin.
+
+use pinyin::ToPinyin;
+
+/// At most this many syllables go into a slug.
+const SYLLABLES: usize = 8;
+
+/// An ASCII slug from Chinese text: the pinyin of its first characters, with
+/// ASCII words kept (`调度会` → `tiaoduhui`); `xinxi` when nothing is left.
+pub fn from_chinese(text: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut syllables = 0;
+    let mut ascii = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            ascii.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if !ascii.is_empty() {
+            parts.push(std::mem::take(&mut ascii));
+        }
+        if let Some(pinyin) = c.to_pinyin() {
+            if syllables == SYLLABLES {
+                break;
+            }
+            syllables += 1;
+            match parts.last_mut() {
+                Some(last) if !last.chars().all(|c| c.is_ascii_digit()) && syllables > 1 => {
+                    last.push_str(pinyin.plain())
+                }
+                _ => parts.push(pinyin.plain().to_string()),
+            }
+        }
+    }
+    if !ascii.is_empty() {
+        parts.push(ascii);
+    }
+    let slug = parts.join("-");
+    if slug.is_empty() { "xinxi".to_string() } else { slug }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(from_chinese("工作会议"), "gongzuohuiyi");
+        assert_eq!(from_chinese("召开2026年工作会议"), "zhaokai-2026-niangongzuohuiyi");
+        assert_eq!(from_chinese("！！"), "xinxi");
+    }
+}

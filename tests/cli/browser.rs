@@ -1,0 +1,251 @@
+//! The archive in a real browser: Debian's chromium, headless, driven over
+//! WebDriver by chromedriver. The project's own archive is opened from disk
+//! (`file://`, no server), browsed by category and by month, searched in Chinese,
+//! and a report is opened with its DOCX and PDF links; screenshots are saved.
+//!
+//! `XINBAO_SCREENSHOTS=docs cargo test browser` refreshes the screenshots in `docs/`.
+
+use crate::support::{require, xinbao};
+use base64::Engine as _;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The W3C WebDriver key of an element reference.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// A chromedriver process and one browser session, both ended when dropped.
+struct Browser {
+    driver: std::process::Child,
+    base: String,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn start() -> Browser {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let driver = std::process::Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while ureq::get(&format!("{base}/status")).call().is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let chromium = which("chromium");
+        let args = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,1000",
+        ];
+        let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": chromium, "args": args}
+        }}});
+        let mut browser = Browser { driver, base, session: String::new(), _profile: profile };
+        let created = browser.call("POST", "/session", Some(capabilities));
+        browser.session = created["sessionId"].as_str().expect("a session").to_string();
+        browser
+    }
+
+    /// One WebDriver command; gives its `value`.
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = if path == "/session" {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}/session/{}{path}", self.base, self.session)
+        };
+        let response = match method {
+            "GET" => ureq::get(&url).config().http_status_as_error(false).build().call(),
+            _ => ureq::post(&url)
+                .config()
+                .http_status_as_error(false)
+                .build()
+                .send_json(body.unwrap_or_else(|| json!({}))),
+        };
+        let mut response = response.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let status = response.status();
+        let value: Value = response.body_mut().read_json().unwrap();
+        assert!(status.is_success(), "{method} {path}: {status} {value}");
+        value["value"].clone()
+    }
+
+    fn open(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({"url": url})));
+    }
+
+    fn url(&self) -> String {
+        self.call("GET", "/url", None).as_str().unwrap().to_string()
+    }
+
+    /// The elements matching `css`.
+    fn all(&self, css: &str) -> Vec<String> {
+        let found =
+            self.call("POST", "/elements", Some(json!({"using": "css selector", "value": css})));
+        found.as_array().unwrap().iter().map(|e| e[ELEMENT].as_str().unwrap().to_string()).collect()
+    }
+
+    /// The first element matching `css`, waiting up to 10 s for it.
+    fn find(&self, css: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(first) = self.all(css).into_iter().next() {
+                return first;
+            }
+            assert!(Instant::now() < deadline, "no {css} on {}", self.url());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn click(&self, css: &str) {
+        let element = self.find(css);
+        self.call("POST", &format!("/element/{element}/click"), None);
+    }
+
+    fn text(&self, css: &str) -> String {
+        let element = self.find(css);
+        self.call("GET", &format!("/element/{element}/text"), None).as_str().unwrap().to_string()
+    }
+
+    fn attribute(&self, element: &str, name: &str) -> String {
+        let value = self.call("GET", &format!("/element/{element}/attribute/{name}"), None);
+        value.as_str().unwrap_or_default().to_string()
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let element = self.find(css);
+        self.call("POST", &format!("/element/{element}/value"), Some(json!({"text": text})));
+    }
+
+    /// A PNG of the window.
+    fn screenshot(&self) -> Vec<u8> {
+        let data = self.call("GET", "/screenshot", None);
+        base64::engine::general_purpose::STANDARD.decode(data.as_str().unwrap()).unwrap()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let url = format!("{}/session/{}", self.base, self.session);
+            let _ = ureq::delete(&url).call();
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn which(program: &str) -> PathBuf {
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join(program))
+        .find(|path| path.is_file())
+        .unwrap()
+}
+
+fn file_url(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// Saves a screenshot beside the site and, when asked, into `XINBAO_SCREENSHOTS`.
+fn save(out: &Path, name: &str, png: &[u8]) {
+    assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");
+    std::fs::write(out.join(name), png).unwrap();
+    if let Some(dir) = std::env::var_os("XINBAO_SCREENSHOTS") {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), png).unwrap();
+    }
+}
+
+#[test]
+fn the_archive_opens_from_disk_browses_and_searches_in_chinese() {
+    if !require("chromium") || !require("chromedriver") {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let project = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let built = xinbao()
+        .arg("build")
+        .arg("--root")
+        .arg(project)
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let browser = Browser::start();
+
+    // The front page, straight from disk.
+    browser.open(&file_url(&out.path().join("index.html")));
+    assert!(browser.text("h1").contains("息烽县发展和改革局"));
+    save(out.path(), "archive-index.png", &browser.screenshot());
+
+    // A category.
+    browser.click(r#"a[href="category/emergency.html"]"#);
+    assert!(browser.url().ends_with("/category/emergency.html"), "{}", browser.url());
+    assert_eq!(browser.text("main h1"), "突发紧急");
+    assert!(browser.all(".items .item").len() >= 3);
+
+    // A month, from the date index reached through the navigation.
+    browser.click(r#"nav a[href="../date/index.html"]"#);
+    browser.click(r#"a[href="2026-09.html"]"#);
+    assert_eq!(browser.text("main h1"), "2026年9月");
+    assert!(browser.all("table.calendar td.has").len() >= 3);
+
+    // Search from the header box: a Chinese word found in one report only.
+    browser.type_into(".quick-search input[name=q]", "停车");
+    browser.click(".quick-search button");
+    browser.find("#results li.item");
+    let results = browser.all("#results li.item a.title");
+    assert_eq!(results.len(), 1, "{}", browser.text("#status"));
+    let href = browser.attribute(&results[0], "href");
+    assert!(href.ends_with("reports/2026-09-17-chengqu-tingche-shoufei-diaoyan.html"), "{href}");
+    assert!(browser.text("#status").contains("找到 1 条信息"));
+    assert!(!browser.all("#results mark").is_empty(), "the word is marked");
+
+    // A one-character query, and filters by category and date.
+    browser.open(&format!(
+        "{}?q=%E7%8C%AA&category=public-concern",
+        file_url(&out.path().join("search.html"))
+    ));
+    browser.find("#results li.item");
+    let pig: Vec<String> = browser
+        .all("#results li.item a.title")
+        .iter()
+        .map(|e| browser.attribute(e, "href"))
+        .collect();
+    assert!(pig.iter().any(|h| h.ends_with("2026-04-08-shengzhu-jiage-xiaxing.html")), "{pig:?}");
+    browser.open(&format!(
+        "{}?q=%E5%81%9C%E8%BD%A6&to=2026-06-30",
+        file_url(&out.path().join("search.html"))
+    ));
+    browser.find("#status");
+    assert!(browser.text("#status").contains("没有找到"), "{}", browser.text("#status"));
+
+    // The report, with its documents to download.
+    browser.open(&href);
+    assert!(browser.text("main h1").contains("停车"));
+    let downloads: Vec<String> =
+        browser.all("a.download").iter().map(|e| browser.attribute(e, "href")).collect();
+    assert_eq!(downloads.len(), 2, "{downloads:?}");
+    for link in &downloads {
+        let path = link.strip_prefix("file://").unwrap();
+        assert!(Path::new(path).is_file(), "{link}");
+    }
+    save(out.path(), "archive-report.png", &browser.screenshot());
+}
