@@ -122,8 +122,9 @@ impl Browser {
         self.call("GET", &format!("/element/{element}/text"), None).as_str().unwrap().to_string()
     }
 
-    fn attribute(&self, element: &str, name: &str) -> String {
-        let value = self.call("GET", &format!("/element/{element}/attribute/{name}"), None);
+    /// A property of an element (`href` comes resolved to a full URL).
+    fn property(&self, element: &str, name: &str) -> String {
+        let value = self.call("GET", &format!("/element/{element}/property/{name}"), None);
         value.as_str().unwrap_or_default().to_string()
     }
 
@@ -213,10 +214,11 @@ fn the_archive_opens_from_disk_browses_and_searches_in_chinese() {
     browser.find("#results li.item");
     let results = browser.all("#results li.item a.title");
     assert_eq!(results.len(), 1, "{}", browser.text("#status"));
-    let href = browser.attribute(&results[0], "href");
+    let href = browser.property(&results[0], "href");
     assert!(href.ends_with("reports/2026-09-17-chengqu-tingche-shoufei-diaoyan.html"), "{href}");
     assert!(browser.text("#status").contains("找到 1 条信息"));
     assert!(!browser.all("#results mark").is_empty(), "the word is marked");
+    save(out.path(), "archive-search.png", &browser.screenshot());
 
     // A one-character query, and filters by category and date.
     browser.open(&format!(
@@ -227,7 +229,7 @@ fn the_archive_opens_from_disk_browses_and_searches_in_chinese() {
     let pig: Vec<String> = browser
         .all("#results li.item a.title")
         .iter()
-        .map(|e| browser.attribute(e, "href"))
+        .map(|e| browser.property(e, "href"))
         .collect();
     assert!(pig.iter().any(|h| h.ends_with("2026-04-08-shengzhu-jiage-xiaxing.html")), "{pig:?}");
     browser.open(&format!(
@@ -239,9 +241,9 @@ fn the_archive_opens_from_disk_browses_and_searches_in_chinese() {
 
     // The report, with its documents to download.
     browser.open(&href);
-    assert!(browser.text("main h1").contains("停车"));
+    assert!(browser.text("main h1").contains("停放服务收费"), "the report found by its body");
     let downloads: Vec<String> =
-        browser.all("a.download").iter().map(|e| browser.attribute(e, "href")).collect();
+        browser.all("a.download").iter().map(|e| browser.property(e, "href")).collect();
     assert_eq!(downloads.len(), 2, "{downloads:?}");
     for link in &downloads {
         let path = link.strip_prefix("file://").unwrap();
