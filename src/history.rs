@@ -21,22 +21,12 @@ pub struct History {
     pub added: HashMap<String, i64>,
 }
 
-impl History {
-    fn merge(mut self, other: History) -> History {
-        self.root_time = match (self.root_time, other.root_time) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        for (path, time) in other.added {
-            let first = self.added.entry(path).or_insert(time);
-            *first = (*first).min(time);
-        }
-        self
-    }
-}
-
 /// Opens the git repository that contains `root`, if any.
 pub fn open(root: &Path) -> Option<Repository> {
+    // libgit2 re-hashes every object it reads, which is a third of reading the
+    // history; git itself does not (its objects are checked by `git fsck`).
+    // Signatures are still verified over the exact bytes of each commit.
+    git2::opts::strict_hash_verification(false);
     Repository::discover(root).ok().filter(|repo| repo.workdir().is_some())
 }
 
@@ -52,7 +42,19 @@ pub fn in_repository(repo: &Repository, root: &Path, dir: &str) -> String {
     if prefix.is_empty() { dir.to_string() } else { format!("{prefix}/{dir}") }
 }
 
-/// Reads when each file under `dir` (relative to `root`) was first added.
+/// What one commit adds under the folder read.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Added {
+    /// Author time.
+    time: i64,
+    /// Whether it is a root commit.
+    root: bool,
+    /// The paths it adds relative to its first parent.
+    paths: Vec<String>,
+}
+
+/// Reads when each file under `dir` (relative to `root`) was first added. What
+/// each commit adds is kept in the cache, so only new commits are read.
 ///
 /// A repository without commits gives an empty history.
 pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::Error> {
@@ -65,23 +67,48 @@ pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::
     walk.set_sorting(Sort::NONE)?;
     walk.push(head.id())?;
     let commits = walk.collect::<Result<Vec<Oid>, _>>()?;
-    let chunk = commits.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
+    let key = crate::cache::key(&[b"added", tracked.as_bytes(), dir.as_bytes()]);
+    let mut known: HashMap<String, Added> = crate::cache::load(repo, "added", &key);
+    let missing: Vec<Oid> =
+        commits.iter().filter(|oid| !known.contains_key(&oid.to_string())).copied().collect();
+    let chunk = missing.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
     let path = repo.path().to_path_buf();
-    commits
+    let read: Vec<(Oid, Added)> = missing
         .par_chunks(chunk)
         .map(|commits| {
             let repo = Repository::open(&path)?;
-            let mut history = History::default();
             let mut subtrees = HashMap::new();
-            for oid in commits {
-                read_commit(&repo, *oid, &tracked, dir, &mut subtrees, &mut history)?;
-            }
-            Ok(history)
+            commits
+                .iter()
+                .map(|oid| Ok((*oid, read_commit(&repo, *oid, &tracked, dir, &mut subtrees)?)))
+                .collect::<Result<Vec<_>, git2::Error>>()
         })
-        .try_reduce(History::default, |a, b| Ok(a.merge(b)))
+        .collect::<Result<Vec<_>, git2::Error>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    known.extend(read.into_iter().map(|(oid, added)| (oid.to_string(), added)));
+    let mut history = History::default();
+    for oid in &commits {
+        let Some(added) = known.get(&oid.to_string()) else { continue };
+        if added.root {
+            history.root_time = Some(history.root_time.map_or(added.time, |t| t.min(added.time)));
+        }
+        for path in &added.paths {
+            let first = history.added.entry(path.clone()).or_insert(added.time);
+            *first = (*first).min(added.time);
+        }
+    }
+    if !missing.is_empty() || known.len() != commits.len() {
+        let reachable: std::collections::HashSet<String> =
+            commits.iter().map(Oid::to_string).collect();
+        known.retain(|oid, _| reachable.contains(oid));
+        crate::cache::store(repo, "added", &key, known);
+    }
+    Ok(history)
 }
 
-/// Records the paths under `tracked` that commit `oid` adds relative to its first parent.
+/// The paths under `tracked` that commit `oid` adds relative to its first parent.
 /// `subtrees` remembers each commit's `tracked` tree: a commit's parent is usually
 /// the next commit of the walk.
 fn read_commit(
@@ -90,8 +117,7 @@ fn read_commit(
     tracked: &str,
     dir: &str,
     subtrees: &mut HashMap<Oid, Option<Oid>>,
-    history: &mut History,
-) -> Result<(), git2::Error> {
+) -> Result<Added, git2::Error> {
     let commit = repo.find_commit(oid)?;
     let time = commit.author().when().seconds();
     let mut subtree = |commit: &git2::Commit| -> Result<Option<Oid>, git2::Error> {
@@ -103,25 +129,25 @@ fn read_commit(
         Ok(found)
     };
     let new = subtree(&commit)?;
-    let old = match commit.parent_ids().next() {
-        None => {
-            history.root_time = Some(history.root_time.map_or(time, |t| t.min(time)));
-            None
-        }
+    let parent = commit.parent_ids().next();
+    let old = match parent {
+        None => None,
         Some(parent) => subtree(&repo.find_commit(parent)?)?,
     };
+    let mut added = Added { time, root: parent.is_none(), paths: Vec::new() };
     if let Some(new) = new
         && Some(new) != old
     {
         let odb = repo.odb()?;
         let mut changes = Vec::new();
         diff_trees(&odb, old, Some(new), dir, &mut changes)?;
-        for change in changes.into_iter().filter(|c| c.old.is_none() && c.new.is_some()) {
-            let first = history.added.entry(change.path).or_insert(time);
-            *first = (*first).min(time);
-        }
+        added.paths = changes
+            .into_iter()
+            .filter(|c| c.old.is_none() && c.new.is_some())
+            .map(|c| c.path)
+            .collect();
     }
-    Ok(())
+    Ok(added)
 }
 
 /// One entry of a raw tree object: its kind, name and id.

@@ -14,6 +14,7 @@
 
 pub mod approval;
 pub mod atomic;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;

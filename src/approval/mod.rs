@@ -44,7 +44,9 @@ pub fn read(
     let tip = walk::tip(&git, rev).with_context(|| format!("--rev {}", rev.unwrap_or("")))?;
     let mut ledger = Ledger { tip, ..Ledger::default() };
     if let Some(tip) = tip {
-        let commits = walk::read(&git, root, tip, ring).context("reading the git history")?;
+        let config = std::fs::read(root.join(crate::config::FILE)).unwrap_or_default();
+        let commits =
+            walk::read(&git, root, tip, ring, &config).context("reading the git history")?;
         ledger.trails = trail::replay(&commits, settings, &git);
     }
     for (id, file) in &repo.files {

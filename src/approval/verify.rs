@@ -10,7 +10,7 @@ use pgp::composed::{Deserializable, DetachedSignature};
 const NAMESPACE: &str = "git";
 
 /// A signature that verified with a known key valid at the commit's time.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Signer {
     /// Index of the signer in `Settings::people`.
     pub person: usize,
@@ -19,7 +19,7 @@ pub struct Signer {
 }
 
 /// Why a signature is not an approval: `signature-invalid`, `key-unknown` or `key-expired`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
     /// The rule id.
     pub rule: Rule,

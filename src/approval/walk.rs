@@ -5,6 +5,7 @@
 
 use super::keys::KeyRing;
 use super::verify::{self, Failure, Signer};
+use crate::cache;
 use crate::history::{self, Change};
 use crate::load;
 use crate::report::front_matter;
@@ -12,6 +13,8 @@ use crate::source;
 use crate::yaml;
 use git2::{Oid, Repository, Sort};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// The trailer the office's publishing commit carries, once per report.
@@ -20,7 +23,7 @@ pub const PUBLISHED: &str = "Published";
 pub const APPROVED: &str = "Approved";
 
 /// What a commit's signature says.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Verdict {
     /// No signature.
     Unsigned,
@@ -31,22 +34,24 @@ pub enum Verdict {
 }
 
 /// One report file a commit changes.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ReportChange {
     /// The report id (file stem).
     pub id: String,
     /// The path relative to the reports repository root.
     pub file: String,
     /// The new blob, `None` when the file is deleted.
+    #[serde(with = "crate::cache::oid::option")]
     pub blob: Option<Oid>,
     /// The `unit` of the new text, when it has one.
     pub unit: Option<String>,
 }
 
 /// What one first-parent commit does to the reports.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CommitFacts {
     /// The commit id.
+    #[serde(with = "crate::cache::oid")]
     pub id: Oid,
     /// Committer time, seconds since the epoch: keys are checked at this time.
     pub time: i64,
@@ -79,12 +84,15 @@ pub fn tip(repo: &Repository, rev: Option<&str>) -> Result<Option<Oid>, git2::Er
     Ok(None)
 }
 
-/// Reads the facts of every commit on the first-parent chain ending at `tip`, oldest first.
+/// Reads the facts of every commit on the first-parent chain ending at `tip`, oldest
+/// first. Facts of commits read before with the same `settings` (the bytes of
+/// `xinbao.yaml`, which hold the keys) come from the cache.
 pub fn read(
     repo: &Repository,
     root: &Path,
     tip: Oid,
     ring: &KeyRing,
+    settings: &[u8],
 ) -> Result<Vec<CommitFacts>, git2::Error> {
     let tracked = history::in_repository(repo, root, load::REPORTS);
     let prefix_len = tracked.len() - load::REPORTS.len();
@@ -94,9 +102,13 @@ pub fn read(
     walk.push(tip)?;
     let mut commits = walk.collect::<Result<Vec<Oid>, _>>()?;
     commits.reverse();
-    let chunk = commits.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
+    let key = cache::key(&[b"approvals", tracked.as_bytes(), settings]);
+    let mut known: HashMap<String, CommitFacts> = cache::load(repo, "approvals", &key);
+    let missing: Vec<Oid> =
+        commits.iter().filter(|oid| !known.contains_key(&oid.to_string())).copied().collect();
+    let chunk = missing.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
     let path = repo.path().to_path_buf();
-    let chunks = commits
+    let chunks = missing
         .par_chunks(chunk)
         .map(|commits| {
             let repo = Repository::open(&path)?;
@@ -107,7 +119,15 @@ pub fn read(
                 .collect::<Result<Vec<_>, _>>()
         })
         .collect::<Result<Vec<_>, git2::Error>>()?;
-    Ok(chunks.into_iter().flatten().collect())
+    known.extend(chunks.into_iter().flatten().map(|facts| (facts.id.to_string(), facts)));
+    let facts: Vec<CommitFacts> =
+        commits.iter().filter_map(|oid| known.get(&oid.to_string()).cloned()).collect();
+    if !missing.is_empty() || known.len() != commits.len() {
+        let reachable: std::collections::HashSet<Oid> = commits.iter().copied().collect();
+        known.retain(|_, facts| reachable.contains(&facts.id));
+        cache::store(repo, "approvals", &key, known);
+    }
+    Ok(facts)
 }
 
 fn read_commit(

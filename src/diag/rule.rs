@@ -6,7 +6,7 @@ use crate::lang::Lang;
 macro_rules! rules {
     ($($variant:ident = $id:literal, $severity:ident, $zh:literal, $en:literal;)*) => {
         /// A rule a report or setting can break. Ids are stable: tests and users rely on them.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         pub enum Rule {
             $(#[doc = $en] $variant,)*
         }

@@ -15,7 +15,7 @@
 
 use super::{Entry, Page, Site};
 use crate::render::document::{Block, Inline};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 /// The varint alphabet: values 0–31 end a number, 32–63 carry 5 more bits.
@@ -23,6 +23,9 @@ const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn
 
 /// Words longer than this are cut (the browser cuts queries the same way).
 const MAX_WORD: usize = 32;
+
+/// Bits of a document number in a packed posting (4 million reports).
+const DOC_BITS: u32 = 22;
 
 /// Roughly how many postings go into one shard.
 const SHARD_POSTINGS: usize = 60_000;
@@ -44,37 +47,64 @@ fn fold(c: char) -> char {
     c.to_ascii_lowercase()
 }
 
-/// Adds the search keys of `text` to `keys`.
-pub fn keys(text: &str, keys: &mut BTreeSet<String>) {
+/// The search keys of one text: Chinese pairs (the second may be `' '`, the end of
+/// a run) and lowercase ASCII words, each sorted and without repeats.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Keys {
+    /// Adjacent Han characters, packed by [`pair`].
+    pub pairs: Vec<u64>,
+    /// ASCII words, at most 32 characters.
+    pub words: Vec<String>,
+}
+
+/// The search keys of `text`.
+pub fn keys(text: &str) -> Keys {
+    let mut keys = Keys::default();
     let mut previous: Option<char> = None;
     let mut word = String::new();
     for c in text.chars().map(fold) {
         if is_han(c) {
-            flush_word(&mut word, keys);
+            flush_word(&mut word, &mut keys.words);
             if let Some(p) = previous {
-                keys.insert(format!("{p}{c}"));
+                keys.pairs.push(pair(p, c));
             }
             previous = Some(c);
             continue;
         }
         if let Some(p) = previous.take() {
-            keys.insert(format!("{p} "));
+            keys.pairs.push(pair(p, ' '));
         }
         if c.is_ascii_alphanumeric() {
             word.push(c);
         } else {
-            flush_word(&mut word, keys);
+            flush_word(&mut word, &mut keys.words);
         }
     }
     if let Some(p) = previous {
-        keys.insert(format!("{p} "));
+        keys.pairs.push(pair(p, ' '));
     }
-    flush_word(&mut word, keys);
+    flush_word(&mut word, &mut keys.words);
+    keys.pairs.sort_unstable();
+    keys.pairs.dedup();
+    keys.words.sort_unstable();
+    keys.words.dedup();
+    keys
 }
 
-fn flush_word(word: &mut String, keys: &mut BTreeSet<String>) {
+/// Two characters as one number, the first in the high bits.
+pub fn pair(first: char, second: char) -> u64 {
+    (u64::from(first) << 21) | u64::from(second)
+}
+
+/// The characters of a [`pair`].
+pub fn unpair(pair: u64) -> (char, char) {
+    let char_of = |bits: u64| char::from_u32((bits & 0x1F_FFFF) as u32).unwrap_or(' ');
+    (char_of(pair >> 21), char_of(pair))
+}
+
+fn flush_word(word: &mut String, words: &mut Vec<String>) {
     if !word.is_empty() {
-        keys.insert(word.chars().take(MAX_WORD).collect());
+        words.push(word.chars().take(MAX_WORD).collect());
         word.clear();
     }
 }
@@ -155,46 +185,50 @@ fn summary(entry: &Entry) -> String {
 /// The index files: `search/docs.js` and its shards.
 pub(super) fn pages(site: &Site) -> Vec<Page> {
     use rayon::prelude::*;
-    let per_doc: Vec<BTreeSet<String>> = site
-        .entries
+    let per_doc: Vec<Keys> = site.entries.par_iter().map(|entry| keys(&text(entry))).collect();
+    // Every (pair, document) as one number, pair in the high bits: sorted, they
+    // group by pair with each pair's documents in order.
+    let mut postings: Vec<u64> = per_doc
         .par_iter()
-        .map(|entry| {
-            let mut set = BTreeSet::new();
-            keys(&text(entry), &mut set);
-            set
+        .enumerate()
+        .take(1 << DOC_BITS)
+        .flat_map_iter(|(doc, keys)| {
+            keys.pairs.iter().map(move |&pair| (pair << DOC_BITS) | doc as u64)
         })
         .collect();
-    let mut postings: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-    for (doc, set) in per_doc.iter().enumerate() {
-        for key in set {
-            postings.entry(key.as_str()).or_default().push(doc as u32);
+    postings.par_sort_unstable();
+    let mut words: HashMap<&str, Vec<u32>> = HashMap::new();
+    for (doc, keys) in per_doc.iter().enumerate() {
+        for word in &keys.words {
+            words.entry(word).or_default().push(doc as u32);
         }
     }
-    let total: usize = postings.values().map(Vec::len).sum();
+    let total = postings.len() + words.values().map(Vec::len).sum::<usize>();
     let shards = (total / SHARD_POSTINGS + 1).next_power_of_two().min(256);
     // Per shard: Chinese keys grouped by their first character (each entry is the
     // second character, then its postings), and ASCII words.
-    let mut han: Vec<BTreeMap<char, String>> = vec![BTreeMap::new(); shards];
-    let mut words: Vec<BTreeMap<&str, String>> = vec![BTreeMap::new(); shards];
-    for (key, docs) in &postings {
-        let mut chars = key.chars();
-        let Some(first) = chars.next() else { continue };
-        let shard = first as usize % shards;
-        if is_han(first) {
-            let entry = han[shard].entry(first).or_default();
-            entry.extend(chars);
-            encode(docs, entry);
-        } else {
-            encode(docs, words[shard].entry(key).or_default());
-        }
+    let mut han_shards: Vec<BTreeMap<char, String>> = vec![BTreeMap::new(); shards];
+    let mut word_shards: Vec<BTreeMap<&str, String>> = vec![BTreeMap::new(); shards];
+    let mut numbers = Vec::new();
+    for group in postings.chunk_by(|a, b| a >> DOC_BITS == b >> DOC_BITS) {
+        let (first, second) = unpair(group[0] >> DOC_BITS);
+        numbers.clear();
+        numbers.extend(group.iter().map(|p| (p & ((1 << DOC_BITS) - 1)) as u32));
+        let entry = han_shards[first as usize % shards].entry(first).or_default();
+        entry.push(second);
+        encode(&numbers, entry);
+    }
+    for (word, docs) in words {
+        let first = word.chars().next().map_or(0, |c| c as usize);
+        encode(&docs, word_shards[first % shards].entry(word).or_default());
     }
     let object = |pairs: Vec<(String, &String)>| {
         let body: Vec<String> = pairs.iter().map(|(k, v)| format!("\"{k}\":\"{v}\"")).collect();
         format!("{{{}}}", body.join(","))
     };
-    let mut pages: Vec<Page> = han
+    let mut pages: Vec<Page> = han_shards
         .iter()
-        .zip(&words)
+        .zip(&word_shards)
         .enumerate()
         .map(|(k, (han, words))| {
             let han = object(han.iter().map(|(c, v)| (c.to_string(), v)).collect());
@@ -245,9 +279,18 @@ mod tests {
     use super::*;
 
     fn keys_of(text: &str) -> Vec<String> {
-        let mut set = BTreeSet::new();
-        keys(text, &mut set);
-        set.into_iter().collect()
+        let keys = keys(text);
+        let mut all: Vec<String> = keys
+            .pairs
+            .iter()
+            .map(|p| {
+                let (a, b) = unpair(*p);
+                format!("{a}{b}")
+            })
+            .collect();
+        all.extend(keys.words);
+        all.sort();
+        all
     }
 
     #[test]

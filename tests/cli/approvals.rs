@@ -303,6 +303,30 @@ fn the_right_supervisor_approves_with_openpgp() {
 }
 
 #[test]
+fn the_history_cache_gives_the_same_answer_and_follows_the_keys() {
+    let Some(bureau) = Bureau::new() else { return };
+    bureau.submit("zhang/r1", &[("2026-03-02-r1", "投资科")], Some("li"));
+    let first = bureau.xinbao(&["status", "--format", "json"], &[]);
+    let cache = bureau.root().join(".git/xinbao/approvals.json");
+    assert!(cache.is_file(), "the facts of each commit are kept");
+    let again = bureau.xinbao(&["status", "--format", "json"], &[]);
+    assert_eq!(first.stdout, again.stdout, "from the cache, the same status");
+    // A new commit is read on top of the cached ones.
+    bureau.submit("zhang/r2", &[("2026-03-02-r2", "投资科")], Some("li"));
+    assert_eq!(bureau.state("2026-03-02-r2"), ("approved".into(), vec![]));
+    // Other settings (李四's key removed) discard the cached verdicts.
+    let settings = bureau.root().join("xinbao.yaml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    let key = bureau.public("li");
+    assert!(text.contains(key.trim()));
+    std::fs::write(&settings, text.replace(key.trim(), &bureau.public("stranger"))).unwrap();
+    assert_eq!(bureau.state("2026-03-02-r1"), ("submitted".into(), vec!["key-unknown".into()]));
+    // A corrupt cache is ignored.
+    std::fs::write(&cache, "{not json").unwrap();
+    assert_eq!(bureau.state("2026-03-02-r1"), ("submitted".into(), vec!["key-unknown".into()]));
+}
+
+#[test]
 fn a_supervisor_of_another_unit_does_not_approve() {
     let Some(bureau) = Bureau::new() else { return };
     bureau.submit("zhang/r1", &[("2026-03-02-r1", "投资科")], Some("zhao"));

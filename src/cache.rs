@@ -1,0 +1,101 @@
+//! What xinbao reads from each commit, kept between runs in `.git/xinbao/`.
+//!
+//! Reading 10,000 commits (tree diffs, report units, signatures) takes most of a
+//! second; a commit never changes, so its facts are kept by commit id and only new
+//! commits are read on the next run. Each file also records a key of everything
+//! else the facts depend on (xinbao's version, the folder read, the settings that
+//! hold the keys); a different key discards the file. The cache lives inside the
+//! local `.git` folder: it is never pushed, and a fresh clone (CI) starts without
+//! one. Any problem reading or writing it only means the history is read again.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+#[derive(Serialize, Deserialize)]
+struct File<T> {
+    key: String,
+    commits: HashMap<String, T>,
+}
+
+/// A key from the version of xinbao and `parts`.
+pub fn key(parts: &[&[u8]]) -> String {
+    let mut hash = Sha256::new();
+    hash.update(env!("CARGO_PKG_VERSION"));
+    for part in parts {
+        hash.update((part.len() as u64).to_le_bytes());
+        hash.update(part);
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn path(repo: &git2::Repository, name: &str) -> std::path::PathBuf {
+    repo.path().join("xinbao").join(format!("{name}.json"))
+}
+
+/// The facts of cache `name` by commit id, when the file exists and has `key`.
+pub fn load<T: DeserializeOwned>(
+    repo: &git2::Repository,
+    name: &str,
+    key: &str,
+) -> HashMap<String, T> {
+    std::fs::read(path(repo, name))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<File<T>>(&bytes).ok())
+        .filter(|file| file.key == key)
+        .map(|file| file.commits)
+        .unwrap_or_default()
+}
+
+/// Replaces cache `name` with `commits` under `key`.
+pub fn store<T: Serialize>(
+    repo: &git2::Repository,
+    name: &str,
+    key: &str,
+    commits: HashMap<String, T>,
+) {
+    let file = File { key: key.to_string(), commits };
+    let target = path(repo, name);
+    if let (Ok(bytes), Some(dir)) = (serde_json::to_vec(&file), target.parent())
+        && std::fs::create_dir_all(dir).is_ok()
+    {
+        let _ = crate::atomic::write_unsynced(&target, &bytes);
+    }
+}
+
+/// Serde for [`git2::Oid`] as hex.
+pub mod oid {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    /// Writes the id as hex.
+    pub fn serialize<S: Serializer>(oid: &git2::Oid, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&oid.to_string())
+    }
+
+    /// Reads the id from hex.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<git2::Oid, D::Error> {
+        let text = String::deserialize(d)?;
+        git2::Oid::from_str(&text).map_err(D::Error::custom)
+    }
+
+    /// The same for `Option<Oid>`.
+    pub mod option {
+        use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+        /// Writes the id as hex, or null.
+        pub fn serialize<S: Serializer>(oid: &Option<git2::Oid>, s: S) -> Result<S::Ok, S::Error> {
+            match oid {
+                Some(oid) => s.serialize_some(&oid.to_string()),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// Reads the id from hex or null.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<git2::Oid>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|text| git2::Oid::from_str(&text).map_err(D::Error::custom))
+                .transpose()
+        }
+    }
+}
