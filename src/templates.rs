@@ -19,6 +19,9 @@ pub fn report_template(category: Category) -> &'static str {
     }
 }
 
+/// What a reports repository does not commit: the built documents and archive.
+pub const GITIGNORE: &str = "# xinbao build 的输出 / what `xinbao build` writes\npublic/\n";
+
 /// The project's own commented `xinbao.yaml`.
 const SETTINGS: &str = include_str!("../xinbao.yaml");
 

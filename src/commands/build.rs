@@ -199,7 +199,7 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
             })
             .collect();
         let input = site::Input { repo: &repo, entries, files: &present, lang };
-        let pages = pool.install(|| site::generate(&input))?;
+        let pages = pool.install(|| site::generate(&input));
         outcome.site = Some(pool.install(|| site::write(&out_dir, &pages))?);
         progress.tick();
     }

@@ -20,6 +20,7 @@ pub fn run(args: &InitArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let mut files: Vec<(String, &str)> = vec![
         (crate::config::FILE.to_string(), &settings),
         (".github/workflows/xinbao.yml".to_string(), templates::WORKFLOW),
+        (".gitignore".to_string(), templates::GITIGNORE),
         (templates::EXAMPLE_REPORT.0.to_string(), templates::EXAMPLE_REPORT.1),
     ];
     for category in Category::ALL {

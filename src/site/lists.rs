@@ -159,19 +159,11 @@ fn front(site: &Site) -> Page {
     }
     main.push_str("</dl></section>");
     let latest: Vec<&Entry> = site.entries.iter().take(LATEST).copied().collect();
-    let _ = write!(
-        main,
-        r#"<section><h2>{}</h2>{}<p class="more"><a href="date/index.html">{}</a></p></section>"#,
-        site.t("最新信息", "Latest reports"),
-        list(site, &latest, ""),
-        site.t("按日期浏览全部信息 →", "All reports by date →"),
-    );
-    let _ = write!(
-        main,
-        r#"<section><h2>{}</h2>{}</section>"#,
-        site.t("按分类浏览", "By category"),
-        category_tiles(site, "")
-    );
+    let more = |text: &str| format!(r#"<p class="more"><a href="date/index.html">{text}</a></p>"#);
+    let latest =
+        list(site, &latest, "") + &more(site.t("按日期浏览全部信息 →", "All reports by date →"));
+    main.push_str(&section(site.t("最新信息", "Latest reports"), &latest));
+    main.push_str(&section(site.t("按分类浏览", "By category"), &category_tiles(site, "")));
     let mut recent = String::from(r#"<ul class="months">"#);
     for ((year, month), entries) in months(site).into_iter().rev().take(12) {
         let _ = write!(
@@ -182,20 +174,16 @@ fn front(site: &Site) -> Page {
         );
     }
     recent.push_str("</ul>");
-    let _ = write!(
-        main,
-        r#"<section><h2>{}</h2>{recent}<p class="more"><a href="date/index.html">{}</a></p></section>"#,
-        site.t("按日期浏览", "By date"),
-        site.t("全部年月 →", "All months →"),
-    );
-    let _ = write!(
-        main,
-        r#"<section><h2>{}</h2>{}</section>"#,
-        site.t("按单位浏览", "By unit"),
-        unit_tiles(site, "")
-    );
+    recent.push_str(&more(site.t("全部年月 →", "All months →")));
+    main.push_str(&section(site.t("按日期浏览", "By date"), &recent));
+    main.push_str(&section(site.t("按单位浏览", "By unit"), &unit_tiles(site, "")));
     let frame = Frame { title, up: "", section: Section::Home, scripts: &[] };
     html_page(site, "index.html", &frame, &main, 2)
+}
+
+/// A section of the front page: a heading and its (already escaped) body.
+fn section(heading: &str, body: &str) -> String {
+    format!("<section><h2>{heading}</h2>{body}</section>")
 }
 
 fn categories(site: &Site) -> Page {

@@ -210,16 +210,10 @@ impl<'a> Site<'a> {
 }
 
 /// Every file of the archive for `input`.
-pub fn generate(input: &Input) -> anyhow::Result<Vec<Page>> {
+pub fn generate(input: &Input) -> Vec<Page> {
     let site = Site::new(input);
-    let mut pages: Vec<Page> = site
-        .entries
-        .par_iter()
-        .map(|entry| report_page::page(&site, entry))
-        .collect::<anyhow::Result<Vec<Vec<Page>>>>()?
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut pages: Vec<Page> =
+        site.entries.par_iter().flat_map_iter(|entry| report_page::page(&site, entry)).collect();
     pages.extend(lists::pages(&site));
     pages.extend(search::pages(&site));
     pages.push(asset("assets/style.css", include_str!("style.css")));
@@ -227,7 +221,7 @@ pub fn generate(input: &Input) -> anyhow::Result<Vec<Page>> {
     // One copy of each picture, however many reports show it.
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     pages.dedup_by(|a, b| a.path == b.path);
-    Ok(pages)
+    pages
 }
 
 fn asset(path: &str, text: &str) -> Page {

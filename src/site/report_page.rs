@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 
 /// The page of `entry` and the pictures it shows.
-pub fn page(site: &Site, entry: &Entry) -> anyhow::Result<Vec<Page>> {
+pub fn page(site: &Site, entry: &Entry) -> Vec<Page> {
     let report = entry.report;
     let mut pages = Vec::new();
     let mut main = String::new();
@@ -54,7 +54,7 @@ pub fn page(site: &Site, entry: &Entry) -> anyhow::Result<Vec<Page>> {
         Frame { title: entry.title(), up: "../", section: Section::Categories, scripts: &[] };
     let bytes = super::html::page(site, &frame, &main).into_bytes();
     pages.push(Page { path: format!("reports/{}.html", report.id), bytes, tier: 1 });
-    Ok(pages)
+    pages
 }
 
 /// A link to another report's page, from a report page.

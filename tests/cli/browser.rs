@@ -250,4 +250,14 @@ fn the_archive_opens_from_disk_browses_and_searches_in_chinese() {
         assert!(Path::new(path).is_file(), "{link}");
     }
     save(out.path(), "archive-report.png", &browser.screenshot());
+
+    // On a phone's width the page still fits: no sideways scrolling.
+    browser.call("POST", "/window/rect", Some(json!({"width": 390, "height": 844})));
+    let overflow = browser.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({"script": "return document.documentElement.scrollWidth - window.innerWidth;", "args": []})),
+    );
+    assert!(overflow.as_i64().unwrap() <= 0, "wider than the phone by {overflow}px");
+    save(out.path(), "archive-phone.png", &browser.screenshot());
 }

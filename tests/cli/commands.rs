@@ -11,6 +11,7 @@ fn init_makes_a_repository_that_passes_check() {
     for file in [
         "xinbao.yaml",
         ".github/workflows/xinbao.yml",
+        ".gitignore",
         "templates/work.md",
         "templates/emergency.md",
         ".git",

@@ -387,6 +387,26 @@ fn report_text_never_becomes_markup_and_unsafe_links_lose_their_target() {
 }
 
 #[test]
+fn the_archive_speaks_english_with_lang_en() {
+    let sandbox = Sandbox::from_fixture("repo");
+    let out = sandbox.root().join("en");
+    let built = xinbao()
+        .args(["--lang", "en", "build", "--only", "site", "--out"])
+        .arg(&out)
+        .current_dir(sandbox.root())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&built.stdout).contains("archive: "), "summary in English");
+    let index = read(&out, "index.html");
+    assert!(index.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(index.contains("Information archive") && index.contains("Emergencies"));
+    assert!(read(&out, "search.html").contains("Full-text search"));
+    let page = read(&out, "reports/2026-03-02-good-work.html");
+    assert!(page.contains("Submitted") && page.contains("Work news"));
+    check_site(&out);
+}
+
+#[test]
 fn site_builds_are_byte_identical_and_incremental() {
     let sandbox = Sandbox::from_fixture("repo");
     let (a, b) = (sandbox.root().join("a"), sandbox.root().join("b"));
