@@ -10,7 +10,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     replace(path, bytes, true)
 }
 
-/// Like [`write`] without waiting for the disk: an interrupted process still
+/// Like [`write()`] without waiting for the disk: an interrupted process still
 /// leaves the old or the new file whole, at a fraction of the cost for thousands
 /// of small files (the archive's pages).
 pub fn write_unsynced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

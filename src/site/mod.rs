@@ -4,7 +4,7 @@
 //! pictures, emergency elements, relations and approval trail, and a Chinese
 //! full-text search that runs in the browser from an index written at build time.
 //!
-//! [`generate`] turns the checked reports into [`Page`]s in memory; [`write`] puts
+//! [`generate`] turns the checked reports into [`Page`]s in memory; [`write()`] puts
 //! on disk only the pages whose bytes changed, each atomically, pages before the
 //! pages that link to them, so an interrupted build never leaves a broken link.
 
@@ -228,7 +228,7 @@ fn asset(path: &str, text: &str) -> Page {
     Page { path: path.to_string(), bytes: text.as_bytes().to_vec(), tier: 0 }
 }
 
-/// What [`write`] did.
+/// What [`write()`] did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Written {
     /// Files written because they are new or changed.
