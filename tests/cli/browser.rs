@@ -244,6 +244,17 @@ fn the_archive_opens_from_disk_browses_and_searches_in_chinese() {
     browser.find("#status");
     assert!(browser.text("#status").contains("没有找到"), "{}", browser.text("#status"));
 
+    // Digits are words: 1100 (parking spaces) is in the same report only.
+    browser.open(&format!("{}?q=1100", file_url(&out.path().join("search.html"))));
+    browser.find("#results li.item");
+    let digits: Vec<String> = browser
+        .all("#results li.item a.title")
+        .iter()
+        .map(|e| browser.property(e, "href"))
+        .collect();
+    assert_eq!(digits.len(), 1, "{digits:?}");
+    assert!(digits[0].ends_with("2026-09-17-chengqu-tingche-shoufei-diaoyan.html"));
+
     // The report, with its documents to download.
     browser.open(&href);
     assert!(browser.text("main h1").contains("停放服务收费"), "the report found by its body");
