@@ -7,16 +7,35 @@
 //! hold the keys); a different key discards the file. The cache lives inside the
 //! local `.git` folder: it is never pushed, and a fresh clone (CI) starts without
 //! one. Any problem reading or writing it only means the history is read again.
+//! The commits of the tip last read are kept too, so an unchanged branch is not
+//! even walked.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
+/// The facts of one cache: by commit id, and the commits of the tip last read.
 #[derive(Serialize, Deserialize)]
-struct File<T> {
+pub struct Facts<T> {
+    /// What the facts depend on besides the commits.
     key: String,
-    commits: HashMap<String, T>,
+    /// The tip the chain was read from.
+    tip: String,
+    /// The commits of that tip, in the order they were walked.
+    chain: Vec<String>,
+    /// Facts by commit id.
+    pub commits: HashMap<String, T>,
+}
+
+impl<T> Facts<T> {
+    /// The commits of `tip`, when they are the ones last read.
+    pub fn chain(&self, tip: git2::Oid) -> Option<Vec<git2::Oid>> {
+        if self.tip != tip.to_string() {
+            return None;
+        }
+        self.chain.iter().map(|id| git2::Oid::from_str(id).ok()).collect()
+    }
 }
 
 /// A key from the version of xinbao and `parts`.
@@ -34,28 +53,35 @@ fn path(repo: &git2::Repository, name: &str) -> std::path::PathBuf {
     repo.path().join("xinbao").join(format!("{name}.json"))
 }
 
-/// The facts of cache `name` by commit id, when the file exists and has `key`.
-pub fn load<T: DeserializeOwned>(
-    repo: &git2::Repository,
-    name: &str,
-    key: &str,
-) -> HashMap<String, T> {
+/// The facts of cache `name`, when the file exists and has `key`; else none.
+pub fn load<T: DeserializeOwned>(repo: &git2::Repository, name: &str, key: &str) -> Facts<T> {
     std::fs::read(path(repo, name))
         .ok()
-        .and_then(|bytes| serde_json::from_slice::<File<T>>(&bytes).ok())
-        .filter(|file| file.key == key)
-        .map(|file| file.commits)
-        .unwrap_or_default()
+        .and_then(|bytes| serde_json::from_slice::<Facts<T>>(&bytes).ok())
+        .filter(|facts| facts.key == key)
+        .unwrap_or_else(|| Facts {
+            key: key.to_string(),
+            tip: String::new(),
+            chain: Vec::new(),
+            commits: HashMap::new(),
+        })
 }
 
-/// Replaces cache `name` with `commits` under `key`.
+/// Replaces cache `name` with `facts` as read for `chain`, the commits of `tip`
+/// (facts of other commits are dropped).
 pub fn store<T: Serialize>(
     repo: &git2::Repository,
     name: &str,
-    key: &str,
-    commits: HashMap<String, T>,
+    mut facts: Facts<T>,
+    tip: git2::Oid,
+    chain: &[git2::Oid],
 ) {
-    let file = File { key: key.to_string(), commits };
+    let ids: Vec<String> = chain.iter().map(git2::Oid::to_string).collect();
+    let reachable: std::collections::HashSet<&String> = ids.iter().collect();
+    facts.commits.retain(|id, _| reachable.contains(id));
+    facts.tip = tip.to_string();
+    facts.chain = ids;
+    let file = facts;
     let target = path(repo, name);
     if let (Ok(bytes), Some(dir)) = (serde_json::to_vec(&file), target.parent())
         && std::fs::create_dir_all(dir).is_ok()

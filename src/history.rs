@@ -63,12 +63,20 @@ pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::
     };
     let tracked = in_repository(repo, root, dir);
 
-    let mut walk = repo.revwalk()?;
-    walk.set_sorting(Sort::NONE)?;
-    walk.push(head.id())?;
-    let commits = walk.collect::<Result<Vec<Oid>, _>>()?;
     let key = crate::cache::key(&[b"added", tracked.as_bytes(), dir.as_bytes()]);
-    let mut known: HashMap<String, Added> = crate::cache::load(repo, "added", &key);
+    let mut cached = crate::cache::load::<Added>(repo, "added", &key);
+    let known_chain = cached.chain(head.id());
+    let walked = known_chain.is_none();
+    let commits = match known_chain {
+        Some(commits) => commits,
+        None => {
+            let mut walk = repo.revwalk()?;
+            walk.set_sorting(Sort::NONE)?;
+            walk.push(head.id())?;
+            walk.collect::<Result<Vec<Oid>, _>>()?
+        }
+    };
+    let known = &mut cached.commits;
     let missing: Vec<Oid> =
         commits.iter().filter(|oid| !known.contains_key(&oid.to_string())).copied().collect();
     let chunk = missing.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
@@ -99,11 +107,8 @@ pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::
             *first = (*first).min(added.time);
         }
     }
-    if !missing.is_empty() || known.len() != commits.len() {
-        let reachable: std::collections::HashSet<String> =
-            commits.iter().map(Oid::to_string).collect();
-        known.retain(|oid, _| reachable.contains(oid));
-        crate::cache::store(repo, "added", &key, known);
+    if walked || !missing.is_empty() {
+        crate::cache::store(repo, "added", cached, head.id(), &commits);
     }
     Ok(history)
 }

@@ -14,7 +14,6 @@ use crate::yaml;
 use git2::{Oid, Repository, Sort};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::path::Path;
 
 /// The trailer the office's publishing commit carries, once per report.
@@ -96,14 +95,23 @@ pub fn read(
 ) -> Result<Vec<CommitFacts>, git2::Error> {
     let tracked = history::in_repository(repo, root, load::REPORTS);
     let prefix_len = tracked.len() - load::REPORTS.len();
-    let mut walk = repo.revwalk()?;
-    walk.set_sorting(Sort::NONE)?;
-    walk.simplify_first_parent()?;
-    walk.push(tip)?;
-    let mut commits = walk.collect::<Result<Vec<Oid>, _>>()?;
-    commits.reverse();
     let key = cache::key(&[b"approvals", tracked.as_bytes(), settings]);
-    let mut known: HashMap<String, CommitFacts> = cache::load(repo, "approvals", &key);
+    let mut cached = cache::load::<CommitFacts>(repo, "approvals", &key);
+    let known_chain = cached.chain(tip);
+    let walked = known_chain.is_none();
+    let commits = match known_chain {
+        Some(commits) => commits,
+        None => {
+            let mut walk = repo.revwalk()?;
+            walk.set_sorting(Sort::NONE)?;
+            walk.simplify_first_parent()?;
+            walk.push(tip)?;
+            let mut commits = walk.collect::<Result<Vec<Oid>, _>>()?;
+            commits.reverse();
+            commits
+        }
+    };
+    let known = &mut cached.commits;
     let missing: Vec<Oid> =
         commits.iter().filter(|oid| !known.contains_key(&oid.to_string())).copied().collect();
     let chunk = missing.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
@@ -122,10 +130,8 @@ pub fn read(
     known.extend(chunks.into_iter().flatten().map(|facts| (facts.id.to_string(), facts)));
     let facts: Vec<CommitFacts> =
         commits.iter().filter_map(|oid| known.get(&oid.to_string()).cloned()).collect();
-    if !missing.is_empty() || known.len() != commits.len() {
-        let reachable: std::collections::HashSet<Oid> = commits.iter().copied().collect();
-        known.retain(|_, facts| reachable.contains(&facts.id));
-        cache::store(repo, "approvals", &key, known);
+    if walked || !missing.is_empty() {
+        cache::store(repo, "approvals", cached, tip, &commits);
     }
     Ok(facts)
 }
