@@ -28,13 +28,45 @@ pub struct Facts<T> {
     pub commits: HashMap<String, T>,
 }
 
+/// Which commits of a tip are read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Walk {
+    /// Every commit reachable from the tip, in no particular order.
+    All,
+    /// The first-parent chain, oldest first.
+    FirstParent,
+}
+
 impl<T> Facts<T> {
-    /// The commits of `tip`, when they are the ones last read.
-    pub fn chain(&self, tip: git2::Oid) -> Option<Vec<git2::Oid>> {
-        if self.tip != tip.to_string() {
-            return None;
+    /// The commits of `tip`: the ones last read when `tip` is the same, else
+    /// walked from the history. The flag says whether it walked.
+    pub fn commits(
+        &self,
+        repo: &git2::Repository,
+        tip: git2::Oid,
+        walk: Walk,
+    ) -> Result<(Vec<git2::Oid>, bool), git2::Error> {
+        if self.tip == tip.to_string()
+            && let Some(chain) = self.chain.iter().map(|id| git2::Oid::from_str(id).ok()).collect()
+        {
+            return Ok((chain, false));
         }
-        self.chain.iter().map(|id| git2::Oid::from_str(id).ok()).collect()
+        let mut revwalk = repo.revwalk()?;
+        revwalk.set_sorting(git2::Sort::NONE)?;
+        if walk == Walk::FirstParent {
+            revwalk.simplify_first_parent()?;
+        }
+        revwalk.push(tip)?;
+        let mut commits = revwalk.collect::<Result<Vec<git2::Oid>, _>>()?;
+        if walk == Walk::FirstParent {
+            commits.reverse();
+        }
+        Ok((commits, true))
+    }
+
+    /// The commits among `chain` with no facts yet.
+    pub fn missing(&self, chain: &[git2::Oid]) -> Vec<git2::Oid> {
+        chain.iter().filter(|oid| !self.commits.contains_key(&oid.to_string())).copied().collect()
     }
 }
 

@@ -7,7 +7,7 @@
 //! the cores, each with its own handle on the repository. The earliest author
 //! time at which a path was added is kept.
 
-use git2::{Oid, Repository, Sort};
+use git2::{Oid, Repository};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -65,20 +65,9 @@ pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::
 
     let key = crate::cache::key(&[b"added", tracked.as_bytes(), dir.as_bytes()]);
     let mut cached = crate::cache::load::<Added>(repo, "added", &key);
-    let known_chain = cached.chain(head.id());
-    let walked = known_chain.is_none();
-    let commits = match known_chain {
-        Some(commits) => commits,
-        None => {
-            let mut walk = repo.revwalk()?;
-            walk.set_sorting(Sort::NONE)?;
-            walk.push(head.id())?;
-            walk.collect::<Result<Vec<Oid>, _>>()?
-        }
-    };
+    let (commits, walked) = cached.commits(repo, head.id(), crate::cache::Walk::All)?;
+    let missing = cached.missing(&commits);
     let known = &mut cached.commits;
-    let missing: Vec<Oid> =
-        commits.iter().filter(|oid| !known.contains_key(&oid.to_string())).copied().collect();
     let chunk = missing.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
     let path = repo.path().to_path_buf();
     let read: Vec<(Oid, Added)> = missing

@@ -11,7 +11,7 @@ use crate::load;
 use crate::report::front_matter;
 use crate::source;
 use crate::yaml;
-use git2::{Oid, Repository, Sort};
+use git2::{Oid, Repository};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -97,23 +97,9 @@ pub fn read(
     let prefix_len = tracked.len() - load::REPORTS.len();
     let key = cache::key(&[b"approvals", tracked.as_bytes(), settings]);
     let mut cached = cache::load::<CommitFacts>(repo, "approvals", &key);
-    let known_chain = cached.chain(tip);
-    let walked = known_chain.is_none();
-    let commits = match known_chain {
-        Some(commits) => commits,
-        None => {
-            let mut walk = repo.revwalk()?;
-            walk.set_sorting(Sort::NONE)?;
-            walk.simplify_first_parent()?;
-            walk.push(tip)?;
-            let mut commits = walk.collect::<Result<Vec<Oid>, _>>()?;
-            commits.reverse();
-            commits
-        }
-    };
+    let (commits, walked) = cached.commits(repo, tip, cache::Walk::FirstParent)?;
+    let missing = cached.missing(&commits);
     let known = &mut cached.commits;
-    let missing: Vec<Oid> =
-        commits.iter().filter(|oid| !known.contains_key(&oid.to_string())).copied().collect();
     let chunk = missing.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
     let path = repo.path().to_path_buf();
     let chunks = missing
