@@ -23,8 +23,8 @@ pub fn pages(site: &Site) -> Vec<Page> {
     for (name, slug) in &site.units {
         pages.push(unit_page(site, name, slug));
     }
-    for ((year, month), entries) in months(site) {
-        pages.push(month_page(site, year, month, &entries));
+    for (&(year, month), entries) in &site.months {
+        pages.push(month_page(site, year, month, entries));
     }
     pages
 }
@@ -84,17 +84,6 @@ fn by_month(site: &Site, entries: &[&Entry], up: &str) -> String {
 
 fn month_of(site: &Site, entry: &Entry) -> Option<(i32, u32)> {
     site.date(entry).map(|d| (d.year(), d.month()))
-}
-
-/// Months with reports, newest first, each with its reports.
-fn months<'s>(site: &'s Site) -> BTreeMap<(i32, u32), Vec<&'s Entry<'s>>> {
-    let mut months: BTreeMap<(i32, u32), Vec<&Entry>> = BTreeMap::new();
-    for entry in &site.entries {
-        if let Some(month) = month_of(site, entry) {
-            months.entry(month).or_default().push(entry);
-        }
-    }
-    months
 }
 
 fn count_label(site: &Site, n: usize) -> String {
@@ -165,7 +154,7 @@ fn front(site: &Site) -> Page {
     main.push_str(&section(site.t("最新信息", "Latest reports"), &latest));
     main.push_str(&section(site.t("按分类浏览", "By category"), &category_tiles(site, "")));
     let mut recent = String::from(r#"<ul class="months">"#);
-    for ((year, month), entries) in months(site).into_iter().rev().take(12) {
+    for (&(year, month), entries) in site.months.iter().rev().take(12) {
         let _ = write!(
             recent,
             r#"<li><a href="date/{year}-{month:02}.html">{}<span class="count">{}</span></a></li>"#,
@@ -241,7 +230,7 @@ fn unit_page(site: &Site, name: &str, slug: &str) -> Page {
 
 fn dates(site: &Site) -> Page {
     let title = site.t("按日期浏览", "By date");
-    let months = months(site);
+    let months = &site.months;
     let mut main = format!("<h1>{title}</h1>");
     let years: Vec<i32> = {
         let mut years: Vec<i32> = months.keys().map(|(y, _)| *y).collect();
@@ -291,8 +280,7 @@ fn month_page(site: &Site, year: i32, month: u32, entries: &[&Entry]) -> Page {
             days.entry(date).or_default().push(entry);
         }
     }
-    let all = self::months(site);
-    let keys: Vec<(i32, u32)> = all.keys().copied().collect();
+    let keys: Vec<(i32, u32)> = site.months.keys().copied().collect();
     let here = keys.iter().position(|k| *k == (year, month));
     let neighbour = |k: Option<&(i32, u32)>, label: &str| match k {
         Some((y, m)) => format!(r#"<a href="{y}-{m:02}.html">{label}</a>"#),

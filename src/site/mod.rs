@@ -20,6 +20,7 @@ use crate::render::Document;
 use crate::report::{Category, Report};
 use crate::time::Time;
 use anyhow::Context as _;
+use chrono::Datelike as _;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -103,6 +104,8 @@ struct Site<'a> {
     retracted_by: BTreeMap<&'a str, Vec<&'a Entry<'a>>>,
     /// Request id → the reports that answer it, oldest first.
     answers: BTreeMap<&'a str, Vec<&'a Entry<'a>>>,
+    /// (year, month) → its reports (newest first); months oldest first.
+    months: BTreeMap<(i32, u32), Vec<&'a Entry<'a>>>,
 }
 
 impl<'a> Site<'a> {
@@ -140,7 +143,25 @@ impl<'a> Site<'a> {
                 }
             }
         }
-        Site { input, lang: input.lang, entries, by_id, units, follow_ups, retracted_by, answers }
+        let mut site = Site {
+            input,
+            lang: input.lang,
+            entries,
+            by_id,
+            units,
+            follow_ups,
+            retracted_by,
+            answers,
+            months: BTreeMap::new(),
+        };
+        let mut months: BTreeMap<(i32, u32), Vec<&Entry>> = BTreeMap::new();
+        for entry in &site.entries {
+            if let Some(date) = site.date(entry) {
+                months.entry((date.year(), date.month())).or_default().push(entry);
+            }
+        }
+        site.months = months;
+        site
     }
 
     /// The site's words in its language.
