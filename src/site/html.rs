@@ -92,7 +92,7 @@ pub fn page(site: &Site, frame: &Frame, main: &str) -> String {
         frame.scripts.iter().map(|s| format!(r#"<script src="{up}{s}"></script>"#)).collect();
     // The same on every page (no counts), so adding a report rewrites only the
     // pages that list it.
-    let footer = match site.lang {
+    let footer = match site.lang() {
         crate::lang::Lang::Zh => {
             format!("{bureau} · 信息报送档案 · 由 xinbao（信报）依据 git 历史生成")
         }

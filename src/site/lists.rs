@@ -87,7 +87,7 @@ fn month_of(site: &Site, entry: &Entry) -> Option<(i32, u32)> {
 }
 
 fn count_label(site: &Site, n: usize) -> String {
-    match site.lang {
+    match site.lang() {
         crate::lang::Lang::Zh => format!("{n} 条"),
         crate::lang::Lang::En => format!("{n} reports"),
     }
@@ -314,7 +314,7 @@ fn calendar(site: &Site, year: i32, month: u32, days: &BTreeMap<NaiveDate, Vec<&
     let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else {
         return String::new();
     };
-    let weekdays = match site.lang {
+    let weekdays = match site.lang() {
         crate::lang::Lang::Zh => ["一", "二", "三", "四", "五", "六", "日"],
         crate::lang::Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
     };

@@ -92,7 +92,6 @@ pub struct Page {
 /// The archive as a whole, shared by every page while it is generated.
 struct Site<'a> {
     input: &'a Input<'a>,
-    lang: Lang,
     /// Entries newest first.
     entries: Vec<&'a Entry<'a>>,
     by_id: BTreeMap<&'a str, &'a Entry<'a>>,
@@ -145,7 +144,6 @@ impl<'a> Site<'a> {
         }
         let mut site = Site {
             input,
-            lang: input.lang,
             entries,
             by_id,
             units,
@@ -164,9 +162,14 @@ impl<'a> Site<'a> {
         site
     }
 
+    /// The language of the site's own words.
+    fn lang(&self) -> Lang {
+        self.input.lang
+    }
+
     /// The site's words in its language.
     fn t<'s>(&self, zh: &'s str, en: &'s str) -> &'s str {
-        match self.lang {
+        match self.lang() {
             Lang::Zh => zh,
             Lang::En => en,
         }
@@ -177,14 +180,14 @@ impl<'a> Site<'a> {
     }
 
     fn category_name(&self, category: Category) -> &'static str {
-        match self.lang {
+        match self.lang() {
             Lang::Zh => category.label(),
             Lang::En => category.english(),
         }
     }
 
     fn state_name(&self, state: State) -> &'static str {
-        match (self.lang, state) {
+        match (self.lang(), state) {
             (Lang::Zh, State::Draft) => "草稿",
             (Lang::Zh, State::Submitted) => "待审核",
             (Lang::Zh, State::Approved) => "已审核",
@@ -197,7 +200,7 @@ impl<'a> Site<'a> {
     /// A moment in the bureau's time zone, as `2026年3月2日 09:30`.
     fn time(&self, at: Time) -> String {
         let local = at.with_timezone(&self.input.repo.settings.timezone);
-        match self.lang {
+        match self.lang() {
             Lang::Zh => local.format("%Y年%-m月%-d日 %H:%M").to_string(),
             Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
         }
@@ -216,14 +219,14 @@ impl<'a> Site<'a> {
     }
 
     fn day_name(&self, date: chrono::NaiveDate) -> String {
-        match self.lang {
+        match self.lang() {
             Lang::Zh => date.format("%Y年%-m月%-d日").to_string(),
             Lang::En => date.format("%Y-%m-%d").to_string(),
         }
     }
 
     fn month_name(&self, year: i32, month: u32) -> String {
-        match self.lang {
+        match self.lang() {
             Lang::Zh => format!("{year}年{month}月"),
             Lang::En => format!("{year}-{month:02}"),
         }

@@ -341,7 +341,7 @@ fn trail(site: &Site, trail: Option<&Trail>) -> String {
             Step::Problem(p) => (
                 "problem",
                 p.rule.id(),
-                esc(p.message.get(site.lang)),
+                esc(p.message.get(site.lang())),
                 p.at,
                 &p.commit,
                 String::new(),
