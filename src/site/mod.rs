@@ -5,8 +5,10 @@
 //! full-text search that runs in the browser from an index written at build time.
 //!
 //! [`generate`] turns the checked reports into [`Page`]s in memory; [`write()`] puts
-//! on disk only the pages whose bytes changed, each atomically, pages before the
-//! pages that link to them, so an interrupted build never leaves a broken link.
+//! on disk only the pages whose bytes changed, each atomically: pictures, assets
+//! and the search index first, then the pages, the front page last, removals at
+//! the end. An interrupted build leaves every file whole (old or new); running it
+//! again completes the site.
 
 mod html;
 mod lists;
