@@ -68,7 +68,7 @@ fn fingerprint(root: &Path) -> Vec<u8> {
             hash.update(format!("{:?}", meta.modified().ok()));
         }
     }
-    if let Ok(git) = git2::Repository::open(root) {
+    if let Some(git) = crate::history::open(root) {
         for name in ["HEAD", "main", "master"] {
             if let Ok(object) = git.revparse_single(name) {
                 hash.update(object.id().as_bytes());
