@@ -40,6 +40,38 @@ pub struct Settings {
     pub scoring: Scoring,
     /// Font names written into documents.
     pub fonts: Fonts,
+    /// The bulletin's name and distribution (《发改信息》, 报/送/发).
+    pub bulletin: Bulletin,
+    /// The quarterly notice's addressees and copies (主送, 抄送).
+    pub notice: Notice,
+}
+
+/// The bulletin (期刊) the office compiles from published reports (FORMAT.md §3.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bulletin {
+    /// The bulletin's name in its red masthead, e.g. 发改信息.
+    pub name: String,
+    /// The editing unit printed under the name (编发单位); the bureau's office by default.
+    pub editor: String,
+    /// 报: the higher offices that receive it.
+    pub report_to: Vec<String>,
+    /// 送: leaders and bodies of the same level.
+    pub send_to: Vec<String>,
+    /// 发: the units below.
+    pub issue_to: Vec<String>,
+    /// The print run (共印N份), when given.
+    pub copies: Option<u32>,
+}
+
+/// The quarterly notice and the annual assessment (通报, FORMAT.md §3.2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// 主送: the addressees, written before the body.
+    pub to: String,
+    /// 抄送: who gets a copy, in the end block.
+    pub cc: Vec<String>,
+    /// 发文字号 prefix (机关代字), e.g. 息发改办; the number line is left out when empty.
+    pub code: String,
 }
 
 /// A person of the bureau.
@@ -213,11 +245,30 @@ pub struct Scoring {
     pub missed: i64,
     /// Per retracted item (误报).
     pub false_report: i64,
+    /// Per item adopted by a higher body (采用), by the level of that body.
+    pub adoption: BTreeMap<String, i64>,
 }
 
 impl Default for Scoring {
     fn default() -> Scoring {
-        Scoring { per_item: 1, per_published: 1, late: -1, missed: -2, false_report: -3 }
+        let adoption = [("county", 2), ("city", 4), ("province", 8), ("national", 16)]
+            .into_iter()
+            .map(|(level, points)| (level.to_string(), points))
+            .collect();
+        Scoring { per_item: 1, per_published: 1, late: -1, missed: -2, false_report: -3, adoption }
+    }
+}
+
+impl Scoring {
+    /// The Chinese name of an adoption level; custom levels are shown as written.
+    pub fn level_label(level: &str) -> &str {
+        match level {
+            "county" => "县级",
+            "city" => "市级",
+            "province" => "省级",
+            "national" => "国家级",
+            other => other,
+        }
     }
 }
 
@@ -244,6 +295,8 @@ const KEYS: &[&str] = &[
     "quotas",
     "scoring",
     "fonts",
+    "bulletin",
+    "notice",
 ];
 const PERSON_KEYS: &[&str] = &["name", "unit", "roles", "supervises", "phone", "keys"];
 const KEY_KEYS: &[&str] = &["ssh", "openpgp", "valid_from", "valid_until"];
@@ -257,7 +310,10 @@ const LIMIT_KEYS: &[&str] = &[
 ];
 const FONT_KEYS: &[&str] =
     &["title", "body", "heading1", "heading2", "page_number", "latin", "files"];
-const SCORING_KEYS: &[&str] = &["per_item", "per_published", "late", "missed", "false_report"];
+const SCORING_KEYS: &[&str] =
+    &["per_item", "per_published", "late", "missed", "false_report", "adoption"];
+const BULLETIN_KEYS: &[&str] = &["name", "editor", "report_to", "send_to", "issue_to", "copies"];
+const NOTICE_KEYS: &[&str] = &["to", "cc", "code"];
 
 /// Reads `xinbao.yaml` from `root`. Fails (exit 2) when it is missing or not YAML.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> anyhow::Result<Settings> {
@@ -320,6 +376,8 @@ fn parse(node: &Node, diags: &mut Diagnostics) -> Settings {
     let quotas = quotas(f.map("quotas"), &units, &mut f);
     let scoring = f.map("scoring").map(|n| scoring(n, &mut f)).unwrap_or_default();
     let fonts = f.map("fonts").map(|n| fonts(n, &mut f)).unwrap_or_default();
+    let bulletin = bulletin(f.map("bulletin"), &bureau, &office, &mut f);
+    let notice = notice(f.map("notice"), &mut f);
     let settings = Settings {
         bureau,
         office,
@@ -331,6 +389,8 @@ fn parse(node: &Node, diags: &mut Diagnostics) -> Settings {
         quotas,
         scoring,
         fonts,
+        bulletin,
+        notice,
     };
     check_people(&settings, diags);
     settings
@@ -500,7 +560,55 @@ fn scoring(node: &Node, parent: &mut Fields) -> Scoring {
             *slot = n.value;
         }
     }
+    if let Some(levels) = f.map("adoption") {
+        scoring.adoption.clear();
+        for entry in levels.entries().unwrap_or_default() {
+            match entry.value.as_str().and_then(|s| s.trim().parse::<i64>().ok()) {
+                Some(points) => {
+                    scoring.adoption.insert(entry.key.clone(), points);
+                }
+                None => f.invalid(&entry.value, &entry.key, "整数", "a whole number"),
+            }
+        }
+    }
     scoring
+}
+
+fn bulletin(node: Option<&Node>, bureau: &str, office: &str, parent: &mut Fields) -> Bulletin {
+    let mut bulletin = Bulletin {
+        name: "政务信息".to_string(),
+        editor: format!("{bureau}{office}"),
+        report_to: Vec::new(),
+        send_to: Vec::new(),
+        issue_to: Vec::new(),
+        copies: None,
+    };
+    let Some(node) = node else { return bulletin };
+    let mut f = parent.nested(node, BULLETIN_KEYS);
+    if let Some(name) = f.string("name").filter(|n| !n.value.is_empty()) {
+        bulletin.name = name.value;
+    }
+    if let Some(editor) = f.string("editor").filter(|n| !n.value.is_empty()) {
+        bulletin.editor = editor.value;
+    }
+    let list = |f: &mut Fields, key| f.strings(key).into_iter().map(|s| s.value).collect();
+    bulletin.report_to = list(&mut f, "report_to");
+    bulletin.send_to = list(&mut f, "send_to");
+    bulletin.issue_to = list(&mut f, "issue_to");
+    bulletin.copies = f.integer("copies", false).map(|n| n.value as u32);
+    bulletin
+}
+
+fn notice(node: Option<&Node>, parent: &mut Fields) -> Notice {
+    let mut notice = Notice { to: "局机关各科室".to_string(), cc: Vec::new(), code: String::new() };
+    let Some(node) = node else { return notice };
+    let mut f = parent.nested(node, NOTICE_KEYS);
+    if let Some(to) = f.string("to").filter(|n| !n.value.is_empty()) {
+        notice.to = to.value;
+    }
+    notice.cc = f.strings("cc").into_iter().map(|s| s.value).collect();
+    notice.code = f.string("code").map(|s| s.value).unwrap_or_default();
+    notice
 }
 
 fn fonts(node: &Node, parent: &mut Fields) -> Fonts {

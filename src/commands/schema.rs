@@ -87,6 +87,11 @@ pub fn schema(units: Option<&[String]>) -> Value {
             "tags": {"type": "array", "items": {"type": "string"}, "description": "标签"},
             "emergency": {"type": "object", "description": "突发事件要素", "additionalProperties": false,
                 "required": required_elements, "properties": elements},
+            "adoptions": {"type": "array", "description": "采用情况（由局办公室在发布后登记）", "items": {"type": "object",
+                "additionalProperties": false, "required": ["by", "level", "date"], "properties": {
+                    "by": {"type": "string", "minLength": 1, "description": "采用单位或刊物，如 县委办《每日要情》"},
+                    "level": {"type": "string", "description": "采用级别：scoring.adoption 中的键（county、city、province、national）"},
+                    "date": {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "description": "采用日期"}}}},
         },
         "allOf": [
             {"if": with_category(&timed), "then": {"required": ["occurred_at"]}},

@@ -1,6 +1,8 @@
-//! What goes on the page of one report (SPEC §7), independent of the output
-//! format: the title, the emergency elements, the body blocks, the pictures with
-//! their captions, the contributor line and the approval block.
+//! What goes on the page (SPEC §7), independent of the output format. A report
+//! has its title, the emergency elements, the body blocks, the pictures with their
+//! captions, the contributor line and the approval block; a bulletin issue and a
+//! notice add a red masthead (版头/报头), single lines set apart (主送, 附件, a
+//! signature) and the end block (版记/报尾).
 
 use super::markdown;
 use crate::approval::Trail;
@@ -60,6 +62,67 @@ pub enum Block {
     Picture(Picture),
     /// Preformatted lines (code), kept as they are.
     Preformatted(String),
+    /// One line set apart from the body: no first-line indent, its own alignment and face.
+    Line {
+        /// The text.
+        text: String,
+        /// Where it sits on the line.
+        align: Align,
+        /// Its typeface and size.
+        face: Face,
+    },
+    /// An empty line of the body grid.
+    Blank,
+    /// The rest starts on a new page (an attachment, 附件).
+    PageBreak,
+}
+
+/// The alignment of a [`Block::Line`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    /// Flush left.
+    Left,
+    /// Centred.
+    Center,
+    /// Flush right, two characters in (a signature without seal, GB/T 9704 7.3.5.2).
+    Right,
+}
+
+/// The face of a [`Block::Line`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Face {
+    /// 三号仿宋, as the body.
+    Body,
+    /// 三号黑体 (the 附件 label).
+    Heading,
+    /// 二号小标宋 (an item's or an attachment's title).
+    Title,
+}
+
+/// The red header above the red rule: the issuer's name (发文机关标志, or a
+/// bulletin's name), the number line, and a bulletin's editor and date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Masthead {
+    /// 发文机关标志 or the bulletin's name, in red.
+    pub name: String,
+    /// Space above the name in millimetres (35 for a document, GB/T 9704 7.2.4).
+    pub drop_mm: u32,
+    /// The centred line under the name: 第3期, or a 发文字号.
+    pub number: Option<String>,
+    /// A bulletin's editing unit (left) and date (right) above the rule.
+    pub sides: Option<(String, String)>,
+}
+
+/// The end block between rules (版记 / 报尾): 抄送 or 报/送/发 lines, then the
+/// issuer at the left and the date or print run at the right.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imprint {
+    /// Lines such as `抄送：局领导。` or `报：县委办，县政府办。`.
+    pub lines: Vec<String>,
+    /// The last line's left part (印发机关 / the editor).
+    pub left: String,
+    /// The last line's right part (`2026年4月1日印发` / `共印20份`).
+    pub right: String,
 }
 
 /// A picture and its caption.
@@ -88,21 +151,97 @@ pub struct Signed {
     pub key: String,
 }
 
-/// One report laid out for print.
+/// One report, bulletin issue or notice laid out for print.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Document {
-    /// The report id.
+    /// The report id, or the issue's or notice's name; names the PDF.
     pub id: String,
-    /// 标题.
+    /// The red header, for a bulletin or a notice.
+    pub masthead: Option<Masthead>,
+    /// 标题; empty for a bulletin, whose items carry their own.
     pub title: String,
     /// Everything between the title and the contributor line.
     pub blocks: Vec<Block>,
-    /// （供稿：unit author 联系电话：phone）.
+    /// （供稿：unit author 联系电话：phone）; empty when there is none.
     pub credit: String,
-    /// The approval and publication, newest of each; empty when not approved.
-    pub signatures: Vec<Signed>,
+    /// A report's approval block: the approval and publication, newest of each
+    /// (empty when not approved); `None` for documents that have no such block.
+    pub signatures: Option<Vec<Signed>>,
+    /// The end block (版记 / 报尾).
+    pub imprint: Option<Imprint>,
     /// The issuing body, for the document's metadata.
     pub bureau: String,
+}
+
+impl Document {
+    /// A document with a masthead and no report parts, for `blocks` to fill.
+    pub fn issue(id: String, masthead: Masthead, title: String, bureau: &str) -> Document {
+        Document {
+            id,
+            masthead: Some(masthead),
+            title,
+            blocks: Vec::new(),
+            credit: String::new(),
+            signatures: None,
+            imprint: None,
+            bureau: bureau.to_string(),
+        }
+    }
+
+    /// Every piece of text the document shows, for font coverage and search.
+    pub fn text(&self) -> String {
+        let mut text = format!("{}{}", self.title, self.credit);
+        if let Some(m) = &self.masthead {
+            text.push_str(&m.name);
+            text.extend(m.number.iter().map(String::as_str));
+            if let Some((left, right)) = &m.sides {
+                text.push_str(left);
+                text.push_str(right);
+            }
+        }
+        for block in &self.blocks {
+            block.text(&mut text);
+        }
+        for s in self.signatures.iter().flatten() {
+            text.push_str(&format!("{}{}{}", s.name, s.date, s.key));
+        }
+        if let Some(imprint) = &self.imprint {
+            imprint.lines.iter().for_each(|l| text.push_str(l));
+            text.push_str(&imprint.left);
+            text.push_str(&imprint.right);
+        }
+        text
+    }
+}
+
+impl Block {
+    /// Appends the block's text to `out`, a line per paragraph.
+    pub fn text(&self, out: &mut String) {
+        let runs = |runs: &[Inline], out: &mut String| {
+            runs.iter().for_each(|r| out.push_str(&r.text));
+            out.push('\n');
+        };
+        match self {
+            Block::Paragraph(r) | Block::Heading { text: r, .. } | Block::ListItem { text: r, .. } => {
+                runs(r, out)
+            }
+            Block::Quote(paragraphs) => paragraphs.iter().for_each(|p| runs(p, out)),
+            Block::Table(rows) => rows.iter().flatten().for_each(|cell| runs(cell, out)),
+            Block::Pairs(pairs) => pairs.iter().for_each(|(label, value)| {
+                out.push_str(&format!("{label} {value}\n"));
+            }),
+            Block::Picture(p) => {
+                out.push_str(&p.caption);
+                out.push('\n');
+            }
+            Block::Preformatted(p) => out.push_str(p),
+            Block::Line { text, .. } => {
+                out.push_str(text);
+                out.push('\n');
+            }
+            Block::Blank | Block::PageBreak => {}
+        }
+    }
 }
 
 /// A date as official documents write it: `2026年3月2日`.
@@ -159,10 +298,12 @@ pub fn layout(
     }
     Document {
         id: report.id.clone(),
+        masthead: None,
         title: text(&report.title),
         blocks,
         credit,
-        signatures,
+        signatures: Some(signatures),
+        imprint: None,
         bureau: bureau.to_string(),
     }
 }

@@ -5,12 +5,13 @@
 //! named on every run. The archive is then repacked with sorted entries and fixed
 //! times, so the same input gives the same bytes.
 
-use super::document::{Block, Document, Inline, Picture};
+use super::document::{Align, Block, Document, Face, Imprint, Inline, Masthead, Picture};
 use crate::config::Fonts;
 use anyhow::Context as _;
 use docx_rs::{
     AlignmentType, BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
-    LineSpacingType, PageMargin, Paragraph, Pic, Run, RunFonts, SpecialIndentType, Table,
+    LineSpacingType, PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition,
+    ParagraphBorders, Pic, Run, RunFonts, SpecialIndentType, Tab, TabValueType, Table,
     TableBorder, TableBorderPosition, TableBorders, TableCell, TableRow, WidthType,
 };
 use std::io::{Read as _, Write as _};
@@ -31,6 +32,8 @@ const SIZE_TITLE: usize = 44;
 const SIZE_SMALL: usize = 28;
 /// One 三号 character in twips (the 字 unit).
 const CHAR: i32 = 320;
+/// The red of the masthead and its rule.
+const RED: &str = "E60012";
 /// English Metric Units per twip.
 const EMU_PER_TWIP: u64 = 635;
 /// The tallest a picture may be: 150 mm, two thirds of the text block.
@@ -70,18 +73,24 @@ pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
     docx = docx.footer(w.page_number(AlignmentType::Right));
     docx = docx.even_footer(w.page_number(AlignmentType::Left));
 
-    let title = w
-        .paragraph()
-        .align(AlignmentType::Center)
-        .line_spacing(LineSpacing::new().line(700).line_rule(LineSpacingType::Exact))
-        .add_run(w.run(&document.title, &fonts.title, SIZE_TITLE));
-    docx = docx.add_paragraph(title).add_paragraph(w.paragraph());
-
+    if let Some(masthead) = &document.masthead {
+        docx = w.masthead(docx, masthead);
+    }
+    if !document.title.is_empty() {
+        docx = docx.add_paragraph(w.title(&document.title)).add_paragraph(w.paragraph());
+    }
     for block in &document.blocks {
         docx = w.block(docx, block);
     }
-    docx = docx.add_paragraph(w.body(&[Inline::plain(&document.credit)]));
-    docx = w.approval(docx, document);
+    if !document.credit.is_empty() {
+        docx = docx.add_paragraph(w.body(&[Inline::plain(&document.credit)]));
+    }
+    if let Some(signatures) = &document.signatures {
+        docx = w.approval(docx, signatures);
+    }
+    if let Some(imprint) = &document.imprint {
+        docx = w.imprint(docx, imprint);
+    }
 
     let mut raw = std::io::Cursor::new(Vec::new());
     docx.build().pack(&mut raw).context("writing the DOCX package")?;
@@ -104,6 +113,106 @@ impl Writer<'_> {
             .cs(&self.fonts.latin)
             .east_asia(east_asia)
             .hint("eastAsia")
+    }
+
+    /// A centred title in 二号小标宋 at a 35 pt line pitch.
+    fn title(&mut self, text: &str) -> Paragraph {
+        let font = self.fonts.title.clone();
+        self.paragraph()
+            .align(AlignmentType::Center)
+            .line_spacing(LineSpacing::new().line(700).line_rule(LineSpacingType::Exact))
+            .add_run(self.run(text, &font, SIZE_TITLE))
+    }
+
+    /// A paragraph at the body's exact line pitch.
+    fn line(&mut self) -> Paragraph {
+        self.paragraph().line_spacing(LineSpacing::new().line(LINE).line_rule(LineSpacingType::Exact))
+    }
+
+    /// The red header: the name in red 小标宋 sized to fit one line, the number
+    /// line, a bulletin's editor (left) and date (right), and the red rule under
+    /// the last of them.
+    fn masthead(&mut self, mut docx: Docx, masthead: &Masthead) -> Docx {
+        let chars = masthead.name.chars().count().max(1);
+        // 初号 (42 pt) unless the name is too long for the text block.
+        let size = (2 * 440 / chars).min(84);
+        let before = masthead.drop_mm * 567 / 10;
+        let font = self.fonts.title.clone();
+        let name = self
+            .paragraph()
+            .align(AlignmentType::Center)
+            .line_spacing(
+                LineSpacing::new()
+                    .before(before)
+                    .line(size as i32 * 12)
+                    .line_rule(LineSpacingType::Exact),
+            )
+            .add_run(self.run(&masthead.name, &font, size).color(RED).bold().character_spacing(40));
+        docx = docx.add_paragraph(name);
+        let mut last = Vec::new();
+        if let Some(number) = &masthead.number {
+            let body = self.fonts.body.clone();
+            last.push(self.line().align(AlignmentType::Center).add_run(self.run(number, &body, SIZE_BODY)));
+        }
+        if let Some((left, right)) = &masthead.sides {
+            let body = self.fonts.body.clone();
+            let paragraph = self
+                .line()
+                .add_tab(Tab::new().val(TabValueType::Right).pos(TEXT_WIDTH as usize))
+                .add_run(self.run(left, &body, SIZE_BODY))
+                .add_run(self.run(right, &body, SIZE_BODY).add_tab());
+            last.push(paragraph);
+        }
+        if last.is_empty() {
+            last.push(self.line());
+        }
+        let count = last.len();
+        for (i, mut paragraph) in last.into_iter().enumerate() {
+            if i + 1 == count {
+                let rule = ParagraphBorder::new(ParagraphBorderPosition::Bottom)
+                    .val(BorderType::Single)
+                    .size(12)
+                    .space(6)
+                    .color(RED);
+                paragraph.property =
+                    paragraph.property.set_borders(ParagraphBorders::with_empty().set(rule));
+            }
+            docx = docx.add_paragraph(paragraph);
+        }
+        docx.add_paragraph(self.paragraph()).add_paragraph(self.paragraph())
+    }
+
+    /// The end block: 四号 lines one character in from each side, a thick rule
+    /// above the first and below the last, thin rules between.
+    fn imprint(&mut self, mut docx: Docx, imprint: &Imprint) -> Docx {
+        let rule = |position, size| {
+            ParagraphBorder::new(position).val(BorderType::Single).size(size).space(1).color("000000")
+        };
+        let body = self.fonts.body.clone();
+        let count = imprint.lines.len() + 1;
+        docx = docx.add_paragraph(self.paragraph());
+        for i in 0..count {
+            let mut paragraph = self
+                .paragraph()
+                .line_spacing(LineSpacing::new().line(LINE).line_rule(LineSpacingType::Exact))
+                .indent(Some(SIZE_SMALL as i32 * 10), None, Some(SIZE_SMALL as i32 * 10), None);
+            paragraph = match imprint.lines.get(i) {
+                Some(line) => paragraph.add_run(self.run(line, &body, SIZE_SMALL)),
+                None => paragraph
+                    .add_tab(Tab::new().val(TabValueType::Right).pos(TEXT_WIDTH as usize - 560))
+                    .add_run(self.run(&imprint.left, &body, SIZE_SMALL))
+                    .add_run(self.run(&imprint.right, &body, SIZE_SMALL).add_tab()),
+            };
+            // Thick (0.35 mm ≈ 1 pt, eighths of a point) outside, thin (0.25 mm) between.
+            let top = if i == 0 { 8 } else { 6 };
+            let mut borders = ParagraphBorders::with_empty().set(rule(ParagraphBorderPosition::Top, top));
+            if i + 1 == count {
+                borders = borders.set(rule(ParagraphBorderPosition::Bottom, 8));
+            }
+            paragraph.property = paragraph.property.set_borders(borders);
+            docx = docx.add_paragraph(paragraph);
+        }
+        docx
     }
 
     fn run(&self, text: &str, font: &str, size: usize) -> Run {
@@ -220,6 +329,31 @@ impl Writer<'_> {
                     docx
                 }
             },
+            Block::Line { text, align, face } => {
+                let paragraph = match face {
+                    Face::Title => self.title(text),
+                    Face::Heading => {
+                        let font = self.fonts.heading1.clone();
+                        self.line().add_run(self.run(text, &font, SIZE_BODY))
+                    }
+                    Face::Body => {
+                        let font = self.fonts.body.clone();
+                        self.line().add_run(self.run(text, &font, SIZE_BODY))
+                    }
+                };
+                let paragraph = match align {
+                    Align::Left => paragraph.align(AlignmentType::Left),
+                    Align::Center => paragraph.align(AlignmentType::Center),
+                    Align::Right => {
+                        paragraph.align(AlignmentType::Right).indent(None, None, Some(2 * CHAR), None)
+                    }
+                };
+                docx.add_paragraph(paragraph)
+            }
+            Block::Blank => docx.add_paragraph(self.line()),
+            Block::PageBreak => docx.add_paragraph(
+                self.paragraph().add_run(Run::new().add_break(docx_rs::BreakType::Page)),
+            ),
         }
     }
 
@@ -328,13 +462,12 @@ impl Writer<'_> {
 
     /// The approval block: who approved and published, when, with which key, and
     /// room for the seal (签章) on the paper copy.
-    fn approval(&mut self, mut docx: Docx, document: &Document) -> Docx {
+    fn approval(&mut self, mut docx: Docx, signatures: &[super::document::Signed]) -> Docx {
         docx = docx.add_paragraph(self.paragraph());
-        let lines: Vec<String> = if document.signatures.is_empty() {
+        let lines: Vec<String> = if signatures.is_empty() {
             vec!["审核：尚未审核".to_string()]
         } else {
-            document
-                .signatures
+            signatures
                 .iter()
                 .flat_map(|s| {
                     [

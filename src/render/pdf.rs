@@ -4,7 +4,7 @@
 //! from [`FontSet`], and the PDF's id and date are fixed so identical input gives
 //! identical bytes.
 
-use super::document::{Block, Document, Inline, Picture};
+use super::document::{Align, Block, Document, Face, Imprint, Inline, Masthead, Picture};
 use super::fonts::{FontSet, Role};
 use crate::config::Fonts;
 use std::collections::HashMap;
@@ -31,7 +31,7 @@ const LEADING: &str = "12.95pt";
 /// Compiles `document` to PDF with `fonts` (roles named by `names`).
 pub fn write(document: &Document, fonts: &FontSet, names: &Fonts) -> anyhow::Result<Rendered> {
     let mut warnings = Vec::new();
-    let text = document_text(document);
+    let text = document.text();
     let missing = fonts.missing(&text);
     if !missing.is_empty() {
         let list: String = missing.iter().map(|c| format!("“{c}”(U+{:04X}) ", *c as u32)).collect();
@@ -120,32 +120,6 @@ fn file_id(path: &str) -> FileId {
     FileId::new(RootedPath::new(VirtualRoot::Project, vpath))
 }
 
-/// All the text of the document, to look for characters no font has.
-fn document_text(document: &Document) -> String {
-    let mut text = format!("{}{}", document.title, document.credit);
-    let runs =
-        |runs: &[Inline], text: &mut String| runs.iter().for_each(|r| text.push_str(&r.text));
-    for block in &document.blocks {
-        match block {
-            Block::Paragraph(r)
-            | Block::Heading { text: r, .. }
-            | Block::ListItem { text: r, .. } => runs(r, &mut text),
-            Block::Quote(paragraphs) => paragraphs.iter().for_each(|p| runs(p, &mut text)),
-            Block::Table(rows) => rows.iter().flatten().for_each(|c| runs(c, &mut text)),
-            Block::Pairs(pairs) => pairs.iter().for_each(|(a, b)| {
-                text.push_str(a);
-                text.push_str(b);
-            }),
-            Block::Picture(p) => text.push_str(&p.caption),
-            Block::Preformatted(p) => text.push_str(p),
-        }
-    }
-    for s in &document.signatures {
-        text.push_str(&format!("{}{}{}", s.name, s.date, s.key));
-    }
-    text
-}
-
 /// A typst string literal.
 fn lit(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
@@ -217,13 +191,16 @@ fn markup(
 #set text(font: {body}, size: 16pt, lang: "zh", region: "cn", top-edge: 0.86em, bottom-edge: -0.14em, cjk-latin-spacing: none)
 #set par(first-line-indent: (amount: 2em, all: true), justify: true, leading: {LEADING}, spacing: {LEADING})
 #set strong(delta: 300)
-#align(center, block(width: 100%, par(first-line-indent: 0em, leading: 13pt, text(font: {title}, size: 22pt, weight: "bold", {title_lit}))))
-#v(28.95pt)
 "#,
-        title_text = lit(&document.title),
+        title_text = lit(if document.title.is_empty() { &document.id } else { &document.title }),
         bureau = lit(&document.bureau),
-        title_lit = lit(&document.title),
     );
+    if let Some(masthead) = &document.masthead {
+        m.push_str(&masthead_markup(masthead, &title, &body));
+    }
+    if !document.title.is_empty() {
+        let _ = writeln!(m, "{}\n#v(28.95pt)\n", title_line(&document.title, &title));
+    }
     let mut picture_count = 0;
     for block in &document.blocks {
         match block {
@@ -271,19 +248,106 @@ fn markup(
                 m.push_str(&figure(picture, picture_count, &kai, files));
             }
             Block::Picture(_) => {}
+            Block::Line { text, align, face } => {
+                let line = match face {
+                    Face::Title => title_line(text, &title),
+                    Face::Heading => format!("#text(font: {hei}, {})", lit(text)),
+                    Face::Body => format!("#text({})", lit(text)),
+                };
+                let align = match align {
+                    Align::Left => "left",
+                    Align::Center => "center",
+                    Align::Right => "right",
+                };
+                let pad = if align == "right" { "2em" } else { "0em" };
+                let _ = writeln!(
+                    m,
+                    "#align({align}, pad(right: {pad}, par(first-line-indent: 0em, justify: false, {line})))\n"
+                );
+            }
+            Block::Blank => m.push_str("#v(16pt)\n\n"),
+            Block::PageBreak => m.push_str("#pagebreak()\n\n"),
         }
     }
-    let _ = writeln!(m, "{}\n", runs(&[Inline::plain(&document.credit)]));
-    // The approval block, with room for the seal on the paper copy.
-    m.push_str("#v(28.95pt)\n#[#set text(size: 14pt)\n#set par(first-line-indent: 2em)\n");
-    if document.signatures.is_empty() {
-        let _ = writeln!(m, "#text({})\n", lit("审核：尚未审核"));
+    if !document.credit.is_empty() {
+        let _ = writeln!(m, "{}\n", runs(&[Inline::plain(&document.credit)]));
     }
-    for s in &document.signatures {
-        let _ = writeln!(m, "#text({})\n", lit(&format!("{}：{}　{}", s.role, s.name, s.date)));
-        let _ = writeln!(m, "#text({})\n", lit(&format!("{}密钥：{}", s.role, s.key)));
+    if let Some(signatures) = &document.signatures {
+        // The approval block, with room for the seal on the paper copy.
+        m.push_str("#v(28.95pt)\n#[#set text(size: 14pt)\n#set par(first-line-indent: 2em)\n");
+        if signatures.is_empty() {
+            let _ = writeln!(m, "#text({})\n", lit("审核：尚未审核"));
+        }
+        for s in signatures {
+            let _ =
+                writeln!(m, "#text({})\n", lit(&format!("{}：{}　{}", s.role, s.name, s.date)));
+            let _ = writeln!(m, "#text({})\n", lit(&format!("{}密钥：{}", s.role, s.key)));
+        }
+        let _ = writeln!(m, "#text({})\n#v(3 * 28.95pt)]", lit("签章："));
     }
-    let _ = writeln!(m, "#text({})\n#v(3 * 28.95pt)]", lit("签章："));
+    if let Some(imprint) = &document.imprint {
+        m.push_str(&imprint_markup(imprint));
+    }
+    m
+}
+
+/// A centred title in 二号小标宋, broken into lines of its own.
+fn title_line(text: &str, font: &str) -> String {
+    format!(
+        "#align(center, block(width: 100%, par(first-line-indent: 0em, leading: 13pt, text(font: {font}, size: 22pt, weight: \"bold\", {}))))",
+        lit(text)
+    )
+}
+
+/// The red header: the name in red 小标宋, sized to fit one line, the number
+/// line, a bulletin's editor and date, and the red rule.
+fn masthead_markup(masthead: &Masthead, title: &str, body: &str) -> String {
+    let chars = masthead.name.chars().count().max(1) as f64;
+    // 初号 (42 pt) unless the name is too long for the 156 mm text block.
+    let size = (440.0 / chars).min(42.0);
+    let mut m = String::new();
+    if masthead.drop_mm > 0 {
+        let _ = writeln!(m, "#v({}mm)", masthead.drop_mm);
+    }
+    let _ = writeln!(
+        m,
+        "#align(center, par(first-line-indent: 0em, text(font: {title}, size: {size:.1}pt, weight: \"bold\", fill: rgb(\"#e60012\"), tracking: 0.1em, {})))",
+        lit(&masthead.name)
+    );
+    if let Some(number) = &masthead.number {
+        let _ = writeln!(
+            m,
+            "#v(8pt)\n#align(center, par(first-line-indent: 0em, text(font: {body}, {})))",
+            lit(number)
+        );
+    }
+    if let Some((left, right)) = &masthead.sides {
+        let _ = writeln!(
+            m,
+            "#v(8pt)\n#par(first-line-indent: 0em, justify: false)[#text({})#h(1fr)#text({})]",
+            lit(left),
+            lit(right)
+        );
+    }
+    m.push_str("#v(-4pt)\n#line(length: 100%, stroke: 1.5pt + rgb(\"#e60012\"))\n#v(28.95pt)\n\n");
+    m
+}
+
+/// The end block at the foot of the last page: thick rules outside, thin between,
+/// 四号 lines one character in from each side.
+fn imprint_markup(imprint: &Imprint) -> String {
+    let mut m = String::from(
+        "#v(1fr)\n#block(breakable: false)[#set text(size: 14pt)\n#set par(first-line-indent: 0em, justify: false, leading: 0.6em)\n#line(length: 100%, stroke: 1pt)\n",
+    );
+    for line in &imprint.lines {
+        let _ = writeln!(m, "#pad(x: 1em, text({}))\n#line(length: 100%, stroke: 0.7pt)", lit(line));
+    }
+    let _ = writeln!(
+        m,
+        "#pad(x: 1em)[#text({})#h(1fr)#text({})]\n#line(length: 100%, stroke: 1pt)]",
+        lit(&imprint.left),
+        lit(&imprint.right)
+    );
     m
 }
 

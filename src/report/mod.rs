@@ -55,8 +55,24 @@ pub struct Report {
     pub tags: Vec<String>,
     /// The emergency elements, for emergency reports.
     pub emergency: Option<Emergency>,
+    /// Adoptions by higher bodies (采用), recorded by the office.
+    pub adoptions: Vec<Adoption>,
     /// What the Markdown body contains.
     pub body: Body,
+}
+
+/// One adoption (采用) of a report by a higher body, as the office records it under
+/// `adoptions:` in the published report; it scores by `scoring.adoption[level]`.
+#[derive(Clone, Debug)]
+pub struct Adoption {
+    /// Who adopted it, e.g. 县委办《每日要情》.
+    pub by: String,
+    /// The level of that body: a key of `scoring.adoption` (county, city, …).
+    pub level: String,
+    /// The day it was adopted; the adoption counts in the period of this day.
+    pub date: chrono::NaiveDate,
+    /// Where the list item starts.
+    pub pos: Pos,
 }
 
 impl Report {

@@ -1,7 +1,7 @@
 //! Text → [`Report`]: split, YAML, typed fields, body scan.
 
 use super::front_matter::{SplitError, split};
-use super::{Body, Casualties, Category, Emergency, Image, Informant, Report, Severity};
+use super::{Adoption, Body, Casualties, Category, Emergency, Image, Informant, Report, Severity};
 use crate::config::Settings;
 use crate::diag::{Diagnostics, Rule};
 use crate::fields::{Fields, Spanned, parse_mapping};
@@ -26,6 +26,7 @@ pub const KEYS: &[&str] = &[
     "leaders",
     "tags",
     "emergency",
+    "adoptions",
 ];
 
 const EMERGENCY_KEYS: &[&str] = &[
@@ -97,6 +98,7 @@ pub fn parse(
         leaders: f.strings("leaders"),
         tags: f.strings("tags").into_iter().map(|t| t.value).collect(),
         emergency: f.map("emergency").map(|node| emergency(node, settings, &mut f)),
+        adoptions: f.list("adoptions").iter().filter_map(|n| adoption(n, settings, &mut f)).collect(),
         category,
         body: Body::scan(text, body_offset),
         front: front.clone(),
@@ -155,6 +157,38 @@ fn image(node: &Node, f: &mut Fields) -> Option<Image> {
     let file = item.string("file")?;
     let caption = item.string("caption").map(|c| c.value).unwrap_or_default();
     Some(Image { file, caption, pos: node.pos })
+}
+
+/// One `adoptions:` item: `{by, level, date}`, the level one of `scoring.adoption`
+/// (its Chinese name, 县级 for county, is accepted too).
+fn adoption(node: &Node, settings: &Settings, parent: &mut Fields) -> Option<Adoption> {
+    if node.entries().is_none() {
+        parent.invalid(node, "adoptions", "{by, level, date}", "{by, level, date}");
+        return None;
+    }
+    let mut f = parent.nested(node, &["by", "level", "date"]);
+    for key in ["by", "level", "date"] {
+        f.require(key, node.pos);
+    }
+    let by = f.string("by")?;
+    let level = f.string("level")?;
+    let levels = &settings.scoring.adoption;
+    let known = levels
+        .keys()
+        .find(|key| **key == level.value || crate::config::Scoring::level_label(key) == level.value);
+    let Some(known) = known.cloned() else {
+        let names: Vec<&str> = levels.keys().map(String::as_str).collect();
+        let node = f.node("level").expect("present");
+        f.invalid(
+            node,
+            "level",
+            &format!("scoring.adoption 中的级别之一：{}", names.join("、")),
+            &format!("one of the levels of scoring.adoption: {}", names.join(", ")),
+        );
+        return None;
+    };
+    let date = f.date("date")?;
+    Some(Adoption { by: by.value, level: known, date: date.value, pos: node.pos })
 }
 
 fn emergency(node: &Node, settings: &Settings, parent: &mut Fields) -> Emergency {

@@ -34,6 +34,18 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
             ),
         );
     }
+    let submitted_day = submitted.value.with_timezone(&cx.repo.settings.timezone).date_naive();
+    for adoption in report.adoptions.iter().filter(|a| a.date < submitted_day) {
+        diags.push(
+            file,
+            adoption.pos,
+            Rule::TimeOrder,
+            Text::new(
+                format!("采用日期 {} 早于报送日期 {submitted_day}", adoption.date),
+                format!("adopted on {}, before it was submitted on {submitted_day}", adoption.date),
+            ),
+        );
+    }
     check_commit(cx, report, &submitted.value, diags);
     if !judged(cx, report, &submitted.value) {
         return;

@@ -163,6 +163,8 @@ fn block(site: &Site, entry: &Entry, block: &Block, pages: &mut Vec<Page>) -> St
         }
         Block::Picture(picture) => figure(site, picture, pages),
         Block::Preformatted(text) => format!("<pre>{}</pre>", esc(text)),
+        Block::Line { text, .. } => format!("<p>{}</p>", esc(text)),
+        Block::Blank | Block::PageBreak => String::new(),
     }
 }
 

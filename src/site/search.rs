@@ -16,7 +16,6 @@
 use super::{Entry, Page, Site};
 use crate::render::document::{Block, Inline};
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 
 /// The varint alphabet: values 0–31 end a number, 32–63 carry 5 more bits.
 const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
@@ -157,34 +156,13 @@ fn text(entry: &Entry) -> String {
     }
     for block in &entry.document.blocks {
         text.push('\n');
-        block_text(block, &mut text);
+        block.text(&mut text);
     }
     text
 }
 
 fn runs_text(runs: &[Inline], out: &mut String) {
     runs.iter().for_each(|r| out.push_str(&r.text));
-}
-
-fn block_text(block: &Block, out: &mut String) {
-    match block {
-        Block::Paragraph(runs)
-        | Block::Heading { text: runs, .. }
-        | Block::ListItem { text: runs, .. } => runs_text(runs, out),
-        Block::Quote(paragraphs) => paragraphs.iter().for_each(|p| {
-            runs_text(p, out);
-            out.push('\n');
-        }),
-        Block::Table(rows) => rows.iter().flatten().for_each(|cell| {
-            runs_text(cell, out);
-            out.push('\n');
-        }),
-        Block::Pairs(pairs) => pairs.iter().for_each(|(label, value)| {
-            let _ = writeln!(out, "{label} {value}");
-        }),
-        Block::Picture(picture) => out.push_str(&picture.caption),
-        Block::Preformatted(text) => out.push_str(text),
-    }
 }
 
 /// The opening of the report's first paragraph, for the result list.
