@@ -2,6 +2,8 @@
 //! `main` sees clap.
 
 use crate::lang::Lang;
+use crate::stats::Period;
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -49,6 +51,81 @@ pub enum Command {
     Serve(ServeArgs),
     /// git 钩子 / git hooks
     Hook(HookArgs),
+    /// 统计与考核：季度通报、年度考核（Markdown、JSON、DOCX、PDF） / statistics, the quarterly notice and the annual assessment
+    Stats(StatsArgs),
+    /// 编发期刊：把一段时间内已发布的信息编成一期《发改信息》 / compile published reports into a bulletin issue
+    Bulletin(BulletinArgs),
+}
+
+/// `xinbao stats`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("period").required(true).args(["quarter", "year"])))]
+pub struct StatsArgs {
+    /// 季度，如 2026Q1 / the quarter, e.g. 2026Q1
+    #[arg(long, value_name = "YYYYQn", value_parser = quarter)]
+    pub quarter: Option<Period>,
+    /// 年度，如 2026（年度考核） / the year, e.g. 2026 (the annual assessment)
+    #[arg(long, value_name = "YYYY", value_parser = year)]
+    pub year: Option<Period>,
+    /// 输出格式：md 为通报正文，json 为统计数据 / md is the notice, json the figures
+    #[arg(long, value_enum, default_value_t = StatsFormat::Md)]
+    pub format: StatsFormat,
+    /// 列出某科室各项数字所依据的信息和约稿 / list the reports and requests behind one unit's figures
+    #[arg(long, value_name = "UNIT")]
+    pub explain: Option<String>,
+    /// 输出文件；docx、pdf 默认写到 public/stats/ / the file to write; docx and pdf go to public/stats/ by default
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// 通报日期，默认今天 / the notice's date, today by default
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
+    pub date: Option<NaiveDate>,
+}
+
+/// What `stats` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StatsFormat {
+    /// The notice as Markdown.
+    Md,
+    /// The figures as JSON (SPEC §8).
+    Json,
+    /// The notice as DOCX.
+    Docx,
+    /// The notice as PDF.
+    Pdf,
+}
+
+/// `xinbao bulletin`.
+#[derive(Debug, Args)]
+pub struct BulletinArgs {
+    /// 起始日期 / the first day
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
+    pub from: NaiveDate,
+    /// 截止日期 / the last day
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
+    pub to: NaiveDate,
+    /// 期号，默认为本年下一期 / the issue number, the year's next by default
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub number: Option<u32>,
+    /// DOCX、PDF 的输出目录，默认 public/bulletins / where the DOCX and PDF go
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+fn quarter(text: &str) -> Result<Period, String> {
+    Period::parse(text)
+        .filter(|p| !p.is_year())
+        .ok_or_else(|| format!("不是季度（如 2026Q1） / not a quarter such as 2026Q1: {text}"))
+}
+
+fn year(text: &str) -> Result<Period, String> {
+    Period::parse(text)
+        .filter(|p| p.is_year())
+        .ok_or_else(|| format!("不是年份（如 2026） / not a year such as 2026: {text}"))
+}
+
+fn date(text: &str) -> Result<NaiveDate, String> {
+    crate::time::parse_date(text)
+        .ok_or_else(|| format!("不是日期（如 2026-03-31） / not a date (2026-03-31): {text}"))
 }
 
 /// `xinbao render`.

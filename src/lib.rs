@@ -14,6 +14,7 @@
 
 pub mod approval;
 pub mod atomic;
+pub mod bulletin;
 pub mod cache;
 pub mod cli;
 pub mod commands;
@@ -30,6 +31,7 @@ pub mod rules;
 pub mod site;
 pub mod slug;
 pub mod source;
+pub mod stats;
 pub mod templates;
 pub mod time;
 pub mod yaml;

@@ -2,6 +2,7 @@
 
 mod approve;
 mod build;
+mod bulletin;
 mod check;
 mod git;
 mod hook;
@@ -12,6 +13,7 @@ mod publish;
 mod render;
 mod schema;
 mod serve;
+mod stats;
 mod status;
 
 use crate::cli::{Cli, Command};
@@ -36,6 +38,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(args) => build::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Serve(args) => serve::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Hook(args) => hook::run(&find_root(cli.root.as_deref())?, &args, lang),
+        Command::Stats(args) => stats::run(&find_root(cli.root.as_deref())?, &args, lang),
+        Command::Bulletin(args) => bulletin::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Schema => {
             schema::run(cli.root.as_deref().map(Path::to_path_buf).or_else(|| find_root(None).ok()))
         }
@@ -72,4 +76,20 @@ pub fn find_root(given: Option<&Path>) -> anyhow::Result<PathBuf> {
     bail!(
         "不在报送仓库中：请在仓库内运行，或用 --root 指定，或用 `xinbao init` 创建 / not in a reports repository: run inside one, pass --root, or create one with `xinbao init`"
     )
+}
+
+/// load → check → approvals, for the commands that count what is on the main
+/// branch (`stats`, `bulletin`); fails (exit 2) outside a git repository.
+fn load_with_ledger(
+    root: &Path,
+) -> anyhow::Result<(crate::load::Repository, crate::diag::Diagnostics, crate::approval::Ledger)> {
+    let (repo, mut diags) = check::load_checked(root, &[])?;
+    let ring = crate::approval::KeyRing::build(&repo.settings, root, &mut diags);
+    let ledger = crate::approval::read(root, &repo.settings, &ring, None, &repo)?;
+    Ok((repo, diags, ledger))
+}
+
+/// Today in the bureau's time zone.
+fn today(settings: &crate::config::Settings) -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&settings.timezone).date_naive()
 }

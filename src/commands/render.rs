@@ -44,32 +44,14 @@ pub fn run(root: &Path, args: &RenderArgs, lang: Lang) -> anyhow::Result<ExitCod
         }
         (docx, pdf) => (docx.clone(), pdf.clone()),
     };
-    let names = &repo.settings.fonts;
-    let mut written = Vec::new();
-    if let Some(out) = docx {
-        let rendered = render::docx::write(&document, names)?;
-        rendered.warnings.iter().for_each(|w| eprintln!("{}: {w}", report.file));
-        crate::atomic::write(&out, &rendered.bytes)
-            .with_context(|| format!("writing {}", out.display()))?;
-        written.push(out);
-    }
-    if let Some(out) = pdf {
-        let (fonts, problems) = render::font_set(root, names);
-        problems.iter().for_each(|p| eprintln!("{p}"));
-        // On a thread with room for typst's deep recursion.
-        let rendered = std::thread::scope(|scope| {
-            std::thread::Builder::new()
-                .stack_size(render::pdf::STACK)
-                .spawn_scoped(scope, || render::pdf::write(&document, &fonts, names))
-                .context("starting the typst thread")?
-                .join()
-                .map_err(|_| anyhow::anyhow!("the typst compiler panicked"))?
-        })?;
-        rendered.warnings.iter().for_each(|w| eprintln!("{}: {w}", report.file));
-        crate::atomic::write(&out, &rendered.bytes)
-            .with_context(|| format!("writing {}", out.display()))?;
-        written.push(out);
-    }
+    let written = render::write_files(
+        root,
+        &repo.settings.fonts,
+        &document,
+        &report.file,
+        docx.as_deref(),
+        pdf.as_deref(),
+    )?;
     for out in written {
         match lang {
             Lang::Zh => println!("已生成 {}", out.display()),

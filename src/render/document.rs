@@ -222,9 +222,9 @@ impl Block {
             out.push('\n');
         };
         match self {
-            Block::Paragraph(r) | Block::Heading { text: r, .. } | Block::ListItem { text: r, .. } => {
-                runs(r, out)
-            }
+            Block::Paragraph(r)
+            | Block::Heading { text: r, .. }
+            | Block::ListItem { text: r, .. } => runs(r, out),
             Block::Quote(paragraphs) => paragraphs.iter().for_each(|p| runs(p, out)),
             Block::Table(rows) => rows.iter().flatten().for_each(|cell| runs(cell, out)),
             Block::Pairs(pairs) => pairs.iter().for_each(|(label, value)| {

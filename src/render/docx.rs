@@ -11,8 +11,8 @@ use anyhow::Context as _;
 use docx_rs::{
     AlignmentType, BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
     LineSpacingType, PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition,
-    ParagraphBorders, Pic, Run, RunFonts, SpecialIndentType, Tab, TabValueType, Table,
-    TableBorder, TableBorderPosition, TableBorders, TableCell, TableRow, WidthType,
+    ParagraphBorders, Pic, Run, RunFonts, SpecialIndentType, Tab, TabValueType, Table, TableBorder,
+    TableBorderPosition, TableBorders, TableCell, TableRow, WidthType,
 };
 use std::io::{Read as _, Write as _};
 
@@ -126,7 +126,8 @@ impl Writer<'_> {
 
     /// A paragraph at the body's exact line pitch.
     fn line(&mut self) -> Paragraph {
-        self.paragraph().line_spacing(LineSpacing::new().line(LINE).line_rule(LineSpacingType::Exact))
+        self.paragraph()
+            .line_spacing(LineSpacing::new().line(LINE).line_rule(LineSpacingType::Exact))
     }
 
     /// The red header: the name in red 小标宋 sized to fit one line, the number
@@ -152,7 +153,11 @@ impl Writer<'_> {
         let mut last = Vec::new();
         if let Some(number) = &masthead.number {
             let body = self.fonts.body.clone();
-            last.push(self.line().align(AlignmentType::Center).add_run(self.run(number, &body, SIZE_BODY)));
+            last.push(
+                self.line()
+                    .align(AlignmentType::Center)
+                    .add_run(self.run(number, &body, SIZE_BODY)),
+            );
         }
         if let Some((left, right)) = &masthead.sides {
             let body = self.fonts.body.clone();
@@ -186,7 +191,11 @@ impl Writer<'_> {
     /// above the first and below the last, thin rules between.
     fn imprint(&mut self, mut docx: Docx, imprint: &Imprint) -> Docx {
         let rule = |position, size| {
-            ParagraphBorder::new(position).val(BorderType::Single).size(size).space(1).color("000000")
+            ParagraphBorder::new(position)
+                .val(BorderType::Single)
+                .size(size)
+                .space(1)
+                .color("000000")
         };
         let body = self.fonts.body.clone();
         let count = imprint.lines.len() + 1;
@@ -205,7 +214,8 @@ impl Writer<'_> {
             };
             // Thick (0.35 mm ≈ 1 pt, eighths of a point) outside, thin (0.25 mm) between.
             let top = if i == 0 { 8 } else { 6 };
-            let mut borders = ParagraphBorders::with_empty().set(rule(ParagraphBorderPosition::Top, top));
+            let mut borders =
+                ParagraphBorders::with_empty().set(rule(ParagraphBorderPosition::Top, top));
             if i + 1 == count {
                 borders = borders.set(rule(ParagraphBorderPosition::Bottom, 8));
             }
@@ -344,9 +354,12 @@ impl Writer<'_> {
                 let paragraph = match align {
                     Align::Left => paragraph.align(AlignmentType::Left),
                     Align::Center => paragraph.align(AlignmentType::Center),
-                    Align::Right => {
-                        paragraph.align(AlignmentType::Right).indent(None, None, Some(2 * CHAR), None)
-                    }
+                    Align::Right => paragraph.align(AlignmentType::Right).indent(
+                        None,
+                        None,
+                        Some(2 * CHAR),
+                        None,
+                    ),
                 };
                 docx.add_paragraph(paragraph)
             }

@@ -75,3 +75,42 @@ pub fn font_set(
     let (set, problems) = fonts::FontSet::with_files(&refs);
     (std::sync::Arc::new(set), problems)
 }
+
+/// Writes `document` as DOCX to `docx` and as PDF to `pdf` (each when given,
+/// atomically), with the fonts of the repository at `root`; warnings go to
+/// standard error prefixed by `label`. Gives the files written.
+pub fn write_files(
+    root: &std::path::Path,
+    names: &crate::config::Fonts,
+    document: &Document,
+    label: &str,
+    docx: Option<&std::path::Path>,
+    pdf: Option<&std::path::Path>,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    let mut written = Vec::new();
+    if let Some(out) = docx {
+        let rendered = docx::write(document, names)?;
+        rendered.warnings.iter().for_each(|w| eprintln!("{label}: {w}"));
+        crate::atomic::write(out, &rendered.bytes)
+            .with_context(|| format!("writing {}", out.display()))?;
+        written.push(out.to_path_buf());
+    }
+    if let Some(out) = pdf {
+        let (fonts, problems) = font_set(root, names);
+        problems.iter().for_each(|p| eprintln!("{p}"));
+        // On a thread with room for typst's deep recursion.
+        let rendered = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(pdf::STACK)
+                .spawn_scoped(scope, || pdf::write(document, &fonts, names))
+                .context("starting the typst thread")?
+                .join()
+                .map_err(|_| anyhow::anyhow!("the typst compiler panicked"))?
+        })?;
+        rendered.warnings.iter().for_each(|w| eprintln!("{label}: {w}"));
+        crate::atomic::write(out, &rendered.bytes)
+            .with_context(|| format!("writing {}", out.display()))?;
+        written.push(out.to_path_buf());
+    }
+    Ok(written)
+}

@@ -279,8 +279,7 @@ fn markup(
             let _ = writeln!(m, "#text({})\n", lit("审核：尚未审核"));
         }
         for s in signatures {
-            let _ =
-                writeln!(m, "#text({})\n", lit(&format!("{}：{}　{}", s.role, s.name, s.date)));
+            let _ = writeln!(m, "#text({})\n", lit(&format!("{}：{}　{}", s.role, s.name, s.date)));
             let _ = writeln!(m, "#text({})\n", lit(&format!("{}密钥：{}", s.role, s.key)));
         }
         let _ = writeln!(m, "#text({})\n#v(3 * 28.95pt)]", lit("签章："));
@@ -340,7 +339,8 @@ fn imprint_markup(imprint: &Imprint) -> String {
         "#v(1fr)\n#block(breakable: false)[#set text(size: 14pt)\n#set par(first-line-indent: 0em, justify: false, leading: 0.6em)\n#line(length: 100%, stroke: 1pt)\n",
     );
     for line in &imprint.lines {
-        let _ = writeln!(m, "#pad(x: 1em, text({}))\n#line(length: 100%, stroke: 0.7pt)", lit(line));
+        let _ =
+            writeln!(m, "#pad(x: 1em, text({}))\n#line(length: 100%, stroke: 0.7pt)", lit(line));
     }
     let _ = writeln!(
         m,

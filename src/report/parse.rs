@@ -98,7 +98,11 @@ pub fn parse(
         leaders: f.strings("leaders"),
         tags: f.strings("tags").into_iter().map(|t| t.value).collect(),
         emergency: f.map("emergency").map(|node| emergency(node, settings, &mut f)),
-        adoptions: f.list("adoptions").iter().filter_map(|n| adoption(n, settings, &mut f)).collect(),
+        adoptions: f
+            .list("adoptions")
+            .iter()
+            .filter_map(|n| adoption(n, settings, &mut f))
+            .collect(),
         category,
         body: Body::scan(text, body_offset),
         front: front.clone(),
@@ -173,9 +177,9 @@ fn adoption(node: &Node, settings: &Settings, parent: &mut Fields) -> Option<Ado
     let by = f.string("by")?;
     let level = f.string("level")?;
     let levels = &settings.scoring.adoption;
-    let known = levels
-        .keys()
-        .find(|key| **key == level.value || crate::config::Scoring::level_label(key) == level.value);
+    let known = levels.keys().find(|key| {
+        **key == level.value || crate::config::Scoring::level_label(key) == level.value
+    });
     let Some(known) = known.cloned() else {
         let names: Vec<&str> = levels.keys().map(String::as_str).collect();
         let node = f.node("level").expect("present");

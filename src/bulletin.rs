@@ -1,0 +1,279 @@
+//! Bulletin issues (《发改信息》第N期, FORMAT.md §3.1): the published reports of a
+//! period compiled into one issue with the red masthead, the items with their
+//! credits, and the 报/送/发 end block.
+//!
+//! Each issue is recorded in the repository as `bulletins/YYYY/NN.yaml` (its
+//! period, date and reports). The file name is the number, so two issues of a
+//! year cannot share one, and an issue is rendered again from its record with the
+//! same items even after later reports are published.
+
+use crate::approval::{Ledger, State};
+use crate::config::Settings;
+use crate::diag::Diagnostics;
+use crate::fields::{Fields, parse_mapping};
+use crate::load::Repository;
+use crate::render::document::{Align, Block, Document, Face, Imprint, Inline, Masthead};
+use crate::report::Report;
+use crate::source::Pos;
+use anyhow::Context as _;
+use chrono::{Datelike as _, NaiveDate};
+use std::path::Path;
+
+/// The folder of the issue records.
+pub const DIR: &str = "bulletins";
+
+/// One issue as recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    /// The year of the issue (its folder).
+    pub year: i32,
+    /// The number within the year (its file name).
+    pub number: u32,
+    /// The record, repository-relative.
+    pub file: String,
+    /// The first day of the period compiled.
+    pub from: NaiveDate,
+    /// The last day.
+    pub to: NaiveDate,
+    /// The issue's date, printed in the masthead.
+    pub date: NaiveDate,
+    /// The ids of its reports, in order.
+    pub reports: Vec<String>,
+}
+
+impl Issue {
+    /// `2026-01`: the name of the issue's DOCX and PDF.
+    pub fn stem(&self) -> String {
+        format!("{}-{:02}", self.year, self.number)
+    }
+
+    /// The record's text.
+    pub fn record(&self, settings: &Settings) -> String {
+        let mut text = format!(
+            "# 《{}》{}年第{}期：由 `xinbao bulletin` 编成。期号即文件名，提交后即被占用。\nfrom: {}\nto: {}\ndate: {}\nreports:\n",
+            settings.bulletin.name, self.year, self.number, self.from, self.to, self.date
+        );
+        for id in &self.reports {
+            text.push_str(&format!("  - {id}\n"));
+        }
+        text
+    }
+}
+
+/// The path of issue `number` of `year`.
+pub fn file(year: i32, number: u32) -> String {
+    format!("{DIR}/{year}/{number:02}.yaml")
+}
+
+/// Reads every issue record under `root/bulletins/`, in order of year and number;
+/// malformed records are diagnostics.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    let dir = root.join(DIR);
+    if !dir.is_dir() {
+        return issues;
+    }
+    for entry in walkdir::WalkDir::new(&dir).min_depth(2).max_depth(2).sort_by_file_name() {
+        let Ok(entry) = entry else { continue };
+        let path = entry.path();
+        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let file = crate::load::relative(root, path);
+        let year = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.parse::<i32>().ok());
+        let number = path
+            .file_stem()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.parse::<u32>().ok())
+            .filter(|n| *n > 0);
+        let (Some(year), Some(number)) = (year, number) else {
+            diags.push(
+                &file,
+                Pos::START,
+                crate::diag::Rule::InvalidValue,
+                crate::lang::Text::new(
+                    "期刊记录应为 bulletins/年份/期号.yaml，如 bulletins/2026/01.yaml",
+                    "an issue record is bulletins/YEAR/NUMBER.yaml, e.g. bulletins/2026/01.yaml",
+                ),
+            );
+            continue;
+        };
+        let Some(text) = crate::load::read(root, &file, diags) else { continue };
+        if let Some(issue) = parse(&file, year, number, &text, diags) {
+            issues.push(issue);
+        }
+    }
+    issues.sort_by_key(|i| (i.year, i.number));
+    issues
+}
+
+fn parse(file: &str, year: i32, number: u32, text: &str, diags: &mut Diagnostics) -> Option<Issue> {
+    let node = parse_mapping(file, text, 1, diags)?;
+    let mut f = Fields::new(&node, &["from", "to", "date", "reports"], file, diags);
+    for key in ["from", "to", "date", "reports"] {
+        f.require(key, Pos::START);
+    }
+    let reports = f.strings("reports").into_iter().map(|s| s.value).collect();
+    Some(Issue {
+        year,
+        number,
+        file: file.to_string(),
+        from: f.date("from")?.value,
+        to: f.date("to")?.value,
+        date: f.date("date")?.value,
+        reports,
+    })
+}
+
+/// The next free number of `year`.
+pub fn next_number(issues: &[Issue], year: i32) -> u32 {
+    issues.iter().filter(|i| i.year == year).map(|i| i.number).max().unwrap_or(0) + 1
+}
+
+/// The published reports submitted from `from` to `to` (local days), oldest first.
+pub fn select<'r>(
+    repo: &'r Repository,
+    ledger: &Ledger,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<&'r Report> {
+    let zone = repo.settings.timezone;
+    let mut reports: Vec<&Report> = repo
+        .reports
+        .iter()
+        .filter(|r| ledger.trails.get(&r.id).is_some_and(|t| t.state == State::Published))
+        .filter(|r| {
+            r.submitted_at
+                .as_ref()
+                .is_some_and(|s| (from..=to).contains(&s.value.with_timezone(&zone).date_naive()))
+        })
+        .collect();
+    reports.sort_by_key(|r| (r.submitted_at.as_ref().map(|s| s.value), r.id.clone()));
+    reports
+}
+
+/// Lays out `issue`: the masthead, a contents list when it has several items, each
+/// item's title, body and credit, and the 报/送/发 end block. Reports of the record
+/// that no longer exist are left out and named in the error list.
+pub fn document(
+    issue: &Issue,
+    repo: &Repository,
+    ledger: &Ledger,
+) -> anyhow::Result<(Document, Vec<String>)> {
+    let settings = &repo.settings;
+    let b = &settings.bulletin;
+    let date = issue.date.format("%Y年%-m月%-d日").to_string();
+    let masthead = Masthead {
+        name: b.name.clone(),
+        drop_mm: 0,
+        number: Some(format!("{}年第{}期", issue.year, issue.number)),
+        sides: Some((b.editor.clone(), date.clone())),
+    };
+    let id = format!("{}-{}", b.name, issue.stem());
+    let mut document = Document::issue(id, masthead, String::new(), &settings.bureau);
+    let mut missing = Vec::new();
+    let mut items = Vec::new();
+    for id in &issue.reports {
+        match repo.report(id) {
+            Some(report) => {
+                let laid = crate::render::prepare(repo, report, ledger.trails.get(id))
+                    .with_context(|| format!("{id}"))?;
+                items.push((report, laid));
+            }
+            None => missing.push(id.clone()),
+        }
+    }
+    let blocks = &mut document.blocks;
+    if items.len() > 1 {
+        blocks.push(Block::Line {
+            text: "本期要目".to_string(),
+            align: Align::Left,
+            face: Face::Heading,
+        });
+        for (n, (_, laid)) in items.iter().enumerate() {
+            blocks.push(Block::Paragraph(vec![Inline::plain(format!(
+                "{}. {}",
+                n + 1,
+                laid.title
+            ))]));
+        }
+        blocks.push(Block::Blank);
+    }
+    for (n, (report, laid)) in items.into_iter().enumerate() {
+        if n > 0 {
+            blocks.push(Block::Blank);
+        }
+        blocks.push(Block::Line { text: laid.title, align: Align::Center, face: Face::Title });
+        blocks.push(Block::Blank);
+        blocks.extend(laid.blocks);
+        let name = |f: &Option<crate::fields::Spanned<String>>| {
+            f.as_ref().map(|s| s.value.clone()).unwrap_or_default()
+        };
+        blocks.push(Block::Line {
+            text: format!("（供稿：{} {}）", name(&report.unit), name(&report.author)),
+            align: Align::Right,
+            face: Face::Body,
+        });
+    }
+    let list = |prefix: &str, names: &[String]| {
+        (!names.is_empty()).then(|| format!("{prefix}：{}。", names.join("，")))
+    };
+    let lines = [list("报", &b.report_to), list("送", &b.send_to), list("发", &b.issue_to)]
+        .into_iter()
+        .flatten()
+        .collect();
+    let right = match b.copies {
+        Some(copies) => format!("共印{copies}份"),
+        None => format!("{date}印发"),
+    };
+    document.imprint = Some(Imprint { lines, left: b.editor.clone(), right });
+    Ok((document, missing))
+}
+
+/// The issue for `from`–`to`: the recorded one with that period (or with
+/// `number`), or a new one with the next number and today's date. Fails when
+/// `number` is taken by another period, or nothing was published in the period.
+pub fn plan(
+    issues: &[Issue],
+    repo: &Repository,
+    ledger: &Ledger,
+    (from, to): (NaiveDate, NaiveDate),
+    number: Option<u32>,
+    today: NaiveDate,
+) -> anyhow::Result<(Issue, bool)> {
+    let year = to.year();
+    let same = |i: &&Issue| i.year == year && i.from == from && i.to == to;
+    if let Some(number) = number {
+        if let Some(taken) = issues.iter().find(|i| i.year == year && i.number == number) {
+            if same(&taken) {
+                return Ok((taken.clone(), false));
+            }
+            anyhow::bail!(
+                "{year}年第{number}期已用于 {}–{}（{}），期号不能重复；下一个可用期号是 {} / issue {number} of {year} is taken by {}–{}; the next free number is {}",
+                taken.from,
+                taken.to,
+                taken.file,
+                next_number(issues, year),
+                taken.from,
+                taken.to,
+                next_number(issues, year)
+            );
+        }
+    } else if let Some(recorded) = issues.iter().find(same) {
+        return Ok((recorded.clone(), false));
+    }
+    let number = number.unwrap_or_else(|| next_number(issues, year));
+    let reports: Vec<String> =
+        select(repo, ledger, from, to).iter().map(|r| r.id.clone()).collect();
+    if reports.is_empty() {
+        anyhow::bail!(
+            "{from} 至 {to} 没有已发布的信息，无法编期 / nothing was published from {from} to {to}"
+        );
+    }
+    let issue = Issue { year, number, file: file(year, number), from, to, date: today, reports };
+    Ok((issue, true))
+}

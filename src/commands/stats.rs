@@ -1,0 +1,179 @@
+//! `xinbao stats --quarter 2026Q1 | --year 2026`: the figures of SPEC §8 as JSON,
+//! the quarterly notice or annual assessment as Markdown, DOCX or PDF, or, with
+//! `--explain UNIT`, the reports and requests behind one unit's figures.
+
+use crate::cli::{StatsArgs, StatsFormat};
+use crate::lang::Lang;
+use crate::stats::{self, Figures, Stats};
+use anyhow::{Context as _, bail};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Runs `stats`.
+pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    let Some(period) = args.quarter.or(args.year) else {
+        bail!("请给出 --quarter 或 --year / give --quarter or --year");
+    };
+    let (repo, diags, ledger) = super::load_with_ledger(root)?;
+    let now = chrono::Utc::now().fixed_offset();
+    let input = stats::Input::new(&repo, &ledger, &diags, now);
+    let stats = stats::compute(&input, period);
+
+    if let Some(unit) = &args.explain {
+        let Some(figures) = stats.units.iter().find(|f| &f.unit == unit) else {
+            bail!(
+                "科室 `{unit}` 不在 xinbao.yaml 的 units 中 / unit `{unit}` is not in `units` of xinbao.yaml"
+            );
+        };
+        let text = match args.format {
+            StatsFormat::Json => {
+                let value = serde_json::json!({
+                    "period": stats.period, "from": stats.from, "to": stats.to,
+                    "unit": figures, "evidence": figures.evidence,
+                });
+                format!("{}\n", serde_json::to_string_pretty(&value)?)
+            }
+            _ => explain(&stats, figures, &repo.settings.scoring, lang),
+        };
+        return emit(args.output.as_deref(), text.as_bytes(), lang);
+    }
+    match args.format {
+        StatsFormat::Json => {
+            let text = format!("{}\n", serde_json::to_string_pretty(&stats)?);
+            emit(args.output.as_deref(), text.as_bytes(), lang)
+        }
+        StatsFormat::Md => {
+            let date = args.date.unwrap_or_else(|| super::today(&repo.settings));
+            let notice = stats::notice::notice(&stats, &repo.settings, date);
+            emit(args.output.as_deref(), notice.markdown().as_bytes(), lang)
+        }
+        StatsFormat::Docx | StatsFormat::Pdf => {
+            let date = args.date.unwrap_or_else(|| super::today(&repo.settings));
+            let notice = stats::notice::notice(&stats, &repo.settings, date);
+            let id = format!("notice-{period}");
+            let document = notice.document(&id);
+            let extension = if args.format == StatsFormat::Docx { "docx" } else { "pdf" };
+            let out = match &args.output {
+                Some(out) => out.clone(),
+                None => root.join("public").join("stats").join(format!("{period}.{extension}")),
+            };
+            if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            let (docx, pdf): (Option<&Path>, Option<&Path>) =
+                if extension == "docx" { (Some(&out), None) } else { (None, Some(&out)) };
+            crate::render::write_files(root, &repo.settings.fonts, &document, &id, docx, pdf)?;
+            wrote(&out, lang);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Prints `bytes`, or writes them to `output`.
+fn emit(output: Option<&Path>, bytes: &[u8], lang: Lang) -> anyhow::Result<ExitCode> {
+    match output {
+        None => {
+            use std::io::Write as _;
+            std::io::stdout().write_all(bytes).context("writing to standard output")?;
+        }
+        Some(out) => {
+            crate::atomic::write(out, bytes)
+                .with_context(|| format!("writing {}", out.display()))?;
+            wrote(&PathBuf::from(out), lang);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn wrote(out: &Path, lang: Lang) {
+    match lang {
+        Lang::Zh => eprintln!("已生成 {}", out.display()),
+        Lang::En => eprintln!("wrote {}", out.display()),
+    }
+}
+
+/// One unit's figures with the reports, requests and adoptions behind each.
+fn explain(stats: &Stats, f: &Figures, scoring: &crate::config::Scoring, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let t = |a: &str, b: &str| if zh { a.to_string() } else { b.to_string() };
+    let period = if zh { stats.span.chinese() } else { stats.span.english() };
+    let mut out = format!("{} {period}（{} – {}）\n\n", f.unit, stats.from, stats.to);
+    let e = &f.evidence;
+    let _ = writeln!(
+        out,
+        "{} {}：{} {}，{} {}；{} {}，{} {}",
+        t("报送", "submitted"),
+        f.submitted,
+        t("审核", "approved"),
+        f.approved,
+        t("发布", "published"),
+        f.published,
+        t("按时", "on time"),
+        f.on_time,
+        t("迟报", "late"),
+        f.late
+    );
+    for item in &e.reports {
+        let verdict = if item.late.is_empty() {
+            t("按时", "on time")
+        } else {
+            format!("{}：{}", t("迟报", "late"), item.late.join("；"))
+        };
+        let _ = writeln!(
+            out,
+            "  {}  {}  {}  {}  {}  {verdict}",
+            item.id, item.category, item.state, item.submitted_at, item.title
+        );
+    }
+    let _ = writeln!(out, "\n{} {}", t("漏报", "missed"), f.missed);
+    for m in &e.missed {
+        let _ = writeln!(out, "  {}  {}  {} {}", m.request, m.title, t("截止", "due"), m.deadline);
+    }
+    let _ = writeln!(out, "\n{} {}", t("误报", "false"), f.false_reports);
+    for r in &e.retracted {
+        let _ = writeln!(out, "  {}  {}  ← {}", r.id, r.title, r.by);
+    }
+    let _ = writeln!(
+        out,
+        "\n{} {}，{} {}",
+        t("采用", "adopted"),
+        f.adopted,
+        t("得分", "points"),
+        f.adoption_points
+    );
+    for a in &e.adoptions {
+        let _ = writeln!(out, "  {}  {}  {}  {}  {:+}", a.id, a.by, a.level, a.date, a.points);
+    }
+    let _ = writeln!(
+        out,
+        "\n{} {}，{} {}；{} {:.2}",
+        t("任务", "quota"),
+        f.quota,
+        t("差额", "shortfall"),
+        f.quota_shortfall,
+        t("问题类占比", "problem share"),
+        f.problem_share
+    );
+    let _ = writeln!(
+        out,
+        "{} = {}×{} + {}×{} + ({})×{} + ({})×{} + ({})×{} + {} = {}；{} {}",
+        t("得分", "score"),
+        scoring.per_item,
+        f.submitted,
+        scoring.per_published,
+        f.published,
+        scoring.late,
+        f.late,
+        scoring.missed,
+        f.missed,
+        scoring.false_report,
+        f.false_reports,
+        f.adoption_points,
+        f.score,
+        t("排名", "rank"),
+        f.rank
+    );
+    out
+}

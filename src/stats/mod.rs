@@ -1,0 +1,387 @@
+//! Statistics and assessment (SPEC §8): per unit and period, what was submitted,
+//! approved and published, on time or late, missed and retracted, adopted by
+//! higher bodies, the quota, the score and the rank, each figure with the reports
+//! behind it ([`Evidence`]). [`notice`] turns the figures into the quarterly notice
+//! and the annual assessment.
+//!
+//! Everything is derived from the reports on the main branch (their state from
+//! [`crate::approval`]), the findings of the check (a report is late when it has a
+//! `deadline-exceeded` or `phone-report-missing` finding) and the requests.
+
+pub mod notice;
+pub mod period;
+
+pub use period::Period;
+
+use crate::approval::{Ledger, State};
+use crate::diag::{Diagnostics, Rule};
+use crate::lang::Text;
+use crate::load::Repository;
+use crate::report::{Category, Report};
+use crate::time::{Time, format_time};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What the figures are computed from.
+pub struct Input<'a> {
+    /// The reports, requests and settings.
+    pub repo: &'a Repository,
+    /// Each report's state on the main branch.
+    pub ledger: &'a Ledger,
+    /// Report file → why it is late (its time-limit findings).
+    pub late: BTreeMap<String, Vec<Text>>,
+    /// The present moment: a request whose deadline is still ahead is not missed.
+    pub now: Time,
+}
+
+impl<'a> Input<'a> {
+    /// The input for `repo`, taking the late reports from the check's `diags`.
+    pub fn new(repo: &'a Repository, ledger: &'a Ledger, diags: &Diagnostics, now: Time) -> Self {
+        let mut late: BTreeMap<String, Vec<Text>> = BTreeMap::new();
+        for d in diags.iter() {
+            if matches!(d.rule, Rule::DeadlineExceeded | Rule::PhoneReportMissing) {
+                late.entry(d.file.clone()).or_default().push(d.message.clone());
+            }
+        }
+        Input { repo, ledger, late, now }
+    }
+}
+
+/// The statistics of one period (`stats --format json`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Stats {
+    /// `2026Q1` or `2026`.
+    pub period: String,
+    /// The first day, `YYYY-MM-DD`.
+    pub from: String,
+    /// The last day.
+    pub to: String,
+    /// Every unit of the settings, best rank first.
+    pub units: Vec<Figures>,
+    /// The bureau's totals.
+    pub totals: Totals,
+    /// For a year: the units below their quota, not eligible for commendation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_eligible: Option<Vec<String>>,
+    /// The period itself.
+    #[serde(skip)]
+    pub span: Period,
+}
+
+/// One unit's figures.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Figures {
+    /// The unit.
+    pub unit: String,
+    /// Reports on main submitted in the period.
+    pub submitted: u32,
+    /// Of those, approved or published.
+    pub approved: u32,
+    /// Of those, published.
+    pub published: u32,
+    /// Submitted per category id.
+    pub by_category: BTreeMap<&'static str, u32>,
+    /// Submitted within every time limit (or with none).
+    pub on_time: u32,
+    /// Submitted past a time limit (迟报).
+    pub late: u32,
+    /// Requests naming the unit, due in the period, never answered (漏报).
+    pub missed: u32,
+    /// Reports retracted by a later report (误报).
+    #[serde(rename = "false")]
+    pub false_reports: u32,
+    /// (research + public-concern) / submitted.
+    pub problem_share: f64,
+    /// Items due in the period (the quarterly quota, × 4 for a year).
+    pub quota: u32,
+    /// max(0, quota − submitted).
+    pub quota_shortfall: u32,
+    /// Adoptions by higher bodies dated in the period (采用), of published reports.
+    pub adopted: u32,
+    /// Their points by `scoring.adoption`.
+    pub adoption_points: i64,
+    /// The score by `scoring`.
+    pub score: i64,
+    /// 1 = highest score; ties share a rank.
+    pub rank: u32,
+    /// The reports and requests behind the figures.
+    #[serde(skip)]
+    pub evidence: Evidence,
+}
+
+/// The bureau's totals.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Totals {
+    /// Reports submitted.
+    pub submitted: u32,
+    /// Approved or published.
+    pub approved: u32,
+    /// Published.
+    pub published: u32,
+    /// On time.
+    pub on_time: u32,
+    /// Late.
+    pub late: u32,
+    /// Missed requests.
+    pub missed: u32,
+    /// Retracted reports.
+    #[serde(rename = "false")]
+    pub false_reports: u32,
+    /// Adoptions.
+    pub adopted: u32,
+}
+
+/// What a unit's figures are made of (`stats --explain UNIT`).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Evidence {
+    /// Every report counted as submitted.
+    pub reports: Vec<Item>,
+    /// Every request missed.
+    pub missed: Vec<Missed>,
+    /// Every report retracted, with the report that retracts it.
+    pub retracted: Vec<Retracted>,
+    /// Every adoption counted.
+    pub adoptions: Vec<Adopted>,
+}
+
+/// A submitted report.
+#[derive(Clone, Debug, Serialize)]
+pub struct Item {
+    /// The report id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its category id.
+    pub category: &'static str,
+    /// `submitted`, `approved`, `published` or `stale`.
+    pub state: &'static str,
+    /// When it was submitted.
+    pub submitted_at: String,
+    /// Why it is late; empty when on time.
+    pub late: Vec<String>,
+}
+
+/// A request that was never answered.
+#[derive(Clone, Debug, Serialize)]
+pub struct Missed {
+    /// The request id.
+    pub request: String,
+    /// Its title.
+    pub title: String,
+    /// Its deadline.
+    pub deadline: String,
+}
+
+/// A retracted report.
+#[derive(Clone, Debug, Serialize)]
+pub struct Retracted {
+    /// The report found false.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The report that retracts it.
+    pub by: String,
+}
+
+/// An adoption that scores.
+#[derive(Clone, Debug, Serialize)]
+pub struct Adopted {
+    /// The report adopted.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Who adopted it.
+    pub by: String,
+    /// The level.
+    pub level: String,
+    /// The day.
+    pub date: String,
+    /// The points.
+    pub points: i64,
+}
+
+/// The figures of `period`.
+pub fn compute(input: &Input, period: Period) -> Stats {
+    let repo = input.repo;
+    let settings = &repo.settings;
+    let zone = settings.timezone;
+    let day = |t: &Time| t.with_timezone(&zone).date_naive();
+    let state = |r: &Report| input.ledger.trails.get(&r.id).map_or(State::Draft, |t| t.state);
+    let text = |f: &Option<crate::fields::Spanned<String>>| {
+        f.as_ref().map(|s| s.value.clone()).unwrap_or_default()
+    };
+    // The reports on main, with a known unit and a submission time.
+    let on_main: Vec<(&Report, &str, Time)> = repo
+        .reports
+        .iter()
+        .filter(|r| state(r) != State::Draft)
+        .filter_map(|r| {
+            let unit =
+                r.unit.as_ref().map(|u| u.value.as_str()).filter(|u| settings.has_unit(u))?;
+            Some((r, unit, r.submitted_at.as_ref()?.value))
+        })
+        .collect();
+    let index: BTreeMap<&str, usize> =
+        settings.units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
+    let mut units: Vec<Figures> = settings
+        .units
+        .iter()
+        .map(|unit| Figures {
+            unit: unit.clone(),
+            quota: settings.quotas.of(unit) * period.quarters(),
+            ..Figures::default()
+        })
+        .collect();
+
+    for (report, unit, submitted) in &on_main {
+        let f = &mut units[index[unit]];
+        let report_state = state(report);
+        // Adoptions count in the period of their own day, for published reports only.
+        if report_state == State::Published {
+            for adoption in report.adoptions.iter().filter(|a| period.contains(a.date)) {
+                let points = settings.scoring.adoption.get(&adoption.level).copied().unwrap_or(0);
+                f.adopted += 1;
+                f.adoption_points += points;
+                f.evidence.adoptions.push(Adopted {
+                    id: report.id.clone(),
+                    title: text(&report.title),
+                    by: adoption.by.clone(),
+                    level: adoption.level.clone(),
+                    date: adoption.date.to_string(),
+                    points,
+                });
+            }
+        }
+        if !period.contains(day(submitted)) {
+            continue;
+        }
+        f.submitted += 1;
+        f.approved += u32::from(report_state.is_approved());
+        f.published += u32::from(report_state == State::Published);
+        let category = report.category();
+        if let Some(category) = category {
+            *f.by_category.entry(category.id()).or_default() += 1;
+        }
+        let late: Vec<String> = input
+            .late
+            .get(&report.file)
+            .map(|why| why.iter().map(|t| t.zh.clone()).collect())
+            .unwrap_or_default();
+        if late.is_empty() {
+            f.on_time += 1;
+        } else {
+            f.late += 1;
+        }
+        f.evidence.reports.push(Item {
+            id: report.id.clone(),
+            title: text(&report.title),
+            category: category.map_or("", Category::id),
+            state: report_state.id(),
+            submitted_at: format_time(submitted),
+            late,
+        });
+        let retractor = on_main.iter().find(|(other, ..)| {
+            other.retracts.as_ref().is_some_and(|r| r.value == report.id) && other.id != report.id
+        });
+        if let Some((by, ..)) = retractor {
+            f.false_reports += 1;
+            f.evidence.retracted.push(Retracted {
+                id: report.id.clone(),
+                title: text(&report.title),
+                by: by.id.clone(),
+            });
+        }
+    }
+
+    for request in &repo.requests {
+        let Some(deadline) = &request.deadline else { continue };
+        if !period.contains(day(&deadline.value)) || deadline.value > input.now {
+            continue;
+        }
+        let named: BTreeSet<&str> = request.units.iter().map(String::as_str).collect();
+        for unit in named.into_iter().filter(|u| index.contains_key(u)) {
+            let answered = on_main.iter().any(|(r, u, _)| {
+                *u == unit && r.request.as_ref().is_some_and(|q| q.value == request.id)
+            });
+            if !answered {
+                let f = &mut units[index[unit]];
+                f.missed += 1;
+                f.evidence.missed.push(Missed {
+                    request: request.id.clone(),
+                    title: request.title.clone(),
+                    deadline: format_time(&deadline.value),
+                });
+            }
+        }
+    }
+
+    let scoring = &settings.scoring;
+    for f in &mut units {
+        let problems = [Category::Research, Category::PublicConcern]
+            .iter()
+            .map(|c| f.by_category.get(c.id()).copied().unwrap_or(0))
+            .sum::<u32>();
+        f.problem_share =
+            if f.submitted == 0 { 0.0 } else { f64::from(problems) / f64::from(f.submitted) };
+        f.quota_shortfall = f.quota.saturating_sub(f.submitted);
+        f.score = scoring.per_item * i64::from(f.submitted)
+            + scoring.per_published * i64::from(f.published)
+            + scoring.late * i64::from(f.late)
+            + scoring.missed * i64::from(f.missed)
+            + scoring.false_report * i64::from(f.false_reports)
+            + f.adoption_points;
+    }
+    let scores: Vec<i64> = units.iter().map(|f| f.score).collect();
+    for f in &mut units {
+        f.rank = 1 + scores.iter().filter(|s| **s > f.score).count() as u32;
+    }
+    let not_eligible = period
+        .is_year()
+        .then(|| units.iter().filter(|f| f.quota_shortfall > 0).map(|f| f.unit.clone()).collect());
+    // Best first; equal ranks keep the order of `units`.
+    units.sort_by_key(|f| f.rank);
+
+    let mut totals = Totals::default();
+    for f in &units {
+        totals.submitted += f.submitted;
+        totals.approved += f.approved;
+        totals.published += f.published;
+        totals.on_time += f.on_time;
+        totals.late += f.late;
+        totals.missed += f.missed;
+        totals.false_reports += f.false_reports;
+        totals.adopted += f.adopted;
+    }
+    Stats {
+        period: period.to_string(),
+        from: period.from().to_string(),
+        to: period.to().to_string(),
+        units,
+        totals,
+        not_eligible,
+        span: period,
+    }
+}
+
+/// The quarters from the first to the last report on main, for the archive's
+/// trend chart; empty when nothing is on main.
+pub fn quarters(input: &Input) -> Vec<Period> {
+    let zone = input.repo.settings.timezone;
+    let days: BTreeSet<chrono::NaiveDate> = input
+        .repo
+        .reports
+        .iter()
+        .filter(|r| input.ledger.trails.get(&r.id).is_some_and(|t| t.state != State::Draft))
+        .filter_map(|r| Some(r.submitted_at.as_ref()?.value.with_timezone(&zone).date_naive()))
+        .collect();
+    let (Some(first), Some(last)) = (days.first(), days.last()) else { return Vec::new() };
+    let mut quarters = vec![Period::quarter_of(*first)];
+    while let Some(&Period::Quarter(year, q)) = quarters.last() {
+        let next = if q == 4 { Period::Quarter(year + 1, 1) } else { Period::Quarter(year, q + 1) };
+        if next.from() > *last {
+            break;
+        }
+        quarters.push(next);
+    }
+    quarters
+}
