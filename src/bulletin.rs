@@ -181,7 +181,7 @@ pub fn document(
         match repo.report(id) {
             Some(report) => {
                 let laid = crate::render::prepare(repo, report, ledger.trails.get(id))
-                    .with_context(|| format!("{id}"))?;
+                    .with_context(|| id.clone())?;
                 items.push((report, laid));
             }
             None => missing.push(id.clone()),

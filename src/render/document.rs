@@ -244,6 +244,26 @@ impl Block {
     }
 }
 
+/// Relative column widths of a table: each column's longest cell in characters,
+/// plus one, kept between 3 and 16, so a column of names is wider than one of numbers.
+pub fn column_weights(rows: &[Vec<Vec<Inline>>]) -> Vec<usize> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    (0..columns)
+        .map(|c| {
+            let longest = rows
+                .iter()
+                .filter_map(|row| row.get(c))
+                .map(|cell| cell.iter().map(|r| r.text.chars().count()).sum::<usize>())
+                .max()
+                .unwrap_or(0);
+            (longest + 1).clamp(3, 16)
+        })
+        .collect()
+}
+
+/// Tables of more than this many columns are set in 小四 (12 pt) instead of 四号.
+pub const WIDE_TABLE: usize = 6;
+
 /// A date as official documents write it: `2026年3月2日`.
 pub fn chinese_date(at: i64, zone: FixedOffset) -> String {
     let date = DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&zone);

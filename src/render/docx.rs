@@ -5,7 +5,9 @@
 //! named on every run. The archive is then repacked with sorted entries and fixed
 //! times, so the same input gives the same bytes.
 
-use super::document::{Align, Block, Document, Face, Imprint, Inline, Masthead, Picture};
+use super::document::{
+    Align, Block, Document, Face, Imprint, Inline, Masthead, Picture, WIDE_TABLE, column_weights,
+};
 use crate::config::Fonts;
 use anyhow::Context as _;
 use docx_rs::{
@@ -377,8 +379,11 @@ impl Writer<'_> {
         let widths: Vec<usize> = if labels && columns == 2 {
             vec![2600, TEXT_WIDTH as usize - 2600]
         } else {
-            vec![TEXT_WIDTH as usize / columns; columns]
+            let weights = column_weights(rows);
+            let total: usize = weights.iter().sum();
+            weights.iter().map(|w| TEXT_WIDTH as usize * w / total.max(1)).collect()
         };
+        let size = if columns > WIDE_TABLE { 24 } else { SIZE_SMALL };
         let border = |position| {
             TableBorder::new(position).border_type(BorderType::Single).size(4).color("000000")
         };
@@ -408,7 +413,7 @@ impl Writer<'_> {
                         let paragraph = self.paragraph().line_spacing(
                             LineSpacing::new().line(400).line_rule(LineSpacingType::Exact),
                         );
-                        let paragraph = self.runs(paragraph, inlines, &font, SIZE_SMALL);
+                        let paragraph = self.runs(paragraph, inlines, &font, size);
                         TableCell::new().add_paragraph(paragraph).width(widths[c], WidthType::Dxa)
                     })
                     .collect();

@@ -4,7 +4,9 @@
 //! from [`FontSet`], and the PDF's id and date are fixed so identical input gives
 //! identical bytes.
 
-use super::document::{Align, Block, Document, Face, Imprint, Inline, Masthead, Picture};
+use super::document::{
+    Align, Block, Document, Face, Imprint, Inline, Masthead, Picture, WIDE_TABLE, column_weights,
+};
 use super::fonts::{FontSet, Role};
 use crate::config::Fonts;
 use std::collections::HashMap;
@@ -249,20 +251,22 @@ fn markup(
             }
             Block::Picture(_) => {}
             Block::Line { text, align, face } => {
-                let line = match face {
-                    Face::Title => title_line(text, &title),
-                    Face::Heading => format!("#text(font: {hei}, {})", lit(text)),
-                    Face::Body => format!("#text({})", lit(text)),
+                let (content, leading) = match face {
+                    Face::Title => (
+                        format!("text(font: {title}, size: 22pt, weight: \"bold\", {})", lit(text)),
+                        "13pt",
+                    ),
+                    Face::Heading => (format!("text(font: {hei}, {})", lit(text)), LEADING),
+                    Face::Body => (format!("text({})", lit(text)), LEADING),
                 };
-                let align = match align {
-                    Align::Left => "left",
-                    Align::Center => "center",
-                    Align::Right => "right",
+                let (align, pad) = match align {
+                    Align::Left => ("left", "0em"),
+                    Align::Center => ("center", "0em"),
+                    Align::Right => ("right", "2em"),
                 };
-                let pad = if align == "right" { "2em" } else { "0em" };
                 let _ = writeln!(
                     m,
-                    "#align({align}, pad(right: {pad}, par(first-line-indent: 0em, justify: false, {line})))\n"
+                    "#align({align}, pad(right: {pad}, par(first-line-indent: 0em, justify: false, leading: {leading}, {content})))\n"
                 );
             }
             Block::Blank => m.push_str("#v(16pt)\n\n"),
@@ -354,10 +358,15 @@ fn imprint_markup(imprint: &Imprint) -> String {
 /// A bordered table in 四号; the header row (or, for `labels`, the first column) in 黑体.
 fn table(rows: &[Vec<Vec<Inline>>], labels: bool, hei: &str) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
-    let widths =
-        if labels && columns == 2 { "(7.5em, 1fr)".to_string() } else { format!("{columns}") };
+    let widths = if labels && columns == 2 {
+        "(7.5em, 1fr)".to_string()
+    } else {
+        let weights: Vec<String> = column_weights(rows).iter().map(|w| format!("{w}fr")).collect();
+        format!("({},)", weights.join(", "))
+    };
+    let size = if columns > WIDE_TABLE { 12 } else { 14 };
     let mut m = format!(
-        "#[#set par(first-line-indent: 0em, justify: false, leading: 0.5em)\n#set text(size: 14pt)\n#table(columns: {widths}, stroke: 0.5pt, inset: 5pt,\n"
+        "#[#set par(first-line-indent: 0em, justify: false, leading: 0.5em)\n#set text(size: {size}pt)\n#table(columns: {widths}, stroke: 0.5pt, inset: 4pt,\n"
     );
     for (r, row) in rows.iter().enumerate() {
         for c in 0..columns {

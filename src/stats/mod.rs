@@ -170,6 +170,9 @@ pub struct Missed {
     pub title: String,
     /// Its deadline.
     pub deadline: String,
+    /// The deadline as a document writes it: `2026年3月20日` (a deadline at
+    /// midnight is the end of the day before), with the hour when it has one.
+    pub due: String,
 }
 
 /// A retracted report.
@@ -310,6 +313,7 @@ pub fn compute(input: &Input, period: Period) -> Stats {
                     request: request.id.clone(),
                     title: request.title.clone(),
                     deadline: format_time(&deadline.value),
+                    due: due(&deadline.value.with_timezone(&zone)),
                 });
             }
         }
@@ -361,6 +365,16 @@ pub fn compute(input: &Input, period: Period) -> Stats {
         not_eligible,
         span: period,
     }
+}
+
+/// `2026年3月20日` for a deadline at the end of that day, `2026年3月20日18时` otherwise.
+fn due(deadline: &Time) -> String {
+    use chrono::Timelike as _;
+    if deadline.hour() == 0 && deadline.minute() == 0 {
+        let day = deadline.date_naive().pred_opt().unwrap_or(deadline.date_naive());
+        return day.format("%Y年%-m月%-d日").to_string();
+    }
+    deadline.format("%Y年%-m月%-d日%-H时%M分").to_string().replace("时00分", "时")
 }
 
 /// The quarters from the first to the last report on main, for the archive's

@@ -113,7 +113,7 @@ pub fn notice(stats: &Stats, settings: &Settings, date: NaiveDate) -> Notice {
         for missed in &f.evidence.missed {
             faults.push(format!(
                 "漏报：{}未在{}前报送约稿《{}》。",
-                f.unit, missed.deadline, missed.title
+                f.unit, missed.due, missed.title
             ));
         }
     }
@@ -138,21 +138,16 @@ pub fn notice(stats: &Stats, settings: &Settings, date: NaiveDate) -> Notice {
     ];
 
     let mut table = vec![
-        [
-            "排名", "科室", "报送", "审核", "发布", "按时", "迟报", "漏报", "误报", "采用", "应报",
-            "差额", "得分",
-        ]
-        .map(String::from)
-        .to_vec(),
+        ["排名", "科室", "报送", "发布", "迟报", "漏报", "误报", "采用", "应报", "差额", "得分"]
+            .map(String::from)
+            .to_vec(),
     ];
     for f in &stats.units {
         table.push(vec![
             f.rank.to_string(),
             f.unit.clone(),
             f.submitted.to_string(),
-            f.approved.to_string(),
             f.published.to_string(),
-            f.on_time.to_string(),
             f.late.to_string(),
             f.missed.to_string(),
             f.false_reports.to_string(),

@@ -2,6 +2,7 @@
 //! See `tests/README.md` for how fixtures announce the findings they expect.
 
 mod approvals;
+mod assessment;
 mod browser;
 mod commands;
 mod formats;

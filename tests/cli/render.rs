@@ -7,7 +7,7 @@ use std::io::Read as _;
 use std::path::Path;
 
 /// The entries of a DOCX (zip) file, by name.
-fn unzip(path: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+pub fn unzip(path: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut archive = zip::ZipArchive::new(file).expect("a zip archive");
     let mut entries = std::collections::BTreeMap::new();
@@ -306,7 +306,7 @@ fn libreoffice_opens_the_docx() {
 }
 
 /// Runs a poppler tool on `pdf` and returns its output.
-fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
     let mut command = std::process::Command::new(tool);
     command.args(args).arg(pdf);
     if tool == "pdftotext" {
