@@ -13,6 +13,7 @@ use crate::lang::Lang;
 use crate::render::{self, Document};
 use crate::report::Report;
 use crate::site;
+use crate::stats;
 use anyhow::Context as _;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -90,6 +91,8 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
     let ledger = approval::read(root, &repo.settings, &ring, None, &repo).ok();
     let trail = |report: &Report| ledger.as_ref().and_then(|l| l.trails.get(&report.id));
 
+    let now = chrono::Utc::now().fixed_offset();
+    let figures = ledger.as_ref().map(|l| stats::Input::new(&repo, l, &diags, now));
     let failing: BTreeSet<String> =
         diags.iter().filter(|d| d.severity == Severity::Error).map(|d| d.file.clone()).collect();
     let errors: Vec<diag::Diagnostic> =
@@ -186,8 +189,40 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
     let json = serde_json::to_vec_pretty(&manifest)?;
     crate::atomic::write(&manifest_path, &json).context("writing the build manifest")?;
 
+    // bulletins: every recorded issue, rendered again only when its bytes change
+    let mut issues = Vec::new();
+    if let Some(ledger) = &ledger {
+        let mut problems = diag::Diagnostics::default();
+        for issue in crate::bulletin::load(root, &mut problems) {
+            // On a rendering thread, with room for typst's recursion.
+            let result = pool.install(|| {
+                bulletin_files(&repo, ledger, &issue, &documents_wanted, &font_set, &out_dir)
+            });
+            match result {
+                Ok((written, kept)) => {
+                    outcome.written += written;
+                    outcome.kept += kept;
+                }
+                Err(err) => {
+                    outcome.failed += 1;
+                    eprintln!("{}: {err:#}", issue.file);
+                }
+            }
+            let present =
+                |ext: &str| out_dir.join(format!("bulletins/{}.{ext}", issue.stem())).is_file();
+            issues.push(site::Bulletin { docx: present("docx"), pdf: present("pdf"), issue });
+        }
+        let findings = problems.into_sorted();
+        if !findings.is_empty() {
+            let none = |_: &str, _: u32| None;
+            eprint!("{}", diag::render_human(&findings, lang, false, &none));
+            outcome.failed += findings.len();
+        }
+    }
+
     // archive
     if site_wanted {
+        let assessment = assessment(figures.as_ref(), issues);
         let present: BTreeSet<String> =
             manifest.keys().filter(|key| files.join(key).is_file()).cloned().collect();
         let entries = reports
@@ -198,7 +233,8 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
                 Some(site::Entry { report, document, trail: trail(report) })
             })
             .collect();
-        let input = site::Input { repo: &repo, entries, files: &present, lang };
+        let input =
+            site::Input { repo: &repo, entries, files: &present, lang, assessment: &assessment };
         let pages = pool.install(|| site::generate(&input));
         outcome.site = Some(pool.install(|| site::write(&out_dir, &pages))?);
         progress.tick();
@@ -206,6 +242,53 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
     progress.finish();
     outcome.skipped = repo.reports.len() - reports.len();
     Ok(outcome)
+}
+
+/// The figures of every quarter and year with reports on main, and the issues.
+fn assessment(figures: Option<&stats::Input>, bulletins: Vec<site::Bulletin>) -> site::Assessment {
+    let Some(input) = figures else { return site::Assessment { bulletins, ..Default::default() } };
+    let quarters = stats::quarters(input);
+    let years: BTreeSet<i32> = quarters.iter().map(|q| q.year()).collect();
+    site::Assessment {
+        quarters: quarters.iter().map(|q| stats::compute(input, *q)).collect(),
+        years: years.into_iter().map(|y| stats::compute(input, stats::Period::Year(y))).collect(),
+        bulletins,
+    }
+}
+
+/// Renders bulletin `issue` into `OUT/bulletins/` as the `wanted` documents,
+/// writing only files whose bytes changed; gives (written, kept).
+fn bulletin_files(
+    repo: &crate::load::Repository,
+    ledger: &approval::Ledger,
+    issue: &crate::bulletin::Issue,
+    wanted: &[Output],
+    fonts: &render::fonts::FontSet,
+    out: &Path,
+) -> anyhow::Result<(usize, usize)> {
+    let (document, missing) = crate::bulletin::document(issue, repo, ledger)?;
+    for id in missing {
+        eprintln!("{}: 记录中的信息 {id} 已不存在 / report {id} no longer exists", issue.file);
+    }
+    let dir = out.join("bulletins");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let (mut written, mut kept) = (0, 0);
+    for output in wanted {
+        let bytes = match output {
+            Output::Docx => render::docx::write(&document, &repo.settings.fonts)?.bytes,
+            Output::Pdf => render::pdf::write(&document, fonts, &repo.settings.fonts)?.bytes,
+            Output::Site => continue,
+        };
+        let target = dir.join(format!("{}.{}", issue.stem(), extension(*output)));
+        if std::fs::read(&target).is_ok_and(|old| old == bytes) {
+            kept += 1;
+            continue;
+        }
+        crate::atomic::write(&target, &bytes)
+            .with_context(|| format!("writing {}", target.display()))?;
+        written += 1;
+    }
+    Ok((written, kept))
 }
 
 /// What every document of one build shares.

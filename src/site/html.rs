@@ -48,6 +48,10 @@ pub enum Section {
     Units,
     /// Requests (约稿).
     Requests,
+    /// Statistics and assessment.
+    Stats,
+    /// Bulletin issues (期刊).
+    Bulletins,
     /// The search page.
     Search,
 }
@@ -77,6 +81,8 @@ pub fn page(site: &Site, frame: &Frame, main: &str) -> String {
         (Section::Dates, "date/index.html", site.t("日期", "Dates")),
         (Section::Units, "unit/index.html", site.t("单位", "Units")),
         (Section::Requests, "request/index.html", site.t("约稿", "Requests")),
+        (Section::Stats, "stats.html", site.t("统计", "Statistics")),
+        (Section::Bulletins, "bulletins.html", site.t("期刊", "Bulletins")),
         (Section::Search, "search.html", site.t("检索", "Search")),
     ]
     .iter()

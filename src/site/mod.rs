@@ -14,6 +14,7 @@ mod html;
 mod lists;
 mod report_page;
 pub mod search;
+mod statistics;
 
 use crate::approval::{State, Trail};
 use crate::lang::Lang;
@@ -78,6 +79,30 @@ pub struct Input<'a> {
     pub files: &'a BTreeSet<String>,
     /// The language of the site's own words.
     pub lang: Lang,
+    /// The statistics and the bulletin issues.
+    pub assessment: &'a Assessment,
+}
+
+/// The statistics and bulletins of the archive.
+#[derive(Debug, Default)]
+pub struct Assessment {
+    /// Every quarter from the first report on main to the last, oldest first.
+    pub quarters: Vec<crate::stats::Stats>,
+    /// The years of those quarters, oldest first.
+    pub years: Vec<crate::stats::Stats>,
+    /// The recorded bulletin issues, oldest first.
+    pub bulletins: Vec<Bulletin>,
+}
+
+/// A bulletin issue and which of its documents the build wrote.
+#[derive(Debug)]
+pub struct Bulletin {
+    /// The issue's record.
+    pub issue: crate::bulletin::Issue,
+    /// `OUT/bulletins/<stem>.docx` exists.
+    pub docx: bool,
+    /// `OUT/bulletins/<stem>.pdf` exists.
+    pub pdf: bool,
 }
 
 /// One file of the site.
@@ -242,6 +267,7 @@ pub fn generate(input: &Input) -> Vec<Page> {
         site.entries.par_iter().flat_map_iter(|entry| report_page::page(&site, entry)).collect();
     pages.extend(lists::pages(&site));
     pages.extend(search::pages(&site));
+    pages.extend(statistics::pages(&site));
     pages.push(asset("assets/style.css", include_str!("style.css")));
     pages.push(asset("assets/search.js", include_str!("search.js")));
     // One copy of each picture, however many reports show it.
