@@ -10,7 +10,7 @@
 use crate::approval::{Ledger, State};
 use crate::config::Settings;
 use crate::diag::Diagnostics;
-use crate::fields::{Fields, parse_mapping};
+use crate::fields::{Fields, Spanned, parse_mapping};
 use crate::load::Repository;
 use crate::render::document::{Align, Block, Document, Face, Imprint, Inline, Masthead};
 use crate::report::Report;
@@ -23,7 +23,7 @@ use std::path::Path;
 pub const DIR: &str = "bulletins";
 
 /// One issue as recorded.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Issue {
     /// The year of the issue (its folder).
     pub year: i32,
@@ -37,8 +37,8 @@ pub struct Issue {
     pub to: NaiveDate,
     /// The issue's date, printed in the masthead.
     pub date: NaiveDate,
-    /// The ids of its reports, in order.
-    pub reports: Vec<String>,
+    /// The ids of its reports, in order, where each is written in the record.
+    pub reports: Vec<Spanned<String>>,
 }
 
 impl Issue {
@@ -54,7 +54,7 @@ impl Issue {
             settings.bulletin.name, self.year, self.number, self.from, self.to, self.date
         );
         for id in &self.reports {
-            text.push_str(&format!("  - {id}\n"));
+            text.push_str(&format!("  - {}\n", id.value));
         }
         text
     }
@@ -117,7 +117,7 @@ fn parse(file: &str, year: i32, number: u32, text: &str, diags: &mut Diagnostics
     for key in ["from", "to", "date", "reports"] {
         f.require(key, Pos::START);
     }
-    let reports = f.strings("reports").into_iter().map(|s| s.value).collect();
+    let reports = f.strings("reports");
     Some(Issue {
         year,
         number,
@@ -127,6 +127,38 @@ fn parse(file: &str, year: i32, number: u32, text: &str, diags: &mut Diagnostics
         date: f.date("date")?.value,
         reports,
     })
+}
+
+/// Checks the issue records of `repo`: each is readable, its period runs forward
+/// and every report it names exists (`dangling-reference`).
+pub fn check(repo: &Repository, diags: &mut Diagnostics) {
+    for issue in load(&repo.root, diags) {
+        if issue.to < issue.from {
+            diags.push(
+                &issue.file,
+                Pos::START,
+                crate::diag::Rule::TimeOrder,
+                crate::lang::Text::new(
+                    format!("期刊的截止日期 {} 早于起始日期 {}", issue.to, issue.from),
+                    format!(
+                        "the issue's period ends on {}, before it starts on {}",
+                        issue.to, issue.from
+                    ),
+                ),
+            );
+        }
+        for id in issue.reports.iter().filter(|id| repo.report(&id.value).is_none()) {
+            diags.push(
+                &issue.file,
+                id.pos,
+                crate::diag::Rule::DanglingReference,
+                crate::lang::Text::new(
+                    format!("期刊收录的信息 `{}` 不存在", id.value),
+                    format!("the issue lists `{}`, which is no report", id.value),
+                ),
+            );
+        }
+    }
 }
 
 /// The next free number of `year`.
@@ -177,7 +209,7 @@ pub fn document(
     let mut document = Document::issue(id, masthead, String::new(), &settings.bureau);
     let mut missing = Vec::new();
     let mut items = Vec::new();
-    for id in &issue.reports {
+    for id in issue.reports.iter().map(|id| &id.value) {
         match repo.report(id) {
             Some(report) => {
                 let laid = crate::render::prepare(repo, report, ledger.trails.get(id))
@@ -267,8 +299,10 @@ pub fn plan(
         return Ok((recorded.clone(), false));
     }
     let number = number.unwrap_or_else(|| next_number(issues, year));
-    let reports: Vec<String> =
-        select(repo, ledger, from, to).iter().map(|r| r.id.clone()).collect();
+    let reports: Vec<Spanned<String>> = select(repo, ledger, from, to)
+        .iter()
+        .map(|r| Spanned { value: r.id.clone(), pos: Pos::START })
+        .collect();
     if reports.is_empty() {
         anyhow::bail!(
             "{from} 至 {to} 没有已发布的信息，无法编期 / nothing was published from {from} to {to}"

@@ -39,6 +39,7 @@ pub fn check(repo: &Repository, history: Option<&History>, diags: &mut Diagnosti
         diags.extend(local);
     }
     references::check_ids(repo, diags);
+    crate::bulletin::check(repo, diags);
 }
 
 fn check_report(cx: &Context, report: &Report, diags: &mut Diagnostics) {

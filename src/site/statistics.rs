@@ -309,7 +309,7 @@ fn bulletins(site: &Site) -> Page {
             let _ = write!(main, r#"<p class="downloads">{}</p>"#, downloads.join(" "));
         }
         main.push_str("<ol>");
-        for id in &issue.reports {
+        for id in issue.reports.iter().map(|id| &id.value) {
             match site.by_id.get(id.as_str()) {
                 Some(entry) => {
                     let _ = write!(

@@ -580,6 +580,25 @@ fn bulletin_issues_are_numbered_once_per_year() {
         "{}",
         String::from_utf8_lossy(&taken.stderr)
     );
+    // A record naming a report that does not exist is a finding of the check.
+    h.sandbox.write("bulletins/2026/07.yaml", "from: 2026-03-01\nto: 2026-02-01\ndate: 2026-03-02\nreports:\n  - 2026-01-05-t1\n  - no-such-report\n");
+    let (code, json) = h.sandbox.check_json(&[]);
+    assert_eq!(code, 1);
+    let findings: Vec<(&str, &str, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == "bulletins/2026/07.yaml")
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap(),
+                d["severity"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(findings, [("time-order", "error", 1), ("dangling-reference", "error", 6)]);
+    std::fs::remove_file(h.sandbox.root().join("bulletins/2026/07.yaml")).unwrap();
     // Nothing published in the period: no issue.
     let empty = h.run(&["bulletin", "--from", "2026-02-01", "--to", "2026-02-28"]);
     assert_eq!(empty.status.code(), Some(2));
