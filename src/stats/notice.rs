@@ -80,7 +80,7 @@ pub fn notice(stats: &Stats, settings: &Settings, date: NaiveDate) -> Notice {
     if let Some(best) = stats.units.first().filter(|f| f.submitted > 0) {
         let tied: Vec<&str> =
             stats.units.iter().filter(|f| f.rank == 1).map(|f| f.unit.as_str()).collect();
-        commended.push(format!("其中{}得分最高（{}分）。", tied.join("、"), best.score));
+        commended.push(format!("得分最高的是{}（{}分）。", tied.join("、"), best.score));
     }
 
     let behind: Vec<String> = stats

@@ -267,6 +267,27 @@ fn the_archive_opens_from_disk_browses_and_searches_in_chinese() {
     }
     save(out.path(), "archive-report.png", &browser.screenshot());
 
+    // The statistics, through the navigation: two charts drawn at build time, shown
+    // without any script, and the tables.
+    browser.click(r#"nav a[href="../stats.html"]"#);
+    assert_eq!(browser.text("main h1"), "统计与考核");
+    assert_eq!(browser.all("svg.chart").len(), 2);
+    let size = browser.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({"script": "const r = document.querySelector('svg.chart rect.bar-ok').getBoundingClientRect(); return r.width * r.height;", "args": []})),
+    );
+    assert!(size.as_f64().unwrap() > 100.0, "a bar is drawn: {size}");
+    assert!(browser.text("main").contains("投资科"));
+    save(out.path(), "archive-stats.png", &browser.screenshot());
+
+    // The bulletins: the project's first issue, with its documents.
+    browser.click(r#"nav a[href="bulletins.html"]"#);
+    assert!(browser.text("main h2").contains("《发改信息》2026年第1期"));
+    let pdf = browser.property(&browser.find(r#"a[href="bulletins/2026-01.pdf"]"#), "href");
+    assert!(Path::new(pdf.strip_prefix("file://").unwrap()).is_file(), "{pdf}");
+    browser.open(&href);
+
     // On a phone's width the page still fits: no sideways scrolling.
     browser.call("POST", "/window/rect", Some(json!({"width": 390, "height": 844})));
     let overflow = browser.call(
