@@ -224,6 +224,17 @@ pub fn compute(input: &Input, period: Period) -> Stats {
             Some((r, unit, r.submitted_at.as_ref()?.value))
         })
         .collect();
+    // Report id → the first report on main that retracts it; (request, unit) answered.
+    let mut retracted_by: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut answered: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for (report, unit, _) in &on_main {
+        if let Some(target) = report.retracts.as_ref().filter(|t| t.value != report.id) {
+            retracted_by.entry(target.value.as_str()).or_insert(report.id.as_str());
+        }
+        if let Some(request) = &report.request {
+            answered.insert((request.value.as_str(), unit));
+        }
+    }
     let index: BTreeMap<&str, usize> =
         settings.units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
     let mut units: Vec<Figures> = settings
@@ -283,15 +294,12 @@ pub fn compute(input: &Input, period: Period) -> Stats {
             submitted_at: format_time(submitted),
             late,
         });
-        let retractor = on_main.iter().find(|(other, ..)| {
-            other.retracts.as_ref().is_some_and(|r| r.value == report.id) && other.id != report.id
-        });
-        if let Some((by, ..)) = retractor {
+        if let Some(by) = retracted_by.get(report.id.as_str()) {
             f.false_reports += 1;
             f.evidence.retracted.push(Retracted {
                 id: report.id.clone(),
                 title: text(&report.title),
-                by: by.id.clone(),
+                by: by.to_string(),
             });
         }
     }
@@ -303,10 +311,7 @@ pub fn compute(input: &Input, period: Period) -> Stats {
         }
         let named: BTreeSet<&str> = request.units.iter().map(String::as_str).collect();
         for unit in named.into_iter().filter(|u| index.contains_key(u)) {
-            let answered = on_main.iter().any(|(r, u, _)| {
-                *u == unit && r.request.as_ref().is_some_and(|q| q.value == request.id)
-            });
-            if !answered {
+            if !answered.contains(&(request.id.as_str(), unit)) {
                 let f = &mut units[index[unit]];
                 f.missed += 1;
                 f.evidence.missed.push(Missed {

@@ -481,17 +481,9 @@ fn the_notice_is_an_official_document() {
         assert!(md.contains(expected), "{expected} not in:\n{md}");
     }
 
-    let out = h.run(&[
-        "stats",
-        "--year",
-        "2026",
-        "--format",
-        "docx",
-        "--date",
-        "2027-01-05",
-        "-o",
-        "year.docx",
-    ]);
+    let year =
+        ["stats", "--year", "2026", "--format", "docx", "--date", "2027-01-05", "-o", "year.docx"];
+    let out = h.run(&year);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let entries = unzip(&h.sandbox.root().join("year.docx"));
     let xml = String::from_utf8(entries["word/document.xml"].clone()).unwrap();
@@ -511,17 +503,7 @@ fn the_notice_is_an_official_document() {
     assert_eq!(xml.matches("<w:tr>").count(), 5);
     // Same inputs, same bytes.
     let first = std::fs::read(h.sandbox.root().join("year.docx")).unwrap();
-    h.run(&[
-        "stats",
-        "--year",
-        "2026",
-        "--format",
-        "docx",
-        "--date",
-        "2027-01-05",
-        "-o",
-        "year.docx",
-    ]);
+    h.run(&year);
     assert_eq!(first, std::fs::read(h.sandbox.root().join("year.docx")).unwrap());
 
     if !require("pdftotext") {
