@@ -7,7 +7,7 @@ use crate::lang::Lang;
 use crate::stats::{self, Figures, Stats};
 use anyhow::{Context as _, bail};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs `stats`.
@@ -81,7 +81,7 @@ fn emit(output: Option<&Path>, bytes: &[u8], lang: Lang) -> anyhow::Result<ExitC
         Some(out) => {
             crate::atomic::write(out, bytes)
                 .with_context(|| format!("writing {}", out.display()))?;
-            wrote(&PathBuf::from(out), lang);
+            wrote(out, lang);
         }
     }
     Ok(ExitCode::SUCCESS)
