@@ -167,7 +167,7 @@ impl Writer<'_> {
                 .line()
                 .add_tab(Tab::new().val(TabValueType::Right).pos(TEXT_WIDTH as usize))
                 .add_run(self.run(left, &body, SIZE_BODY))
-                .add_run(self.run(right, &body, SIZE_BODY).add_tab());
+                .add_run(self.after_tab(right, &body, SIZE_BODY));
             last.push(paragraph);
         }
         if last.is_empty() {
@@ -212,7 +212,7 @@ impl Writer<'_> {
                 None => paragraph
                     .add_tab(Tab::new().val(TabValueType::Right).pos(TEXT_WIDTH as usize - 560))
                     .add_run(self.run(&imprint.left, &body, SIZE_SMALL))
-                    .add_run(self.run(&imprint.right, &body, SIZE_SMALL).add_tab()),
+                    .add_run(self.after_tab(&imprint.right, &body, SIZE_SMALL)),
             };
             // Thick (0.35 mm ≈ 1 pt, eighths of a point) outside, thin (0.25 mm) between.
             let top = if i == 0 { 8 } else { 6 };
@@ -222,9 +222,15 @@ impl Writer<'_> {
                 borders = borders.set(rule(ParagraphBorderPosition::Bottom, 8));
             }
             paragraph.property = paragraph.property.set_borders(borders);
-            docx = docx.add_paragraph(paragraph);
+            // The block stays on one page.
+            docx = docx.add_paragraph(paragraph.keep_next(i + 1 < count).keep_lines(true));
         }
         docx
+    }
+
+    /// A tab, then `text`: the right-hand part of a line with a right tab stop.
+    fn after_tab(&self, text: &str, font: &str, size: usize) -> Run {
+        Run::new().add_tab().add_text(text).fonts(self.run_fonts(font)).size(size)
     }
 
     fn run(&self, text: &str, font: &str, size: usize) -> Run {
