@@ -546,6 +546,12 @@ fn bulletin_issues_are_numbered_once_per_year() {
         assert!(xml.contains(expected), "{expected} not in the bulletin");
     }
     assert!(h.sandbox.root().join("public/bulletins/2026-01.pdf").is_file());
+    // The date and the print run sit at the right: after a tab to a right tab stop.
+    for right in [">共印20份<", &format!(">{}<", today_in_beijing())] {
+        let at = xml.find(right).unwrap_or_else(|| panic!("{right} not in the bulletin"));
+        let run = &xml[xml[..at].rfind("<w:r>").unwrap()..at];
+        assert!(run.contains("<w:tab />"), "no tab before {right}: {run}");
+    }
 
     // The same period again keeps its number; a new period takes the next one.
     let again = h.run(&["bulletin", "--from", "2026-01-01", "--to", "2026-03-31"]);
@@ -739,4 +745,10 @@ fn the_offices_own_quarter() {
     ] {
         assert!(bulletin.contains(expected), "{expected} not in:\n{bulletin}");
     }
+}
+
+/// Today in +08:00 as a document writes it: the date of an issue made today.
+fn today_in_beijing() -> String {
+    let zone = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    chrono::Utc::now().with_timezone(&zone).format("%Y年%-m月%-d日").to_string()
 }
