@@ -51,7 +51,7 @@ pub struct Rendered {
 
 /// Writes `document` as DOCX bytes with the font names of `fonts`.
 pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
-    let mut w = Writer { fonts, paragraphs: 0, pictures: 0, warnings: Vec::new() };
+    let mut w = Writer { fonts, paragraphs: 0, new_page: false, pictures: 0, warnings: Vec::new() };
     let when = super::document_date();
     let date = when.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let mut docx = Docx::new()
@@ -102,6 +102,8 @@ pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
 struct Writer<'a> {
     fonts: &'a Fonts,
     paragraphs: u32,
+    /// The next paragraph starts a new page.
+    new_page: bool,
     pictures: u32,
     warnings: Vec<String>,
 }
@@ -238,9 +240,14 @@ impl Writer<'_> {
     }
 
     /// A paragraph with an explicit id: docx-rs numbers them from a counter otherwise.
+    /// The first paragraph after a [`Block::PageBreak`] starts a new page.
     fn paragraph(&mut self) -> Paragraph {
         self.paragraphs += 1;
-        Paragraph::new().id(format!("{:08X}", self.paragraphs))
+        let paragraph = Paragraph::new().id(format!("{:08X}", self.paragraphs));
+        if std::mem::take(&mut self.new_page) {
+            return paragraph.page_break_before(true);
+        }
+        paragraph
     }
 
     fn runs(
@@ -372,9 +379,10 @@ impl Writer<'_> {
                 docx.add_paragraph(paragraph)
             }
             Block::Blank => docx.add_paragraph(self.line()),
-            Block::PageBreak => docx.add_paragraph(
-                self.paragraph().add_run(Run::new().add_break(docx_rs::BreakType::Page)),
-            ),
+            Block::PageBreak => {
+                self.new_page = true;
+                docx
+            }
         }
     }
 

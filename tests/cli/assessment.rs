@@ -493,7 +493,7 @@ fn the_notice_is_an_official_document() {
         "取消评先评优资格",
         "附件：2026年度信息报送情况统计表",
         "w:color w:val=\"E60012\"",
-        "w:type=\"page\"",
+        "<w:pageBreakBefore />",
         "抄送：局领导。",
         "2027年1月5日印发",
     ] {
