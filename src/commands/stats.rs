@@ -98,12 +98,18 @@ fn wrote(out: &Path, lang: Lang) {
 fn explain(stats: &Stats, f: &Figures, scoring: &crate::config::Scoring, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let t = |a: &str, b: &str| if zh { a.to_string() } else { b.to_string() };
+    // Chinese punctuation for Chinese, ASCII for English.
+    let (colon, comma, semicolon) = if zh { ("：", "，", "；") } else { (": ", ", ", "; ") };
     let period = if zh { stats.span.chinese() } else { stats.span.english() };
-    let mut out = format!("{} {period}（{} – {}）\n\n", f.unit, stats.from, stats.to);
+    let mut out = if zh {
+        format!("{} {period}（{} – {}）\n\n", f.unit, stats.from, stats.to)
+    } else {
+        format!("{} {period} ({} – {})\n\n", f.unit, stats.from, stats.to)
+    };
     let e = &f.evidence;
     let _ = writeln!(
         out,
-        "{} {}：{} {}，{} {}；{} {}，{} {}",
+        "{} {}{colon}{} {}{comma}{} {}{semicolon}{} {}{comma}{} {}",
         t("报送", "submitted"),
         f.submitted,
         t("审核", "approved"),
@@ -119,7 +125,8 @@ fn explain(stats: &Stats, f: &Figures, scoring: &crate::config::Scoring, lang: L
         let verdict = if item.late.is_empty() {
             t("按时", "on time")
         } else {
-            format!("{}：{}", t("迟报", "late"), item.late.join("；"))
+            let why: Vec<&str> = item.late.iter().map(|w| w.get(lang)).collect();
+            format!("{}{colon}{}", t("迟报", "late"), why.join(semicolon))
         };
         let _ = writeln!(
             out,
@@ -137,7 +144,7 @@ fn explain(stats: &Stats, f: &Figures, scoring: &crate::config::Scoring, lang: L
     }
     let _ = writeln!(
         out,
-        "\n{} {}，{} {}",
+        "\n{} {}{comma}{} {}",
         t("采用", "adopted"),
         f.adopted,
         t("得分", "points"),
@@ -148,7 +155,7 @@ fn explain(stats: &Stats, f: &Figures, scoring: &crate::config::Scoring, lang: L
     }
     let _ = writeln!(
         out,
-        "\n{} {}，{} {}；{} {:.2}",
+        "\n{} {}{comma}{} {}{semicolon}{} {:.2}",
         t("任务", "quota"),
         f.quota,
         t("差额", "shortfall"),
@@ -158,7 +165,7 @@ fn explain(stats: &Stats, f: &Figures, scoring: &crate::config::Scoring, lang: L
     );
     let _ = writeln!(
         out,
-        "{} = {}×{} + {}×{} + ({})×{} + ({})×{} + ({})×{} + {} = {}；{} {}",
+        "{} = {}×{} + {}×{} + ({})×{} + ({})×{} + ({})×{} + {} = {}{semicolon}{} {}",
         t("得分", "score"),
         scoring.per_item,
         f.submitted,

@@ -157,8 +157,8 @@ pub struct Item {
     pub state: &'static str,
     /// When it was submitted.
     pub submitted_at: String,
-    /// Why it is late; empty when on time.
-    pub late: Vec<String>,
+    /// Why it is late (the time-limit findings); empty when on time.
+    pub late: Vec<Text>,
 }
 
 /// A request that was never answered.
@@ -276,11 +276,7 @@ pub fn compute(input: &Input, period: Period) -> Stats {
         if let Some(category) = category {
             *f.by_category.entry(category.id()).or_default() += 1;
         }
-        let late: Vec<String> = input
-            .late
-            .get(&report.file)
-            .map(|why| why.iter().map(|t| t.zh.clone()).collect())
-            .unwrap_or_default();
+        let late: Vec<Text> = input.late.get(&report.file).cloned().unwrap_or_default();
         if late.is_empty() {
             f.on_time += 1;
         } else {

@@ -106,7 +106,8 @@ pub fn notice(stats: &Stats, settings: &Settings, date: NaiveDate) -> Notice {
     let mut faults = Vec::new();
     for f in &stats.units {
         for item in f.evidence.reports.iter().filter(|i| !i.late.is_empty()) {
-            faults.push(format!("迟报：{}《{}》，{}。", f.unit, item.title, item.late.join("；")));
+            let why: Vec<&str> = item.late.iter().map(|t| t.zh.as_str()).collect();
+            faults.push(format!("迟报：{}《{}》，{}。", f.unit, item.title, why.join("；")));
         }
     }
     for f in &stats.units {
