@@ -49,12 +49,15 @@ impl Issue {
 
     /// The record's text.
     pub fn record(&self, settings: &Settings) -> String {
+        let name: String = settings.bulletin.name.chars().filter(|c| !c.is_control()).collect();
         let mut text = format!(
-            "# 《{}》{}年第{}期：由 `xinbao bulletin` 编成。期号即文件名，提交后即被占用。\nfrom: {}\nto: {}\ndate: {}\nreports:\n",
-            settings.bulletin.name, self.year, self.number, self.from, self.to, self.date
+            "# 《{name}》{}年第{}期：由 `xinbao bulletin` 编成。期号即文件名，提交后即被占用。\nfrom: {}\nto: {}\ndate: {}\nreports:\n",
+            self.year, self.number, self.from, self.to, self.date
         );
         for id in &self.reports {
-            text.push_str(&format!("  - {}\n", id.value));
+            // A JSON string is a YAML double-quoted scalar: any id reads back as written.
+            let quoted = serde_json::to_string(&id.value).unwrap_or_default();
+            text.push_str(&format!("  - {quoted}\n"));
         }
         text
     }
@@ -102,6 +105,24 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Issue> {
             );
             continue;
         };
+        if file != self::file(year, number) {
+            diags.push(
+                &file,
+                Pos::START,
+                crate::diag::Rule::InvalidValue,
+                crate::lang::Text::new(
+                    format!(
+                        "期刊记录应命名为 {}，同一期号只能有一个文件",
+                        self::file(year, number)
+                    ),
+                    format!(
+                        "the record should be named {}: one file per number",
+                        self::file(year, number)
+                    ),
+                ),
+            );
+            continue;
+        }
         let Some(text) = crate::load::read(root, &file, diags) else { continue };
         if let Some(issue) = parse(&file, year, number, &text, diags) {
             issues.push(issue);
@@ -163,7 +184,7 @@ pub fn check(repo: &Repository, diags: &mut Diagnostics) {
 
 /// The next free number of `year`.
 pub fn next_number(issues: &[Issue], year: i32) -> u32 {
-    issues.iter().filter(|i| i.year == year).map(|i| i.number).max().unwrap_or(0) + 1
+    issues.iter().filter(|i| i.year == year).map(|i| i.number).max().unwrap_or(0).saturating_add(1)
 }
 
 /// The published reports submitted from `from` to `to` (local days), oldest first.
@@ -280,6 +301,15 @@ pub fn plan(
     let year = to.year();
     let same = |i: &&Issue| i.year == year && i.from == from && i.to == to;
     if let Some(number) = number {
+        if let Some(recorded) = issues.iter().find(|i| same(i) && i.number != number) {
+            anyhow::bail!(
+                "{from} 至 {to} 已编为{year}年第{}期（{}）；要重新编号请先删除该记录 / {from} to {to} is already issue {} ({}); remove that record to renumber it",
+                recorded.number,
+                recorded.file,
+                recorded.number,
+                recorded.file
+            );
+        }
         if let Some(taken) = issues.iter().find(|i| i.year == year && i.number == number) {
             if same(&taken) {
                 return Ok((taken.clone(), false));

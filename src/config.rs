@@ -593,7 +593,7 @@ fn bulletin(node: Option<&Node>, bureau: &str, office: &str, parent: &mut Fields
     bulletin.report_to = list(&mut f, "report_to");
     bulletin.send_to = list(&mut f, "send_to");
     bulletin.issue_to = list(&mut f, "issue_to");
-    bulletin.copies = f.integer("copies", false).map(|n| n.value as u32);
+    bulletin.copies = f.integer("copies", false).and_then(|n| u32::try_from(n.value).ok());
     bulletin
 }
 

@@ -20,6 +20,9 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
     let input = stats::Input::new(&repo, &ledger, &diags, now);
     let stats = stats::compute(&input, period);
 
+    if args.explain.is_some() && matches!(args.format, StatsFormat::Docx | StatsFormat::Pdf) {
+        bail!("--explain 只输出文字或 JSON / --explain prints text or JSON");
+    }
     if let Some(unit) = &args.explain {
         let Some(figures) = stats.units.iter().find(|f| &f.unit == unit) else {
             bail!(
@@ -79,6 +82,10 @@ fn emit(output: Option<&Path>, bytes: &[u8], lang: Lang) -> anyhow::Result<ExitC
             std::io::stdout().write_all(bytes).context("writing to standard output")?;
         }
         Some(out) => {
+            if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
             crate::atomic::write(out, bytes)
                 .with_context(|| format!("writing {}", out.display()))?;
             wrote(out, lang);

@@ -156,7 +156,7 @@ fn unit_bars(site: &Site, stats: &Stats) -> String {
     const WIDTH: u32 = 460;
     const ROW: u32 = 30;
     let max = stats.units.iter().map(|f| f.submitted.max(f.quota)).max().unwrap_or(1).max(1);
-    let scale = |n: u32| n * WIDTH / max;
+    let scale = |n: u32| (u64::from(n) * u64::from(WIDTH) / u64::from(max)) as u32;
     let height = ROW * stats.units.len() as u32 + 34;
     let label = site.t(
         "各单位按时与迟报的信息条数，竖线为任务数",
@@ -239,8 +239,8 @@ fn on_time_chart(site: &Site, quarters: &[Stats]) -> String {
             );
             continue;
         }
-        let h = t.on_time * HEIGHT / t.submitted;
-        let percent = t.on_time * 100 / t.submitted;
+        let share = |scale: u64| (u64::from(t.on_time) * scale / u64::from(t.submitted)) as u32;
+        let (h, percent) = (share(u64::from(HEIGHT)), share(100));
         let _ = write!(
             svg,
             r#"<rect x="{x}" y="{y}" width="{bar}" height="{h}" class="bar-ok"><title>{name} {percent}%</title></rect><text x="{cx}" y="{ty}" text-anchor="middle" class="value">{percent}%</text>"#,

@@ -157,6 +157,8 @@ pub struct Item {
     pub state: &'static str,
     /// When it was submitted.
     pub submitted_at: String,
+    /// The moment as a document writes it: `2026年3月4日10时`.
+    pub submitted_day: String,
     /// Why it is late (the time-limit findings); empty when on time.
     pub late: Vec<Text>,
 }
@@ -242,7 +244,7 @@ pub fn compute(input: &Input, period: Period) -> Stats {
         .iter()
         .map(|unit| Figures {
             unit: unit.clone(),
-            quota: settings.quotas.of(unit) * period.quarters(),
+            quota: settings.quotas.of(unit).saturating_mul(period.quarters()),
             ..Figures::default()
         })
         .collect();
@@ -255,7 +257,7 @@ pub fn compute(input: &Input, period: Period) -> Stats {
             for adoption in report.adoptions.iter().filter(|a| period.contains(a.date)) {
                 let points = settings.scoring.adoption.get(&adoption.level).copied().unwrap_or(0);
                 f.adopted += 1;
-                f.adoption_points += points;
+                f.adoption_points = f.adoption_points.saturating_add(points);
                 f.evidence.adoptions.push(Adopted {
                     id: report.id.clone(),
                     title: text(&report.title),
@@ -288,6 +290,7 @@ pub fn compute(input: &Input, period: Period) -> Stats {
             category: category.map_or("", Category::id),
             state: report_state.id(),
             submitted_at: format_time(submitted),
+            submitted_day: hour(&submitted.with_timezone(&zone)),
             late,
         });
         if let Some(by) = retracted_by.get(report.id.as_str()) {
@@ -302,7 +305,10 @@ pub fn compute(input: &Input, period: Period) -> Stats {
 
     for request in &repo.requests {
         let Some(deadline) = &request.deadline else { continue };
-        if !period.contains(day(&deadline.value)) || deadline.value > input.now {
+        // A deadline at midnight is the end of the day before (a date-only deadline).
+        let due_day = day(&(deadline.value - chrono::Duration::seconds(1)));
+        let before_rules = settings.effective_from.is_some_and(|from| due_day < from);
+        if !period.contains(due_day) || deadline.value > input.now || before_rules {
             continue;
         }
         let named: BTreeSet<&str> = request.units.iter().map(String::as_str).collect();
@@ -329,12 +335,16 @@ pub fn compute(input: &Input, period: Period) -> Stats {
         f.problem_share =
             if f.submitted == 0 { 0.0 } else { f64::from(problems) / f64::from(f.submitted) };
         f.quota_shortfall = f.quota.saturating_sub(f.submitted);
-        f.score = scoring.per_item * i64::from(f.submitted)
-            + scoring.per_published * i64::from(f.published)
-            + scoring.late * i64::from(f.late)
-            + scoring.missed * i64::from(f.missed)
-            + scoring.false_report * i64::from(f.false_reports)
-            + f.adoption_points;
+        f.score = [
+            (scoring.per_item, f.submitted),
+            (scoring.per_published, f.published),
+            (scoring.late, f.late),
+            (scoring.missed, f.missed),
+            (scoring.false_report, f.false_reports),
+        ]
+        .iter()
+        .map(|(points, n)| points.saturating_mul(i64::from(*n)))
+        .fold(f.adoption_points, i64::saturating_add);
     }
     let scores: Vec<i64> = units.iter().map(|f| f.score).collect();
     for f in &mut units {
@@ -375,28 +385,44 @@ fn due(deadline: &Time) -> String {
         let day = deadline.date_naive().pred_opt().unwrap_or(deadline.date_naive());
         return day.format("%Y年%-m月%-d日").to_string();
     }
-    deadline.format("%Y年%-m月%-d日%-H时%M分").to_string().replace("时00分", "时")
+    hour(deadline)
 }
 
-/// The quarters from the first to the last report on main, for the archive's
-/// trend chart; empty when nothing is on main.
+/// A moment as a document writes it: `2026年3月4日10时`, `2026年3月4日10时30分`.
+fn hour(at: &Time) -> String {
+    at.format("%Y年%-m月%-d日%-H时%M分").to_string().replace("时00分", "时")
+}
+
+/// Most quarters the archive's statistics show, the latest kept.
+const MAX_QUARTERS: usize = 40;
+
+/// The quarters with reports on main, from the first to the last, for the
+/// archive's trend chart: not before `effective_from`, not after the present
+/// quarter, at most [`MAX_QUARTERS`] (a mistyped year must not make thousands);
+/// empty when nothing is on main.
 pub fn quarters(input: &Input) -> Vec<Period> {
-    let zone = input.repo.settings.timezone;
+    let settings = &input.repo.settings;
+    let zone = settings.timezone;
+    let today = input.now.with_timezone(&zone).date_naive();
+    let earliest = settings.effective_from.unwrap_or(chrono::NaiveDate::MIN);
     let days: BTreeSet<chrono::NaiveDate> = input
         .repo
         .reports
         .iter()
         .filter(|r| input.ledger.trails.get(&r.id).is_some_and(|t| t.state != State::Draft))
         .filter_map(|r| Some(r.submitted_at.as_ref()?.value.with_timezone(&zone).date_naive()))
+        .filter(|day| (earliest..=today).contains(day))
         .collect();
     let (Some(first), Some(last)) = (days.first(), days.last()) else { return Vec::new() };
-    let mut quarters = vec![Period::quarter_of(*first)];
+    let mut quarters = vec![Period::quarter_of(*last)];
     while let Some(&Period::Quarter(year, q)) = quarters.last() {
-        let next = if q == 4 { Period::Quarter(year + 1, 1) } else { Period::Quarter(year, q + 1) };
-        if next.from() > *last {
+        let previous =
+            if q == 1 { Period::Quarter(year - 1, 4) } else { Period::Quarter(year, q - 1) };
+        if previous.to() < *first || quarters.len() == MAX_QUARTERS {
             break;
         }
-        quarters.push(next);
+        quarters.push(previous);
     }
+    quarters.reverse();
     quarters
 }

@@ -69,8 +69,13 @@ pub fn notice(stats: &Stats, settings: &Settings, date: NaiveDate) -> Notice {
         overall.push(format!("按类别分：{}。", parts.join("，")));
     }
 
-    let done: Vec<&str> =
-        stats.units.iter().filter(|f| f.quota_shortfall == 0).map(|f| f.unit.as_str()).collect();
+    // Commended: met the quota with at least one report (a quota of 0 earns no praise).
+    let done: Vec<&str> = stats
+        .units
+        .iter()
+        .filter(|f| f.quota_shortfall == 0 && f.submitted > 0)
+        .map(|f| f.unit.as_str())
+        .collect();
     let mut commended = Vec::new();
     if done.is_empty() {
         commended.push(format!("{span}没有科室完成信息报送任务。"));
@@ -78,8 +83,12 @@ pub fn notice(stats: &Stats, settings: &Settings, date: NaiveDate) -> Notice {
         commended.push(format!("{}完成了{span}信息报送任务，予以通报表扬。", done.join("、")));
     }
     if let Some(best) = stats.units.first().filter(|f| f.submitted > 0) {
-        let tied: Vec<&str> =
-            stats.units.iter().filter(|f| f.rank == 1).map(|f| f.unit.as_str()).collect();
+        let tied: Vec<&str> = stats
+            .units
+            .iter()
+            .filter(|f| f.rank == 1 && f.submitted > 0)
+            .map(|f| f.unit.as_str())
+            .collect();
         commended.push(format!("得分最高的是{}（{}分）。", tied.join("、"), best.score));
     }
 
@@ -106,8 +115,10 @@ pub fn notice(stats: &Stats, settings: &Settings, date: NaiveDate) -> Notice {
     let mut faults = Vec::new();
     for f in &stats.units {
         for item in f.evidence.reports.iter().filter(|i| !i.late.is_empty()) {
-            let why: Vec<&str> = item.late.iter().map(|t| t.zh.as_str()).collect();
-            faults.push(format!("迟报：{}《{}》，{}。", f.unit, item.title, why.join("；")));
+            faults.push(format!(
+                "迟报：{}《{}》于{}报送，超过规定时限。",
+                f.unit, item.title, item.submitted_day
+            ));
         }
     }
     for f in &stats.units {
@@ -182,28 +193,49 @@ pub fn notice(stats: &Stats, settings: &Settings, date: NaiveDate) -> Notice {
     }
 }
 
+/// `text` with the ASCII characters that Markdown reads as markup backslash-escaped,
+/// and line breaks made spaces.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 impl Notice {
     /// The notice as Markdown: title, addressees, sections, signature and the
     /// attachment's table.
+    /// Every piece of text is escaped, so a title or unit name is never markup.
     pub fn markdown(&self) -> String {
-        let mut md = format!("# {}\n\n{}：\n\n{}\n\n", self.title, self.to, self.opening);
+        let e = |text: &str| escape(text);
+        let mut md =
+            format!("# {}\n\n{}：\n\n{}\n\n", e(&self.title), e(&self.to), e(&self.opening));
         for (heading, paragraphs) in &self.sections {
-            md.push_str(&format!("## {heading}\n\n"));
+            md.push_str(&format!("## {}\n\n", e(heading)));
             for p in paragraphs {
-                md.push_str(&format!("{p}\n\n"));
+                md.push_str(&format!("{}\n\n", e(p)));
             }
         }
-        md.push_str(&format!("附件：{}\n\n", self.attachment));
-        md.push_str(&format!("{}  \n{}\n\n", self.issuer, self.date));
-        md.push_str(&format!("## 附件 {}\n\n", self.attachment));
+        md.push_str(&format!("附件：{}\n\n", e(&self.attachment)));
+        md.push_str(&format!("{}  \n{}\n\n", e(&self.issuer), e(&self.date)));
+        md.push_str(&format!("## 附件 {}\n\n", e(&self.attachment)));
         for (i, row) in self.table.iter().enumerate() {
-            md.push_str(&format!("| {} |\n", row.join(" | ")));
+            let cells: Vec<String> = row.iter().map(|c| e(c)).collect();
+            md.push_str(&format!("| {} |\n", cells.join(" | ")));
             if i == 0 {
                 md.push_str(&format!("|{}\n", " --- |".repeat(row.len())));
             }
         }
         if !self.cc.is_empty() {
-            md.push_str(&format!("\n抄送：{}。\n", self.cc.join("，")));
+            md.push_str(&format!("\n抄送：{}。\n", e(&self.cc.join("，"))));
         }
         md
     }
@@ -252,5 +284,19 @@ impl Notice {
                 lines, left: self.issuer.clone(), right: format!("{}印发", self.date)
             });
         document
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_text_is_never_markdown() {
+        assert_eq!(
+            escape("<script>[x](javascript:alert(1)) | *a* #1\n2"),
+            "\\<script\\>\\[x\\](javascript:alert(1)) \\| \\*a\\* \\#1 2"
+        );
+        assert_eq!(escape("投资科召开调度会"), "投资科召开调度会");
     }
 }

@@ -127,6 +127,11 @@ impl History {
             "requests/2026/q1.yaml",
             "id: q1\ntitle: 一季度营商环境典型做法\nfrom: 县委办\nunits: [投资科, 价格科]\nissued_at: 2026-03-01T09:00:00+08:00\ndeadline: 2026-03-20\n",
         );
+        // Due at the end of the quarter's last day (24:00 = 2026-04-01 00:00): a Q1 miss.
+        s.write(
+            "requests/2026/q2.yaml",
+            "id: q2\ntitle: 一季度价格监测分析\nfrom: 县政府办\nunits: [价格科]\nissued_at: 2026-03-01T09:00:00+08:00\ndeadline: 2026-03-31\n",
+        );
         s.write(
             "requests/2026/q3.yaml",
             "id: q3\ntitle: 办公室工作情况\nfrom: 县政府办\nunits: [办公室]\nissued_at: 2026-04-01T09:00:00+08:00\ndeadline: 2026-04-10\n",
@@ -361,16 +366,16 @@ fn a_quarter_has_exact_figures() {
         ),
         (
             "价格科".to_string(),
-            // q1 missed, p2 retracted by p3.
+            // q1 and q2 (due on the quarter's last day) missed, p2 retracted by p3.
             row(
                 3,
                 (0, 0),
                 json!({"public-concern": 1, "work": 2}),
-                (3, 0, 1, 1),
+                (3, 0, 2, 1),
                 1.0 / 3.0,
                 (3, 0),
                 (0, 0),
-                (3 - 2 - 3, 4),
+                (3 - 2 * 2 - 3, 4),
             ),
         ),
     ];
@@ -378,7 +383,7 @@ fn a_quarter_has_exact_figures() {
     assert_eq!(
         stats["totals"],
         json!({"submitted": 8, "approved": 2, "published": 1, "on_time": 6, "late": 2,
-               "missed": 1, "false": 1, "adopted": 1})
+               "missed": 2, "false": 1, "adopted": 1})
     );
 }
 
@@ -394,7 +399,7 @@ fn a_year_adds_up_its_quarters_and_lists_eligibility() {
         (&office["submitted"], &office["late"], &office["missed"], &office["score"]),
         (&json!(1), &json!(1), &json!(0), &json!(0))
     );
-    assert!(q2[1..].iter().all(|(_, f)| f["rank"] == 2), "{q2:?}");
+    assert!(q2[1..].iter().all(|(_, f)| f["rank"] == 2 && f["missed"] == 0), "{q2:?}");
 
     let year = h.stats(&["--year", "2026"]);
     assert_eq!((year["period"].as_str(), year["to"].as_str()), (Some("2026"), Some("2026-12-31")));
@@ -425,7 +430,7 @@ fn explain_traces_every_figure_to_its_reports() {
     let out = h.run(&["stats", "--quarter", "2026Q1", "--explain", "价格科", "--format", "json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["unit"]["score"], -2);
+    assert_eq!(json["unit"]["score"], -4);
     let ids: Vec<&str> = json["evidence"]["reports"]
         .as_array()
         .unwrap()
@@ -436,7 +441,13 @@ fn explain_traces_every_figure_to_its_reports() {
     for id in ["2026-01-20-p1", "2026-02-02-p2", "2026-02-03-p3"] {
         assert!(ids.contains(&id), "{id} in {ids:?}");
     }
-    assert_eq!(json["evidence"]["missed"][0]["request"], "q1");
+    let missed: Vec<&str> = json["evidence"]["missed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["request"].as_str().unwrap())
+        .collect();
+    assert_eq!(missed, ["q1", "q2"]);
     assert_eq!(
         json["evidence"]["retracted"][0],
         json!({"id": "2026-02-02-p2", "title": "价格科开展价格巡查", "by": "2026-02-03-p3"})
@@ -469,7 +480,7 @@ fn the_notice_is_an_official_document() {
     for expected in [
         "# 关于2026年第一季度信息报送情况的通报",
         "局机关各科室：",
-        "全局共报送信息8条，其中经分管负责人审核2条、编发1条；按时报送6条，迟报2条，漏报约稿1条，误报1条；被上级采用1条。",
+        "全局共报送信息8条，其中经分管负责人审核2条、编发1条；按时报送6条，迟报2条，漏报约稿2条，误报1条；被上级采用1条。",
         "投资科、价格科完成了本季度信息报送任务，予以通报表扬。",
         "办公室（应报1条，实报0条）、能源股（应报3条，实报1条）未完成本季度信息报送任务",
         "迟报：投资科《投资科召开项目推进会》",
@@ -527,7 +538,7 @@ fn bulletin_issues_are_numbered_once_per_year() {
     let record = std::fs::read_to_string(h.sandbox.root().join("bulletins/2026/01.yaml")).unwrap();
     assert!(record.contains("from: 2026-01-01\nto: 2026-03-31\n"), "{record}");
     // Only the published report goes in.
-    assert!(record.ends_with("reports:\n  - 2026-01-05-t1\n"), "{record}");
+    assert!(record.ends_with("reports:\n  - \"2026-01-05-t1\"\n"), "{record}");
     let entries = unzip(&h.sandbox.root().join("public/bulletins/2026-01.docx"));
     let xml = String::from_utf8(entries["word/document.xml"].clone()).unwrap();
     for expected in [
@@ -564,7 +575,7 @@ fn bulletin_issues_are_numbered_once_per_year() {
     let taken = h.run(&["bulletin", "--from", "2026-02-01", "--to", "2026-03-31", "--number", "1"]);
     assert_eq!(taken.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&taken.stderr).contains("3"),
+        String::from_utf8_lossy(&taken.stderr).contains("下一个可用期号是 3"),
         "{}",
         String::from_utf8_lossy(&taken.stderr)
     );
@@ -587,6 +598,26 @@ fn bulletin_issues_are_numbered_once_per_year() {
         .collect();
     assert_eq!(findings, [("time-order", "error", 1), ("dangling-reference", "error", 6)]);
     std::fs::remove_file(h.sandbox.root().join("bulletins/2026/07.yaml")).unwrap();
+    // A recorded period is not numbered a second time.
+    let twice = h.run(&["bulletin", "--from", "2026-01-01", "--to", "2026-03-31", "--number", "5"]);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(!h.sandbox.root().join("bulletins/2026/05.yaml").exists());
+    // One file per number: 1.yaml beside 01.yaml is refused by the check.
+    std::fs::copy(
+        h.sandbox.root().join("bulletins/2026/01.yaml"),
+        h.sandbox.root().join("bulletins/2026/1.yaml"),
+    )
+    .unwrap();
+    let (_, json) = h.sandbox.check_json(&[]);
+    assert!(
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["file"] == "bulletins/2026/1.yaml" && d["rule"] == "invalid-value"),
+        "{json}"
+    );
+    std::fs::remove_file(h.sandbox.root().join("bulletins/2026/1.yaml")).unwrap();
     // Nothing published in the period: no issue.
     let empty = h.run(&["bulletin", "--from", "2026-02-01", "--to", "2026-02-28"]);
     assert_eq!(empty.status.code(), Some(2));
@@ -698,15 +729,20 @@ fn the_offices_own_quarter() {
         "-o",
         notice.to_str().unwrap(),
     ]);
-    let out = run(&[
-        "bulletin",
-        "--from",
-        "2026-10-01",
-        "--to",
-        "2026-11-30",
-        "--out",
-        dir.path().to_str().unwrap(),
-    ]);
+    // The bulletin runs in a clone, so a record that drifted could never be written
+    // into the source tree.
+    let clone = dir.path().join("clone");
+    let cloned =
+        Command::new("git").args(["clone", "-q"]).arg(project).arg(&clone).output().unwrap();
+    assert!(cloned.status.success(), "{}", String::from_utf8_lossy(&cloned.stderr));
+    let out = xinbao()
+        .arg("--root")
+        .arg(&clone)
+        .args(["bulletin", "--from", "2026-10-01", "--to", "2026-11-30", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("《发改信息》2026年第1期：2 条信息"));
     assert!(
         !String::from_utf8_lossy(&out.stdout).contains("期号记录"),
