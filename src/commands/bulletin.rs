@@ -16,6 +16,7 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
         bail!("--to {} 早于 --from {} / --to is before --from", args.to, args.from);
     }
     let (repo, _, ledger) = super::load_with_ledger(root)?;
+    super::warn_if_not_main(root, &repo, &ledger, lang);
     let mut diags = Diagnostics::default();
     let issues = bulletin::load(root, &mut diags);
     let problems: Vec<diag::Diagnostic> =

@@ -89,6 +89,48 @@ fn load_with_ledger(
     Ok((repo, diags, ledger))
 }
 
+/// Warns when a report's text in the work tree is not its text on the main
+/// branch: the figures and the bulletin are made from the work tree, which should
+/// be a checkout of main.
+fn warn_if_not_main(
+    root: &Path,
+    repo: &crate::load::Repository,
+    ledger: &crate::approval::Ledger,
+    lang: Lang,
+) {
+    let Some(git) = crate::history::open(root) else { return };
+    let Some(tree) = ledger.tip.and_then(|tip| git.find_commit(tip).ok()?.tree().ok()) else {
+        return;
+    };
+    let changed: Vec<&str> = repo
+        .files
+        .iter()
+        .filter(|(_, file)| {
+            let path = crate::history::in_repository(&git, root, file);
+            // Reports not on main are drafts and are not counted anyway.
+            tree.get_path(Path::new(&path)).is_ok_and(|entry| {
+                git2::Oid::hash_file(git2::ObjectType::Blob, root.join(file))
+                    .is_ok_and(|oid| oid != entry.id())
+            })
+        })
+        .map(|(id, _)| id.as_str())
+        .collect();
+    if changed.is_empty() {
+        return;
+    }
+    let list = changed.join(", ");
+    match lang {
+        Lang::Zh => eprintln!(
+            "注意：{} 条信息在工作区中与主分支不同，以下按工作区内容计算（请在主分支的干净检出上运行）：{list}",
+            changed.len()
+        ),
+        Lang::En => eprintln!(
+            "note: {} reports differ from the main branch; the work tree's text is used (run on a clean checkout of main): {list}",
+            changed.len()
+        ),
+    }
+}
+
 /// Today in the bureau's time zone.
 fn today(settings: &crate::config::Settings) -> chrono::NaiveDate {
     chrono::Utc::now().with_timezone(&settings.timezone).date_naive()

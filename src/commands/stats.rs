@@ -16,6 +16,7 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
         bail!("请给出 --quarter 或 --year / give --quarter or --year");
     };
     let (repo, diags, ledger) = super::load_with_ledger(root)?;
+    super::warn_if_not_main(root, &repo, &ledger, lang);
     let now = chrono::Utc::now().fixed_offset();
     let input = stats::Input::new(&repo, &ledger, &diags, now);
     let stats = stats::compute(&input, period);

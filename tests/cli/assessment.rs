@@ -463,6 +463,19 @@ fn explain_traces_every_figure_to_its_reports() {
         !text.contains("2026-02-15"),
         "an unpublished report's adoption is not counted:\n{text}"
     );
+    // Figures made from a work tree that is not main say so.
+    let t3 = h.sandbox.root().join("reports/2026/03/2026-03-04-t3.md");
+    let text = std::fs::read_to_string(&t3).unwrap();
+    std::fs::write(&t3, format!("{text}\n补充一句。\n")).unwrap();
+    let out = h.run(&["stats", "--quarter", "2026Q1", "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("1 条信息在工作区中与主分支不同") && stderr.contains("2026-03-04-t3"),
+        "{stderr}"
+    );
+    std::fs::write(&t3, text).unwrap();
+    let out = h.run(&["stats", "--quarter", "2026Q1", "--format", "json"]);
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = h.run(&["stats", "--quarter", "2026Q1", "--explain", "不存在科"]);
     assert_eq!(out.status.code(), Some(2));
     let out = h.run(&["stats", "--quarter", "2026Q5"]);
