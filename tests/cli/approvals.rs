@@ -1,7 +1,7 @@
 //! Approvals (SPEC §6): real repositories, real keys made with ssh-keygen and gpg,
 //! real signed commits made by git itself and in-process, verified by `xinbao status`.
 
-use crate::support::{Sandbox, git_command, require};
+use crate::support::{Sandbox, git_command, require, ssh_keygen};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -45,12 +45,7 @@ impl Bureau {
         }
         let keys = tempfile::tempdir().unwrap();
         for name in SSH_KEYS {
-            let out = Command::new("ssh-keygen")
-                .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-                .arg(keys.path().join(name))
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            ssh_keygen(keys.path(), name);
         }
         let mut bureau = Bureau { sandbox: Sandbox::new(), keys, pgp: None };
         let mut people = format!(

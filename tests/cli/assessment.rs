@@ -5,7 +5,7 @@
 //! report documents.
 
 use crate::render::{poppler, unzip};
-use crate::support::{Sandbox, git_command, require, xinbao};
+use crate::support::{Sandbox, git_command, require, soffice_text, ssh_keygen, xinbao};
 use serde_json::{Value, json};
 use std::process::{Command, Output};
 use tempfile::TempDir;
@@ -113,12 +113,7 @@ impl History {
         }
         let keys = tempfile::tempdir().unwrap();
         for name in ["li", "qian"] {
-            let out = Command::new("ssh-keygen")
-                .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-                .arg(keys.path().join(name))
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            ssh_keygen(keys.path(), name);
         }
         let h = History { sandbox: Sandbox::new(), keys };
         let s = &h.sandbox;
@@ -764,18 +759,7 @@ fn the_offices_own_quarter() {
     if !require("soffice") {
         return;
     }
-    let profile = dir.path().join("lo-profile");
-    for name in ["notice.docx", "2026-01.docx"] {
-        let out = Command::new("soffice")
-            .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-            .args(["--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir"])
-            .arg(dir.path())
-            .arg(dir.path().join(name))
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    }
-    let notice = std::fs::read_to_string(dir.path().join("notice.txt")).unwrap();
+    let notice = soffice_text(dir.path(), &dir.path().join("notice.docx"));
     for expected in [
         "关于2026年第四季度信息报送情况的通报",
         "局机关各科室（股、中心）：",
@@ -784,7 +768,7 @@ fn the_offices_own_quarter() {
     ] {
         assert!(notice.contains(expected), "{expected} not in:\n{notice}");
     }
-    let bulletin = std::fs::read_to_string(dir.path().join("2026-01.txt")).unwrap();
+    let bulletin = soffice_text(dir.path(), &dir.path().join("2026-01.docx"));
     for expected in [
         "发改信息",
         "2026年第1期",

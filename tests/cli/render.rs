@@ -2,7 +2,7 @@
 //! facts of FORMAT.md §6; builds compared byte for byte; LibreOffice, when present,
 //! reads the document back.
 
-use crate::support::{Sandbox, require};
+use crate::support::{Sandbox, require, soffice_text};
 use std::io::Read as _;
 use std::path::Path;
 
@@ -285,16 +285,7 @@ fn libreoffice_opens_the_docx() {
     }
     let sandbox = Sandbox::from_fixture("repo");
     render(&sandbox, "2026-03-02-good-emergency");
-    let profile = sandbox.root().join("lo-profile");
-    let out = std::process::Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir"])
-        .arg(sandbox.root())
-        .arg(sandbox.root().join("out.docx"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = std::fs::read_to_string(sandbox.root().join("out.txt")).unwrap();
+    let text = soffice_text(sandbox.root(), &sandbox.root().join("out.docx"));
     for expected in [
         "投资科召开重点项目调度会",
         "3月2日，投资科召开重点项目调度会，安排下一步工作。",

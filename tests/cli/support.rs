@@ -198,3 +198,28 @@ impl Sandbox {
         command.output().expect("run xinbao")
     }
 }
+
+/// Makes an ed25519 SSH key pair `dir/name` and `dir/name.pub` with ssh-keygen.
+pub fn ssh_keygen(dir: &Path, name: &str) {
+    let out = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(dir.join(name))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Converts `file` to UTF-8 text with LibreOffice (a profile of its own under
+/// `dir`) and returns the text, read from `dir`.
+pub fn soffice_text(dir: &Path, file: &Path) -> String {
+    let out = Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", dir.join("lo-profile").display()))
+        .args(["--headless", "--convert-to", "txt:Text (encoded):UTF8", "--outdir"])
+        .arg(dir)
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stem = file.file_stem().unwrap().to_string_lossy();
+    std::fs::read_to_string(dir.join(format!("{stem}.txt"))).unwrap()
+}
