@@ -150,8 +150,9 @@ fn parse(file: &str, year: i32, number: u32, text: &str, diags: &mut Diagnostics
     })
 }
 
-/// Checks the issue records of `repo`: each is readable, its period runs forward
-/// and every report it names exists (`dangling-reference`).
+/// Checks the issue records of `repo`: each is readable, its period runs forward,
+/// no report is listed twice (`duplicate-id`) and every report it names exists
+/// (`dangling-reference`).
 pub fn check(repo: &Repository, diags: &mut Diagnostics) {
     for issue in load(&repo.root, diags) {
         if issue.to < issue.from {
@@ -167,6 +168,19 @@ pub fn check(repo: &Repository, diags: &mut Diagnostics) {
                     ),
                 ),
             );
+        }
+        for (i, id) in issue.reports.iter().enumerate() {
+            if issue.reports[..i].iter().any(|earlier| earlier.value == id.value) {
+                diags.push(
+                    &issue.file,
+                    id.pos,
+                    crate::diag::Rule::DuplicateId,
+                    crate::lang::Text::new(
+                        format!("期刊重复收录信息 `{}`", id.value),
+                        format!("the issue lists `{}` twice", id.value),
+                    ),
+                );
+            }
         }
         for id in issue.reports.iter().filter(|id| repo.report(&id.value).is_none()) {
             diags.push(

@@ -588,7 +588,7 @@ fn bulletin_issues_are_numbered_once_per_year() {
         String::from_utf8_lossy(&taken.stderr)
     );
     // A record naming a report that does not exist is a finding of the check.
-    h.sandbox.write("bulletins/2026/07.yaml", "from: 2026-03-01\nto: 2026-02-01\ndate: 2026-03-02\nreports:\n  - 2026-01-05-t1\n  - no-such-report\n");
+    h.sandbox.write("bulletins/2026/07.yaml", "from: 2026-03-01\nto: 2026-02-01\ndate: 2026-03-02\nreports:\n  - 2026-01-05-t1\n  - no-such-report\n  - 2026-01-05-t1\n");
     let (code, json) = h.sandbox.check_json(&[]);
     assert_eq!(code, 1);
     let findings: Vec<(&str, &str, u64)> = json["diagnostics"]
@@ -604,7 +604,12 @@ fn bulletin_issues_are_numbered_once_per_year() {
             )
         })
         .collect();
-    assert_eq!(findings, [("time-order", "error", 1), ("dangling-reference", "error", 6)]);
+    let expected = [
+        ("time-order", "error", 1),
+        ("dangling-reference", "error", 6),
+        ("duplicate-id", "error", 7),
+    ];
+    assert_eq!(findings, expected);
     std::fs::remove_file(h.sandbox.root().join("bulletins/2026/07.yaml")).unwrap();
     // A recorded period is not numbered a second time.
     let twice = h.run(&["bulletin", "--from", "2026-01-01", "--to", "2026-03-31", "--number", "5"]);
