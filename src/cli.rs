@@ -76,6 +76,9 @@ pub struct StatsArgs {
     /// 输出文件；docx、pdf 默认写到 public/stats/ / the file to write; docx and pdf go to public/stats/ by default
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// 发文字号中的序号：与 xinbao.yaml 的 notice.code 组成 息发改办〔2026〕N号 / the notice's number, with notice.code
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub number: Option<u32>,
     /// 通报日期，默认今天 / the notice's date, today by default
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
     pub date: Option<NaiveDate>,

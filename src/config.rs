@@ -70,6 +70,9 @@ pub struct Notice {
     pub to: String,
     /// 抄送: who gets a copy, in the end block.
     pub cc: Vec<String>,
+    /// 机关代字 of the 发文字号, e.g. 息发改办: with `stats --number N` the notice
+    /// is numbered 息发改办〔2026〕N号.
+    pub code: String,
 }
 
 /// A person of the bureau.
@@ -311,7 +314,7 @@ const FONT_KEYS: &[&str] =
 const SCORING_KEYS: &[&str] =
     &["per_item", "per_published", "late", "missed", "false_report", "adoption"];
 const BULLETIN_KEYS: &[&str] = &["name", "editor", "report_to", "send_to", "issue_to", "copies"];
-const NOTICE_KEYS: &[&str] = &["to", "cc"];
+const NOTICE_KEYS: &[&str] = &["to", "cc", "code"];
 
 /// Reads `xinbao.yaml` from `root`. Fails (exit 2) when it is missing or not YAML.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> anyhow::Result<Settings> {
@@ -598,13 +601,15 @@ fn bulletin(node: Option<&Node>, bureau: &str, office: &str, parent: &mut Fields
 }
 
 fn notice(node: Option<&Node>, parent: &mut Fields) -> Notice {
-    let mut notice = Notice { to: "局机关各科室".to_string(), cc: Vec::new() };
+    let mut notice =
+        Notice { to: "局机关各科室".to_string(), cc: Vec::new(), code: String::new() };
     let Some(node) = node else { return notice };
     let mut f = parent.nested(node, NOTICE_KEYS);
     if let Some(to) = f.string("to").filter(|n| !n.value.is_empty()) {
         notice.to = to.value;
     }
     notice.cc = f.strings("cc").into_iter().map(|s| s.value).collect();
+    notice.code = f.string("code").map(|s| s.value).unwrap_or_default();
     notice
 }
 

@@ -16,6 +16,11 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
         bail!("请给出 --quarter 或 --year / give --quarter or --year");
     };
     let (repo, diags, ledger) = super::load_with_ledger(root)?;
+    if args.number.is_some() && repo.settings.notice.code.is_empty() {
+        bail!(
+            "--number 需要 xinbao.yaml 中的 notice.code（机关代字，如 息发改办） / --number needs notice.code in xinbao.yaml"
+        );
+    }
     super::warn_if_not_main(root, &repo, &ledger, lang);
     let now = chrono::Utc::now().fixed_offset();
     let input = stats::Input::new(&repo, &ledger, &diags, now);
@@ -49,12 +54,12 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
         }
         StatsFormat::Md => {
             let date = args.date.unwrap_or_else(|| super::today(&repo.settings));
-            let notice = stats::notice::notice(&stats, &repo.settings, date);
+            let notice = stats::notice::notice(&stats, &repo.settings, date, args.number);
             emit(args.output.as_deref(), notice.markdown().as_bytes(), lang)
         }
         StatsFormat::Docx | StatsFormat::Pdf => {
             let date = args.date.unwrap_or_else(|| super::today(&repo.settings));
-            let notice = stats::notice::notice(&stats, &repo.settings, date);
+            let notice = stats::notice::notice(&stats, &repo.settings, date, args.number);
             let id = format!("notice-{period}");
             let document = notice.document(&id);
             let extension = if args.format == StatsFormat::Docx { "docx" } else { "pdf" };

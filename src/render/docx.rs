@@ -156,6 +156,10 @@ impl Writer<'_> {
         docx = docx.add_paragraph(name);
         let mut last = Vec::new();
         if let Some(number) = &masthead.number {
+            // A document's 发文字号 sits two blank lines under the issuer's name (GB/T 9704 7.2.5).
+            if masthead.drop_mm > 0 {
+                docx = docx.add_paragraph(self.line()).add_paragraph(self.line());
+            }
             let body = self.fonts.body.clone();
             last.push(
                 self.line()

@@ -318,9 +318,11 @@ fn masthead_markup(masthead: &Masthead, title: &str, body: &str) -> String {
         lit(&masthead.name)
     );
     if let Some(number) = &masthead.number {
+        // A document's 发文字号 sits two blank lines under the issuer's name (GB/T 9704 7.2.5).
+        let gap = if masthead.drop_mm > 0 { "2 * 28.95pt" } else { "8pt" };
         let _ = writeln!(
             m,
-            "#v(8pt)\n#align(center, par(first-line-indent: 0em, text(font: {body}, {})))",
+            "#v({gap})\n#align(center, par(first-line-indent: 0em, text(font: {body}, {})))",
             lit(number)
         );
     }

@@ -32,10 +32,13 @@ pub struct Notice {
     pub cc: Vec<String>,
     /// The bureau, for the masthead.
     pub bureau: String,
+    /// 发文字号, e.g. 息发改办〔2026〕3号, centred under the masthead.
+    pub number: Option<String>,
 }
 
-/// Writes the notice of `stats`, dated `date`.
-pub fn notice(stats: &Stats, settings: &Settings, date: NaiveDate) -> Notice {
+/// Writes the notice of `stats`, dated `date`, numbered `number` (with
+/// `notice.code`, in the year of `date`) when both are given.
+pub fn notice(stats: &Stats, settings: &Settings, date: NaiveDate, number: Option<u32>) -> Notice {
     let period = stats.span.chinese();
     let span = if stats.span.is_year() { "本年度" } else { "本季度" };
     let title = if stats.span.is_year() {
@@ -190,6 +193,9 @@ pub fn notice(stats: &Stats, settings: &Settings, date: NaiveDate) -> Notice {
         date: date.format("%Y年%-m月%-d日").to_string(),
         cc: settings.notice.cc.clone(),
         bureau: settings.bureau.clone(),
+        number: number
+            .filter(|_| !settings.notice.code.is_empty())
+            .map(|n| format!("{}〔{}〕{n}号", settings.notice.code, chrono::Datelike::year(&date))),
     }
 }
 
@@ -216,8 +222,11 @@ impl Notice {
     /// Every piece of text is escaped, so a title or unit name is never markup.
     pub fn markdown(&self) -> String {
         let e = |text: &str| escape(text);
-        let mut md =
-            format!("# {}\n\n{}：\n\n{}\n\n", e(&self.title), e(&self.to), e(&self.opening));
+        let mut md = format!("# {}\n\n", e(&self.title));
+        if let Some(number) = &self.number {
+            md.push_str(&format!("{}\n\n", e(number)));
+        }
+        md.push_str(&format!("{}：\n\n{}\n\n", e(&self.to), e(&self.opening)));
         for (heading, paragraphs) in &self.sections {
             md.push_str(&format!("## {}\n\n", e(heading)));
             for p in paragraphs {
@@ -244,8 +253,12 @@ impl Notice {
     /// body, 附件说明, signature and date, the attachment on its own page, and the
     /// 版记.
     pub fn document(&self, id: &str) -> Document {
-        let masthead =
-            Masthead { name: self.bureau.clone(), drop_mm: 35, number: None, sides: None };
+        let masthead = Masthead {
+            name: self.bureau.clone(),
+            drop_mm: 35,
+            number: self.number.clone(),
+            sides: None,
+        };
         let mut document =
             Document::issue(id.to_string(), masthead, self.title.clone(), &self.bureau);
         let line = |text: &str, align, face| Block::Line { text: text.to_string(), align, face };

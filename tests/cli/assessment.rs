@@ -68,6 +68,7 @@ bulletin:
 notice:
   to: 局机关各科室
   cc: [局领导]
+  code: 测发改办
 "#
     )
 }
@@ -500,14 +501,26 @@ fn the_notice_is_an_official_document() {
         assert!(md.contains(expected), "{expected} not in:\n{md}");
     }
 
-    let year =
-        ["stats", "--year", "2026", "--format", "docx", "--date", "2027-01-05", "-o", "year.docx"];
+    let year = [
+        "stats",
+        "--year",
+        "2026",
+        "--format",
+        "docx",
+        "--date",
+        "2027-01-05",
+        "--number",
+        "3",
+        "-o",
+        "year.docx",
+    ];
     let out = h.run(&year);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let entries = unzip(&h.sandbox.root().join("year.docx"));
     let xml = String::from_utf8(entries["word/document.xml"].clone()).unwrap();
     for expected in [
         "测试县发展和改革局",
+        "测发改办〔2027〕3号",
         "关于2026年度信息报送工作考核情况的通报",
         "取消评先评优资格",
         "附件：2026年度信息报送情况统计表",
