@@ -219,9 +219,10 @@ fn unit_page(site: &Site, name: &str, slug: &str) -> Page {
     }
     chips.push_str("</ul>");
     let main = format!(
-        r#"<h1>{name}</h1><p class="lead">{count}</p>{chips}{list}"#,
+        r#"<h1>{name}</h1><p class="lead">{count}</p>{chips}{figures}{list}"#,
         name = esc(name),
         count = count_label(site, entries.len()),
+        figures = super::statistics::unit_figures(site, name),
         list = by_month(site, &entries, "../"),
     );
     let frame = Frame { title: name, up: "../", section: Section::Units, scripts: &[] };

@@ -78,6 +78,47 @@ fn statistics(site: &Site) -> Page {
     html_page(site, "stats.html", title, Section::Stats, &main)
 }
 
+/// A unit's figures in the latest quarter and its year, for the unit's page: a
+/// table of two rows linking to the statistics page; empty when nothing is counted.
+pub fn unit_figures(site: &Site, unit: &str) -> String {
+    let assessment = site.input.assessment;
+    let Some(quarter) = assessment.quarters.last() else { return String::new() };
+    let year = assessment.years.iter().find(|y| y.span.year() == quarter.span.year());
+    let mut out = format!(
+        r#"<div class="table"><table class="figures"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+        site.t("期间", "Period"),
+        site.t("报送", "Submitted"),
+        site.t("任务", "Quota"),
+        site.t("发布", "Published"),
+        site.t("迟报", "Late"),
+        site.t("漏报", "Missed"),
+        site.t("误报", "False"),
+        site.t("采用", "Adopted"),
+        site.t("得分", "Score"),
+        site.t("排名", "Rank"),
+    );
+    for stats in std::iter::once(quarter).chain(year) {
+        let Some(f) = stats.units.iter().find(|f| f.unit == unit) else { continue };
+        let short = if f.quota_shortfall > 0 { r#" class="short""# } else { "" };
+        let _ = write!(
+            out,
+            r#"<tr><td><a href="../stats.html">{}</a></td><td{short}>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+            esc(&period_name(site, stats)),
+            f.submitted,
+            f.quota,
+            f.published,
+            f.late,
+            f.missed,
+            f.false_reports,
+            f.adopted,
+            f.score,
+            f.rank
+        );
+    }
+    out.push_str("</tbody></table></div>");
+    out
+}
+
 fn html_page(site: &Site, path: &str, title: &str, section: Section, main: &str) -> Page {
     let frame = Frame { title, up: "", section, scripts: &[] };
     Page { path: path.to_string(), bytes: page(site, &frame, main).into_bytes(), tier: 1 }

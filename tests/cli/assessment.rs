@@ -706,6 +706,15 @@ fn the_archive_has_statistics_with_charts_and_the_bulletins() {
         "{stats}"
     );
 
+    // A unit's page has its figures of the latest quarter and of the year.
+    let unit = std::fs::read_to_string(public.join("unit/touzike.html")).unwrap();
+    for row in [
+        r#"<tr><td><a href="../stats.html">2026年第二季度</a></td><td class="short">0</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>1</td><td>4</td><td>1</td></tr>"#,
+        r#"<tr><td><a href="../stats.html">2026年度</a></td><td>4</td><td>4</td><td>1</td><td>1</td><td>0</td><td>0</td><td>2</td><td>10</td><td>1</td></tr>"#,
+    ] {
+        assert!(unit.contains(row), "{row} not in:\n{unit}");
+    }
+
     let bulletins = std::fs::read_to_string(public.join("bulletins.html")).unwrap();
     assert!(bulletins.contains("《发改信息》2026年第1期"));
     assert!(bulletins.contains(r#"href="bulletins/2026-01.pdf""#));
