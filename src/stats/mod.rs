@@ -394,7 +394,7 @@ fn hour(at: &Time) -> String {
 }
 
 /// Most quarters the archive's statistics show, the latest kept.
-const MAX_QUARTERS: usize = 40;
+pub const MAX_QUARTERS: usize = 40;
 
 /// The quarters with reports on main, from the first to the last, for the
 /// archive's trend chart: not before `effective_from`, not after the present
