@@ -4,8 +4,8 @@
 use std::io::Write as _;
 use std::path::Path;
 
-/// Writes `bytes` to a temporary file beside `path`, flushes it to the disk and
-/// renames it into place.
+/// Writes `bytes` to a temporary file beside `path` (creating its folder),
+/// flushes it to the disk and renames it into place.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     replace(path, bytes, true)
 }
@@ -19,7 +19,14 @@ pub fn write_unsynced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 fn replace(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let (temp, mut file) = tempfile_in(dir)?;
+    let (temp, mut file) = match tempfile_in(dir) {
+        // The folder is made only when it is missing, off the path of a rebuild.
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir)?;
+            tempfile_in(dir)?
+        }
+        opened => opened?,
+    };
     let written = file.write_all(bytes).and_then(|()| if sync { file.sync_all() } else { Ok(()) });
     drop(file);
     let result = written.and_then(|()| std::fs::rename(&temp, path));
