@@ -67,10 +67,6 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
                 Some(out) => out.clone(),
                 None => root.join("public").join("stats").join(format!("{period}.{extension}")),
             };
-            if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
-            }
             let (docx, pdf): (Option<&Path>, Option<&Path>) =
                 if extension == "docx" { (Some(&out), None) } else { (None, Some(&out)) };
             crate::render::write_files(root, &repo.settings.fonts, &document, &id, docx, pdf)?;
@@ -88,10 +84,6 @@ fn emit(output: Option<&Path>, bytes: &[u8], lang: Lang) -> anyhow::Result<ExitC
             std::io::stdout().write_all(bytes).context("writing to standard output")?;
         }
         Some(out) => {
-            if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
-            }
             crate::atomic::write(out, bytes)
                 .with_context(|| format!("writing {}", out.display()))?;
             wrote(out, lang);
