@@ -17,7 +17,6 @@ use crate::report::Report;
 use crate::source::Pos;
 use anyhow::Context as _;
 use chrono::{Datelike as _, NaiveDate};
-use std::path::Path;
 
 /// The folder of the issue records.
 pub const DIR: &str = "bulletins";
@@ -68,71 +67,41 @@ pub fn file(year: i32, number: u32) -> String {
     format!("{DIR}/{year}/{number:02}.yaml")
 }
 
-/// Reads every issue record under `root/bulletins/`, in order of year and number;
-/// malformed records are diagnostics.
-pub fn load(root: &Path, diags: &mut Diagnostics) -> Vec<Issue> {
-    let mut issues = Vec::new();
-    let dir = root.join(DIR);
-    if !dir.is_dir() {
-        return issues;
+/// Parses the issue record `file` (repository-relative, `bulletins/2026/01.yaml`):
+/// its year and number come from its path, which must be exactly [`file()`] of them.
+pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Issue> {
+    let mut parts = file.rsplit('/');
+    let number = parts
+        .next()
+        .and_then(|name| name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")))
+        .and_then(|n| n.parse::<u32>().ok())
+        .filter(|n| *n > 0);
+    let year = parts.next().and_then(|n| n.parse::<i32>().ok());
+    let (Some(year), Some(number)) = (year, number) else {
+        diags.push(
+            file,
+            Pos::START,
+            crate::diag::Rule::InvalidValue,
+            crate::lang::Text::new(
+                "期刊记录应为 bulletins/年份/期号.yaml，如 bulletins/2026/01.yaml",
+                "an issue record is bulletins/YEAR/NUMBER.yaml, e.g. bulletins/2026/01.yaml",
+            ),
+        );
+        return None;
+    };
+    let expected = self::file(year, number);
+    if file != expected {
+        diags.push(
+            file,
+            Pos::START,
+            crate::diag::Rule::InvalidValue,
+            crate::lang::Text::new(
+                format!("期刊记录应命名为 {expected}，同一期号只能有一个文件"),
+                format!("the record should be named {expected}: one file per number"),
+            ),
+        );
+        return None;
     }
-    for entry in walkdir::WalkDir::new(&dir).min_depth(2).max_depth(2).sort_by_file_name() {
-        let Ok(entry) = entry else { continue };
-        let path = entry.path();
-        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "yaml") {
-            continue;
-        }
-        let file = crate::load::relative(root, path);
-        let year = path
-            .parent()
-            .and_then(|p| p.file_name())
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.parse::<i32>().ok());
-        let number = path
-            .file_stem()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.parse::<u32>().ok())
-            .filter(|n| *n > 0);
-        let (Some(year), Some(number)) = (year, number) else {
-            diags.push(
-                &file,
-                Pos::START,
-                crate::diag::Rule::InvalidValue,
-                crate::lang::Text::new(
-                    "期刊记录应为 bulletins/年份/期号.yaml，如 bulletins/2026/01.yaml",
-                    "an issue record is bulletins/YEAR/NUMBER.yaml, e.g. bulletins/2026/01.yaml",
-                ),
-            );
-            continue;
-        };
-        if file != self::file(year, number) {
-            diags.push(
-                &file,
-                Pos::START,
-                crate::diag::Rule::InvalidValue,
-                crate::lang::Text::new(
-                    format!(
-                        "期刊记录应命名为 {}，同一期号只能有一个文件",
-                        self::file(year, number)
-                    ),
-                    format!(
-                        "the record should be named {}: one file per number",
-                        self::file(year, number)
-                    ),
-                ),
-            );
-            continue;
-        }
-        let Some(text) = crate::load::read(root, &file, diags) else { continue };
-        if let Some(issue) = parse(&file, year, number, &text, diags) {
-            issues.push(issue);
-        }
-    }
-    issues.sort_by_key(|i| (i.year, i.number));
-    issues
-}
-
-fn parse(file: &str, year: i32, number: u32, text: &str, diags: &mut Diagnostics) -> Option<Issue> {
     let node = parse_mapping(file, text, 1, diags)?;
     let mut f = Fields::new(&node, &["from", "to", "date", "reports"], file, diags);
     for key in ["from", "to", "date", "reports"] {
@@ -154,7 +123,7 @@ fn parse(file: &str, year: i32, number: u32, text: &str, diags: &mut Diagnostics
 /// no report is listed twice (`duplicate-id`) and every report it names exists
 /// (`dangling-reference`).
 pub fn check(repo: &Repository, diags: &mut Diagnostics) {
-    for issue in load(&repo.root, diags) {
+    for issue in &repo.bulletins {
         if issue.to < issue.from {
             diags.push(
                 &issue.file,

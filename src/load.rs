@@ -1,4 +1,5 @@
-//! Finding and reading the repository's files: reports, requests and settings,
+//! Finding and reading the repository's files: reports, requests, bulletin
+//! records and settings,
 //! parsed on all cores. Reading never follows a symlink out of the repository
 //! and never reads a file over [`MAX_FILE_BYTES`].
 
@@ -33,6 +34,8 @@ pub struct Repository {
     pub reports: Vec<Report>,
     /// The requests that could be read, sorted by file.
     pub requests: Vec<Request>,
+    /// The bulletin issue records that could be read, by year and number.
+    pub bulletins: Vec<crate::bulletin::Issue>,
 }
 
 impl Repository {
@@ -83,8 +86,15 @@ pub fn load(root: &Path, extra: &[PathBuf], diags: &mut Diagnostics) -> anyhow::
             requests.extend(request::parse(file, &stem(file), &text, &settings, diags));
         }
     }
+    let mut bulletins = Vec::new();
+    for file in find(root, crate::bulletin::DIR, &["yaml", "yml"]) {
+        if let Some(text) = read(root, &file, diags) {
+            bulletins.extend(crate::bulletin::parse(&file, &text, diags));
+        }
+    }
+    bulletins.sort_by_key(|issue| (issue.year, issue.number));
     let files = report_files.iter().map(|file| (stem(file), file.clone())).collect();
-    Ok(Repository { root: root.to_path_buf(), settings, files, reports, requests })
+    Ok(Repository { root: root.to_path_buf(), settings, files, reports, requests, bulletins })
 }
 
 /// Repository-relative paths (with `/`) of the files under `dir` with one of `extensions`.

@@ -190,13 +190,11 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
     crate::atomic::write(&manifest_path, &json).context("writing the build manifest")?;
 
     // bulletins: every recorded issue, rendered again only when its bytes change
-    let mut issues = Vec::new();
     if let Some(ledger) = &ledger {
-        let mut problems = diag::Diagnostics::default();
-        for issue in crate::bulletin::load(root, &mut problems) {
+        for issue in &repo.bulletins {
             // On a rendering thread, with room for typst's recursion.
             let result = pool.install(|| {
-                bulletin_files(&repo, ledger, &issue, &documents_wanted, &font_set, &out_dir)
+                bulletin_files(&repo, ledger, issue, &documents_wanted, &font_set, &out_dir)
             });
             match result {
                 Ok((written, kept)) => {
@@ -208,17 +206,19 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
                     eprintln!("{}: {err:#}", issue.file);
                 }
             }
-            let present =
-                |ext: &str| out_dir.join(format!("bulletins/{}.{ext}", issue.stem())).is_file();
-            issues.push(site::Bulletin { docx: present("docx"), pdf: present("pdf"), issue });
         }
-        // Unreadable records were shown with the check's findings above.
-        outcome.failed += problems.iter().filter(|d| d.severity == Severity::Error).count();
     }
+    // Unreadable records were shown with the check's findings above.
+    outcome.failed += failing.iter().filter(|file| file.starts_with(crate::bulletin::DIR)).count();
 
     // archive
     if site_wanted {
-        let assessment = assessment(figures.as_ref(), issues);
+        let bulletin_files: BTreeSet<String> = std::fs::read_dir(out_dir.join("bulletins"))
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .collect();
+        let assessment = assessment(figures.as_ref(), bulletin_files);
         let present: BTreeSet<String> =
             manifest.keys().filter(|key| files.join(key).is_file()).cloned().collect();
         let entries = reports
@@ -240,15 +240,21 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
     Ok(outcome)
 }
 
-/// The figures of every quarter and year with reports on main, and the issues.
-fn assessment(figures: Option<&stats::Input>, bulletins: Vec<site::Bulletin>) -> site::Assessment {
-    let Some(input) = figures else { return site::Assessment { bulletins, ..Default::default() } };
+/// The figures of every quarter and year with reports on main, and the issues'
+/// documents present.
+fn assessment(
+    figures: Option<&stats::Input>,
+    bulletin_files: BTreeSet<String>,
+) -> site::Assessment {
+    let Some(input) = figures else {
+        return site::Assessment { bulletin_files, ..Default::default() };
+    };
     let quarters = stats::quarters(input);
     let years: BTreeSet<i32> = quarters.iter().map(|q| q.year()).collect();
     site::Assessment {
         quarters: quarters.iter().map(|q| stats::compute(input, *q)).collect(),
         years: years.into_iter().map(|y| stats::compute(input, stats::Period::Year(y))).collect(),
-        bulletins,
+        bulletin_files,
     }
 }
 
@@ -267,7 +273,6 @@ fn bulletin_files(
         eprintln!("{}: 记录中的信息 {id} 已不存在 / report {id} no longer exists", issue.file);
     }
     let dir = out.join("bulletins");
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let (mut written, mut kept) = (0, 0);
     for output in wanted {
         let bytes = match output {

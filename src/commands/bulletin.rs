@@ -4,7 +4,7 @@
 
 use crate::bulletin;
 use crate::cli::BulletinArgs;
-use crate::diag::{self, Diagnostics, Severity};
+use crate::diag::{self, Severity};
 use crate::lang::Lang;
 use anyhow::{Context as _, bail};
 use std::path::Path;
@@ -15,12 +15,13 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
     if args.to < args.from {
         bail!("--to {} 早于 --from {} / --to is before --from", args.to, args.from);
     }
-    let (repo, _, ledger) = super::load_with_ledger(root)?;
+    let (repo, diags, ledger) = super::load_with_ledger(root)?;
     super::warn_if_not_main(root, &repo, &ledger, lang);
-    let mut diags = Diagnostics::default();
-    let issues = bulletin::load(root, &mut diags);
-    let problems: Vec<diag::Diagnostic> =
-        diags.into_sorted().into_iter().filter(|d| d.severity == Severity::Error).collect();
+    let problems: Vec<diag::Diagnostic> = diags
+        .into_sorted()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error && d.file.starts_with(bulletin::DIR))
+        .collect();
     if !problems.is_empty() {
         let none = |_: &str, _: u32| None;
         eprint!("{}", diag::render_human(&problems, lang, false, &none));
@@ -28,12 +29,9 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
     }
     let today = super::today(&repo.settings);
     let (issue, new) =
-        bulletin::plan(&issues, &repo, &ledger, (args.from, args.to), args.number, today)?;
+        bulletin::plan(&repo.bulletins, &repo, &ledger, (args.from, args.to), args.number, today)?;
     if new {
         let record = root.join(&issue.file);
-        if let Some(dir) = record.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        }
         crate::atomic::write(&record, issue.record(&repo.settings).as_bytes())
             .with_context(|| format!("writing {}", record.display()))?;
     }
@@ -48,7 +46,6 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
         Some(dir) => dir.clone(),
         None => root.join("public").join("bulletins"),
     };
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let docx = out.join(format!("{}.docx", issue.stem()));
     let pdf = out.join(format!("{}.pdf", issue.stem()));
     crate::render::write_files(

@@ -90,19 +90,9 @@ pub struct Assessment {
     pub quarters: Vec<crate::stats::Stats>,
     /// The years of those quarters, oldest first.
     pub years: Vec<crate::stats::Stats>,
-    /// The recorded bulletin issues, oldest first.
-    pub bulletins: Vec<Bulletin>,
-}
-
-/// A bulletin issue and which of its documents the build wrote.
-#[derive(Debug)]
-pub struct Bulletin {
-    /// The issue's record.
-    pub issue: crate::bulletin::Issue,
-    /// `OUT/bulletins/<stem>.docx` exists.
-    pub docx: bool,
-    /// `OUT/bulletins/<stem>.pdf` exists.
-    pub pdf: bool,
+    /// The files in `OUT/bulletins/` (`2026-01.docx`, `2026-01.pdf`), to link the
+    /// issues of `repo.bulletins` to their documents.
+    pub bulletin_files: BTreeSet<String>,
 }
 
 /// One file of the site.

@@ -311,12 +311,12 @@ fn bulletins(site: &Site) -> Page {
             ),
         })
     );
-    let issues = &site.input.assessment.bulletins;
+    let issues = &site.input.repo.bulletins;
+    let files = &site.input.assessment.bulletin_files;
     if issues.is_empty() {
         let _ = write!(main, r#"<p class="empty">{}</p>"#, site.t("暂无期刊。", "No issues yet."));
     }
-    for b in issues.iter().rev() {
-        let issue = &b.issue;
+    for issue in issues.iter().rev() {
         let name = match site.lang() {
             crate::lang::Lang::Zh => {
                 format!("《{}》{}年第{}期", settings.bulletin.name, issue.year, issue.number)
@@ -337,8 +337,8 @@ fn bulletins(site: &Site) -> Page {
             to = site.day_name(issue.to),
         );
         let mut downloads = Vec::new();
-        for (present, ext) in [(b.docx, "docx"), (b.pdf, "pdf")] {
-            if present {
+        for ext in ["docx", "pdf"] {
+            if files.contains(&format!("{}.{ext}", issue.stem())) {
                 downloads.push(format!(
                     r#"<a href="bulletins/{}.{ext}">{}</a>"#,
                     issue.stem(),
