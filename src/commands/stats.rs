@@ -47,33 +47,27 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
         };
         return emit(args.output.as_deref(), text.as_bytes(), lang);
     }
-    match args.format {
-        StatsFormat::Json => {
-            let text = format!("{}\n", serde_json::to_string_pretty(&stats)?);
-            emit(args.output.as_deref(), text.as_bytes(), lang)
-        }
-        StatsFormat::Md => {
-            let date = args.date.unwrap_or_else(|| super::today(&repo.settings));
-            let notice = stats::notice::notice(&stats, &repo.settings, date, args.number);
-            emit(args.output.as_deref(), notice.markdown().as_bytes(), lang)
-        }
-        StatsFormat::Docx | StatsFormat::Pdf => {
-            let date = args.date.unwrap_or_else(|| super::today(&repo.settings));
-            let notice = stats::notice::notice(&stats, &repo.settings, date, args.number);
-            let id = format!("notice-{period}");
-            let document = notice.document(&id);
-            let extension = if args.format == StatsFormat::Docx { "docx" } else { "pdf" };
-            let out = match &args.output {
-                Some(out) => out.clone(),
-                None => root.join("public").join("stats").join(format!("{period}.{extension}")),
-            };
-            let (docx, pdf): (Option<&Path>, Option<&Path>) =
-                if extension == "docx" { (Some(&out), None) } else { (None, Some(&out)) };
-            crate::render::write_files(root, &repo.settings.fonts, &document, &id, docx, pdf)?;
-            wrote(&out, lang);
-            Ok(ExitCode::SUCCESS)
-        }
+    if args.format == StatsFormat::Json {
+        let text = format!("{}\n", serde_json::to_string_pretty(&stats)?);
+        return emit(args.output.as_deref(), text.as_bytes(), lang);
     }
+    let date = args.date.unwrap_or_else(|| super::today(&repo.settings));
+    let notice = stats::notice::notice(&stats, &repo.settings, date, args.number);
+    if args.format == StatsFormat::Md {
+        return emit(args.output.as_deref(), notice.markdown().as_bytes(), lang);
+    }
+    let id = format!("notice-{period}");
+    let document = notice.document(&id);
+    let extension = if args.format == StatsFormat::Docx { "docx" } else { "pdf" };
+    let out = match &args.output {
+        Some(out) => out.clone(),
+        None => root.join("public").join("stats").join(format!("{period}.{extension}")),
+    };
+    let (docx, pdf): (Option<&Path>, Option<&Path>) =
+        if extension == "docx" { (Some(&out), None) } else { (None, Some(&out)) };
+    crate::render::write_files(root, &repo.settings.fonts, &document, &id, docx, pdf)?;
+    wrote(&out, lang);
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Prints `bytes`, or writes them to `output`.
