@@ -246,11 +246,9 @@ pub fn document(
         blocks.push(Block::Line { text: laid.title, align: Align::Center, face: Face::Title });
         blocks.push(Block::Blank);
         blocks.extend(laid.blocks);
-        let name = |f: &Option<crate::fields::Spanned<String>>| {
-            f.as_ref().map(|s| s.value.clone()).unwrap_or_default()
-        };
+        let text = crate::fields::text;
         blocks.push(Block::Line {
-            text: format!("（供稿：{} {}）", name(&report.unit), name(&report.author)),
+            text: format!("（供稿：{} {}）", text(&report.unit), text(&report.author)),
             align: Align::Right,
             face: Face::Body,
         });

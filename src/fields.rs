@@ -17,6 +17,11 @@ pub struct Spanned<T> {
     pub pos: Pos,
 }
 
+/// The text of an optional text field, empty when it is absent.
+pub fn text(field: &Option<Spanned<String>>) -> &str {
+    field.as_ref().map_or("", |f| f.value.as_str())
+}
+
 /// Reads the keys of one mapping of one file, recording problems as diagnostics.
 pub struct Fields<'a, 'd> {
     map: &'a Node,

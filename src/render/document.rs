@@ -292,9 +292,7 @@ pub fn layout(
             blocks.push(Block::Picture(picture));
         }
     }
-    let text = |field: &Option<crate::fields::Spanned<String>>| {
-        field.as_ref().map(|f| f.value.clone()).unwrap_or_default()
-    };
+    let text = crate::fields::text;
     let credit = format!(
         "（供稿：{} {} 联系电话：{}）",
         text(&report.unit),
@@ -319,7 +317,7 @@ pub fn layout(
     Document {
         id: report.id.clone(),
         masthead: None,
-        title: text(&report.title),
+        title: text(&report.title).to_string(),
         blocks,
         credit,
         signatures: Some(signatures),

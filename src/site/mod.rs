@@ -56,7 +56,7 @@ impl Entry<'_> {
     }
 
     fn unit(&self) -> &str {
-        self.report.unit.as_ref().map_or("", |u| u.value.as_str())
+        crate::fields::text(&self.report.unit)
     }
 
     /// When the report was submitted (its place in the date index).

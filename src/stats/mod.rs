@@ -212,9 +212,7 @@ pub fn compute(input: &Input, period: Period) -> Stats {
     let zone = settings.timezone;
     let day = |t: &Time| t.with_timezone(&zone).date_naive();
     let state = |r: &Report| input.ledger.trails.get(&r.id).map_or(State::Draft, |t| t.state);
-    let text = |f: &Option<crate::fields::Spanned<String>>| {
-        f.as_ref().map(|s| s.value.clone()).unwrap_or_default()
-    };
+    let text = |field| crate::fields::text(field).to_string();
     // The reports on main, with a known unit and a submission time.
     let on_main: Vec<(&Report, &str, Time)> = repo
         .reports
