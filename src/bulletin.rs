@@ -202,7 +202,7 @@ pub fn document(
 ) -> anyhow::Result<(Document, Vec<String>)> {
     let settings = &repo.settings;
     let b = &settings.bulletin;
-    let date = issue.date.format("%Y年%-m月%-d日").to_string();
+    let date = crate::render::document::chinese_day(issue.date);
     let masthead = Masthead {
         name: b.name.clone(),
         drop_mm: 0,

@@ -264,9 +264,16 @@ pub fn column_weights(rows: &[Vec<Vec<Inline>>]) -> Vec<usize> {
 /// Tables of more than this many columns are set in 小四 (12 pt) instead of 四号.
 pub const WIDE_TABLE: usize = 6;
 
-/// A date as official documents write it: `2026年3月2日`.
+/// A moment's day as official documents write it: `2026年3月2日`.
 pub fn chinese_date(at: i64, zone: FixedOffset) -> String {
-    let date = DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&zone);
+    chinese_day(
+        DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&zone).date_naive(),
+    )
+}
+
+/// A day as official documents write it: `2026年3月2日` (Arabic numerals, no
+/// padding, GB/T 9704 7.3.5.4).
+pub fn chinese_day(date: chrono::NaiveDate) -> String {
     date.format("%Y年%-m月%-d日").to_string()
 }
 

@@ -381,7 +381,7 @@ fn due(deadline: &Time) -> String {
     use chrono::Timelike as _;
     if deadline.hour() == 0 && deadline.minute() == 0 {
         let day = deadline.date_naive().pred_opt().unwrap_or(deadline.date_naive());
-        return day.format("%Y年%-m月%-d日").to_string();
+        return crate::render::document::chinese_day(day);
     }
     hour(deadline)
 }

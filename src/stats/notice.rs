@@ -190,7 +190,7 @@ pub fn notice(stats: &Stats, settings: &Settings, date: NaiveDate, number: Optio
         attachment: format!("{period}信息报送情况统计表"),
         table,
         issuer: format!("{}{}", settings.bureau, settings.office),
-        date: date.format("%Y年%-m月%-d日").to_string(),
+        date: crate::render::document::chinese_day(date),
         cc: settings.notice.cc.clone(),
         bureau: settings.bureau.clone(),
         number: number
