@@ -109,10 +109,7 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
     let files = out_dir.join("files");
     std::fs::create_dir_all(&files).with_context(|| format!("creating {}", files.display()))?;
     let manifest_path = files.join(MANIFEST);
-    let old: BTreeMap<String, String> = std::fs::read(&manifest_path)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default();
+    let old = read_manifest(&manifest_path);
 
     let reports: Vec<&Report> =
         repo.reports.iter().filter(|r| !failing.contains(&r.file)).collect();
@@ -145,7 +142,7 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
             .map(|((report, document), output)| {
                 let key = format!("{}.{}", report.id, extension(output));
                 let result = match document {
-                    Ok(document) => job.build(report, document, output, &key),
+                    Ok(document) => job.build(&report.file, document, output, &key),
                     Err(err) => Err(anyhow::anyhow!("{err:#}")),
                 };
                 progress.tick();
@@ -172,40 +169,60 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
             }
         }
     }
-    // Files of reports that are gone (or now fail the check) are removed; other
-    // outputs not built this time (`--only`) are kept as they are.
-    let built: Vec<&str> = documents_wanted.iter().map(|o| extension(*o)).collect();
-    for (key, hash) in &old {
-        if manifest.contains_key(key) {
-            continue;
-        }
-        let (id, kind) = key.rsplit_once('.').unwrap_or((key, ""));
-        if !built.contains(&kind) && reports.iter().any(|r| r.id == id) {
-            manifest.insert(key.clone(), hash.clone());
-        } else {
-            let _ = std::fs::remove_file(files.join(key));
-        }
-    }
+    // Files of reports that are gone (or now fail the check) are removed.
+    let exists = |id: &str| reports.iter().any(|r| r.id == id);
+    carry_over(&old, &mut manifest, &documents_wanted, exists, &files);
     let json = serde_json::to_vec_pretty(&manifest)?;
     crate::atomic::write(&manifest_path, &json).context("writing the build manifest")?;
 
-    // bulletins: every recorded issue, rendered again only when its bytes change
+    // bulletins: every recorded issue, kept when its inputs did not change
     if let Some(ledger) = &ledger {
+        let bulletins = out_dir.join("bulletins");
+        let job_old = read_manifest(&bulletins.join(MANIFEST));
+        let job = Job { fonts: &font_set, names: fonts, files: &bulletins, old: &job_old };
+        let mut manifest = BTreeMap::new();
         for issue in &repo.bulletins {
-            // On a rendering thread, with room for typst's recursion.
-            let result = pool.install(|| {
-                bulletin_files(&repo, ledger, issue, &documents_wanted, &font_set, &out_dir)
-            });
-            match result {
-                Ok((written, kept)) => {
-                    outcome.written += written;
-                    outcome.kept += kept;
+            let document = match crate::bulletin::document(issue, &repo, ledger) {
+                Ok((document, missing)) => {
+                    for id in missing {
+                        eprintln!(
+                            "{}: 记录中的信息 {id} 已不存在 / report {id} no longer exists",
+                            issue.file
+                        );
+                    }
+                    document
                 }
                 Err(err) => {
                     outcome.failed += 1;
                     eprintln!("{}: {err:#}", issue.file);
+                    continue;
+                }
+            };
+            for output in &documents_wanted {
+                let key = format!("{}.{}", issue.stem(), extension(*output));
+                // On a rendering thread, with room for typst's recursion.
+                match pool.install(|| job.build(&issue.file, &document, *output, &key)) {
+                    Ok((hash, changed)) => {
+                        if changed {
+                            outcome.written += 1;
+                        } else {
+                            outcome.kept += 1;
+                        }
+                        manifest.insert(key, hash);
+                    }
+                    Err(err) => {
+                        outcome.failed += 1;
+                        eprintln!("{key}: {err:#}");
+                    }
                 }
             }
+        }
+        // Documents of removed issues are removed.
+        let exists = |stem: &str| repo.bulletins.iter().any(|issue| issue.stem() == stem);
+        carry_over(&job_old, &mut manifest, &documents_wanted, exists, &bulletins);
+        if !manifest.is_empty() || !job_old.is_empty() {
+            crate::atomic::write(&bulletins.join(MANIFEST), &serde_json::to_vec_pretty(&manifest)?)
+                .context("writing the bulletins' manifest")?;
         }
     }
     // Unreadable records were shown with the check's findings above.
@@ -258,38 +275,36 @@ fn assessment(
     }
 }
 
-/// Renders bulletin `issue` into `OUT/bulletins/` as the `wanted` documents,
-/// writing only files whose bytes changed; gives (written, kept).
-fn bulletin_files(
-    repo: &crate::load::Repository,
-    ledger: &approval::Ledger,
-    issue: &crate::bulletin::Issue,
-    wanted: &[Output],
-    fonts: &render::fonts::FontSet,
-    out: &Path,
-) -> anyhow::Result<(usize, usize)> {
-    let (document, missing) = crate::bulletin::document(issue, repo, ledger)?;
-    for id in missing {
-        eprintln!("{}: 记录中的信息 {id} 已不存在 / report {id} no longer exists", issue.file);
-    }
-    let dir = out.join("bulletins");
-    let (mut written, mut kept) = (0, 0);
-    for output in wanted {
-        let bytes = match output {
-            Output::Docx => render::docx::write(&document, &repo.settings.fonts)?.bytes,
-            Output::Pdf => render::pdf::write(&document, fonts, &repo.settings.fonts)?.bytes,
-            Output::Site => continue,
-        };
-        let target = dir.join(format!("{}.{}", issue.stem(), extension(*output)));
-        if std::fs::read(&target).is_ok_and(|old| old == bytes) {
-            kept += 1;
+/// Completes `manifest` from the previous build's `old`: documents of outputs not
+/// built this time (`--only`) are kept for the items that still `exist`; every
+/// other document of `old` not in `manifest` is removed from `dir`.
+fn carry_over(
+    old: &BTreeMap<String, String>,
+    manifest: &mut BTreeMap<String, String>,
+    built: &[Output],
+    exists: impl Fn(&str) -> bool,
+    dir: &Path,
+) {
+    let built: Vec<&str> = built.iter().map(|o| extension(*o)).collect();
+    for (key, hash) in old {
+        if manifest.contains_key(key) {
             continue;
         }
-        crate::atomic::write(&target, &bytes)
-            .with_context(|| format!("writing {}", target.display()))?;
-        written += 1;
+        let (item, kind) = key.rsplit_once('.').unwrap_or((key, ""));
+        if !built.contains(&kind) && exists(item) {
+            manifest.insert(key.clone(), hash.clone());
+        } else {
+            let _ = std::fs::remove_file(dir.join(key));
+        }
     }
-    Ok((written, kept))
+}
+
+/// The input hashes recorded at `path` by the previous build (none when unreadable).
+fn read_manifest(path: &Path) -> BTreeMap<String, String> {
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
 }
 
 /// What every document of one build shares.
@@ -303,10 +318,11 @@ struct Job<'a> {
 
 impl Job<'_> {
     /// Renders `document` as `output` into `files/key` unless its inputs are
-    /// unchanged; gives the inputs' hash and whether the file was written.
+    /// unchanged; gives the inputs' hash and whether the file was written. Warnings
+    /// are printed after `label` (the report's or record's file).
     fn build(
         &self,
-        report: &Report,
+        label: &str,
         document: &Document,
         output: Output,
         key: &str,
@@ -327,7 +343,7 @@ impl Job<'_> {
             }
             Output::Site => anyhow::bail!("the site is not a document"),
         };
-        warnings.iter().for_each(|w| eprintln!("{}: {w}", report.file));
+        warnings.iter().for_each(|w| eprintln!("{label}: {w}"));
         crate::atomic::write(&target, &bytes)
             .with_context(|| format!("writing {}", target.display()))?;
         Ok((hash, true))

@@ -722,6 +722,13 @@ fn the_archive_has_statistics_with_charts_and_the_bulletins() {
         bulletins.contains(r#"<a href="reports/2026-01-05-t1.html">投资科召开重点项目调度会</a>"#),
         "{bulletins}"
     );
+
+    // A second build keeps the issue's documents; a removed record takes them away.
+    let again = h.run(&["build"]);
+    assert!(String::from_utf8_lossy(&again.stdout).starts_with("生成 0 个文件"), "{again:?}");
+    std::fs::remove_file(h.sandbox.root().join("bulletins/2026/01.yaml")).unwrap();
+    h.run(&["build"]);
+    assert!(!public.join("bulletins/2026-01.pdf").exists());
 }
 
 /// The office's own quarter: the project's sample reports, with their signed
