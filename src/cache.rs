@@ -1,14 +1,20 @@
 //! What xinbao reads from each commit, kept between runs in `.git/xinbao/`.
 //!
-//! Reading 10,000 commits (tree diffs, report units, signatures) takes most of a
-//! second; a commit never changes, so its facts are kept by commit id and only new
-//! commits are read on the next run. Each file also records a key of everything
-//! else the facts depend on (xinbao's version, the folder read, the settings that
-//! hold the keys); a different key discards the file. The cache lives inside the
-//! local `.git` folder: it is never pushed, and a fresh clone (CI) starts without
-//! one. Any problem reading or writing it only means the history is read again.
-//! The commits of the tip last read are kept too, so an unchanged branch is not
-//! even walked.
+//! Reading 10,000 commits (tree diffs, report units) takes most of a second; a
+//! commit never changes, so its facts are kept by commit id and only new commits
+//! are read on the next run. Each file also records a key of everything else the
+//! facts depend on (xinbao's version, the folders read); a different key discards
+//! the file. The cached facts never include a verdict: signatures are verified on
+//! every run.
+//!
+//! A cache may speed things up but never decides (SPEC §6.1). Each file is sealed
+//! with an HMAC-SHA256 under a random secret kept outside the repository, in the
+//! user's cache folder (`~/.cache/xinbao/secret`): a file edited by hand, planted
+//! by a pull request or restored from another machine's CI cache does not verify
+//! and is ignored. The cache lives inside the local `.git` folder: it is never
+//! pushed, and a fresh clone (CI) starts without one. Any problem reading or
+//! writing it only means the history is read again. The commits of the tip last
+//! read are kept too, so an unchanged branch is not even walked.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -85,11 +91,14 @@ fn path(repo: &git2::Repository, name: &str) -> std::path::PathBuf {
     repo.path().join("xinbao").join(format!("{name}.json"))
 }
 
-/// The facts of cache `name`, when the file exists and has `key`; else none.
+/// The facts of cache `name`, when the file exists, its seal verifies and it has
+/// `key`; else none.
 pub fn load<T: DeserializeOwned>(repo: &git2::Repository, name: &str, key: &str) -> Facts<T> {
     std::fs::read(path(repo, name))
         .ok()
-        .and_then(|bytes| serde_json::from_slice::<Facts<T>>(&bytes).ok())
+        .and_then(|bytes| {
+            unseal(&bytes).and_then(|json| serde_json::from_slice::<Facts<T>>(json).ok())
+        })
         .filter(|facts| facts.key == key)
         .unwrap_or_else(|| Facts {
             key: key.to_string(),
@@ -115,11 +124,77 @@ pub fn store<T: Serialize>(
     facts.chain = ids;
     let file = facts;
     let target = path(repo, name);
-    if let (Ok(bytes), Some(dir)) = (serde_json::to_vec(&file), target.parent())
+    if let (Ok(json), Some(dir)) = (serde_json::to_vec(&file), target.parent())
+        && let Some(bytes) = seal(json)
         && std::fs::create_dir_all(dir).is_ok()
     {
         let _ = crate::atomic::write_unsynced(&target, &bytes);
     }
+}
+
+/// `json` preceded by a line with its HMAC, or `None` without a secret.
+fn seal(json: Vec<u8>) -> Option<Vec<u8>> {
+    let mac = hmac(&secret()?, &json);
+    let mut bytes = format!("{mac}\n").into_bytes();
+    bytes.extend(json);
+    Some(bytes)
+}
+
+/// The JSON of a sealed file whose HMAC verifies.
+fn unseal(bytes: &[u8]) -> Option<&[u8]> {
+    let newline = bytes.iter().position(|&b| b == b'\n')?;
+    let (mac, json) = (&bytes[..newline], &bytes[newline + 1..]);
+    let expected = hmac(&secret()?, json);
+    // Compared in full, without an early exit.
+    let same = mac.len() == expected.len()
+        && mac.iter().zip(expected.as_bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    same.then_some(json)
+}
+
+/// HMAC-SHA256 (RFC 2104) of `data` under `key`, as hex.
+fn hmac(key: &[u8; 32], data: &[u8]) -> String {
+    let pad = |byte: u8| -> Vec<u8> {
+        let mut block = vec![byte; 64];
+        block.iter_mut().zip(key).for_each(|(b, k)| *b ^= k);
+        block
+    };
+    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(data).finalize();
+    let outer = Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize();
+    outer.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The user's secret for sealing caches: 32 random bytes in the user's cache
+/// folder, made on first use (readable by the user only). `None` when there is no
+/// such folder or no randomness: then nothing is cached.
+fn secret() -> Option<[u8; 32]> {
+    static SECRET: std::sync::OnceLock<Option<[u8; 32]>> = std::sync::OnceLock::new();
+    *SECRET.get_or_init(|| {
+        let dir = std::env::var_os("XDG_CACHE_HOME")
+            .filter(|d| !d.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cache")))?
+            .join("xinbao");
+        let file = dir.join("secret");
+        if let Ok(bytes) = std::fs::read(&file) {
+            return bytes.try_into().ok();
+        }
+        let mut fresh = [0u8; 32];
+        std::io::Read::read_exact(&mut std::fs::File::open("/dev/urandom").ok()?, &mut fresh)
+            .ok()?;
+        std::fs::create_dir_all(&dir).ok()?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(&file) {
+            Ok(mut out) => {
+                std::io::Write::write_all(&mut out, &fresh).ok()?;
+                Some(fresh)
+            }
+            // Another run made it first: use theirs.
+            Err(_) => std::fs::read(&file).ok()?.try_into().ok(),
+        }
+    })
 }
 
 /// Serde for [`git2::Oid`] as hex.

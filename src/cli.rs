@@ -17,6 +17,9 @@ pub struct Cli {
     /// 提示语言（默认取自 LANG）/ language of messages (default from LANG)
     #[arg(long, global = true, value_enum)]
     pub lang: Option<Lang>,
+    /// 信任起点：信任该提交的设置（默认根提交；也可用 XINBAO_TRUST_ROOT）/ trust the settings of this commit (default: the root commit; or XINBAO_TRUST_ROOT)
+    #[arg(long, global = true, value_name = "COMMIT")]
+    pub trust_root: Option<String>,
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -236,6 +239,9 @@ pub enum StatusFormat {
 pub struct ApproveArgs {
     /// 待审核的分支 / the branch to approve and merge
     pub branch: String,
+    /// 一并合并分支中信息以外的改动（设置、删除、其他文件；须有相应权限）/ also merge the branch's changes other than reports (settings, deletions, other files; needs the authority for each)
+    #[arg(long)]
+    pub include_other_changes: bool,
 }
 
 /// `xinbao publish`.

@@ -103,19 +103,38 @@ pub enum Role {
     Supervisor,
     /// Normalizes and publishes (局办公室).
     Office,
+    /// Keeps the settings (people, keys, limits) with the office's authority.
+    Admin,
+    /// The server that receives pushes and signs their receipts.
+    Server,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 3] = [Role::Writer, Role::Supervisor, Role::Office];
+    pub const ALL: [Role; 5] =
+        [Role::Writer, Role::Supervisor, Role::Office, Role::Admin, Role::Server];
 
-    /// The id written in `roles:` (`writer`, `supervisor`, `office`).
+    /// The id written in `roles:` (`writer`, `supervisor`, `office`, `admin`, `server`).
     pub fn id(self) -> &'static str {
         match self {
             Role::Writer => "writer",
             Role::Supervisor => "supervisor",
             Role::Office => "office",
+            Role::Admin => "admin",
+            Role::Server => "server",
         }
+    }
+}
+
+impl Person {
+    /// Whether the person may change the settings (role `office` or `admin`).
+    pub fn keeps_settings(&self) -> bool {
+        self.roles.iter().any(|r| matches!(r, Role::Office | Role::Admin))
+    }
+
+    /// Whether the person approves reports of `unit` (a supervisor who supervises it).
+    pub fn supervises(&self, unit: &str) -> bool {
+        self.roles.contains(&Role::Supervisor) && self.supervises.iter().any(|u| u.value == unit)
     }
 }
 
@@ -283,6 +302,55 @@ impl Settings {
     pub fn has_unit(&self, unit: &str) -> bool {
         self.units.iter().any(|u| u == unit)
     }
+
+    /// The repository paths of the OpenPGP key files the people's keys name.
+    pub fn key_files(&self) -> Vec<&str> {
+        let files = self.people.iter().flat_map(|p| &p.keys).filter_map(|k| match &k.material {
+            KeyMaterial::OpenPgp(path) => Some(path.as_str()),
+            KeyMaterial::Ssh(_) => None,
+        });
+        let mut files: Vec<&str> = files.collect();
+        files.sort_unstable();
+        files.dedup();
+        files
+    }
+
+    /// Everything of the settings that decides a verdict (SPEC §6.1: units, people,
+    /// roles, supervises, keys, timezone, effective_from, limits, quotas, scoring),
+    /// written out without positions: two settings with the same text here judge
+    /// every commit alike, whatever their names, layout and comments.
+    pub fn verdict_text(&self) -> String {
+        let people: Vec<String> = self
+            .people
+            .iter()
+            .map(|p| {
+                let keys: Vec<String> = p
+                    .keys
+                    .iter()
+                    .map(|k| format!("{:?} {:?} {:?}", k.material, k.valid_from, k.valid_until))
+                    .collect();
+                let supervises: Vec<&str> = p.supervises.iter().map(|u| u.value.as_str()).collect();
+                format!(
+                    "{:?} {:?} {:?} {:?} {:?}",
+                    p.name,
+                    p.unit.as_ref().map(|u| &u.value),
+                    p.roles,
+                    supervises,
+                    keys
+                )
+            })
+            .collect();
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            self.units,
+            people,
+            self.timezone,
+            self.effective_from,
+            self.limits,
+            self.quotas,
+            self.scoring
+        )
+    }
 }
 
 const KEYS: &[&str] = &[
@@ -327,6 +395,12 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> anyhow::Result<Settings> {
         );
     }
     let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    from_bytes(bytes, diags)
+}
+
+/// Reads settings from the bytes of a `xinbao.yaml` (from the work tree or from a
+/// commit). Fails when they are not UTF-8, not YAML or not a mapping.
+pub fn from_bytes(bytes: Vec<u8>, diags: &mut Diagnostics) -> anyhow::Result<Settings> {
     let text = source::decode(bytes).map_err(|pos| {
         anyhow::anyhow!("{FILE}:{}:{}: 不是有效的 UTF-8 / not valid UTF-8", pos.line, pos.column)
     })?;
@@ -438,8 +512,8 @@ fn person(node: &Node, parent: &mut Fields) -> Option<Person> {
             None => f.invalid(
                 role,
                 "roles",
-                " writer、supervisor 或 office",
-                "writer, supervisor or office",
+                " writer、supervisor、office、admin 或 server",
+                "writer, supervisor, office, admin or server",
             ),
         }
     }

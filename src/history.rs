@@ -19,6 +19,9 @@ pub struct History {
     pub root_time: Option<i64>,
     /// Repository-relative path → earliest author time of a commit that added it.
     pub added: HashMap<String, i64>,
+    /// File stem (report id) → earliest time a file of that stem was added,
+    /// under any path: a report that moves keeps its first commit (SPEC §6.1).
+    pub added_by_id: HashMap<String, i64>,
 }
 
 /// Opens the git repository that contains `root`, if any.
@@ -96,6 +99,10 @@ pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::
             *first = (*first).min(added.time);
         }
     }
+    for (path, time) in &history.added {
+        let first = history.added_by_id.entry(crate::load::stem(path)).or_insert(*time);
+        *first = (*first).min(*time);
+    }
     if walked || !missing.is_empty() {
         crate::cache::store(repo, "added", cached, head.id(), &commits);
     }
@@ -113,7 +120,12 @@ fn read_commit(
     subtrees: &mut HashMap<Oid, Option<Oid>>,
 ) -> Result<Added, git2::Error> {
     let commit = repo.find_commit(oid)?;
-    let time = commit.author().when().seconds();
+    // Time does not run backwards (SPEC §6.1): a commit claiming to be older than
+    // a parent counts from that parent's time.
+    let mut time = commit.author().when().seconds();
+    for parent in commit.parents() {
+        time = time.max(parent.committer().when().seconds());
+    }
     let mut subtree = |commit: &git2::Commit| -> Result<Option<Oid>, git2::Error> {
         if let Some(known) = subtrees.get(&commit.id()) {
             return Ok(*known);

@@ -55,6 +55,17 @@ impl Repository {
 /// Fails only when the settings cannot be read; every problem of a report is a diagnostic.
 pub fn load(root: &Path, extra: &[PathBuf], diags: &mut Diagnostics) -> anyhow::Result<Repository> {
     let settings = config::load(root, diags)?;
+    Ok(load_with(root, extra, settings, diags))
+}
+
+/// Reads the repository at `root` under `settings` (the ones in force in the
+/// history, for the commands that give verdicts), plus the `extra` report files.
+pub fn load_with(
+    root: &Path,
+    extra: &[PathBuf],
+    settings: Settings,
+    diags: &mut Diagnostics,
+) -> Repository {
     let mut report_files = find(root, REPORTS, &["md"]);
     for path in extra {
         for file in find(root, &relative(root, path), &["md"]) {
@@ -94,7 +105,7 @@ pub fn load(root: &Path, extra: &[PathBuf], diags: &mut Diagnostics) -> anyhow::
     }
     bulletins.sort_by_key(|issue| (issue.year, issue.number));
     let files = report_files.iter().map(|file| (stem(file), file.clone())).collect();
-    Ok(Repository { root: root.to_path_buf(), settings, files, reports, requests, bulletins })
+    Repository { root: root.to_path_buf(), settings, files, reports, requests, bulletins }
 }
 
 /// Repository-relative paths (with `/`) of the files under `dir` with one of `extensions`.

@@ -22,8 +22,15 @@ pub struct SigningKey {
     pub fingerprint: String,
     /// First second (epoch) the key counts, from `valid_from` in the bureau's zone.
     pub valid_from: Option<i64>,
-    /// First second the key no longer counts: the midnight after `valid_until`.
+    /// The midnight after `valid_until`: the last second the key counts, as for
+    /// ssh-keygen's `valid-before` (a signature made at that very second verifies).
     pub valid_until: Option<i64>,
+    /// When an OpenPGP key expires by itself (from that second on, it signs nothing).
+    pub expires: Option<i64>,
+    /// An OpenPGP key or subkey with a verified revocation signs nothing, ever.
+    pub revoked: bool,
+    /// The same key is listed under two people: it signs for neither.
+    pub duplicate: bool,
     /// The key itself.
     pub public: Public,
 }
@@ -40,10 +47,13 @@ pub enum Public {
 }
 
 impl SigningKey {
-    /// Whether the key counts at `time` (seconds since the epoch).
+    /// Whether the key's window (and its own expiry) includes `time` (seconds since
+    /// the epoch). Both ends are judged as ssh-keygen judges `valid-after` and
+    /// `valid-before`, so that `git log --show-signature` agrees.
     pub fn valid_at(&self, time: i64) -> bool {
         self.valid_from.is_none_or(|from| time >= from)
-            && self.valid_until.is_none_or(|until| time < until)
+            && self.valid_until.is_none_or(|until| time <= until)
+            && self.expires.is_none_or(|expires| time < expires)
     }
 
     /// The OpenPGP key id (last 8 bytes of the fingerprint), for OpenPGP keys.
@@ -63,10 +73,20 @@ pub struct KeyRing {
     pub keys: Vec<SigningKey>,
 }
 
+/// Reads a key file named in the settings, by its repository path.
+pub type KeyFiles<'a> = dyn Fn(&str) -> Result<String, Text> + 'a;
+
 impl KeyRing {
-    /// Parses the keys of `settings`; a key that cannot be read is an `invalid-value`
-    /// finding in `xinbao.yaml` and is left out.
+    /// Parses the keys of `settings`, reading key files from the work tree at `root`.
     pub fn build(settings: &Settings, root: &Path, diags: &mut Diagnostics) -> KeyRing {
+        KeyRing::build_with(settings, &|path| read_key_file(root, path), diags)
+    }
+
+    /// Parses the keys of `settings`, reading key files with `files`. A key that
+    /// cannot be read is an `invalid-value` finding in `xinbao.yaml` and is left
+    /// out; a key listed under two people is a `duplicate-key` finding and signs
+    /// for nobody.
+    pub fn build_with(settings: &Settings, files: &KeyFiles, diags: &mut Diagnostics) -> KeyRing {
         let mut ring = KeyRing::default();
         let zone = settings.timezone;
         for (person, owner) in settings.people.iter().enumerate() {
@@ -75,19 +95,44 @@ impl KeyRing {
                     key.valid_from.map(|d| start_of(d, zone)),
                     key.valid_until.and_then(|d| d.succ_opt()).map(|d| start_of(d, zone)),
                 );
-                match parse(key, root) {
+                match parse(key, files) {
                     Ok(publics) => {
-                        for (fingerprint, public, expires) in publics {
-                            // An OpenPGP key's own expiry also ends its window, as for gpg.
-                            let until = match (window.1, expires) {
-                                (Some(a), Some(b)) => Some(a.min(b)),
-                                (a, b) => a.or(b),
-                            };
+                        for (fingerprint, public, expires, revoked) in publics {
+                            if let Some(other) = ring
+                                .keys
+                                .iter_mut()
+                                .find(|k| k.fingerprint == fingerprint && k.person != person)
+                            {
+                                other.duplicate = true;
+                                let first = &settings.people[other.person].name;
+                                diags.push(
+                                    crate::config::FILE,
+                                    key.pos,
+                                    Rule::DuplicateKey,
+                                    Text::new(
+                                        format!(
+                                            "密钥 {fingerprint} 已列在 {first} 名下，不能再列给 {}；两人的这把密钥都不再有效",
+                                            owner.name
+                                        ),
+                                        format!(
+                                            "key {fingerprint} is already listed under {first} and cannot also be {}'s; it signs for neither",
+                                            owner.name
+                                        ),
+                                    ),
+                                );
+                            }
+                            let duplicate = ring
+                                .keys
+                                .iter()
+                                .any(|k| k.fingerprint == fingerprint && k.person != person);
                             ring.keys.push(SigningKey {
                                 person,
                                 fingerprint,
                                 valid_from: window.0,
-                                valid_until: until,
+                                valid_until: window.1,
+                                expires,
+                                revoked,
+                                duplicate,
                                 public,
                             });
                         }
@@ -133,10 +178,11 @@ pub fn pgp_fingerprint(key: &impl KeyDetails) -> String {
     format!("{:X}", key.fingerprint())
 }
 
-/// A parsed public key: its fingerprint, the key, and when it expires by itself.
-type Parsed = (String, Public, Option<i64>);
+/// A parsed public key: its fingerprint, the key, when it expires by itself, and
+/// whether it is revoked.
+type Parsed = (String, Public, Option<i64>, bool);
 
-fn parse(key: &Key, root: &Path) -> Result<Vec<Parsed>, Text> {
+fn parse(key: &Key, files: &KeyFiles) -> Result<Vec<Parsed>, Text> {
     match &key.material {
         KeyMaterial::Ssh(line) => {
             let public = ssh_key::PublicKey::from_openssh(line.trim()).map_err(|err| {
@@ -145,10 +191,10 @@ fn parse(key: &Key, root: &Path) -> Result<Vec<Parsed>, Text> {
                     format!("cannot parse the SSH public key: {err}"),
                 )
             })?;
-            Ok(vec![(ssh_fingerprint(public.key_data()), Public::Ssh(public), None)])
+            Ok(vec![(ssh_fingerprint(public.key_data()), Public::Ssh(public), None, false)])
         }
         KeyMaterial::OpenPgp(path) => {
-            let text = read_key_file(root, path)?;
+            let text = files(path)?;
             let bad = |err: pgp::errors::Error| {
                 Text::new(
                     format!("{path}：不是有效的 OpenPGP 公钥：{err}"),
@@ -162,16 +208,24 @@ fn parse(key: &Key, root: &Path) -> Result<Vec<Parsed>, Text> {
                 let key = key.map_err(bad)?;
                 key.verify().map_err(bad)?;
                 let expires = key.expires_at().map(|t| t.timestamp());
+                let revoked = primary_revoked(&key);
                 publics.push((
                     pgp_fingerprint(&key.primary_key),
                     Public::OpenPgp(key.primary_key.clone()),
                     expires,
+                    revoked,
                 ));
                 for sub in &key.public_subkeys {
                     // A subkey counts only when its binding signature verifies.
                     if sub.verify(&key.primary_key).is_ok() {
                         let fingerprint = pgp_fingerprint(&sub.key);
-                        publics.push((fingerprint, Public::OpenPgpSub(sub.key.clone()), expires));
+                        let revoked = revoked || subkey_revoked(&key, sub);
+                        publics.push((
+                            fingerprint,
+                            Public::OpenPgpSub(sub.key.clone()),
+                            expires,
+                            revoked,
+                        ));
                     }
                 }
             }
@@ -184,6 +238,19 @@ fn parse(key: &Key, root: &Path) -> Result<Vec<Parsed>, Text> {
             Ok(publics)
         }
     }
+}
+
+/// Whether the primary key carries a revocation signature that verifies.
+fn primary_revoked(key: &SignedPublicKey) -> bool {
+    key.details.revocation_signatures.iter().any(|sig| sig.verify_key(&key.primary_key).is_ok())
+}
+
+/// Whether a subkey carries a revocation signature by its primary key that verifies.
+fn subkey_revoked(key: &SignedPublicKey, sub: &pgp::composed::SignedPublicSubKey) -> bool {
+    sub.signatures.iter().any(|sig| {
+        sig.typ() == Some(pgp::packet::SignatureType::SubkeyRevocation)
+            && sig.verify_subkey_binding(&key.primary_key, &sub.key).is_ok()
+    })
 }
 
 /// Reads an armored key file that must stay inside the repository.
@@ -220,6 +287,9 @@ mod tests {
             fingerprint: String::new(),
             valid_from: Some(from),
             valid_until: Some(from + 86_400),
+            expires: None,
+            revoked: false,
+            duplicate: false,
             public: Public::Ssh(
                 ssh_key::PublicKey::from_openssh(
                     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGIXJbMRgC6/eM0qfL6fsUPcFMzCBMpSXJs0nnPhEbZ5",
@@ -230,6 +300,8 @@ mod tests {
         assert!(!key.valid_at(from - 1));
         assert!(key.valid_at(from));
         assert!(key.valid_at(from + 86_399));
-        assert!(!key.valid_at(from + 86_400));
+        // ssh-keygen still accepts a signature made at valid-before itself.
+        assert!(key.valid_at(from + 86_400));
+        assert!(!key.valid_at(from + 86_401));
     }
 }

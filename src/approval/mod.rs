@@ -1,59 +1,144 @@
 //! Approval (SPEC §6): each report's state and trail, derived from the signed
 //! commits on the first-parent history of the main branch.
 //!
-//! [`walk`] reads what each commit changes and whose signature it carries,
-//! [`verify`] checks signatures against the [`KeyRing`], and [`trail`] replays
-//! the commits in order, one small state machine per report.
+//! [`walk`] reads what each commit changes, [`settings`] finds the settings in
+//! force at each commit and verifies its signature against their [`KeyRing`]
+//! ([`verify`]), and [`trail`] replays the commits in order, one small state
+//! machine per report. Nothing is read from the work tree but the drafts.
 
 pub mod keys;
+pub mod settings;
 pub mod trail;
 pub mod verify;
 pub mod walk;
 
 pub use keys::KeyRing;
+pub use settings::{Anchor, Regime};
 pub use trail::{Problem, Signature, State, Step, Trail};
 
-use crate::config::Settings;
 use crate::load::Repository;
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
 use git2::Oid;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 /// The state of every report known to the main branch or the work tree.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Ledger {
-    /// Report id → its trail.
+    /// Report id → its trail (reports deleted from main included: see [`Trail::deleted`]).
     pub trails: BTreeMap<String, Trail>,
     /// The commit the history was read up to.
     pub tip: Option<Oid>,
+    /// The settings in force at the tip: the signed ones, whatever the work tree says.
+    pub in_force: Option<Arc<Regime>>,
+    /// Where trust starts.
+    pub anchor: Anchor,
+    /// Problems of the history itself: settings changes that did not take effect,
+    /// commits dated before their parents.
+    pub problems: Vec<Problem>,
+    /// Each version of the settings that was in force, with when.
+    pub periods: Vec<settings::Period>,
 }
 
-/// Reads the ledger of the git repository containing `root`, up to `rev` (default:
-/// the main branch). Reports only in the work tree of `repo` are drafts.
-pub fn read(
-    root: &Path,
-    settings: &Settings,
-    ring: &KeyRing,
-    rev: Option<&str>,
-    repo: &Repository,
-) -> anyhow::Result<Ledger> {
+impl Default for Ledger {
+    fn default() -> Ledger {
+        Ledger {
+            trails: BTreeMap::new(),
+            tip: None,
+            in_force: None,
+            anchor: Anchor::None,
+            problems: Vec::new(),
+            periods: Vec::new(),
+        }
+    }
+}
+
+impl Ledger {
+    /// The trails of reports on the main branch or in the work tree, without
+    /// those a signed deletion removed.
+    pub fn current(&self) -> impl Iterator<Item = &Trail> {
+        self.trails.values().filter(|t| !t.is_removed())
+    }
+}
+
+/// The commit pinned as the trust anchor by `--trust-root`, set once by `main`.
+static TRUST_ROOT: OnceLock<Option<String>> = OnceLock::new();
+
+/// Pins the trust anchor for this run (`--trust-root`); else `XINBAO_TRUST_ROOT`.
+pub fn pin_trust_root(rev: Option<String>) {
+    let rev = rev.or_else(|| std::env::var("XINBAO_TRUST_ROOT").ok().filter(|s| !s.is_empty()));
+    let _ = TRUST_ROOT.set(rev);
+}
+
+/// Opens the git repository of `root` for a verdict: refuses (exit 2) outside git
+/// and in a shallow clone, whose history is not all there.
+pub fn open_history(root: &Path) -> anyhow::Result<git2::Repository> {
     let git = crate::history::open(root).context(
         "审核状态记录在 git 历史中：这里不是 git 仓库 / approvals live in the git history: not a git repository",
     )?;
+    if git.is_shallow() {
+        bail!(
+            "这是浅克隆，历史不完整，无法判定审核状态；请先运行 `git fetch --unshallow`（CI 中 actions/checkout 设 fetch-depth: 0）/ this is a shallow clone: the history is incomplete and no verdict can be given; run `git fetch --unshallow` first (in CI, actions/checkout with fetch-depth: 0)"
+        );
+    }
+    Ok(git)
+}
+
+/// Reads the ledger of the git repository containing `root`, up to `rev` (default:
+/// the main branch), with the reports only in the work tree of `repo` as drafts.
+pub fn read(root: &Path, rev: Option<&str>, repo: &Repository) -> anyhow::Result<Ledger> {
+    let mut ledger = read_history(root, rev)?;
+    ledger.add_drafts(repo);
+    Ok(ledger)
+}
+
+/// Reads the ledger from the history alone: every report the main branch ever
+/// held, judged commit by commit, and the settings in force at the tip.
+pub fn read_history(root: &Path, rev: Option<&str>) -> anyhow::Result<Ledger> {
+    let git = open_history(root)?;
     let tip = walk::tip(&git, rev).with_context(|| format!("--rev {}", rev.unwrap_or("")))?;
     let mut ledger = Ledger { tip, ..Ledger::default() };
-    if let Some(tip) = tip {
-        let config = std::fs::read(root.join(crate::config::FILE)).unwrap_or_default();
-        let commits =
-            walk::read(&git, root, tip, ring, &config).context("reading the git history")?;
-        ledger.trails = trail::replay(&commits, settings, &git);
-    }
-    for (id, file) in &repo.files {
-        ledger.trails.entry(id.clone()).or_insert_with(|| {
-            let unit = repo.report(id).and_then(|r| r.unit.as_ref()).map(|u| u.value.clone());
-            Trail::draft(id, file, unit)
-        });
-    }
+    let Some(tip) = tip else { return Ok(ledger) };
+    let commits = walk::read(&git, root, tip).context("reading the git history")?;
+    let pin = match TRUST_ROOT.get().cloned().flatten() {
+        Some(rev) => Some(
+            git.revparse_single(&rev)
+                .and_then(|o| o.peel_to_commit())
+                .map(|c| c.id())
+                .with_context(|| format!("--trust-root {rev}"))?,
+        ),
+        None => None,
+    };
+    let judged = settings::judge(&git, root, &commits, pin)?;
+    ledger.trails = trail::replay(&commits, &judged, &git);
+    ledger.in_force = judged.in_force;
+    ledger.anchor = judged.anchor;
+    ledger.problems = judged.problems;
+    ledger.periods = judged.periods;
     Ok(ledger)
+}
+
+impl Ledger {
+    /// Adds the reports of `repo` that the main branch does not hold, as drafts.
+    pub fn add_drafts(&mut self, repo: &Repository) {
+        for (id, file) in &repo.files {
+            let draft = || {
+                let unit = repo.report(id).and_then(|r| r.unit.as_ref()).map(|u| u.value.clone());
+                Trail::draft(id, file, unit)
+            };
+            match self.trails.get_mut(id) {
+                Some(trail) if trail.is_removed() => *trail = draft(),
+                Some(_) => {}
+                None => {
+                    self.trails.insert(id.clone(), draft());
+                }
+            }
+        }
+    }
+
+    /// The settings in force at the tip, when the history has any.
+    pub fn settings(&self) -> Option<&crate::config::Settings> {
+        self.in_force.as_deref().map(|r| &r.settings)
+    }
 }

@@ -2,12 +2,14 @@
 //! state (`draft → submitted → approved → published`, or `stale`), its trail of
 //! steps and its current problems.
 
-use super::walk::{CommitFacts, ReportChange, Verdict};
-use crate::config::{Role, Settings};
+use super::settings::{Judged, Regime};
+use super::verify::Verdict;
+use super::walk::{CommitFacts, ReportChange};
+use crate::config::{Person, Role};
 use crate::diag::Rule;
 use crate::lang::Text;
 use git2::Oid;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Where a report stands (SPEC §6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -133,10 +135,36 @@ pub struct Trail {
     pub published_by: Vec<Signature>,
     /// Problems since the last approval or publication.
     pub problems: Vec<Problem>,
+    /// The pictures the text on the main branch references.
+    pub pictures: Vec<String>,
+    /// Set when a commit deleted the report from the main branch.
+    pub deleted: Option<Deletion>,
     /// The text on the main branch.
     blob: Option<Oid>,
-    /// The text last approved or published.
+    /// The text last approved.
     approved_blob: Option<Oid>,
+    /// The text and pictures last approved or published.
+    signed_content: Option<Content>,
+}
+
+/// A report's text and the pictures it references, as blobs: what an approval binds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Content {
+    /// The report's text.
+    pub text: Oid,
+    /// Each referenced picture and its blob (`None`: missing).
+    pub pictures: Vec<(String, Option<Oid>)>,
+}
+
+/// The commit that deleted a report, and who signed it (if anyone with the right).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deletion {
+    /// The deleting commit.
+    pub commit: Oid,
+    /// Its committer time.
+    pub at: i64,
+    /// The supervisor or office member who signed it; `None`: `unsigned-deletion`.
+    pub signed_by: Option<String>,
 }
 
 impl Trail {
@@ -151,9 +179,33 @@ impl Trail {
             approved_by: Vec::new(),
             published_by: Vec::new(),
             problems: Vec::new(),
+            pictures: Vec::new(),
+            deleted: None,
             blob: None,
             approved_blob: None,
+            signed_content: None,
         }
+    }
+
+    /// The text on the main branch (for a deleted report: its last text).
+    pub fn blob(&self) -> Option<Oid> {
+        self.blob
+    }
+
+    /// The text and pictures the last approval or publication signed, while the
+    /// report is approved or published.
+    pub fn signed_content(&self) -> Option<&Content> {
+        self.signed_content.as_ref().filter(|_| self.state.is_approved())
+    }
+
+    /// Whether a signed deletion took the report off the main branch.
+    pub fn is_removed(&self) -> bool {
+        self.deleted.as_ref().is_some_and(|d| d.signed_by.is_some())
+    }
+
+    fn content(&self, files: &HashMap<String, Oid>) -> Option<Content> {
+        let pictures = self.pictures.iter().map(|p| (p.clone(), files.get(p).copied())).collect();
+        Some(Content { text: self.blob?, pictures })
     }
 
     /// The latest valid approval, if any.
@@ -168,14 +220,35 @@ impl Trail {
     }
 }
 
-/// Replays `commits` (oldest first) into one trail per report on the branch.
+/// Replays `commits` (oldest first), each judged by its settings and signature
+/// verdict in `judged`, into one trail per report the branch ever held.
 pub fn replay(
     commits: &[CommitFacts],
-    settings: &Settings,
+    judged: &Judged,
     git: &git2::Repository,
 ) -> BTreeMap<String, Trail> {
-    let mut trails = BTreeMap::new();
-    for commit in commits {
+    let mut trails: BTreeMap<String, Trail> = BTreeMap::new();
+    // Every file under reports/ that is not a report, with its blob: the pictures.
+    let mut files: HashMap<String, Oid> = HashMap::new();
+    let backdated: HashMap<Oid, &Problem> = judged
+        .problems
+        .iter()
+        .filter(|p| p.rule == Rule::TimeOrder)
+        .map(|p| (p.commit, p))
+        .collect();
+    for (i, commit) in commits.iter().enumerate() {
+        let cx = Judging {
+            commit,
+            regime: judged.regimes[i].as_deref(),
+            verdict: &judged.verdicts[i],
+            git,
+        };
+        for file in &commit.files {
+            match file.blob {
+                Some(blob) => files.insert(file.path.clone(), blob),
+                None => files.remove(&file.path),
+            };
+        }
         let mut touched: BTreeMap<&str, &ReportChange> = BTreeMap::new();
         for change in &commit.changes {
             // A move is a deletion and an addition with the same id: keep the addition.
@@ -184,9 +257,19 @@ pub fn replay(
                 touched.insert(&change.id, change);
             }
         }
+        // Reports whose pictures this commit changes, although their text stays.
+        let changed_files: Vec<&str> = commit.files.iter().map(|f| f.path.as_str()).collect();
+        let by_picture: Vec<String> = trails
+            .values()
+            .filter(|t| t.deleted.is_none() && !touched.contains_key(t.id.as_str()))
+            .filter(|t| t.pictures.iter().any(|p| changed_files.contains(&p.as_str())))
+            .map(|t| t.id.clone())
+            .collect();
         for (id, change) in &touched {
             let Some(blob) = change.blob else {
-                trails.remove(*id);
+                if let Some(trail) = trails.get_mut(*id).filter(|t| t.deleted.is_none()) {
+                    deleted(trail, &cx);
+                }
                 continue;
             };
             let trail = trails.entry(id.to_string()).or_insert_with(|| {
@@ -199,70 +282,137 @@ pub fn replay(
                 });
                 trail
             });
+            let revived = trail.deleted.take().is_some();
+            let old_unit = std::mem::replace(&mut trail.unit, change.unit.clone());
             trail.file = change.file.clone();
-            trail.unit = change.unit.clone();
-            if trail.blob == Some(blob) {
+            trail.pictures = change.pictures.clone();
+            if trail.blob == Some(blob) && !revived && old_unit == trail.unit {
                 continue; // moved, not changed
             }
             let first = trail.blob.is_none();
             trail.blob = Some(blob);
-            changed(trail, commit, settings, git, first);
+            let moved_from = old_unit.filter(|old| !first && Some(old) != trail.unit.as_ref());
+            if let Some(problem) = backdated.get(&commit.id) {
+                trail.steps.push(Step::Problem((*problem).clone()));
+                trail.problems.push((*problem).clone());
+            }
+            changed(trail, &cx, &files, first, moved_from.as_deref());
+        }
+        for id in by_picture {
+            if let Some(trail) = trails.get_mut(&id) {
+                changed(trail, &cx, &files, false, None);
+            }
         }
         for id in &commit.published {
             if !touched.contains_key(id.as_str())
-                && let Some(trail) = trails.get_mut(id)
+                && let Some(trail) = trails.get_mut(id).filter(|t| t.deleted.is_none())
             {
-                published_by_trailer(trail, commit, settings);
+                published_by_trailer(trail, &cx, &files);
             }
         }
     }
     trails
 }
 
-/// A commit changes the report's text: an approval, a publication or a plain change.
+/// One commit being replayed, with what judges it.
+struct Judging<'a> {
+    commit: &'a CommitFacts,
+    /// The settings in force at its first parent.
+    regime: Option<&'a Regime>,
+    /// Its signature's verdict under them.
+    verdict: &'a Verdict,
+    git: &'a git2::Repository,
+}
+
+impl Judging<'_> {
+    /// The verified signer, with the signature as a trail records it.
+    fn signer(&self) -> Option<(&Person, Signature)> {
+        let Verdict::Signed(signer) = self.verdict else { return None };
+        let person = self.regime?.settings.people.get(signer.person)?;
+        let signature = Signature {
+            name: person.name.clone(),
+            commit: self.commit.id,
+            key: signer.key.clone(),
+            at: self.commit.effective_time(),
+        };
+        Some((person, signature))
+    }
+}
+
+/// A commit deletes the report: only a supervisor of its unit or the office may.
+fn deleted(trail: &mut Trail, cx: &Judging) {
+    let unit = trail.unit.clone().unwrap_or_default();
+    let by = cx.signer().filter(|(p, _)| p.supervises(&unit) || p.roles.contains(&Role::Office));
+    let signed_by = by.map(|(p, _)| p.name.clone());
+    trail.deleted =
+        Some(Deletion { commit: cx.commit.id, at: cx.commit.time, signed_by: signed_by.clone() });
+    if signed_by.is_none() {
+        let id = short(cx.commit.id);
+        trail.problem(
+            Rule::UnsignedDeletion,
+            cx.commit,
+            Text::new(
+                format!("提交 {id} 删除了此信息，但没有“{unit}”分管负责人或办公室的签名；删除不被承认，记录保留"),
+                format!(
+                    "commit {id} deletes this report without a signature of a supervisor of “{unit}” or of the office; the deletion is not accepted and the record stays"
+                ),
+            ),
+        );
+    }
+}
+
+/// A commit changes the report's text or pictures: an approval, a publication or
+/// a plain change. `moved_from` is the unit the report leaves, when it changes unit.
 fn changed(
     trail: &mut Trail,
-    commit: &CommitFacts,
-    settings: &Settings,
-    git: &git2::Repository,
+    cx: &Judging,
+    files: &HashMap<String, Oid>,
     first: bool,
+    moved_from: Option<&str>,
 ) {
-    match &commit.verdict {
-        Verdict::Signed(signer) => {
-            let person = &settings.people[signer.person];
-            let signature = Signature {
-                name: person.name.clone(),
-                commit: commit.id,
-                key: signer.key.clone(),
-                at: commit.time,
+    let commit = cx.commit;
+    match cx.verdict {
+        Verdict::Signed(_) => {
+            let Some((person, signature)) = cx.signer() else {
+                plain_change(trail, commit, first);
+                return;
             };
             let unit = trail.unit.clone().unwrap_or_default();
-            let supervises = person.roles.contains(&Role::Supervisor)
-                && person.supervises.iter().any(|u| u.value == unit);
+            let supervises =
+                person.supervises(&unit) && moved_from.is_none_or(|old| person.supervises(old));
             if supervises {
-                approve(trail, signature);
+                approve(trail, signature, files);
                 return;
             }
-            if person.roles.contains(&Role::Office) {
+            if person.roles.contains(&Role::Office) && moved_from.is_none() {
                 if trail.state.is_approved() {
-                    let diff = diff(git, trail.approved_blob, trail.blob);
-                    publish(trail, signature, diff);
+                    let diff = diff(cx.git, trail.approved_blob, trail.blob);
+                    publish(trail, signature, diff, files);
                 } else {
                     not_approved(trail, commit, &person.name);
                 }
                 return;
             }
-            trail.problem(
-                Rule::SignerNotAuthorized,
-                commit,
-                Text::new(
+            let message = match moved_from {
+                Some(old) => Text::new(
+                    format!(
+                        "{} 把信息从“{old}”改到“{unit}”，但无权同时审核这两个科室的信息",
+                        person.name
+                    ),
+                    format!(
+                        "{} moves the report from “{old}” to “{unit}” but may not approve both units' reports",
+                        person.name
+                    ),
+                ),
+                None => Text::new(
                     format!("{} 无权审核“{unit}”的信息（不是该科室的分管负责人）", person.name),
                     format!(
                         "{} may not approve reports of “{unit}” (not a supervisor of that unit)",
                         person.name
                     ),
                 ),
-            );
+            };
+            trail.problem(Rule::SignerNotAuthorized, commit, message);
         }
         Verdict::Failed(failure) => {
             trail.problem(failure.rule, commit, failure.message.clone());
@@ -295,10 +445,11 @@ fn plain_change(trail: &mut Trail, commit: &CommitFacts, first: bool) {
 }
 
 /// An office-signed commit names the report in a `Published:` trailer.
-fn published_by_trailer(trail: &mut Trail, commit: &CommitFacts, settings: &Settings) {
-    match &commit.verdict {
-        Verdict::Signed(signer) => {
-            let person = &settings.people[signer.person];
+fn published_by_trailer(trail: &mut Trail, cx: &Judging, files: &HashMap<String, Oid>) {
+    let commit = cx.commit;
+    match cx.verdict {
+        Verdict::Signed(_) => {
+            let Some((person, signature)) = cx.signer() else { return };
             if !person.roles.contains(&Role::Office) {
                 trail.problem(
                     Rule::SignerNotAuthorized,
@@ -309,13 +460,7 @@ fn published_by_trailer(trail: &mut Trail, commit: &CommitFacts, settings: &Sett
                     ),
                 );
             } else if trail.state.is_approved() {
-                let signature = Signature {
-                    name: person.name.clone(),
-                    commit: commit.id,
-                    key: signer.key.clone(),
-                    at: commit.time,
-                };
-                publish(trail, signature, None);
+                publish(trail, signature, None, files);
             } else {
                 not_approved(trail, commit, &person.name);
             }
@@ -332,16 +477,23 @@ fn published_by_trailer(trail: &mut Trail, commit: &CommitFacts, settings: &Sett
     }
 }
 
-fn approve(trail: &mut Trail, signature: Signature) {
+fn approve(trail: &mut Trail, signature: Signature, files: &HashMap<String, Oid>) {
     trail.state = State::Approved;
     trail.approved_blob = trail.blob;
+    trail.signed_content = trail.content(files);
     trail.problems.clear();
     trail.approved_by.push(signature.clone());
     trail.steps.push(Step::Approved(signature));
 }
 
-fn publish(trail: &mut Trail, signature: Signature, diff: Option<String>) {
+fn publish(
+    trail: &mut Trail,
+    signature: Signature,
+    diff: Option<String>,
+    files: &HashMap<String, Oid>,
+) {
     trail.state = State::Published;
+    trail.signed_content = trail.content(files);
     trail.problems.clear();
     trail.published_by.push(signature.clone());
     trail.steps.push(Step::Published { signature, diff });

@@ -18,6 +18,29 @@ pub struct Signer {
     pub key: String,
 }
 
+/// What a commit's signature says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// No signature.
+    Unsigned,
+    /// Verified with a known key valid at the commit's time.
+    Signed(Signer),
+    /// Signed, but not by a usable key.
+    Failed(Failure),
+}
+
+/// The verdict on the signature of the raw commit object `raw`, made (as far as
+/// it may claim) at `time`, against `ring`.
+pub fn verdict(ring: &KeyRing, raw: &[u8], time: i64) -> Verdict {
+    match split_signed(raw) {
+        None => Verdict::Unsigned,
+        Some((signature, payload)) => match verify(ring, &signature, &payload, time) {
+            Ok(signer) => Verdict::Signed(signer),
+            Err(failure) => Verdict::Failed(failure),
+        },
+    }
+}
+
 /// Why a signature is not an approval: `signature-invalid`, `key-unknown` or `key-expired`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
@@ -39,6 +62,24 @@ pub fn verify(ring: &KeyRing, signature: &[u8], data: &[u8], time: i64) -> Resul
     } else {
         return Err(invalid("签名格式无法识别", "the signature's format is not recognized"));
     };
+    if key.duplicate {
+        return Err(Failure {
+            rule: Rule::DuplicateKey,
+            message: Text::new(
+                format!("密钥 {} 同时列在两人名下，不代表任何人", key.fingerprint),
+                format!("key {} is listed under two people and signs for neither", key.fingerprint),
+            ),
+        });
+    }
+    if key.revoked {
+        return Err(Failure {
+            rule: Rule::KeyExpired,
+            message: Text::new(
+                format!("密钥 {} 已被吊销", key.fingerprint),
+                format!("key {} has been revoked", key.fingerprint),
+            ),
+        });
+    }
     if !key.valid_at(time) {
         return Err(Failure {
             rule: Rule::KeyExpired,
@@ -52,6 +93,45 @@ pub fn verify(ring: &KeyRing, signature: &[u8], data: &[u8], time: i64) -> Resul
         });
     }
     Ok(Signer { person: key.person, key: key.fingerprint.clone() })
+}
+
+/// Splits a raw commit object into its signature and the bytes it signs, as git
+/// does for a SHA-1 repository: the `gpgsig` header is the signature, and every
+/// signature header (`gpgsig`, `gpgsig-sha256`) is left out of the signed bytes.
+/// `None` when the commit has no `gpgsig` header.
+pub fn split_signed(raw: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let header_end = raw.windows(2).position(|w| w == b"\n\n").map_or(raw.len(), |i| i + 1);
+    let (headers, message) = raw.split_at(header_end);
+    let mut signature: Option<Vec<u8>> = None;
+    let mut payload = Vec::with_capacity(raw.len());
+    // Which header the current continuation lines belong to.
+    enum In {
+        Payload,
+        Signature,
+        Other,
+    }
+    let mut current = In::Payload;
+    for line in headers.split_inclusive(|&b| b == b'\n') {
+        if let Some(rest) = line.strip_prefix(b" ") {
+            match current {
+                In::Signature => signature.get_or_insert_with(Vec::new).extend_from_slice(rest),
+                In::Other => {}
+                In::Payload => payload.extend_from_slice(line),
+            }
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix(b"gpgsig ") {
+            current = In::Signature;
+            signature.get_or_insert_with(Vec::new).extend_from_slice(rest);
+        } else if line.starts_with(b"gpgsig-") {
+            current = In::Other;
+        } else {
+            current = In::Payload;
+            payload.extend_from_slice(line);
+        }
+    }
+    payload.extend_from_slice(message);
+    signature.map(|signature| (signature, payload))
 }
 
 fn verify_ssh<'r>(ring: &'r KeyRing, text: &str, data: &[u8]) -> Result<&'r SigningKey, Failure> {

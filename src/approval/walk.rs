@@ -1,14 +1,16 @@
 //! The facts of each commit on the first-parent chain of the main branch: which
-//! reports it changes (relative to its first parent), which it names in
-//! `Published:` trailers, and whose signature it carries. Commits are read on all
-//! cores; signatures are verified only on commits that touch reports.
+//! reports and other files under `reports/` it changes (relative to its first
+//! parent), which reports it names in `Published:` trailers, which settings its
+//! tree holds, and its times. Commits are read on all cores.
+//!
+//! Nothing here depends on the settings, so the facts of a commit never change
+//! and are kept in the (authenticated) history cache; signatures are verified on
+//! every run, by the settings in force ([`super::settings`]).
 
-use super::keys::KeyRing;
-use super::verify::{self, Failure, Signer};
 use crate::cache;
 use crate::history::{self, Change};
 use crate::load;
-use crate::report::front_matter;
+use crate::report::{self, front_matter};
 use crate::source;
 use crate::yaml;
 use git2::{Oid, Repository};
@@ -20,17 +22,6 @@ use std::path::Path;
 pub const PUBLISHED: &str = "Published";
 /// The trailer `xinbao approve` writes, once per report approved (informative).
 pub const APPROVED: &str = "Approved";
-
-/// What a commit's signature says.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Verdict {
-    /// No signature.
-    Unsigned,
-    /// Verified with a known key valid at the commit's time.
-    Signed(Signer),
-    /// Signed, but not by a usable key.
-    Failed(Failure),
-}
 
 /// One report file a commit changes.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -44,26 +35,57 @@ pub struct ReportChange {
     pub blob: Option<Oid>,
     /// The `unit` of the new text, when it has one.
     pub unit: Option<String>,
+    /// The pictures the new text references (paths relative to the root).
+    pub pictures: Vec<String>,
 }
 
-/// What one first-parent commit does to the reports.
+/// Another file under `reports/` that a commit changes: a picture, perhaps.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FileChange {
+    /// The path relative to the reports repository root.
+    pub path: String,
+    /// The new blob, `None` when the file is deleted.
+    #[serde(with = "crate::cache::oid::option")]
+    pub blob: Option<Oid>,
+}
+
+/// What one first-parent commit does.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CommitFacts {
     /// The commit id.
     #[serde(with = "crate::cache::oid")]
     pub id: Oid,
-    /// Committer time, seconds since the epoch: keys are checked at this time.
+    /// Committer time, seconds since the epoch.
     pub time: i64,
+    /// Author time.
+    pub author_time: i64,
+    /// The latest committer time of its parents: time may not run backwards.
+    pub parents_time: Option<i64>,
     /// The author; for a merge, the author of the merged branch's tip.
     pub author: String,
     /// The first line of the message.
     pub summary: String,
     /// Reports changed relative to the first parent.
     pub changes: Vec<ReportChange>,
+    /// Other files under `reports/` changed relative to the first parent.
+    pub files: Vec<FileChange>,
+    /// The `xinbao.yaml` blob of this commit's tree.
+    #[serde(with = "crate::cache::oid::option")]
+    pub settings: Option<Oid>,
     /// Report ids named in `Published:` trailers.
     pub published: Vec<String>,
-    /// The signature's verdict (only read when the commit touches reports).
-    pub verdict: Verdict,
+    /// Report ids named in `Approved:` trailers.
+    pub approved: Vec<String>,
+    /// Whether the commit carries a signature header.
+    pub signed: bool,
+}
+
+impl CommitFacts {
+    /// The time the commit is judged at: its committer time, or a parent's when
+    /// it claims to be older than its parents.
+    pub fn effective_time(&self) -> i64 {
+        self.parents_time.map_or(self.time, |p| p.max(self.time))
+    }
 }
 
 /// Resolves the branch whose history records approvals: `rev` when given, else
@@ -83,25 +105,20 @@ pub fn tip(repo: &Repository, rev: Option<&str>) -> Result<Option<Oid>, git2::Er
     Ok(None)
 }
 
-/// Reads the facts of every commit on the first-parent chain ending at `tip`, oldest
-/// first. Facts of commits read before with the same `settings` (the bytes of
-/// `xinbao.yaml`, which hold the keys) come from the cache.
-pub fn read(
-    repo: &Repository,
-    root: &Path,
-    tip: Oid,
-    ring: &KeyRing,
-    settings: &[u8],
-) -> Result<Vec<CommitFacts>, git2::Error> {
+/// Reads the facts of every commit on the first-parent chain ending at `tip`,
+/// oldest first. Facts of commits read before come from the cache.
+pub fn read(repo: &Repository, root: &Path, tip: Oid) -> Result<Vec<CommitFacts>, git2::Error> {
     let tracked = history::in_repository(repo, root, load::REPORTS);
+    let settings_path = history::in_repository(repo, root, crate::config::FILE);
     let prefix_len = tracked.len() - load::REPORTS.len();
-    let key = cache::key(&[b"approvals", tracked.as_bytes(), settings]);
+    let key = cache::key(&[b"approvals", tracked.as_bytes(), settings_path.as_bytes()]);
     let mut cached = cache::load::<CommitFacts>(repo, "approvals", &key);
     let (commits, walked) = cached.commits(repo, tip, cache::Walk::FirstParent)?;
     let missing = cached.missing(&commits);
     let known = &mut cached.commits;
     let chunk = missing.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
     let path = repo.path().to_path_buf();
+    let paths = Paths { tracked: &tracked, settings: &settings_path, prefix_len };
     let chunks = missing
         .par_chunks(chunk)
         .map(|commits| {
@@ -109,7 +126,7 @@ pub fn read(
             let odb = repo.odb()?;
             commits
                 .iter()
-                .map(|oid| read_commit(&repo, &odb, *oid, &tracked, prefix_len, ring))
+                .map(|oid| read_commit(&repo, &odb, *oid, &paths))
                 .collect::<Result<Vec<_>, _>>()
         })
         .collect::<Result<Vec<_>, git2::Error>>()?;
@@ -122,81 +139,104 @@ pub fn read(
     Ok(facts)
 }
 
+/// Where the reports and the settings are in the git repository.
+struct Paths<'a> {
+    tracked: &'a str,
+    settings: &'a str,
+    /// Length of the reports repository's folder prefix in git paths.
+    prefix_len: usize,
+}
+
 fn read_commit(
     repo: &Repository,
     odb: &git2::Odb,
     oid: Oid,
-    tracked: &str,
-    prefix_len: usize,
-    ring: &KeyRing,
+    paths: &Paths,
 ) -> Result<CommitFacts, git2::Error> {
     let commit = repo.find_commit(oid)?;
-    let subtree = |commit: &git2::Commit| -> Result<Option<Oid>, git2::Error> {
-        Ok(commit.tree()?.get_path(Path::new(tracked)).ok().map(|entry| entry.id()))
-    };
-    let new = subtree(&commit)?;
-    let old = match commit.parent(0) {
-        Ok(parent) => subtree(&parent)?,
-        Err(_) => None,
+    let tree = commit.tree()?;
+    let subtree = |tree: &git2::Tree| tree.get_path(Path::new(paths.tracked)).ok().map(|e| e.id());
+    let new = subtree(&tree);
+    let parents: Vec<git2::Commit> = commit.parents().collect();
+    let old = match parents.first() {
+        Some(parent) => subtree(&parent.tree()?),
+        None => None,
     };
     let mut changes = Vec::new();
+    let mut files = Vec::new();
     if new != old {
         let mut raw = Vec::new();
-        history::diff_trees(odb, old, new, tracked, &mut raw)?;
-        changes = report_changes(odb, raw, prefix_len);
+        history::diff_trees(odb, old, new, paths.tracked, &mut raw)?;
+        (changes, files) = split_changes(odb, raw, paths.prefix_len);
     }
     let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
-    let published = trailer_ids(&message, PUBLISHED);
-    let verdict = if changes.is_empty() && published.is_empty() {
-        Verdict::Unsigned
-    } else {
-        match repo.extract_signature(&oid, None) {
-            Ok((signature, data)) => {
-                match verify::verify(ring, &signature, &data, commit.committer().when().seconds()) {
-                    Ok(signer) => Verdict::Signed(signer),
-                    Err(failure) => Verdict::Failed(failure),
-                }
-            }
-            Err(_) => Verdict::Unsigned,
-        }
-    };
-    let author = match commit.parent(1) {
-        Ok(merged) => merged.author().name().unwrap_or_default().to_string(),
-        Err(_) => commit.author().name().unwrap_or_default().to_string(),
+    let author = match parents.get(1) {
+        Some(merged) => merged.author().name().unwrap_or_default().to_string(),
+        None => commit.author().name().unwrap_or_default().to_string(),
     };
     Ok(CommitFacts {
         id: oid,
         time: commit.committer().when().seconds(),
+        author_time: commit.author().when().seconds(),
+        parents_time: parents.iter().map(|p| p.committer().when().seconds()).max(),
         author,
         summary: message.lines().next().unwrap_or_default().to_string(),
         changes,
-        published,
-        verdict,
+        files,
+        settings: tree.get_path(Path::new(paths.settings)).ok().map(|e| e.id()),
+        published: trailer_ids(&message, PUBLISHED),
+        approved: trailer_ids(&message, APPROVED),
+        signed: commit.header_field_bytes("gpgsig").is_ok(),
     })
 }
 
-/// The report files among `raw` changes: Markdown files under `reports/`.
-fn report_changes(odb: &git2::Odb, raw: Vec<Change>, prefix_len: usize) -> Vec<ReportChange> {
-    raw.into_iter()
-        .filter(|c| c.path.ends_with(".md"))
-        .map(|c| {
-            let file = c.path[prefix_len..].to_string();
-            let unit = c.new.and_then(|blob| unit_of(odb, blob));
-            ReportChange { id: load::stem(&file), file, blob: c.new, unit }
-        })
-        .collect()
+/// The report files among `raw` changes (Markdown files under `reports/`), and the rest.
+fn split_changes(
+    odb: &git2::Odb,
+    raw: Vec<Change>,
+    prefix_len: usize,
+) -> (Vec<ReportChange>, Vec<FileChange>) {
+    let mut reports = Vec::new();
+    let mut files = Vec::new();
+    for change in raw {
+        let file = change.path[prefix_len..].to_string();
+        if !file.ends_with(".md") {
+            files.push(FileChange { path: file, blob: change.new });
+            continue;
+        }
+        let text = change.new.and_then(|blob| text_of(odb, blob));
+        let unit = text.as_deref().and_then(unit_in);
+        let pictures = text.as_deref().map(|t| report::pictures_in(&file, t)).unwrap_or_default();
+        reports.push(ReportChange {
+            id: load::stem(&file),
+            file,
+            blob: change.new,
+            unit,
+            pictures,
+        });
+    }
+    (reports, files)
 }
 
-/// The `unit` field of the report stored in `blob`.
-pub fn unit_of(odb: &git2::Odb, blob: Oid) -> Option<String> {
+/// The normalized text of a report blob, when it is one xinbao would read.
+pub fn text_of(odb: &git2::Odb, blob: Oid) -> Option<String> {
     let object = odb.read(blob).ok()?;
     if object.len() as u64 > load::MAX_FILE_BYTES {
         return None;
     }
-    let text = source::decode(object.data().to_vec()).ok()?;
-    let split = front_matter::split(&text).ok()?;
+    source::decode(object.data().to_vec()).ok()
+}
+
+/// The `unit` field of a report's text.
+fn unit_in(text: &str) -> Option<String> {
+    let split = front_matter::split(text).ok()?;
     let node = yaml::parse(split.yaml, split.yaml_line).ok()?;
     node.get("unit")?.as_str().map(str::to_string)
+}
+
+/// The `unit` field of the report stored in `blob`.
+pub fn unit_of(odb: &git2::Odb, blob: Oid) -> Option<String> {
+    unit_in(&text_of(odb, blob)?)
 }
 
 /// The values of trailer `key` in `message` (a value may list several ids,

@@ -33,8 +33,8 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
             ),
         ));
     }
-    let proposed = proposed(root, &args.branch)?;
-    if proposed.is_empty() {
+    let Branch { proposed, deleted, others } = branch(root, &args.branch)?;
+    if proposed.is_empty() && deleted.is_empty() && others.is_empty() {
         return Ok(refuse(
             lang,
             &format!("分支 {} 没有新增或修改的信息，无需审核", args.branch),
@@ -43,7 +43,7 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
     }
     let loaded = status::load(root, Some("HEAD"))?;
     let settings = &loaded.repo.settings;
-    let signer = match git::signer(root, settings, &loaded.ring, lang) {
+    let signer = match git::signer(root, settings, loaded.ring(), lang) {
         Ok(signer) => signer,
         Err(refused) => return Ok(refused),
     };
@@ -61,6 +61,57 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
             lang,
             &format!("{} 无权审核：{}", person.name, outside.join("、")),
             &format!("{} may not approve: {}", person.name, outside.join(", ")),
+        ));
+    }
+    // Everything else the merge would bring in, shown and judged (SPEC §6.1).
+    let key_files = settings.key_files();
+    let is_settings = |path: &str| path == crate::config::FILE || key_files.contains(&path);
+    let mut lines = Vec::new();
+    let mut unauthorized = Vec::new();
+    for p in &deleted {
+        let unit = p.unit.as_deref().unwrap_or("?");
+        lines.push(format!("  删除 / deletes  {}（{unit}）", p.file));
+        if !(person.supervises(unit) || person.roles.contains(&Role::Office)) {
+            unauthorized.push(p.file.clone());
+        }
+    }
+    for path in &others {
+        let what = if is_settings(path) { "设置 / settings" } else { "其他 / other" };
+        lines.push(format!("  {what}  {path}"));
+        if is_settings(path) && !person.keeps_settings() {
+            unauthorized.push(path.clone());
+        }
+    }
+    if !unauthorized.is_empty() {
+        return Ok(refuse(
+            lang,
+            &format!(
+                "{} 无权合并这些改动（设置须办公室或管理员，删除须该科室分管负责人或办公室）：{}\n{}",
+                person.name,
+                unauthorized.join("、"),
+                lines.join("\n")
+            ),
+            &format!(
+                "{} may not merge these changes (settings need office or admin, deletions a supervisor of the unit or the office): {}\n{}",
+                person.name,
+                unauthorized.join(", "),
+                lines.join("\n")
+            ),
+        ));
+    }
+    if !lines.is_empty() && !args.include_other_changes {
+        return Ok(refuse(
+            lang,
+            &format!(
+                "分支 {} 除信息外还有以下改动，未合并；确认后加 --include-other-changes 再运行：\n{}",
+                args.branch,
+                lines.join("\n")
+            ),
+            &format!(
+                "branch {} changes more than reports; nothing was merged. Check these and run again with --include-other-changes:\n{}",
+                args.branch,
+                lines.join("\n")
+            ),
         ));
     }
 
@@ -84,7 +135,12 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
         ));
     }
     let ids: Vec<&str> = proposed.iter().map(|p| p.id.as_str()).collect();
-    let message = git::message(&format!("审核通过：{}", ids.join("、")), APPROVED, &ids);
+    let summary = if ids.is_empty() {
+        format!("合并 {}（删除或其他改动）", args.branch)
+    } else {
+        format!("审核通过：{}", ids.join("、"))
+    };
+    let message = git::message(&summary, APPROVED, &ids);
     if let Err(err) = git::run(root, &["commit", "-S", "-F", "-"], Some(&message))? {
         let _ = git::run(root, &["merge", "--abort"], None)?;
         return Ok(refuse(
@@ -132,30 +188,60 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-/// The reports that `branch` adds or changes since it left HEAD.
-fn proposed(root: &Path, branch: &str) -> anyhow::Result<Vec<Proposed>> {
+/// What a branch changes since it left HEAD.
+struct Branch {
+    /// Reports it adds or changes.
+    proposed: Vec<Proposed>,
+    /// Reports it deletes (with their unit before).
+    deleted: Vec<Proposed>,
+    /// Every other path it changes, pictures of its reports excepted.
+    others: Vec<String>,
+}
+
+/// Reads what `branch` changes since it left HEAD, over the whole tree.
+fn branch(root: &Path, branch: &str) -> anyhow::Result<Branch> {
     let repo = history::open(root).context("approve needs a git repository")?;
     let Ok(theirs) = repo.revparse_single(branch).and_then(|o| o.peel_to_commit()) else {
         bail!("没有分支 {branch} / no branch {branch}");
     };
     let ours = repo.head().and_then(|h| h.peel_to_commit()).context("reading HEAD")?;
     let base = repo.merge_base(ours.id(), theirs.id()).context("no common history with HEAD")?;
-    let tracked = history::in_repository(&repo, root, load::REPORTS);
-    let subtree = |oid| -> anyhow::Result<Option<git2::Oid>> {
-        let tree = repo.find_commit(oid)?.tree()?;
-        Ok(tree.get_path(Path::new(&tracked)).ok().map(|e| e.id()))
-    };
+    let prefix = history::in_repository(&repo, root, "");
+    let base_tree = repo.find_commit(base)?.tree()?;
     let mut changes = Vec::new();
     let odb = repo.odb()?;
-    history::diff_trees(&odb, subtree(base)?, subtree(theirs.id())?, &tracked, &mut changes)?;
-    let prefix = tracked.len() - load::REPORTS.len();
-    Ok(changes
-        .into_iter()
-        .filter(|c| c.path.ends_with(".md"))
-        .filter_map(|c| {
-            let blob = c.new?;
-            let file = c.path[prefix..].to_string();
-            Some(Proposed { id: load::stem(&file), unit: walk::unit_of(&odb, blob), file })
-        })
-        .collect())
+    history::diff_trees(&odb, Some(base_tree.id()), Some(theirs.tree_id()), "", &mut changes)?;
+    let mut result = Branch { proposed: Vec::new(), deleted: Vec::new(), others: Vec::new() };
+    let mut pictures = Vec::new();
+    let mut rest = Vec::new();
+    for change in changes {
+        // Paths from diff_trees start with "/"; keep those inside the reports repository.
+        let Some(file) = change.path.trim_start_matches('/').strip_prefix(&prefix) else {
+            continue;
+        };
+        let file = file.to_string();
+        let is_report = file.starts_with(&format!("{}/", load::REPORTS)) && file.ends_with(".md");
+        if !is_report {
+            rest.push(file);
+            continue;
+        }
+        let id = load::stem(&file);
+        match change.new {
+            Some(blob) => {
+                if let Some(text) = walk::text_of(&odb, blob) {
+                    pictures.extend(crate::report::pictures_in(&file, &text));
+                }
+                result.proposed.push(Proposed { id, unit: walk::unit_of(&odb, blob), file });
+            }
+            None => {
+                let unit = change.old.and_then(|blob| walk::unit_of(&odb, blob));
+                result.deleted.push(Proposed { id, unit, file });
+            }
+        }
+    }
+    // A move is a deletion and an addition of the same id: a change, not a deletion.
+    let moved: Vec<String> = result.proposed.iter().map(|p| p.id.clone()).collect();
+    result.deleted.retain(|d| !moved.contains(&d.id));
+    result.others = rest.into_iter().filter(|path| !pictures.contains(path)).collect();
+    Ok(result)
 }

@@ -6,7 +6,6 @@
 //! kept, and only the site's files whose bytes changed are written; every file is
 //! written atomically.
 
-use crate::approval::{self, KeyRing};
 use crate::cli::{BuildArgs, Output};
 use crate::diag::{self, Severity};
 use crate::lang::Lang;
@@ -85,10 +84,8 @@ impl Outcome {
 
 /// Builds the outputs of `args` for the repository at `root`.
 pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcome> {
-    // load → check → approvals
-    let (repo, mut diags) = super::check::load_checked(root, &[])?;
-    let ring = KeyRing::build(&repo.settings, root, &mut diags);
-    let ledger = approval::read(root, &repo.settings, &ring, None, &repo).ok();
+    // history → settings in force → load → check → approvals
+    let super::Verdicts { repo, diags, ledger } = super::load_verdicts(root, false, lang)?;
     let trail = |report: &Report| ledger.as_ref().and_then(|l| l.trails.get(&report.id));
 
     let now = chrono::Utc::now().fixed_offset();

@@ -28,9 +28,10 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     // Both stages use every core; run one after the other (measured faster than rayon::join).
     let history = read_history(root, lang);
     rules::check(&repo, history.as_ref(), &mut diags);
-    let ring = KeyRing::build(&repo.settings, root, &mut diags);
+    // The keys are checked as part of the settings file (unreadable, listed twice).
+    KeyRing::build(&repo.settings, root, &mut diags);
     if args.approvals {
-        let ledger = approval::read(root, &repo.settings, &ring, args.rev.as_deref(), &repo)?;
+        let ledger = approval::read(root, args.rev.as_deref(), &repo)?;
         approval_findings(&repo, &ledger, &mut diags);
     }
 
@@ -65,11 +66,16 @@ pub fn errors_in(root: &Path, files: &[String]) -> anyhow::Result<Vec<diag::Diag
 }
 
 /// The approval problems of the reports on the main branch that are also in the
-/// work tree; a report still waiting for approval is a warning.
+/// work tree (or were deleted without a signature), and the problems of the history
+/// itself; a report still waiting for approval is a warning.
 fn approval_findings(repo: &Repository, ledger: &approval::Ledger, diags: &mut Diagnostics) {
     let top = crate::source::Pos::new(1, 1);
-    for trail in ledger.trails.values() {
-        if trail.state == State::Draft || !repo.files.iter().any(|(_, f)| *f == trail.file) {
+    for problem in &ledger.problems {
+        diags.push(crate::config::FILE, top, problem.rule, problem.message.clone());
+    }
+    for trail in ledger.current() {
+        let present = repo.files.iter().any(|(_, f)| *f == trail.file);
+        if trail.state == State::Draft || !(present || trail.deleted.is_some()) {
             continue;
         }
         for problem in &trail.problems {

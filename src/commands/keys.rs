@@ -15,15 +15,42 @@ use std::process::ExitCode;
 
 /// Runs `keys`.
 pub fn run(root: &Path, args: &KeysArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    // The keys in force on the main branch, as status judges them; the work
+    // tree's only where the history has no settings yet.
+    let ledger = match crate::history::open(root) {
+        Some(_) => Some(crate::approval::read_history(root, None)?),
+        None => None,
+    };
+    let in_force = ledger.as_ref().and_then(|l| l.in_force.clone());
     let mut diags = Diagnostics::default();
-    let settings = crate::config::load(root, &mut diags)?;
-    let ring = KeyRing::build(&settings, root, &mut diags);
+    let work_tree;
+    let (settings, ring) = match &in_force {
+        Some(regime) => (&regime.settings, &regime.ring),
+        None => {
+            let settings = crate::config::load(root, &mut diags)?;
+            let ring = KeyRing::build(&settings, root, &mut diags);
+            work_tree = (settings, ring);
+            (&work_tree.0, &work_tree.1)
+        }
+    };
     for diag in diags.iter() {
         eprintln!("{}:{}: {}", diag.file, diag.pos.line, diag.message.get(lang));
     }
     match &args.command {
         KeysCommand::AllowedSigners { output } => {
-            let text = allowed_signers(&settings, &ring);
+            let periods = match &ledger {
+                Some(ledger) if !ledger.periods.is_empty() => ledger.periods.clone(),
+                _ => Vec::new(),
+            };
+            let text = if periods.is_empty() {
+                allowed_signers(&[(settings, ring, None, None)])
+            } else {
+                let spans: Vec<Span> = periods
+                    .iter()
+                    .map(|p| (&p.regime.settings, &p.regime.ring, p.from, p.until))
+                    .collect();
+                allowed_signers(&spans)
+            };
             match output {
                 Some(path) => crate::atomic::write(path, text.as_bytes())
                     .with_context(|| format!("writing {}", path.display()))?,
@@ -59,30 +86,71 @@ fn utc(at: i64, format: &str) -> String {
     DateTime::from_timestamp(at, 0).unwrap_or_default().format(format).to_string()
 }
 
-/// git's allowed_signers lines (see ssh-keygen(1), ALLOWED SIGNERS) for every SSH key:
-/// the person's name as principal, namespace `git`, and the validity window in UTC.
-pub fn allowed_signers(settings: &Settings, ring: &KeyRing) -> String {
+/// A version of the settings, its keys and the span of time it was in force.
+type Span<'a> = (&'a Settings, &'a KeyRing, Option<i64>, Option<i64>);
+
+/// git's allowed_signers lines (see ssh-keygen(1), ALLOWED SIGNERS) for every SSH key
+/// of every version of the settings that was in force: the person's name as
+/// principal, namespace `git`, and the key's window within the time that version
+/// was in force, in UTC. So git judges each commit by the keys xinbao judges it by.
+pub fn allowed_signers(spans: &[Span]) -> String {
     let mut out = String::from(
-        "# xinbao keys allowed-signers: generated from xinbao.yaml, do not edit by hand\n",
+        "# xinbao keys allowed-signers: generated from the settings in force in the history, do not edit by hand\n",
     );
-    for key in &ring.keys {
-        let Public::Ssh(public) = &key.public else { continue };
-        let name = &settings.people[key.person].name;
-        let principal = if name.contains([' ', '\t', ',', '"']) {
-            format!("\"{}\"", name.replace('"', ""))
-        } else {
-            name.clone()
-        };
+    // (principal, key line, from, until), merged where one span continues another.
+    let mut lines: Vec<(String, String, Option<i64>, Option<i64>)> = Vec::new();
+    for (settings, ring, span_from, span_until) in spans {
+        // A key listed under two people signs for neither.
+        for key in ring.keys.iter().filter(|k| !k.duplicate) {
+            let Public::Ssh(public) = &key.public else { continue };
+            let from = later(key.valid_from, *span_from);
+            let until = earlier(key.valid_until, *span_until);
+            if let (Some(f), Some(u)) = (from, until)
+                && f > u
+            {
+                continue;
+            }
+            let name = &settings.people[key.person].name;
+            let principal = if name.contains([' ', '\t', ',', '"']) {
+                format!("\"{}\"", name.replace('"', ""))
+            } else {
+                name.clone()
+            };
+            let key_line = ssh_key::PublicKey::from(public.key_data().clone())
+                .to_openssh()
+                .unwrap_or_default();
+            let continues = lines.iter_mut().rev().find(|l| l.0 == principal && l.1 == key_line);
+            match continues {
+                Some(line) if line.3.is_some_and(|u| from.is_some_and(|f| f <= u + 1)) => {
+                    line.3 = until;
+                }
+                _ => lines.push((principal, key_line, from, until)),
+            }
+        }
+    }
+    for (principal, key_line, from, until) in lines {
         let mut options = vec!["namespaces=\"git\"".to_string()];
-        if let Some(from) = key.valid_from {
+        if let Some(from) = from {
             options.push(format!("valid-after=\"{}\"", utc(from, "%Y%m%d%H%M%SZ")));
         }
-        if let Some(until) = key.valid_until {
+        if let Some(until) = until {
             options.push(format!("valid-before=\"{}\"", utc(until, "%Y%m%d%H%M%SZ")));
         }
-        let key_line =
-            ssh_key::PublicKey::from(public.key_data().clone()).to_openssh().unwrap_or_default();
         out.push_str(&format!("{principal} {} {key_line}\n", options.join(",")));
     }
     out
+}
+
+fn later(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn earlier(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }

@@ -25,6 +25,7 @@ use std::process::ExitCode;
 /// Runs the command of `cli`; an `Err` means exit code 2.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    crate::approval::pin_trust_root(cli.trust_root.clone());
     match cli.command {
         Command::Init(args) => init::run(&args, lang),
         Command::New(args) => new::run(&find_root(cli.root.as_deref())?, &args, lang),
@@ -78,15 +79,104 @@ pub fn find_root(given: Option<&Path>) -> anyhow::Result<PathBuf> {
     )
 }
 
-/// load → check → approvals, for the commands that count what is on the main
-/// branch (`stats`, `bulletin`); fails (exit 2) outside a git repository.
+/// What the commands that give verdicts start from: the work tree read under
+/// the settings in force, its findings, and the ledger (none outside git).
+struct Verdicts {
+    repo: crate::load::Repository,
+    diags: crate::diag::Diagnostics,
+    ledger: Option<crate::approval::Ledger>,
+}
+
+/// history → the settings in force → load → check, for `build`, `stats` and
+/// `bulletin`. The settings come from the signed history, never from the work
+/// tree (SPEC §6.1); outside git the work tree's are all there is. A shallow clone
+/// is refused. With `deleted`, reports deleted from the main branch are read from
+/// the history too, so that they are still counted.
+fn load_verdicts(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<Verdicts> {
+    let mut ledger = match crate::history::open(root) {
+        Some(_) => Some(crate::approval::read_history(root, None)?),
+        None => None,
+    };
+    let mut diags = crate::diag::Diagnostics::default();
+    let mut repo = match ledger.as_ref().and_then(|l| l.settings()) {
+        Some(settings) => {
+            warn_if_settings_differ(root, settings, lang);
+            crate::load::load_with(root, &[], settings.clone(), &mut diags)
+        }
+        None => crate::load::load(root, &[], &mut diags)?,
+    };
+    if deleted && let Some(ledger) = &ledger {
+        add_deleted(root, &mut repo, ledger, &mut diags);
+    }
+    let history = crate::history::open(root)
+        .and_then(|git| crate::history::read(&git, root, crate::load::REPORTS).ok());
+    crate::rules::check(&repo, history.as_ref(), &mut diags);
+    if let Some(ledger) = &mut ledger {
+        ledger.add_drafts(&repo);
+    }
+    Ok(Verdicts { repo, diags, ledger })
+}
+
+/// `load_verdicts` where a ledger is required: fails (exit 2) outside git.
 fn load_with_ledger(
     root: &Path,
+    deleted: bool,
+    lang: Lang,
 ) -> anyhow::Result<(crate::load::Repository, crate::diag::Diagnostics, crate::approval::Ledger)> {
-    let (repo, mut diags) = check::load_checked(root, &[])?;
-    let ring = crate::approval::KeyRing::build(&repo.settings, root, &mut diags);
-    let ledger = crate::approval::read(root, &repo.settings, &ring, None, &repo)?;
+    let Verdicts { repo, diags, ledger } = load_verdicts(root, deleted, lang)?;
+    let ledger = ledger.context(
+        "审核状态记录在 git 历史中：这里不是 git 仓库 / approvals live in the git history: not a git repository",
+    )?;
     Ok((repo, diags, ledger))
+}
+
+/// Adds the reports deleted from the main branch, read from their last text in
+/// the history: a deleted report's record stays in the statistics.
+fn add_deleted(
+    root: &Path,
+    repo: &mut crate::load::Repository,
+    ledger: &crate::approval::Ledger,
+    diags: &mut crate::diag::Diagnostics,
+) {
+    let Some(git) = crate::history::open(root) else { return };
+    let Ok(odb) = git.odb() else { return };
+    for trail in ledger.trails.values().filter(|t| t.deleted.is_some()) {
+        if repo.files.iter().any(|(id, _)| *id == trail.id) {
+            continue;
+        }
+        let Some(text) = trail.blob().and_then(|blob| crate::approval::walk::text_of(&odb, blob))
+        else {
+            continue;
+        };
+        let mut local = crate::diag::Diagnostics::default();
+        if let Some(report) =
+            crate::report::parse(&trail.file, &trail.id, &text, &repo.settings, &mut local)
+        {
+            repo.reports.push(report);
+            repo.files.push((trail.id.clone(), trail.file.clone()));
+            diags.extend(local);
+        }
+    }
+    repo.reports.sort_by(|a, b| a.file.cmp(&b.file));
+    repo.files.sort_by(|a, b| a.1.cmp(&b.1));
+}
+
+/// Says so when the work tree's `xinbao.yaml` decides verdicts differently from
+/// the settings in force: the signed ones are used.
+fn warn_if_settings_differ(root: &Path, in_force: &crate::config::Settings, lang: Lang) {
+    let mut ignored = crate::diag::Diagnostics::default();
+    let Ok(work_tree) = crate::config::load(root, &mut ignored) else { return };
+    if work_tree.verdict_text() == in_force.verdict_text() {
+        return;
+    }
+    match lang {
+        Lang::Zh => eprintln!(
+            "注意：工作区的 xinbao.yaml 与历史中生效的设置不同；判定一律按已签名生效的设置（未经办公室或管理员签名提交的修改不生效）"
+        ),
+        Lang::En => eprintln!(
+            "note: xinbao.yaml in the work tree differs from the settings in force; verdicts use the signed settings in force (changes not committed with an office or admin signature do not count)"
+        ),
+    }
 }
 
 /// Warns when a report's text in the work tree is not its text on the main

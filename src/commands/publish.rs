@@ -54,7 +54,7 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
         ));
     }
     let settings = &loaded.repo.settings;
-    let signer = match git::signer(root, settings, &loaded.ring, lang) {
+    let signer = match git::signer(root, settings, loaded.ring(), lang) {
         Ok(signer) => signer,
         Err(refused) => return Ok(refused),
     };

@@ -1,9 +1,9 @@
 //! `xinbao render <ID|PATH>`: one report as DOCX, for a writer's preview before a
 //! pull request. Problems the check finds are shown but do not stop the preview.
 
-use crate::approval::{self, KeyRing};
+use crate::approval;
 use crate::cli::RenderArgs;
-use crate::diag::{self, Diagnostics};
+use crate::diag;
 use crate::lang::Lang;
 use crate::load;
 use crate::render;
@@ -33,8 +33,8 @@ pub fn run(root: &Path, args: &RenderArgs, lang: Lang) -> anyhow::Result<ExitCod
         let none = |_: &str, _: u32| None;
         eprint!("{}", diag::render_human(&findings, lang, false, &none));
     }
-    let ring = KeyRing::build(&repo.settings, root, &mut Diagnostics::default());
-    let ledger = approval::read(root, &repo.settings, &ring, None, &repo).ok();
+    // A writer's preview: outside git, or in a shallow clone, there is no approval to print.
+    let ledger = approval::read(root, None, &repo).ok();
     let trail = ledger.as_ref().and_then(|l| l.trails.get(&id));
     let document = render::prepare(&repo, report, trail)?;
     // Neither flag: both files, named after the report, in the current folder.

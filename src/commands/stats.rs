@@ -15,7 +15,7 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
     let Some(period) = args.quarter.or(args.year) else {
         bail!("请给出 --quarter 或 --year / give --quarter or --year");
     };
-    let (repo, diags, ledger) = super::load_with_ledger(root)?;
+    let (repo, diags, ledger) = super::load_with_ledger(root, true, lang)?;
     if args.number.is_some() && repo.settings.notice.code.is_empty() {
         bail!(
             "--number 需要 xinbao.yaml 中的 notice.code（机关代字，如 息发改办） / --number needs notice.code in xinbao.yaml"

@@ -1,7 +1,7 @@
 //! `xinbao status` and `xinbao log`: each report's approval state, and the full
 //! trail of one report.
 
-use crate::approval::{self, KeyRing, Ledger, Signature, State, Step, Trail, trail::short};
+use crate::approval::{self, Anchor, KeyRing, Ledger, Signature, State, Step, Trail, trail::short};
 use crate::cli::{LogArgs, StatusArgs, StatusFormat};
 use crate::diag::Diagnostics;
 use crate::lang::{Lang, Text};
@@ -15,23 +15,36 @@ use std::path::Path;
 use std::process::ExitCode;
 use unicode_width::UnicodeWidthStr;
 
-/// The work tree, the key ring and the ledger of the repository at `root`.
+/// The work tree and the ledger of the repository at `root`.
 pub struct Loaded {
-    /// Reports and settings of the work tree.
+    /// Reports of the work tree, read under the settings in force.
     pub repo: Repository,
-    /// The bureau's signing keys.
-    pub ring: KeyRing,
     /// Every report's approval state.
     pub ledger: Ledger,
 }
 
-/// Loads everything approvals need; problems with keys are left to `check`.
+impl Loaded {
+    /// The bureau's signing keys: those of the settings in force (none before any).
+    pub fn ring(&self) -> &KeyRing {
+        static NONE: std::sync::OnceLock<KeyRing> = std::sync::OnceLock::new();
+        self.ledger
+            .in_force
+            .as_deref()
+            .map_or_else(|| NONE.get_or_init(KeyRing::default), |r| &r.ring)
+    }
+}
+
+/// Loads everything approvals need: the history first, then the work tree under
+/// the settings in force at `rev` (the work tree's own only before any exist).
 pub fn load(root: &Path, rev: Option<&str>) -> anyhow::Result<Loaded> {
     let mut diags = Diagnostics::default();
-    let repo = load::load(root, &[], &mut diags)?;
-    let ring = KeyRing::build(&repo.settings, root, &mut diags);
-    let ledger = approval::read(root, &repo.settings, &ring, rev, &repo)?;
-    Ok(Loaded { repo, ring, ledger })
+    let mut ledger = approval::read_history(root, rev)?;
+    let repo = match ledger.settings() {
+        Some(settings) => load::load_with(root, &[], settings.clone(), &mut diags),
+        None => load::load(root, &[], &mut diags)?,
+    };
+    ledger.add_drafts(&repo);
+    Ok(Loaded { repo, ledger })
 }
 
 /// Runs `status`.
@@ -42,9 +55,12 @@ pub fn run(root: &Path, args: &StatusArgs, lang: Lang) -> anyhow::Result<ExitCod
     let text = match args.format {
         StatusFormat::Json => {
             let reports: Vec<Value> = trails.iter().map(|t| trail_json(t, zone, lang)).collect();
-            format!("{}\n", json!({ "reports": reports }))
+            let trust = trust_json(&loaded.ledger, lang);
+            format!("{}\n", json!({ "reports": reports, "trust": trust }))
         }
-        StatusFormat::Human if args.ids.is_empty() => table(&trails, zone, lang),
+        StatusFormat::Human if args.ids.is_empty() => {
+            format!("{}{}", table(&trails, zone, lang), trust_text(&loaded.ledger, zone, lang))
+        }
         StatusFormat::Human => trails.iter().map(|t| trail_text(t, zone, lang)).collect(),
     };
     print(&text)
@@ -81,7 +97,7 @@ pub fn select<'a>(
     ids: &[String],
 ) -> anyhow::Result<Vec<&'a Trail>> {
     if ids.is_empty() {
-        return Ok(ledger.trails.values().collect());
+        return Ok(ledger.current().collect());
     }
     ids.iter()
         .map(|given| {
@@ -129,6 +145,54 @@ pub fn trail_json(trail: &Trail, zone: FixedOffset, lang: Lang) -> Value {
             "rule": p.rule.id(), "commit": p.commit.to_string(), "message": p.message.get(lang),
         })).collect::<Vec<_>>(),
     })
+}
+
+/// Where trust starts and the problems of the history itself (SPEC §6.1).
+fn trust_json(ledger: &Ledger, lang: Lang) -> Value {
+    json!({
+        "anchor": {
+            "kind": ledger.anchor.kind(),
+            "commit": ledger.anchor.commit().map(|c| c.to_string()),
+        },
+        "problems": ledger.problems.iter().map(|p| json!({
+            "rule": p.rule.id(), "commit": p.commit.to_string(), "message": p.message.get(lang),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The trust anchor and the history's problems, under the table.
+fn trust_text(ledger: &Ledger, zone: FixedOffset, lang: Lang) -> String {
+    let mut out = String::new();
+    let anchor = match (ledger.anchor, lang) {
+        (Anchor::Root(c), Lang::Zh) => format!("信任起点：根提交 {} 的设置", short(c)),
+        (Anchor::Root(c), Lang::En) => format!("trust anchor: the settings of the root commit {}", short(c)),
+        (Anchor::Pinned(c), Lang::Zh) => format!("信任起点：指定的提交 {} 的设置", short(c)),
+        (Anchor::Pinned(c), Lang::En) => format!("trust anchor: the settings of the pinned commit {}", short(c)),
+        (Anchor::OfficeKey(c), Lang::Zh) => {
+            format!("信任起点：提交 {} 首次列出办公室或管理员密钥的设置", short(c))
+        }
+        (Anchor::OfficeKey(c), Lang::En) => {
+            format!("trust anchor: commit {}, the first settings with an office or admin key", short(c))
+        }
+        (Anchor::None, Lang::Zh) => {
+            "信任起点：尚无：设置中没有办公室或管理员的密钥，任何人都能修改设置".to_string()
+        }
+        (Anchor::None, Lang::En) => {
+            "trust anchor: none yet: no office or admin key in the settings, so anyone can change them".to_string()
+        }
+    };
+    let _ = writeln!(out, "{anchor}");
+    for p in &ledger.problems {
+        let _ = writeln!(
+            out,
+            "  {}  {}  {}：{}",
+            local(p.at, zone),
+            short(p.commit),
+            p.rule.id(),
+            p.message.get(lang)
+        );
+    }
+    out
 }
 
 fn step_json(step: &Step, zone: FixedOffset, lang: Lang) -> Value {

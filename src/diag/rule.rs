@@ -63,6 +63,9 @@ rules! {
     KeyUnknown = "key-unknown", Error, "签名密钥不属于 xinbao.yaml 中的人员", "the signing key belongs to no one in people";
     KeyExpired = "key-expired", Error, "签名密钥在提交时不在有效期内", "the signing key is outside its validity window";
     SignerNotAuthorized = "signer-not-authorized", Error, "签名人无权审核或发布该信息", "the signer may not approve or publish this report";
+    SettingsUnsigned = "settings-unsigned", Error, "设置的修改没有办公室或管理员的有效签名，未生效", "a settings change without a valid office or admin signature does not take effect";
+    UnsignedDeletion = "unsigned-deletion", Error, "删除信息没有该科室分管负责人或办公室的签名", "a report was deleted without a signature of its unit's supervisor or the office";
+    DuplicateKey = "duplicate-key", Error, "同一密钥列在两人名下", "one key is listed under two people";
     RawHtml = "raw-html", Warning, "正文含原始 HTML（输出时一律转义）", "raw HTML in the body (escaped in every output)";
     UnsafeLink = "unsafe-link", Warning, "链接指向仓库之外或使用危险协议", "a link leaves the repository or uses a script/file scheme";
 }

@@ -167,6 +167,9 @@ pub struct Document {
     /// A report's approval block: the approval and publication, newest of each
     /// (empty when not approved); `None` for documents that have no such block.
     pub signatures: Option<Vec<Signed>>,
+    /// The report is approved, but the text or a picture laid out here is not the
+    /// approved one: the block says so instead of naming the approvers.
+    pub not_approved_text: bool,
     /// The end block (版记 / 报尾).
     pub imprint: Option<Imprint>,
     /// The issuing body, for the document's metadata.
@@ -183,6 +186,7 @@ impl Document {
             blocks: Vec::new(),
             credit: String::new(),
             signatures: None,
+            not_approved_text: false,
             imprint: None,
             bureau: bureau.to_string(),
         }
@@ -277,14 +281,25 @@ pub fn chinese_day(date: chrono::NaiveDate) -> String {
     date.format("%Y年%-m月%-d日").to_string()
 }
 
+/// The line of the approval block when it names nobody.
+pub fn unapproved_line(not_approved_text: bool) -> &'static str {
+    if not_approved_text {
+        "审核：非审核稿（文字或图片与已审核的版本不同）"
+    } else {
+        "审核：尚未审核"
+    }
+}
+
 /// Lays out `report` (whose Markdown body is `body`); pictures are found relative to
-/// the report's folder under `root`. Unreadable pictures are left out (the check
+/// the report's folder under `root`. `signed_text` says whether the text and
+/// pictures are the ones `trail`'s last approval or publication signed. Unreadable pictures are left out (the check
 /// reports them).
 pub fn layout(
     report: &Report,
     body: &str,
     root: &Path,
     trail: Option<&Trail>,
+    signed_text: bool,
     bureau: &str,
     zone: FixedOffset,
 ) -> Document {
@@ -307,7 +322,9 @@ pub fn layout(
         text(&report.phone)
     );
     let mut signatures = Vec::new();
-    if let Some(trail) = trail.filter(|t| t.state.is_approved()) {
+    let approved = trail.filter(|t| t.state.is_approved());
+    let not_approved_text = approved.is_some() && !signed_text;
+    if let Some(trail) = approved.filter(|_| signed_text) {
         for (role, signature) in
             [("审核", trail.approved_by.last()), ("发布", trail.published_by.last())]
         {
@@ -328,6 +345,7 @@ pub fn layout(
         blocks,
         credit,
         signatures: Some(signatures),
+        not_approved_text,
         imprint: None,
         bureau: bureau.to_string(),
     }

@@ -88,7 +88,7 @@ pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
         docx = docx.add_paragraph(w.body(&[Inline::plain(&document.credit)]));
     }
     if let Some(signatures) = &document.signatures {
-        docx = w.approval(docx, signatures);
+        docx = w.approval(docx, signatures, document.not_approved_text);
     }
     if let Some(imprint) = &document.imprint {
         docx = w.imprint(docx, imprint);
@@ -498,10 +498,15 @@ impl Writer<'_> {
 
     /// The approval block: who approved and published, when, with which key, and
     /// room for the seal (签章) on the paper copy.
-    fn approval(&mut self, mut docx: Docx, signatures: &[super::document::Signed]) -> Docx {
+    fn approval(
+        &mut self,
+        mut docx: Docx,
+        signatures: &[super::document::Signed],
+        not_approved_text: bool,
+    ) -> Docx {
         docx = docx.add_paragraph(self.paragraph());
         let lines: Vec<String> = if signatures.is_empty() {
-            vec!["审核：尚未审核".to_string()]
+            vec![super::document::unapproved_line(not_approved_text).to_string()]
         } else {
             signatures
                 .iter()

@@ -25,11 +25,24 @@ pub fn prepare(
 ) -> anyhow::Result<Document> {
     let path = repo.root.join(&report.file);
     let bytes = std::fs::read(&path).with_context(|| format!("reading {}", report.file))?;
+    let signed = trail.is_some_and(|t| is_signed_content(t, &bytes, &repo.root));
     let text = crate::source::decode(bytes)
         .map_err(|pos| anyhow::anyhow!("{}:{}: not valid UTF-8", report.file, pos.line))?;
     let body = crate::report::split(&text).map(|s| s.body).unwrap_or(&text);
     let settings = &repo.settings;
-    Ok(layout(report, body, &repo.root, trail, &settings.bureau, settings.timezone))
+    Ok(layout(report, body, &repo.root, trail, signed, &settings.bureau, settings.timezone))
+}
+
+/// Whether the report's bytes and its pictures in the work tree are exactly what
+/// the trail's last approval or publication signed (SPEC §6.1).
+pub fn is_signed_content(trail: &Trail, bytes: &[u8], root: &std::path::Path) -> bool {
+    let Some(content) = trail.signed_content() else { return false };
+    let blob = |bytes: &[u8]| git2::Oid::hash_object(git2::ObjectType::Blob, bytes).ok();
+    blob(bytes) == Some(content.text)
+        && content.pictures.iter().all(|(path, signed)| {
+            let here = std::fs::read(root.join(path)).ok();
+            here.as_deref().and_then(blob) == *signed
+        })
 }
 
 /// The date written into every document's metadata: `SOURCE_DATE_EPOCH` when set

@@ -280,7 +280,8 @@ fn markup(
         // The approval block, with room for the seal on the paper copy.
         m.push_str("#v(28.95pt)\n#[#set text(size: 14pt)\n#set par(first-line-indent: 2em)\n");
         if signatures.is_empty() {
-            let _ = writeln!(m, "#text({})\n", lit("审核：尚未审核"));
+            let line = super::document::unapproved_line(document.not_approved_text);
+            let _ = writeln!(m, "#text({})\n", lit(line));
         }
         for s in signatures {
             let _ = writeln!(m, "#text({})\n", lit(&format!("{}：{}　{}", s.role, s.name, s.date)));

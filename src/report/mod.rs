@@ -291,3 +291,66 @@ pub struct Informant {
     /// Phone.
     pub phone: String,
 }
+
+impl Report {
+    /// The repository paths of every picture the report references (listed under
+    /// `images:` or inline), as approval binds them (SPEC §6.1).
+    pub fn picture_paths(&self) -> Vec<String> {
+        let listed = self.images.iter().map(|i| i.file.value.as_str());
+        let inline = self.body.images.iter().map(|i| i.target.as_str());
+        picture_paths(&self.file, listed.chain(inline))
+    }
+}
+
+/// The pictures a report's raw text references, as repository paths; read without
+/// the settings, for reports as stored in the history. Unreadable front matter
+/// references only its inline pictures.
+pub fn pictures_in(file: &str, text: &str) -> Vec<String> {
+    let Ok(split) = front_matter::split(text) else {
+        let body = Body::scan(text, 0);
+        return picture_paths(file, body.images.iter().map(|i| i.target.as_str()));
+    };
+    let listed: Vec<String> = crate::yaml::parse(split.yaml, split.yaml_line)
+        .ok()
+        .and_then(|node| match &node.get("images")?.kind {
+            crate::yaml::Kind::Seq(items) => Some(
+                items
+                    .iter()
+                    .filter_map(|item| item.get("file")?.as_str().map(str::to_string))
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let body = Body::scan(text, split.body_offset);
+    let inline = body.images.iter().map(|i| i.target.as_str());
+    picture_paths(file, listed.iter().map(String::as_str).chain(inline))
+}
+
+/// Resolves picture targets written in `file` to normalized repository paths,
+/// leaving out remote, absolute and escaping ones (the check reports those).
+fn picture_paths<'t>(file: &str, targets: impl Iterator<Item = &'t str>) -> Vec<String> {
+    let dir = file.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let mut paths: Vec<String> = targets
+        .filter_map(|target| {
+            let target = target.trim();
+            if target.contains(':') || target.starts_with('/') || target.starts_with('\\') {
+                return None;
+            }
+            let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+            for part in target.split(['/', '\\']) {
+                match part {
+                    "" | "." => {}
+                    ".." => {
+                        parts.pop()?;
+                    }
+                    name => parts.push(name),
+                }
+            }
+            Some(parts.join("/"))
+        })
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}

@@ -185,7 +185,7 @@ fn check_phone_report(
 /// A report cannot be submitted before its file was first committed (imported reports excepted).
 fn check_commit(cx: &Context, report: &Report, submitted: &Time, diags: &mut Diagnostics) {
     let Some(history) = cx.history else { return };
-    let Some(&added) = history.added.get(&report.file) else { return };
+    let Some(&added) = history.added_by_id.get(&report.id) else { return };
     let submitted_secs = submitted.timestamp();
     if history.root_time.is_some_and(|root| submitted_secs < root) {
         return;

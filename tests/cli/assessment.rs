@@ -738,7 +738,13 @@ fn the_archive_has_statistics_with_charts_and_the_bulletins() {
 fn the_offices_own_quarter() {
     let project = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let run = |args: &[&str]| {
-        let out = xinbao().arg("--root").arg(project).args(args).output().unwrap();
+        let out = xinbao()
+            .arg("--root")
+            .arg(project)
+            .args(["--trust-root", crate::support::PROJECT_TRUST_ROOT])
+            .args(args)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         out
     };

@@ -37,8 +37,12 @@ fn findings_are_exactly_the_expected_ones() {
 fn every_rule_has_a_breaking_and_a_satisfying_fixture() {
     let sandbox = fixture_repo();
     let expected = expectations(sandbox.root());
-    // The approval rules are about commits, not files: tests/cli/approvals.rs breaks each.
+    // The approval and trust rules are about commits and keys, not report files:
+    // tests/cli/approvals.rs and tests/cli/trust.rs break each.
     let approval = [
+        "settings-unsigned",
+        "unsigned-deletion",
+        "duplicate-key",
         "not-approved",
         "approval-stale",
         "signature-invalid",
