@@ -52,7 +52,10 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
 pub fn load_checked(root: &Path, extra: &[PathBuf]) -> anyhow::Result<(Repository, Diagnostics)> {
     let mut diags = Diagnostics::default();
     let repo = load::load(root, extra, &mut diags)?;
-    let history = history::open(root).and_then(|git| history::read(&git, root, load::REPORTS).ok());
+    // A shallow clone's oldest commit is not the root: no first-commit times from it.
+    let history = history::open(root)
+        .filter(|git| !git.is_shallow())
+        .and_then(|git| history::read(&git, root, load::REPORTS).ok());
     rules::check(&repo, history.as_ref(), &mut diags);
     Ok((repo, diags))
 }
@@ -106,6 +109,14 @@ fn read_history(root: &Path, lang: Lang) -> Option<history::History> {
         );
         return None;
     };
+    if git.is_shallow() {
+        note(
+            lang,
+            "这是浅克隆，历史不完整：跳过“报送时间不早于首次提交”的检查（请 `git fetch --unshallow`）",
+            "this is a shallow clone and the history is incomplete: the submitted-vs-first-commit check is skipped (run `git fetch --unshallow`)",
+        );
+        return None;
+    }
     match history::read(&git, root, load::REPORTS) {
         Ok(history) => Some(history),
         Err(err) => {
