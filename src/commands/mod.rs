@@ -152,13 +152,12 @@ fn add_deleted(
         if let Some(report) =
             crate::report::parse(&trail.file, &trail.id, &text, &repo.settings, &mut local)
         {
+            // Not among `files`, which are the work tree's: it is no draft.
             repo.reports.push(report);
-            repo.files.push((trail.id.clone(), trail.file.clone()));
             diags.extend(local);
         }
     }
     repo.reports.sort_by(|a, b| a.file.cmp(&b.file));
-    repo.files.sort_by(|a, b| a.1.cmp(&b.1));
 }
 
 /// Says so when the work tree's `xinbao.yaml` decides verdicts differently from

@@ -786,6 +786,7 @@ fn the_offices_own_quarter() {
     let out = xinbao()
         .arg("--root")
         .arg(&clone)
+        .args(["--trust-root", crate::support::PROJECT_TRUST_ROOT])
         .args(["bulletin", "--from", "2026-10-01", "--to", "2026-11-30", "--out"])
         .arg(dir.path())
         .output()

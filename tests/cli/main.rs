@@ -14,3 +14,4 @@ mod rules;
 mod settings;
 mod site;
 mod support;
+mod trust;
