@@ -93,6 +93,28 @@ pub fn format_duration(duration: Duration) -> String {
     }
 }
 
+/// How late, in words: `3 小时 20 分` / `3 h 20 min` (days when a day or more).
+pub fn late_by(duration: Duration) -> (String, String) {
+    // Whole minutes, rounded up: a second late is a minute late.
+    let minutes = ((duration.num_seconds() + 59) / 60).max(1);
+    let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    let mut zh = String::new();
+    let mut en = Vec::new();
+    if days > 0 {
+        zh.push_str(&format!("{days} 天 "));
+        en.push(format!("{days} d"));
+    }
+    if hours > 0 {
+        zh.push_str(&format!("{hours} 小时 "));
+        en.push(format!("{hours} h"));
+    }
+    if mins > 0 {
+        zh.push_str(&format!("{mins} 分"));
+        en.push(format!("{mins} min"));
+    }
+    (zh.trim_end().to_string(), en.join(" "))
+}
+
 /// Writes a time for messages: `2026-03-02 09:00 +08:00`.
 pub fn format_time(time: &Time) -> String {
     time.format("%Y-%m-%d %H:%M %:z").to_string()

@@ -90,6 +90,7 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
 
     let now = chrono::Utc::now().fixed_offset();
     let figures = ledger.as_ref().map(|l| stats::Input::new(&repo, l, &diags, now));
+    let late = stats::late_reports(&diags);
     let failing: BTreeSet<String> =
         diags.iter().filter(|d| d.severity == Severity::Error).map(|d| d.file.clone()).collect();
     let errors: Vec<diag::Diagnostic> =
@@ -240,7 +241,8 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
             .zip(&documents)
             .filter_map(|(report, document)| {
                 let document = document.as_ref().ok()?;
-                Some(site::Entry { report, document, trail: trail(report) })
+                let late = late.get(&report.file).map_or(&[][..], Vec::as_slice);
+                Some(site::Entry { report, document, trail: trail(report), late })
             })
             .collect();
         let input =

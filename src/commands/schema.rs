@@ -83,6 +83,7 @@ pub fn schema(units: Option<&[String]>) -> Value {
             "follow_up_of": {"type": "string", "description": "续报：首报的编号"},
             "retracts": {"type": "string", "description": "更正：被更正信息的编号"},
             "reason": {"type": "string", "description": "更正原因"},
+            "late_reason": {"type": "string", "description": "迟报原因（超过报送时限时说明）"},
             "leaders": {"type": "array", "items": {"type": "string"}, "description": "领导"},
             "tags": {"type": "array", "items": {"type": "string"}, "description": "标签"},
             "emergency": {"type": "object", "description": "突发事件要素", "additionalProperties": false,

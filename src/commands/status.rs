@@ -71,16 +71,38 @@ pub fn log(root: &Path, args: &LogArgs, lang: Lang) -> anyhow::Result<ExitCode> 
     let loaded = load(root, args.rev.as_deref())?;
     let trails = select(root, &loaded.ledger, std::slice::from_ref(&args.id))?;
     let zone = loaded.repo.settings.timezone;
+    let trail = trails[0];
+    let (late, reason) = lateness(root, &loaded.repo, &trail.id);
     let text = match args.format {
         StatusFormat::Json => {
-            let trail = trails[0];
             let mut value = trail_json(trail, zone, lang);
             value["trail"] = trail.steps.iter().map(|s| step_json(s, zone, lang)).collect();
+            value["late"] = late.iter().map(|t| t.get(lang)).collect();
+            value["late_reason"] = reason.into();
             format!("{value}\n")
         }
-        StatusFormat::Human => trail_text(trails[0], zone, lang),
+        StatusFormat::Human => {
+            let mut text = trail_text(trail, zone, lang);
+            for why in &late {
+                let _ = writeln!(text, "  {}", why.get(lang));
+            }
+            text
+        }
     };
     print(&text)
+}
+
+/// Why the report `id` is late (迟报, SPEC §6.2) and the writer's reason, as the
+/// check finds it: lateness is recorded with the trail.
+fn lateness(root: &Path, repo: &Repository, id: &str) -> (Vec<Text>, Option<String>) {
+    let Some(report) = repo.report(id) else { return (Vec::new(), None) };
+    let history = crate::history::open(root)
+        .and_then(|git| crate::history::read(&git, root, load::REPORTS).ok());
+    let mut diags = Diagnostics::default();
+    crate::rules::check(repo, history.as_ref(), &mut diags);
+    let late = crate::stats::late_reports(&diags).remove(&report.file).unwrap_or_default();
+    let reason = report.late_reason.as_ref().map(|r| r.value.clone()).filter(|_| !late.is_empty());
+    (late, reason)
 }
 
 fn print(text: &str) -> anyhow::Result<ExitCode> {

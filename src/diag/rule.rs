@@ -51,8 +51,8 @@ rules! {
     ImageOutsideRepo = "image-outside-repo", Error, "图片路径超出仓库", "picture path leaves the repository (.., absolute, symlink out, remote)";
     ImageInvalid = "image-invalid", Error, "图片不是 PNG/JPEG 或过大", "not a PNG/JPEG, or too large";
     CaptionMissing = "caption-missing", Error, "图片没有图说", "picture without a caption (图说)";
-    DeadlineExceeded = "deadline-exceeded", Error, "超过报送时限", "a time limit of SPEC §4 is not met";
-    PhoneReportMissing = "phone-report-missing", Error, "超过 30 分钟的突发事件未记录电话先行报告", "emergency later than 30 min without phone_reported_at within 30 min";
+    DeadlineExceeded = "deadline-exceeded", Warning, "迟报：超过报送时限（记录并计入考核，不阻止报送）", "late (迟报): a time limit of SPEC §4 is not met (recorded and counted, never blocking)";
+    PhoneReportMissing = "phone-report-missing", Warning, "迟报：超过 30 分钟的突发事件未记录电话先行报告（记录并计入考核）", "late (迟报): emergency later than 30 min without phone_reported_at within 30 min (recorded and counted)";
     TimeOrder = "time-order", Error, "报送时间早于发生时间或早于文件首次提交", "submitted before occurred, or before the file's first commit";
     DanglingReference = "dangling-reference", Error, "follow_up_of / request / retracts 指向不存在的信息或约稿", "follow_up_of / request / retracts names no such report or request";
     DuplicateId = "duplicate-id", Error, "编号重复", "two reports, requests or people with the same id or name";

@@ -49,6 +49,8 @@ pub struct Report {
     pub retracts: Option<Spanned<String>>,
     /// Why the retracted report was wrong.
     pub reason: Option<Spanned<String>>,
+    /// Why the report came late (迟报原因), shown with its 迟报 mark.
+    pub late_reason: Option<Spanned<String>>,
     /// Leaders named (required for leader visits).
     pub leaders: Vec<Spanned<String>>,
     /// Free keywords.

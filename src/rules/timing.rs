@@ -6,7 +6,7 @@ use crate::config::RoutineLimit;
 use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;
 use crate::report::{Category, Report};
-use crate::time::{Time, format_duration, format_time, local_midnight_after};
+use crate::time::{Time, format_duration, format_time, late_by, local_midnight_after};
 
 pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
     let Some(submitted) = &report.submitted_at else { return };
@@ -52,18 +52,20 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
     }
     for (due, zh, en) in deadlines(cx, report, occurred) {
         if submitted.value > due {
+            let (by_zh, by_en) = late_by(submitted.value - due);
+            let (why_zh, why_en) = late_reason(report);
             diags.push(
                 file,
                 at,
                 Rule::DeadlineExceeded,
                 Text::new(
                     format!(
-                        "超过报送时限：{zh}，应于 {} 前报送，实际 {}",
+                        "迟报 {by_zh}：{zh}，应于 {} 前报送，实际 {}{why_zh}",
                         format_time(&due),
                         format_time(&submitted.value)
                     ),
                     format!(
-                        "time limit missed: {en}, due by {}, submitted {}",
+                        "late by {by_en} (迟报): {en}, due by {}, submitted {}{why_en}",
                         format_time(&due),
                         format_time(&submitted.value)
                     ),
@@ -72,6 +74,14 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
         }
     }
     check_phone_report(cx, report, occurred, &submitted.value, diags);
+}
+
+/// The report's own `late_reason`, as the end of a lateness message.
+fn late_reason(report: &Report) -> (String, String) {
+    match report.late_reason.as_ref().map(|r| r.value.trim()).filter(|r| !r.is_empty()) {
+        Some(reason) => (format!("；迟报原因：{reason}"), format!("; reason: {reason}")),
+        None => (String::new(), String::new()),
+    }
 }
 
 /// Events before `effective_from` are not judged by time limits.
@@ -159,23 +169,28 @@ fn check_phone_report(
     }
     let phone = report.emergency.as_ref().and_then(|e| e.phone_reported_at.as_ref());
     let minutes = format_duration(limit);
+    let (by_zh, by_en) = late_by(*submitted - due);
+    let (why_zh, why_en) = late_reason(report);
     let (pos, zh, en) = match phone {
         Some(phone) if phone.value <= due && phone.value >= occurred => return,
         Some(phone) => (
             phone.pos,
-            format!("电话先行报告时间 {} 不在事发后 {minutes} 内", format_time(&phone.value)),
             format!(
-                "the phone report at {} is not within {minutes} of the event",
+                "迟报 {by_zh}：电话先行报告时间 {} 不在事发后 {minutes} 内{why_zh}",
+                format_time(&phone.value)
+            ),
+            format!(
+                "late by {by_en} (迟报): the phone report at {} is not within {minutes} of the event{why_en}",
                 format_time(&phone.value)
             ),
         ),
         None => (
             report.emergency.as_ref().map_or(report.key_pos("category"), |e| e.pos),
             format!(
-                "书面报告晚于事发后 {minutes}，须在 emergency.phone_reported_at 记录 {minutes} 内的电话先行报告"
+                "迟报 {by_zh}：书面报告晚于事发后 {minutes}，须在 emergency.phone_reported_at 记录 {minutes} 内的电话先行报告{why_zh}"
             ),
             format!(
-                "the written report came later than {minutes}: record a phone report within {minutes} in emergency.phone_reported_at"
+                "late by {by_en} (迟报): the written report came later than {minutes}: record a phone report within {minutes} in emergency.phone_reported_at{why_en}"
             ),
         ),
     };

@@ -43,8 +43,9 @@ pub fn item(site: &Site, entry: &Entry, up: &str) -> String {
     } else {
         String::new()
     };
+    let late = late_mark(site, entry);
     format!(
-        r#"<li class="item"><a class="title" href="{up}reports/{id}.html">{title}</a><span class="meta"><span class="tag c-{cat}">{label}</span><span>{unit}</span><span>{date}</span><span class="state s-{state}">{state_name}</span>{retracted}</span></li>"#,
+        r#"<li class="item"><a class="title" href="{up}reports/{id}.html">{title}</a><span class="meta"><span class="tag c-{cat}">{label}</span><span>{unit}</span><span>{date}</span><span class="state s-{state}">{state_name}</span>{late}{retracted}</span></li>"#,
         id = url(entry.id()),
         title = esc(entry.title()),
         cat = category.id(),
@@ -53,6 +54,15 @@ pub fn item(site: &Site, entry: &Entry, up: &str) -> String {
         state = state.id(),
         state_name = site.state_name(state),
     )
+}
+
+/// The 迟报 mark of a late report, or nothing.
+pub fn late_mark(site: &Site, entry: &Entry) -> String {
+    if entry.is_late() {
+        format!(r#"<span class="state s-late">{}</span>"#, site.t("迟报", "late"))
+    } else {
+        String::new()
+    }
 }
 
 fn list(site: &Site, entries: &[&Entry], up: &str) -> String {
@@ -434,6 +444,7 @@ fn search(site: &Site) -> Page {
 <label>{l_unit} <select name="unit" id="unit">{units}</select></label>
 <label>{l_from} <input type="date" name="from" id="from"></label>
 <label>{l_to} <input type="date" name="to" id="to"></label>
+<label><input type="checkbox" name="late" id="late" value="1"> {l_late}</label>
 </p>
 </form>
 <p id="status" class="lead" data-loading="{loading}" data-none="{none}" data-found="{found}" data-more="{more}" data-empty="{empty}"></p>
@@ -445,6 +456,7 @@ fn search(site: &Site) -> Page {
         l_unit = site.t("单位", "Unit"),
         l_from = site.t("起", "From"),
         l_to = site.t("止", "To"),
+        l_late = site.t("只看迟报", "Late only"),
         loading = site.t("正在检索……", "Searching…"),
         none = site.t("没有找到相符的信息。", "No report matches."),
         found = site.t("找到 {n} 条信息。", "{n} reports found."),

@@ -40,6 +40,8 @@ pub struct Entry<'a> {
     pub document: &'a Document,
     /// Its approval state and history, when git was readable.
     pub trail: Option<&'a Trail>,
+    /// Why it is late (迟报: its time-limit findings); empty when on time.
+    pub late: &'a [crate::lang::Text],
 }
 
 impl Entry<'_> {
@@ -62,6 +64,10 @@ impl Entry<'_> {
     /// When the report was submitted (its place in the date index).
     fn submitted(&self) -> Option<Time> {
         self.report.submitted_at.as_ref().map(|t| t.value)
+    }
+
+    fn is_late(&self) -> bool {
+        !self.late.is_empty()
     }
 
     fn state(&self) -> State {

@@ -31,10 +31,14 @@ pub fn page(site: &Site, entry: &Entry) -> Vec<Page> {
             link(retraction)
         );
     }
+    for why in entry.late {
+        let _ = write!(main, r#"<p class="warning late">{}</p>"#, esc(why.get(site.input.lang)));
+    }
     let state = entry.state();
     let _ = write!(
         main,
-        r#"<article class="report"><header><p class="kicker"><span class="tag c-{cat}">{label}</span><span class="state s-{state}">{state_name}</span></p><h1>{title}</h1>{facts}{downloads}</header><div class="body">"#,
+        r#"<article class="report"><header><p class="kicker"><span class="tag c-{cat}">{label}</span><span class="state s-{state}">{state_name}</span>{late}</p><h1>{title}</h1>{facts}{downloads}</header><div class="body">"#,
+        late = super::lists::late_mark(site, entry),
         cat = category.id(),
         label = site.category_name(category),
         state = state.id(),

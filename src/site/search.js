@@ -176,6 +176,7 @@
     meta.appendChild(element('span', '', doc[2]));
     meta.appendChild(element('span', '', doc[4]));
     meta.appendChild(element('span', 'state', doc[5]));
+    if (doc[7]) meta.appendChild(element('span', 'state s-late', XB.late));
     li.appendChild(meta);
     var summary = element('p', 'summary');
     summary.appendChild(marked(doc[6], query));
@@ -190,18 +191,20 @@
       var field = form.elements[name];
       if (field && params.get(name)) field.value = params.get(name);
     });
+    var late = params.get('late') === '1';
+    if (form.elements.late) form.elements.late.checked = late;
     var query = (params.get('q') || '').trim();
     var category = params.get('category') || '', unit = params.get('unit') || '';
     var from = params.get('from') || '', to = params.get('to') || '';
     var status = document.getElementById('status'), results = document.getElementById('results');
     var say = function (key, n) { status.textContent = status.dataset[key].replace('{n}', n); };
-    if (!query && !category && !unit && !from && !to) return say('empty');
+    if (!query && !category && !unit && !from && !to && !late) return say('empty');
     say('loading');
     search(query).then(function (found) {
       var docs = found === null ? XB.docs.map(function (_, i) { return i; }) : found;
       var hits = docs.map(function (i) { return XB.docs[i]; }).filter(function (doc) {
         return (!category || doc[3] === category) && (!unit || doc[2] === unit) &&
-          (!from || doc[4] >= from) && (!to || doc[4] <= to);
+          (!from || doc[4] >= from) && (!to || doc[4] <= to) && (!late || doc[7]);
       });
       // Titles with the whole query first; otherwise newest first.
       var lower = query.toLowerCase();

@@ -256,7 +256,8 @@ fn docs(site: &Site, shards: usize) -> Page {
                 entry.category().id(),
                 date,
                 site.state_name(entry.state()),
-                summary(entry)
+                summary(entry),
+                u8::from(entry.is_late())
             ])
         })
         .collect();
@@ -266,7 +267,8 @@ fn docs(site: &Site, shards: usize) -> Page {
         .collect();
     let json = |v: &serde_json::Value| serde_json::to_string(v).unwrap_or_default();
     let body = format!(
-        "var XB=window.XB||(window.XB={{}});XB.shards={shards};XB.categories={};XB.docs={};\n",
+        "var XB=window.XB||(window.XB={{}});XB.shards={shards};XB.late={};XB.categories={};XB.docs={};\n",
+        json(&site.t("迟报", "late").into()),
         json(&categories.into()),
         json(&docs.into())
     );

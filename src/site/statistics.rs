@@ -19,8 +19,8 @@ fn statistics(site: &Site) -> Page {
     let mut main = format!(
         r#"<h1>{title}</h1><p class="lead">{}</p>"#,
         site.t(
-            "各单位报送、按时、迟报、漏报、误报、采用和得分，均由主分支上的信息及其 git 历史计算；未通过检查的信息（如迟报）也计入，但不生成文件和页面。用 xinbao stats --explain 单位 可查看每个数字所依据的信息。",
-            "Each unit's submitted, on-time, late, missed, false and adopted items and score, computed from the reports on the main branch and their git history; reports that fail the check (a late one, say) are counted but get no documents or page. `xinbao stats --explain UNIT` lists the reports behind every figure."
+            "各单位报送、按时、迟报、漏报、误报、采用和得分，均由主分支上的信息及其 git 历史计算；迟报的信息照常生成文件和页面，标有“迟报”；未通过检查的信息也计入，但不生成文件和页面。用 xinbao stats --explain 单位 可查看每个数字所依据的信息。",
+            "Each unit's submitted, on-time, late, missed, false and adopted items and score, computed from the reports on the main branch and their git history; late reports get their documents and page, marked 迟报; reports that fail the check are counted but get no documents or page. `xinbao stats --explain UNIT` lists the reports behind every figure."
         )
     );
     let Some(latest) = assessment.quarters.last() else {

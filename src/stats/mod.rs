@@ -37,14 +37,20 @@ pub struct Input<'a> {
 impl<'a> Input<'a> {
     /// The input for `repo`, taking the late reports from the check's `diags`.
     pub fn new(repo: &'a Repository, ledger: &'a Ledger, diags: &Diagnostics, now: Time) -> Self {
-        let mut late: BTreeMap<String, Vec<Text>> = BTreeMap::new();
-        for d in diags.iter() {
-            if matches!(d.rule, Rule::DeadlineExceeded | Rule::PhoneReportMissing) {
-                late.entry(d.file.clone()).or_default().push(d.message.clone());
-            }
-        }
-        Input { repo, ledger, late, now }
+        Input { repo, ledger, late: late_reports(diags), now }
     }
+}
+
+/// Report file → why it is late (迟报): its `deadline-exceeded` and
+/// `phone-report-missing` findings.
+pub fn late_reports(diags: &Diagnostics) -> BTreeMap<String, Vec<Text>> {
+    let mut late: BTreeMap<String, Vec<Text>> = BTreeMap::new();
+    for d in diags.iter() {
+        if matches!(d.rule, Rule::DeadlineExceeded | Rule::PhoneReportMissing) {
+            late.entry(d.file.clone()).or_default().push(d.message.clone());
+        }
+    }
+    late
 }
 
 /// The statistics of one period (`stats --format json`).
@@ -161,6 +167,9 @@ pub struct Item {
     pub submitted_day: String,
     /// Why it is late (the time-limit findings); empty when on time.
     pub late: Vec<Text>,
+    /// The writer's own explanation (迟报原因), when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub late_reason: Option<String>,
 }
 
 /// A request that was never answered.
@@ -289,6 +298,11 @@ pub fn compute(input: &Input, period: Period) -> Stats {
             state: report_state.id(),
             submitted_at: format_time(submitted),
             submitted_day: hour(&submitted.with_timezone(&zone)),
+            late_reason: report
+                .late_reason
+                .as_ref()
+                .map(|r| r.value.trim().to_string())
+                .filter(|r| !r.is_empty() && !late.is_empty()),
             late,
         });
         if let Some(by) = retracted_by.get(report.id.as_str()) {

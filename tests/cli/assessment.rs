@@ -451,8 +451,7 @@ fn explain_traces_every_figure_to_its_reports() {
 
     let out = h.run(&["stats", "--quarter", "2026Q1", "--explain", "投资科"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    for expected in ["2026-03-04-t3", "迟报：超过报送时限", "县委办《每日要情》", "+2", "排名 1"]
-    {
+    for expected in ["2026-03-04-t3", "迟报 ", "县委办《每日要情》", "+2", "排名 1"] {
         assert!(text.contains(expected), "{expected} not in:\n{text}");
     }
     assert!(
@@ -681,7 +680,8 @@ fn the_archive_has_statistics_with_charts_and_the_bulletins() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     std::fs::remove_dir_all(h.sandbox.root().join("public")).unwrap();
     let out = h.run(&["build"]);
-    assert_eq!(out.status.code(), Some(1), "the late and dangling reports fail the check");
+    // Late reports are recorded, not refused (SPEC §6.2): everything is built.
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let public = h.sandbox.root().join("public");
     crate::site::check_site(&public);
     assert!(

@@ -16,12 +16,13 @@ fn one_late_report() -> Sandbox {
 fn human_output_shows_the_line_with_carets() {
     let out = one_late_report().run(&["check"]);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("错误[deadline-exceeded]: 超过报送时限"), "{text}");
+    // Late is recorded, not blocking (SPEC §6.2): a warning that says 迟报 and by how much.
+    assert!(text.contains("警告[deadline-exceeded]: 迟报 1 分："), "{text}");
     assert!(text.contains("--> reports/2026/03/2026-03-11-late,50%.md:8:1"), "{text}");
     assert!(text.contains("8 | submitted_at: 2026-03-04T00:00:01+08:00"), "{text}");
     assert!(text.contains("  | ^^^^^^^^^^^^\n"), "{text}");
-    assert!(text.contains("检查 1 个文件：1 个错误，0 个警告"), "{text}");
-    assert_eq!(out.status.code(), Some(1));
+    assert!(text.contains("检查 1 个文件：0 个错误，1 个警告"), "{text}");
+    assert_eq!(out.status.code(), Some(0));
 }
 
 #[test]
@@ -29,25 +30,25 @@ fn english_on_request() {
     let out = one_late_report().run(&["check", "--lang", "en"]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("error[deadline-exceeded]: time limit missed: same or next day"),
+        text.contains("warning[deadline-exceeded]: late by 1 min (迟报): same or next day"),
         "{text}"
     );
-    assert!(text.contains("1 files checked: 1 errors, 0 warnings"), "{text}");
+    assert!(text.contains("1 files checked: 0 errors, 1 warnings"), "{text}");
 }
 
 #[test]
 fn json_has_the_spec_shape() {
     let (_, json) = one_late_report().check_json(&[]);
     assert_eq!(json["files"], 1);
-    assert_eq!(json["errors"], 1);
-    assert_eq!(json["warnings"], 0);
+    assert_eq!(json["errors"], 0);
+    assert_eq!(json["warnings"], 1);
     let d = &json["diagnostics"][0];
     let mut keys: Vec<_> = d.as_object().unwrap().keys().cloned().collect();
     keys.sort();
     assert_eq!(keys, ["column", "file", "line", "message", "rule", "severity"]);
     assert_eq!(
         (d["line"].as_u64(), d["column"].as_u64(), d["severity"].as_str()),
-        (Some(8), Some(1), Some("error"))
+        (Some(8), Some(1), Some("warning"))
     );
 }
 
@@ -61,14 +62,14 @@ fn github_annotations_are_escaped_and_summarized() {
     );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.starts_with("::error file=reports/2026/03/2026-03-11-late%2C50%25.md,line=8,col=1,title=deadline-exceeded::超过报送时限"),
+        text.starts_with("::warning file=reports/2026/03/2026-03-11-late%2C50%25.md,line=8,col=1,title=deadline-exceeded::迟报 1 分："),
         "{text}"
     );
     assert_eq!(text.lines().count(), 1);
     let summary = std::fs::read_to_string(summary).unwrap();
     assert!(
         summary.contains(
-            "| `reports/2026/03/2026-03-11-late,50%.md` | 8 | error | `deadline-exceeded` |"
+            "| `reports/2026/03/2026-03-11-late,50%.md` | 8 | warning | `deadline-exceeded` |"
         ),
         "{summary}"
     );
