@@ -58,6 +58,21 @@ pub enum Command {
     Stats(StatsArgs),
     /// 编发期刊：把一段时间内已发布的信息编成一期《发改信息》 / compile published reports into a bulletin issue
     Bulletin(BulletinArgs),
+    /// 服务器为新收到的提交签发收条（时间不可倒填）/ the server signs receipts for commits new to it
+    Receipt(ReceiptArgs),
+}
+
+/// `xinbao receipt`.
+#[derive(Debug, Args)]
+pub struct ReceiptArgs {
+    /// 要签收的提交或范围（如 origin/main..HEAD）/ the commits or ranges (A..B) to sign receipts for
+    pub commits: Vec<String>,
+    /// 从标准输入读 git 的 post-receive 行（旧 新 引用），签收本次推送新带来的提交 / read post-receive lines (old new ref) and sign for the commits new in this push
+    #[arg(long)]
+    pub stdin: bool,
+    /// 服务器的 SSH 私钥文件（默认取 XINBAO_RECEIPT_KEY）/ the server's private SSH key (default: XINBAO_RECEIPT_KEY)
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
 }
 
 /// `xinbao stats`.

@@ -22,6 +22,29 @@ pub struct History {
     /// File stem (report id) → earliest time a file of that stem was added,
     /// under any path: a report that moves keeps its first commit (SPEC §6.1).
     pub added_by_id: HashMap<String, i64>,
+    /// File stem → the commits that added a file of that stem.
+    pub adding_commits: HashMap<String, Vec<Oid>>,
+    /// File stem → when the server first received it: the earliest verified
+    /// receipt of a commit that added it (SPEC §6.2). Absent: unconfirmed.
+    pub received: HashMap<String, i64>,
+    /// File stem → why a receipt of a commit that added it was ignored.
+    pub bad_receipts: HashMap<String, crate::lang::Text>,
+}
+
+impl History {
+    /// Takes in the server's receipts: each report's time of arrival, and the
+    /// receipts that were ignored.
+    pub fn add_receipts(&mut self, receipts: &crate::receipt::Receipts) {
+        for (id, commits) in &self.adding_commits {
+            let times = commits.iter().filter_map(|c| receipts.by_commit.get(c)).map(|r| r.at);
+            if let Some(first) = times.min() {
+                self.received.insert(id.clone(), first);
+            }
+            if let Some(bad) = receipts.rejected.iter().find(|r| commits.contains(&r.commit)) {
+                self.bad_receipts.insert(id.clone(), bad.why.clone());
+            }
+        }
+    }
 }
 
 /// Opens the git repository that contains `root`, if any.
@@ -36,6 +59,10 @@ pub fn open(root: &Path) -> Option<Repository> {
 /// The path in the git repository of `dir` (relative to `root`): the reports
 /// repository may be a folder inside a larger git repository.
 pub fn in_repository(repo: &Repository, root: &Path, dir: &str) -> String {
+    if repo.is_bare() {
+        // A server's bare repository: the reports repository is the whole of it.
+        return dir.to_string();
+    }
     let workdir = repo.workdir().and_then(|w| w.canonicalize().ok()).unwrap_or_default();
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let prefix = root
@@ -97,6 +124,7 @@ pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::
         for path in &added.paths {
             let first = history.added.entry(path.clone()).or_insert(added.time);
             *first = (*first).min(added.time);
+            history.adding_commits.entry(crate::load::stem(path)).or_default().push(*oid);
         }
     }
     for (path, time) in &history.added {

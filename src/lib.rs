@@ -24,6 +24,7 @@ pub mod fields;
 pub mod history;
 pub mod lang;
 pub mod load;
+pub mod receipt;
 pub mod render;
 pub mod report;
 pub mod request;

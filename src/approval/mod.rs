@@ -96,11 +96,15 @@ pub fn read(root: &Path, rev: Option<&str>, repo: &Repository) -> anyhow::Result
 /// Reads the ledger from the history alone: every report the main branch ever
 /// held, judged commit by commit, and the settings in force at the tip.
 pub fn read_history(root: &Path, rev: Option<&str>) -> anyhow::Result<Ledger> {
-    let git = open_history(root)?;
-    let tip = walk::tip(&git, rev).with_context(|| format!("--rev {}", rev.unwrap_or("")))?;
+    read_history_of(&open_history(root)?, root, rev)
+}
+
+/// [`read_history`] in an open git repository (a server's bare one, say).
+pub fn read_history_of(git: &git2::Repository, root: &Path, rev: Option<&str>) -> anyhow::Result<Ledger> {
+    let tip = walk::tip(git, rev).with_context(|| format!("--rev {}", rev.unwrap_or("")))?;
     let mut ledger = Ledger { tip, ..Ledger::default() };
     let Some(tip) = tip else { return Ok(ledger) };
-    let commits = walk::read(&git, root, tip).context("reading the git history")?;
+    let commits = walk::read(git, root, tip).context("reading the git history")?;
     let pin = match TRUST_ROOT.get().cloned().flatten() {
         Some(rev) => Some(
             git.revparse_single(&rev)
@@ -110,8 +114,8 @@ pub fn read_history(root: &Path, rev: Option<&str>) -> anyhow::Result<Ledger> {
         ),
         None => None,
     };
-    let judged = settings::judge(&git, root, &commits, pin)?;
-    ledger.trails = trail::replay(&commits, &judged, &git);
+    let judged = settings::judge(git, root, &commits, pin)?;
+    ledger.trails = trail::replay(&commits, &judged, git);
     ledger.in_force = judged.in_force;
     ledger.anchor = judged.anchor;
     ledger.problems = judged.problems;

@@ -26,7 +26,7 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     let mut diags = Diagnostics::default();
     let repo = load::load(root, &extra, &mut diags)?;
     // Both stages use every core; run one after the other (measured faster than rayon::join).
-    let history = read_history(root, lang);
+    let history = read_history(root, &repo.settings, lang);
     rules::check(&repo, history.as_ref(), &mut diags);
     // The keys are checked as part of the settings file (unreadable, listed twice).
     KeyRing::build(&repo.settings, root, &mut diags);
@@ -53,9 +53,7 @@ pub fn load_checked(root: &Path, extra: &[PathBuf]) -> anyhow::Result<(Repositor
     let mut diags = Diagnostics::default();
     let repo = load::load(root, extra, &mut diags)?;
     // A shallow clone's oldest commit is not the root: no first-commit times from it.
-    let history = history::open(root)
-        .filter(|git| !git.is_shallow())
-        .and_then(|git| history::read(&git, root, load::REPORTS).ok());
+    let history = super::history_times(root, &repo.settings);
     rules::check(&repo, history.as_ref(), &mut diags);
     Ok((repo, diags))
 }
@@ -100,7 +98,11 @@ fn approval_findings(repo: &Repository, ledger: &approval::Ledger, diags: &mut D
 }
 
 /// When each report was first committed, or `None` (with a note) outside git.
-fn read_history(root: &Path, lang: Lang) -> Option<history::History> {
+fn read_history(
+    root: &Path,
+    settings: &crate::config::Settings,
+    lang: Lang,
+) -> Option<history::History> {
     let Some(git) = history::open(root) else {
         note(
             lang,
@@ -118,7 +120,10 @@ fn read_history(root: &Path, lang: Lang) -> Option<history::History> {
         return None;
     }
     match history::read(&git, root, load::REPORTS) {
-        Ok(history) => Some(history),
+        Ok(mut history) => {
+            crate::receipt::apply(root, settings, &mut history);
+            Some(history)
+        }
         Err(err) => {
             note(
                 lang,

@@ -10,6 +10,7 @@ mod init;
 mod keys;
 mod new;
 mod publish;
+mod receipt;
 mod render;
 mod schema;
 mod serve;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hook(args) => hook::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Stats(args) => stats::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Bulletin(args) => bulletin::run(&find_root(cli.root.as_deref())?, &args, lang),
+        Command::Receipt(args) => receipt::run(cli.root.as_deref(), &args, lang),
         Command::Schema => {
             schema::run(cli.root.as_deref().map(Path::to_path_buf).or_else(|| find_root(None).ok()))
         }
@@ -108,13 +110,21 @@ fn load_verdicts(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<Verdi
     if deleted && let Some(ledger) = &ledger {
         add_deleted(root, &mut repo, ledger, &mut diags);
     }
-    let history = crate::history::open(root)
-        .and_then(|git| crate::history::read(&git, root, crate::load::REPORTS).ok());
+    let history = history_times(root, &repo.settings);
     crate::rules::check(&repo, history.as_ref(), &mut diags);
     if let Some(ledger) = &mut ledger {
         ledger.add_drafts(&repo);
     }
     Ok(Verdicts { repo, diags, ledger })
+}
+
+/// The history's times for the check: when each report was first committed and
+/// when the server received it; none outside git or in a shallow clone.
+fn history_times(root: &Path, settings: &crate::config::Settings) -> Option<crate::history::History> {
+    let git = crate::history::open(root).filter(|git| !git.is_shallow())?;
+    let mut history = crate::history::read(&git, root, crate::load::REPORTS).ok()?;
+    crate::receipt::apply(root, settings, &mut history);
+    Some(history)
 }
 
 /// `load_verdicts` where a ledger is required: fails (exit 2) outside git.

@@ -96,8 +96,7 @@ pub fn log(root: &Path, args: &LogArgs, lang: Lang) -> anyhow::Result<ExitCode> 
 /// check finds it: lateness is recorded with the trail.
 fn lateness(root: &Path, repo: &Repository, id: &str) -> (Vec<Text>, Option<String>) {
     let Some(report) = repo.report(id) else { return (Vec::new(), None) };
-    let history = crate::history::open(root)
-        .and_then(|git| crate::history::read(&git, root, load::REPORTS).ok());
+    let history = super::history_times(root, &repo.settings);
     let mut diags = Diagnostics::default();
     crate::rules::check(repo, history.as_ref(), &mut diags);
     let late = crate::stats::late_reports(&diags).remove(&report.file).unwrap_or_default();

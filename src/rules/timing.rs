@@ -50,30 +50,46 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
     if !judged(cx, report, &submitted.value) {
         return;
     }
+    // Where the server signed a receipt, the deadline is judged on it, whatever
+    // submitted_at and the commit dates say (SPEC §6.2).
+    let zone = cx.repo.settings.timezone;
+    let history = cx.history;
+    if let Some(why) = history.and_then(|h| h.bad_receipts.get(&report.id)) {
+        diags.push(
+            file,
+            at,
+            Rule::SignatureInvalid,
+            Text::new(
+                format!("服务器收条无效，已忽略：{}", why.zh),
+                format!("a server receipt is ignored: {}", why.en),
+            ),
+        );
+    }
+    let received = history
+        .and_then(|h| h.received.get(&report.id))
+        .and_then(|t| chrono::DateTime::from_timestamp(*t, 0))
+        .map(|t| t.with_timezone(&zone));
+    let arrived = received.unwrap_or(submitted.value);
+    let (was_zh, was_en) = match received {
+        Some(t) => (format!("服务器收到于 {}", format_time(&t)), format!("received by the server {}", format_time(&t))),
+        None => (format!("实际 {}", format_time(&submitted.value)), format!("submitted {}", format_time(&submitted.value))),
+    };
     for (due, zh, en) in deadlines(cx, report, occurred) {
-        if submitted.value > due {
-            let (by_zh, by_en) = late_by(submitted.value - due);
+        if arrived > due {
+            let (by_zh, by_en) = late_by(arrived - due);
             let (why_zh, why_en) = late_reason(report);
             diags.push(
                 file,
                 at,
                 Rule::DeadlineExceeded,
                 Text::new(
-                    format!(
-                        "迟报 {by_zh}：{zh}，应于 {} 前报送，实际 {}{why_zh}",
-                        format_time(&due),
-                        format_time(&submitted.value)
-                    ),
-                    format!(
-                        "late by {by_en} (迟报): {en}, due by {}, submitted {}{why_en}",
-                        format_time(&due),
-                        format_time(&submitted.value)
-                    ),
+                    format!("迟报 {by_zh}：{zh}，应于 {} 前报送，{was_zh}{why_zh}", format_time(&due)),
+                    format!("late by {by_en} (迟报): {en}, due by {}, {was_en}{why_en}", format_time(&due)),
                 ),
             );
         }
     }
-    check_phone_report(cx, report, occurred, &submitted.value, diags);
+    check_phone_report(cx, report, occurred, &arrived, diags);
 }
 
 /// The report's own `late_reason`, as the end of a lateness message.
