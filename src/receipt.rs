@@ -63,10 +63,8 @@ pub struct Receipts {
 /// The text a server signs for `commits` received at `at`.
 pub fn payload(at: i64, signer: &str, commits: &[Oid]) -> String {
     let when = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default();
-    let mut text = format!(
-        "{HEADER}\nreceived {}\nsigner {signer}\n",
-        when.format("%Y-%m-%dT%H:%M:%SZ")
-    );
+    let mut text =
+        format!("{HEADER}\nreceived {}\nsigner {signer}\n", when.format("%Y-%m-%dT%H:%M:%SZ"));
     for commit in commits {
         text.push_str(&format!("commit {commit}\n"));
     }
@@ -98,9 +96,8 @@ fn parse(text: &str) -> Option<Parsed<'_>> {
 
 /// Checks one note's text under `settings` and `ring`: the receipt, or why not.
 fn verify(text: &str, settings: &Settings, ring: &KeyRing) -> Result<(Receipt, Vec<Oid>), Text> {
-    let parsed = parse(text).ok_or_else(|| {
-        Text::new("收条格式无法识别", "the receipt's format is not recognized")
-    })?;
+    let parsed = parse(text)
+        .ok_or_else(|| Text::new("收条格式无法识别", "the receipt's format is not recognized"))?;
     let sig = ssh_key::SshSig::from_pem(parsed.signature.trim())
         .map_err(|_| Text::new("收条的签名无法解析", "the receipt's signature does not parse"))?;
     let fingerprint = ssh_fingerprint(sig.public_key());
@@ -198,7 +195,12 @@ pub fn apply(root: &std::path::Path, settings: &Settings, history: &mut crate::h
 }
 
 /// Signs a receipt for `commits` received at `at` with `key`, as `signer`.
-pub fn sign(key: &ssh_key::PrivateKey, signer: &str, at: i64, commits: &[Oid]) -> anyhow::Result<String> {
+pub fn sign(
+    key: &ssh_key::PrivateKey,
+    signer: &str,
+    at: i64,
+    commits: &[Oid],
+) -> anyhow::Result<String> {
     let text = payload(at, signer, commits);
     let signature = key
         .sign(NAMESPACE, ssh_key::HashAlg::Sha512, text.as_bytes())
@@ -216,7 +218,10 @@ mod tests {
     #[test]
     fn a_payload_parses_back() {
         let commit = Oid::from_str("3f1c2a9b3f1c2a9b3f1c2a9b3f1c2a9b3f1c2a9b").unwrap();
-        let text = format!("{}-----BEGIN SSH SIGNATURE-----\nx\n", payload(1_772_675_200, "服务器", &[commit]));
+        let text = format!(
+            "{}-----BEGIN SSH SIGNATURE-----\nx\n",
+            payload(1_772_675_200, "服务器", &[commit])
+        );
         let parsed = parse(&text).unwrap();
         assert_eq!(parsed.at, 1_772_675_200);
         assert_eq!(parsed.signer, "服务器");

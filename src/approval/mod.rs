@@ -100,7 +100,11 @@ pub fn read_history(root: &Path, rev: Option<&str>) -> anyhow::Result<Ledger> {
 }
 
 /// [`read_history`] in an open git repository (a server's bare one, say).
-pub fn read_history_of(git: &git2::Repository, root: &Path, rev: Option<&str>) -> anyhow::Result<Ledger> {
+pub fn read_history_of(
+    git: &git2::Repository,
+    root: &Path,
+    rev: Option<&str>,
+) -> anyhow::Result<Ledger> {
     let tip = walk::tip(git, rev).with_context(|| format!("--rev {}", rev.unwrap_or("")))?;
     let mut ledger = Ledger { tip, ..Ledger::default() };
     let Some(tip) = tip else { return Ok(ledger) };

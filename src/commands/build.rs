@@ -85,7 +85,7 @@ impl Outcome {
 /// Builds the outputs of `args` for the repository at `root`.
 pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcome> {
     // history → settings in force → load → check → approvals
-    let super::Verdicts { repo, diags, ledger } = super::load_verdicts(root, false, lang)?;
+    let super::Verdicts { repo, diags, ledger, history } = super::load_verdicts(root, false, lang)?;
     let trail = |report: &Report| ledger.as_ref().and_then(|l| l.trails.get(&report.id));
 
     let now = chrono::Utc::now().fixed_offset();
@@ -242,7 +242,8 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
             .filter_map(|(report, document)| {
                 let document = document.as_ref().ok()?;
                 let late = late.get(&report.file).map_or(&[][..], Vec::as_slice);
-                Some(site::Entry { report, document, trail: trail(report), late })
+                let received = history.as_ref().and_then(|h| h.received.get(&report.id)).copied();
+                Some(site::Entry { report, document, trail: trail(report), late, received })
             })
             .collect();
         let input =

@@ -87,6 +87,8 @@ struct Verdicts {
     repo: crate::load::Repository,
     diags: crate::diag::Diagnostics,
     ledger: Option<crate::approval::Ledger>,
+    /// First commits and receipts, when git could be read.
+    history: Option<crate::history::History>,
 }
 
 /// history → the settings in force → load → check, for `build`, `stats` and
@@ -115,12 +117,15 @@ fn load_verdicts(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<Verdi
     if let Some(ledger) = &mut ledger {
         ledger.add_drafts(&repo);
     }
-    Ok(Verdicts { repo, diags, ledger })
+    Ok(Verdicts { repo, diags, ledger, history })
 }
 
 /// The history's times for the check: when each report was first committed and
 /// when the server received it; none outside git or in a shallow clone.
-fn history_times(root: &Path, settings: &crate::config::Settings) -> Option<crate::history::History> {
+fn history_times(
+    root: &Path,
+    settings: &crate::config::Settings,
+) -> Option<crate::history::History> {
     let git = crate::history::open(root).filter(|git| !git.is_shallow())?;
     let mut history = crate::history::read(&git, root, crate::load::REPORTS).ok()?;
     crate::receipt::apply(root, settings, &mut history);
@@ -133,7 +138,7 @@ fn load_with_ledger(
     deleted: bool,
     lang: Lang,
 ) -> anyhow::Result<(crate::load::Repository, crate::diag::Diagnostics, crate::approval::Ledger)> {
-    let Verdicts { repo, diags, ledger } = load_verdicts(root, deleted, lang)?;
+    let Verdicts { repo, diags, ledger, .. } = load_verdicts(root, deleted, lang)?;
     let ledger = ledger.context(
         "审核状态记录在 git 历史中：这里不是 git 仓库 / approvals live in the git history: not a git repository",
     )?;

@@ -46,8 +46,11 @@ pub fn run(root: Option<&Path>, args: &ReceiptArgs, lang: Lang) -> anyhow::Resul
             ),
         ));
     };
-    let commits =
-        if args.stdin { pushed(&git, std::io::stdin().lock())? } else { listed(&git, &args.commits)? };
+    let commits = if args.stdin {
+        pushed(&git, std::io::stdin().lock())?
+    } else {
+        listed(&git, &args.commits)?
+    };
     if commits.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
@@ -60,7 +63,11 @@ pub fn run(root: Option<&Path>, args: &ReceiptArgs, lang: Lang) -> anyhow::Resul
     let when = super::status::rfc3339(at, regime.settings.timezone);
     match lang {
         Lang::Zh => println!("{} 签收 {} 个提交，收到时间 {when}", signer.name, commits.len()),
-        Lang::En => println!("{} signed receipts for {} commits, received {when}", signer.name, commits.len()),
+        Lang::En => println!(
+            "{} signed receipts for {} commits, received {when}",
+            signer.name,
+            commits.len()
+        ),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -72,7 +79,10 @@ fn listed(git: &Repository, revs: &[String]) -> anyhow::Result<Vec<Oid>> {
         if rev.contains("..") {
             walk.push_range(rev).with_context(|| rev.clone())?;
         } else {
-            let commit = git.revparse_single(rev).and_then(|o| o.peel_to_commit()).with_context(|| rev.clone())?;
+            let commit = git
+                .revparse_single(rev)
+                .and_then(|o| o.peel_to_commit())
+                .with_context(|| rev.clone())?;
             walk.push(commit.id())?;
             for parent in commit.parent_ids() {
                 walk.hide(parent)?;

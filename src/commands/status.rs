@@ -21,6 +21,8 @@ pub struct Loaded {
     pub repo: Repository,
     /// Every report's approval state.
     pub ledger: Ledger,
+    /// Report id → when the server received it (SPEC §6.2); absent: unconfirmed.
+    pub received: std::collections::HashMap<String, i64>,
 }
 
 impl Loaded {
@@ -44,7 +46,15 @@ pub fn load(root: &Path, rev: Option<&str>) -> anyhow::Result<Loaded> {
         None => load::load(root, &[], &mut diags)?,
     };
     ledger.add_drafts(&repo);
-    Ok(Loaded { repo, ledger })
+    // Receipts, when the server keeps any: only then is the history walked for them.
+    let has_receipts = crate::history::open(root)
+        .is_some_and(|git| git.find_reference(crate::receipt::NOTES_REF).is_ok());
+    let received = if has_receipts {
+        super::history_times(root, &repo.settings).map(|h| h.received).unwrap_or_default()
+    } else {
+        Default::default()
+    };
+    Ok(Loaded { repo, ledger, received })
 }
 
 /// Runs `status`.
@@ -54,7 +64,14 @@ pub fn run(root: &Path, args: &StatusArgs, lang: Lang) -> anyhow::Result<ExitCod
     let zone = loaded.repo.settings.timezone;
     let text = match args.format {
         StatusFormat::Json => {
-            let reports: Vec<Value> = trails.iter().map(|t| trail_json(t, zone, lang)).collect();
+            let reports: Vec<Value> = trails
+                .iter()
+                .map(|t| {
+                    let mut value = trail_json(t, zone, lang);
+                    value["received_at"] = received_json(&loaded, t, zone);
+                    value
+                })
+                .collect();
             let trust = trust_json(&loaded.ledger, lang);
             format!("{}\n", json!({ "reports": reports, "trust": trust }))
         }
@@ -76,6 +93,7 @@ pub fn log(root: &Path, args: &LogArgs, lang: Lang) -> anyhow::Result<ExitCode> 
     let text = match args.format {
         StatusFormat::Json => {
             let mut value = trail_json(trail, zone, lang);
+            value["received_at"] = received_json(&loaded, trail, zone);
             value["trail"] = trail.steps.iter().map(|s| step_json(s, zone, lang)).collect();
             value["late"] = late.iter().map(|t| t.get(lang)).collect();
             value["late_reason"] = reason.into();
@@ -83,6 +101,17 @@ pub fn log(root: &Path, args: &LogArgs, lang: Lang) -> anyhow::Result<ExitCode> 
         }
         StatusFormat::Human => {
             let mut text = trail_text(trail, zone, lang);
+            if trail.state != State::Draft {
+                let line = match (loaded.received.get(&trail.id), lang) {
+                    (Some(at), Lang::Zh) => format!("服务器收到：{}", local(*at, zone)),
+                    (Some(at), Lang::En) => format!("received by the server: {}", local(*at, zone)),
+                    (None, Lang::Zh) => "报送时间未经服务器确认".to_string(),
+                    (None, Lang::En) => {
+                        "the time of submission is not confirmed by the server".to_string()
+                    }
+                };
+                let _ = writeln!(text, "  {line}");
+            }
             for why in &late {
                 let _ = writeln!(text, "  {}", why.get(lang));
             }
@@ -90,6 +119,11 @@ pub fn log(root: &Path, args: &LogArgs, lang: Lang) -> anyhow::Result<ExitCode> 
         }
     };
     print(&text)
+}
+
+/// When the server received the report: RFC 3339, or null (未经服务器确认).
+fn received_json(loaded: &Loaded, trail: &Trail, zone: FixedOffset) -> Value {
+    loaded.received.get(&trail.id).map_or(Value::Null, |at| rfc3339(*at, zone).into())
 }
 
 /// Why the report `id` is late (迟报, SPEC §6.2) and the writer's reason, as the

@@ -71,8 +71,14 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
         .map(|t| t.with_timezone(&zone));
     let arrived = received.unwrap_or(submitted.value);
     let (was_zh, was_en) = match received {
-        Some(t) => (format!("服务器收到于 {}", format_time(&t)), format!("received by the server {}", format_time(&t))),
-        None => (format!("实际 {}", format_time(&submitted.value)), format!("submitted {}", format_time(&submitted.value))),
+        Some(t) => (
+            format!("服务器收到于 {}", format_time(&t)),
+            format!("received by the server {}", format_time(&t)),
+        ),
+        None => (
+            format!("实际 {}", format_time(&submitted.value)),
+            format!("submitted {}", format_time(&submitted.value)),
+        ),
     };
     for (due, zh, en) in deadlines(cx, report, occurred) {
         if arrived > due {
@@ -83,8 +89,14 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
                 at,
                 Rule::DeadlineExceeded,
                 Text::new(
-                    format!("迟报 {by_zh}：{zh}，应于 {} 前报送，{was_zh}{why_zh}", format_time(&due)),
-                    format!("late by {by_en} (迟报): {en}, due by {}, {was_en}{why_en}", format_time(&due)),
+                    format!(
+                        "迟报 {by_zh}：{zh}，应于 {} 前报送，{was_zh}{why_zh}",
+                        format_time(&due)
+                    ),
+                    format!(
+                        "late by {by_en} (迟报): {en}, due by {}, {was_en}{why_en}",
+                        format_time(&due)
+                    ),
                 ),
             );
         }

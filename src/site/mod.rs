@@ -42,6 +42,8 @@ pub struct Entry<'a> {
     pub trail: Option<&'a Trail>,
     /// Why it is late (迟报: its time-limit findings); empty when on time.
     pub late: &'a [crate::lang::Text],
+    /// When the server received it (its receipt), if confirmed.
+    pub received: Option<i64>,
 }
 
 impl Entry<'_> {

@@ -92,6 +92,13 @@ fn facts(site: &Site, entry: &Entry) -> String {
             ),
         ));
     }
+    let received = match entry.received {
+        Some(at) => chrono::DateTime::from_timestamp(at, 0).map_or_else(String::new, |t| {
+            site.time(t.with_timezone(&site.input.repo.settings.timezone))
+        }),
+        None => site.t("未经服务器确认", "not confirmed by the server").to_string(),
+    };
+    rows.push((site.t("服务器收到", "Received"), received));
     if !report.leaders.is_empty() {
         let names: Vec<&str> = report.leaders.iter().map(|l| l.value.as_str()).collect();
         rows.push((site.t("领导", "Leaders"), esc(&names.join("、"))));
