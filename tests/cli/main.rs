@@ -8,6 +8,7 @@ mod commands;
 mod formats;
 mod history;
 mod hostile;
+mod late;
 mod project;
 mod render;
 mod rules;
