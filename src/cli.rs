@@ -58,8 +58,21 @@ pub enum Command {
     Stats(StatsArgs),
     /// 编发期刊：把一段时间内已发布的信息编成一期《发改信息》 / compile published reports into a bulletin issue
     Bulletin(BulletinArgs),
+    /// 待审核的分支，按分管负责人分组（审核人的晨间清单）/ branches whose reports wait for approval, per supervisor
+    Pending(PendingArgs),
     /// 服务器为新收到的提交签发收条（时间不可倒填）/ the server signs receipts for commits new to it
     Receipt(ReceiptArgs),
+}
+
+/// `xinbao pending`.
+#[derive(Debug, Args)]
+pub struct PendingArgs {
+    /// 只列此人可审核的 / only what this person may approve
+    #[arg(long = "for", value_name = "NAME")]
+    pub person: Option<String>,
+    /// 输出格式 / output format
+    #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
+    pub format: StatusFormat,
 }
 
 /// `xinbao receipt`.
@@ -252,8 +265,12 @@ pub enum StatusFormat {
 /// `xinbao approve`.
 #[derive(Debug, Args)]
 pub struct ApproveArgs {
-    /// 待审核的分支 / the branch to approve and merge
-    pub branch: String,
+    /// 待审核的分支；加 --on-main 时为已在主分支上的信息编号 / the branch to approve and merge; with --on-main, ids of reports already on main
+    #[arg(required = true, value_name = "BRANCH|ID")]
+    pub targets: Vec<String>,
+    /// 审核已在主分支上的信息（直接推送的或审核失效的），签名提交带 Approved: 行 / approve reports already on main (pushed directly, or stale) with a signed commit carrying Approved: trailers
+    #[arg(long)]
+    pub on_main: bool,
     /// 一并合并分支中信息以外的改动（设置、删除、其他文件；须有相应权限）/ also merge the branch's changes other than reports (settings, deletions, other files; needs the authority for each)
     #[arg(long)]
     pub include_other_changes: bool,

@@ -94,8 +94,11 @@ fn parse(text: &str) -> Option<Parsed<'_>> {
     Some(Parsed { at, signer, commits, signed, signature })
 }
 
+/// A verified receipt and the commits it lists, or why a note is not one.
+type Checked = Result<(Receipt, Vec<Oid>), Text>;
+
 /// Checks one note's text under `settings` and `ring`: the receipt, or why not.
-fn verify(text: &str, settings: &Settings, ring: &KeyRing) -> Result<(Receipt, Vec<Oid>), Text> {
+fn verify(text: &str, settings: &Settings, ring: &KeyRing) -> Checked {
     let parsed = parse(text)
         .ok_or_else(|| Text::new("收条格式无法识别", "the receipt's format is not recognized"))?;
     let sig = ssh_key::SshSig::from_pem(parsed.signature.trim())
@@ -154,7 +157,7 @@ pub fn read(git: &git2::Repository, settings: &Settings, ring: &KeyRing) -> Rece
             Some((*blob, String::from_utf8_lossy(object.data()).into_owned()))
         })
         .collect();
-    let verified: Vec<(Oid, Result<(Receipt, Vec<Oid>), Text>)> =
+    let verified: Vec<(Oid, Checked)> =
         texts.par_iter().map(|(blob, text)| (*blob, verify(text, settings, ring))).collect();
     for (blob, result) in verified {
         let attached = &by_blob[&blob];

@@ -303,6 +303,13 @@ pub fn replay(
                 changed(trail, &cx, &files, false, None);
             }
         }
+        for id in &commit.approved {
+            if !touched.contains_key(id.as_str())
+                && let Some(trail) = trails.get_mut(id).filter(|t| t.deleted.is_none())
+            {
+                approved_by_trailer(trail, &cx, &files);
+            }
+        }
         for id in &commit.published {
             if !touched.contains_key(id.as_str())
                 && let Some(trail) = trails.get_mut(id).filter(|t| t.deleted.is_none())
@@ -441,6 +448,42 @@ fn plain_change(trail: &mut Trail, commit: &CommitFacts, first: bool) {
                 format!("changed after approval ({}); it needs a new approval", short(commit.id)),
             ),
         );
+    }
+}
+
+/// A supervisor's signed commit names a report already on main in an `Approved:`
+/// trailer (`xinbao approve --on-main`): it approves the report as it stands.
+fn approved_by_trailer(trail: &mut Trail, cx: &Judging, files: &HashMap<String, Oid>) {
+    let commit = cx.commit;
+    match cx.verdict {
+        Verdict::Signed(_) => {
+            let Some((person, signature)) = cx.signer() else { return };
+            let unit = trail.unit.clone().unwrap_or_default();
+            if person.supervises(&unit) {
+                approve(trail, signature, files);
+            } else {
+                trail.problem(
+                    Rule::SignerNotAuthorized,
+                    commit,
+                    Text::new(
+                        format!("{} 无权审核“{unit}”的信息（不是该科室的分管负责人）", person.name),
+                        format!(
+                            "{} may not approve reports of “{unit}” (not a supervisor of that unit)",
+                            person.name
+                        ),
+                    ),
+                );
+            }
+        }
+        Verdict::Failed(failure) => trail.problem(failure.rule, commit, failure.message.clone()),
+        Verdict::Unsigned => trail.problem(
+            Rule::SignatureInvalid,
+            commit,
+            Text::new(
+                format!("提交 {} 带有 Approved: 但没有签名", short(commit.id)),
+                format!("commit {} carries Approved: but is not signed", short(commit.id)),
+            ),
+        ),
     }
 }
 

@@ -14,15 +14,26 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// A report the branch adds or changes.
-struct Proposed {
-    id: String,
-    file: String,
-    unit: Option<String>,
+pub(super) struct Proposed {
+    /// The report id.
+    pub id: String,
+    /// Its file.
+    pub file: String,
+    /// Its unit.
+    pub unit: Option<String>,
 }
 
 /// Runs `approve`.
 pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let dirty = git::dirty_files(root)?;
+    if args.on_main {
+        return on_main(root, args, &dirty, lang);
+    }
+    let [branch] = &args.targets[..] else {
+        bail!(
+            "只能审核一个分支；审核主分支上的信息请用 --on-main ID… / one branch at a time; for reports on main use --on-main ID…"
+        );
+    };
     if !dirty.is_empty() {
         return Ok(refuse(
             lang,
@@ -33,12 +44,12 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
             ),
         ));
     }
-    let Branch { proposed, deleted, others } = branch(root, &args.branch)?;
+    let Branch { proposed, deleted, others } = branch_changes(root, branch)?;
     if proposed.is_empty() && deleted.is_empty() && others.is_empty() {
         return Ok(refuse(
             lang,
-            &format!("分支 {} 没有新增或修改的信息，无需审核", args.branch),
-            &format!("branch {} adds or changes no report; nothing to approve", args.branch),
+            &format!("分支 {} 没有新增或修改的信息，无需审核", branch),
+            &format!("branch {} adds or changes no report; nothing to approve", branch),
         ));
     }
     let loaded = status::load(root, Some("HEAD"))?;
@@ -104,23 +115,23 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
             lang,
             &format!(
                 "分支 {} 除信息外还有以下改动，未合并；确认后加 --include-other-changes 再运行：\n{}",
-                args.branch,
+                branch,
                 lines.join("\n")
             ),
             &format!(
                 "branch {} changes more than reports; nothing was merged. Check these and run again with --include-other-changes:\n{}",
-                args.branch,
+                branch,
                 lines.join("\n")
             ),
         ));
     }
 
-    if let Err(err) = git::run(root, &["merge", "--no-ff", "--no-commit", &args.branch], None)? {
+    if let Err(err) = git::run(root, &["merge", "--no-ff", "--no-commit", branch], None)? {
         let _ = git::run(root, &["merge", "--abort"], None)?;
         return Ok(refuse(
             lang,
-            &format!("合并 {} 失败，已撤销：{}", args.branch, err.trim()),
-            &format!("merging {} failed and was undone: {}", args.branch, err.trim()),
+            &format!("合并 {} 失败，已撤销：{}", branch, err.trim()),
+            &format!("merging {} failed and was undone: {}", branch, err.trim()),
         ));
     }
     let files: Vec<String> = proposed.iter().map(|p| p.file.clone()).collect();
@@ -136,7 +147,7 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
     }
     let ids: Vec<&str> = proposed.iter().map(|p| p.id.as_str()).collect();
     let summary = if ids.is_empty() {
-        format!("合并 {}（删除或其他改动）", args.branch)
+        format!("合并 {}（删除或其他改动）", branch)
     } else {
         format!("审核通过：{}", ids.join("、"))
     };
@@ -188,25 +199,149 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
+/// `approve --on-main ID…`: a signed empty commit with one `Approved:` trailer per
+/// report already on main (pushed directly, or stale after an edit), by a
+/// supervisor of each report's unit (SPEC §6.2).
+fn on_main(
+    root: &Path,
+    args: &ApproveArgs,
+    dirty: &[String],
+    lang: Lang,
+) -> anyhow::Result<ExitCode> {
+    if !dirty.is_empty() {
+        return Ok(refuse(
+            lang,
+            &format!("工作区有未提交的修改，请先提交或暂存：{}", dirty.join("、")),
+            &format!(
+                "the work tree has uncommitted changes; commit or stash them: {}",
+                dirty.join(", ")
+            ),
+        ));
+    }
+    let loaded = status::load(root, Some("HEAD"))?;
+    let trails = status::select(root, &loaded.ledger, &args.targets)?;
+    let waiting: Vec<&&crate::approval::Trail> = trails
+        .iter()
+        .filter(|t| {
+            matches!(t.state, crate::approval::State::Submitted | crate::approval::State::Stale)
+        })
+        .collect();
+    let done: Vec<String> = trails
+        .iter()
+        .filter(|t| {
+            !matches!(t.state, crate::approval::State::Submitted | crate::approval::State::Stale)
+        })
+        .map(|t| format!("{}（{}）", t.id, t.state.label().get(lang)))
+        .collect();
+    if !done.is_empty() {
+        return Ok(refuse(
+            lang,
+            &format!("这些信息不是待审核或审核失效状态：{}", done.join("、")),
+            &format!("these reports are neither submitted nor stale: {}", done.join(", ")),
+        ));
+    }
+    let settings = &loaded.repo.settings;
+    let signer = match git::signer(root, settings, loaded.ring(), lang) {
+        Ok(signer) => signer,
+        Err(refused) => return Ok(refused),
+    };
+    let person = &settings.people[signer];
+    let outside: Vec<String> = waiting
+        .iter()
+        .filter(|t| !person.supervises(t.unit.as_deref().unwrap_or_default()))
+        .map(|t| format!("{}（{}）", t.id, t.unit.as_deref().unwrap_or("?")))
+        .collect();
+    if !outside.is_empty() {
+        return Ok(refuse(
+            lang,
+            &format!("{} 无权审核：{}", person.name, outside.join("、")),
+            &format!("{} may not approve: {}", person.name, outside.join(", ")),
+        ));
+    }
+    let files: Vec<String> = waiting.iter().map(|t| t.file.clone()).collect();
+    let errors = check::errors_in(root, &files)?;
+    if !errors.is_empty() {
+        check::print(root, &errors, files.len(), Format::Human, lang)?;
+        return Ok(refuse(
+            lang,
+            "信息未通过检查，未审核",
+            "the reports fail the check; nothing was approved",
+        ));
+    }
+    let ids: Vec<&str> = waiting.iter().map(|t| t.id.as_str()).collect();
+    let message = git::message(&format!("审核通过：{}", ids.join("、")), APPROVED, &ids);
+    if let Err(err) = git::run(root, &["commit", "-S", "--allow-empty", "-F", "-"], Some(&message))?
+    {
+        return Ok(refuse(
+            lang,
+            &format!("签名提交失败：{}", err.trim()),
+            &format!("the signed commit failed: {}", err.trim()),
+        ));
+    }
+    let (_, head, failed) = git::not_taken(root, &ids, lang, |trail, head| {
+        trail.last_approval().is_some_and(|s| s.commit == head)
+    })?;
+    if !failed.is_empty() {
+        git::run(root, &["reset", "--hard", "HEAD^"], None)?.map_err(anyhow::Error::msg)?;
+        return Ok(refuse(
+            lang,
+            &format!("签名未能通过验证，已撤销：\n{}", failed.join("\n")),
+            &format!(
+                "the signature does not verify as an approval; undone:\n{}",
+                failed.join("\n")
+            ),
+        ));
+    }
+    match lang {
+        Lang::Zh => println!(
+            "{} 已审核 {} 条主分支上的信息（提交 {}）：{}；请 git push",
+            person.name,
+            ids.len(),
+            &head.to_string()[..8],
+            ids.join("、")
+        ),
+        Lang::En => println!(
+            "{} approved {} reports on main (commit {}): {}; now git push",
+            person.name,
+            ids.len(),
+            &head.to_string()[..8],
+            ids.join(", ")
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// What a branch changes since it left HEAD.
-struct Branch {
+pub(super) struct Branch {
     /// Reports it adds or changes.
-    proposed: Vec<Proposed>,
+    pub proposed: Vec<Proposed>,
     /// Reports it deletes (with their unit before).
-    deleted: Vec<Proposed>,
+    pub deleted: Vec<Proposed>,
     /// Every other path it changes, pictures of its reports excepted.
-    others: Vec<String>,
+    pub others: Vec<String>,
 }
 
 /// Reads what `branch` changes since it left HEAD, over the whole tree.
-fn branch(root: &Path, branch: &str) -> anyhow::Result<Branch> {
+fn branch_changes(root: &Path, branch: &str) -> anyhow::Result<Branch> {
     let repo = history::open(root).context("approve needs a git repository")?;
     let Ok(theirs) = repo.revparse_single(branch).and_then(|o| o.peel_to_commit()) else {
         bail!("没有分支 {branch} / no branch {branch}");
     };
     let ours = repo.head().and_then(|h| h.peel_to_commit()).context("reading HEAD")?;
-    let base = repo.merge_base(ours.id(), theirs.id()).context("no common history with HEAD")?;
-    let prefix = history::in_repository(&repo, root, "");
+    changes_since(&repo, root, ours.id(), theirs.id())
+}
+
+/// What commit `theirs` changes since it left `ours` (their merge base), over the
+/// whole tree of the reports repository at `root`.
+pub(super) fn changes_since(
+    repo: &git2::Repository,
+    root: &Path,
+    ours: git2::Oid,
+    theirs: git2::Oid,
+) -> anyhow::Result<Branch> {
+    let base = repo.merge_base(ours, theirs).context("no common history with HEAD")?;
+    let theirs = repo.find_commit(theirs)?;
+    let prefix = history::in_repository(repo, root, "");
     let base_tree = repo.find_commit(base)?.tree()?;
     let mut changes = Vec::new();
     let odb = repo.odb()?;

@@ -9,6 +9,7 @@ mod hook;
 mod init;
 mod keys;
 mod new;
+mod pending;
 mod publish;
 mod receipt;
 mod render;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hook(args) => hook::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Stats(args) => stats::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Bulletin(args) => bulletin::run(&find_root(cli.root.as_deref())?, &args, lang),
+        Command::Pending(args) => pending::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Receipt(args) => receipt::run(cli.root.as_deref(), &args, lang),
         Command::Schema => {
             schema::run(cli.root.as_deref().map(Path::to_path_buf).or_else(|| find_root(None).ok()))

@@ -118,8 +118,11 @@ pub fn notice(stats: &Stats, settings: &Settings, date: NaiveDate, number: Optio
     let mut faults = Vec::new();
     for f in &stats.units {
         for item in f.evidence.reports.iter().filter(|i| !i.late.is_empty()) {
-            let reason =
-                item.late_reason.as_ref().map(|r| format!("迟报原因：{r}。")).unwrap_or_default();
+            let reason = item
+                .late_reason
+                .as_ref()
+                .map(|r| format!("迟报原因：{}。", r.trim_end_matches(['。', '.'])))
+                .unwrap_or_default();
             faults.push(format!(
                 "迟报：{}《{}》于{}报送，超过规定时限。{reason}",
                 f.unit, item.title, item.submitted_day

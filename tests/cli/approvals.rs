@@ -684,3 +684,81 @@ fn the_docx_carries_the_approval_block() {
     assert!(document.contains(">发布：钱七　2026年3月3日</w:t>"));
     assert!(document.contains(">签章：</w:t>"));
 }
+
+#[test]
+fn approve_on_main_approves_a_report_already_there() {
+    let Some(bureau) = Bureau::new() else { return };
+    // Pushed straight to main, unsigned: they wait on main.
+    bureau.submit("zhang/r1", &[("2026-03-02-r1", "投资科")], None);
+    bureau.submit("zhang/r2", &[("2026-03-02-r2", "投资科")], None);
+    assert_eq!(bureau.state("2026-03-02-r1"), ("submitted".into(), vec![]));
+    // An unsigned commit naming a report in an Approved: trailer approves nothing.
+    bureau.git(
+        MERGED,
+        None,
+        &["commit", "-q", "--allow-empty", "-m", "审核\n\nApproved: 2026-03-02-r2"],
+    );
+    assert_eq!(
+        bureau.state("2026-03-02-r2"),
+        ("submitted".into(), vec!["signature-invalid".into()])
+    );
+    // Another unit's supervisor may not approve.
+    bureau.configure_signer("赵六", "zhao");
+    let head = bureau.head();
+    let out = bureau.xinbao(&["approve", "--on-main", "2026-03-02-r1"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(bureau.head(), head);
+    bureau.configure_signer("李四", "li");
+    let out = bureau.xinbao(
+        &["approve", "--on-main", "2026-03-02-r1"],
+        &[("GIT_COMMITTER_DATE", PUBLISHED), ("GIT_AUTHOR_DATE", PUBLISHED)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("git push"));
+    let message = bureau.git(WRITTEN, None, &["log", "-1", "--format=%B"]);
+    assert!(message.contains("Approved: 2026-03-02-r1"), "{message}");
+    let status = bureau.status();
+    assert_eq!(status["2026-03-02-r1"]["state"], "approved");
+    assert_eq!(status["2026-03-02-r1"]["approved_by"][0]["name"], "李四");
+    // An approved report is not approved again.
+    let out = bureau.xinbao(&["approve", "--on-main", "2026-03-02-r1"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn pending_lists_the_waiting_branches_per_supervisor() {
+    let Some(bureau) = Bureau::new() else { return };
+    bureau.propose("zhang/r1", &[("2026-03-02-r1", "投资科")]);
+    bureau.propose("wang/r2", &[("2026-03-02-r2", "价格科")]);
+    bureau.submit("zhang/done", &[("2026-03-02-r3", "投资科")], Some("li"));
+    let out = bureau.xinbao(&["pending", "--format", "json"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lists: Vec<(String, Vec<String>)> = json["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            let branches = g["branches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| format!("{}:{}", b["branch"].as_str().unwrap(), b["reports"][0]["id"]))
+                .collect();
+            (g["supervisor"].as_str().unwrap().to_string(), branches)
+        })
+        .collect();
+    // 李四 and 周九 supervise 投资科, 赵六 价格科; the merged branch waits for nothing.
+    assert_eq!(
+        lists,
+        [
+            ("周九".to_string(), vec!["zhang/r1:\"2026-03-02-r1\"".to_string()]),
+            ("李四".to_string(), vec!["zhang/r1:\"2026-03-02-r1\"".to_string()]),
+            ("赵六".to_string(), vec!["wang/r2:\"2026-03-02-r2\"".to_string()]),
+        ]
+    );
+    let mine = bureau.xinbao(&["pending", "--for", "赵六"], &[]);
+    let text = String::from_utf8_lossy(&mine.stdout);
+    assert!(text.contains("wang/r2") && !text.contains("zhang/r1"), "{text}");
+    assert!(text.contains("xinbao approve wang/r2"), "{text}");
+}

@@ -9,6 +9,7 @@ mod formats;
 mod history;
 mod hostile;
 mod late;
+mod late;
 mod project;
 mod render;
 mod rules;
