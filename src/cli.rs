@@ -58,10 +58,20 @@ pub enum Command {
     Stats(StatsArgs),
     /// 编发期刊：把一段时间内已发布的信息编成一期《发改信息》 / compile published reports into a bulletin issue
     Bulletin(BulletinArgs),
+    /// 把信息的 submitted_at 改为当前时间（写完、提交前运行）/ set a report's submitted_at to now (run when it is written, before committing)
+    Touch(TouchArgs),
     /// 待审核的分支，按分管负责人分组（审核人的晨间清单）/ branches whose reports wait for approval, per supervisor
     Pending(PendingArgs),
     /// 服务器为新收到的提交签发收条（时间不可倒填）/ the server signs receipts for commits new to it
     Receipt(ReceiptArgs),
+}
+
+/// `xinbao touch`.
+#[derive(Debug, Args)]
+pub struct TouchArgs {
+    /// 信息编号或文件路径 / the report's id or file
+    #[arg(required = true)]
+    pub ids: Vec<String>,
 }
 
 /// `xinbao pending`.
@@ -345,6 +355,9 @@ pub struct CheckArgs {
     /// 同时检查主分支上信息的审核签名 / also report approval problems of reports on main
     #[arg(long)]
     pub approvals: bool,
+    /// 提交前检查（pre-commit 钩子用）：新信息的 submitted_at 若比现在早超过 commit_skew，提交后会报 time-order，先提醒 / before a commit (the pre-commit hook): warn when a new report's submitted_at is more than commit_skew before now, which the commit would make a time-order error
+    #[arg(long)]
+    pub before_commit: bool,
     /// 主分支（与 --approvals 一起用）/ the main branch, for --approvals
     #[arg(long, value_name = "REV", requires = "approvals")]
     pub rev: Option<String>,

@@ -34,6 +34,11 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
         let ledger = approval::read(root, args.rev.as_deref(), &repo)?;
         approval_findings(&repo, &ledger, &mut diags);
     }
+    if args.before_commit
+        && let Some(history) = &history
+    {
+        before_commit(&repo, history, &mut diags);
+    }
 
     let git = history::open(root);
     let selection = select(root, &repo, args, git.as_ref())?;
@@ -94,6 +99,46 @@ fn approval_findings(repo: &Repository, ledger: &approval::Ledger, diags: &mut D
             );
             diags.push_as(Severity::Warning, &trail.file, top, Rule::NotApproved, message);
         }
+    }
+}
+
+/// Warns, before the commit exists, about each new report whose `submitted_at` is
+/// more than `commit_skew` before now: the commit about to be made would be its
+/// first, and the check after it would give `time-order` (SPEC §6.2).
+fn before_commit(repo: &Repository, history: &history::History, diags: &mut Diagnostics) {
+    // The commit will carry GIT_COMMITTER_DATE when it is set, else the clock's time.
+    let now = std::env::var("GIT_COMMITTER_DATE")
+        .ok()
+        .and_then(|d| chrono::DateTime::parse_from_rfc3339(d.trim()).ok())
+        .unwrap_or_else(|| chrono::Utc::now().fixed_offset())
+        .with_timezone(&repo.settings.timezone);
+    let skew = repo.settings.limits.commit_skew;
+    for report in &repo.reports {
+        let Some(submitted) = &report.submitted_at else { continue };
+        if history.added_by_id.contains_key(&report.id) || submitted.value + skew >= now {
+            continue;
+        }
+        let (at, was) =
+            (crate::time::format_time(&now), crate::time::format_time(&submitted.value));
+        let message = Text::new(
+            format!(
+                "现在提交，首次提交时间将是 {at}，比报送时间 {was} 晚超过 {}：提交后会报 time-order。请运行 `xinbao touch {}` 把 submitted_at 改为现在（超过时限的照实迟报，并写明 late_reason）",
+                crate::time::format_duration(skew),
+                report.id
+            ),
+            format!(
+                "committed now, its first commit would be {at}, more than {} after submitted_at {was}: the check would then give time-order. Run `xinbao touch {}` to set submitted_at to now (if that makes it late, report it late, with a late_reason)",
+                crate::time::format_duration(skew),
+                report.id
+            ),
+        );
+        diags.push_as(
+            Severity::Warning,
+            &report.file,
+            report.key_pos("submitted_at"),
+            Rule::TimeOrder,
+            message,
+        );
     }
 }
 

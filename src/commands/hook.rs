@@ -66,7 +66,7 @@ fn script(exe: &str) -> String {
 xinbao='{exe}'
 [ -x "$xinbao" ] || xinbao=xinbao
 if git rev-parse --verify -q HEAD >/dev/null; then
-  exec "$xinbao" check --changed-since HEAD
+  exec "$xinbao" check --changed-since HEAD --before-commit
 else
   exec "$xinbao" check
 fi

@@ -17,6 +17,7 @@ mod schema;
 mod serve;
 mod stats;
 mod status;
+mod touch;
 
 use crate::cli::{Cli, Command};
 use crate::lang::Lang;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hook(args) => hook::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Stats(args) => stats::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Bulletin(args) => bulletin::run(&find_root(cli.root.as_deref())?, &args, lang),
+        Command::Touch(args) => touch::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Pending(args) => pending::run(&find_root(cli.root.as_deref())?, &args, lang),
         Command::Receipt(args) => receipt::run(cli.root.as_deref(), &args, lang),
         Command::Schema => {

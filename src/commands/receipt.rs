@@ -105,6 +105,9 @@ fn pushed(git: &Repository, input: impl std::io::BufRead) -> anyhow::Result<Vec<
         let [old, new, name] = parts[..] else { continue };
         let (old, new) = (Oid::from_str(old)?, Oid::from_str(new)?);
         updated.insert(name.to_string());
+        if name.starts_with("refs/notes/") {
+            continue; // notes are not commits of the record
+        }
         if new != zero && git.find_commit(new).is_ok() {
             walk.push(new)?;
         }

@@ -55,7 +55,9 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
     let zone = cx.repo.settings.timezone;
     let history = cx.history;
     if let Some(why) = history.and_then(|h| h.bad_receipts.get(&report.id)) {
-        diags.push(
+        // A warning: a note anyone could push must not stop the check.
+        diags.push_as(
+            crate::diag::Severity::Warning,
             file,
             at,
             Rule::SignatureInvalid,

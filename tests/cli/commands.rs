@@ -1,6 +1,7 @@
 //! `init`, `new` and `schema`: what a new user does first.
 
 use crate::support::{Sandbox, git};
+use serde_json::Value;
 
 #[test]
 fn init_makes_a_repository_that_passes_check() {
@@ -65,7 +66,7 @@ fn new_fills_the_template_from_git_user_and_settings() {
     );
     assert!(
         text.contains(
-            "occurred_at: 2026-03-02T09:00:00+08:00\nsubmitted_at: 2026-03-02T18:00:00+08:00\n"
+            "occurred_at: 2026-03-02T09:00:00+08:00\nsubmitted_at: 2026-03-02T18:00:00+08:00   # 提交前运行 xinbao touch 2026-03-02-touzikezhaokaizhongdianxiang 改为当前时间"
         ),
         "{text}"
     );
@@ -135,4 +136,62 @@ fn schema_describes_every_field() {
     assert!(units.iter().any(|u| u == "投资科"));
     let categories = schema["properties"]["category"]["enum"].as_array().unwrap();
     assert_eq!(categories.len(), 20);
+}
+
+/// Before a commit exists, the hook's check warns that a new report's old
+/// `submitted_at` would become a time-order error; `touch` sets it to now.
+#[test]
+fn before_commit_warns_of_a_stale_submitted_at_and_touch_refreshes_it() {
+    let sandbox = Sandbox::new();
+    assert!(sandbox.run(&["init"]).status.success());
+    let date = "2026-03-02T09:00:00+08:00";
+    git(
+        sandbox.root(),
+        date,
+        &[
+            "-c",
+            "user.name=张三",
+            "-c",
+            "user.email=z@x",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "根",
+        ],
+    );
+    let file = "reports/2026/03/2026-03-02-r1.md";
+    sandbox.write(
+        file,
+        "---\ntitle: 投资科召开调度会\ncategory: work\nunit: 投资科\nauthor: 张三\nphone: \"13800000000\"\noccurred_at: 2026-03-02T09:00:00+08:00\nsubmitted_at: 2026-03-02T10:00:00+08:00   # 提交前运行 xinbao touch\n---\n\n正文。\n",
+    );
+    let (code, json) = sandbox.check_json(&["--changed-since", "HEAD", "--before-commit"]);
+    assert_eq!(code, 0, "a warning only: {json}");
+    let warned: Vec<&Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "time-order" && d["file"] == file)
+        .collect();
+    assert_eq!(warned.len(), 1, "{json}");
+    assert_eq!(warned[0]["severity"], "warning");
+    assert!(warned[0]["message"].as_str().unwrap().contains("xinbao touch 2026-03-02-r1"));
+    // Without --before-commit (as in CI) there is nothing to warn about yet.
+    let (_, plain) = sandbox.check_json(&["--changed-since", "HEAD"]);
+    assert!(!plain.to_string().contains("time-order"), "{plain}");
+
+    let out = sandbox.run(&["touch", "2026-03-02-r1"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(sandbox.root().join(file)).unwrap();
+    let line = text.lines().find(|l| l.starts_with("submitted_at:")).unwrap();
+    assert!(line.ends_with("   # 提交前运行 xinbao touch"), "{line}");
+    assert!(!line.contains("2026-03-02T10:00:00"), "{line}");
+    let (_, after) = sandbox.check_json(&["--changed-since", "HEAD", "--before-commit"]);
+    let left = after["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["rule"] == "time-order" && d["file"] == file);
+    assert!(!left, "{after}");
+    assert_eq!(sandbox.run(&["touch", "no-such-id"]).status.code(), Some(2));
 }
