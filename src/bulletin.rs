@@ -322,3 +322,56 @@ pub fn plan(
     let issue = Issue { year, number, file: file(year, number), from, to, date: today, reports };
     Ok((issue, true))
 }
+
+/// What the office should know about `issue` among the recorded `issues` (SPEC
+/// §6.2): periods that overlap another issue's, reports already in another
+/// issue, and — for an issue already recorded — reports published in its period
+/// since, which its frozen list leaves out.
+pub fn warnings(
+    issues: &[Issue],
+    issue: &Issue,
+    repo: &Repository,
+    ledger: &Ledger,
+    recorded: bool,
+) -> Vec<crate::lang::Text> {
+    use crate::lang::Text;
+    let mut found = Vec::new();
+    let others = issues.iter().filter(|i| i.file != issue.file);
+    for other in others.clone().filter(|o| o.from <= issue.to && issue.from <= o.to) {
+        found.push(Text::new(
+            format!(
+                "期间 {}–{} 与{}年第{}期（{}–{}）重叠",
+                issue.from, issue.to, other.year, other.number, other.from, other.to
+            ),
+            format!(
+                "the period {}–{} overlaps issue {} of {} ({}–{})",
+                issue.from, issue.to, other.number, other.year, other.from, other.to
+            ),
+        ));
+    }
+    for id in &issue.reports {
+        for other in others.clone().filter(|o| o.reports.iter().any(|r| r.value == id.value)) {
+            found.push(Text::new(
+                format!("信息 {} 已收入{}年第{}期", id.value, other.year, other.number),
+                format!("report {} is already in issue {} of {}", id.value, other.number, other.year),
+            ));
+        }
+    }
+    if recorded {
+        for report in select(repo, ledger, issue.from, issue.to) {
+            if !issue.reports.iter().any(|r| r.value == report.id) {
+                found.push(Text::new(
+                    format!(
+                        "信息 {} 在本期期间内已发布，但不在本期已定的目录中（{}）；如需收入，请另编一期或修改记录",
+                        report.id, issue.file
+                    ),
+                    format!(
+                        "report {} was published in this issue's period but is not in its frozen list ({}); compile another issue or edit the record to include it",
+                        report.id, issue.file
+                    ),
+                ));
+            }
+        }
+    }
+    found
+}

@@ -30,6 +30,12 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
     let today = super::today(&repo.settings);
     let (issue, new) =
         bulletin::plan(&repo.bulletins, &repo, &ledger, (args.from, args.to), args.number, today)?;
+    for warning in bulletin::warnings(&repo.bulletins, &issue, &repo, &ledger, !new) {
+        match lang {
+            Lang::Zh => eprintln!("注意：{}", warning.zh),
+            Lang::En => eprintln!("note: {}", warning.en),
+        }
+    }
     if new {
         let record = root.join(&issue.file);
         crate::atomic::write(&record, issue.record(&repo.settings).as_bytes())

@@ -591,6 +591,10 @@ fn bulletin_issues_are_numbered_once_per_year() {
     let next = h.run(&["bulletin", "--from", "2026-01-01", "--to", "2026-01-31"]);
     assert!(next.status.success(), "{}", String::from_utf8_lossy(&next.stderr));
     assert!(h.sandbox.root().join("bulletins/2026/02.yaml").is_file());
+    // The office is told that the period overlaps issue 1 and its reports are in it already.
+    let told = String::from_utf8_lossy(&next.stderr);
+    assert!(told.contains("与2026年第1期（2026-01-01–2026-03-31）重叠"), "{told}");
+    assert!(told.contains("已收入2026年第1期"), "{told}");
     // A number taken by another period is refused, with the next free number named.
     let taken = h.run(&["bulletin", "--from", "2026-02-01", "--to", "2026-03-31", "--number", "1"]);
     assert_eq!(taken.status.code(), Some(2));
