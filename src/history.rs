@@ -124,10 +124,13 @@ pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::
         for path in &added.paths {
             let first = history.added.entry(path.clone()).or_insert(added.time);
             *first = (*first).min(added.time);
-            history.adding_commits.entry(crate::load::stem(path)).or_default().push(*oid);
+            // Only a report's own file says when it came: not a picture of the same name.
+            if path.ends_with(".md") {
+                history.adding_commits.entry(crate::load::stem(path)).or_default().push(*oid);
+            }
         }
     }
-    for (path, time) in &history.added {
+    for (path, time) in history.added.iter().filter(|(path, _)| path.ends_with(".md")) {
         let first = history.added_by_id.entry(crate::load::stem(path)).or_insert(*time);
         *first = (*first).min(*time);
     }
@@ -229,6 +232,21 @@ fn entries(data: &[u8]) -> Vec<Entry<'_>> {
         rest = &rest[nul + 21..];
     }
     list
+}
+
+/// Every file of tree `tree` and its subtrees, as `(path, blob)`, read from the
+/// raw objects (a notes tree of 20,000 entries in a few milliseconds).
+pub fn files_in(odb: &git2::Odb, tree: Oid, prefix: &str, out: &mut Vec<(String, Oid)>) {
+    let Ok(object) = odb.read(tree) else { return };
+    for entry in entries(object.data()) {
+        let Ok(id) = entry.oid() else { continue };
+        let path = format!("{prefix}{}", String::from_utf8_lossy(entry.name));
+        if entry.is_tree {
+            files_in(odb, id, &path, out);
+        } else if entry.is_file {
+            out.push((path, id));
+        }
+    }
 }
 
 /// A regular file that differs between two trees.

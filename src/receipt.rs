@@ -143,13 +143,21 @@ fn verify(text: &str, settings: &Settings, ring: &KeyRing) -> Checked {
 /// verified once, on all cores, against the server keys of `settings`.
 pub fn read(git: &git2::Repository, settings: &Settings, ring: &KeyRing) -> Receipts {
     let mut receipts = Receipts::default();
-    let Ok(notes) = git.notes(Some(NOTES_REF)) else { return receipts };
+    let Ok(odb) = git.odb() else { return receipts };
+    let Ok(tree) = git.find_reference(NOTES_REF).and_then(|r| r.peel_to_tree()) else {
+        return receipts;
+    };
+    // The notes tree names each note by its commit's id, flat or fanned out in
+    // folders (`ab/cdef…`); read in one pass over the raw tree objects.
+    let mut notes = Vec::new();
+    crate::history::files_in(&odb, tree.id(), "", &mut notes);
     // Note blob → the commits it is attached to.
     let mut by_blob: HashMap<Oid, Vec<Oid>> = HashMap::new();
-    for (blob, commit) in notes.flatten() {
-        by_blob.entry(blob).or_default().push(commit);
+    for (path, blob) in notes {
+        if let Ok(commit) = Oid::from_str(&path.replace('/', "")) {
+            by_blob.entry(blob).or_default().push(commit);
+        }
     }
-    let Ok(odb) = git.odb() else { return receipts };
     let texts: Vec<(Oid, String)> = by_blob
         .keys()
         .filter_map(|blob| {
@@ -163,6 +171,7 @@ pub fn read(git: &git2::Repository, settings: &Settings, ring: &KeyRing) -> Rece
         let attached = &by_blob[&blob];
         match result {
             Ok((receipt, listed)) => {
+                let listed: std::collections::HashSet<Oid> = listed.into_iter().collect();
                 for commit in attached {
                     if listed.contains(commit) {
                         receipts.by_commit.insert(*commit, receipt.clone());

@@ -71,6 +71,27 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
         .and_then(|h| h.received.get(&report.id))
         .and_then(|t| chrono::DateTime::from_timestamp(*t, 0))
         .map(|t| t.with_timezone(&zone));
+    if let (Some(received), Some(occurred)) = (received, occurred)
+        && received < occurred
+    {
+        diags.push(
+            file,
+            at,
+            Rule::TimeOrder,
+            Text::new(
+                format!(
+                    "服务器在 {} 就收到了此信息的文件，早于发生时间 {}：同一编号的文件在事件之前已推送",
+                    format_time(&received),
+                    format_time(&occurred)
+                ),
+                format!(
+                    "the server received this report's file at {}, before the event at {}: a file with this id was pushed before the event",
+                    format_time(&received),
+                    format_time(&occurred)
+                ),
+            ),
+        );
+    }
     let arrived = received.unwrap_or(submitted.value);
     let (was_zh, was_en) = match received {
         Some(t) => (
