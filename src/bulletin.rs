@@ -353,7 +353,10 @@ pub fn warnings(
         for other in others.clone().filter(|o| o.reports.iter().any(|r| r.value == id.value)) {
             found.push(Text::new(
                 format!("信息 {} 已收入{}年第{}期", id.value, other.year, other.number),
-                format!("report {} is already in issue {} of {}", id.value, other.number, other.year),
+                format!(
+                    "report {} is already in issue {} of {}",
+                    id.value, other.number, other.year
+                ),
             ));
         }
     }

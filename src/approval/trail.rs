@@ -145,6 +145,9 @@ pub struct Trail {
     approved_blob: Option<Oid>,
     /// The text and pictures last approved or published.
     signed_content: Option<Content>,
+    /// The unit of the last approval or publication, or of the first submission:
+    /// a signature must also be able to approve this one when the unit changed.
+    settled_unit: Option<String>,
 }
 
 /// A report's text and the pictures it references, as blobs: what an approval binds.
@@ -184,6 +187,7 @@ impl Trail {
             blob: None,
             approved_blob: None,
             signed_content: None,
+            settled_unit: None,
         }
     }
 
@@ -291,7 +295,13 @@ pub fn replay(
             }
             let first = trail.blob.is_none();
             trail.blob = Some(blob);
-            let moved_from = old_unit.filter(|old| !first && Some(old) != trail.unit.as_ref());
+            if first {
+                trail.settled_unit = trail.unit.clone();
+            }
+            // Against the unit last signed off (or first submitted under), so that
+            // an unsigned change of unit cannot hand the report to another supervisor.
+            let moved_from =
+                trail.settled_unit.clone().filter(|old| !first && Some(old) != trail.unit.as_ref());
             if let Some(problem) = backdated.get(&commit.id) {
                 trail.steps.push(Step::Problem((*problem).clone()));
                 trail.problems.push((*problem).clone());
@@ -459,7 +469,8 @@ fn approved_by_trailer(trail: &mut Trail, cx: &Judging, files: &HashMap<String, 
         Verdict::Signed(_) => {
             let Some((person, signature)) = cx.signer() else { return };
             let unit = trail.unit.clone().unwrap_or_default();
-            if person.supervises(&unit) {
+            let settled = trail.settled_unit.clone().unwrap_or_else(|| unit.clone());
+            if person.supervises(&unit) && person.supervises(&settled) {
                 approve(trail, signature, files);
             } else {
                 trail.problem(
@@ -522,6 +533,7 @@ fn published_by_trailer(trail: &mut Trail, cx: &Judging, files: &HashMap<String,
 
 fn approve(trail: &mut Trail, signature: Signature, files: &HashMap<String, Oid>) {
     trail.state = State::Approved;
+    trail.settled_unit = trail.unit.clone();
     trail.approved_blob = trail.blob;
     trail.signed_content = trail.content(files);
     trail.problems.clear();

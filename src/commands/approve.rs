@@ -176,8 +176,10 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
             ),
         ));
     }
-    let key =
-        ids.first().and_then(|id| after.ledger.trails.get(*id)?.last_approval()).map(|s| s.key.clone());
+    let key = ids
+        .first()
+        .and_then(|id| after.ledger.trails.get(*id)?.last_approval())
+        .map(|s| s.key.clone());
     match lang {
         Lang::Zh => println!(
             "{} 已审核并合并 {} 条信息（提交 {}，密钥 {}）：{}",

@@ -478,4 +478,18 @@ fn a_plain_git_server_accepts_a_late_report_and_later_pushes() {
     assert_eq!(flags.len(), 2, "{docs:?}");
     assert!(flags.contains(&(ID, &Value::from(1))), "{flags:?}");
     assert!(flags.contains(&(ON_TIME_ID, &Value::from(0))), "{flags:?}");
+
+    // The record may only grow: a merge that puts the old tip on its second parent
+    // (git calls it a fast-forward) would drop the last approval from main's
+    // first-parent history; the server refuses it and main stays.
+    let tip = bureau.git(ON_TIME_MERGED, &["rev-parse", "HEAD"]);
+    let tree = bureau.git(ON_TIME_MERGED, &["rev-parse", "HEAD^:"]);
+    let rewritten = bureau
+        .git(ON_TIME_MERGED, &["commit-tree", &tree, "-p", "HEAD^", "-p", "HEAD", "-m", "改写"]);
+    bureau.git(ON_TIME_MERGED, &["reset", "-q", "--hard", &rewritten]);
+    let out = push(ON_TIME_MERGED);
+    let told = stderr(&out);
+    assert!(!out.status.success(), "a rewritten first-parent history was accepted: {told}");
+    assert!(told.contains("首父提交历史只能增长"), "{told}");
+    assert_eq!(server_main(), tip);
 }

@@ -742,6 +742,26 @@ fn moving_a_report_to_another_unit_needs_a_signer_of_both_units() {
     assert_eq!(report(&status, r2.id).unwrap()["approved_by"][0]["name"], "吴十");
 }
 
+#[test]
+fn an_unsigned_change_of_unit_does_not_hand_the_report_to_another_supervisor() {
+    let Some(bureau) = Bureau::new() else { return };
+    let r1 = Report::new("2026-03-02-r1", "投资科");
+    bureau.submit("zhang/r1", &[r1], Some("li"));
+    // An unsigned commit on main moves it to 价格科: stale.
+    bureau.write(Report { unit: "价格科", ..r1 });
+    bureau.commit(PUBLISHED, None, "改科室");
+    assert_eq!(bureau.state(r1.id), ("stale".into(), vec!["approval-stale".into()]));
+    // 赵六 supervises only 价格科: his Approved: trailer does not approve it.
+    let message = format!("审核\n\nApproved: {}", r1.id);
+    bureau.commit("2026-03-03T10:00:00+08:00", Some("zhao"), &message);
+    let (state, rules) = bureau.state(r1.id);
+    assert_eq!(state, "stale");
+    assert!(rules.contains(&"signer-not-authorized".to_string()), "{rules:?}");
+    // 吴十 supervises both units: he may.
+    bureau.commit(CHANGED, Some("wu"), &message);
+    assert_eq!(bureau.state(r1.id), ("approved".into(), vec![]));
+}
+
 // ---- Time does not run backwards ----
 
 #[test]
