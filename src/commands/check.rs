@@ -25,14 +25,20 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     }
     let mut diags = Diagnostics::default();
     let repo = load::load(root, &extra, &mut diags)?;
+    let ledger = match args.approvals {
+        true => Some(approval::read(root, args.rev.as_deref(), &repo)?),
+        false => None,
+    };
+    // With --approvals (a verdict), the server's receipts are verified against the
+    // signed settings in force, not against the work tree's.
+    let receipt_keys = ledger.as_ref().and_then(|l| l.settings()).unwrap_or(&repo.settings);
     // Both stages use every core; run one after the other (measured faster than rayon::join).
-    let history = read_history(root, &repo.settings, lang);
+    let history = read_history(root, receipt_keys, lang);
     rules::check(&repo, history.as_ref(), &mut diags);
     // The keys are checked as part of the settings file (unreadable, listed twice).
     KeyRing::build(&repo.settings, root, &mut diags);
-    if args.approvals {
-        let ledger = approval::read(root, args.rev.as_deref(), &repo)?;
-        approval_findings(&repo, &ledger, &mut diags);
+    if let Some(ledger) = &ledger {
+        approval_findings(&repo, ledger, &mut diags);
     }
     if args.before_commit
         && let Some(history) = &history
