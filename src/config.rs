@@ -303,6 +303,22 @@ impl Settings {
         self.units.iter().any(|u| u == unit)
     }
 
+    /// These settings with everything that decides verdicts taken from `in_force`
+    /// (the signed settings of the history): names and layout may change freely,
+    /// the rest only with the office's signature (SPEC §6.1).
+    pub fn with_verdicts_of(&self, in_force: &Settings) -> Settings {
+        Settings {
+            timezone: in_force.timezone,
+            effective_from: in_force.effective_from,
+            units: in_force.units.clone(),
+            people: in_force.people.clone(),
+            limits: in_force.limits.clone(),
+            quotas: in_force.quotas.clone(),
+            scoring: in_force.scoring.clone(),
+            ..self.clone()
+        }
+    }
+
     /// The repository paths of the OpenPGP key files the people's keys name.
     pub fn key_files(&self) -> Vec<&str> {
         let files = self.people.iter().flat_map(|p| &p.keys).filter_map(|k| match &k.material {

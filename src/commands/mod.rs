@@ -107,9 +107,9 @@ fn load_verdicts(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<Verdi
     };
     let mut diags = crate::diag::Diagnostics::default();
     let mut repo = match ledger.as_ref().and_then(|l| l.settings()) {
-        Some(settings) => {
-            warn_if_settings_differ(root, settings, lang);
-            crate::load::load_with(root, &[], settings.clone(), &mut diags)
+        Some(in_force) => {
+            let settings = settings_in_force(root, in_force, lang);
+            crate::load::load_with(root, &[], settings, &mut diags)
         }
         None => crate::load::load(root, &[], &mut diags)?,
     };
@@ -179,14 +179,26 @@ fn add_deleted(
     repo.reports.sort_by(|a, b| a.file.cmp(&b.file));
 }
 
-/// Says so when the work tree's `xinbao.yaml` decides verdicts differently from
-/// the settings in force: the signed ones are used.
-fn warn_if_settings_differ(root: &Path, in_force: &crate::config::Settings, lang: Lang) {
+/// The settings a verdict command works with: the work tree's names and layout,
+/// and everything that decides verdicts from the signed settings in force. Says
+/// so when the work tree's verdict parts differ.
+fn settings_in_force(
+    root: &Path,
+    in_force: &crate::config::Settings,
+    lang: Lang,
+) -> crate::config::Settings {
     let mut ignored = crate::diag::Diagnostics::default();
-    let Ok(work_tree) = crate::config::load(root, &mut ignored) else { return };
-    if work_tree.verdict_text() == in_force.verdict_text() {
-        return;
+    let Ok(work_tree) = crate::config::load(root, &mut ignored) else { return in_force.clone() };
+    let settings = work_tree.with_verdicts_of(in_force);
+    if work_tree.verdict_text() != in_force.verdict_text() {
+        note_settings_differ(lang);
     }
+    settings
+}
+
+/// Says that the work tree's `xinbao.yaml` decides verdicts differently from the
+/// settings in force, and that the signed ones are used.
+fn note_settings_differ(lang: Lang) {
     match lang {
         Lang::Zh => eprintln!(
             "注意：工作区的 xinbao.yaml 与历史中生效的设置不同；判定一律按已签名生效的设置（未经办公室或管理员签名提交的修改不生效）"

@@ -42,7 +42,10 @@ pub fn load(root: &Path, rev: Option<&str>) -> anyhow::Result<Loaded> {
     let mut diags = Diagnostics::default();
     let mut ledger = approval::read_history(root, rev)?;
     let repo = match ledger.settings() {
-        Some(settings) => load::load_with(root, &[], settings.clone(), &mut diags),
+        Some(in_force) => {
+            let settings = super::settings_in_force(root, in_force, Lang::from_env());
+            load::load_with(root, &[], settings, &mut diags)
+        }
         None => load::load(root, &[], &mut diags)?,
     };
     ledger.add_drafts(&repo);
