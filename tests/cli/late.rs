@@ -390,6 +390,25 @@ fn the_bulletin_carries_a_published_late_report() {
         .find_map(|l| l.strip_prefix("已生成 ").filter(|f| f.ends_with(".docx")))
         .unwrap_or_else(|| panic!("no DOCX written: {text}"));
     assert!(docx_text(Path::new(docx)).contains(TITLE), "the report is in the issue");
+
+    // The issue's list is frozen once recorded: a report of the period published
+    // later is not added, and the office is told so.
+    bureau.git(PUBLISHED, &["add", "-A"]);
+    bureau.git(PUBLISHED, &["commit", "-q", "-m", "第1期"]);
+    bureau.propose("zhang/ontime", ON_TIME_ID, ON_TIME, ON_TIME_WRITTEN);
+    let approved = bureau.approve("zhang/ontime", ON_TIME_MERGED);
+    assert!(approved.status.success(), "{}", said(&approved));
+    bureau.configure_signer("钱七", "qian");
+    let published = bureau.xinbao_at("2026-03-10T09:00:00+08:00", &["publish", ON_TIME_ID]);
+    assert!(published.status.success(), "{}", said(&published));
+    let again = bureau.xinbao(&["bulletin", "--from", "2026-03-01", "--to", "2026-03-31"]);
+    assert_eq!(again.status.code(), Some(0), "{}", said(&again));
+    assert!(stdout(&again).contains("2026年第1期：1 条信息"), "{}", said(&again));
+    let told = stderr(&again);
+    assert!(
+        told.contains(&format!("信息 {ON_TIME_ID} 在本期期间内已发布，但不在本期已定的目录中")),
+        "{told}"
+    );
 }
 
 #[test]
