@@ -152,30 +152,16 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
         format!("审核通过：{}", ids.join("、"))
     };
     let message = git::message(&summary, APPROVED, &ids);
-    if let Err(err) = git::run(root, &["commit", "-S", "-F", "-"], Some(&message))? {
-        let _ = git::run(root, &["merge", "--abort"], None)?;
-        return Ok(refuse(
-            lang,
-            &format!("签名提交失败，已撤销合并：{}", err.trim()),
-            &format!("the signed commit failed; the merge was undone: {}", err.trim()),
-        ));
-    }
-
-    // Verify what was just made, exactly as `status` will.
-    let (after, head, failed) = git::not_taken(root, &ids, lang, |trail, head| {
-        trail.last_approval().is_some_and(|s| s.commit == head)
-    })?;
-    if !failed.is_empty() {
-        git::run(root, &["reset", "--hard", "HEAD^"], None)?.map_err(anyhow::Error::msg)?;
-        return Ok(refuse(
-            lang,
-            &format!("签名未能通过验证，已撤销合并：\n{}", failed.join("\n")),
-            &format!(
-                "the signature does not verify as an approval; the merge was undone:\n{}",
-                failed.join("\n")
-            ),
-        ));
-    }
+    let signing = git::Signing {
+        commit: &["commit", "-S", "-F", "-"],
+        abort: &["merge", "--abort"],
+        undo: &["reset", "--hard", "HEAD^"],
+    };
+    let (after, head) = match git::sign_and_verify(root, &signing, &message, &ids, lang, approved)?
+    {
+        Ok(done) => done,
+        Err(refused) => return Ok(refused),
+    };
     let key = ids
         .first()
         .and_then(|id| after.ledger.trails.get(*id)?.last_approval())
@@ -199,6 +185,11 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
         ),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether the approval of `trail` is the commit `head`.
+fn approved(trail: &crate::approval::Trail, head: git2::Oid) -> bool {
+    trail.last_approval().is_some_and(|s| s.commit == head)
 }
 
 /// `approve --on-main ID…`: a signed empty commit with one `Approved:` trailer per
@@ -272,28 +263,15 @@ fn on_main(
     }
     let ids: Vec<&str> = waiting.iter().map(|t| t.id.as_str()).collect();
     let message = git::message(&format!("审核通过：{}", ids.join("、")), APPROVED, &ids);
-    if let Err(err) = git::run(root, &["commit", "-S", "--allow-empty", "-F", "-"], Some(&message))?
-    {
-        return Ok(refuse(
-            lang,
-            &format!("签名提交失败：{}", err.trim()),
-            &format!("the signed commit failed: {}", err.trim()),
-        ));
-    }
-    let (_, head, failed) = git::not_taken(root, &ids, lang, |trail, head| {
-        trail.last_approval().is_some_and(|s| s.commit == head)
-    })?;
-    if !failed.is_empty() {
-        git::run(root, &["reset", "--hard", "HEAD^"], None)?.map_err(anyhow::Error::msg)?;
-        return Ok(refuse(
-            lang,
-            &format!("签名未能通过验证，已撤销：\n{}", failed.join("\n")),
-            &format!(
-                "the signature does not verify as an approval; undone:\n{}",
-                failed.join("\n")
-            ),
-        ));
-    }
+    let signing = git::Signing {
+        commit: &["commit", "-S", "--allow-empty", "-F", "-"],
+        abort: &[],
+        undo: &["reset", "--hard", "HEAD^"],
+    };
+    let head = match git::sign_and_verify(root, &signing, &message, &ids, lang, approved)? {
+        Ok((_, head)) => head,
+        Err(refused) => return Ok(refused),
+    };
     match lang {
         Lang::Zh => println!(
             "{} 已审核 {} 条主分支上的信息（提交 {}）：{}；请 git push",

@@ -118,9 +118,56 @@ pub fn message(summary: &str, trailer: &str, ids: &[&str]) -> String {
     message
 }
 
+/// How a signed commit is made and, when it fails, undone.
+pub struct Signing<'a> {
+    /// The `git commit` arguments (with `-S`); the message comes on standard input.
+    pub commit: &'a [&'a str],
+    /// Run when `git commit` itself fails (`merge --abort`, say); empty for nothing.
+    pub abort: &'a [&'a str],
+    /// Run when the commit exists but does not verify (`reset --hard HEAD^`, say).
+    pub undo: &'a [&'a str],
+}
+
+/// The signed-commit transaction of `approve` and `publish`: makes the commit with
+/// `message`, reads the ledger at HEAD again exactly as `status` will, and checks
+/// `took` for each of `ids`. Anything short of that is undone and refused (the
+/// `Err` is the exit code); otherwise the ledger after and the new commit.
+pub fn sign_and_verify(
+    root: &Path,
+    signing: &Signing,
+    message: &str,
+    ids: &[&str],
+    lang: crate::lang::Lang,
+    took: impl Fn(&crate::approval::Trail, git2::Oid) -> bool,
+) -> anyhow::Result<Result<(super::status::Loaded, git2::Oid), std::process::ExitCode>> {
+    if let Err(err) = run(root, signing.commit, Some(message))? {
+        if !signing.abort.is_empty() {
+            let _ = run(root, signing.abort, None)?;
+        }
+        return Ok(Err(super::refuse(
+            lang,
+            &format!("签名提交失败，未留下任何改动：{}", err.trim()),
+            &format!("the signed commit failed and nothing was left behind: {}", err.trim()),
+        )));
+    }
+    let (after, head, failed) = not_taken(root, ids, lang, took)?;
+    if !failed.is_empty() {
+        run(root, signing.undo, None)?.map_err(anyhow::Error::msg)?;
+        return Ok(Err(super::refuse(
+            lang,
+            &format!("签名未能通过验证，已撤销提交：\n{}", failed.join("\n")),
+            &format!(
+                "the signature does not verify as xinbao reads it; the commit was undone:\n{}",
+                failed.join("\n")
+            ),
+        )));
+    }
+    Ok(Ok((after, head)))
+}
+
 /// After a signed commit, reads the ledger at HEAD again, exactly as `status` will,
 /// and lists the reports of `ids` for which `took` does not hold (with why).
-pub fn not_taken(
+fn not_taken(
     root: &Path,
     ids: &[&str],
     lang: crate::lang::Lang,

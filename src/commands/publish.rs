@@ -78,29 +78,19 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
 
     let ids: Vec<&str> = trails.iter().map(|t| t.id.as_str()).collect();
     let message = git::message(&format!("发布：{}", ids.join("、")), PUBLISHED, &ids);
-    if let Err(err) = git::run(root, &["commit", "-S", "--allow-empty", "-F", "-"], Some(&message))?
-    {
-        return Ok(refuse(
-            lang,
-            &format!("签名提交失败：{}", err.trim()),
-            &format!("the signed commit failed: {}", err.trim()),
-        ));
-    }
-
-    let (_, head, failed) = git::not_taken(root, &ids, lang, |trail, head| {
+    // Undone with --soft: the office's edits stay staged.
+    let signing = git::Signing {
+        commit: &["commit", "-S", "--allow-empty", "-F", "-"],
+        abort: &[],
+        undo: &["reset", "--soft", "HEAD^"],
+    };
+    let published = git::sign_and_verify(root, &signing, &message, &ids, lang, |trail, head| {
         trail.published_by.last().is_some_and(|s| s.commit == head)
     })?;
-    if !failed.is_empty() {
-        git::run(root, &["reset", "--soft", "HEAD^"], None)?.map_err(anyhow::Error::msg)?;
-        return Ok(refuse(
-            lang,
-            &format!("签名未能通过验证，已撤销提交（修改仍在暂存区）：\n{}", failed.join("\n")),
-            &format!(
-                "the signature does not verify as a publication; the commit was undone (edits stay staged):\n{}",
-                failed.join("\n")
-            ),
-        ));
-    }
+    let head = match published {
+        Ok((_, head)) => head,
+        Err(refused) => return Ok(refused),
+    };
     match lang {
         Lang::Zh => println!(
             "{} 已发布 {} 条信息（提交 {}）：{}",
