@@ -34,15 +34,8 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
             "只能审核一个分支；审核主分支上的信息请用 --on-main ID… / one branch at a time; for reports on main use --on-main ID…"
         );
     };
-    if !dirty.is_empty() {
-        return Ok(refuse(
-            lang,
-            &format!("工作区有未提交的修改，请先提交或暂存：{}", dirty.join("、")),
-            &format!(
-                "the work tree has uncommitted changes; commit or stash them: {}",
-                dirty.join(", ")
-            ),
-        ));
+    if let Some(refused) = refuse_dirty(&dirty, lang) {
+        return Ok(refused);
     }
     let Branch { proposed, deleted, others } = branch_changes(root, branch)?;
     if proposed.is_empty() && deleted.is_empty() && others.is_empty() {
@@ -59,20 +52,9 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
         Err(refused) => return Ok(refused),
     };
     let person = &settings.people[signer];
-    let outside: Vec<String> = proposed
-        .iter()
-        .filter(|p| {
-            !person.roles.contains(&Role::Supervisor)
-                || !person.supervises.iter().any(|u| Some(&u.value) == p.unit.as_ref())
-        })
-        .map(|p| format!("{}（{}）", p.id, p.unit.as_deref().unwrap_or("?")))
-        .collect();
-    if !outside.is_empty() {
-        return Ok(refuse(
-            lang,
-            &format!("{} 无权审核：{}", person.name, outside.join("、")),
-            &format!("{} may not approve: {}", person.name, outside.join(", ")),
-        ));
+    let units = proposed.iter().map(|p| (p.id.as_str(), p.unit.as_deref()));
+    if let Some(refused) = refuse_outside(person, units, lang) {
+        return Ok(refused);
     }
     // Everything else the merge would bring in, shown and judged (SPEC §6.1).
     let key_files = settings.key_files();
@@ -187,6 +169,39 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
+/// Refuses on uncommitted changes: an approval signs exactly what is committed.
+fn refuse_dirty(dirty: &[String], lang: Lang) -> Option<ExitCode> {
+    (!dirty.is_empty()).then(|| {
+        refuse(
+            lang,
+            &format!("工作区有未提交的修改，请先提交或暂存：{}", dirty.join("、")),
+            &format!(
+                "the work tree has uncommitted changes; commit or stash them: {}",
+                dirty.join(", ")
+            ),
+        )
+    })
+}
+
+/// Refuses when `person` does not supervise the unit of each `(id, unit)`.
+fn refuse_outside<'a>(
+    person: &crate::config::Person,
+    reports: impl Iterator<Item = (&'a str, Option<&'a str>)>,
+    lang: Lang,
+) -> Option<ExitCode> {
+    let outside: Vec<String> = reports
+        .filter(|(_, unit)| !person.supervises(unit.unwrap_or_default()))
+        .map(|(id, unit)| format!("{id}（{}）", unit.unwrap_or("?")))
+        .collect();
+    (!outside.is_empty()).then(|| {
+        refuse(
+            lang,
+            &format!("{} 无权审核：{}", person.name, outside.join("、")),
+            &format!("{} may not approve: {}", person.name, outside.join(", ")),
+        )
+    })
+}
+
 /// Whether the approval of `trail` is the commit `head`.
 fn approved(trail: &crate::approval::Trail, head: git2::Oid) -> bool {
     trail.last_approval().is_some_and(|s| s.commit == head)
@@ -201,15 +216,8 @@ fn on_main(
     dirty: &[String],
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
-    if !dirty.is_empty() {
-        return Ok(refuse(
-            lang,
-            &format!("工作区有未提交的修改，请先提交或暂存：{}", dirty.join("、")),
-            &format!(
-                "the work tree has uncommitted changes; commit or stash them: {}",
-                dirty.join(", ")
-            ),
-        ));
+    if let Some(refused) = refuse_dirty(dirty, lang) {
+        return Ok(refused);
     }
     let loaded = status::load(root, Some("HEAD"))?;
     let trails = status::select(root, &loaded.ledger, &args.targets)?;
@@ -239,17 +247,9 @@ fn on_main(
         Err(refused) => return Ok(refused),
     };
     let person = &settings.people[signer];
-    let outside: Vec<String> = waiting
-        .iter()
-        .filter(|t| !person.supervises(t.unit.as_deref().unwrap_or_default()))
-        .map(|t| format!("{}（{}）", t.id, t.unit.as_deref().unwrap_or("?")))
-        .collect();
-    if !outside.is_empty() {
-        return Ok(refuse(
-            lang,
-            &format!("{} 无权审核：{}", person.name, outside.join("、")),
-            &format!("{} may not approve: {}", person.name, outside.join(", ")),
-        ));
+    let units = waiting.iter().map(|t| (t.id.as_str(), t.unit.as_deref()));
+    if let Some(refused) = refuse_outside(person, units, lang) {
+        return Ok(refused);
     }
     let files: Vec<String> = waiting.iter().map(|t| t.file.clone()).collect();
     let errors = check::errors_in(root, &files)?;
