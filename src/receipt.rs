@@ -97,10 +97,35 @@ fn parse(text: &str) -> Option<Parsed<'_>> {
 /// A verified receipt and the commits it lists, or why a note is not one.
 type Checked = Result<(Receipt, Vec<Oid>), Text>;
 
-/// Checks one note's text under `settings` and `ring`: the receipt, or why not.
-fn verify(text: &str, settings: &Settings, ring: &KeyRing) -> Checked {
+/// Whose keys may sign receipts.
+pub enum ServerKeys<'a> {
+    /// Those of one version of the settings (the work tree's, for `check`).
+    Settings(&'a Settings, &'a KeyRing),
+    /// Those of the settings in force at each receipt's time (for verdicts), so
+    /// that a server key rotated later still vouches for its old receipts.
+    History(&'a [crate::approval::settings::Period]),
+}
+
+impl ServerKeys<'_> {
+    /// The settings and keys that judge a receipt made at `at`.
+    fn at(&self, at: i64) -> Option<(&Settings, &KeyRing)> {
+        match self {
+            ServerKeys::Settings(settings, ring) => Some((*settings, *ring)),
+            ServerKeys::History(periods) => periods
+                .iter()
+                .find(|p| p.from.is_none_or(|f| f <= at) && p.until.is_none_or(|u| at <= u))
+                .map(|p| (&p.regime.settings, &p.regime.ring)),
+        }
+    }
+}
+
+/// Checks one note's text against `keys`: the receipt, or why not.
+fn verify(text: &str, keys: &ServerKeys) -> Checked {
     let parsed = parse(text)
         .ok_or_else(|| Text::new("收条格式无法识别", "the receipt's format is not recognized"))?;
+    let (settings, ring) = keys.at(parsed.at).ok_or_else(|| {
+        Text::new("收条时间没有生效的设置", "no settings were in force at the receipt's time")
+    })?;
     let sig = ssh_key::SshSig::from_pem(parsed.signature.trim())
         .map_err(|_| Text::new("收条的签名无法解析", "the receipt's signature does not parse"))?;
     let fingerprint = ssh_fingerprint(sig.public_key());
@@ -141,7 +166,7 @@ fn verify(text: &str, settings: &Settings, ring: &KeyRing) -> Checked {
 
 /// Reads and verifies every receipt of `git` in one pass: each distinct note is
 /// verified once, on all cores, against the server keys of `settings`.
-pub fn read(git: &git2::Repository, settings: &Settings, ring: &KeyRing) -> Receipts {
+pub fn read(git: &git2::Repository, keys: &ServerKeys) -> Receipts {
     let mut receipts = Receipts::default();
     let Ok(odb) = git.odb() else { return receipts };
     let Ok(tree) = git.find_reference(NOTES_REF).and_then(|r| r.peel_to_tree()) else {
@@ -166,7 +191,7 @@ pub fn read(git: &git2::Repository, settings: &Settings, ring: &KeyRing) -> Rece
         })
         .collect();
     let verified: Vec<(Oid, Checked)> =
-        texts.par_iter().map(|(blob, text)| (*blob, verify(text, settings, ring))).collect();
+        texts.par_iter().map(|(blob, text)| (*blob, verify(text, keys))).collect();
     for (blob, result) in verified {
         let attached = &by_blob[&blob];
         match result {
@@ -195,15 +220,27 @@ pub fn read(git: &git2::Repository, settings: &Settings, ring: &KeyRing) -> Rece
     receipts
 }
 
-/// Reads the receipts of the git repository at `root` under `settings` (their
-/// server keys) into `history`; no receipts, no change.
-pub fn apply(root: &std::path::Path, settings: &Settings, history: &mut crate::history::History) {
+/// Reads the receipts of the git repository at `root` into `history`, judged by
+/// the settings in force at each receipt's time (`periods`, from the ledger) or,
+/// without them, by `settings` (the work tree's); no receipts, no change.
+pub fn apply(
+    root: &std::path::Path,
+    settings: &Settings,
+    periods: Option<&[crate::approval::settings::Period]>,
+    history: &mut crate::history::History,
+) {
     let Some(git) = crate::history::open(root) else { return };
     if git.find_reference(NOTES_REF).is_err() {
         return;
     }
-    let ring = KeyRing::build(settings, root, &mut crate::diag::Diagnostics::default());
-    history.add_receipts(&read(&git, settings, &ring));
+    let receipts = match periods {
+        Some(periods) => read(&git, &ServerKeys::History(periods)),
+        None => {
+            let ring = KeyRing::build(settings, root, &mut crate::diag::Diagnostics::default());
+            read(&git, &ServerKeys::Settings(settings, &ring))
+        }
+    };
+    history.add_receipts(&receipts);
 }
 
 /// Signs a receipt for `commits` received at `at` with `key`, as `signer`.

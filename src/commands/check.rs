@@ -31,9 +31,9 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     };
     // With --approvals (a verdict), the server's receipts are verified against the
     // signed settings in force, not against the work tree's.
-    let receipt_keys = ledger.as_ref().and_then(|l| l.settings()).unwrap_or(&repo.settings);
+    let periods = ledger.as_ref().map(|l| l.periods.as_slice());
     // Both stages use every core; run one after the other (measured faster than rayon::join).
-    let history = read_history(root, receipt_keys, lang);
+    let history = read_history(root, &repo.settings, periods, lang);
     rules::check(&repo, history.as_ref(), &mut diags);
     // The keys are checked as part of the settings file (unreadable, listed twice).
     KeyRing::build(&repo.settings, root, &mut diags);
@@ -64,7 +64,7 @@ pub fn load_checked(root: &Path, extra: &[PathBuf]) -> anyhow::Result<(Repositor
     let mut diags = Diagnostics::default();
     let repo = load::load(root, extra, &mut diags)?;
     // A shallow clone's oldest commit is not the root: no first-commit times from it.
-    let history = super::history_times(root, &repo.settings);
+    let history = super::history_times(root, &repo.settings, None);
     rules::check(&repo, history.as_ref(), &mut diags);
     Ok((repo, diags))
 }
@@ -152,6 +152,7 @@ fn before_commit(repo: &Repository, history: &history::History, diags: &mut Diag
 fn read_history(
     root: &Path,
     settings: &crate::config::Settings,
+    periods: Option<&[crate::approval::settings::Period]>,
     lang: Lang,
 ) -> Option<history::History> {
     let Some(git) = history::open(root) else {
@@ -172,7 +173,7 @@ fn read_history(
     }
     match history::read(&git, root, load::REPORTS) {
         Ok(mut history) => {
-            crate::receipt::apply(root, settings, &mut history);
+            crate::receipt::apply(root, settings, periods, &mut history);
             Some(history)
         }
         Err(err) => {

@@ -116,7 +116,8 @@ fn load_verdicts(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<Verdi
     if deleted && let Some(ledger) = &ledger {
         add_deleted(root, &mut repo, ledger, &mut diags);
     }
-    let history = history_times(root, &repo.settings);
+    let periods = ledger.as_ref().map(|l| l.periods.as_slice());
+    let history = history_times(root, &repo.settings, periods);
     crate::rules::check(&repo, history.as_ref(), &mut diags);
     if let Some(ledger) = &mut ledger {
         ledger.add_drafts(&repo);
@@ -126,13 +127,16 @@ fn load_verdicts(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<Verdi
 
 /// The history's times for the check: when each report was first committed and
 /// when the server received it; none outside git or in a shallow clone.
+/// Receipts are judged by the settings in force at their time when the ledger's
+/// `periods` are given (verdicts), else by `settings`.
 fn history_times(
     root: &Path,
     settings: &crate::config::Settings,
+    periods: Option<&[crate::approval::settings::Period]>,
 ) -> Option<crate::history::History> {
     let git = crate::history::open(root).filter(|git| !git.is_shallow())?;
     let mut history = crate::history::read(&git, root, crate::load::REPORTS).ok()?;
-    crate::receipt::apply(root, settings, &mut history);
+    crate::receipt::apply(root, settings, periods, &mut history);
     Some(history)
 }
 

@@ -53,7 +53,9 @@ pub fn load(root: &Path, rev: Option<&str>) -> anyhow::Result<Loaded> {
     let has_receipts = crate::history::open(root)
         .is_some_and(|git| git.find_reference(crate::receipt::NOTES_REF).is_ok());
     let received = if has_receipts {
-        super::history_times(root, &repo.settings).map(|h| h.received).unwrap_or_default()
+        super::history_times(root, &repo.settings, Some(&ledger.periods))
+            .map(|h| h.received)
+            .unwrap_or_default()
     } else {
         Default::default()
     };
@@ -92,7 +94,7 @@ pub fn log(root: &Path, args: &LogArgs, lang: Lang) -> anyhow::Result<ExitCode> 
     let trails = select(root, &loaded.ledger, std::slice::from_ref(&args.id))?;
     let zone = loaded.repo.settings.timezone;
     let trail = trails[0];
-    let (late, reason) = lateness(root, &loaded.repo, &trail.id);
+    let (late, reason) = lateness(root, &loaded.repo, &loaded.ledger.periods, &trail.id);
     let text = match args.format {
         StatusFormat::Json => {
             let mut value = trail_json(trail, zone, lang);
@@ -131,9 +133,14 @@ fn received_json(loaded: &Loaded, trail: &Trail, zone: FixedOffset) -> Value {
 
 /// Why the report `id` is late (迟报, SPEC §6.2) and the writer's reason, as the
 /// check finds it: lateness is recorded with the trail.
-fn lateness(root: &Path, repo: &Repository, id: &str) -> (Vec<Text>, Option<String>) {
+fn lateness(
+    root: &Path,
+    repo: &Repository,
+    periods: &[crate::approval::settings::Period],
+    id: &str,
+) -> (Vec<Text>, Option<String>) {
     let Some(report) = repo.report(id) else { return (Vec::new(), None) };
-    let history = super::history_times(root, &repo.settings);
+    let history = super::history_times(root, &repo.settings, Some(periods));
     let mut diags = Diagnostics::default();
     crate::rules::check(repo, history.as_ref(), &mut diags);
     let late = crate::stats::late_reports(&diags).remove(&report.file).unwrap_or_default();
