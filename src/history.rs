@@ -153,9 +153,11 @@ fn read_commit(
     let commit = repo.find_commit(oid)?;
     // Time does not run backwards (SPEC §6.1): a commit claiming to be older than
     // a parent counts from that parent's time.
+    // A parent dated in the future counts from now, not from its claim.
     let mut time = commit.author().when().seconds();
+    let now = chrono::Utc::now().timestamp();
     for parent in commit.parents() {
-        time = time.max(parent.committer().when().seconds());
+        time = time.max(parent.committer().when().seconds().min(now));
     }
     let mut subtree = |commit: &git2::Commit| -> Result<Option<Oid>, git2::Error> {
         if let Some(known) = subtrees.get(&commit.id()) {

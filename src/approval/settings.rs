@@ -177,6 +177,7 @@ pub fn judge(
     let mut problems = Vec::new();
     let mut in_force: Option<Arc<Regime>> = None;
     let mut anchor = Anchor::None;
+    let now = chrono::Utc::now().timestamp();
     for (i, commit) in commits.iter().enumerate() {
         let anchored = i == 0 || pin_index == Some(i);
         if anchored {
@@ -193,6 +194,9 @@ pub fn judge(
             && commit.author_time.min(commit.time) + skew < parents
         {
             problems.push(backdated(commit, parents));
+        }
+        if commit.author_time.max(commit.time) > now + skew {
+            problems.push(future(commit));
         }
         if !anchored && identities[i] != identities[i - 1] {
             let before_pin = pin_index.is_some_and(|p| i < p);
@@ -394,6 +398,22 @@ fn unreadable(commit: &CommitFacts) -> Problem {
                 "{} cannot be read at commit {id}; the previous settings stay in force",
                 config::FILE
             ),
+        ),
+    }
+}
+
+fn future(commit: &CommitFacts) -> Problem {
+    let id = short(commit.id);
+    let at = chrono::DateTime::from_timestamp(commit.author_time.max(commit.time), 0)
+        .unwrap_or_default()
+        .to_rfc3339();
+    Problem {
+        rule: Rule::TimeOrder,
+        commit: commit.id,
+        at: commit.time,
+        message: Text::new(
+            format!("提交 {id} 的时间 {at} 在未来：时间不能预支，其后的提交不按它判定"),
+            format!("commit {id} is dated {at}, in the future; later commits are not judged by it"),
         ),
     }
 }

@@ -131,8 +131,17 @@ pub fn read(repo: &Repository, root: &Path, tip: Oid) -> Result<Vec<CommitFacts>
         })
         .collect::<Result<Vec<_>, git2::Error>>()?;
     known.extend(chunks.into_iter().flatten().map(|facts| (facts.id.to_string(), facts)));
-    let facts: Vec<CommitFacts> =
-        commits.iter().filter_map(|oid| known.get(&oid.to_string()).cloned()).collect();
+    // A parent dated in the future does not push its children's time ahead: no
+    // commit is judged later than now (one dated in the future is itself time-order).
+    let now = chrono::Utc::now().timestamp();
+    let facts: Vec<CommitFacts> = commits
+        .iter()
+        .filter_map(|oid| known.get(&oid.to_string()).cloned())
+        .map(|mut facts| {
+            facts.parents_time = facts.parents_time.map(|p| p.min(now));
+            facts
+        })
+        .collect();
     if walked || !missing.is_empty() {
         cache::store(repo, "approvals", cached, tip, &commits);
     }

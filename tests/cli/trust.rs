@@ -765,6 +765,20 @@ fn an_unsigned_change_of_unit_does_not_hand_the_report_to_another_supervisor() {
 // ---- Time does not run backwards ----
 
 #[test]
+fn time_order_a_commit_from_the_future_does_not_hold_back_later_ones() {
+    let Some(bureau) = Bureau::new() else { return };
+    // Someone pushes a commit dated 2031: it is itself time-order…
+    let future = bureau.commit("2031-01-01T00:00:00+08:00", None, "来自未来");
+    // …but an honest approval made now is judged now, not in 2031.
+    let now = chrono::Local::now().fixed_offset().to_rfc3339();
+    bureau.propose("zhang/r1", &[Report::new("2026-03-02-r1", "投资科")]);
+    bureau.merge("zhang/r1", &now, Some("li"));
+    let status = bureau.status();
+    assert_eq!(state_of(&status, "2026-03-02-r1"), ("approved".into(), vec![]));
+    assert!(trust_problems(&status).contains(&pair("time-order", &future)), "{status:#}");
+}
+
+#[test]
 fn time_order_a_merge_older_than_its_parents_approves_nothing() {
     let Some(bureau) = Bureau::new() else { return };
     // 周九's key ends 2025-12-31; the merge claims that day, on top of 2026 commits.
