@@ -7,6 +7,7 @@
 //! machine per report. Nothing is read from the work tree but the drafts.
 
 pub mod keys;
+pub mod problem;
 pub mod settings;
 pub mod trail;
 pub mod verify;

@@ -8,7 +8,7 @@
 //! comparison of blob ids.
 
 use super::keys::KeyRing;
-use super::trail::{Problem, short};
+use super::problem::{Problem, short};
 use super::verify::{self, Verdict};
 use super::walk::CommitFacts;
 use crate::config::{self, Settings};

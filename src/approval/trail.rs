@@ -2,6 +2,7 @@
 //! state (`draft → submitted → approved → published`, or `stale`), its trail of
 //! steps and its current problems.
 
+pub use super::problem::{Problem, short};
 use super::settings::{Judged, Regime};
 use super::verify::Verdict;
 use super::walk::{CommitFacts, ReportChange};
@@ -67,19 +68,6 @@ pub struct Signature {
     pub key: String,
     /// Committer time, seconds since the epoch.
     pub at: i64,
-}
-
-/// Something wrong with a report's approval, tied to the commit that shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    /// One of the six approval rules.
-    pub rule: Rule,
-    /// The commit concerned.
-    pub commit: Oid,
-    /// Its committer time.
-    pub at: i64,
-    /// What is wrong.
-    pub message: Text,
 }
 
 /// One step in a report's trail.
@@ -580,9 +568,4 @@ fn diff(git: &git2::Repository, approved: Option<Oid>, published: Option<Oid>) -
             .header("审核稿 approved", "发布稿 published")
             .to_string(),
     )
-}
-
-/// The first 8 hex digits of a commit id.
-pub fn short(oid: Oid) -> String {
-    oid.to_string()[..8].to_string()
 }

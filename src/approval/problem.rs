@@ -1,0 +1,25 @@
+//! A problem found in the history, tied to the commit that shows it: an approval
+//! that does not count, a settings change that does not take effect, a commit
+//! dated out of order.
+
+use crate::diag::Rule;
+use crate::lang::Text;
+use git2::Oid;
+
+/// Something wrong with a report's approval or with the history, and its commit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The rule broken.
+    pub rule: Rule,
+    /// The commit concerned.
+    pub commit: Oid,
+    /// Its committer time.
+    pub at: i64,
+    /// What is wrong.
+    pub message: Text,
+}
+
+/// The first 8 hex digits of a commit id.
+pub fn short(oid: Oid) -> String {
+    oid.to_string()[..8].to_string()
+}
