@@ -216,9 +216,13 @@ pub fn judge(
                             }
                             _ => false,
                         };
+                        // A commit that changes only names and layout on top of an
+                        // earlier rejected change is not a new settings change.
+                        let parent = regime(&identities[i - 1]);
+                        let own_change = parent.is_none_or(|p| p.verdict != new.verdict);
                         if keeper {
                             in_force = Some(new);
-                        } else {
+                        } else if own_change {
                             problems.push(unsigned(commit, &verdict, &current));
                         }
                         verdicts[i] = verdict;

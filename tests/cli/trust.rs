@@ -606,6 +606,24 @@ fn names_and_layout_change_without_a_signature() {
 }
 
 #[test]
+fn a_layout_change_on_top_of_a_rejected_one_is_not_a_new_settings_change() {
+    let Some(bureau) = Bureau::new() else { return };
+    bureau.add_person(&bureau.person(STRANGER));
+    let rejected = bureau.commit(AMENDED, None, "加一位分管负责人");
+    // Only the bureau's name changes next: nothing new to sign, and the stranger
+    // is still not in force.
+    let settings = bureau.root().join("xinbao.yaml");
+    let text =
+        std::fs::read_to_string(&settings).unwrap().replace("测试县发展和改革局", "测试县发改局");
+    std::fs::write(&settings, text).unwrap();
+    bureau.commit("2026-03-02T11:00:00+08:00", None, "改局名");
+    bureau.submit("zhang/r1", &[Report::new("2026-03-02-r1", "投资科")], Some("stranger"));
+    let status = bureau.status();
+    assert_eq!(trust_problems(&status), [pair("settings-unsigned", &rejected)]);
+    assert_eq!(state_of(&status, "2026-03-02-r1").0, "submitted");
+}
+
+#[test]
 fn settings_are_accepted_unsigned_only_until_they_name_an_office_key() {
     let Some(bureau) = Bureau::unsettled() else { return };
     bureau.settle(SETTLED, &bureau.people(&["钱七"]));
