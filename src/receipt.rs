@@ -220,24 +220,25 @@ pub fn read(git: &git2::Repository, keys: &ServerKeys) -> Receipts {
     receipts
 }
 
-/// Reads the receipts of the git repository at `root` into `history`, judged by
-/// the settings in force at each receipt's time (`periods`, from the ledger) or,
-/// without them, by `settings` (the work tree's); no receipts, no change.
+/// Reads the receipts of `git` (the repository of the reports at `root`) into
+/// `history`, judged by the settings in force at each receipt's time (`periods`,
+/// from the ledger) or, without them, by `settings` (the work tree's); no
+/// receipts, no change.
 pub fn apply(
+    git: &git2::Repository,
     root: &std::path::Path,
     settings: &Settings,
     periods: Option<&[crate::approval::settings::Period]>,
     history: &mut crate::history::History,
 ) {
-    let Some(git) = crate::history::open(root) else { return };
     if git.find_reference(NOTES_REF).is_err() {
         return;
     }
     let receipts = match periods {
-        Some(periods) => read(&git, &ServerKeys::History(periods)),
+        Some(periods) => read(git, &ServerKeys::History(periods)),
         None => {
             let ring = KeyRing::build(settings, root, &mut crate::diag::Diagnostics::default());
-            read(&git, &ServerKeys::Settings(settings, &ring))
+            read(git, &ServerKeys::Settings(settings, &ring))
         }
     };
     history.add_receipts(&receipts);

@@ -171,11 +171,8 @@ fn read_history(
         );
         return None;
     }
-    match history::read(&git, root, load::REPORTS) {
-        Ok(mut history) => {
-            crate::receipt::apply(root, settings, periods, &mut history);
-            Some(history)
-        }
+    match super::times_in(&git, root, settings, periods) {
+        Ok(history) => Some(history),
         Err(err) => {
             note(
                 lang,

@@ -135,9 +135,20 @@ fn history_times(
     periods: Option<&[crate::approval::settings::Period]>,
 ) -> Option<crate::history::History> {
     let git = crate::history::open(root).filter(|git| !git.is_shallow())?;
-    let mut history = crate::history::read(&git, root, crate::load::REPORTS).ok()?;
-    crate::receipt::apply(root, settings, periods, &mut history);
-    Some(history)
+    times_in(&git, root, settings, periods).ok()
+}
+
+/// The history's times read from the open repository `git`: first commits, then
+/// the server's receipts (see [`history_times`]).
+fn times_in(
+    git: &git2::Repository,
+    root: &Path,
+    settings: &crate::config::Settings,
+    periods: Option<&[crate::approval::settings::Period]>,
+) -> Result<crate::history::History, git2::Error> {
+    let mut history = crate::history::read(git, root, crate::load::REPORTS)?;
+    crate::receipt::apply(git, root, settings, periods, &mut history);
+    Ok(history)
 }
 
 /// `load_verdicts` where a ledger is required: fails (exit 2) outside git.
