@@ -21,11 +21,16 @@ pub struct Loaded {
     pub repo: Repository,
     /// Every report's approval state.
     pub ledger: Ledger,
-    /// Report id → when the server received it (SPEC §6.2); absent: unconfirmed.
-    pub received: std::collections::HashMap<String, i64>,
+    /// First commits and receipts, read only where the server keeps receipts.
+    history: Option<crate::history::History>,
 }
 
 impl Loaded {
+    /// When the server received report `id` (SPEC §6.2); `None`: unconfirmed.
+    fn received(&self, id: &str) -> Option<i64> {
+        self.history.as_ref()?.received.get(id).copied()
+    }
+
     /// The bureau's signing keys: those of the settings in force (none before any).
     pub fn ring(&self) -> &KeyRing {
         static NONE: std::sync::OnceLock<KeyRing> = std::sync::OnceLock::new();
@@ -52,14 +57,11 @@ pub fn load(root: &Path, rev: Option<&str>) -> anyhow::Result<Loaded> {
     // Receipts, when the server keeps any: only then is the history walked for them.
     let has_receipts = crate::history::open(root)
         .is_some_and(|git| git.find_reference(crate::receipt::NOTES_REF).is_ok());
-    let received = if has_receipts {
-        super::history_times(root, &repo.settings, Some(&ledger.periods))
-            .map(|h| h.received)
-            .unwrap_or_default()
-    } else {
-        Default::default()
+    let history = match has_receipts {
+        true => super::history_times(root, &repo.settings, Some(&ledger.periods)),
+        false => None,
     };
-    Ok(Loaded { repo, ledger, received })
+    Ok(Loaded { repo, ledger, history })
 }
 
 /// Runs `status`.
@@ -94,7 +96,7 @@ pub fn log(root: &Path, args: &LogArgs, lang: Lang) -> anyhow::Result<ExitCode> 
     let trails = select(root, &loaded.ledger, std::slice::from_ref(&args.id))?;
     let zone = loaded.repo.settings.timezone;
     let trail = trails[0];
-    let (late, reason) = lateness(root, &loaded.repo, &loaded.ledger.periods, &trail.id);
+    let (late, reason) = lateness(root, &loaded, &trail.id);
     let text = match args.format {
         StatusFormat::Json => {
             let mut value = trail_json(trail, zone, lang);
@@ -107,9 +109,9 @@ pub fn log(root: &Path, args: &LogArgs, lang: Lang) -> anyhow::Result<ExitCode> 
         StatusFormat::Human => {
             let mut text = trail_text(trail, zone, lang);
             if trail.state != State::Draft {
-                let line = match (loaded.received.get(&trail.id), lang) {
-                    (Some(at), Lang::Zh) => format!("服务器收到：{}", local(*at, zone)),
-                    (Some(at), Lang::En) => format!("received by the server: {}", local(*at, zone)),
+                let line = match (loaded.received(&trail.id), lang) {
+                    (Some(at), Lang::Zh) => format!("服务器收到：{}", local(at, zone)),
+                    (Some(at), Lang::En) => format!("received by the server: {}", local(at, zone)),
                     (None, Lang::Zh) => "报送时间未经服务器确认".to_string(),
                     (None, Lang::En) => {
                         "the time of submission is not confirmed by the server".to_string()
@@ -128,21 +130,25 @@ pub fn log(root: &Path, args: &LogArgs, lang: Lang) -> anyhow::Result<ExitCode> 
 
 /// When the server received the report: RFC 3339, or null (未经服务器确认).
 fn received_json(loaded: &Loaded, trail: &Trail, zone: FixedOffset) -> Value {
-    loaded.received.get(&trail.id).map_or(Value::Null, |at| rfc3339(*at, zone).into())
+    loaded.received(&trail.id).map_or(Value::Null, |at| rfc3339(at, zone).into())
 }
 
 /// Why the report `id` is late (迟报, SPEC §6.2) and the writer's reason, as the
 /// check finds it: lateness is recorded with the trail.
-fn lateness(
-    root: &Path,
-    repo: &Repository,
-    periods: &[crate::approval::settings::Period],
-    id: &str,
-) -> (Vec<Text>, Option<String>) {
+fn lateness(root: &Path, loaded: &Loaded, id: &str) -> (Vec<Text>, Option<String>) {
+    let repo = &loaded.repo;
     let Some(report) = repo.report(id) else { return (Vec::new(), None) };
-    let history = super::history_times(root, &repo.settings, Some(periods));
+    // The history `load` read for the receipts, else read now for the first commits.
+    let read;
+    let history = match &loaded.history {
+        Some(history) => Some(history),
+        None => {
+            read = super::history_times(root, &repo.settings, Some(&loaded.ledger.periods));
+            read.as_ref()
+        }
+    };
     let mut diags = Diagnostics::default();
-    crate::rules::check(repo, history.as_ref(), &mut diags);
+    crate::rules::check(repo, history, &mut diags);
     let late = crate::stats::late_reports(&diags).remove(&report.file).unwrap_or_default();
     let reason = report.late_reason.as_ref().map(|r| r.value.clone()).filter(|_| !late.is_empty());
     (late, reason)
