@@ -19,6 +19,13 @@ pub struct Problem {
     pub message: Text,
 }
 
+impl Problem {
+    /// A problem found at `commit`.
+    pub fn of(rule: Rule, commit: &super::walk::CommitFacts, message: Text) -> Problem {
+        Problem { rule, commit: commit.id, at: commit.time, message }
+    }
+}
+
 /// The first 8 hex digits of a commit id.
 pub fn short(oid: Oid) -> String {
     oid.to_string()[..8].to_string()

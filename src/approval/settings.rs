@@ -371,11 +371,10 @@ fn unsigned(commit: &CommitFacts, verdict: &Verdict, current: &Regime) -> Proble
         }
     };
     let id = short(commit.id);
-    Problem {
-        rule: Rule::SettingsUnsigned,
-        commit: commit.id,
-        at: commit.time,
-        message: Text::new(
+    Problem::of(
+        Rule::SettingsUnsigned,
+        commit,
+        Text::new(
             format!(
                 "提交 {id} 修改了 {}，但{}；此修改不生效，仍按原设置判定",
                 config::FILE,
@@ -387,23 +386,22 @@ fn unsigned(commit: &CommitFacts, verdict: &Verdict, current: &Regime) -> Proble
                 why.en
             ),
         ),
-    }
+    )
 }
 
 fn unreadable(commit: &CommitFacts) -> Problem {
     let id = short(commit.id);
-    Problem {
-        rule: Rule::SettingsUnsigned,
-        commit: commit.id,
-        at: commit.time,
-        message: Text::new(
+    Problem::of(
+        Rule::SettingsUnsigned,
+        commit,
+        Text::new(
             format!("提交 {id} 中的 {} 无法读取；仍按原设置判定", config::FILE),
             format!(
                 "{} cannot be read at commit {id}; the previous settings stay in force",
                 config::FILE
             ),
         ),
-    }
+    )
 }
 
 fn future(commit: &CommitFacts) -> Problem {
@@ -411,26 +409,24 @@ fn future(commit: &CommitFacts) -> Problem {
     let at = chrono::DateTime::from_timestamp(commit.author_time.max(commit.time), 0)
         .unwrap_or_default()
         .to_rfc3339();
-    Problem {
-        rule: Rule::TimeOrder,
-        commit: commit.id,
-        at: commit.time,
-        message: Text::new(
+    Problem::of(
+        Rule::TimeOrder,
+        commit,
+        Text::new(
             format!("提交 {id} 的时间 {at} 在未来：时间不能预支，其后的提交不按它判定"),
             format!("commit {id} is dated {at}, in the future; later commits are not judged by it"),
         ),
-    }
+    )
 }
 
 fn backdated(commit: &CommitFacts, parents: i64) -> Problem {
     let id = short(commit.id);
     let at = |t: i64| chrono::DateTime::from_timestamp(t, 0).unwrap_or_default().to_rfc3339();
     let claimed = commit.author_time.min(commit.time);
-    Problem {
-        rule: Rule::TimeOrder,
-        commit: commit.id,
-        at: commit.time,
-        message: Text::new(
+    Problem::of(
+        Rule::TimeOrder,
+        commit,
+        Text::new(
             format!(
                 "提交 {id} 的时间 {} 早于其父提交 {}：时间不能倒流，按父提交时间判定",
                 at(claimed),
@@ -442,5 +438,5 @@ fn backdated(commit: &CommitFacts, parents: i64) -> Problem {
                 at(parents)
             ),
         ),
-    }
+    )
 }

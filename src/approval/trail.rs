@@ -206,7 +206,7 @@ impl Trail {
     }
 
     fn problem(&mut self, rule: Rule, commit: &CommitFacts, message: Text) {
-        let problem = Problem { rule, commit: commit.id, at: commit.time, message };
+        let problem = Problem::of(rule, commit, message);
         self.steps.push(Step::Problem(problem.clone()));
         self.problems.push(problem);
     }

@@ -38,19 +38,17 @@ pub fn run(root: &Path, args: &KeysArgs, lang: Lang) -> anyhow::Result<ExitCode>
     }
     match &args.command {
         KeysCommand::AllowedSigners { output } => {
-            let periods = match &ledger {
-                Some(ledger) if !ledger.periods.is_empty() => ledger.periods.clone(),
-                _ => Vec::new(),
-            };
-            let text = if periods.is_empty() {
-                allowed_signers(&[(settings, ring, None, None)])
-            } else {
-                let spans: Vec<Span> = periods
-                    .iter()
-                    .map(|p| (&p.regime.settings, &p.regime.ring, p.from, p.until))
-                    .collect();
-                allowed_signers(&spans)
-            };
+            // Every version of the settings in force, each for its time; without a
+            // history, the one version there is, for all time.
+            let mut spans: Vec<Span> = ledger
+                .iter()
+                .flat_map(|l| &l.periods)
+                .map(|p| (&p.regime.settings, &p.regime.ring, p.from, p.until))
+                .collect();
+            if spans.is_empty() {
+                spans.push((settings, ring, None, None));
+            }
+            let text = allowed_signers(&spans);
             match output {
                 Some(path) => crate::atomic::write(path, text.as_bytes())
                     .with_context(|| format!("writing {}", path.display()))?,
