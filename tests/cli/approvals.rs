@@ -1,7 +1,7 @@
 //! Approvals (SPEC §6): real repositories, real keys made with ssh-keygen and gpg,
 //! real signed commits made by git itself and in-process, verified by `xinbao status`.
 
-use crate::support::{Sandbox, git_command, require, ssh_keygen};
+use crate::support::{Sandbox, git_command, require, ssh_keygen, stderr};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -257,10 +257,6 @@ impl Bureau {
     fn head(&self) -> String {
         self.git(WRITTEN, None, &["rev-parse", "HEAD"])
     }
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! through a plain git server's `contrib/` hooks. Real repositories, real SSH keys
 //! made with ssh-keygen, real commits signed by git.
 
-use crate::support::{Sandbox, git_command, require, ssh_keygen};
+use crate::support::{Sandbox, git_command, require, said, ssh_keygen, stderr, stdout};
 use serde_json::Value;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -187,19 +187,6 @@ people:
     fn public_file(&self, path: &str) -> PathBuf {
         self.root().join("public").join(path)
     }
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// What a command said on both streams.
-fn said(out: &Output) -> String {
-    format!("{}{}", stdout(out), stderr(out))
 }
 
 /// The text of a DOCX's `word/document.xml`.

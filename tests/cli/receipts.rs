@@ -11,7 +11,7 @@
 //! and the hooks and `xinbao receipt` inherit it through the environment
 //! (`LD_PRELOAD`, `FAKETIME`). Real repositories, real SSH keys made with ssh-keygen.
 
-use crate::support::{Sandbox, git_command, require, ssh_keygen, xinbao};
+use crate::support::{Sandbox, git_command, require, said, ssh_keygen, stderr, stdout, xinbao};
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
@@ -261,19 +261,6 @@ fn run_git(dir: &Path, date: &str, args: &[&str]) -> String {
     let out = git_command(dir, date).args(args).output().unwrap();
     assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
     String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// What a command said on both streams.
-fn said(out: &Output) -> String {
-    format!("{}{}", stdout(out), stderr(out))
 }
 
 /// The findings of `xinbao check --format json` in `repo` (its exit code must

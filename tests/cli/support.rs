@@ -230,3 +230,18 @@ pub fn soffice_text(dir: &Path, file: &Path) -> String {
 /// cannot be signed now): the project pins the last of those commits, as a bureau
 /// would with `--trust-root` when it adopts xinbao on an existing history.
 pub const PROJECT_TRUST_ROOT: &str = "ad314ba620b2cd2529c123e2a191964a0478c60e";
+
+/// What a command printed on standard output.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// What a command printed on standard error.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// What a command said on both streams.
+pub fn said(out: &Output) -> String {
+    format!("{}{}", stdout(out), stderr(out))
+}

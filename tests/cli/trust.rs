@@ -3,7 +3,7 @@
 //! forgery or loophole, and checks that `xinbao` is not fooled by it. Commit times rise
 //! through every history, so no test trips `time-order` by accident.
 
-use crate::support::{Sandbox, git_command, require, ssh_keygen, xinbao};
+use crate::support::{Sandbox, git_command, require, ssh_keygen, stderr, xinbao};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -453,10 +453,6 @@ fn gpg(home: &Path, args: &[&str]) -> String {
         .unwrap();
     assert!(out.status.success(), "gpg {args:?}: {}", stderr(&out));
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Report `id` of a `status --format json` output, when listed.
