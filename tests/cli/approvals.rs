@@ -1,7 +1,7 @@
 //! Approvals (SPEC §6): real repositories, real keys made with ssh-keygen and gpg,
 //! real signed commits made by git itself and in-process, verified by `xinbao status`.
 
-use crate::support::{Sandbox, git_command, require, ssh_keygen, stderr};
+use crate::support::{Sandbox, Signer, require, signing_git, ssh_keygen, stderr};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -152,21 +152,15 @@ impl Bureau {
 
     /// A git command whose commits are signed by `signer` (an SSH key name, or `"pgp"`).
     fn git_command(&self, date: &str, signer: Option<&str>) -> Command {
-        let mut command = git_command(self.root(), date);
-        match signer {
-            Some("pgp") => {
-                let key = self.pgp.clone().unwrap();
-                command.args(["-c", "gpg.format=openpgp", "-c", &format!("user.signingkey={key}")]);
-                command.env("GNUPGHOME", self.gnupg_home());
+        let (key, home) = (signer.map(|name| self.keys.path().join(name)), self.gnupg_home());
+        let signer = match (signer, &key) {
+            (Some("pgp"), _) => {
+                Signer::OpenPgp { fingerprint: self.pgp.as_deref().unwrap(), home: &home }
             }
-            Some(name) => {
-                let key = self.keys.path().join(name);
-                command.args(["-c", "gpg.format=ssh", "-c"]);
-                command.arg(format!("user.signingkey={}", key.display()));
-            }
-            None => {}
-        }
-        command
+            (Some(_), Some(key)) => Signer::Ssh(key),
+            _ => Signer::Nobody,
+        };
+        signing_git(self.root(), date, signer)
     }
 
     fn git(&self, date: &str, signer: Option<&str>, args: &[&str]) -> String {

@@ -245,3 +245,31 @@ pub fn stderr(out: &Output) -> String {
 pub fn said(out: &Output) -> String {
     format!("{}{}", stdout(out), stderr(out))
 }
+
+/// Who signs the commits of a [`signing_git`] command.
+pub enum Signer<'a> {
+    /// No signature.
+    Nobody,
+    /// An SSH private key file (git's `gpg.format=ssh`).
+    Ssh(&'a Path),
+    /// An OpenPGP key by fingerprint, from a gpg home.
+    OpenPgp { fingerprint: &'a str, home: &'a Path },
+}
+
+/// [`git_command`] in `dir` at `date`, its commits signed by `signer`.
+pub fn signing_git(dir: &Path, date: &str, signer: Signer) -> Command {
+    let mut command = git_command(dir, date);
+    match signer {
+        Signer::Nobody => {}
+        Signer::Ssh(key) => {
+            command.args(["-c", "gpg.format=ssh", "-c"]);
+            command.arg(format!("user.signingkey={}", key.display()));
+        }
+        Signer::OpenPgp { fingerprint, home } => {
+            command.args(["-c", "gpg.format=openpgp", "-c"]);
+            command.arg(format!("user.signingkey={fingerprint}"));
+            command.env("GNUPGHOME", home);
+        }
+    }
+    command
+}

@@ -3,7 +3,9 @@
 //! forgery or loophole, and checks that `xinbao` is not fooled by it. Commit times rise
 //! through every history, so no test trips `time-order` by accident.
 
-use crate::support::{Sandbox, git_command, require, ssh_keygen, stderr, xinbao};
+use crate::support::{
+    Sandbox, Signer, git_command, require, signing_git, ssh_keygen, stderr, xinbao,
+};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -254,21 +256,15 @@ impl Bureau {
 
     /// A git command whose commits are signed by `signer` (an SSH key name, or `"pgp"`).
     fn git_command(&self, date: &str, signer: Option<&str>) -> Command {
-        let mut command = git_command(self.root(), date);
-        match signer {
-            Some("pgp") => {
-                let key = self.pgp.clone().unwrap();
-                command.args(["-c", "gpg.format=openpgp", "-c", &format!("user.signingkey={key}")]);
-                command.env("GNUPGHOME", self.gnupg_home());
+        let (key, home) = (signer.map(|name| self.outside(name)), self.gnupg_home());
+        let signer = match (signer, &key) {
+            (Some("pgp"), _) => {
+                Signer::OpenPgp { fingerprint: self.pgp.as_deref().unwrap(), home: &home }
             }
-            Some(name) => {
-                let key = self.outside(name);
-                command.args(["-c", "gpg.format=ssh", "-c"]);
-                command.arg(format!("user.signingkey={}", key.display()));
-            }
-            None => {}
-        }
-        command
+            (Some(_), Some(key)) => Signer::Ssh(key),
+            _ => Signer::Nobody,
+        };
+        signing_git(self.root(), date, signer)
     }
 
     fn git(&self, date: &str, signer: Option<&str>, args: &[&str]) -> String {
