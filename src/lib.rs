@@ -23,6 +23,7 @@ pub mod diag;
 pub mod fields;
 pub mod history;
 pub mod lang;
+pub mod layout;
 pub mod load;
 pub mod receipt;
 pub mod render;

@@ -35,7 +35,7 @@ pub struct Repository {
     /// The requests that could be read, sorted by file.
     pub requests: Vec<Request>,
     /// The bulletin issue records that could be read, by year and number.
-    pub bulletins: Vec<crate::bulletin::Issue>,
+    pub bulletins: Vec<crate::report::bulletin::Issue>,
 }
 
 impl Repository {
@@ -98,9 +98,9 @@ pub fn load_with(
         }
     }
     let mut bulletins = Vec::new();
-    for file in find(root, crate::bulletin::DIR, &["yaml", "yml"]) {
+    for file in find(root, crate::report::bulletin::DIR, &["yaml", "yml"]) {
         if let Some(text) = read(root, &file, diags) {
-            bulletins.extend(crate::bulletin::parse(&file, &text, diags));
+            bulletins.extend(crate::report::bulletin::parse(&file, &text, diags));
         }
     }
     bulletins.sort_by_key(|issue| (issue.year, issue.number));

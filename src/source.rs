@@ -22,6 +22,85 @@ impl Pos {
     }
 }
 
+/// A range of a file between two positions; `end` is just past the last
+/// character (equal to `start` when only the start is known).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    /// The first character.
+    pub start: Pos,
+    /// Just past the last character.
+    pub end: Pos,
+}
+
+impl Span {
+    /// The range from `start` to `end`.
+    pub fn new(start: Pos, end: Pos) -> Span {
+        Span { start, end: end.max(start) }
+    }
+}
+
+impl From<Pos> for Span {
+    fn from(start: Pos) -> Span {
+        Span { start, end: start }
+    }
+}
+
+/// Positions of byte offsets in one text in logarithmic time: the line by
+/// binary search over the line starts, the column from the number of characters
+/// before every 64th byte. Finding every position in a file is linear overall.
+pub struct Locator<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+    /// Characters before byte `64 * k`, for each `k`.
+    chars_before: Vec<usize>,
+}
+
+/// Bytes between two entries of [`Locator`]'s character counts.
+const STRIDE: usize = 64;
+
+impl<'a> Locator<'a> {
+    /// Indexes the lines and characters of `text`.
+    pub fn new(text: &'a str) -> Locator<'a> {
+        let line_starts =
+            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let mut chars_before = vec![0];
+        for chunk in text.as_bytes().chunks(STRIDE) {
+            let last = chars_before.last().copied().unwrap_or_default();
+            chars_before.push(last + starts_of_chars(chunk));
+        }
+        Locator { text, line_starts, chars_before }
+    }
+
+    /// The number of characters before byte `offset` (a char boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let checkpoint = offset / STRIDE;
+        let counted = self.chars_before[checkpoint];
+        counted + starts_of_chars(&self.text.as_bytes()[checkpoint * STRIDE..offset])
+    }
+
+    /// The position of byte `offset` (clamped to the text, and to a char boundary).
+    pub fn pos(&self, offset: usize) -> Pos {
+        let text = self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let column = self.chars_before(offset) - self.chars_before(self.line_starts[line]) + 1;
+        Pos::new(line as u32 + 1, column as u32)
+    }
+
+    /// The span of the byte range `range`.
+    pub fn span(&self, range: std::ops::Range<usize>) -> Span {
+        Span::new(self.pos(range.start), self.pos(range.end))
+    }
+}
+
+/// How many characters start in `bytes` (UTF-8 bytes that are not continuations).
+fn starts_of_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
 /// Decodes a file's bytes into normalized text, or says where the first invalid UTF-8 byte is.
 pub fn decode(bytes: Vec<u8>) -> Result<String, Pos> {
     let text = match String::from_utf8(bytes) {
@@ -49,15 +128,7 @@ pub fn normalize(mut text: String) -> String {
 
 /// The position of byte `offset` in `text` (clamped to the text, and to a char boundary).
 pub fn position(text: &str, offset: usize) -> Pos {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let column = before[line_start..].chars().count() + 1;
-    Pos::new(line as u32, column as u32)
+    Locator::new(text).pos(offset)
 }
 
 /// The text of 1-based line `line`, without its line end.
@@ -75,6 +146,26 @@ mod tests {
         assert_eq!(position(text, 0), Pos::new(1, 1));
         assert_eq!(position(text, text.find('调').unwrap()), Pos::new(2, 8));
         assert_eq!(position(text, text.len()), Pos::new(3, 1));
+    }
+
+    #[test]
+    fn the_locator_agrees_in_any_order() {
+        let text = "ab\n调度会 x\n\nlast";
+        let locator = Locator::new(text);
+        let offsets: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+        let forward: Vec<Pos> = offsets.iter().map(|&i| locator.pos(i)).collect();
+        let backward: Vec<Pos> = offsets.iter().rev().map(|&i| locator.pos(i)).collect();
+        assert_eq!(forward, backward.into_iter().rev().collect::<Vec<_>>());
+        assert_eq!(forward[4], Pos::new(2, 2));
+        assert_eq!(locator.span(3..12), Span::new(Pos::new(2, 1), Pos::new(2, 4)));
+    }
+
+    #[test]
+    fn long_lines_are_counted_in_characters() {
+        let text = format!("x\n{}y", "调".repeat(1000));
+        let locator = Locator::new(&text);
+        assert_eq!(locator.pos(text.len() - 1), Pos::new(2, 1001));
+        assert_eq!(locator.pos(2 + 3 * 100 + 1), Pos::new(2, 101));
     }
 
     #[test]

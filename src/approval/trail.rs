@@ -190,6 +190,18 @@ impl Trail {
         self.signed_content.as_ref().filter(|_| self.state.is_approved())
     }
 
+    /// Whether the report's bytes and its pictures in the work tree are exactly what
+    /// the trail's last approval or publication signed (SPEC §6.1).
+    pub fn signs_content(&self, bytes: &[u8], root: &std::path::Path) -> bool {
+        let Some(content) = self.signed_content() else { return false };
+        let blob = |bytes: &[u8]| git2::Oid::hash_object(git2::ObjectType::Blob, bytes).ok();
+        blob(bytes) == Some(content.text)
+            && content.pictures.iter().all(|(path, signed)| {
+                let here = std::fs::read(root.join(path)).ok();
+                here.as_deref().and_then(blob) == *signed
+            })
+    }
+
     /// Whether a signed deletion took the report off the main branch.
     pub fn is_removed(&self) -> bool {
         self.deleted.as_ref().is_some_and(|d| d.signed_by.is_some())

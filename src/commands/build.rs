@@ -9,7 +9,8 @@
 use crate::cli::{BuildArgs, Output};
 use crate::diag::{self, Severity};
 use crate::lang::Lang;
-use crate::render::{self, Document};
+use crate::layout::Document;
+use crate::render;
 use crate::report::Report;
 use crate::site;
 use crate::stats;
@@ -126,7 +127,10 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
 
     // layout: one document per report, shared by the DOCX, the PDF and the site
     let documents: Vec<anyhow::Result<Document>> = pool.install(|| {
-        reports.par_iter().map(|report| render::prepare(&repo, report, trail(report))).collect()
+        reports
+            .par_iter()
+            .map(|report| crate::layout::report::prepare(&repo, report, trail(report)))
+            .collect()
     });
 
     // render
@@ -180,7 +184,7 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
         let job = Job { fonts: &font_set, names: fonts, files: &bulletins, old: &job_old };
         let mut manifest = BTreeMap::new();
         for issue in &repo.bulletins {
-            let document = match crate::bulletin::document(issue, &repo, ledger) {
+            let document = match crate::layout::bulletin::issue(issue, &repo, ledger) {
                 Ok((document, missing)) => {
                     for id in missing {
                         eprintln!(
@@ -224,7 +228,8 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
         }
     }
     // Unreadable records were shown with the check's findings above.
-    outcome.failed += failing.iter().filter(|file| file.starts_with(crate::bulletin::DIR)).count();
+    outcome.failed +=
+        failing.iter().filter(|file| file.starts_with(crate::report::bulletin::DIR)).count();
 
     // archive
     if site_wanted {

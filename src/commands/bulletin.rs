@@ -20,7 +20,9 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
     let problems: Vec<diag::Diagnostic> = diags
         .into_sorted()
         .into_iter()
-        .filter(|d| d.severity == Severity::Error && d.file.starts_with(bulletin::DIR))
+        .filter(|d| {
+            d.severity == Severity::Error && d.file.starts_with(crate::report::bulletin::DIR)
+        })
         .collect();
     if !problems.is_empty() {
         let none = |_: &str, _: u32| None;
@@ -41,7 +43,7 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
         crate::atomic::write(&record, issue.record(&repo.settings).as_bytes())
             .with_context(|| format!("writing {}", record.display()))?;
     }
-    let (document, missing) = bulletin::document(&issue, &repo, &ledger)?;
+    let (document, missing) = crate::layout::bulletin::issue(&issue, &repo, &ledger)?;
     for id in &missing {
         eprintln!(
             "{}: 记录中的信息 {id} 已不存在，已略去 / report {id} no longer exists",

@@ -59,8 +59,8 @@ pub fn run(root: &Path, args: &ServeArgs, lang: Lang) -> anyhow::Result<ExitCode
 /// `HEAD` and the main branch point at.
 fn fingerprint(root: &Path) -> Vec<u8> {
     let mut hash = Sha256::new();
-    let dirs =
-        [crate::load::REPORTS, crate::load::REQUESTS, crate::bulletin::DIR].map(|d| root.join(d));
+    let dirs = [crate::load::REPORTS, crate::load::REQUESTS, crate::report::bulletin::DIR]
+        .map(|d| root.join(d));
     let files = dirs.iter().flat_map(|dir| walkdir::WalkDir::new(dir).sort_by_file_name());
     for entry in files.flatten().map(|e| e.into_path()).chain([root.join(crate::config::FILE)]) {
         if let Ok(meta) = std::fs::symlink_metadata(&entry) {

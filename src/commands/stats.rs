@@ -57,7 +57,7 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
         return emit(args.output.as_deref(), notice.markdown().as_bytes(), lang);
     }
     let id = format!("notice-{period}");
-    let document = notice.document(&id);
+    let document = crate::layout::notice::notice(&notice, &id);
     let extension = if args.format == StatsFormat::Docx { "docx" } else { "pdf" };
     let out = match &args.output {
         Some(out) => out.clone(),

@@ -4,7 +4,8 @@
 use super::{Diagnostic, Severity, count};
 use crate::lang::Lang;
 
-/// Renders one `::error file=…,line=…,col=…,title=RULE::message` line per finding.
+/// Renders one `::error file=…,line=…,col=…,title=RULE::message` line per finding,
+/// with `endLine` and `endColumn` when the finding's end is known.
 pub fn render_github(diagnostics: &[Diagnostic], lang: Lang) -> String {
     let mut out = String::new();
     for d in diagnostics {
@@ -12,8 +13,12 @@ pub fn render_github(diagnostics: &[Diagnostic], lang: Lang) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        let end = match d.end != d.pos {
+            true => format!(",endLine={},endColumn={}", d.end.line, d.end.column),
+            false => String::new(),
+        };
         out.push_str(&format!(
-            "::{command} file={},line={},col={},title={}::{}\n",
+            "::{command} file={},line={},col={}{end},title={}::{}\n",
             escape_property(&d.file),
             d.pos.line,
             d.pos.column,

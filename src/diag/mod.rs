@@ -17,7 +17,7 @@ pub use rule::Rule;
 pub use sarif::render_sarif;
 
 use crate::lang::Text;
-use crate::source::Pos;
+use crate::source::{Pos, Span};
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -43,8 +43,10 @@ impl Severity {
 pub struct Diagnostic {
     /// Repository-relative path with `/` separators.
     pub file: String,
-    /// Where in the file (1-based).
+    /// Where in the file the finding starts (1-based).
     pub pos: Pos,
+    /// Just past where it ends; equal to `pos` when only the start is known.
+    pub end: Pos,
     /// The rule broken.
     pub rule: Rule,
     /// The rule's severity.
@@ -60,15 +62,22 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    /// Records a finding of `rule` at `pos` in `file`.
-    pub fn push(&mut self, file: &str, pos: Pos, rule: Rule, message: Text) {
-        let severity = rule.severity();
-        self.items.push(Diagnostic { file: file.to_string(), pos, rule, severity, message });
+    /// Records a finding of `rule` at `at` (a position or a span) in `file`.
+    pub fn push(&mut self, file: &str, at: impl Into<Span>, rule: Rule, message: Text) {
+        self.push_as(rule.severity(), file, at, rule, message);
     }
 
     /// Records a finding with a severity other than the rule's default.
-    pub fn push_as(&mut self, severity: Severity, file: &str, pos: Pos, rule: Rule, message: Text) {
-        self.items.push(Diagnostic { file: file.to_string(), pos, rule, severity, message });
+    pub fn push_as(
+        &mut self,
+        severity: Severity,
+        file: &str,
+        at: impl Into<Span>,
+        rule: Rule,
+        message: Text,
+    ) {
+        let Span { start: pos, end } = at.into();
+        self.items.push(Diagnostic { file: file.to_string(), pos, end, rule, severity, message });
     }
 
     /// Moves all findings of `other` into this list.

@@ -19,6 +19,11 @@ pub fn render_sarif(diagnostics: &[Diagnostic], lang: Lang) -> String {
     let results: Vec<_> = diagnostics
         .iter()
         .map(|d| {
+            let mut region = json!({"startLine": d.pos.line, "startColumn": d.pos.column});
+            if d.end != d.pos {
+                region["endLine"] = d.end.line.into();
+                region["endColumn"] = d.end.column.into();
+            }
             json!({
                 "ruleId": d.rule.id(),
                 "ruleIndex": Rule::ALL.iter().position(|r| *r == d.rule),
@@ -26,7 +31,7 @@ pub fn render_sarif(diagnostics: &[Diagnostic], lang: Lang) -> String {
                 "message": {"text": d.message.get(lang)},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": {"uri": d.file, "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": d.pos.line, "startColumn": d.pos.column},
+                    "region": region,
                 }}],
             })
         })

@@ -1,49 +1,14 @@
-//! Rendering reports for print (SPEC §7): [`document`] lays a report out in a
-//! format-free model, [`markdown`] turns its body into blocks, [`docx`] and [`pdf`]
-//! write the model in the official layout, with the faces of [`fonts`].
+//! Writing laid-out documents for print (SPEC §7): [`docx`] and [`pdf`] turn the
+//! format-free [`Document`] of [`crate::layout`] into bytes in the official
+//! layout, with the faces of [`fonts`].
 
-pub mod document;
 pub mod docx;
 pub mod fonts;
-pub mod markdown;
 pub mod pdf;
 
-pub use document::{Document, layout};
-
-use crate::approval::Trail;
-use crate::load::Repository;
-use crate::report::Report;
+use crate::layout::document::{self, Document};
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
-
-/// Reads `report`'s Markdown body from disk and lays the report out, with the
-/// approval block from `trail`.
-pub fn prepare(
-    repo: &Repository,
-    report: &Report,
-    trail: Option<&Trail>,
-) -> anyhow::Result<Document> {
-    let path = repo.root.join(&report.file);
-    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", report.file))?;
-    let signed = trail.is_some_and(|t| is_signed_content(t, &bytes, &repo.root));
-    let text = crate::source::decode(bytes)
-        .map_err(|pos| anyhow::anyhow!("{}:{}: not valid UTF-8", report.file, pos.line))?;
-    let body = crate::report::split(&text).map(|s| s.body).unwrap_or(&text);
-    let settings = &repo.settings;
-    Ok(layout(report, body, &repo.root, trail, signed, &settings.bureau, settings.timezone))
-}
-
-/// Whether the report's bytes and its pictures in the work tree are exactly what
-/// the trail's last approval or publication signed (SPEC §6.1).
-pub fn is_signed_content(trail: &Trail, bytes: &[u8], root: &std::path::Path) -> bool {
-    let Some(content) = trail.signed_content() else { return false };
-    let blob = |bytes: &[u8]| git2::Oid::hash_object(git2::ObjectType::Blob, bytes).ok();
-    blob(bytes) == Some(content.text)
-        && content.pictures.iter().all(|(path, signed)| {
-            let here = std::fs::read(root.join(path)).ok();
-            here.as_deref().and_then(blob) == *signed
-        })
-}
 
 /// The date written into every document's metadata: `SOURCE_DATE_EPOCH` when set
 /// (reproducible-builds convention), else 2000-01-01, never the clock, so the same

@@ -1,7 +1,7 @@
 //! What a report's Markdown body contains, as far as the rules care: headings,
 //! pictures, links and raw HTML, each with its position in the file.
 
-use crate::source::{self, Pos};
+use crate::source::{Locator, Span};
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// The parts of a body the rules look at.
@@ -14,7 +14,7 @@ pub struct Body {
     /// Links `[text](target)` and autolinks.
     pub links: Vec<Link>,
     /// Where raw HTML blocks and inline tags start.
-    pub html: Vec<Pos>,
+    pub html: Vec<Span>,
 }
 
 /// A heading and its plain text.
@@ -24,8 +24,8 @@ pub struct Heading {
     pub level: u8,
     /// The text, markup removed.
     pub text: String,
-    /// Where it starts in the file.
-    pub pos: Pos,
+    /// Where it is in the file.
+    pub span: Span,
 }
 
 /// An inline picture.
@@ -35,8 +35,8 @@ pub struct InlineImage {
     pub target: String,
     /// The alt text, which serves as the caption.
     pub caption: String,
-    /// Where it starts in the file.
-    pub pos: Pos,
+    /// Where it is in the file.
+    pub span: Span,
 }
 
 /// A link.
@@ -44,8 +44,8 @@ pub struct InlineImage {
 pub struct Link {
     /// The target as written.
     pub target: String,
-    /// Where it starts in the file.
-    pub pos: Pos,
+    /// Where it is in the file.
+    pub span: Span,
 }
 
 /// The Markdown extensions reports may use; renderers use the same set.
@@ -60,14 +60,15 @@ impl Body {
         let mut body = Body::default();
         let mut heading: Option<Heading> = None;
         let mut image: Option<InlineImage> = None;
+        let locator = Locator::new(text);
         for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
-            let pos = || source::position(text, base + range.start);
+            let pos = || locator.span(base + range.start..base + range.end);
             match event {
                 Event::Start(Tag::Heading { level, .. }) => {
                     heading = Some(Heading {
                         level: level_number(level),
                         text: String::new(),
-                        pos: pos(),
+                        span: pos(),
                     })
                 }
                 Event::End(TagEnd::Heading(_)) => body.headings.extend(heading.take()),
@@ -75,7 +76,7 @@ impl Body {
                     image = Some(InlineImage {
                         target: dest_url.to_string(),
                         caption: String::new(),
-                        pos: pos(),
+                        span: pos(),
                     })
                 }
                 Event::End(TagEnd::Image) => {
@@ -85,7 +86,7 @@ impl Body {
                     }
                 }
                 Event::Start(Tag::Link { dest_url, .. }) => {
-                    body.links.push(Link { target: dest_url.to_string(), pos: pos() })
+                    body.links.push(Link { target: dest_url.to_string(), span: pos() })
                 }
                 Event::Html(_) | Event::InlineHtml(_) => body.html.push(pos()),
                 Event::Text(text) | Event::Code(text) => {
@@ -116,6 +117,7 @@ fn level_number(level: HeadingLevel) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::Pos;
 
     #[test]
     fn finds_headings_pictures_links_and_html() {
@@ -123,7 +125,11 @@ mod tests {
         let body = Body::scan(md, 10);
         assert_eq!(
             body.headings[0],
-            Heading { level: 2, text: "一、基本情况".into(), pos: Pos::new(1, 11) }
+            Heading {
+                level: 2,
+                text: "一、基本情况".into(),
+                span: Span::new(Pos::new(1, 11), Pos::new(2, 1))
+            }
         );
         assert_eq!(body.headings[1].level, 1);
         assert_eq!(body.images[0].caption, "现场 图");

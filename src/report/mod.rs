@@ -4,8 +4,10 @@
 //! syntax and type as a diagnostic; the rules in [`crate::rules`] judge the rest.
 
 mod body;
+pub mod bulletin;
 pub mod front_matter;
 mod parse;
+pub mod picture;
 
 pub use body::{Body, Heading, InlineImage, Link, markdown_options};
 pub use front_matter::{Split, split};

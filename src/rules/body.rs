@@ -12,7 +12,7 @@ pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
     for heading in report.body.headings.iter().filter(|h| h.level == 1) {
         diags.push(
             file,
-            heading.pos,
+            heading.span,
             Rule::MultipleItems,
             Text::new(
                 format!("正文不应有一级标题“{}”：一条信息只报一件事，标题写在 title 中", heading.text),
@@ -39,10 +39,10 @@ pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
             }
         }
     }
-    for pos in &report.body.html {
+    for span in &report.body.html {
         diags.push(
             file,
-            *pos,
+            *span,
             Rule::RawHtml,
             Text::new(
                 "正文含原始 HTML，输出时将按文字转义",
@@ -54,7 +54,7 @@ pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
         if let Some(why) = unsafe_target(&report.file, &link.target) {
             diags.push(
                 file,
-                link.pos,
+                link.span,
                 Rule::UnsafeLink,
                 Text::new(
                     format!("链接 `{}` {}", link.target, why.zh),
@@ -90,7 +90,7 @@ fn unsafe_target(file: &str, target: &str) -> Option<Text> {
         ));
     }
     let depth = file.matches('/').count();
-    if super::images::climbs_out(target, depth) {
+    if crate::report::picture::climbs_out(target, depth) {
         return Some(Text::new("指向仓库之外", "leaves the repository"));
     }
     None

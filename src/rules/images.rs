@@ -4,21 +4,15 @@ use super::Context;
 use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;
 use crate::report::Report;
-use imagesize::ImageType;
-use std::path::Path;
-
-/// Pictures larger than this many bytes are refused.
-pub const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
-/// Pictures with more pixels than this would exhaust memory when rendered.
-pub const MAX_PIXELS: u64 = 40_000_000;
+use crate::report::picture::resolve;
 
 pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
     let listed = report
         .images
         .iter()
-        .map(|i| (i.file.value.as_str(), i.caption.as_str(), i.file.pos, i.pos));
+        .map(|i| (i.file.value.as_str(), i.caption.as_str(), i.file.pos.into(), i.pos.into()));
     let inline =
-        report.body.images.iter().map(|i| (i.target.as_str(), i.caption.as_str(), i.pos, i.pos));
+        report.body.images.iter().map(|i| (i.target.as_str(), i.caption.as_str(), i.span, i.span));
     for (target, caption, path_pos, item_pos) in listed.chain(inline) {
         if caption.trim().is_empty() {
             diags.push(
@@ -34,123 +28,5 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
         if let Err((rule, message)) = resolve(&cx.repo.root, &report.file, target) {
             diags.push(&report.file, path_pos, rule, message);
         }
-    }
-}
-
-/// Checks that `target`, written in `file`, names a PNG or JPEG inside `root`.
-pub fn resolve(root: &Path, file: &str, target: &str) -> Result<(), (Rule, Text)> {
-    let outside = |why_zh: &str, why_en: &str| {
-        Err((
-            Rule::ImageOutsideRepo,
-            Text::new(format!("图片 `{target}` {why_zh}"), format!("picture `{target}` {why_en}")),
-        ))
-    };
-    let trimmed = target.trim();
-    if trimmed.contains("://")
-        || trimmed.starts_with("//")
-        || trimmed.to_ascii_lowercase().starts_with("data:")
-    {
-        return outside("不在仓库中（远程地址）", "is not in the repository (remote address)");
-    }
-    if trimmed.starts_with('/') || trimmed.starts_with('\\') || trimmed.get(1..2) == Some(":") {
-        return outside("是绝对路径，超出仓库", "is an absolute path outside the repository");
-    }
-    let depth = file.matches('/').count();
-    if climbs_out(trimmed, depth) {
-        return outside("的路径超出仓库", "leaves the repository");
-    }
-    let dir = file.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let path = root.join(dir).join(trimmed);
-    let meta = match std::fs::metadata(&path) {
-        Ok(meta) => meta,
-        Err(_) if std::fs::symlink_metadata(&path).is_ok() => {
-            return outside("是指向不存在目标的符号链接", "is a symbolic link to nothing");
-        }
-        Err(_) => {
-            return Err((
-                Rule::ImageMissing,
-                Text::new(
-                    format!("图片 `{target}` 不存在"),
-                    format!("picture `{target}` does not exist"),
-                ),
-            ));
-        }
-    };
-    let inside = match (path.canonicalize(), root.canonicalize()) {
-        (Ok(real), Ok(root)) => real.starts_with(root),
-        _ => false,
-    };
-    if !inside {
-        return outside("经符号链接指向仓库之外", "is a symbolic link out of the repository");
-    }
-    check_picture(&path, meta.len()).map_err(|why| {
-        (
-            Rule::ImageInvalid,
-            Text::new(
-                format!("图片 `{target}` {}", why.zh),
-                format!("picture `{target}` {}", why.en),
-            ),
-        )
-    })
-}
-
-/// Reads only the header: the type must be PNG or JPEG, the size sane.
-fn check_picture(path: &Path, bytes: u64) -> Result<(), Text> {
-    if !path.is_file() {
-        return Err(Text::new("不是文件", "is not a file"));
-    }
-    if bytes > MAX_IMAGE_BYTES {
-        return Err(Text::new(
-            format!("有 {bytes} 字节，超过 {} MiB", MAX_IMAGE_BYTES / 1024 / 1024),
-            format!("has {bytes} bytes, over {} MiB", MAX_IMAGE_BYTES / 1024 / 1024),
-        ));
-    }
-    let not_picture = || Text::new("不是 PNG 或 JPEG 图片", "is not a PNG or JPEG picture");
-    let mut header = [0u8; 16];
-    let read = std::fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read(&mut f, &mut header))
-        .unwrap_or(0);
-    match imagesize::image_type(&header[..read]) {
-        Ok(ImageType::Png | ImageType::Jpeg) => {}
-        _ => return Err(not_picture()),
-    }
-    let size = imagesize::size(path)
-        .map_err(|_| Text::new("已损坏，读不出尺寸", "is damaged: its size cannot be read"))?;
-    let pixels = size.width as u64 * size.height as u64;
-    if pixels == 0 || pixels > MAX_PIXELS {
-        return Err(Text::new(
-            format!("尺寸 {}×{} 像素，超出允许范围", size.width, size.height),
-            format!("is {}×{} pixels, beyond what can be rendered", size.width, size.height),
-        ));
-    }
-    Ok(())
-}
-
-/// True when the relative `target`, resolved from a folder `depth` levels below the root, climbs above it.
-pub fn climbs_out(target: &str, depth: usize) -> bool {
-    let mut level = depth as i64;
-    for part in target.split(['/', '\\']) {
-        match part {
-            ".." => level -= 1,
-            "" | "." => {}
-            _ => level += 1,
-        }
-        if level < 0 {
-            return true;
-        }
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn climbing() {
-        assert!(!climbs_out("images/a.png", 3));
-        assert!(!climbs_out("../../../x.png", 3));
-        assert!(climbs_out("../../../../x.png", 3));
-        assert!(climbs_out("a/../../../../../x.png", 3));
     }
 }

@@ -3,6 +3,7 @@
 //! completely, so a writer sees all problems at once.
 
 mod body;
+mod bulletin;
 mod emergency;
 mod fields;
 pub mod images;
@@ -39,7 +40,7 @@ pub fn check(repo: &Repository, history: Option<&History>, diags: &mut Diagnosti
         diags.extend(local);
     }
     references::check_ids(repo, diags);
-    crate::bulletin::check(repo, diags);
+    bulletin::check(repo, diags);
 }
 
 fn check_report(cx: &Context, report: &Report, diags: &mut Diagnostics) {

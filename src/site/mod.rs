@@ -18,8 +18,8 @@ mod statistics;
 
 use crate::approval::{State, Trail};
 use crate::lang::Lang;
+use crate::layout::Document;
 use crate::load::Repository;
-use crate::render::Document;
 use crate::report::{Category, Report};
 use crate::time::Time;
 use anyhow::Context as _;

@@ -6,7 +6,7 @@
 use super::html::{Frame, Section, esc, url};
 use super::{Entry, Page, Site, hex};
 use crate::approval::{Step, Trail};
-use crate::render::document::{Block, Inline, Picture};
+use crate::layout::document::{Block, Inline, Picture};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 

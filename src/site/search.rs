@@ -14,7 +14,7 @@
 //! same rules as [`keys`].
 
 use super::{Entry, Page, Site};
-use crate::render::document::{Block, Inline};
+use crate::layout::document::{Block, Inline};
 use std::collections::{BTreeMap, HashMap};
 
 /// The varint alphabet: values 0–31 end a number, 32–63 carry 5 more bits.

@@ -1,11 +1,10 @@
 //! The quarterly notice (通报) and the annual assessment (FORMAT.md §3.2): the
 //! figures of a period written as the office's official document, with the
 //! ranking table as its attachment. One [`Notice`] gives the Markdown and the
-//! laid-out [`Document`] for DOCX and PDF.
+//! laid-out document of [`crate::layout::notice`] for DOCX and PDF.
 
 use super::Stats;
 use crate::config::Settings;
-use crate::render::document::{Align, Block, Document, Face, Imprint, Inline, Masthead};
 use crate::report::Category;
 use chrono::NaiveDate;
 
@@ -195,7 +194,7 @@ pub fn notice(stats: &Stats, settings: &Settings, date: NaiveDate, number: Optio
         attachment: format!("{period}信息报送情况统计表"),
         table,
         issuer: format!("{}{}", settings.bureau, settings.office),
-        date: crate::render::document::chinese_day(date),
+        date: crate::layout::document::chinese_day(date),
         cc: settings.notice.cc.clone(),
         bureau: settings.bureau.clone(),
         number: number
@@ -252,56 +251,6 @@ impl Notice {
             md.push_str(&format!("\n抄送：{}。\n", e(&self.cc.join("，"))));
         }
         md
-    }
-
-    /// The notice laid out as an official document: red masthead, title, 主送,
-    /// body, 附件说明, signature and date, the attachment on its own page, and the
-    /// 版记.
-    pub fn document(&self, id: &str) -> Document {
-        let masthead = Masthead {
-            name: self.bureau.clone(),
-            drop_mm: 35,
-            number: self.number.clone(),
-            sides: None,
-        };
-        let mut document =
-            Document::issue(id.to_string(), masthead, self.title.clone(), &self.bureau);
-        let line = |text: &str, align, face| Block::Line { text: text.to_string(), align, face };
-        let paragraph = |text: &str| Block::Paragraph(vec![Inline::plain(text)]);
-        let blocks = &mut document.blocks;
-        blocks.push(line(&format!("{}：", self.to), Align::Left, Face::Body));
-        blocks.push(paragraph(&self.opening));
-        for (heading, paragraphs) in &self.sections {
-            blocks.push(Block::Heading { level: 1, text: vec![Inline::plain(heading)] });
-            blocks.extend(paragraphs.iter().map(|p| paragraph(p)));
-        }
-        blocks.push(Block::Blank);
-        blocks.push(paragraph(&format!("附件：{}", self.attachment)));
-        blocks.push(Block::Blank);
-        blocks.push(Block::Blank);
-        blocks.push(line(&self.issuer, Align::Right, Face::Body));
-        blocks.push(line(&self.date, Align::Right, Face::Body));
-        blocks.push(Block::PageBreak);
-        blocks.push(line("附件", Align::Left, Face::Heading));
-        blocks.push(Block::Blank);
-        blocks.push(line(&self.attachment, Align::Center, Face::Title));
-        blocks.push(Block::Blank);
-        let cells = self
-            .table
-            .iter()
-            .map(|row| row.iter().map(|c| vec![Inline::plain(c)]).collect())
-            .collect();
-        blocks.push(Block::Table(cells));
-        let lines = if self.cc.is_empty() {
-            Vec::new()
-        } else {
-            vec![format!("抄送：{}。", self.cc.join("，"))]
-        };
-        document.imprint =
-            Some(Imprint {
-                lines, left: self.issuer.clone(), right: format!("{}印发", self.date)
-            });
-        document
     }
 }
 

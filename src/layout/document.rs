@@ -4,11 +4,8 @@
 //! notice add a red masthead (版头/报头), single lines set apart (主送, 附件, a
 //! signature) and the end block (版记/报尾).
 
-use super::markdown;
-use crate::approval::Trail;
-use crate::report::{Emergency, Report};
 use chrono::{DateTime, FixedOffset};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A run of text with its emphasis.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -288,93 +285,4 @@ pub fn unapproved_line(not_approved_text: bool) -> &'static str {
     } else {
         "审核：尚未审核"
     }
-}
-
-/// Lays out `report` (whose Markdown body is `body`); pictures are found relative to
-/// the report's folder under `root`. `signed_text` says whether the text and
-/// pictures are the ones `trail`'s last approval or publication signed. Unreadable pictures are left out (the check
-/// reports them).
-pub fn layout(
-    report: &Report,
-    body: &str,
-    root: &Path,
-    trail: Option<&Trail>,
-    signed_text: bool,
-    bureau: &str,
-    zone: FixedOffset,
-) -> Document {
-    let folder = root.join(report.file.rsplit_once('/').map_or("", |(dir, _)| dir));
-    let mut blocks = Vec::new();
-    if let Some(emergency) = &report.emergency {
-        blocks.push(Block::Pairs(emergency_pairs(emergency, zone)));
-    }
-    blocks.extend(markdown::blocks(body, &folder, root));
-    for image in &report.images {
-        if let Some(picture) = markdown::picture(&folder, root, &image.file.value, &image.caption) {
-            blocks.push(Block::Picture(picture));
-        }
-    }
-    let text = crate::fields::text;
-    let credit = format!(
-        "（供稿：{} {} 联系电话：{}）",
-        text(&report.unit),
-        text(&report.author),
-        text(&report.phone)
-    );
-    let mut signatures = Vec::new();
-    let approved = trail.filter(|t| t.state.is_approved());
-    let not_approved_text = approved.is_some() && !signed_text;
-    if let Some(trail) = approved.filter(|_| signed_text) {
-        for (role, signature) in
-            [("审核", trail.approved_by.last()), ("发布", trail.published_by.last())]
-        {
-            if let Some(s) = signature {
-                signatures.push(Signed {
-                    role,
-                    name: s.name.clone(),
-                    date: chinese_date(s.at, zone),
-                    key: s.key.clone(),
-                });
-            }
-        }
-    }
-    Document {
-        id: report.id.clone(),
-        masthead: None,
-        title: text(&report.title).to_string(),
-        blocks,
-        credit,
-        signatures: Some(signatures),
-        not_approved_text,
-        imprint: None,
-        bureau: bureau.to_string(),
-    }
-}
-
-/// The emergency elements as label–value rows, in the order of the rules.
-fn emergency_pairs(emergency: &Emergency, zone: FixedOffset) -> Vec<(String, String)> {
-    let mut rows = Vec::new();
-    for (key, label) in Emergency::ELEMENTS {
-        let value = match *key {
-            "severity" => emergency.severity.as_ref().map(|s| s.value.label().to_string()),
-            "casualties" => emergency.casualties.map(|c| {
-                format!("死亡 {} 人，受伤 {} 人，失踪 {} 人", c.dead, c.injured, c.missing)
-            }),
-            "leaders_on_site" => Some(if emergency.leaders_on_site.is_empty() {
-                "暂无".to_string()
-            } else {
-                emergency.leaders_on_site.join("、")
-            }),
-            "informant" => emergency.informant.as_ref().map(|i| format!("{} {}", i.name, i.phone)),
-            "phone_reported_at" => emergency
-                .phone_reported_at
-                .as_ref()
-                .map(|t| t.value.with_timezone(&zone).format("%Y年%-m月%-d日 %H:%M").to_string()),
-            key => emergency.text(key).map(str::to_string),
-        };
-        if let Some(value) = value {
-            rows.push((label.to_string(), value));
-        }
-    }
-    rows
 }

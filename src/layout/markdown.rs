@@ -61,7 +61,7 @@ fn has_marker(level: u8, text: &str) -> bool {
 pub fn picture(folder: &Path, root: &Path, target: &str, caption: &str) -> Option<Picture> {
     let file = folder.strip_prefix(root).ok()?.join("x.md");
     let file = file.to_string_lossy().replace('\\', "/");
-    crate::rules::images::resolve(root, &file, target).ok()?;
+    crate::report::picture::resolve(root, &file, target).ok()?;
     let path = folder.join(target.trim());
     let size = imagesize::size(&path).ok()?;
     Some(Picture {

@@ -1,0 +1,11 @@
+//! Laying out for print: every document xinbao writes — a report, a bulletin
+//! issue, the quarterly notice — becomes the format-free [`Document`] here, which
+//! [`crate::render`] writes as DOCX and PDF and the archive shows as HTML.
+
+pub mod bulletin;
+pub mod document;
+pub mod markdown;
+pub mod notice;
+pub mod report;
+
+pub use document::Document;
