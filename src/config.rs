@@ -402,7 +402,15 @@ const NOTICE_KEYS: &[&str] = &["to", "cc", "code"];
 
 /// Reads `xinbao.yaml` from `root`. Fails (exit 2) when it is missing or not YAML.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> anyhow::Result<Settings> {
-    let path = root.join(FILE);
+    load_in(&crate::workspace::Workspace::open(root), diags)
+}
+
+/// Reads `xinbao.yaml` of the workspace `ws`.
+pub fn load_in(
+    ws: &crate::workspace::Workspace,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Settings> {
+    let path = ws.root().join(FILE);
     if !path.is_file() {
         bail!(
             "{} 不存在：请先运行 `xinbao init` 创建配置 / {} not found: run `xinbao init` to create one",
@@ -410,7 +418,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> anyhow::Result<Settings> {
             FILE
         );
     }
-    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = ws.read(&path).with_context(|| format!("reading {}", path.display()))?;
     from_bytes(bytes, diags)
 }
 

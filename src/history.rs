@@ -31,22 +31,6 @@ pub struct History {
     pub bad_receipts: HashMap<String, crate::lang::Text>,
 }
 
-impl History {
-    /// Takes in the server's receipts: each report's time of arrival, and the
-    /// receipts that were ignored.
-    pub fn add_receipts(&mut self, receipts: &crate::receipt::Receipts) {
-        for (id, commits) in &self.adding_commits {
-            let times = commits.iter().filter_map(|c| receipts.by_commit.get(c)).map(|r| r.at);
-            if let Some(first) = times.min() {
-                self.received.insert(id.clone(), first);
-            }
-            if let Some(bad) = receipts.rejected.iter().find(|r| commits.contains(&r.commit)) {
-                self.bad_receipts.insert(id.clone(), bad.why.clone());
-            }
-        }
-    }
-}
-
 /// Opens the git repository that contains `root`, if any.
 pub fn open(root: &Path) -> Option<Repository> {
     // libgit2 re-hashes every object it reads, which is a third of reading the

@@ -36,4 +36,5 @@ pub mod source;
 pub mod stats;
 pub mod templates;
 pub mod time;
+pub mod workspace;
 pub mod yaml;

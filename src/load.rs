@@ -9,8 +9,10 @@ use crate::lang::Text;
 use crate::report::{self, Report};
 use crate::request::{self, Request};
 use crate::source::{self, Pos};
+use crate::workspace::Workspace;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use walkdir::WalkDir;
 
 /// Reports and requests larger than this are refused (`file-too-large`).
@@ -26,6 +28,8 @@ pub const REQUESTS: &str = "requests";
 pub struct Repository {
     /// The repository root.
     pub root: PathBuf,
+    /// Where every file was read from, and the pictures read so far.
+    pub workspace: Arc<Workspace>,
     /// `xinbao.yaml`.
     pub settings: Settings,
     /// Every report file found, parsed or not: `(id, file)`, sorted by file.
@@ -54,8 +58,9 @@ impl Repository {
 ///
 /// Fails only when the settings cannot be read; every problem of a report is a diagnostic.
 pub fn load(root: &Path, extra: &[PathBuf], diags: &mut Diagnostics) -> anyhow::Result<Repository> {
-    let settings = config::load(root, diags)?;
-    Ok(load_with(root, extra, settings, diags))
+    let ws = Workspace::open(root);
+    let settings = config::load_in(&ws, diags)?;
+    Ok(load_in(ws, extra, settings, diags))
 }
 
 /// Reads the repository at `root` under `settings` (the ones in force in the
@@ -66,6 +71,18 @@ pub fn load_with(
     settings: Settings,
     diags: &mut Diagnostics,
 ) -> Repository {
+    load_in(Workspace::open(root), extra, settings, diags)
+}
+
+/// Reads the repository of the workspace `ws` under `settings`, plus the `extra`
+/// report files; every file is read through `ws`, once.
+pub fn load_in(
+    ws: Arc<Workspace>,
+    extra: &[PathBuf],
+    settings: Settings,
+    diags: &mut Diagnostics,
+) -> Repository {
+    let root = ws.root();
     let mut report_files = find(root, REPORTS, &["md"]);
     for path in extra {
         for file in find(root, &relative(root, path), &["md"]) {
@@ -81,8 +98,13 @@ pub fn load_with(
         .par_iter()
         .map(|file| {
             let mut local = Diagnostics::default();
-            let report = read(root, file, &mut local)
-                .and_then(|text| report::parse(file, &stem(file), &text, &settings, &mut local));
+            let report = read_bytes(&ws, file, &mut local).and_then(|bytes| {
+                let blob = git2::Oid::hash_object(git2::ObjectType::Blob, &bytes).ok();
+                let text = decode(file, bytes, &mut local)?;
+                let mut report = report::parse(file, &stem(file), &text, &settings, &mut local)?;
+                report.read = Some(report::ReadText { text: text.into(), blob });
+                Some(report)
+            });
             (report, local)
         })
         .collect();
@@ -93,19 +115,27 @@ pub fn load_with(
     }
     let mut requests = Vec::new();
     for file in &request_files {
-        if let Some(text) = read(root, file, diags) {
+        if let Some(text) = read(&ws, file, diags) {
             requests.extend(request::parse(file, &stem(file), &text, &settings, diags));
         }
     }
     let mut bulletins = Vec::new();
     for file in find(root, crate::report::bulletin::DIR, &["yaml", "yml"]) {
-        if let Some(text) = read(root, &file, diags) {
+        if let Some(text) = read(&ws, &file, diags) {
             bulletins.extend(crate::report::bulletin::parse(&file, &text, diags));
         }
     }
     bulletins.sort_by_key(|issue| (issue.year, issue.number));
     let files = report_files.iter().map(|file| (stem(file), file.clone())).collect();
-    Repository { root: root.to_path_buf(), settings, files, reports, requests, bulletins }
+    Repository {
+        root: root.to_path_buf(),
+        settings,
+        files,
+        reports,
+        requests,
+        bulletins,
+        workspace: ws,
+    }
 }
 
 /// Repository-relative paths (with `/`) of the files under `dir` with one of `extensions`.
@@ -152,8 +182,15 @@ fn unreadable(file: &str, err: &std::io::Error, diags: &mut Diagnostics) {
 }
 
 /// Reads a repository file as normalized text, or records why it cannot be read.
-pub fn read(root: &Path, file: &str, diags: &mut Diagnostics) -> Option<String> {
-    let path = root.join(file);
+pub fn read(ws: &Workspace, file: &str, diags: &mut Diagnostics) -> Option<String> {
+    let bytes = read_bytes(ws, file, diags)?;
+    decode(file, bytes, diags)
+}
+
+/// Reads a repository file's bytes, unless it is a symlink or too large; records
+/// why it cannot be read.
+fn read_bytes(ws: &Workspace, file: &str, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+    let path = ws.root().join(file);
     let meta = match std::fs::symlink_metadata(&path) {
         Ok(meta) => meta,
         Err(err) => {
@@ -185,13 +222,17 @@ pub fn read(root: &Path, file: &str, diags: &mut Diagnostics) -> Option<String> 
         );
         return None;
     }
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
+    match ws.read(&path) {
+        Ok(bytes) => Some(bytes),
         Err(err) => {
             unreadable(file, &err, diags);
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// Decodes a file's bytes as normalized text, or records that they are not UTF-8.
+fn decode(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
     match source::decode(bytes) {
         Ok(text) => Some(text),
         Err(pos) => {

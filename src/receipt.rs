@@ -241,7 +241,21 @@ pub fn apply(
             read(git, &ServerKeys::Settings(settings, &ring))
         }
     };
-    history.add_receipts(&receipts);
+    add_receipts(history, &receipts);
+}
+
+/// Takes the server's receipts into `history`: each report's time of arrival,
+/// and the receipts that were ignored.
+fn add_receipts(history: &mut crate::history::History, receipts: &Receipts) {
+    for (id, commits) in &history.adding_commits {
+        let times = commits.iter().filter_map(|c| receipts.by_commit.get(c)).map(|r| r.at);
+        if let Some(first) = times.min() {
+            history.received.insert(id.clone(), first);
+        }
+        if let Some(bad) = receipts.rejected.iter().find(|r| commits.contains(&r.commit)) {
+            history.bad_receipts.insert(id.clone(), bad.why.clone());
+        }
+    }
 }
 
 /// Signs a receipt for `commits` received at `at` with `key`, as `signer`.

@@ -190,14 +190,15 @@ impl Trail {
         self.signed_content.as_ref().filter(|_| self.state.is_approved())
     }
 
-    /// Whether the report's bytes and its pictures in the work tree are exactly what
+    /// Whether the report's text (the blob id `text` of its bytes) and its pictures
+    /// in the work tree are exactly what
     /// the trail's last approval or publication signed (SPEC §6.1).
-    pub fn signs_content(&self, bytes: &[u8], root: &std::path::Path) -> bool {
+    pub fn signs_content(&self, text: Option<Oid>, ws: &crate::workspace::Workspace) -> bool {
         let Some(content) = self.signed_content() else { return false };
         let blob = |bytes: &[u8]| git2::Oid::hash_object(git2::ObjectType::Blob, bytes).ok();
-        blob(bytes) == Some(content.text)
+        text == Some(content.text)
             && content.pictures.iter().all(|(path, signed)| {
-                let here = std::fs::read(root.join(path)).ok();
+                let here = ws.picture(std::path::Path::new(path)).ok();
                 here.as_deref().and_then(blob) == *signed
             })
     }

@@ -123,16 +123,30 @@ pub struct Imprint {
 }
 
 /// A picture and its caption.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Picture {
     /// The file on disk.
     pub path: PathBuf,
+    /// Its bytes, read once by the [`crate::workspace::Workspace`].
+    pub bytes: std::sync::Arc<[u8]>,
     /// 图说.
     pub caption: String,
     /// Pixel size from the file's header.
     pub width: u32,
     /// Pixel height.
     pub height: u32,
+}
+
+impl std::fmt::Debug for Picture {
+    /// The picture without its bytes: what the build's input hash records.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Picture")
+            .field("path", &self.path)
+            .field("caption", &self.caption)
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .finish()
+    }
 }
 
 /// A signature shown in the approval block.

@@ -4,8 +4,8 @@
 
 use super::document::{Block, Inline, Picture};
 use crate::report::markdown_options;
+use crate::workspace::Workspace;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
-use std::path::Path;
 
 /// Chinese numerals for heading markers.
 const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
@@ -56,19 +56,16 @@ fn has_marker(level: u8, text: &str) -> bool {
     }
 }
 
-/// A picture at `target` relative to the report `file`'s folder, when it resolves
+/// The picture at `target`, written in the report `file`, when it resolves
 /// inside the repository to a valid PNG or JPEG.
-pub fn picture(folder: &Path, root: &Path, target: &str, caption: &str) -> Option<Picture> {
-    let file = folder.strip_prefix(root).ok()?.join("x.md");
-    let file = file.to_string_lossy().replace('\\', "/");
-    crate::report::picture::resolve(root, &file, target).ok()?;
-    let path = folder.join(target.trim());
-    let size = imagesize::size(&path).ok()?;
+pub fn picture(ws: &Workspace, file: &str, target: &str, caption: &str) -> Option<Picture> {
+    let found = crate::report::picture::resolve(ws, file, target).ok()?;
     Some(Picture {
-        path,
+        path: found.path,
+        bytes: found.bytes,
         caption: caption.trim().to_string(),
-        width: size.width as u32,
-        height: size.height as u32,
+        width: found.width,
+        height: found.height,
     })
 }
 
@@ -162,8 +159,9 @@ impl Builder {
     }
 }
 
-/// The blocks of a Markdown body; inline pictures resolve against `folder`.
-pub fn blocks(markdown: &str, folder: &Path, root: &Path) -> Vec<Block> {
+/// The blocks of the Markdown body of the report `file`; its inline pictures
+/// are found through `ws`.
+pub fn blocks(markdown: &str, ws: &Workspace, file: &str) -> Vec<Block> {
     let mut b = Builder::default();
     for event in Parser::new_ext(markdown, markdown_options()) {
         match event {
@@ -241,7 +239,7 @@ pub fn blocks(markdown: &str, folder: &Path, root: &Path) -> Vec<Block> {
             }
             Event::End(TagEnd::Image) => {
                 if let Some((target, alt)) = b.image.take()
-                    && let Some(picture) = picture(folder, root, &target, &alt)
+                    && let Some(picture) = picture(ws, file, &target, &alt)
                 {
                     b.paragraph();
                     b.blocks.push(Block::Picture(picture));
@@ -300,7 +298,8 @@ mod tests {
     #[test]
     fn headings_get_official_markers_unless_written() {
         let md = "## 一、基本情况\n\n正文。\n\n## 存在问题\n\n### 资金\n\n#### 进度\n\n##### 细节\n\n### （二）人员\n";
-        let blocks = blocks(md, Path::new("."), Path::new("."));
+        let blocks =
+            blocks(md, &crate::workspace::Workspace::open(std::path::Path::new(".")), "x.md");
         assert_eq!(
             texts(&blocks),
             [
@@ -318,7 +317,8 @@ mod tests {
     #[test]
     fn html_stays_text_and_emphasis_is_kept() {
         let md = "前<script>alert(1)</script>后，**重点**和*强调*。\n\n1. 甲\n2. 乙\n";
-        let blocks = blocks(md, Path::new("."), Path::new("."));
+        let blocks =
+            blocks(md, &crate::workspace::Workspace::open(std::path::Path::new(".")), "x.md");
         assert_eq!(
             texts(&blocks),
             ["前<script>alert(1)</script>后，重点和强调。", "1. 甲", "2. 乙"]
@@ -331,7 +331,8 @@ mod tests {
     #[test]
     fn tables_and_quotes() {
         let md = "| 项目 | 投资 |\n| --- | --- |\n| 甲 | 1亿 |\n\n> 引文一\n>\n> 引文二\n";
-        let blocks = blocks(md, Path::new("."), Path::new("."));
+        let blocks =
+            blocks(md, &crate::workspace::Workspace::open(std::path::Path::new(".")), "x.md");
         let Block::Table(rows) = &blocks[0] else { panic!("{blocks:?}") };
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1][1][0].text, "1亿");

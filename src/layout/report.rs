@@ -6,48 +6,47 @@ use super::markdown;
 use crate::approval::Trail;
 use crate::load::Repository;
 use crate::report::{Emergency, Report};
+use crate::workspace::Workspace;
 use anyhow::Context as _;
 use chrono::FixedOffset;
-use std::path::Path;
 
-/// Reads `report`'s Markdown body from disk and lays the report out, with the
-/// approval block from `trail`.
+/// Lays `report` out from the text it was read with, with the approval block
+/// from `trail`.
 pub fn prepare(
     repo: &Repository,
     report: &Report,
     trail: Option<&Trail>,
 ) -> anyhow::Result<Document> {
-    let path = repo.root.join(&report.file);
-    let bytes = std::fs::read(&path).with_context(|| format!("reading {}", report.file))?;
-    let signed = trail.is_some_and(|t| t.signs_content(&bytes, &repo.root));
-    let text = crate::source::decode(bytes)
-        .map_err(|pos| anyhow::anyhow!("{}:{}: not valid UTF-8", report.file, pos.line))?;
-    let body = crate::report::split(&text).map(|s| s.body).unwrap_or(&text);
+    let read =
+        report.read.as_ref().with_context(|| format!("{}: not in the work tree", report.file))?;
+    let ws = &repo.workspace;
+    let signed = trail.is_some_and(|t| t.signs_content(read.blob, ws));
+    let body = crate::report::split(&read.text).map(|s| s.body).unwrap_or(&read.text);
     let settings = &repo.settings;
-    Ok(layout(report, body, &repo.root, trail, signed, &settings.bureau, settings.timezone))
+    Ok(layout(report, body, ws, trail, signed, &settings.bureau, settings.timezone))
 }
 
-/// Lays out `report` (whose Markdown body is `body`); pictures are found relative to
-/// the report's folder under `root`. `signed_text` says whether the text and
+/// Lays out `report` (whose Markdown body is `body`); pictures are found through `ws`. `signed_text` says whether the text and
 /// pictures are the ones `trail`'s last approval or publication signed. Unreadable pictures are left out (the check
 /// reports them).
 pub fn layout(
     report: &Report,
     body: &str,
-    root: &Path,
+    ws: &Workspace,
     trail: Option<&Trail>,
     signed_text: bool,
     bureau: &str,
     zone: FixedOffset,
 ) -> Document {
-    let folder = root.join(report.file.rsplit_once('/').map_or("", |(dir, _)| dir));
     let mut blocks = Vec::new();
     if let Some(emergency) = &report.emergency {
         blocks.push(Block::Pairs(emergency_pairs(emergency, zone)));
     }
-    blocks.extend(markdown::blocks(body, &folder, root));
+    blocks.extend(markdown::blocks(body, ws, &report.file));
     for image in &report.images {
-        if let Some(picture) = markdown::picture(&folder, root, &image.file.value, &image.caption) {
+        if let Some(picture) =
+            markdown::picture(ws, &report.file, &image.file.value, &image.caption)
+        {
             blocks.push(Block::Picture(picture));
         }
     }

@@ -537,12 +537,11 @@ impl Writer<'_> {
 /// The picture as PNG: PNG files as they are, JPEG decoded and re-encoded
 /// (docx-rs stores pictures as PNG).
 fn png_bytes(picture: &Picture) -> anyhow::Result<Vec<u8>> {
-    let bytes = std::fs::read(&picture.path)
-        .with_context(|| format!("reading {}", picture.path.display()))?;
+    let bytes = &picture.bytes;
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        return Ok(bytes);
+        return Ok(bytes.to_vec());
     }
-    let image = image::load_from_memory(&bytes)
+    let image = image::load_from_memory(bytes)
         .with_context(|| format!("decoding {}", picture.path.display()))?;
     let mut png = std::io::Cursor::new(Vec::new());
     image.write_to(&mut png, image::ImageFormat::Png).context("encoding a picture as PNG")?;

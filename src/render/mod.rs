@@ -33,7 +33,7 @@ pub fn inputs_hash(document: &Document, fonts: &crate::config::Fonts, format: &s
     hash.update(format!("{document:?}{fonts:?}"));
     for block in &document.blocks {
         if let document::Block::Picture(picture) = block {
-            hash.update(std::fs::read(&picture.path).unwrap_or_default());
+            hash.update(&picture.bytes);
         }
     }
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()

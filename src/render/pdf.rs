@@ -392,9 +392,7 @@ fn figure(picture: &Picture, n: usize, kai: &str, files: &mut HashMap<FileId, By
     let extension =
         picture.path.extension().and_then(|e| e.to_str()).unwrap_or("png").to_ascii_lowercase();
     let path = format!("/pictures/{n}.{extension}");
-    if let Ok(bytes) = std::fs::read(&picture.path) {
-        files.insert(file_id(&path), Bytes::new(bytes));
-    }
+    files.insert(file_id(&path), Bytes::new(picture.bytes.to_vec()));
     let tall = u64::from(picture.height) * 156 > u64::from(picture.width.max(1)) * 150;
     let size = if tall { "height: 150mm" } else { "width: 100%" };
     format!(

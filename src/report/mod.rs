@@ -18,9 +18,21 @@ use crate::source::Pos;
 use crate::time::Time;
 use crate::yaml::Node;
 
+/// A report's text as the loader read it from the work tree.
+#[derive(Clone, Debug)]
+pub struct ReadText {
+    /// The text, normalized (see [`crate::source::decode`]).
+    pub text: std::sync::Arc<str>,
+    /// The git blob id of the file's bytes as they are on disk.
+    pub blob: Option<git2::Oid>,
+}
+
 /// One report file, parsed.
 #[derive(Clone, Debug)]
 pub struct Report {
+    /// The text it was read from, when it was read from the work tree (a report
+    /// deleted from the work tree but still counted has none).
+    pub read: Option<ReadText>,
     /// The file stem, unique in the repository (`2026-03-02-tiaoduhui`).
     pub id: String,
     /// Repository-relative path with `/` separators.

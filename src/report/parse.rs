@@ -83,6 +83,7 @@ pub fn parse(
         check_phone(&mut f, "phone", phone);
     }
     let report = Report {
+        read: None,
         id: id.to_string(),
         file: file.to_string(),
         title: f.string("title"),

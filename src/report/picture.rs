@@ -3,16 +3,33 @@
 
 use crate::diag::Rule;
 use crate::lang::Text;
+use crate::workspace::Workspace;
 use imagesize::ImageType;
-use std::path::Path;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Pictures larger than this many bytes are refused.
 pub const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
 /// Pictures with more pixels than this would exhaust memory when rendered.
 pub const MAX_PIXELS: u64 = 40_000_000;
 
-/// Checks that `target`, written in `file`, names a PNG or JPEG inside `root`.
-pub fn resolve(root: &Path, file: &str, target: &str) -> Result<(), (Rule, Text)> {
+/// A picture found: where it is, its bytes and its pixel size.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// The file on disk.
+    pub path: PathBuf,
+    /// Its bytes, read once for the whole run.
+    pub bytes: Arc<[u8]>,
+    /// Pixel width.
+    pub width: u32,
+    /// Pixel height.
+    pub height: u32,
+}
+
+/// Finds the picture `target`, written in `file`: a PNG or JPEG inside the
+/// workspace's root, of a size that can be rendered.
+pub fn resolve(ws: &Workspace, file: &str, target: &str) -> Result<Found, (Rule, Text)> {
+    let root = ws.root();
     let outside = |why_zh: &str, why_en: &str| {
         Err((
             Rule::ImageOutsideRepo,
@@ -57,7 +74,7 @@ pub fn resolve(root: &Path, file: &str, target: &str) -> Result<(), (Rule, Text)
     if !inside {
         return outside("经符号链接指向仓库之外", "is a symbolic link out of the repository");
     }
-    check_picture(&path, meta.len()).map_err(|why| {
+    let invalid = |why: Text| {
         (
             Rule::ImageInvalid,
             Text::new(
@@ -65,30 +82,37 @@ pub fn resolve(root: &Path, file: &str, target: &str) -> Result<(), (Rule, Text)
                 format!("picture `{target}` {}", why.en),
             ),
         )
-    })
+    };
+    if !meta.is_file() {
+        return Err(invalid(Text::new("不是文件", "is not a file")));
+    }
+    if meta.len() > MAX_IMAGE_BYTES {
+        return Err(invalid(too_large(meta.len())));
+    }
+    let bytes = ws.picture(&path).map_err(|err| {
+        invalid(Text::new(format!("无法读取：{err}"), format!("cannot be read: {err}")))
+    })?;
+    let (width, height) = check_picture(&bytes).map_err(invalid)?;
+    Ok(Found { path, bytes, width, height })
 }
 
-/// Reads only the header: the type must be PNG or JPEG, the size sane.
-fn check_picture(path: &Path, bytes: u64) -> Result<(), Text> {
-    if !path.is_file() {
-        return Err(Text::new("不是文件", "is not a file"));
+fn too_large(bytes: u64) -> Text {
+    Text::new(
+        format!("有 {bytes} 字节，超过 {} MiB", MAX_IMAGE_BYTES / 1024 / 1024),
+        format!("has {bytes} bytes, over {} MiB", MAX_IMAGE_BYTES / 1024 / 1024),
+    )
+}
+
+/// The picture's pixel size, when it is a PNG or JPEG of a size that can be rendered.
+fn check_picture(bytes: &[u8]) -> Result<(u32, u32), Text> {
+    if bytes.len() as u64 > MAX_IMAGE_BYTES {
+        return Err(too_large(bytes.len() as u64));
     }
-    if bytes > MAX_IMAGE_BYTES {
-        return Err(Text::new(
-            format!("有 {bytes} 字节，超过 {} MiB", MAX_IMAGE_BYTES / 1024 / 1024),
-            format!("has {bytes} bytes, over {} MiB", MAX_IMAGE_BYTES / 1024 / 1024),
-        ));
-    }
-    let not_picture = || Text::new("不是 PNG 或 JPEG 图片", "is not a PNG or JPEG picture");
-    let mut header = [0u8; 16];
-    let read = std::fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read(&mut f, &mut header))
-        .unwrap_or(0);
-    match imagesize::image_type(&header[..read]) {
+    match imagesize::image_type(bytes) {
         Ok(ImageType::Png | ImageType::Jpeg) => {}
-        _ => return Err(not_picture()),
+        _ => return Err(Text::new("不是 PNG 或 JPEG 图片", "is not a PNG or JPEG picture")),
     }
-    let size = imagesize::size(path)
+    let size = imagesize::blob_size(bytes)
         .map_err(|_| Text::new("已损坏，读不出尺寸", "is damaged: its size cannot be read"))?;
     let pixels = size.width as u64 * size.height as u64;
     if pixels == 0 || pixels > MAX_PIXELS {
@@ -97,7 +121,7 @@ fn check_picture(path: &Path, bytes: u64) -> Result<(), Text> {
             format!("is {}×{} pixels, beyond what can be rendered", size.width, size.height),
         ));
     }
-    Ok(())
+    Ok((size.width as u32, size.height as u32))
 }
 
 /// True when the relative `target`, resolved from a folder `depth` levels below the root, climbs above it.

@@ -25,7 +25,7 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
                 ),
             );
         }
-        if let Err((rule, message)) = resolve(&cx.repo.root, &report.file, target) {
+        if let Err((rule, message)) = resolve(&cx.repo.workspace, &report.file, target) {
             diags.push(&report.file, path_pos, rule, message);
         }
     }

@@ -172,7 +172,7 @@ fn block(site: &Site, entry: &Entry, block: &Block, pages: &mut Vec<Page>) -> St
             out.push_str("</table>");
             out
         }
-        Block::Picture(picture) => figure(site, picture, pages),
+        Block::Picture(picture) => figure(picture, pages),
         Block::Preformatted(text) => format!("<pre>{}</pre>", esc(text)),
         Block::Line { text, .. } => format!("<p>{}</p>", esc(text)),
         Block::Blank | Block::PageBreak => String::new(),
@@ -180,14 +180,9 @@ fn block(site: &Site, entry: &Entry, block: &Block, pages: &mut Vec<Page>) -> St
 }
 
 /// A picture copied into `assets/img/` under the hash of its bytes.
-fn figure(site: &Site, picture: &Picture, pages: &mut Vec<Page>) -> String {
+fn figure(picture: &Picture, pages: &mut Vec<Page>) -> String {
     let caption = esc(&picture.caption);
-    let Ok(bytes) = std::fs::read(&picture.path) else {
-        return format!(
-            r#"<p class="warning">{} {caption}</p>"#,
-            site.t("（图片缺失）", "(picture missing)")
-        );
-    };
+    let bytes = picture.bytes.to_vec();
     let kind = if bytes.starts_with(b"\x89PNG") { "png" } else { "jpg" };
     let path = format!("assets/img/{}.{kind}", &hex(&Sha256::digest(&bytes))[..20]);
     let figure = format!(

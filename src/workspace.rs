@@ -1,0 +1,115 @@
+//! The world xinbao reads, in the spirit of typst's `World`: the repository's
+//! root, its input files and the clock, in one place.
+//!
+//! Every input is read through a [`Workspace`]: report and settings files once
+//! each by the loader, pictures once each for the whole run (the bytes are kept
+//! and shared by the check, the layout, the DOCX, the PDF and the archive). The
+//! clock and `SOURCE_DATE_EPOCH` are read once, when the workspace opens. Each
+//! read from disk is counted, so a test can prove that nothing is read twice.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// A picture's bytes, or why they could not be read.
+pub type Shared = Result<Arc<[u8]>, Arc<std::io::Error>>;
+
+/// The repository root, its files and the time of the run.
+#[derive(Debug)]
+pub struct Workspace {
+    root: PathBuf,
+    now: chrono::DateTime<chrono::Utc>,
+    source_date: Option<chrono::DateTime<chrono::Utc>>,
+    /// Pictures read so far, by path.
+    shared: Mutex<HashMap<PathBuf, Shared>>,
+    /// How often each file was read from disk.
+    reads: Mutex<BTreeMap<PathBuf, usize>>,
+}
+
+impl Workspace {
+    /// The workspace of the repository at `root`, with the clock and
+    /// `SOURCE_DATE_EPOCH` as they are now.
+    pub fn open(root: &Path) -> Arc<Workspace> {
+        Arc::new(Workspace {
+            root: root.to_path_buf(),
+            now: chrono::Utc::now(),
+            source_date: source_date_epoch(),
+            shared: Mutex::default(),
+            reads: Mutex::default(),
+        })
+    }
+
+    /// The repository root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The time of this run.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.now
+    }
+
+    /// `SOURCE_DATE_EPOCH` (the reproducible-builds convention), when it is set
+    /// to a time between 1980 and 9999.
+    pub fn source_date(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.source_date
+    }
+
+    /// Reads `path` (absolute, or relative to the root) from disk.
+    pub fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        let path = self.root.join(path);
+        *self
+            .reads
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(path.clone())
+            .or_default() += 1;
+        std::fs::read(&path)
+    }
+
+    /// The bytes of the picture at `path` (absolute, or relative to the root):
+    /// read from disk the first time, shared afterwards.
+    pub fn picture(&self, path: &Path) -> Shared {
+        let path = self.root.join(path);
+        if let Some(known) = self.shared.lock().unwrap_or_else(PoisonError::into_inner).get(&path) {
+            return known.clone();
+        }
+        let read = self.read(&path).map(Arc::from).map_err(Arc::new);
+        let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+        shared.entry(path).or_insert(read).clone()
+    }
+
+    /// How often each file was read from disk so far.
+    pub fn reads(&self) -> BTreeMap<PathBuf, usize> {
+        self.reads.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+}
+
+/// `SOURCE_DATE_EPOCH`, when it is a time that DOCX (zip times from 1980) and
+/// PDF (four-digit years) can carry.
+fn source_date_epoch() -> Option<chrono::DateTime<chrono::Utc>> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        .filter(|d| (1980..=9999).contains(&chrono::Datelike::year(d)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_picture_is_read_once() {
+        let dir = std::env::temp_dir().join(format!("xinbao-ws-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.png"), b"png").unwrap();
+        let ws = Workspace::open(&dir);
+        assert_eq!(&*ws.picture(Path::new("a.png")).unwrap(), b"png");
+        assert_eq!(&*ws.picture(&dir.join("a.png")).unwrap(), b"png");
+        assert!(ws.picture(Path::new("missing.png")).is_err());
+        assert!(ws.picture(Path::new("missing.png")).is_err());
+        assert_eq!(ws.reads().values().copied().collect::<Vec<_>>(), vec![1, 1]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
