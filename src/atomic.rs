@@ -1,6 +1,7 @@
 //! Writing outputs atomically: a temporary file beside the target, renamed into
 //! place, so an interrupted run leaves the previous file intact.
 
+use anyhow::Context as _;
 use std::io::Write as _;
 use std::path::Path;
 
@@ -46,4 +47,19 @@ fn tempfile_in(dir: &Path) -> std::io::Result<(std::path::PathBuf, std::fs::File
         }
     }
     Err(std::io::Error::other("no temporary file name available"))
+}
+
+/// Writes a file that must not exist yet, creating its folder.
+pub fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))
 }

@@ -1,6 +1,7 @@
 //! The command line: clap types only. Commands receive these and nothing past
 //! `main` sees clap.
 
+pub use crate::diag::Format;
 use crate::lang::Lang;
 use crate::stats::Period;
 use chrono::NaiveDate;
@@ -361,17 +362,4 @@ pub struct CheckArgs {
     /// 主分支（与 --approvals 一起用）/ the main branch, for --approvals
     #[arg(long, value_name = "REV", requires = "approvals")]
     pub rev: Option<String>,
-}
-
-/// Output formats of `check`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Compiler-style text for people.
-    Human,
-    /// One JSON object (SPEC §9).
-    Json,
-    /// GitHub workflow commands, plus the step summary.
-    Github,
-    /// SARIF 2.1.0.
-    Sarif,
 }

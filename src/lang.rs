@@ -58,6 +58,15 @@ impl Text {
     }
 }
 
+/// Prints why a command refused (on standard error) and gives exit code 1.
+pub fn refuse(lang: Lang, zh: &str, en: &str) -> std::process::ExitCode {
+    match lang {
+        Lang::Zh => eprintln!("错误：{zh}"),
+        Lang::En => eprintln!("error: {en}"),
+    }
+    std::process::ExitCode::from(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

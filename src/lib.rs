@@ -14,10 +14,12 @@
 
 pub mod approval;
 pub mod atomic;
+pub mod build;
 pub mod bulletin;
 pub mod cache;
 pub mod cli;
 pub mod commands;
+pub mod commit;
 pub mod config;
 pub mod diag;
 pub mod fields;
@@ -25,6 +27,7 @@ pub mod history;
 pub mod lang;
 pub mod layout;
 pub mod load;
+pub mod pipeline;
 pub mod receipt;
 pub mod render;
 pub mod report;

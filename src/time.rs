@@ -126,6 +126,11 @@ pub fn local_midnight_after(time: &Time, zone: FixedOffset, days: u64) -> Option
     date.and_time(NaiveTime::MIN).and_local_timezone(zone).single()
 }
 
+/// A time in the bureau's zone, RFC 3339.
+pub fn rfc3339(at: i64, zone: chrono::FixedOffset) -> String {
+    chrono::DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&zone).to_rfc3339()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

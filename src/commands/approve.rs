@@ -2,26 +2,17 @@
 //! a dirty work tree, when the branch's reports fail `check`, and when the signer may
 //! not approve their units; afterwards it verifies its own commit in-process.
 
-use super::{check, git, refuse, status};
-use crate::approval::walk::{self, APPROVED};
+use crate::approval::walk::APPROVED;
 use crate::cli::{ApproveArgs, Format};
+use crate::commit as git;
+use crate::commit::{Branch, changes_since};
 use crate::config::Role;
 use crate::history;
 use crate::lang::Lang;
-use crate::load;
+use crate::lang::refuse;
 use anyhow::{Context as _, bail};
 use std::path::Path;
 use std::process::ExitCode;
-
-/// A report the branch adds or changes.
-pub(super) struct Proposed {
-    /// The report id.
-    pub id: String,
-    /// Its file.
-    pub file: String,
-    /// Its unit.
-    pub unit: Option<String>,
-}
 
 /// Runs `approve`.
 pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCode> {
@@ -45,7 +36,7 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
             &format!("branch {} adds or changes no report; nothing to approve", branch),
         ));
     }
-    let loaded = status::load(root, Some("HEAD"))?;
+    let loaded = crate::pipeline::load(root, Some("HEAD"))?;
     let settings = &loaded.repo.settings;
     let signer = match git::signer(root, settings, loaded.ring(), lang) {
         Ok(signer) => signer,
@@ -117,10 +108,10 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
         ));
     }
     let files: Vec<String> = proposed.iter().map(|p| p.file.clone()).collect();
-    let errors = check::errors_in(root, &files)?;
+    let errors = crate::pipeline::errors_in(root, &files)?;
     if !errors.is_empty() {
         git::run(root, &["merge", "--abort"], None)?.map_err(anyhow::Error::msg)?;
-        check::print(root, &errors, files.len(), Format::Human, lang)?;
+        crate::diag::print(root, &errors, files.len(), Format::Human, lang)?;
         return Ok(refuse(
             lang,
             "分支中的信息未通过检查，未合并",
@@ -219,8 +210,8 @@ fn on_main(
     if let Some(refused) = refuse_dirty(dirty, lang) {
         return Ok(refused);
     }
-    let loaded = status::load(root, Some("HEAD"))?;
-    let trails = status::select(root, &loaded.ledger, &args.targets)?;
+    let loaded = crate::pipeline::load(root, Some("HEAD"))?;
+    let trails = crate::pipeline::select(root, &loaded.ledger, &args.targets)?;
     let waiting: Vec<&&crate::approval::Trail> = trails
         .iter()
         .filter(|t| {
@@ -252,9 +243,9 @@ fn on_main(
         return Ok(refused);
     }
     let files: Vec<String> = waiting.iter().map(|t| t.file.clone()).collect();
-    let errors = check::errors_in(root, &files)?;
+    let errors = crate::pipeline::errors_in(root, &files)?;
     if !errors.is_empty() {
-        check::print(root, &errors, files.len(), Format::Human, lang)?;
+        crate::diag::print(root, &errors, files.len(), Format::Human, lang)?;
         return Ok(refuse(
             lang,
             "信息未通过检查，未审核",
@@ -291,16 +282,6 @@ fn on_main(
     Ok(ExitCode::SUCCESS)
 }
 
-/// What a branch changes since it left HEAD.
-pub(super) struct Branch {
-    /// Reports it adds or changes.
-    pub proposed: Vec<Proposed>,
-    /// Reports it deletes (with their unit before).
-    pub deleted: Vec<Proposed>,
-    /// Every other path it changes, pictures of its reports excepted.
-    pub others: Vec<String>,
-}
-
 /// Reads what `branch` changes since it left HEAD, over the whole tree.
 fn branch_changes(root: &Path, branch: &str) -> anyhow::Result<Branch> {
     let repo = history::open(root).context("approve needs a git repository")?;
@@ -309,54 +290,4 @@ fn branch_changes(root: &Path, branch: &str) -> anyhow::Result<Branch> {
     };
     let ours = repo.head().and_then(|h| h.peel_to_commit()).context("reading HEAD")?;
     changes_since(&repo, root, ours.id(), theirs.id())
-}
-
-/// What commit `theirs` changes since it left `ours` (their merge base), over the
-/// whole tree of the reports repository at `root`.
-pub(super) fn changes_since(
-    repo: &git2::Repository,
-    root: &Path,
-    ours: git2::Oid,
-    theirs: git2::Oid,
-) -> anyhow::Result<Branch> {
-    let base = repo.merge_base(ours, theirs).context("no common history with HEAD")?;
-    let theirs = repo.find_commit(theirs)?;
-    let prefix = history::in_repository(repo, root, "");
-    let base_tree = repo.find_commit(base)?.tree()?;
-    let mut changes = Vec::new();
-    let odb = repo.odb()?;
-    history::diff_trees(&odb, Some(base_tree.id()), Some(theirs.tree_id()), "", &mut changes)?;
-    let mut result = Branch { proposed: Vec::new(), deleted: Vec::new(), others: Vec::new() };
-    let mut pictures = Vec::new();
-    let mut rest = Vec::new();
-    for change in changes {
-        // Paths from diff_trees start with "/"; keep those inside the reports repository.
-        let Some(file) = change.path.trim_start_matches('/').strip_prefix(&prefix) else {
-            continue;
-        };
-        let file = file.to_string();
-        let is_report = file.starts_with(&format!("{}/", load::REPORTS)) && file.ends_with(".md");
-        if !is_report {
-            rest.push(file);
-            continue;
-        }
-        let id = load::stem(&file);
-        match change.new {
-            Some(blob) => {
-                if let Some(text) = walk::text_of(&odb, blob) {
-                    pictures.extend(crate::report::pictures_in(&file, &text));
-                }
-                result.proposed.push(Proposed { id, unit: walk::unit_of(&odb, blob), file });
-            }
-            None => {
-                let unit = change.old.and_then(|blob| walk::unit_of(&odb, blob));
-                result.deleted.push(Proposed { id, unit, file });
-            }
-        }
-    }
-    // A move is a deletion and an addition of the same id: a change, not a deletion.
-    let moved: Vec<String> = result.proposed.iter().map(|p| p.id.clone()).collect();
-    result.deleted.retain(|d| !moved.contains(&d.id));
-    result.others = rest.into_iter().filter(|path| !pictures.contains(path)).collect();
-    Ok(result)
 }

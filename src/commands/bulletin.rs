@@ -15,8 +15,8 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
     if args.to < args.from {
         bail!("--to {} 早于 --from {} / --to is before --from", args.to, args.from);
     }
-    let (repo, diags, ledger) = super::load_with_ledger(root, false, lang)?;
-    super::warn_if_not_main(root, &repo, &ledger, lang);
+    let (repo, diags, ledger) = crate::pipeline::load_with_ledger(root, false, lang)?;
+    crate::pipeline::warn_if_not_main(root, &repo, &ledger, lang);
     let problems: Vec<diag::Diagnostic> = diags
         .into_sorted()
         .into_iter()
@@ -29,7 +29,7 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
         eprint!("{}", diag::render_human(&problems, lang, false, &none));
         bail!("期刊记录有误，请先修正 / fix the issue records first");
     }
-    let today = super::today(&repo.settings);
+    let today = crate::pipeline::today(&repo.settings);
     let (issue, new) =
         bulletin::plan(&repo.bulletins, &repo, &ledger, (args.from, args.to), args.number, today)?;
     for warning in bulletin::warnings(&repo.bulletins, &issue, &repo, &ledger, !new) {

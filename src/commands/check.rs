@@ -1,17 +1,15 @@
 //! `xinbao check`: load → parse → rules → print, exit 1 on any error.
 
 use crate::approval::{self, KeyRing, State, trail::short};
-use crate::cli::{CheckArgs, Format};
+use crate::cli::CheckArgs;
 use crate::diag::{self, Diagnostics, Rule, Severity};
 use crate::history;
 use crate::lang::{Lang, Text};
 use crate::load::{self, Repository};
 use crate::rules;
-use crate::source;
 use anyhow::{Context as _, bail};
 use std::collections::BTreeSet;
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs `check` on the repository at `root`.
@@ -53,28 +51,9 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     }
     let files = selection.as_ref().map_or(repo.files.len() + repo.requests.len(), BTreeSet::len);
     let diagnostics = diags.into_sorted();
-    print(root, &diagnostics, files, args.format, lang)?;
+    diag::print(root, &diagnostics, files, args.format, lang)?;
     let (errors, _) = diag::count(&diagnostics);
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
-}
-
-/// Loads the repository (with the `extra` files) and checks it, the git history
-/// included when there is one; for the commands that check before they act.
-pub fn load_checked(root: &Path, extra: &[PathBuf]) -> anyhow::Result<(Repository, Diagnostics)> {
-    let mut diags = Diagnostics::default();
-    let repo = load::load(root, extra, &mut diags)?;
-    // A shallow clone's oldest commit is not the root: no first-commit times from it.
-    let history = super::history_times(root, &repo.settings, None);
-    rules::check(&repo, history.as_ref(), &mut diags);
-    Ok((repo, diags))
-}
-
-/// The error-level findings about `files` (relative paths) in the work tree, as
-/// `check` would report them; used by `approve` and `publish` before signing.
-pub fn errors_in(root: &Path, files: &[String]) -> anyhow::Result<Vec<diag::Diagnostic>> {
-    let (_, mut diags) = load_checked(root, &[])?;
-    diags.retain(|d| d.severity == Severity::Error && files.contains(&d.file));
-    Ok(diags.into_sorted())
 }
 
 /// The approval problems of the reports on the main branch that are also in the
@@ -171,7 +150,7 @@ fn read_history(
         );
         return None;
     }
-    match super::times_in(&git, root, settings, periods) {
+    match crate::pipeline::times_in(&git, root, settings, periods) {
         Ok(history) => Some(history),
         Err(err) => {
             note(
@@ -228,61 +207,6 @@ fn select(
         });
     }
     Ok(selected)
-}
-
-/// Prints `diagnostics` in `format`, with the summary line of the human format.
-pub fn print(
-    root: &Path,
-    diagnostics: &[diag::Diagnostic],
-    files: usize,
-    format: Format,
-    lang: Lang,
-) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match format {
-        Format::Human => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            // Each file is read once, however many findings it has.
-            let texts =
-                std::cell::RefCell::new(std::collections::HashMap::<String, Option<String>>::new());
-            let line_of = |file: &str, line: u32| {
-                let mut texts = texts.borrow_mut();
-                let text = texts.entry(file.to_string()).or_insert_with(|| {
-                    let bytes = std::fs::read(root.join(file)).ok()?;
-                    Some(source::normalize(String::from_utf8_lossy(&bytes).into_owned()))
-                });
-                source::line_text(text.as_deref()?, line).map(str::to_string)
-            };
-            write!(out, "{}", diag::render_human(diagnostics, lang, color, &line_of))?;
-            let (errors, warnings) = diag::count(diagnostics);
-            match lang {
-                Lang::Zh => {
-                    writeln!(out, "检查 {files} 个文件：{errors} 个错误，{warnings} 个警告")?
-                }
-                Lang::En => {
-                    writeln!(out, "{files} files checked: {errors} errors, {warnings} warnings")?
-                }
-            }
-        }
-        Format::Json => write!(out, "{}", diag::render_json(diagnostics, files, lang))?,
-        Format::Sarif => write!(out, "{}", diag::render_sarif(diagnostics, lang))?,
-        Format::Github => {
-            write!(out, "{}", diag::render_github(diagnostics, lang))?;
-            if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty())
-            {
-                let mut file = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&summary)
-                    .with_context(|| {
-                        format!("opening GITHUB_STEP_SUMMARY {}", Path::new(&summary).display())
-                    })?;
-                file.write_all(diag::render_step_summary(diagnostics, files, lang).as_bytes())?;
-            }
-        }
-    }
-    out.flush()?;
-    Ok(())
 }
 
 /// A remark about the run on standard error, in the user's language.

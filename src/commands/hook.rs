@@ -19,10 +19,10 @@ pub fn run(root: &Path, args: &HookArgs, lang: Lang) -> anyhow::Result<ExitCode>
 
 fn install(root: &Path, force: bool, lang: Lang) -> anyhow::Result<ExitCode> {
     // Honours core.hooksPath and worktrees.
-    let hooks = match super::git::run(root, &["rev-parse", "--git-path", "hooks"], None)? {
+    let hooks = match crate::commit::run(root, &["rev-parse", "--git-path", "hooks"], None)? {
         Ok(path) => root.join(path.trim()),
         Err(_) => {
-            return Ok(super::refuse(
+            return Ok(crate::lang::refuse(
                 lang,
                 "这里不是 git 仓库，无法安装钩子",
                 "not a git repository: no hook to install",
@@ -36,7 +36,7 @@ fn install(root: &Path, force: bool, lang: Lang) -> anyhow::Result<ExitCode> {
         && !force
     {
         let shown = path.display();
-        return Ok(super::refuse(
+        return Ok(crate::lang::refuse(
             lang,
             &format!("{shown} 已有其他钩子；用 --force 覆盖"),
             &format!("{shown} already holds another hook; --force replaces it"),

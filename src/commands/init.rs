@@ -4,12 +4,12 @@
 //! never overwriting a file that exists, and makes DIR a git repository if it
 //! is not one yet.
 
+use crate::atomic::write_new;
 use crate::cli::InitArgs;
 use crate::lang::Lang;
 use crate::report::Category;
 use crate::templates;
 use anyhow::Context as _;
-use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs `init`.
@@ -55,21 +55,6 @@ pub fn run(args: &InitArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         ),
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes a file that must not exist yet, creating its folder.
-pub fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .with_context(|| format!("creating {}", path.display()))?;
-    std::io::Write::write_all(&mut file, text.as_bytes())
-        .with_context(|| format!("writing {}", path.display()))
 }
 
 fn say(lang: Lang, zh: &str, en: &str) {

@@ -1,7 +1,7 @@
 //! `xinbao new <category>`: a new report file from the category's template,
 //! with title, unit, author, phone and times filled in.
 
-use super::init::write_new;
+use crate::atomic::write_new;
 use crate::cli::NewArgs;
 use crate::config::{self, Settings};
 use crate::diag::Diagnostics;

@@ -2,8 +2,8 @@
 //! branches, local and remote-tracking, whose reports wait for approval, grouped
 //! by the supervisors who may approve them.
 
-use super::approve::changes_since;
 use crate::cli::{PendingArgs, StatusFormat};
+use crate::commit::changes_since;
 use crate::lang::Lang;
 use anyhow::{Context as _, bail};
 use serde_json::{Value, json};

@@ -2,18 +2,19 @@
 //! per report. Staged edits to those reports (the office's normalization of format
 //! and wording) go into the same commit; the diff is kept in each report's trail.
 
-use super::{check, git, refuse, status};
 use crate::approval::walk::PUBLISHED;
 use crate::cli::{Format, PublishArgs};
+use crate::commit as git;
 use crate::config::Role;
 use crate::lang::Lang;
+use crate::lang::refuse;
 use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs `publish`.
 pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let loaded = status::load(root, Some("HEAD"))?;
-    let trails = status::select(root, &loaded.ledger, &args.ids)?;
+    let loaded = crate::pipeline::load(root, Some("HEAD"))?;
+    let trails = crate::pipeline::select(root, &loaded.ledger, &args.ids)?;
     let unapproved: Vec<String> = trails
         .iter()
         .filter(|t| !t.state.is_approved())
@@ -66,9 +67,9 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
             &format!("{} is not in the office and may not publish", person.name),
         ));
     }
-    let errors = check::errors_in(root, &files)?;
+    let errors = crate::pipeline::errors_in(root, &files)?;
     if !errors.is_empty() {
-        check::print(root, &errors, files.len(), Format::Human, lang)?;
+        crate::diag::print(root, &errors, files.len(), Format::Human, lang)?;
         return Ok(refuse(
             lang,
             "信息未通过检查，未发布",

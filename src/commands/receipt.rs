@@ -38,7 +38,7 @@ pub fn run(root: Option<&Path>, args: &ReceiptArgs, lang: Lang) -> anyhow::Resul
         .map(|k| &regime.settings.people[k.person])
         .filter(|p| p.roles.contains(&Role::Server));
     let Some(signer) = signer else {
-        return Ok(super::refuse(
+        return Ok(crate::lang::refuse(
             lang,
             &format!("密钥 {fingerprint} 不属于 xinbao.yaml 中具有 server 角色的人，不能签发收条"),
             &format!(
@@ -60,7 +60,7 @@ pub fn run(root: Option<&Path>, args: &ReceiptArgs, lang: Lang) -> anyhow::Resul
     for commit in &commits {
         git.note(&who, &who, Some(NOTES_REF), *commit, &text, true)?;
     }
-    let when = super::status::rfc3339(at, regime.settings.timezone);
+    let when = crate::time::rfc3339(at, regime.settings.timezone);
     match lang {
         Lang::Zh => println!("{} 签收 {} 个提交，收到时间 {when}", signer.name, commits.len()),
         Lang::En => println!(

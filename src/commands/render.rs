@@ -19,7 +19,7 @@ pub fn run(root: &Path, args: &RenderArgs, lang: Lang) -> anyhow::Result<ExitCod
     } else {
         Vec::new()
     };
-    let (repo, mut diags) = super::check::load_checked(root, &extra)?;
+    let (repo, mut diags) = crate::pipeline::load_checked(root, &extra)?;
     let id = match extra.first() {
         Some(path) => load::stem(&load::relative(root, path)),
         None => args.report.clone(),

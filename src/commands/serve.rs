@@ -2,7 +2,7 @@
 //! for a local preview, and builds again when a report, a request, the settings
 //! or the branch changes (looked at once a second).
 
-use super::build;
+use crate::build;
 use crate::cli::ServeArgs;
 use crate::lang::Lang;
 use anyhow::Context as _;

@@ -15,13 +15,13 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
     let Some(period) = args.quarter.or(args.year) else {
         bail!("请给出 --quarter 或 --year / give --quarter or --year");
     };
-    let (repo, diags, ledger) = super::load_with_ledger(root, true, lang)?;
+    let (repo, diags, ledger) = crate::pipeline::load_with_ledger(root, true, lang)?;
     if args.number.is_some() && repo.settings.notice.code.is_empty() {
         bail!(
             "--number 需要 xinbao.yaml 中的 notice.code（机关代字，如 息发改办） / --number needs notice.code in xinbao.yaml"
         );
     }
-    super::warn_if_not_main(root, &repo, &ledger, lang);
+    crate::pipeline::warn_if_not_main(root, &repo, &ledger, lang);
     let now = chrono::Utc::now().fixed_offset();
     let input = stats::Input::new(&repo, &ledger, &diags, now);
     let stats = stats::compute(&input, period);
@@ -51,7 +51,7 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
         let text = format!("{}\n", serde_json::to_string_pretty(&stats)?);
         return emit(args.output.as_deref(), text.as_bytes(), lang);
     }
-    let date = args.date.unwrap_or_else(|| super::today(&repo.settings));
+    let date = args.date.unwrap_or_else(|| crate::pipeline::today(&repo.settings));
     let notice = stats::notice::notice(&stats, &repo.settings, date, args.number);
     if args.format == StatsFormat::Md {
         return emit(args.output.as_deref(), notice.markdown().as_bytes(), lang);

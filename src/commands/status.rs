@@ -1,12 +1,10 @@
 //! `xinbao status` and `xinbao log`: each report's approval state, and the full
 //! trail of one report.
 
-use crate::approval::{self, Anchor, KeyRing, Ledger, Signature, State, Step, Trail, trail::short};
+use crate::approval::{Anchor, Ledger, Signature, State, Step, Trail, trail::short};
 use crate::cli::{LogArgs, StatusArgs, StatusFormat};
 use crate::diag::Diagnostics;
 use crate::lang::{Lang, Text};
-use crate::load::{self, Repository};
-use anyhow::bail;
 use chrono::{DateTime, FixedOffset};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -15,59 +13,10 @@ use std::path::Path;
 use std::process::ExitCode;
 use unicode_width::UnicodeWidthStr;
 
-/// The work tree and the ledger of the repository at `root`.
-pub struct Loaded {
-    /// Reports of the work tree, read under the settings in force.
-    pub repo: Repository,
-    /// Every report's approval state.
-    pub ledger: Ledger,
-    /// First commits and receipts, read only where the server keeps receipts.
-    history: Option<crate::history::History>,
-}
-
-impl Loaded {
-    /// When the server received report `id` (SPEC §6.2); `None`: unconfirmed.
-    fn received(&self, id: &str) -> Option<i64> {
-        self.history.as_ref()?.received.get(id).copied()
-    }
-
-    /// The bureau's signing keys: those of the settings in force (none before any).
-    pub fn ring(&self) -> &KeyRing {
-        static NONE: std::sync::OnceLock<KeyRing> = std::sync::OnceLock::new();
-        self.ledger
-            .in_force
-            .as_deref()
-            .map_or_else(|| NONE.get_or_init(KeyRing::default), |r| &r.ring)
-    }
-}
-
-/// Loads everything approvals need: the history first, then the work tree under
-/// the settings in force at `rev` (the work tree's own only before any exist).
-pub fn load(root: &Path, rev: Option<&str>) -> anyhow::Result<Loaded> {
-    let mut diags = Diagnostics::default();
-    let mut ledger = approval::read_history(root, rev)?;
-    let repo = match ledger.settings() {
-        Some(in_force) => {
-            let settings = super::settings_in_force(root, in_force, Lang::from_env());
-            load::load_with(root, &[], settings, &mut diags)
-        }
-        None => load::load(root, &[], &mut diags)?,
-    };
-    ledger.add_drafts(&repo);
-    // Receipts, when the server keeps any: only then is the history walked for them.
-    let has_receipts = crate::history::open(root)
-        .is_some_and(|git| git.find_reference(crate::receipt::NOTES_REF).is_ok());
-    let history = match has_receipts {
-        true => super::history_times(root, &repo.settings, Some(&ledger.periods)),
-        false => None,
-    };
-    Ok(Loaded { repo, ledger, history })
-}
-
 /// Runs `status`.
 pub fn run(root: &Path, args: &StatusArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let loaded = load(root, args.rev.as_deref())?;
-    let trails = select(root, &loaded.ledger, &args.ids)?;
+    let loaded = crate::pipeline::load(root, args.rev.as_deref())?;
+    let trails = crate::pipeline::select(root, &loaded.ledger, &args.ids)?;
     let zone = loaded.repo.settings.timezone;
     let text = match args.format {
         StatusFormat::Json => {
@@ -92,8 +41,8 @@ pub fn run(root: &Path, args: &StatusArgs, lang: Lang) -> anyhow::Result<ExitCod
 
 /// Runs `log`: the trail of one report.
 pub fn log(root: &Path, args: &LogArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let loaded = load(root, args.rev.as_deref())?;
-    let trails = select(root, &loaded.ledger, std::slice::from_ref(&args.id))?;
+    let loaded = crate::pipeline::load(root, args.rev.as_deref())?;
+    let trails = crate::pipeline::select(root, &loaded.ledger, std::slice::from_ref(&args.id))?;
     let zone = loaded.repo.settings.timezone;
     let trail = trails[0];
     let (late, reason) = lateness(root, &loaded, &trail.id);
@@ -129,13 +78,17 @@ pub fn log(root: &Path, args: &LogArgs, lang: Lang) -> anyhow::Result<ExitCode> 
 }
 
 /// When the server received the report: RFC 3339, or null (未经服务器确认).
-fn received_json(loaded: &Loaded, trail: &Trail, zone: FixedOffset) -> Value {
-    loaded.received(&trail.id).map_or(Value::Null, |at| rfc3339(at, zone).into())
+fn received_json(loaded: &crate::pipeline::Loaded, trail: &Trail, zone: FixedOffset) -> Value {
+    loaded.received(&trail.id).map_or(Value::Null, |at| crate::time::rfc3339(at, zone).into())
 }
 
 /// Why the report `id` is late (迟报, SPEC §6.2) and the writer's reason, as the
 /// check finds it: lateness is recorded with the trail.
-fn lateness(root: &Path, loaded: &Loaded, id: &str) -> (Vec<Text>, Option<String>) {
+fn lateness(
+    root: &Path,
+    loaded: &crate::pipeline::Loaded,
+    id: &str,
+) -> (Vec<Text>, Option<String>) {
     let repo = &loaded.repo;
     let Some(report) = repo.report(id) else { return (Vec::new(), None) };
     // The history `load` read for the receipts, else read now for the first commits.
@@ -143,7 +96,8 @@ fn lateness(root: &Path, loaded: &Loaded, id: &str) -> (Vec<Text>, Option<String
     let history = match &loaded.history {
         Some(history) => Some(history),
         None => {
-            read = super::history_times(root, &repo.settings, Some(&loaded.ledger.periods));
+            read =
+                crate::pipeline::history_times(root, &repo.settings, Some(&loaded.ledger.periods));
             read.as_ref()
         }
     };
@@ -161,36 +115,6 @@ fn print(text: &str) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The trails named by `ids` (ids or report paths), or all of them.
-pub fn select<'a>(
-    root: &Path,
-    ledger: &'a Ledger,
-    ids: &[String],
-) -> anyhow::Result<Vec<&'a Trail>> {
-    if ids.is_empty() {
-        return Ok(ledger.current().collect());
-    }
-    ids.iter()
-        .map(|given| {
-            let id = if given.ends_with(".md") {
-                let path = std::path::absolute(given).unwrap_or_default();
-                load::stem(&load::relative(root, &path))
-            } else {
-                given.clone()
-            };
-            match ledger.trails.get(&id) {
-                Some(trail) => Ok(trail),
-                None => bail!("没有编号为 {id} 的信息 / no report with id {id}"),
-            }
-        })
-        .collect()
-}
-
-/// A time in the bureau's zone, RFC 3339.
-pub fn rfc3339(at: i64, zone: FixedOffset) -> String {
-    DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&zone).to_rfc3339()
-}
-
 fn local(at: i64, zone: FixedOffset) -> String {
     DateTime::from_timestamp(at, 0)
         .unwrap_or_default()
@@ -200,7 +124,7 @@ fn local(at: i64, zone: FixedOffset) -> String {
 }
 
 fn signature_json(s: &Signature, zone: FixedOffset) -> Value {
-    json!({ "name": s.name, "commit": s.commit.to_string(), "key": s.key, "at": rfc3339(s.at, zone) })
+    json!({ "name": s.name, "commit": s.commit.to_string(), "key": s.key, "at": crate::time::rfc3339(s.at, zone) })
 }
 
 /// One report as in SPEC §9.
@@ -270,7 +194,7 @@ fn step_json(step: &Step, zone: FixedOffset, lang: Lang) -> Value {
     match step {
         Step::Submitted { commit, at, author } | Step::Changed { commit, at, author } => {
             let kind = if matches!(step, Step::Submitted { .. }) { "submitted" } else { "changed" };
-            json!({ "step": kind, "commit": commit.to_string(), "at": rfc3339(*at, zone), "author": author })
+            json!({ "step": kind, "commit": commit.to_string(), "at": crate::time::rfc3339(*at, zone), "author": author })
         }
         Step::Approved(s) => {
             let mut value = signature_json(s, zone);
@@ -285,7 +209,7 @@ fn step_json(step: &Step, zone: FixedOffset, lang: Lang) -> Value {
         }
         Step::Problem(p) => json!({
             "step": "problem", "rule": p.rule.id(), "commit": p.commit.to_string(),
-            "at": rfc3339(p.at, zone),
+            "at": crate::time::rfc3339(p.at, zone),
             "message": p.message.get(lang),
         }),
     }

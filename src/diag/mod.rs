@@ -7,12 +7,14 @@
 mod github;
 mod human;
 mod json;
+mod print;
 mod rule;
 mod sarif;
 
 pub use github::{render_github, render_step_summary};
 pub use human::render_human;
 pub use json::render_json;
+pub use print::{Format, print};
 pub use rule::Rule;
 pub use sarif::render_sarif;
 

@@ -51,7 +51,7 @@ pub fn signer(
     lang: crate::lang::Lang,
 ) -> Result<usize, std::process::ExitCode> {
     find_signer(root, settings, ring).ok_or_else(|| {
-        super::refuse(
+        crate::lang::refuse(
             lang,
             "无法确定签名人：请把 git 的 user.signingkey 设为 xinbao.yaml 中登记的密钥",
             "cannot tell who signs: set git's user.signingkey to a key listed in xinbao.yaml",
@@ -139,12 +139,12 @@ pub fn sign_and_verify(
     ids: &[&str],
     lang: crate::lang::Lang,
     took: impl Fn(&crate::approval::Trail, git2::Oid) -> bool,
-) -> anyhow::Result<Result<(super::status::Loaded, git2::Oid), std::process::ExitCode>> {
+) -> anyhow::Result<Result<(crate::pipeline::Loaded, git2::Oid), std::process::ExitCode>> {
     if let Err(err) = run(root, signing.commit, Some(message))? {
         if !signing.abort.is_empty() {
             let _ = run(root, signing.abort, None)?;
         }
-        return Ok(Err(super::refuse(
+        return Ok(Err(crate::lang::refuse(
             lang,
             &format!("签名提交失败，未留下任何改动：{}", err.trim()),
             &format!("the signed commit failed and nothing was left behind: {}", err.trim()),
@@ -153,7 +153,7 @@ pub fn sign_and_verify(
     let (after, head, failed) = not_taken(root, ids, lang, took)?;
     if !failed.is_empty() {
         run(root, signing.undo, None)?.map_err(anyhow::Error::msg)?;
-        return Ok(Err(super::refuse(
+        return Ok(Err(crate::lang::refuse(
             lang,
             &format!("签名未能通过验证，已撤销提交：\n{}", failed.join("\n")),
             &format!(
@@ -172,8 +172,8 @@ fn not_taken(
     ids: &[&str],
     lang: crate::lang::Lang,
     took: impl Fn(&crate::approval::Trail, git2::Oid) -> bool,
-) -> anyhow::Result<(super::status::Loaded, git2::Oid, Vec<String>)> {
-    let after = super::status::load(root, Some("HEAD"))?;
+) -> anyhow::Result<(crate::pipeline::Loaded, git2::Oid, Vec<String>)> {
+    let after = crate::pipeline::load(root, Some("HEAD"))?;
     let head = after.ledger.tip.context("reading HEAD")?;
     let failed = ids
         .iter()
@@ -186,4 +186,85 @@ fn not_taken(
         })
         .collect();
     Ok((after, head, failed))
+}
+
+/// A report the branch adds or changes.
+pub struct Proposed {
+    /// The report id.
+    pub id: String,
+    /// Its file.
+    pub file: String,
+    /// Its unit.
+    pub unit: Option<String>,
+}
+
+/// What a branch changes since it left HEAD.
+pub struct Branch {
+    /// Reports it adds or changes.
+    pub proposed: Vec<Proposed>,
+    /// Reports it deletes (with their unit before).
+    pub deleted: Vec<Proposed>,
+    /// Every other path it changes, pictures of its reports excepted.
+    pub others: Vec<String>,
+}
+
+/// What commit `theirs` changes since it left `ours` (their merge base), over the
+/// whole tree of the reports repository at `root`.
+pub fn changes_since(
+    repo: &git2::Repository,
+    root: &Path,
+    ours: git2::Oid,
+    theirs: git2::Oid,
+) -> anyhow::Result<Branch> {
+    let base = repo.merge_base(ours, theirs).context("no common history with HEAD")?;
+    let theirs = repo.find_commit(theirs)?;
+    let prefix = crate::history::in_repository(repo, root, "");
+    let base_tree = repo.find_commit(base)?.tree()?;
+    let mut changes = Vec::new();
+    let odb = repo.odb()?;
+    crate::history::diff_trees(
+        &odb,
+        Some(base_tree.id()),
+        Some(theirs.tree_id()),
+        "",
+        &mut changes,
+    )?;
+    let mut result = Branch { proposed: Vec::new(), deleted: Vec::new(), others: Vec::new() };
+    let mut pictures = Vec::new();
+    let mut rest = Vec::new();
+    for change in changes {
+        // Paths from diff_trees start with "/"; keep those inside the reports repository.
+        let Some(file) = change.path.trim_start_matches('/').strip_prefix(&prefix) else {
+            continue;
+        };
+        let file = file.to_string();
+        let is_report =
+            file.starts_with(&format!("{}/", crate::load::REPORTS)) && file.ends_with(".md");
+        if !is_report {
+            rest.push(file);
+            continue;
+        }
+        let id = crate::load::stem(&file);
+        match change.new {
+            Some(blob) => {
+                if let Some(text) = crate::approval::walk::text_of(&odb, blob) {
+                    pictures.extend(crate::report::pictures_in(&file, &text));
+                }
+                result.proposed.push(Proposed {
+                    id,
+                    unit: crate::approval::walk::unit_of(&odb, blob),
+                    file,
+                });
+            }
+            None => {
+                let unit = change.old.and_then(|blob| crate::approval::walk::unit_of(&odb, blob));
+                result.deleted.push(Proposed { id, unit, file });
+            }
+        }
+    }
+    // A move is a deletion and an addition of the same id: a change, not a deletion.
+    let moved: Vec<String> = result.proposed.iter().map(|p| p.id.clone()).collect();
+    result.deleted.retain(|d| !moved.contains(&d.id));
+    result.others = rest.into_iter().filter(|path| !pictures.contains(path)).collect();
+    Ok(result)
 }

@@ -1,0 +1,386 @@
+//! The build stage: the whole pipeline, load → check → approvals → layout →
+//! render → archive. Every report that passes the check is rendered into
+//! `OUT/files/<id>.docx` and `OUT/files/<id>.pdf` on all cores, and the archive
+//! site is generated around them. Documents whose inputs (text, pictures,
+//! approvals, settings, xinbao version) did not change since the last build are
+//! kept, and only the site's files whose bytes changed are written; every file is
+//! written atomically.
+
+use crate::cli::{BuildArgs, Output};
+use crate::diag::{self, Severity};
+use crate::lang::Lang;
+use crate::layout::Document;
+use crate::render;
+use crate::report::Report;
+use crate::site;
+use crate::stats;
+use anyhow::Context as _;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The record of what each document was built from, kept beside the documents.
+const MANIFEST: &str = ".xinbao-inputs.json";
+
+/// What one build did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Documents written.
+    pub written: usize,
+    /// Documents kept because their inputs did not change.
+    pub kept: usize,
+    /// Reports left out because they fail the check.
+    pub skipped: usize,
+    /// Documents that could not be rendered.
+    pub failed: usize,
+    /// What the archive's writer did, when the site was built.
+    pub site: Option<site::Written>,
+    /// The output folder.
+    pub out: PathBuf,
+}
+
+impl Outcome {
+    /// Prints the one-line summary on standard output.
+    pub fn print(&self, lang: Lang) {
+        let Outcome { written, kept, skipped, failed, .. } = self;
+        let out = self.out.display();
+        match lang {
+            Lang::Zh => println!(
+                "生成 {written} 个文件，{kept} 个未改动保留；{skipped} 条信息未通过检查、{failed} 个文件生成失败（输出目录 {out}）"
+            ),
+            Lang::En => println!(
+                "{written} files written, {kept} unchanged; {skipped} reports fail the check, {failed} files failed (in {out})"
+            ),
+        }
+        if let Some(site) = self.site {
+            let site::Written { written, kept, removed } = site;
+            let index = self.out.join("index.html");
+            let index = index.display();
+            match lang {
+                Lang::Zh => println!(
+                    "档案网站：写入 {written} 个文件，{kept} 个未改动，删除 {removed} 个；打开 {index}"
+                ),
+                Lang::En => println!(
+                    "archive: {written} files written, {kept} unchanged, {removed} removed; open {index}"
+                ),
+            }
+        }
+    }
+
+    /// 1 when a report failed the check or a document failed to render.
+    pub fn exit_code(&self) -> ExitCode {
+        if self.skipped + self.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    }
+}
+
+/// Builds the outputs of `args` for the repository at `root`.
+pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcome> {
+    // history → settings in force → load → check → approvals
+    let crate::pipeline::Verdicts { repo, diags, ledger, history } =
+        crate::pipeline::load_verdicts(root, false, lang)?;
+    let trail = |report: &Report| ledger.as_ref().and_then(|l| l.trails.get(&report.id));
+
+    let now = chrono::Utc::now().fixed_offset();
+    let figures = ledger.as_ref().map(|l| stats::Input::new(&repo, l, &diags, now));
+    let late = stats::late_reports(&diags);
+    let failing: BTreeSet<String> =
+        diags.iter().filter(|d| d.severity == Severity::Error).map(|d| d.file.clone()).collect();
+    let errors: Vec<diag::Diagnostic> =
+        diags.into_sorted().into_iter().filter(|d| d.severity == Severity::Error).collect();
+    if !errors.is_empty() {
+        let none = |_: &str, _: u32| None;
+        eprint!("{}", diag::render_human(&errors, lang, false, &none));
+    }
+
+    let out_dir = match &args.out {
+        Some(dir) => std::path::absolute(dir).context("resolving --out")?,
+        None => root.join("public"),
+    };
+    let files = out_dir.join("files");
+    std::fs::create_dir_all(&files).with_context(|| format!("creating {}", files.display()))?;
+    let manifest_path = files.join(MANIFEST);
+    let old = read_manifest(&manifest_path);
+
+    let reports: Vec<&Report> =
+        repo.reports.iter().filter(|r| !failing.contains(&r.file)).collect();
+    let documents_wanted: Vec<Output> =
+        args.only.iter().copied().filter(|o| *o != Output::Site).collect();
+    let site_wanted = args.only.contains(&Output::Site);
+    let fonts = &repo.settings.fonts;
+    let (font_set, problems) = render::font_set(root, fonts);
+    problems.iter().for_each(|p| eprintln!("{p}"));
+    // Threads with room for typst's deep recursion; typst's own parallel work runs
+    // in the same pool.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(render::pdf::STACK)
+        .build()
+        .context("starting the rendering threads")?;
+
+    // layout: one document per report, shared by the DOCX, the PDF and the site
+    let documents: Vec<anyhow::Result<Document>> = pool.install(|| {
+        reports
+            .par_iter()
+            .map(|report| crate::layout::report::prepare(&repo, report, trail(report)))
+            .collect()
+    });
+
+    // render
+    let progress = Progress::new(reports.len() * documents_wanted.len() + usize::from(site_wanted));
+    let job = Job { fonts: &font_set, names: fonts, files: &files, old: &old };
+    let results: Vec<(String, anyhow::Result<(String, bool)>)> = pool.install(|| {
+        reports
+            .par_iter()
+            .zip(&documents)
+            .flat_map_iter(|pair| documents_wanted.iter().map(move |output| (pair, *output)))
+            .map(|((report, document), output)| {
+                let key = format!("{}.{}", report.id, extension(output));
+                let result = match document {
+                    Ok(document) => job.build(&report.file, document, output, &key),
+                    Err(err) => Err(anyhow::anyhow!("{err:#}")),
+                };
+                progress.tick();
+                (key, result)
+            })
+            .collect()
+    });
+
+    let mut outcome = Outcome { out: out_dir.clone(), ..Outcome::default() };
+    let mut manifest = BTreeMap::new();
+    for (key, result) in results {
+        match result {
+            Ok((hash, changed)) => {
+                if changed {
+                    outcome.written += 1
+                } else {
+                    outcome.kept += 1
+                }
+                manifest.insert(key, hash);
+            }
+            Err(err) => {
+                outcome.failed += 1;
+                eprintln!("{key}: {err:#}");
+            }
+        }
+    }
+    // Files of reports that are gone (or now fail the check) are removed.
+    let exists = |id: &str| reports.iter().any(|r| r.id == id);
+    carry_over(&old, &mut manifest, &documents_wanted, exists, &files);
+    let json = serde_json::to_vec_pretty(&manifest)?;
+    crate::atomic::write(&manifest_path, &json).context("writing the build manifest")?;
+
+    // bulletins: every recorded issue, kept when its inputs did not change
+    if let Some(ledger) = &ledger {
+        let bulletins = out_dir.join("bulletins");
+        let job_old = read_manifest(&bulletins.join(MANIFEST));
+        let job = Job { fonts: &font_set, names: fonts, files: &bulletins, old: &job_old };
+        let mut manifest = BTreeMap::new();
+        for issue in &repo.bulletins {
+            let document = match crate::layout::bulletin::issue(issue, &repo, ledger) {
+                Ok((document, missing)) => {
+                    for id in missing {
+                        eprintln!(
+                            "{}: 记录中的信息 {id} 已不存在 / report {id} no longer exists",
+                            issue.file
+                        );
+                    }
+                    document
+                }
+                Err(err) => {
+                    outcome.failed += 1;
+                    eprintln!("{}: {err:#}", issue.file);
+                    continue;
+                }
+            };
+            for output in &documents_wanted {
+                let key = format!("{}.{}", issue.stem(), extension(*output));
+                // On a rendering thread, with room for typst's recursion.
+                match pool.install(|| job.build(&issue.file, &document, *output, &key)) {
+                    Ok((hash, changed)) => {
+                        if changed {
+                            outcome.written += 1;
+                        } else {
+                            outcome.kept += 1;
+                        }
+                        manifest.insert(key, hash);
+                    }
+                    Err(err) => {
+                        outcome.failed += 1;
+                        eprintln!("{key}: {err:#}");
+                    }
+                }
+            }
+        }
+        // Documents of removed issues are removed.
+        let exists = |stem: &str| repo.bulletins.iter().any(|issue| issue.stem() == stem);
+        carry_over(&job_old, &mut manifest, &documents_wanted, exists, &bulletins);
+        if !manifest.is_empty() || !job_old.is_empty() {
+            crate::atomic::write(&bulletins.join(MANIFEST), &serde_json::to_vec_pretty(&manifest)?)
+                .context("writing the bulletins' manifest")?;
+        }
+    }
+    // Unreadable records were shown with the check's findings above.
+    outcome.failed +=
+        failing.iter().filter(|file| file.starts_with(crate::report::bulletin::DIR)).count();
+
+    // archive
+    if site_wanted {
+        let bulletin_files: BTreeSet<String> = std::fs::read_dir(out_dir.join("bulletins"))
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .collect();
+        let assessment = assessment(figures.as_ref(), bulletin_files);
+        let present: BTreeSet<String> =
+            manifest.keys().filter(|key| files.join(key).is_file()).cloned().collect();
+        let entries = reports
+            .iter()
+            .zip(&documents)
+            .filter_map(|(report, document)| {
+                let document = document.as_ref().ok()?;
+                let late = late.get(&report.file).map_or(&[][..], Vec::as_slice);
+                let received = history.as_ref().and_then(|h| h.received.get(&report.id)).copied();
+                Some(site::Entry { report, document, trail: trail(report), late, received })
+            })
+            .collect();
+        let input =
+            site::Input { repo: &repo, entries, files: &present, lang, assessment: &assessment };
+        let pages = pool.install(|| site::generate(&input));
+        outcome.site = Some(pool.install(|| site::write(&out_dir, &pages))?);
+        progress.tick();
+    }
+    progress.finish();
+    outcome.skipped = repo.reports.len() - reports.len();
+    Ok(outcome)
+}
+
+/// The figures of every quarter and year with reports on main, and the issues'
+/// documents present.
+fn assessment(
+    figures: Option<&stats::Input>,
+    bulletin_files: BTreeSet<String>,
+) -> site::Assessment {
+    let Some(input) = figures else {
+        return site::Assessment { bulletin_files, ..Default::default() };
+    };
+    let quarters = stats::quarters(input);
+    let years: BTreeSet<i32> = quarters.iter().map(|q| q.year()).collect();
+    site::Assessment {
+        quarters: quarters.iter().map(|q| stats::compute(input, *q)).collect(),
+        years: years.into_iter().map(|y| stats::compute(input, stats::Period::Year(y))).collect(),
+        bulletin_files,
+    }
+}
+
+/// Completes `manifest` from the previous build's `old`: documents of outputs not
+/// built this time (`--only`) are kept for the items that still `exist`; every
+/// other document of `old` not in `manifest` is removed from `dir`.
+fn carry_over(
+    old: &BTreeMap<String, String>,
+    manifest: &mut BTreeMap<String, String>,
+    built: &[Output],
+    exists: impl Fn(&str) -> bool,
+    dir: &Path,
+) {
+    let built: Vec<&str> = built.iter().map(|o| extension(*o)).collect();
+    for (key, hash) in old {
+        if manifest.contains_key(key) {
+            continue;
+        }
+        let (item, kind) = key.rsplit_once('.').unwrap_or((key, ""));
+        if !built.contains(&kind) && exists(item) {
+            manifest.insert(key.clone(), hash.clone());
+        } else {
+            let _ = std::fs::remove_file(dir.join(key));
+        }
+    }
+}
+
+/// The input hashes recorded at `path` by the previous build (none when unreadable).
+fn read_manifest(path: &Path) -> BTreeMap<String, String> {
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+/// What every document of one build shares.
+struct Job<'a> {
+    fonts: &'a render::fonts::FontSet,
+    names: &'a crate::config::Fonts,
+    files: &'a Path,
+    /// Input hashes of the previous build.
+    old: &'a BTreeMap<String, String>,
+}
+
+impl Job<'_> {
+    /// Renders `document` as `output` into `files/key` unless its inputs are
+    /// unchanged; gives the inputs' hash and whether the file was written. Warnings
+    /// are printed after `label` (the report's or record's file).
+    fn build(
+        &self,
+        label: &str,
+        document: &Document,
+        output: Output,
+        key: &str,
+    ) -> anyhow::Result<(String, bool)> {
+        let hash = render::inputs_hash(document, self.names, extension(output));
+        let target = self.files.join(key);
+        if self.old.get(key) == Some(&hash) && target.is_file() {
+            return Ok((hash, false));
+        }
+        let (bytes, warnings) = match output {
+            Output::Docx => {
+                let rendered = render::docx::write(document, self.names)?;
+                (rendered.bytes, rendered.warnings)
+            }
+            Output::Pdf => {
+                let rendered = render::pdf::write(document, self.fonts, self.names)?;
+                (rendered.bytes, rendered.warnings)
+            }
+            Output::Site => anyhow::bail!("the site is not a document"),
+        };
+        warnings.iter().for_each(|w| eprintln!("{label}: {w}"));
+        crate::atomic::write(&target, &bytes)
+            .with_context(|| format!("writing {}", target.display()))?;
+        Ok((hash, true))
+    }
+}
+
+fn extension(output: Output) -> &'static str {
+    match output {
+        Output::Docx => "docx",
+        Output::Pdf => "pdf",
+        Output::Site => "html",
+    }
+}
+
+/// A progress bar on standard error, only when it is a terminal.
+struct Progress {
+    total: usize,
+    done: AtomicUsize,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        Progress { total, done: AtomicUsize::new(0), shown: std::io::stderr().is_terminal() }
+    }
+
+    fn tick(&self) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.shown {
+            let filled = done * 30 / self.total.max(1);
+            eprint!("\r[{}{}] {done}/{}", "#".repeat(filled), " ".repeat(30 - filled), self.total);
+            let _ = std::io::stderr().flush();
+        }
+    }
+
+    fn finish(&self) {
+        if self.shown {
+            eprintln!();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! Printing the findings of a run on standard output in the format asked for.
+
+use super::{render_github, render_human, render_json, render_sarif, render_step_summary};
+use crate::lang::Lang;
+use crate::source;
+use anyhow::Context as _;
+use std::io::{IsTerminal as _, Write as _};
+use std::path::Path;
+
+/// Output formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Compiler-style text for people.
+    Human,
+    /// One JSON object (SPEC §9).
+    Json,
+    /// GitHub workflow commands, plus the step summary.
+    Github,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
+/// Prints `diagnostics` in `format`, with the summary line of the human format.
+pub fn print(
+    root: &Path,
+    diagnostics: &[super::Diagnostic],
+    files: usize,
+    format: Format,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            // Each file is read once, however many findings it has.
+            let texts =
+                std::cell::RefCell::new(std::collections::HashMap::<String, Option<String>>::new());
+            let line_of = |file: &str, line: u32| {
+                let mut texts = texts.borrow_mut();
+                let text = texts.entry(file.to_string()).or_insert_with(|| {
+                    let bytes = std::fs::read(root.join(file)).ok()?;
+                    Some(source::normalize(String::from_utf8_lossy(&bytes).into_owned()))
+                });
+                source::line_text(text.as_deref()?, line).map(str::to_string)
+            };
+            write!(out, "{}", render_human(diagnostics, lang, color, &line_of))?;
+            let (errors, warnings) = super::count(diagnostics);
+            match lang {
+                Lang::Zh => {
+                    writeln!(out, "检查 {files} 个文件：{errors} 个错误，{warnings} 个警告")?
+                }
+                Lang::En => {
+                    writeln!(out, "{files} files checked: {errors} errors, {warnings} warnings")?
+                }
+            }
+        }
+        Format::Json => write!(out, "{}", render_json(diagnostics, files, lang))?,
+        Format::Sarif => write!(out, "{}", render_sarif(diagnostics, lang))?,
+        Format::Github => {
+            write!(out, "{}", render_github(diagnostics, lang))?;
+            if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty())
+            {
+                let mut file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&summary)
+                    .with_context(|| {
+                        format!("opening GITHUB_STEP_SUMMARY {}", Path::new(&summary).display())
+                    })?;
+                file.write_all(render_step_summary(diagnostics, files, lang).as_bytes())?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
