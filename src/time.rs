@@ -131,6 +131,22 @@ pub fn rfc3339(at: i64, zone: chrono::FixedOffset) -> String {
     chrono::DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&zone).to_rfc3339()
 }
 
+/// A moment's day as official documents write it: `2026年3月2日`.
+pub fn chinese_date(at: i64, zone: chrono::FixedOffset) -> String {
+    chinese_day(
+        chrono::DateTime::from_timestamp(at, 0)
+            .unwrap_or_default()
+            .with_timezone(&zone)
+            .date_naive(),
+    )
+}
+
+/// A day as official documents write it: `2026年3月2日` (Arabic numerals, no
+/// padding, GB/T 9704 7.3.5.4).
+pub fn chinese_day(date: chrono::NaiveDate) -> String {
+    date.format("%Y年%-m月%-d日").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

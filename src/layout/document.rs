@@ -4,7 +4,6 @@
 //! notice add a red masthead (版头/报头), single lines set apart (主送, 附件, a
 //! signature) and the end block (版记/报尾).
 
-use chrono::{DateTime, FixedOffset};
 use std::path::PathBuf;
 
 /// A run of text with its emphasis.
@@ -279,18 +278,7 @@ pub fn column_weights(rows: &[Vec<Vec<Inline>>]) -> Vec<usize> {
 /// Tables of more than this many columns are set in 小四 (12 pt) instead of 四号.
 pub const WIDE_TABLE: usize = 6;
 
-/// A moment's day as official documents write it: `2026年3月2日`.
-pub fn chinese_date(at: i64, zone: FixedOffset) -> String {
-    chinese_day(
-        DateTime::from_timestamp(at, 0).unwrap_or_default().with_timezone(&zone).date_naive(),
-    )
-}
-
-/// A day as official documents write it: `2026年3月2日` (Arabic numerals, no
-/// padding, GB/T 9704 7.3.5.4).
-pub fn chinese_day(date: chrono::NaiveDate) -> String {
-    date.format("%Y年%-m月%-d日").to_string()
-}
+pub use crate::time::{chinese_date, chinese_day};
 
 /// The line of the approval block when it names nobody.
 pub fn unapproved_line(not_approved_text: bool) -> &'static str {

@@ -395,7 +395,7 @@ fn due(deadline: &Time) -> String {
     use chrono::Timelike as _;
     if deadline.hour() == 0 && deadline.minute() == 0 {
         let day = deadline.date_naive().pred_opt().unwrap_or(deadline.date_naive());
-        return crate::layout::document::chinese_day(day);
+        return crate::time::chinese_day(day);
     }
     hour(deadline)
 }

@@ -194,7 +194,7 @@ pub fn notice(stats: &Stats, settings: &Settings, date: NaiveDate, number: Optio
         attachment: format!("{period}信息报送情况统计表"),
         table,
         issuer: format!("{}{}", settings.bureau, settings.office),
-        date: crate::layout::document::chinese_day(date),
+        date: crate::time::chinese_day(date),
         cc: settings.notice.cc.clone(),
         bureau: settings.bureau.clone(),
         number: number

@@ -15,5 +15,6 @@ mod render;
 mod rules;
 mod settings;
 mod site;
+mod structure;
 mod support;
 mod trust;

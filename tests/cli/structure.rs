@@ -1,0 +1,198 @@
+//! The shape of the code: the crate's top-level modules import each other without
+//! a circle, no command imports another, and a whole run reads each input file
+//! once (a counting workspace proves it).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file under `dir`.
+fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The crate's top-level module a file of `src/` belongs to.
+fn top(src: &Path, file: &Path) -> String {
+    let relative = file.strip_prefix(src).unwrap();
+    let first = relative.components().next().unwrap().as_os_str().to_string_lossy().into_owned();
+    first.trim_end_matches(".rs").to_string()
+}
+
+/// The words after `prefix` in `text` (identifiers only), e.g. the module names
+/// after every `crate::`.
+fn names_after<'a>(text: &'a str, prefix: &str) -> Vec<&'a str> {
+    text.match_indices(prefix)
+        .map(|(i, _)| {
+            let rest = &text[i + prefix.len()..];
+            let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+            &rest[..end]
+        })
+        .collect()
+}
+
+/// Top-level module → the top-level modules it names with `crate::`.
+fn imports() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let modules: BTreeSet<String> = files.iter().map(|f| top(&src, f)).collect();
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in &files {
+        let from = top(&src, file);
+        let text = std::fs::read_to_string(file).unwrap();
+        // Doc comments and strings may name modules without importing them.
+        let code: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mut uses = BTreeSet::new();
+        for name in names_after(&code, "crate::") {
+            if modules.contains(name) && name != from {
+                uses.insert(name.to_string());
+            }
+        }
+        // `use crate::{a, b::c}` names several modules at once.
+        for (i, _) in code.match_indices("use crate::{") {
+            let group = &code[i + 12..];
+            let group = &group[..group.find("};").unwrap_or(0)];
+            for part in group.split(',') {
+                let name = part.trim().split("::").next().unwrap_or("").trim();
+                if modules.contains(name) && name != from {
+                    uses.insert(name.to_string());
+                }
+            }
+        }
+        graph.entry(from).or_default().extend(uses);
+    }
+    graph
+}
+
+/// A circle of imports through `start`, if there is one.
+fn circle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|p| p == node) {
+            let mut found = path[at..].to_vec();
+            found.push(node.to_string());
+            return Some(found);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(found) = visit(next, graph, path, done) {
+                return Some(found);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph.keys().find_map(|start| visit(start, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn the_top_level_modules_import_each_other_without_a_circle() {
+    let graph = imports();
+    assert!(graph.len() > 20, "{graph:?}");
+    assert!(graph["commands"].contains("pipeline"), "{graph:?}");
+    assert_eq!(circle(&graph), None, "an import circle among the modules of src/");
+}
+
+#[test]
+fn the_circle_finder_finds_a_circle() {
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    graph.entry("load".into()).or_default().insert("bulletin".into());
+    graph.entry("bulletin".into()).or_default().insert("approval".into());
+    graph.entry("approval".into()).or_default().insert("load".into());
+    assert_eq!(circle(&graph).map(|c| c.len()), Some(4));
+}
+
+#[test]
+fn no_command_imports_another() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands");
+    let mut files = Vec::new();
+    sources(&dir, &mut files);
+    let commands: BTreeSet<String> = files
+        .iter()
+        .map(|f| f.file_stem().unwrap().to_string_lossy().into_owned())
+        .filter(|c| c != "mod")
+        .collect();
+    for file in files.iter().filter(|f| !f.ends_with("mod.rs")) {
+        let text = std::fs::read_to_string(file).unwrap();
+        for name in
+            names_after(&text, "super::").into_iter().chain(names_after(&text, "commands::"))
+        {
+            assert!(!commands.contains(name), "{} imports the command `{name}`", file.display());
+        }
+    }
+}
+
+/// Copies the project's own reports repository (settings, reports with their
+/// pictures, requests, bulletin records) into `to`.
+fn copy_sample(to: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for entry in walkdir::WalkDir::new(root) {
+        let entry = entry.unwrap();
+        let relative = entry.path().strip_prefix(root).unwrap();
+        let first = relative.components().next().map(|c| c.as_os_str().to_string_lossy());
+        let wanted = matches!(
+            first.as_deref(),
+            Some("reports" | "requests" | "bulletins" | "xinbao.yaml" | "templates")
+        );
+        if !wanted {
+            continue;
+        }
+        let target = to.join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_whole_run_reads_each_report_and_picture_once() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_sample(dir.path());
+    let ws = xinbao::workspace::Workspace::open(dir.path());
+    let mut diags = xinbao::diag::Diagnostics::default();
+    let settings = xinbao::config::load_in(&ws, &mut diags).unwrap();
+    let repo = xinbao::load::load_in(ws.clone(), &[], settings, &mut diags);
+    xinbao::rules::check(&repo, None, &mut diags);
+    assert_eq!(diags.iter().count(), 0, "{:?}", diags.iter().collect::<Vec<_>>());
+    let mut pictures = 0;
+    for report in &repo.reports {
+        // Lay out and write each report as DOCX, as `build` does: the pictures
+        // are shown from the bytes the check read.
+        let document = xinbao::layout::report::prepare(&repo, report, None).unwrap();
+        pictures += document
+            .blocks
+            .iter()
+            .filter(|b| matches!(b, xinbao::layout::document::Block::Picture(_)))
+            .count();
+        xinbao::render::docx::write(&document, &repo.settings.fonts).unwrap();
+    }
+    let reads = ws.reads();
+    let read_pictures =
+        reads.keys().filter(|p| p.extension().is_some_and(|e| e == "png" || e == "jpg")).count();
+    let read_reports = reads.keys().filter(|p| p.extension().is_some_and(|e| e == "md")).count();
+    assert!(pictures >= 5 && read_pictures >= 5, "{pictures} pictures shown, {reads:?}");
+    assert_eq!(read_reports, repo.reports.len());
+    let twice: Vec<_> = reads.iter().filter(|(_, n)| **n != 1).collect();
+    assert!(twice.is_empty(), "read more than once: {twice:?}");
+}
