@@ -131,6 +131,28 @@ pub fn position(text: &str, offset: usize) -> Pos {
     Locator::new(text).pos(offset)
 }
 
+/// A text with the starts of its lines, for fetching many lines by number.
+pub struct Lines {
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    /// Indexes the lines of `text`.
+    pub fn new(text: String) -> Lines {
+        let starts =
+            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Lines { text, starts }
+    }
+
+    /// The text of 1-based line `line`, without its line end.
+    pub fn line(&self, line: u32) -> Option<&str> {
+        let start = *self.starts.get((line as usize).checked_sub(1)?)?;
+        let rest = &self.text[start..];
+        Some(&rest[..rest.find('\n').unwrap_or(rest.len())])
+    }
+}
+
 /// The text of 1-based line `line`, without its line end.
 pub fn line_text(text: &str, line: u32) -> Option<&str> {
     text.split('\n').nth((line as usize).checked_sub(1)?)
@@ -184,5 +206,8 @@ mod tests {
     fn line_text_is_one_based() {
         assert_eq!(line_text("a\nb\n", 2), Some("b"));
         assert_eq!(line_text("a", 0), None);
+        let lines = Lines::new("a\nb\n".into());
+        assert_eq!((lines.line(1), lines.line(2), lines.line(3)), (Some("a"), Some("b"), Some("")));
+        assert_eq!((lines.line(0), lines.line(4)), (None, None));
     }
 }

@@ -33,15 +33,18 @@ pub fn print(
         Format::Human => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             // Each file is read once, however many findings it has.
-            let texts =
-                std::cell::RefCell::new(std::collections::HashMap::<String, Option<String>>::new());
+            let texts = std::cell::RefCell::new(std::collections::HashMap::<
+                String,
+                Option<source::Lines>,
+            >::new());
             let line_of = |file: &str, line: u32| {
                 let mut texts = texts.borrow_mut();
                 let text = texts.entry(file.to_string()).or_insert_with(|| {
                     let bytes = std::fs::read(root.join(file)).ok()?;
-                    Some(source::normalize(String::from_utf8_lossy(&bytes).into_owned()))
+                    let text = source::normalize(String::from_utf8_lossy(&bytes).into_owned());
+                    Some(source::Lines::new(text))
                 });
-                source::line_text(text.as_deref()?, line).map(str::to_string)
+                text.as_ref()?.line(line).map(str::to_string)
             };
             write!(out, "{}", render_human(diagnostics, lang, color, &line_of))?;
             let (errors, warnings) = super::count(diagnostics);
