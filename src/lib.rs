@@ -1,16 +1,18 @@
 //! xinbao (信报): a government bureau's information reporting (信息报送) on top of git.
 //!
 //! Reports are Markdown files with YAML front matter in `reports/YYYY/MM/`; the
-//! bureau's settings are in `xinbao.yaml`. Checking a repository is a pipeline:
+//! bureau's settings are in `xinbao.yaml`. Every command runs the same pipeline
+//! ([`pipeline`]), in the order of the process (see ARCHITECTURE.md):
 //!
-//! 1. [`config::load`] reads the settings;
-//! 2. [`load::load`] finds the report and request files and [`report::parse`]s each
-//!    one (front matter through [`yaml`], body through pulldown-cmark);
-//! 3. [`history::read`] walks git once to learn when each file first appeared;
-//! 4. [`rules::check`] judges every report against the bureau's rules;
-//! 5. the [`diag`] renderers print the findings for people, JSON, GitHub or SARIF.
+//! 1. a [`workspace::Workspace`] holds the root, the clock and every file read;
+//! 2. [`history`] and [`approval`] read the signed history and the settings in force;
+//! 3. [`load`] finds the report, request and bulletin files and parses each one
+//!    ([`report`], front matter through [`yaml`], body through pulldown-cmark);
+//! 4. [`rules`] judge every report against the bureau's rules, [`diag`] prints them;
+//! 5. [`layout`] lays reports, notices and bulletins out as a format-free document,
+//!    which [`render`] writes as DOCX and PDF and [`site`] shows in the archive.
 //!
-//! [`commands`] wires these stages to the command line.
+//! [`commands`] wires these stages to the command line, one thin file per command.
 
 pub mod approval;
 pub mod atomic;
