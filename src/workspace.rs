@@ -87,7 +87,7 @@ impl Workspace {
 
 /// `SOURCE_DATE_EPOCH`, when it is a time that DOCX (zip times from 1980) and
 /// PDF (four-digit years) can carry.
-fn source_date_epoch() -> Option<chrono::DateTime<chrono::Utc>> {
+pub fn source_date_epoch() -> Option<chrono::DateTime<chrono::Utc>> {
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())

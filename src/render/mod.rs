@@ -14,12 +14,7 @@ use sha2::{Digest, Sha256};
 /// (reproducible-builds convention), else 2000-01-01, never the clock, so the same
 /// input gives the same bytes.
 pub fn document_date() -> chrono::DateTime<chrono::Utc> {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-        // DOS zip times start in 1980; PDF dates are four-digit years.
-        .filter(|d| (1980..=9999).contains(&chrono::Datelike::year(d)))
+    crate::workspace::source_date_epoch()
         .unwrap_or_else(|| chrono::DateTime::from_timestamp(946_684_800, 0).unwrap_or_default())
 }
 
