@@ -61,8 +61,7 @@ const STRIDE: usize = 64;
 impl<'a> Locator<'a> {
     /// Indexes the lines and characters of `text`.
     pub fn new(text: &'a str) -> Locator<'a> {
-        let line_starts =
-            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let line_starts = line_starts(text);
         let mut chars_before = vec![0];
         for chunk in text.as_bytes().chunks(STRIDE) {
             let last = chars_before.last().copied().unwrap_or_default();
@@ -94,6 +93,11 @@ impl<'a> Locator<'a> {
     pub fn span(&self, range: std::ops::Range<usize>) -> Span {
         Span::new(self.pos(range.start), self.pos(range.end))
     }
+}
+
+/// The byte offsets at which the lines of `text` start.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
 }
 
 /// How many characters start in `bytes` (UTF-8 bytes that are not continuations).
@@ -153,11 +157,6 @@ impl Lines {
     }
 }
 
-/// The text of 1-based line `line`, without its line end.
-pub fn line_text(text: &str, line: u32) -> Option<&str> {
-    text.split('\n').nth((line as usize).checked_sub(1)?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,9 +202,7 @@ mod tests {
     }
 
     #[test]
-    fn line_text_is_one_based() {
-        assert_eq!(line_text("a\nb\n", 2), Some("b"));
-        assert_eq!(line_text("a", 0), None);
+    fn lines_are_one_based() {
         let lines = Lines::new("a\nb\n".into());
         assert_eq!((lines.line(1), lines.line(2), lines.line(3)), (Some("a"), Some("b"), Some("")));
         assert_eq!((lines.line(0), lines.line(4)), (None, None));
