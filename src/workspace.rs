@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// A picture's bytes, or why they could not be read.
 pub type Shared = Result<Arc<[u8]>, Arc<std::io::Error>>;
@@ -20,8 +20,8 @@ pub struct Workspace {
     root: PathBuf,
     now: chrono::DateTime<chrono::Utc>,
     source_date: Option<chrono::DateTime<chrono::Utc>>,
-    /// Pictures read so far, by path.
-    shared: Mutex<HashMap<PathBuf, Shared>>,
+    /// Pictures by path, each read by the first thread that asks for it.
+    shared: Mutex<HashMap<PathBuf, Arc<OnceLock<Shared>>>>,
     /// How often each file was read from disk.
     reads: Mutex<BTreeMap<PathBuf, usize>>,
 }
@@ -71,12 +71,16 @@ impl Workspace {
     /// read from disk the first time, shared afterwards.
     pub fn picture(&self, path: &Path) -> Shared {
         let path = self.root.join(path);
-        if let Some(known) = self.shared.lock().unwrap_or_else(PoisonError::into_inner).get(&path) {
-            return known.clone();
-        }
-        let read = self.read(&path).map(Arc::from).map_err(Arc::new);
-        let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
-        shared.entry(path).or_insert(read).clone()
+        // The map is locked only to find the picture's cell; threads asking for
+        // one picture wait on its cell, others go on.
+        let cell = self
+            .shared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(path.clone())
+            .or_default()
+            .clone();
+        cell.get_or_init(|| self.read(&path).map(Arc::from).map_err(Arc::new)).clone()
     }
 
     /// How often each file was read from disk so far.
@@ -110,6 +114,13 @@ mod tests {
         assert!(ws.picture(Path::new("missing.png")).is_err());
         assert!(ws.picture(Path::new("missing.png")).is_err());
         assert_eq!(ws.reads().values().copied().collect::<Vec<_>>(), vec![1, 1]);
+        std::fs::write(dir.join("b.png"), b"b").unwrap();
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| assert_eq!(&*ws.picture(Path::new("b.png")).unwrap(), b"b"));
+            }
+        });
+        assert_eq!(ws.reads()[&dir.join("b.png")], 1);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
