@@ -99,10 +99,11 @@ pub fn load_in(
         .map(|file| {
             let mut local = Diagnostics::default();
             let report = read_bytes(&ws, file, &mut local).and_then(|bytes| {
-                let blob = git2::Oid::hash_object(git2::ObjectType::Blob, &bytes).ok();
+                let normalized = bytes.starts_with(b"\xef\xbb\xbf") || bytes.contains(&b'\r');
+                let original = normalized.then(|| bytes.clone().into());
                 let text = decode(file, bytes, &mut local)?;
                 let mut report = report::parse(file, &stem(file), &text, &settings, &mut local)?;
-                report.read = Some(report::ReadText { text: text.into(), blob });
+                report.read = Some(report::ReadText { text: text.into(), original });
                 Some(report)
             });
             (report, local)

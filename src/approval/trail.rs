@@ -190,9 +190,9 @@ impl Trail {
         self.signed_content.as_ref().filter(|_| self.state.is_approved())
     }
 
-    /// Whether the report's text (the blob id `text` of its bytes) and its pictures
-    /// in the work tree are exactly what
-    /// the trail's last approval or publication signed (SPEC §6.1).
+    /// Whether the report's text (`text`, the blob id of its bytes) and its pictures
+    /// in the work tree are exactly what the trail's last approval or publication
+    /// signed (SPEC §6.1).
     pub fn signs_content(&self, text: Option<Oid>, ws: &crate::workspace::Workspace) -> bool {
         let Some(content) = self.signed_content() else { return false };
         let blob = |bytes: &[u8]| git2::Oid::hash_object(git2::ObjectType::Blob, bytes).ok();

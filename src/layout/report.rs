@@ -20,7 +20,7 @@ pub fn prepare(
     let read =
         report.read.as_ref().with_context(|| format!("{}: not in the work tree", report.file))?;
     let ws = &repo.workspace;
-    let signed = trail.is_some_and(|t| t.signs_content(read.blob, ws));
+    let signed = trail.is_some_and(|t| t.signs_content(read.blob(), ws));
     let body = crate::report::split(&read.text).map(|s| s.body).unwrap_or(&read.text);
     let settings = &repo.settings;
     Ok(layout(report, body, ws, trail, signed, &settings.bureau, settings.timezone))

@@ -23,8 +23,18 @@ use crate::yaml::Node;
 pub struct ReadText {
     /// The text, normalized (see [`crate::source::decode`]).
     pub text: std::sync::Arc<str>,
-    /// The git blob id of the file's bytes as they are on disk.
-    pub blob: Option<git2::Oid>,
+    /// The file's bytes as they are on disk, kept only when normalizing changed
+    /// them (a BOM, CR line ends); otherwise they are the text's.
+    pub original: Option<std::sync::Arc<[u8]>>,
+}
+
+impl ReadText {
+    /// The git blob id of the file's bytes as they are on disk; computed when
+    /// asked (only documents need it), not on the check's path.
+    pub fn blob(&self) -> Option<git2::Oid> {
+        let bytes = self.original.as_deref().unwrap_or(self.text.as_bytes());
+        git2::Oid::hash_object(git2::ObjectType::Blob, bytes).ok()
+    }
 }
 
 /// One report file, parsed.

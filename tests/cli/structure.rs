@@ -196,3 +196,29 @@ fn a_whole_run_reads_each_report_and_picture_once() {
     let twice: Vec<_> = reads.iter().filter(|(_, n)| **n != 1).collect();
     assert!(twice.is_empty(), "read more than once: {twice:?}");
 }
+
+#[test]
+fn a_report_keeps_the_blob_id_of_its_bytes_on_disk() {
+    // Approved content is recognised by the blob id of the file as it is on disk,
+    // also when reading normalized it (a BOM, CRLF line ends).
+    let dir = tempfile::tempdir().unwrap();
+    copy_sample(dir.path());
+    let source = dir.path().join("reports/2026/03/2026-03-02-tiaoduhui.md");
+    let text = std::fs::read_to_string(&source).unwrap();
+    let crlf = dir.path().join("reports/2026/03/2026-03-02-crlf.md");
+    std::fs::write(&crlf, format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
+    let ws = xinbao::workspace::Workspace::open(dir.path());
+    let mut diags = xinbao::diag::Diagnostics::default();
+    let settings = xinbao::config::load_in(&ws, &mut diags).unwrap();
+    let repo = xinbao::load::load_in(ws, &[], settings, &mut diags);
+    for (id, path) in [("2026-03-02-tiaoduhui", &source), ("2026-03-02-crlf", &crlf)] {
+        let output = std::process::Command::new("git")
+            .args(["hash-object", "--no-filters"])
+            .arg(path)
+            .output()
+            .unwrap();
+        let expected = String::from_utf8(output.stdout).unwrap();
+        let read = repo.report(id).unwrap().read.as_ref().unwrap();
+        assert_eq!(read.blob().map(|b| b.to_string()), Some(expected.trim().to_string()), "{id}");
+    }
+}
