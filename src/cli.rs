@@ -26,6 +26,13 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// The language of messages: `--lang`, else the locale's.
+    pub fn language(&self) -> Lang {
+        self.lang.unwrap_or_else(Lang::from_env)
+    }
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {

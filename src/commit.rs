@@ -43,16 +43,10 @@ pub fn dirty_files(root: &Path) -> anyhow::Result<Vec<String>> {
 }
 
 /// The person of `people` whose key git will sign with ([`find_signer`]); refuses
-/// (exit 1) when that cannot be told.
-pub fn signer(
-    root: &Path,
-    settings: &Settings,
-    ring: &KeyRing,
-    lang: crate::lang::Lang,
-) -> Result<usize, std::process::ExitCode> {
+/// when that cannot be told.
+pub fn signer(root: &Path, settings: &Settings, ring: &KeyRing) -> anyhow::Result<usize> {
     find_signer(root, settings, ring).ok_or_else(|| {
         crate::lang::refuse(
-            lang,
             "无法确定签名人：请把 git 的 user.signingkey 设为 xinbao.yaml 中登记的密钥",
             "cannot tell who signs: set git's user.signingkey to a key listed in xinbao.yaml",
         )
@@ -130,8 +124,8 @@ pub struct Signing<'a> {
 
 /// The signed-commit transaction of `approve` and `publish`: makes the commit with
 /// `message`, reads the ledger at HEAD again exactly as `status` will, and checks
-/// `took` for each of `ids`. Anything short of that is undone and refused (the
-/// `Err` is the exit code); otherwise the ledger after and the new commit.
+/// `took` for each of `ids`. Anything short of that is undone and refused;
+/// otherwise the ledger after and the new commit.
 pub fn sign_and_verify(
     root: &Path,
     signing: &Signing,
@@ -139,30 +133,28 @@ pub fn sign_and_verify(
     ids: &[&str],
     lang: crate::lang::Lang,
     took: impl Fn(&crate::approval::Trail, git2::Oid) -> bool,
-) -> anyhow::Result<Result<(crate::pipeline::Loaded, git2::Oid), std::process::ExitCode>> {
+) -> anyhow::Result<(crate::pipeline::Loaded, git2::Oid)> {
     if let Err(err) = run(root, signing.commit, Some(message))? {
         if !signing.abort.is_empty() {
             let _ = run(root, signing.abort, None)?;
         }
-        return Ok(Err(crate::lang::refuse(
-            lang,
+        return Err(crate::lang::refuse(
             &format!("签名提交失败，未留下任何改动：{}", err.trim()),
             &format!("the signed commit failed and nothing was left behind: {}", err.trim()),
-        )));
+        ));
     }
     let (after, head, failed) = not_taken(root, ids, lang, took)?;
     if !failed.is_empty() {
         run(root, signing.undo, None)?.map_err(anyhow::Error::msg)?;
-        return Ok(Err(crate::lang::refuse(
-            lang,
+        return Err(crate::lang::refuse(
             &format!("签名未能通过验证，已撤销提交：\n{}", failed.join("\n")),
             &format!(
                 "the signature does not verify as xinbao reads it; the commit was undone:\n{}",
                 failed.join("\n")
             ),
-        )));
+        ));
     }
-    Ok(Ok((after, head)))
+    Ok((after, head))
 }
 
 /// After a signed commit, reads the ledger at HEAD again, exactly as `status` will,

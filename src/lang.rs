@@ -24,6 +24,14 @@ impl Lang {
         Lang::from_locale(&locale)
     }
 
+    /// The form of a message for this language: `zh` or `en`.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     fn from_locale(locale: &str) -> Lang {
         let neutral = locale.is_empty()
             || locale == "C"
@@ -51,20 +59,60 @@ impl Text {
 
     /// The message in `lang`.
     pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Zh => &self.zh,
-            Lang::En => &self.en,
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
+/// What a line on standard error is: it decides the line's prefix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tone {
+    /// A refusal: `错误：` / `error: `.
+    Error,
+    /// A hint about the run: `提示：` / `note: `.
+    Hint,
+    /// Something the user should look at: `注意：` / `note: `.
+    Caution,
+}
+
+impl Tone {
+    fn prefix(self, lang: Lang) -> &'static str {
+        match self {
+            Tone::Error => lang.pick("错误：", "error: "),
+            Tone::Hint => lang.pick("提示：", "note: "),
+            Tone::Caution => lang.pick("注意：", "note: "),
         }
     }
 }
 
-/// Prints why a command refused (on standard error) and gives exit code 1.
-pub fn refuse(lang: Lang, zh: &str, en: &str) -> std::process::ExitCode {
-    match lang {
-        Lang::Zh => eprintln!("错误：{zh}"),
-        Lang::En => eprintln!("error: {en}"),
+/// Prints `text` in `lang` on standard error, after its tone's prefix.
+pub fn tell(lang: Lang, tone: Tone, text: &Text) {
+    eprintln!("{}{}", tone.prefix(lang), text.get(lang));
+}
+
+/// Why a command would not do what it was asked. Commands return it as their
+/// error; `main` prints it in the user's language and exits with code 1 (other
+/// errors exit with 2).
+#[derive(Debug)]
+pub struct Refusal(pub Text);
+
+impl Refusal {
+    /// Prints the refusal on standard error in `lang`.
+    pub fn tell(&self, lang: Lang) {
+        tell(lang, Tone::Error, &self.0);
     }
-    std::process::ExitCode::from(1)
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} / {}", self.0.zh, self.0.en)
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// A refusal with its Chinese and English forms, as a command's error.
+pub fn refuse(zh: impl Into<String>, en: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Refusal(Text::new(zh, en)))
 }
 
 #[cfg(test)]
@@ -77,5 +125,16 @@ mod tests {
         assert_eq!(Lang::from_locale("C.UTF-8"), Lang::Zh);
         assert_eq!(Lang::from_locale("zh_CN.UTF-8"), Lang::Zh);
         assert_eq!(Lang::from_locale("en_US.UTF-8"), Lang::En);
+    }
+
+    #[test]
+    fn a_refusal_survives_context_and_keeps_both_languages() {
+        use anyhow::Context as _;
+        let err =
+            Err::<(), _>(refuse("无权审核", "may not approve")).context("approving").unwrap_err();
+        let refusal = err.downcast_ref::<Refusal>().map(|r| &r.0);
+        assert_eq!(refusal, Some(&Text::new("无权审核", "may not approve")));
+        assert_eq!(Tone::Error.prefix(Lang::Zh), "错误：");
+        assert_eq!(Tone::Caution.prefix(Lang::En), "note: ");
     }
 }

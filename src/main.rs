@@ -1,10 +1,12 @@
-//! The `xinbao` binary: parse arguments, run, map the outcome to an exit code.
+//! The `xinbao` binary: parse arguments, run, map the outcome to an exit code
+//! (0 done, 1 refused or findings, 2 could not run).
 
 use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = xinbao::cli::Cli::parse();
+    let lang = cli.language();
     match xinbao::commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -13,6 +15,10 @@ fn main() -> ExitCode {
                     .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
             }) {
                 return ExitCode::SUCCESS;
+            }
+            if let Some(refusal) = err.downcast_ref::<xinbao::lang::Refusal>() {
+                refusal.tell(lang);
+                return ExitCode::from(1);
             }
             eprintln!("xinbao: {err:#}");
             ExitCode::from(2)

@@ -7,7 +7,7 @@
 use crate::approval::{self, KeyRing, Ledger};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::history::History;
-use crate::lang::Lang;
+use crate::lang::{Lang, Text, Tone, tell};
 use crate::load::{self, Repository};
 use crate::rules;
 use anyhow::Context as _;
@@ -145,14 +145,11 @@ pub fn settings_in_force(
 /// Says that the work tree's `xinbao.yaml` decides verdicts differently from the
 /// settings in force, and that the signed ones are used.
 pub fn note_settings_differ(lang: Lang) {
-    match lang {
-        Lang::Zh => eprintln!(
-            "注意：工作区的 xinbao.yaml 与历史中生效的设置不同；判定一律按已签名生效的设置（未经办公室或管理员签名提交的修改不生效）"
-        ),
-        Lang::En => eprintln!(
-            "note: xinbao.yaml in the work tree differs from the settings in force; verdicts use the signed settings in force (changes not committed with an office or admin signature do not count)"
-        ),
-    }
+    let text = Text::new(
+        "工作区的 xinbao.yaml 与历史中生效的设置不同；判定一律按已签名生效的设置（未经办公室或管理员签名提交的修改不生效）",
+        "xinbao.yaml in the work tree differs from the settings in force; verdicts use the signed settings in force (changes not committed with an office or admin signature do not count)",
+    );
+    tell(lang, Tone::Caution, &text);
 }
 
 /// Warns when a report's text in the work tree is not its text on the main
@@ -185,16 +182,17 @@ pub fn warn_if_not_main(
         return;
     }
     let list = changed.join(", ");
-    match lang {
-        Lang::Zh => eprintln!(
-            "注意：{} 条信息在工作区中与主分支不同，以下按工作区内容计算（请在主分支的干净检出上运行）：{list}",
+    let text = Text::new(
+        format!(
+            "{} 条信息在工作区中与主分支不同，以下按工作区内容计算（请在主分支的干净检出上运行）：{list}",
             changed.len()
         ),
-        Lang::En => eprintln!(
-            "note: {} reports differ from the main branch; the work tree's text is used (run on a clean checkout of main): {list}",
+        format!(
+            "{} reports differ from the main branch; the work tree's text is used (run on a clean checkout of main): {list}",
             changed.len()
         ),
-    }
+    );
+    tell(lang, Tone::Caution, &text);
 }
 
 /// Today in the bureau's time zone.

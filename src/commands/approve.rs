@@ -25,28 +25,20 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
             "只能审核一个分支；审核主分支上的信息请用 --on-main ID… / one branch at a time; for reports on main use --on-main ID…"
         );
     };
-    if let Some(refused) = refuse_dirty(&dirty, lang) {
-        return Ok(refused);
-    }
+    refuse_dirty(&dirty)?;
     let Branch { proposed, deleted, others } = branch_changes(root, branch)?;
     if proposed.is_empty() && deleted.is_empty() && others.is_empty() {
-        return Ok(refuse(
-            lang,
+        return Err(refuse(
             &format!("分支 {} 没有新增或修改的信息，无需审核", branch),
             &format!("branch {} adds or changes no report; nothing to approve", branch),
         ));
     }
     let loaded = crate::pipeline::load(root, Some("HEAD"))?;
     let settings = &loaded.repo.settings;
-    let signer = match git::signer(root, settings, loaded.ring(), lang) {
-        Ok(signer) => signer,
-        Err(refused) => return Ok(refused),
-    };
+    let signer = git::signer(root, settings, loaded.ring())?;
     let person = &settings.people[signer];
     let units = proposed.iter().map(|p| (p.id.as_str(), p.unit.as_deref()));
-    if let Some(refused) = refuse_outside(person, units, lang) {
-        return Ok(refused);
-    }
+    refuse_outside(person, units)?;
     // Everything else the merge would bring in, shown and judged (SPEC §6.1).
     let key_files = settings.key_files();
     let is_settings = |path: &str| path == crate::config::FILE || key_files.contains(&path);
@@ -67,8 +59,7 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
         }
     }
     if !unauthorized.is_empty() {
-        return Ok(refuse(
-            lang,
+        return Err(refuse(
             &format!(
                 "{} 无权合并这些改动（设置须办公室或管理员，删除须该科室分管负责人或办公室）：{}\n{}",
                 person.name,
@@ -84,8 +75,7 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
         ));
     }
     if !lines.is_empty() && !args.include_other_changes {
-        return Ok(refuse(
-            lang,
+        return Err(refuse(
             &format!(
                 "分支 {} 除信息外还有以下改动，未合并；确认后加 --include-other-changes 再运行：\n{}",
                 branch,
@@ -101,8 +91,7 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
 
     if let Err(err) = git::run(root, &["merge", "--no-ff", "--no-commit", branch], None)? {
         let _ = git::run(root, &["merge", "--abort"], None)?;
-        return Ok(refuse(
-            lang,
+        return Err(refuse(
             &format!("合并 {} 失败，已撤销：{}", branch, err.trim()),
             &format!("merging {} failed and was undone: {}", branch, err.trim()),
         ));
@@ -112,8 +101,7 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
     if !errors.is_empty() {
         git::run(root, &["merge", "--abort"], None)?.map_err(anyhow::Error::msg)?;
         crate::diag::print(root, &errors, files.len(), Format::Human, lang)?;
-        return Ok(refuse(
-            lang,
+        return Err(refuse(
             "分支中的信息未通过检查，未合并",
             "the branch's reports fail the check; nothing was merged",
         ));
@@ -130,11 +118,7 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
         abort: &["merge", "--abort"],
         undo: &["reset", "--hard", "HEAD^"],
     };
-    let (after, head) = match git::sign_and_verify(root, &signing, &message, &ids, lang, approved)?
-    {
-        Ok(done) => done,
-        Err(refused) => return Ok(refused),
-    };
+    let (after, head) = git::sign_and_verify(root, &signing, &message, &ids, lang, approved)?;
     let key = ids
         .first()
         .and_then(|id| after.ledger.trails.get(*id)?.last_approval())
@@ -161,36 +145,35 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
 }
 
 /// Refuses on uncommitted changes: an approval signs exactly what is committed.
-fn refuse_dirty(dirty: &[String], lang: Lang) -> Option<ExitCode> {
-    (!dirty.is_empty()).then(|| {
-        refuse(
-            lang,
-            &format!("工作区有未提交的修改，请先提交或暂存：{}", dirty.join("、")),
-            &format!(
-                "the work tree has uncommitted changes; commit or stash them: {}",
-                dirty.join(", ")
-            ),
-        )
-    })
+fn refuse_dirty(dirty: &[String]) -> anyhow::Result<()> {
+    if dirty.is_empty() {
+        return Ok(());
+    }
+    Err(refuse(
+        format!("工作区有未提交的修改，请先提交或暂存：{}", dirty.join("、")),
+        format!(
+            "the work tree has uncommitted changes; commit or stash them: {}",
+            dirty.join(", ")
+        ),
+    ))
 }
 
 /// Refuses when `person` does not supervise the unit of each `(id, unit)`.
 fn refuse_outside<'a>(
     person: &crate::config::Person,
     reports: impl Iterator<Item = (&'a str, Option<&'a str>)>,
-    lang: Lang,
-) -> Option<ExitCode> {
+) -> anyhow::Result<()> {
     let outside: Vec<String> = reports
         .filter(|(_, unit)| !person.supervises(unit.unwrap_or_default()))
         .map(|(id, unit)| format!("{id}（{}）", unit.unwrap_or("?")))
         .collect();
-    (!outside.is_empty()).then(|| {
-        refuse(
-            lang,
-            &format!("{} 无权审核：{}", person.name, outside.join("、")),
-            &format!("{} may not approve: {}", person.name, outside.join(", ")),
-        )
-    })
+    if outside.is_empty() {
+        return Ok(());
+    }
+    Err(refuse(
+        format!("{} 无权审核：{}", person.name, outside.join("、")),
+        format!("{} may not approve: {}", person.name, outside.join(", ")),
+    ))
 }
 
 /// Whether the approval of `trail` is the commit `head`.
@@ -207,9 +190,7 @@ fn on_main(
     dirty: &[String],
     lang: Lang,
 ) -> anyhow::Result<ExitCode> {
-    if let Some(refused) = refuse_dirty(dirty, lang) {
-        return Ok(refused);
-    }
+    refuse_dirty(dirty)?;
     let loaded = crate::pipeline::load(root, Some("HEAD"))?;
     let trails = crate::pipeline::select(root, &loaded.ledger, &args.targets)?;
     let waiting: Vec<&&crate::approval::Trail> = trails
@@ -226,28 +207,21 @@ fn on_main(
         .map(|t| format!("{}（{}）", t.id, t.state.label().get(lang)))
         .collect();
     if !done.is_empty() {
-        return Ok(refuse(
-            lang,
+        return Err(refuse(
             &format!("这些信息不是待审核或审核失效状态：{}", done.join("、")),
             &format!("these reports are neither submitted nor stale: {}", done.join(", ")),
         ));
     }
     let settings = &loaded.repo.settings;
-    let signer = match git::signer(root, settings, loaded.ring(), lang) {
-        Ok(signer) => signer,
-        Err(refused) => return Ok(refused),
-    };
+    let signer = git::signer(root, settings, loaded.ring())?;
     let person = &settings.people[signer];
     let units = waiting.iter().map(|t| (t.id.as_str(), t.unit.as_deref()));
-    if let Some(refused) = refuse_outside(person, units, lang) {
-        return Ok(refused);
-    }
+    refuse_outside(person, units)?;
     let files: Vec<String> = waiting.iter().map(|t| t.file.clone()).collect();
     let errors = crate::pipeline::errors_in(root, &files)?;
     if !errors.is_empty() {
         crate::diag::print(root, &errors, files.len(), Format::Human, lang)?;
-        return Ok(refuse(
-            lang,
+        return Err(refuse(
             "信息未通过检查，未审核",
             "the reports fail the check; nothing was approved",
         ));
@@ -259,10 +233,7 @@ fn on_main(
         abort: &[],
         undo: &["reset", "--hard", "HEAD^"],
     };
-    let head = match git::sign_and_verify(root, &signing, &message, &ids, lang, approved)? {
-        Ok((_, head)) => head,
-        Err(refused) => return Ok(refused),
-    };
+    let (_, head) = git::sign_and_verify(root, &signing, &message, &ids, lang, approved)?;
     match lang {
         Lang::Zh => println!(
             "{} 已审核 {} 条主分支上的信息（提交 {}）：{}；请 git push",

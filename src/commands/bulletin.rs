@@ -5,7 +5,7 @@
 use crate::bulletin;
 use crate::cli::BulletinArgs;
 use crate::diag::{self, Severity};
-use crate::lang::Lang;
+use crate::lang::{Lang, Tone, tell};
 use anyhow::{Context as _, bail};
 use std::path::Path;
 use std::process::ExitCode;
@@ -33,10 +33,7 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
     let (issue, new) =
         bulletin::plan(&repo.bulletins, &repo, &ledger, (args.from, args.to), args.number, today)?;
     for warning in bulletin::warnings(&repo.bulletins, &issue, &repo, &ledger, !new) {
-        match lang {
-            Lang::Zh => eprintln!("注意：{}", warning.zh),
-            Lang::En => eprintln!("note: {}", warning.en),
-        }
+        tell(lang, Tone::Caution, &warning);
     }
     if new {
         let record = root.join(&issue.file);

@@ -4,7 +4,7 @@ use crate::approval::{self, KeyRing, State, trail::short};
 use crate::cli::CheckArgs;
 use crate::diag::{self, Diagnostics, Rule, Severity};
 use crate::history;
-use crate::lang::{Lang, Text};
+use crate::lang::{Lang, Text, Tone, tell};
 use crate::load::{self, Repository};
 use crate::rules;
 use anyhow::{Context as _, bail};
@@ -211,8 +211,5 @@ fn select(
 
 /// A remark about the run on standard error, in the user's language.
 fn note(lang: Lang, zh: &str, en: &str) {
-    match lang {
-        Lang::Zh => eprintln!("提示：{zh}"),
-        Lang::En => eprintln!("note: {en}"),
-    }
+    tell(lang, Tone::Hint, &Text::new(zh, en));
 }

@@ -22,8 +22,7 @@ fn install(root: &Path, force: bool, lang: Lang) -> anyhow::Result<ExitCode> {
     let hooks = match crate::commit::run(root, &["rev-parse", "--git-path", "hooks"], None)? {
         Ok(path) => root.join(path.trim()),
         Err(_) => {
-            return Ok(crate::lang::refuse(
-                lang,
+            return Err(crate::lang::refuse(
                 "这里不是 git 仓库，无法安装钩子",
                 "not a git repository: no hook to install",
             ));
@@ -36,8 +35,7 @@ fn install(root: &Path, force: bool, lang: Lang) -> anyhow::Result<ExitCode> {
         && !force
     {
         let shown = path.display();
-        return Ok(crate::lang::refuse(
-            lang,
+        return Err(crate::lang::refuse(
             &format!("{shown} 已有其他钩子；用 --force 覆盖"),
             &format!("{shown} already holds another hook; --force replaces it"),
         ));

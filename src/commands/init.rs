@@ -58,8 +58,5 @@ pub fn run(args: &InitArgs, lang: Lang) -> anyhow::Result<ExitCode> {
 }
 
 fn say(lang: Lang, zh: &str, en: &str) {
-    match lang {
-        Lang::Zh => println!("{zh}"),
-        Lang::En => println!("{en}"),
-    }
+    println!("{}", lang.pick(zh, en));
 }

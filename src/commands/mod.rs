@@ -19,14 +19,14 @@ mod status;
 mod touch;
 
 use crate::cli::{Cli, Command};
-use crate::lang::Lang;
 use anyhow::{Context as _, bail};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Runs the command of `cli`; an `Err` means exit code 2.
+/// Runs the command of `cli`. An `Err` holding a [`crate::lang::Refusal`] means
+/// exit code 1, any other `Err` exit code 2.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    let lang = cli.language();
     crate::approval::pin_trust_root(cli.trust_root.clone());
     match cli.command {
         Command::Init(args) => init::run(&args, lang),

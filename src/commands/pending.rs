@@ -111,10 +111,7 @@ pub fn run(root: &Path, args: &PendingArgs, lang: Lang) -> anyhow::Result<ExitCo
 fn human(lists: &BTreeMap<String, BTreeMap<String, Vec<&Waiting>>>, lang: Lang) -> String {
     let mut out = String::new();
     if lists.is_empty() {
-        out.push_str(match lang {
-            Lang::Zh => "没有待审核的分支。\n",
-            Lang::En => "No branch waits for approval.\n",
-        });
+        out.push_str(lang.pick("没有待审核的分支。\n", "No branch waits for approval.\n"));
     }
     for (name, branches) in lists {
         let who = match (name.as_str(), lang) {

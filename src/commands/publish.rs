@@ -21,8 +21,7 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
         .map(|t| format!("{}（{}）", t.id, t.state.label().get(lang)))
         .collect();
     if !unapproved.is_empty() {
-        return Ok(refuse(
-            lang,
+        return Err(refuse(
             &format!("not-approved：以下信息尚无有效审核，不能发布：{}", unapproved.join("、")),
             &format!(
                 "not-approved: these reports have no valid approval: {}",
@@ -35,8 +34,7 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
         .map_err(anyhow::Error::msg)?;
     let others: Vec<&str> = staged.lines().filter(|f| !files.iter().any(|x| x == f)).collect();
     if !others.is_empty() {
-        return Ok(refuse(
-            lang,
+        return Err(refuse(
             &format!("暂存区有与发布无关的修改：{}", others.join("、")),
             &format!("staged changes unrelated to publishing: {}", others.join(", ")),
         ));
@@ -45,8 +43,7 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
         .map_err(anyhow::Error::msg)?;
     let pending: Vec<&str> = unstaged.lines().filter(|f| files.iter().any(|x| x == f)).collect();
     if !pending.is_empty() {
-        return Ok(refuse(
-            lang,
+        return Err(refuse(
             &format!("这些信息有未暂存的修改，请先 git add：{}", pending.join("、")),
             &format!(
                 "these reports have unstaged edits; git add them first: {}",
@@ -55,14 +52,10 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
         ));
     }
     let settings = &loaded.repo.settings;
-    let signer = match git::signer(root, settings, loaded.ring(), lang) {
-        Ok(signer) => signer,
-        Err(refused) => return Ok(refused),
-    };
+    let signer = git::signer(root, settings, loaded.ring())?;
     let person = &settings.people[signer];
     if !person.roles.contains(&Role::Office) {
-        return Ok(refuse(
-            lang,
+        return Err(refuse(
             &format!("{} 不是办公室人员，不能发布", person.name),
             &format!("{} is not in the office and may not publish", person.name),
         ));
@@ -70,8 +63,7 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
     let errors = crate::pipeline::errors_in(root, &files)?;
     if !errors.is_empty() {
         crate::diag::print(root, &errors, files.len(), Format::Human, lang)?;
-        return Ok(refuse(
-            lang,
+        return Err(refuse(
             "信息未通过检查，未发布",
             "the reports fail the check; nothing was published",
         ));
@@ -85,13 +77,9 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
         abort: &[],
         undo: &["reset", "--soft", "HEAD^"],
     };
-    let published = git::sign_and_verify(root, &signing, &message, &ids, lang, |trail, head| {
+    let (_, head) = git::sign_and_verify(root, &signing, &message, &ids, lang, |trail, head| {
         trail.published_by.last().is_some_and(|s| s.commit == head)
     })?;
-    let head = match published {
-        Ok((_, head)) => head,
-        Err(refused) => return Ok(refused),
-    };
     match lang {
         Lang::Zh => println!(
             "{} 已发布 {} 条信息（提交 {}）：{}",

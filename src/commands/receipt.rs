@@ -38,8 +38,7 @@ pub fn run(root: Option<&Path>, args: &ReceiptArgs, lang: Lang) -> anyhow::Resul
         .map(|k| &regime.settings.people[k.person])
         .filter(|p| p.roles.contains(&Role::Server));
     let Some(signer) = signer else {
-        return Ok(crate::lang::refuse(
-            lang,
+        return Err(crate::lang::refuse(
             &format!("密钥 {fingerprint} 不属于 xinbao.yaml 中具有 server 角色的人，不能签发收条"),
             &format!(
                 "key {fingerprint} is not the key of a person with the server role in xinbao.yaml; no receipt"

@@ -53,10 +53,7 @@ pub fn run(root: &Path, args: &RenderArgs, lang: Lang) -> anyhow::Result<ExitCod
         pdf.as_deref(),
     )?;
     for out in written {
-        match lang {
-            Lang::Zh => println!("已生成 {}", out.display()),
-            Lang::En => println!("wrote {}", out.display()),
-        }
+        println!("{} {}", lang.pick("已生成", "wrote"), out.display());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -87,10 +87,7 @@ fn emit(output: Option<&Path>, bytes: &[u8], lang: Lang) -> anyhow::Result<ExitC
 }
 
 fn wrote(out: &Path, lang: Lang) {
-    match lang {
-        Lang::Zh => eprintln!("已生成 {}", out.display()),
-        Lang::En => eprintln!("wrote {}", out.display()),
-    }
+    eprintln!("{} {}", lang.pick("已生成", "wrote"), out.display());
 }
 
 /// One unit's figures with the reports, requests and adoptions behind each.

@@ -28,10 +28,13 @@ pub fn run(root: &Path, args: &TouchArgs, lang: Lang) -> anyhow::Result<ExitCode
             .with_context(|| format!("writing {file}"))?;
         files.push(file);
     }
-    match lang {
-        Lang::Zh => println!("submitted_at 已改为 {stamp}：{}", files.join("、")),
-        Lang::En => println!("submitted_at set to {stamp}: {}", files.join(", ")),
-    }
+    println!(
+        "{}",
+        lang.pick(
+            &format!("submitted_at 已改为 {stamp}：{}", files.join("、")),
+            &format!("submitted_at set to {stamp}: {}", files.join(", "))
+        )
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -194,10 +194,7 @@ impl<'a> Site<'a> {
 
     /// The site's words in its language.
     fn t<'s>(&self, zh: &'s str, en: &'s str) -> &'s str {
-        match self.lang() {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
+        self.lang().pick(zh, en)
     }
 
     fn bureau(&self) -> &str {
