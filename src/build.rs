@@ -83,7 +83,7 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
         crate::pipeline::load_verdicts(root, false, lang)?;
     let trail = |report: &Report| ledger.as_ref().and_then(|l| l.trails.get(&report.id));
 
-    let now = chrono::Utc::now().fixed_offset();
+    let now = crate::time::now().fixed_offset();
     let figures = ledger.as_ref().map(|l| stats::Input::new(&repo, l, &diags, now));
     let late = stats::late_reports(&diags);
     let failing: BTreeSet<String> =

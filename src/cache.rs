@@ -23,7 +23,7 @@ use std::collections::HashMap;
 
 /// The facts of one cache: by commit id, and the commits of the tip last read.
 #[derive(Serialize, Deserialize)]
-pub struct Facts<T> {
+struct Facts<T> {
     /// What the facts depend on besides the commits.
     key: String,
     /// The tip the chain was read from.
@@ -31,7 +31,7 @@ pub struct Facts<T> {
     /// The commits of that tip, in the order they were walked.
     chain: Vec<String>,
     /// Facts by commit id.
-    pub commits: HashMap<String, T>,
+    commits: HashMap<String, T>,
 }
 
 /// Which commits of a tip are read.
@@ -43,10 +43,53 @@ pub enum Walk {
     FirstParent,
 }
 
+/// The facts of every commit of `tip` (the commits `walk` names), in walk order.
+/// Facts read before come from cache `name` (when its key is `key`); the others
+/// are read by `read`, in parallel chunks, each with its own repository handle
+/// and scratch state `S`. The cache is then updated.
+pub fn read_commits<T, S>(
+    repo: &git2::Repository,
+    name: &str,
+    key: &str,
+    tip: git2::Oid,
+    walk: Walk,
+    read: impl Fn(&git2::Repository, &mut S, git2::Oid) -> Result<T, git2::Error> + Sync,
+) -> Result<Vec<(git2::Oid, T)>, git2::Error>
+where
+    T: Serialize + DeserializeOwned + Clone + Send,
+    S: Default,
+{
+    use rayon::prelude::*;
+    let mut cached = load::<T>(repo, name, key);
+    let (commits, walked) = cached.commits(repo, tip, walk)?;
+    let missing = cached.missing(&commits);
+    let chunk = missing.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
+    let path = repo.path().to_path_buf();
+    let fresh = missing
+        .par_chunks(chunk)
+        .map(|oids| {
+            let repo = git2::Repository::open(&path)?;
+            let mut scratch = S::default();
+            oids.iter()
+                .map(|oid| Ok((oid.to_string(), read(&repo, &mut scratch, *oid)?)))
+                .collect::<Result<Vec<_>, git2::Error>>()
+        })
+        .collect::<Result<Vec<_>, git2::Error>>()?;
+    cached.commits.extend(fresh.into_iter().flatten());
+    let facts = commits
+        .iter()
+        .filter_map(|oid| Some((*oid, cached.commits.get(&oid.to_string())?.clone())))
+        .collect();
+    if walked || !missing.is_empty() {
+        store(repo, name, cached, tip, &commits);
+    }
+    Ok(facts)
+}
+
 impl<T> Facts<T> {
     /// The commits of `tip`: the ones last read when `tip` is the same, else
     /// walked from the history. The flag says whether it walked.
-    pub fn commits(
+    fn commits(
         &self,
         repo: &git2::Repository,
         tip: git2::Oid,
@@ -71,7 +114,7 @@ impl<T> Facts<T> {
     }
 
     /// The commits among `chain` with no facts yet.
-    pub fn missing(&self, chain: &[git2::Oid]) -> Vec<git2::Oid> {
+    fn missing(&self, chain: &[git2::Oid]) -> Vec<git2::Oid> {
         chain.iter().filter(|oid| !self.commits.contains_key(&oid.to_string())).copied().collect()
     }
 }
@@ -93,7 +136,7 @@ fn path(repo: &git2::Repository, name: &str) -> std::path::PathBuf {
 
 /// The facts of cache `name`, when the file exists, its seal verifies and it has
 /// `key`; else none.
-pub fn load<T: DeserializeOwned>(repo: &git2::Repository, name: &str, key: &str) -> Facts<T> {
+fn load<T: DeserializeOwned>(repo: &git2::Repository, name: &str, key: &str) -> Facts<T> {
     std::fs::read(path(repo, name))
         .ok()
         .and_then(|bytes| {
@@ -110,7 +153,7 @@ pub fn load<T: DeserializeOwned>(repo: &git2::Repository, name: &str, key: &str)
 
 /// Replaces cache `name` with `facts` as read for `chain`, the commits of `tip`
 /// (facts of other commits are dropped).
-pub fn store<T: Serialize>(
+fn store<T: Serialize>(
     repo: &git2::Repository,
     name: &str,
     mut facts: Facts<T>,

@@ -139,16 +139,16 @@ pub fn sign_and_verify(
             let _ = run(root, signing.abort, None)?;
         }
         return Err(crate::lang::refuse(
-            &format!("签名提交失败，未留下任何改动：{}", err.trim()),
-            &format!("the signed commit failed and nothing was left behind: {}", err.trim()),
+            format!("签名提交失败，未留下任何改动：{}", err.trim()),
+            format!("the signed commit failed and nothing was left behind: {}", err.trim()),
         ));
     }
     let (after, head, failed) = not_taken(root, ids, lang, took)?;
     if !failed.is_empty() {
         run(root, signing.undo, None)?.map_err(anyhow::Error::msg)?;
         return Err(crate::lang::refuse(
-            &format!("签名未能通过验证，已撤销提交：\n{}", failed.join("\n")),
-            &format!(
+            format!("签名未能通过验证，已撤销提交：\n{}", failed.join("\n")),
+            format!(
                 "the signature does not verify as xinbao reads it; the commit was undone:\n{}",
                 failed.join("\n")
             ),

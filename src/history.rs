@@ -7,8 +7,8 @@
 //! the cores, each with its own handle on the repository. The earliest author
 //! time at which a path was added is kept.
 
+use crate::cache::Walk;
 use git2::{Oid, Repository};
-use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -60,11 +60,22 @@ pub fn in_repository(repo: &Repository, root: &Path, dir: &str) -> String {
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Added {
     /// Author time.
-    time: i64,
+    author_time: i64,
+    /// The latest committer time of its parents.
+    parents_time: Option<i64>,
     /// Whether it is a root commit.
     root: bool,
     /// The paths it adds relative to its first parent.
     paths: Vec<String>,
+}
+
+impl Added {
+    /// When the commit counts as made (SPEC §6.1): time does not run backwards,
+    /// so a commit claiming to be older than a parent counts from that parent's
+    /// time; a parent dated after `now` counts from `now`, not from its claim.
+    fn time(&self, now: i64) -> i64 {
+        self.parents_time.map_or(self.author_time, |p| self.author_time.max(p.min(now)))
+    }
 }
 
 /// Reads when each file under `dir` (relative to `root`) was first added. What
@@ -77,37 +88,22 @@ pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::
     };
     let tracked = in_repository(repo, root, dir);
 
-    let key = crate::cache::key(&[b"added", tracked.as_bytes(), dir.as_bytes()]);
-    let mut cached = crate::cache::load::<Added>(repo, "added", &key);
-    let (commits, walked) = cached.commits(repo, head.id(), crate::cache::Walk::All)?;
-    let missing = cached.missing(&commits);
-    let known = &mut cached.commits;
-    let chunk = missing.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
-    let path = repo.path().to_path_buf();
-    let read: Vec<(Oid, Added)> = missing
-        .par_chunks(chunk)
-        .map(|commits| {
-            let repo = Repository::open(&path)?;
-            let mut subtrees = HashMap::new();
-            commits
-                .iter()
-                .map(|oid| Ok((*oid, read_commit(&repo, *oid, &tracked, dir, &mut subtrees)?)))
-                .collect::<Result<Vec<_>, git2::Error>>()
-        })
-        .collect::<Result<Vec<_>, git2::Error>>()?
-        .into_iter()
-        .flatten()
-        .collect();
-    known.extend(read.into_iter().map(|(oid, added)| (oid.to_string(), added)));
+    // v2: the parents' time is kept as it is and capped by the clock when used.
+    let key = crate::cache::key(&[b"added-v2", tracked.as_bytes(), dir.as_bytes()]);
+    let read = |repo: &Repository, subtrees: &mut HashMap<Oid, Option<Oid>>, oid: Oid| {
+        read_commit(repo, oid, &tracked, dir, subtrees)
+    };
+    let commits = crate::cache::read_commits(repo, "added", &key, head.id(), Walk::All, read)?;
+    let now = crate::time::now().timestamp();
     let mut history = History::default();
-    for oid in &commits {
-        let Some(added) = known.get(&oid.to_string()) else { continue };
+    for (oid, added) in &commits {
+        let time = added.time(now);
         if added.root {
-            history.root_time = Some(history.root_time.map_or(added.time, |t| t.min(added.time)));
+            history.root_time = Some(history.root_time.map_or(time, |t| t.min(time)));
         }
         for path in &added.paths {
-            let first = history.added.entry(path.clone()).or_insert(added.time);
-            *first = (*first).min(added.time);
+            let first = history.added.entry(path.clone()).or_insert(time);
+            *first = (*first).min(time);
             // Only a report's own file says when it came: not a picture of the same name.
             if path.ends_with(".md") {
                 history.adding_commits.entry(crate::load::stem(path)).or_default().push(*oid);
@@ -117,9 +113,6 @@ pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::
     for (path, time) in history.added.iter().filter(|(path, _)| path.ends_with(".md")) {
         let first = history.added_by_id.entry(crate::load::stem(path)).or_insert(*time);
         *first = (*first).min(*time);
-    }
-    if walked || !missing.is_empty() {
-        crate::cache::store(repo, "added", cached, head.id(), &commits);
     }
     Ok(history)
 }
@@ -135,14 +128,8 @@ fn read_commit(
     subtrees: &mut HashMap<Oid, Option<Oid>>,
 ) -> Result<Added, git2::Error> {
     let commit = repo.find_commit(oid)?;
-    // Time does not run backwards (SPEC §6.1): a commit claiming to be older than
-    // a parent counts from that parent's time.
-    // A parent dated in the future counts from now, not from its claim.
-    let mut time = commit.author().when().seconds();
-    let now = chrono::Utc::now().timestamp();
-    for parent in commit.parents() {
-        time = time.max(parent.committer().when().seconds().min(now));
-    }
+    let author_time = commit.author().when().seconds();
+    let parents_time = commit.parents().map(|p| p.committer().when().seconds()).max();
     let mut subtree = |commit: &git2::Commit| -> Result<Option<Oid>, git2::Error> {
         if let Some(known) = subtrees.get(&commit.id()) {
             return Ok(*known);
@@ -157,7 +144,7 @@ fn read_commit(
         None => None,
         Some(parent) => subtree(&repo.find_commit(parent)?)?,
     };
-    let mut added = Added { time, root: parent.is_none(), paths: Vec::new() };
+    let mut added = Added { author_time, parents_time, root: parent.is_none(), paths: Vec::new() };
     if let Some(new) = new
         && Some(new) != old
     {
@@ -316,4 +303,22 @@ pub fn changed_since(
     files.sort();
     files.dedup();
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Added;
+
+    /// The cache keeps the parents' time as it is; the clock caps it when used,
+    /// so a fact cached yesterday judges as one read today.
+    #[test]
+    fn a_commit_counts_from_its_parent_but_never_after_now() {
+        let added =
+            |parents_time| Added { author_time: 100, parents_time, root: false, paths: vec![] };
+        assert_eq!(added(None).time(1_000), 100);
+        assert_eq!(added(Some(50)).time(1_000), 100);
+        assert_eq!(added(Some(500)).time(1_000), 500);
+        assert_eq!(added(Some(5_000)).time(1_000), 1_000);
+        assert_eq!(added(Some(5_000)).time(2_000), 2_000);
+    }
 }

@@ -197,7 +197,7 @@ pub fn warn_if_not_main(
 
 /// Today in the bureau's time zone.
 pub fn today(settings: &crate::config::Settings) -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&settings.timezone).date_naive()
+    crate::time::now().with_timezone(&settings.timezone).date_naive()
 }
 
 /// Loads the repository (with the `extra` files) and checks it, the git history

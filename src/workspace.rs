@@ -32,7 +32,7 @@ impl Workspace {
     pub fn open(root: &Path) -> Arc<Workspace> {
         Arc::new(Workspace {
             root: root.to_path_buf(),
-            now: chrono::Utc::now(),
+            now: crate::time::now(),
             source_date: source_date_epoch(),
             shared: Mutex::default(),
             reads: Mutex::default(),

@@ -177,7 +177,7 @@ pub fn judge(
     let mut problems = Vec::new();
     let mut in_force: Option<Arc<Regime>> = None;
     let mut anchor = Anchor::None;
-    let now = chrono::Utc::now().timestamp();
+    let now = crate::time::now().timestamp();
     for (i, commit) in commits.iter().enumerate() {
         let anchored = i == 0 || pin_index == Some(i);
         if anchored {

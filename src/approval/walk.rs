@@ -14,7 +14,6 @@ use crate::report::{self, front_matter};
 use crate::source;
 use crate::yaml;
 use git2::{Oid, Repository};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -112,40 +111,20 @@ pub fn read(repo: &Repository, root: &Path, tip: Oid) -> Result<Vec<CommitFacts>
     let settings_path = history::in_repository(repo, root, crate::config::FILE);
     let prefix_len = tracked.len() - load::REPORTS.len();
     let key = cache::key(&[b"approvals", tracked.as_bytes(), settings_path.as_bytes()]);
-    let mut cached = cache::load::<CommitFacts>(repo, "approvals", &key);
-    let (commits, walked) = cached.commits(repo, tip, cache::Walk::FirstParent)?;
-    let missing = cached.missing(&commits);
-    let known = &mut cached.commits;
-    let chunk = missing.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
-    let path = repo.path().to_path_buf();
     let paths = Paths { tracked: &tracked, settings: &settings_path, prefix_len };
-    let chunks = missing
-        .par_chunks(chunk)
-        .map(|commits| {
-            let repo = Repository::open(&path)?;
-            let odb = repo.odb()?;
-            commits
-                .iter()
-                .map(|oid| read_commit(&repo, &odb, *oid, &paths))
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .collect::<Result<Vec<_>, git2::Error>>()?;
-    known.extend(chunks.into_iter().flatten().map(|facts| (facts.id.to_string(), facts)));
+    let read = |repo: &Repository, _: &mut (), oid: Oid| read_commit(repo, oid, &paths);
+    let commits =
+        cache::read_commits(repo, "approvals", &key, tip, cache::Walk::FirstParent, read)?;
     // A parent dated in the future does not push its children's time ahead: no
     // commit is judged later than now (one dated in the future is itself time-order).
-    let now = chrono::Utc::now().timestamp();
-    let facts: Vec<CommitFacts> = commits
-        .iter()
-        .filter_map(|oid| known.get(&oid.to_string()).cloned())
-        .map(|mut facts| {
+    let now = crate::time::now().timestamp();
+    Ok(commits
+        .into_iter()
+        .map(|(_, mut facts)| {
             facts.parents_time = facts.parents_time.map(|p| p.min(now));
             facts
         })
-        .collect();
-    if walked || !missing.is_empty() {
-        cache::store(repo, "approvals", cached, tip, &commits);
-    }
-    Ok(facts)
+        .collect())
 }
 
 /// Where the reports and the settings are in the git repository.
@@ -156,12 +135,8 @@ struct Paths<'a> {
     prefix_len: usize,
 }
 
-fn read_commit(
-    repo: &Repository,
-    odb: &git2::Odb,
-    oid: Oid,
-    paths: &Paths,
-) -> Result<CommitFacts, git2::Error> {
+fn read_commit(repo: &Repository, oid: Oid, paths: &Paths) -> Result<CommitFacts, git2::Error> {
+    let odb = &repo.odb()?;
     let commit = repo.find_commit(oid)?;
     let tree = commit.tree()?;
     let subtree = |tree: &git2::Tree| tree.get_path(Path::new(paths.tracked)).ok().map(|e| e.id());

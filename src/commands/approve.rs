@@ -29,8 +29,8 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
     let Branch { proposed, deleted, others } = branch_changes(root, branch)?;
     if proposed.is_empty() && deleted.is_empty() && others.is_empty() {
         return Err(refuse(
-            &format!("分支 {} 没有新增或修改的信息，无需审核", branch),
-            &format!("branch {} adds or changes no report; nothing to approve", branch),
+            format!("分支 {} 没有新增或修改的信息，无需审核", branch),
+            format!("branch {} adds or changes no report; nothing to approve", branch),
         ));
     }
     let loaded = crate::pipeline::load(root, Some("HEAD"))?;
@@ -60,13 +60,13 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
     }
     if !unauthorized.is_empty() {
         return Err(refuse(
-            &format!(
+            format!(
                 "{} 无权合并这些改动（设置须办公室或管理员，删除须该科室分管负责人或办公室）：{}\n{}",
                 person.name,
                 unauthorized.join("、"),
                 lines.join("\n")
             ),
-            &format!(
+            format!(
                 "{} may not merge these changes (settings need office or admin, deletions a supervisor of the unit or the office): {}\n{}",
                 person.name,
                 unauthorized.join(", "),
@@ -76,12 +76,12 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
     }
     if !lines.is_empty() && !args.include_other_changes {
         return Err(refuse(
-            &format!(
+            format!(
                 "分支 {} 除信息外还有以下改动，未合并；确认后加 --include-other-changes 再运行：\n{}",
                 branch,
                 lines.join("\n")
             ),
-            &format!(
+            format!(
                 "branch {} changes more than reports; nothing was merged. Check these and run again with --include-other-changes:\n{}",
                 branch,
                 lines.join("\n")
@@ -92,8 +92,8 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
     if let Err(err) = git::run(root, &["merge", "--no-ff", "--no-commit", branch], None)? {
         let _ = git::run(root, &["merge", "--abort"], None)?;
         return Err(refuse(
-            &format!("合并 {} 失败，已撤销：{}", branch, err.trim()),
-            &format!("merging {} failed and was undone: {}", branch, err.trim()),
+            format!("合并 {} 失败，已撤销：{}", branch, err.trim()),
+            format!("merging {} failed and was undone: {}", branch, err.trim()),
         ));
     }
     let files: Vec<String> = proposed.iter().map(|p| p.file.clone()).collect();
@@ -208,8 +208,8 @@ fn on_main(
         .collect();
     if !done.is_empty() {
         return Err(refuse(
-            &format!("这些信息不是待审核或审核失效状态：{}", done.join("、")),
-            &format!("these reports are neither submitted nor stale: {}", done.join(", ")),
+            format!("这些信息不是待审核或审核失效状态：{}", done.join("、")),
+            format!("these reports are neither submitted nor stale: {}", done.join(", ")),
         ));
     }
     let settings = &loaded.repo.settings;

@@ -95,7 +95,7 @@ fn before_commit(repo: &Repository, history: &history::History, diags: &mut Diag
     let now = std::env::var("GIT_COMMITTER_DATE")
         .ok()
         .and_then(|d| chrono::DateTime::parse_from_rfc3339(d.trim()).ok())
-        .unwrap_or_else(|| chrono::Utc::now().fixed_offset())
+        .unwrap_or_else(|| crate::time::now().fixed_offset())
         .with_timezone(&repo.settings.timezone);
     let skew = repo.settings.limits.commit_skew;
     for report in &repo.reports {

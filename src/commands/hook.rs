@@ -36,8 +36,8 @@ fn install(root: &Path, force: bool, lang: Lang) -> anyhow::Result<ExitCode> {
     {
         let shown = path.display();
         return Err(crate::lang::refuse(
-            &format!("{shown} 已有其他钩子；用 --force 覆盖"),
-            &format!("{shown} already holds another hook; --force replaces it"),
+            format!("{shown} 已有其他钩子；用 --force 覆盖"),
+            format!("{shown} already holds another hook; --force replaces it"),
         ));
     }
     let exe = std::env::current_exe().context("finding the xinbao program")?;

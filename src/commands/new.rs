@@ -11,7 +11,7 @@ use crate::report::{Category, split};
 use crate::templates;
 use crate::time::{self, Time};
 use anyhow::{Context as _, bail};
-use chrono::{Datelike, SecondsFormat, Timelike, Utc};
+use chrono::{Datelike, SecondsFormat, Timelike};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -93,11 +93,7 @@ pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> 
 
 /// The moment of this run in the bureau's offset, to the minute; `SOURCE_DATE_EPOCH` wins.
 fn now(settings: &Settings) -> Time {
-    let utc = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-        .unwrap_or_else(Utc::now);
+    let utc = crate::workspace::source_date_epoch().unwrap_or_else(crate::time::now);
     let local = utc.with_timezone(&settings.timezone);
     local.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(local)
 }

@@ -22,8 +22,8 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
         .collect();
     if !unapproved.is_empty() {
         return Err(refuse(
-            &format!("not-approved：以下信息尚无有效审核，不能发布：{}", unapproved.join("、")),
-            &format!(
+            format!("not-approved：以下信息尚无有效审核，不能发布：{}", unapproved.join("、")),
+            format!(
                 "not-approved: these reports have no valid approval: {}",
                 unapproved.join(", ")
             ),
@@ -35,8 +35,8 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
     let others: Vec<&str> = staged.lines().filter(|f| !files.iter().any(|x| x == f)).collect();
     if !others.is_empty() {
         return Err(refuse(
-            &format!("暂存区有与发布无关的修改：{}", others.join("、")),
-            &format!("staged changes unrelated to publishing: {}", others.join(", ")),
+            format!("暂存区有与发布无关的修改：{}", others.join("、")),
+            format!("staged changes unrelated to publishing: {}", others.join(", ")),
         ));
     }
     let unstaged = git::run(root, &["diff", "--name-only", "--relative"], None)?
@@ -44,8 +44,8 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
     let pending: Vec<&str> = unstaged.lines().filter(|f| files.iter().any(|x| x == f)).collect();
     if !pending.is_empty() {
         return Err(refuse(
-            &format!("这些信息有未暂存的修改，请先 git add：{}", pending.join("、")),
-            &format!(
+            format!("这些信息有未暂存的修改，请先 git add：{}", pending.join("、")),
+            format!(
                 "these reports have unstaged edits; git add them first: {}",
                 pending.join(", ")
             ),
@@ -56,8 +56,8 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
     let person = &settings.people[signer];
     if !person.roles.contains(&Role::Office) {
         return Err(refuse(
-            &format!("{} 不是办公室人员，不能发布", person.name),
-            &format!("{} is not in the office and may not publish", person.name),
+            format!("{} 不是办公室人员，不能发布", person.name),
+            format!("{} is not in the office and may not publish", person.name),
         ));
     }
     let errors = crate::pipeline::errors_in(root, &files)?;

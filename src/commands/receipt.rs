@@ -39,8 +39,8 @@ pub fn run(root: Option<&Path>, args: &ReceiptArgs, lang: Lang) -> anyhow::Resul
         .filter(|p| p.roles.contains(&Role::Server));
     let Some(signer) = signer else {
         return Err(crate::lang::refuse(
-            &format!("密钥 {fingerprint} 不属于 xinbao.yaml 中具有 server 角色的人，不能签发收条"),
-            &format!(
+            format!("密钥 {fingerprint} 不属于 xinbao.yaml 中具有 server 角色的人，不能签发收条"),
+            format!(
                 "key {fingerprint} is not the key of a person with the server role in xinbao.yaml; no receipt"
             ),
         ));
@@ -53,7 +53,7 @@ pub fn run(root: Option<&Path>, args: &ReceiptArgs, lang: Lang) -> anyhow::Resul
     if commits.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    let at = chrono::Utc::now().timestamp();
+    let at = crate::time::now().timestamp();
     let text = receipt::sign(&key, &signer.name, at, &commits)?;
     let who = git2::Signature::now(&signer.name, "xinbao-receipt@localhost")?;
     for commit in &commits {

@@ -39,6 +39,7 @@ pub fn run(root: &Path, args: &ServeArgs, lang: Lang) -> anyhow::Result<ExitCode
                 continue;
             }
             seen = now;
+            crate::time::new_run();
             match build::build(&root_owned, &build_args, lang) {
                 Ok(outcome) => outcome.print(lang),
                 Err(err) => eprintln!("{err:#}"),

@@ -22,7 +22,7 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
         );
     }
     crate::pipeline::warn_if_not_main(root, &repo, &ledger, lang);
-    let now = chrono::Utc::now().fixed_offset();
+    let now = crate::time::now().fixed_offset();
     let input = stats::Input::new(&repo, &ledger, &diags, now);
     let stats = stats::compute(&input, period);
 

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 /// Runs `touch`.
 pub fn run(root: &Path, args: &TouchArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let settings = crate::config::load(root, &mut crate::diag::Diagnostics::default())?;
-    let now = chrono::Utc::now().with_timezone(&settings.timezone);
+    let now = crate::time::now().with_timezone(&settings.timezone);
     let stamp = now.to_rfc3339_opts(SecondsFormat::Secs, false);
     let mut files = Vec::new();
     for given in &args.ids {
