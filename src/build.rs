@@ -79,13 +79,13 @@ impl Outcome {
 /// Builds the outputs of `args` for the repository at `root`.
 pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcome> {
     // history → settings in force → load → check → approvals
-    let crate::pipeline::Verdicts { repo, diags, ledger, history } =
+    let crate::pipeline::Verdicts { repo, diags, late, ledger, history } =
         crate::pipeline::load_verdicts(root, false, lang)?;
     let trail = |report: &Report| ledger.as_ref().and_then(|l| l.trails.get(&report.id));
 
     let now = crate::time::now().fixed_offset();
-    let figures = ledger.as_ref().map(|l| stats::Input::new(&repo, l, &diags, now));
-    let late = stats::late_reports(&diags);
+    let figures =
+        ledger.as_ref().map(|l| stats::Input { repo: &repo, ledger: l, late: &late, now });
     let failing: BTreeSet<String> =
         diags.iter().filter(|d| d.severity == Severity::Error).map(|d| d.file.clone()).collect();
     let errors: Vec<diag::Diagnostic> =
@@ -240,7 +240,7 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
             .zip(&documents)
             .filter_map(|(report, document)| {
                 let document = document.as_ref().ok()?;
-                let late = late.get(&report.file).map_or(&[][..], Vec::as_slice);
+                let late = late.of(&report.file);
                 let received = history.as_ref().and_then(|h| h.received.get(&report.id)).copied();
                 Some(site::Entry { report, document, trail: trail(report), late, received })
             })

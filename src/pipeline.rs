@@ -20,6 +20,8 @@ pub struct Verdicts {
     pub repo: Repository,
     /// The findings of the check.
     pub diags: Diagnostics,
+    /// The late reports, as the check judged them.
+    pub late: rules::Lateness,
     /// The approvals, when there is a git history.
     pub ledger: Option<Ledger>,
     /// First commits and receipts, when git could be read.
@@ -49,11 +51,11 @@ pub fn load_verdicts(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<V
     }
     let periods = ledger.as_ref().map(|l| l.periods.as_slice());
     let history = history_times(root, &repo.settings, periods);
-    crate::rules::check(&repo, history.as_ref(), &mut diags);
+    let late = rules::check(&repo, history.as_ref(), &mut diags);
     if let Some(ledger) = &mut ledger {
         ledger.add_drafts(&repo);
     }
-    Ok(Verdicts { repo, diags, ledger, history })
+    Ok(Verdicts { repo, diags, late, ledger, history })
 }
 
 /// The history's times for the check: when each report was first committed and
@@ -82,17 +84,25 @@ pub fn times_in(
     Ok(history)
 }
 
+/// [`Verdicts`] with the ledger they require (for `stats` and `bulletin`).
+pub struct Judged {
+    /// The work tree read under the settings in force.
+    pub repo: Repository,
+    /// The findings of the check.
+    pub diags: Diagnostics,
+    /// The late reports, as the check judged them.
+    pub late: rules::Lateness,
+    /// The approvals.
+    pub ledger: Ledger,
+}
+
 /// `load_verdicts` where a ledger is required: fails (exit 2) outside git.
-pub fn load_with_ledger(
-    root: &Path,
-    deleted: bool,
-    lang: Lang,
-) -> anyhow::Result<(crate::load::Repository, crate::diag::Diagnostics, crate::approval::Ledger)> {
-    let Verdicts { repo, diags, ledger, .. } = load_verdicts(root, deleted, lang)?;
+pub fn load_with_ledger(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<Judged> {
+    let Verdicts { repo, diags, late, ledger, .. } = load_verdicts(root, deleted, lang)?;
     let ledger = ledger.context(
         "审核状态记录在 git 历史中：这里不是 git 仓库 / approvals live in the git history: not a git repository",
     )?;
-    Ok((repo, diags, ledger))
+    Ok(Judged { repo, diags, late, ledger })
 }
 
 /// Adds the reports deleted from the main branch, read from their last text in

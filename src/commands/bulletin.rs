@@ -15,7 +15,8 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
     if args.to < args.from {
         bail!("--to {} 早于 --from {} / --to is before --from", args.to, args.from);
     }
-    let (repo, diags, ledger) = crate::pipeline::load_with_ledger(root, false, lang)?;
+    let crate::pipeline::Judged { repo, diags, ledger, .. } =
+        crate::pipeline::load_with_ledger(root, false, lang)?;
     crate::pipeline::warn_if_not_main(root, &repo, &ledger, lang);
     let problems: Vec<diag::Diagnostic> = diags
         .into_sorted()

@@ -15,7 +15,8 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
     let Some(period) = args.quarter.or(args.year) else {
         bail!("请给出 --quarter 或 --year / give --quarter or --year");
     };
-    let (repo, diags, ledger) = crate::pipeline::load_with_ledger(root, true, lang)?;
+    let crate::pipeline::Judged { repo, late, ledger, .. } =
+        crate::pipeline::load_with_ledger(root, true, lang)?;
     if args.number.is_some() && repo.settings.notice.code.is_empty() {
         bail!(
             "--number 需要 xinbao.yaml 中的 notice.code（机关代字，如 息发改办） / --number needs notice.code in xinbao.yaml"
@@ -23,7 +24,7 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
     }
     crate::pipeline::warn_if_not_main(root, &repo, &ledger, lang);
     let now = crate::time::now().fixed_offset();
-    let input = stats::Input::new(&repo, &ledger, &diags, now);
+    let input = stats::Input { repo: &repo, ledger: &ledger, late: &late, now };
     let stats = stats::compute(&input, period);
 
     if args.explain.is_some() && matches!(args.format, StatsFormat::Docx | StatsFormat::Pdf) {

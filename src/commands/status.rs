@@ -102,8 +102,7 @@ fn lateness(
         }
     };
     let mut diags = Diagnostics::default();
-    crate::rules::check(repo, history, &mut diags);
-    let late = crate::stats::late_reports(&diags).remove(&report.file).unwrap_or_default();
+    let late = crate::rules::check(repo, history, &mut diags).of(&report.file).to_vec();
     let reason = report.late_reason.as_ref().map(|r| r.value.clone()).filter(|_| !late.is_empty());
     (late, reason)
 }

@@ -12,9 +12,11 @@ mod timing;
 
 use crate::diag::Diagnostics;
 use crate::history::History;
+use crate::lang::Text;
 use crate::load::Repository;
 use crate::report::Report;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 
 /// What the rules may consult besides the report itself.
 pub struct Context<'a> {
@@ -24,30 +26,48 @@ pub struct Context<'a> {
     pub history: Option<&'a History>,
 }
 
-/// Judges every report and request of `repo`.
-pub fn check(repo: &Repository, history: Option<&History>, diags: &mut Diagnostics) {
+/// The late reports (迟报) and why, by report file: the time-limit verdicts of
+/// the check, which the statistics, `status` and the archive count.
+#[derive(Clone, Debug, Default)]
+pub struct Lateness(BTreeMap<String, Vec<Text>>);
+
+impl Lateness {
+    /// Why the report in `file` is late; empty when it is on time.
+    pub fn of(&self, file: &str) -> &[Text] {
+        self.0.get(file).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Judges every report and request of `repo`; returns which reports are late.
+pub fn check(repo: &Repository, history: Option<&History>, diags: &mut Diagnostics) -> Lateness {
     let cx = Context { repo, history };
-    let per_report: Vec<Diagnostics> = repo
+    let per_report: Vec<(Diagnostics, Vec<Text>)> = repo
         .reports
         .par_iter()
         .map(|report| {
             let mut local = Diagnostics::default();
-            check_report(&cx, report, &mut local);
-            local
+            let late = check_report(&cx, report, &mut local);
+            (local, late)
         })
         .collect();
-    for local in per_report {
+    let mut lateness = Lateness::default();
+    for ((local, late), report) in per_report.into_iter().zip(&repo.reports) {
         diags.extend(local);
+        if !late.is_empty() {
+            lateness.0.entry(report.file.clone()).or_default().extend(late);
+        }
     }
     references::check_ids(repo, diags);
     bulletin::check(repo, diags);
+    lateness
 }
 
-fn check_report(cx: &Context, report: &Report, diags: &mut Diagnostics) {
+fn check_report(cx: &Context, report: &Report, diags: &mut Diagnostics) -> Vec<Text> {
     fields::check(cx, report, diags);
     body::check(report, diags);
     emergency::check(report, diags);
     images::check(cx, report, diags);
-    timing::check(cx, report, diags);
+    let late = timing::check(cx, report, diags);
     references::check(cx, report, diags);
+    late
 }

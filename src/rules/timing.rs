@@ -8,7 +8,14 @@ use crate::lang::Text;
 use crate::report::{Category, Report};
 use crate::time::{Time, format_duration, format_time, late_by, local_midnight_after};
 
-pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
+/// Judges `report`'s times; returns why it is late (迟报), empty when on time.
+pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) -> Vec<Text> {
+    let mut late = Vec::new();
+    judge(cx, report, diags, &mut late);
+    late
+}
+
+fn judge(cx: &Context, report: &Report, diags: &mut Diagnostics, late: &mut Vec<Text>) {
     let Some(submitted) = &report.submitted_at else { return };
     let at = report.key_pos("submitted_at");
     let file = &report.file;
@@ -107,24 +114,18 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
         if arrived > due {
             let (by_zh, by_en) = late_by(arrived - due);
             let (why_zh, why_en) = late_reason(report);
-            diags.push(
-                file,
-                at,
-                Rule::DeadlineExceeded,
-                Text::new(
-                    format!(
-                        "迟报 {by_zh}：{zh}，应于 {} 前报送，{was_zh}{why_zh}",
-                        format_time(&due)
-                    ),
-                    format!(
-                        "late by {by_en} (迟报): {en}, due by {}, {was_en}{why_en}",
-                        format_time(&due)
-                    ),
+            let text = Text::new(
+                format!("迟报 {by_zh}：{zh}，应于 {} 前报送，{was_zh}{why_zh}", format_time(&due)),
+                format!(
+                    "late by {by_en} (迟报): {en}, due by {}, {was_en}{why_en}",
+                    format_time(&due)
                 ),
             );
+            late.push(text.clone());
+            diags.push(file, at, Rule::DeadlineExceeded, text);
         }
     }
-    check_phone_report(cx, report, occurred, &arrived, diags);
+    check_phone_report(cx, report, occurred, &arrived, diags, late);
 }
 
 /// The report's own `late_reason`, as the end of a lateness message.
@@ -207,6 +208,7 @@ fn check_phone_report(
     occurred: Option<Time>,
     submitted: &Time,
     diags: &mut Diagnostics,
+    late: &mut Vec<Text>,
 ) {
     let (Some(Category::Emergency), Some(occurred), None) =
         (report.category(), occurred, &report.follow_up_of)
@@ -245,7 +247,9 @@ fn check_phone_report(
             ),
         ),
     };
-    diags.push(&report.file, pos, Rule::PhoneReportMissing, Text::new(zh, en));
+    let text = Text::new(zh, en);
+    late.push(text.clone());
+    diags.push(&report.file, pos, Rule::PhoneReportMissing, text);
 }
 
 /// A report cannot be submitted before its file was first committed (imported reports excepted).

@@ -14,10 +14,10 @@ pub mod period;
 pub use period::Period;
 
 use crate::approval::{Ledger, State};
-use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;
 use crate::load::Repository;
 use crate::report::{Category, Report};
+use crate::rules::Lateness;
 use crate::time::{Time, format_time};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,29 +28,10 @@ pub struct Input<'a> {
     pub repo: &'a Repository,
     /// Each report's state on the main branch.
     pub ledger: &'a Ledger,
-    /// Report file → why it is late (its time-limit findings).
-    pub late: BTreeMap<String, Vec<Text>>,
+    /// The late reports, as the check judged them.
+    pub late: &'a Lateness,
     /// The present moment: a request whose deadline is still ahead is not missed.
     pub now: Time,
-}
-
-impl<'a> Input<'a> {
-    /// The input for `repo`, taking the late reports from the check's `diags`.
-    pub fn new(repo: &'a Repository, ledger: &'a Ledger, diags: &Diagnostics, now: Time) -> Self {
-        Input { repo, ledger, late: late_reports(diags), now }
-    }
-}
-
-/// Report file → why it is late (迟报): its `deadline-exceeded` and
-/// `phone-report-missing` findings.
-pub fn late_reports(diags: &Diagnostics) -> BTreeMap<String, Vec<Text>> {
-    let mut late: BTreeMap<String, Vec<Text>> = BTreeMap::new();
-    for d in diags.iter() {
-        if matches!(d.rule, Rule::DeadlineExceeded | Rule::PhoneReportMissing) {
-            late.entry(d.file.clone()).or_default().push(d.message.clone());
-        }
-    }
-    late
 }
 
 /// The statistics of one period (`stats --format json`).
@@ -285,7 +266,7 @@ pub fn compute(input: &Input, period: Period) -> Stats {
         if let Some(category) = category {
             *f.by_category.entry(category.id()).or_default() += 1;
         }
-        let late: Vec<Text> = input.late.get(&report.file).cloned().unwrap_or_default();
+        let late: Vec<Text> = input.late.of(&report.file).to_vec();
         if late.is_empty() {
             f.on_time += 1;
         } else {
