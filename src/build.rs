@@ -110,7 +110,7 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
         args.only.iter().copied().filter(|o| *o != Output::Site).collect();
     let site_wanted = args.only.contains(&Output::Site);
     let fonts = &repo.settings.fonts;
-    let (font_set, problems) = render::font_set(root, fonts);
+    let (font_set, problems) = render::font_set(&repo.workspace, fonts);
     problems.iter().for_each(|p| eprintln!("{p}"));
     // Threads with room for typst's deep recursion; typst's own parallel work runs
     // in the same pool.

@@ -237,7 +237,8 @@ pub fn apply(
     let receipts = match periods {
         Some(periods) => read(git, &ServerKeys::History(periods)),
         None => {
-            let ring = KeyRing::build(settings, root, &mut crate::diag::Diagnostics::default());
+            let ws = crate::workspace::Workspace::open(root);
+            let ring = KeyRing::build(settings, &ws, &mut crate::diag::Diagnostics::default());
             read(git, &ServerKeys::Settings(settings, &ring))
         }
     };

@@ -4,6 +4,7 @@
 use crate::config::{Key, KeyMaterial, Settings};
 use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;
+use crate::workspace::Workspace;
 use chrono::{FixedOffset, NaiveDate, NaiveTime};
 use pgp::composed::{Deserializable, SignedPublicKey};
 use pgp::types::KeyDetails;
@@ -77,9 +78,9 @@ pub struct KeyRing {
 pub type KeyFiles<'a> = dyn Fn(&str) -> Result<String, Text> + 'a;
 
 impl KeyRing {
-    /// Parses the keys of `settings`, reading key files from the work tree at `root`.
-    pub fn build(settings: &Settings, root: &Path, diags: &mut Diagnostics) -> KeyRing {
-        KeyRing::build_with(settings, &|path| read_key_file(root, path), diags)
+    /// Parses the keys of `settings`, reading key files from the work tree `ws`.
+    pub fn build(settings: &Settings, ws: &Workspace, diags: &mut Diagnostics) -> KeyRing {
+        KeyRing::build_with(settings, &|path| read_key_file(ws, path), diags)
     }
 
     /// Parses the keys of `settings`, reading key files with `files`. A key that
@@ -254,19 +255,28 @@ fn subkey_revoked(key: &SignedPublicKey, sub: &pgp::composed::SignedPublicSubKey
 }
 
 /// Reads an armored key file that must stay inside the repository.
-fn read_key_file(root: &Path, path: &str) -> Result<String, Text> {
+fn read_key_file(ws: &Workspace, path: &str) -> Result<String, Text> {
     let relative = Path::new(path);
     let escapes =
         relative.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir));
-    let file = root.join(relative);
+    let file = ws.root().join(relative);
     let meta = std::fs::symlink_metadata(&file);
     let fail = |zh: &str, en: &str| Text::new(format!("{path}：{zh}"), format!("{path}: {en}"));
     if escapes {
         return Err(fail("密钥文件须在仓库内", "the key file must be inside the repository"));
     }
     match meta {
-        Ok(meta) if meta.is_file() && meta.len() <= MAX_KEY_FILE => std::fs::read_to_string(&file)
-            .map_err(|err| fail(&format!("无法读取：{err}"), &format!("cannot read: {err}"))),
+        Ok(meta) if meta.is_file() && meta.len() <= MAX_KEY_FILE => {
+            let text = ws.read(relative).and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|_| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "stream did not contain valid UTF-8",
+                    )
+                })
+            });
+            text.map_err(|err| fail(&format!("无法读取：{err}"), &format!("cannot read: {err}")))
+        }
         Ok(meta) if meta.is_file() => Err(fail("文件过大", "file too large")),
         Ok(_) => Err(fail("不是普通文件", "not a regular file")),
         Err(err) => Err(fail(&format!("无法读取：{err}"), &format!("cannot read: {err}"))),

@@ -10,6 +10,7 @@ use crate::config::Role;
 use crate::history;
 use crate::lang::Lang;
 use crate::lang::refuse;
+use crate::workspace::Workspace;
 use anyhow::{Context as _, bail};
 use std::path::Path;
 use std::process::ExitCode;
@@ -100,7 +101,7 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
     let errors = crate::pipeline::errors_in(root, &files)?;
     if !errors.is_empty() {
         git::run(root, &["merge", "--abort"], None)?.map_err(anyhow::Error::msg)?;
-        crate::diag::print(root, &errors, files.len(), Format::Human, lang)?;
+        crate::diag::print(&Workspace::open(root), &errors, files.len(), Format::Human, lang)?;
         return Err(refuse(
             "分支中的信息未通过检查，未合并",
             "the branch's reports fail the check; nothing was merged",
@@ -220,7 +221,7 @@ fn on_main(
     let files: Vec<String> = waiting.iter().map(|t| t.file.clone()).collect();
     let errors = crate::pipeline::errors_in(root, &files)?;
     if !errors.is_empty() {
-        crate::diag::print(root, &errors, files.len(), Format::Human, lang)?;
+        crate::diag::print(&Workspace::open(root), &errors, files.len(), Format::Human, lang)?;
         return Err(refuse(
             "信息未通过检查，未审核",
             "the reports fail the check; nothing was approved",

@@ -55,7 +55,7 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
     let docx = out.join(format!("{}.docx", issue.stem()));
     let pdf = out.join(format!("{}.pdf", issue.stem()));
     crate::render::write_files(
-        root,
+        &repo.workspace,
         &repo.settings.fonts,
         &document,
         &issue.file,

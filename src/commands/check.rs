@@ -34,7 +34,7 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     let history = read_history(root, &repo.settings, periods, lang);
     rules::check(&repo, history.as_ref(), &mut diags);
     // The keys are checked as part of the settings file (unreadable, listed twice).
-    KeyRing::build(&repo.settings, root, &mut diags);
+    KeyRing::build(&repo.settings, &repo.workspace, &mut diags);
     if let Some(ledger) = &ledger {
         approval_findings(&repo, ledger, &mut diags);
     }
@@ -51,7 +51,7 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     }
     let files = selection.as_ref().map_or(repo.files.len() + repo.requests.len(), BTreeSet::len);
     let diagnostics = diags.into_sorted();
-    diag::print(root, &diagnostics, files, args.format, lang)?;
+    diag::print(&repo.workspace, &diagnostics, files, args.format, lang)?;
     let (errors, _) = diag::count(&diagnostics);
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -7,6 +7,7 @@ use crate::cli::{KeysArgs, KeysCommand};
 use crate::config::Settings;
 use crate::diag::Diagnostics;
 use crate::lang::Lang;
+use crate::workspace::Workspace;
 use anyhow::Context as _;
 use chrono::DateTime;
 use std::io::Write as _;
@@ -28,7 +29,7 @@ pub fn run(root: &Path, args: &KeysArgs, lang: Lang) -> anyhow::Result<ExitCode>
         Some(regime) => (&regime.settings, &regime.ring),
         None => {
             let settings = crate::config::load(root, &mut diags)?;
-            let ring = KeyRing::build(&settings, root, &mut diags);
+            let ring = KeyRing::build(&settings, &Workspace::open(root), &mut diags);
             work_tree = (settings, ring);
             (&work_tree.0, &work_tree.1)
         }

@@ -10,6 +10,7 @@ use crate::load;
 use crate::report::{Category, split};
 use crate::templates;
 use crate::time::{self, Time};
+use crate::workspace::Workspace;
 use anyhow::{Context as _, bail};
 use chrono::{Datelike, SecondsFormat, Timelike};
 use std::path::Path;
@@ -53,9 +54,12 @@ pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> 
     let id = load::stem(&file);
     let phone = person.and_then(|p| p.phone.clone()).unwrap_or_default();
     let author = user.unwrap_or_default();
-    let template_path = root.join("templates").join(format!("{}.md", category.id()));
-    let template = std::fs::read_to_string(&template_path)
-        .unwrap_or_else(|_| templates::report_template(category).to_string());
+    let template_path = Path::new("templates").join(format!("{}.md", category.id()));
+    let template = Workspace::open(root)
+        .read(&template_path)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_else(|| templates::report_template(category).to_string());
     let values = |quote: fn(&str) -> String| {
         vec![
             ("title", quote(&args.title)),

@@ -8,6 +8,7 @@ use crate::commit as git;
 use crate::config::Role;
 use crate::lang::Lang;
 use crate::lang::refuse;
+use crate::workspace::Workspace;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -62,7 +63,7 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
     }
     let errors = crate::pipeline::errors_in(root, &files)?;
     if !errors.is_empty() {
-        crate::diag::print(root, &errors, files.len(), Format::Human, lang)?;
+        crate::diag::print(&Workspace::open(root), &errors, files.len(), Format::Human, lang)?;
         return Err(refuse(
             "信息未通过检查，未发布",
             "the reports fail the check; nothing was published",

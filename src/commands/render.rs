@@ -45,7 +45,7 @@ pub fn run(root: &Path, args: &RenderArgs, lang: Lang) -> anyhow::Result<ExitCod
         (docx, pdf) => (docx.clone(), pdf.clone()),
     };
     let written = render::write_files(
-        root,
+        &repo.workspace,
         &repo.settings.fonts,
         &document,
         &report.file,

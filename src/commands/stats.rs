@@ -66,7 +66,7 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
     };
     let (docx, pdf): (Option<&Path>, Option<&Path>) =
         if extension == "docx" { (Some(&out), None) } else { (None, Some(&out)) };
-    crate::render::write_files(root, &repo.settings.fonts, &document, &id, docx, pdf)?;
+    crate::render::write_files(&repo.workspace, &repo.settings.fonts, &document, &id, docx, pdf)?;
     wrote(&out, lang);
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,7 @@
 use super::{render_github, render_human, render_json, render_sarif, render_step_summary};
 use crate::lang::Lang;
 use crate::source;
+use crate::workspace::Workspace;
 use anyhow::Context as _;
 use std::io::{IsTerminal as _, Write as _};
 use std::path::Path;
@@ -22,7 +23,7 @@ pub enum Format {
 
 /// Prints `diagnostics` in `format`, with the summary line of the human format.
 pub fn print(
-    root: &Path,
+    ws: &Workspace,
     diagnostics: &[super::Diagnostic],
     files: usize,
     format: Format,
@@ -40,7 +41,7 @@ pub fn print(
             let line_of = |file: &str, line: u32| {
                 let mut texts = texts.borrow_mut();
                 let text = texts.entry(file.to_string()).or_insert_with(|| {
-                    let bytes = std::fs::read(root.join(file)).ok()?;
+                    let bytes = ws.read(Path::new(file)).ok()?;
                     let text = source::normalize(String::from_utf8_lossy(&bytes).into_owned());
                     Some(source::Lines::new(text))
                 });

@@ -4,7 +4,7 @@
 //! not searched, so the same input gives the same PDF bytes on every machine.
 
 use crate::config::Fonts;
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook};
@@ -50,13 +50,13 @@ impl FontSet {
         SET.get_or_init(|| Arc::new(FontSet::new(Vec::new()))).clone()
     }
 
-    /// The font files `files` (unreadable ones skipped, with their error) before the
-    /// embedded faces.
-    pub fn with_files(files: &[&Path]) -> (FontSet, Vec<String>) {
+    /// The font files `files`, each with its bytes as read (unreadable ones skipped,
+    /// with their error), before the embedded faces.
+    pub fn with_files(files: Vec<(PathBuf, std::io::Result<Vec<u8>>)>) -> (FontSet, Vec<String>) {
         let mut fonts = Vec::new();
         let mut problems = Vec::new();
-        for file in files {
-            match std::fs::read(file) {
+        for (file, bytes) in files {
+            match bytes {
                 Ok(bytes) => {
                     let before = fonts.len();
                     fonts.extend(Font::iter(Bytes::new(bytes)));

@@ -34,26 +34,26 @@ pub fn inputs_hash(document: &Document, fonts: &crate::config::Fonts, format: &s
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The fonts for the PDFs of the repository at `root`: the files of `fonts.files`
+/// The fonts for the PDFs of the work tree `ws`: the files of `fonts.files`
 /// before the embedded faces. Unreadable files are reported and skipped.
 pub fn font_set(
-    root: &std::path::Path,
+    ws: &crate::workspace::Workspace,
     names: &crate::config::Fonts,
 ) -> (std::sync::Arc<fonts::FontSet>, Vec<String>) {
     if names.files.is_empty() {
         return (fonts::FontSet::embedded(), Vec::new());
     }
-    let paths: Vec<std::path::PathBuf> = names.files.iter().map(|f| root.join(f)).collect();
-    let refs: Vec<&std::path::Path> = paths.iter().map(|p| p.as_path()).collect();
-    let (set, problems) = fonts::FontSet::with_files(&refs);
+    let files: Vec<(std::path::PathBuf, std::io::Result<Vec<u8>>)> =
+        names.files.iter().map(|f| (ws.root().join(f), ws.read(std::path::Path::new(f)))).collect();
+    let (set, problems) = fonts::FontSet::with_files(files);
     (std::sync::Arc::new(set), problems)
 }
 
 /// Writes `document` as DOCX to `docx` and as PDF to `pdf` (each when given,
-/// atomically), with the fonts of the repository at `root`; warnings go to
+/// atomically), with the fonts of the work tree `ws`; warnings go to
 /// standard error prefixed by `label`. Gives the files written.
 pub fn write_files(
-    root: &std::path::Path,
+    ws: &crate::workspace::Workspace,
     names: &crate::config::Fonts,
     document: &Document,
     label: &str,
@@ -69,7 +69,7 @@ pub fn write_files(
         written.push(out.to_path_buf());
     }
     if let Some(out) = pdf {
-        let (fonts, problems) = font_set(root, names);
+        let (fonts, problems) = font_set(ws, names);
         problems.iter().for_each(|p| eprintln!("{p}"));
         // On a thread with room for typst's deep recursion.
         let rendered = std::thread::scope(|scope| {

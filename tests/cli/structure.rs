@@ -1,6 +1,6 @@
 //! The shape of the code: the crate's top-level modules import each other without
-//! a circle, no command imports another, and a whole run reads each input file
-//! once (a counting workspace proves it).
+//! a circle, no command imports another, inputs are read through the workspace,
+//! and a whole run reads each input file once (a counting workspace proves it).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -137,6 +137,38 @@ fn no_command_imports_another() {
             names_after(&text, "super::").into_iter().chain(names_after(&text, "commands::"))
         {
             assert!(!commands.contains(name), "{} imports the command `{name}`", file.display());
+        }
+    }
+}
+
+/// Files that read from disk themselves, and why: everything else reads its
+/// inputs through the `Workspace`, so that each input is read once and counted.
+const READS_OUTSIDE_THE_WORKSPACE: &[(&str, &str)] = &[
+    ("workspace.rs", "the workspace itself"),
+    ("cache.rs", "xinbao's own history cache and its secret, not an input"),
+    ("build.rs", "the previous build's manifest of outputs"),
+    ("site/mod.rs", "the previous site's manifest of outputs"),
+    ("commit.rs", "git's signing key, to tell who signs"),
+    ("commands/hook.rs", "an existing git hook, before replacing it"),
+    ("commands/serve.rs", "serving the built site"),
+    ("commands/touch.rs", "rewriting submitted_at in reports in place"),
+];
+
+#[test]
+fn inputs_are_read_through_the_workspace() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    for file in files {
+        let name = file.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        if READS_OUTSIDE_THE_WORKSPACE.iter().any(|(allowed, _)| *allowed == name) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        // Tests may make and read their own files.
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        for call in ["fs::read(", "fs::read_to_string(", "File::open("] {
+            assert!(!code.contains(call), "{name} reads a file itself ({call}); use the Workspace");
         }
     }
 }

@@ -1,0 +1,402 @@
+//! Reading `xinbao.yaml` into [`Settings`]: every key checked, with its line.
+
+use super::{
+    Bulletin, FILE, Fonts, Key, KeyMaterial, Limits, Notice, Person, Quotas, Role, RoutineLimit,
+    Scoring, Settings, unknown_unit,
+};
+use crate::diag::{Diagnostics, Rule};
+use crate::fields::Fields;
+use crate::lang::Text;
+use crate::source::{self, Pos};
+use crate::time::{parse_duration, parse_offset};
+use crate::yaml::{self, Node};
+use anyhow::{Context, bail};
+use chrono::FixedOffset;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const KEYS: &[&str] = &[
+    "bureau",
+    "office",
+    "timezone",
+    "effective_from",
+    "units",
+    "people",
+    "limits",
+    "quotas",
+    "scoring",
+    "fonts",
+    "bulletin",
+    "notice",
+];
+const PERSON_KEYS: &[&str] = &["name", "unit", "roles", "supervises", "phone", "keys"];
+const KEY_KEYS: &[&str] = &["ssh", "openpgp", "valid_from", "valid_until"];
+const LIMIT_KEYS: &[&str] = &[
+    "routine",
+    "emergency_major",
+    "emergency_general",
+    "emergency_phone",
+    "commit_skew",
+    "title_max_chars",
+];
+const FONT_KEYS: &[&str] =
+    &["title", "body", "heading1", "heading2", "page_number", "latin", "files"];
+const SCORING_KEYS: &[&str] =
+    &["per_item", "per_published", "late", "missed", "false_report", "adoption"];
+const BULLETIN_KEYS: &[&str] = &["name", "editor", "report_to", "send_to", "issue_to", "copies"];
+const NOTICE_KEYS: &[&str] = &["to", "cc", "code"];
+
+/// Reads `xinbao.yaml` from `root`. Fails (exit 2) when it is missing or not YAML.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> anyhow::Result<Settings> {
+    load_in(&crate::workspace::Workspace::open(root), diags)
+}
+
+/// Reads `xinbao.yaml` of the workspace `ws`.
+pub fn load_in(
+    ws: &crate::workspace::Workspace,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Settings> {
+    let path = ws.root().join(FILE);
+    if !path.is_file() {
+        bail!(
+            "{} 不存在：请先运行 `xinbao init` 创建配置 / {} not found: run `xinbao init` to create one",
+            path.display(),
+            FILE
+        );
+    }
+    let bytes = ws.read(&path).with_context(|| format!("reading {}", path.display()))?;
+    from_bytes(bytes, diags)
+}
+
+/// Reads settings from the bytes of a `xinbao.yaml` (from the work tree or from a
+/// commit). Fails when they are not UTF-8, not YAML or not a mapping.
+pub fn from_bytes(bytes: Vec<u8>, diags: &mut Diagnostics) -> anyhow::Result<Settings> {
+    let text = source::decode(bytes).map_err(|pos| {
+        anyhow::anyhow!("{FILE}:{}:{}: 不是有效的 UTF-8 / not valid UTF-8", pos.line, pos.column)
+    })?;
+    let node = yaml::parse(&text, 1).map_err(|err| match err {
+        yaml::Error::Syntax { pos, message } => {
+            anyhow::anyhow!(
+                "{FILE}:{}:{}: YAML 语法错误 / YAML syntax error: {message}",
+                pos.line,
+                pos.column
+            )
+        }
+        yaml::Error::TooLarge { pos } => anyhow::anyhow!(
+            "{FILE}:{}:{}: 嵌套或别名过多 / nested or aliased beyond limits",
+            pos.line,
+            pos.column
+        ),
+    })?;
+    if node.entries().is_none() {
+        bail!(
+            "{FILE}:{}:{}: 配置应为键值映射 / settings must be a mapping",
+            node.pos.line,
+            node.pos.column
+        );
+    }
+    Ok(parse(&node, diags))
+}
+
+fn parse(node: &Node, diags: &mut Diagnostics) -> Settings {
+    let mut f = Fields::new(node, KEYS, FILE, diags);
+    f.require("bureau", Pos::START);
+    f.require("units", Pos::START);
+    let bureau = f.string("bureau").map(|s| s.value).unwrap_or_default();
+    let office = f.string("office").map_or_else(|| "办公室".to_string(), |s| s.value);
+    // China Standard Time when the setting is absent or wrong.
+    let beijing = FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset");
+    let timezone = match f.string("timezone") {
+        None => beijing,
+        Some(text) => parse_offset(&text.value).unwrap_or_else(|| {
+            let node = f.node("timezone").expect("present");
+            f.invalid(node, "timezone", "时区偏移，如 \"+08:00\"", "an offset such as \"+08:00\"");
+            beijing
+        }),
+    };
+    let effective_from = f.date("effective_from").map(|d| d.value);
+    let units = unique_units(&mut f);
+    let people = f.list("people").iter().filter_map(|p| person(p, &mut f)).collect::<Vec<_>>();
+    let limits = f.map("limits").map(|n| limits(n, &mut f)).unwrap_or_default();
+    let quotas = quotas(f.map("quotas"), &units, &mut f);
+    let scoring = f.map("scoring").map(|n| scoring(n, &mut f)).unwrap_or_default();
+    let fonts = f.map("fonts").map(|n| fonts(n, &mut f)).unwrap_or_default();
+    let bulletin = bulletin(f.map("bulletin"), &bureau, &office, &mut f);
+    let notice = notice(f.map("notice"), &mut f);
+    let settings = Settings {
+        bureau,
+        office,
+        timezone,
+        effective_from,
+        units,
+        people,
+        limits,
+        quotas,
+        scoring,
+        fonts,
+        bulletin,
+        notice,
+    };
+    check_people(&settings, diags);
+    settings
+}
+
+fn unique_units(f: &mut Fields) -> Vec<String> {
+    let mut units: Vec<String> = Vec::new();
+    for unit in f.strings("units") {
+        if units.contains(&unit.value) {
+            f.report(
+                unit.pos,
+                Rule::DuplicateId,
+                Text::new(
+                    format!("科室 `{}` 重复", unit.value),
+                    format!("unit `{}` listed twice", unit.value),
+                ),
+            );
+        } else {
+            units.push(unit.value);
+        }
+    }
+    units
+}
+
+fn person(node: &Node, parent: &mut Fields) -> Option<Person> {
+    if node.entries().is_none() {
+        parent.invalid(
+            node,
+            "people",
+            "人员（name、unit、roles…）",
+            "a person (name, unit, roles…)",
+        );
+        return None;
+    }
+    let mut f = parent.nested(node, PERSON_KEYS);
+    f.require("name", node.pos);
+    f.require("roles", node.pos);
+    let name = f.string("name")?;
+    let unit = f.string("unit");
+    let mut roles = Vec::new();
+    for role in f.list("roles") {
+        match role.as_str().and_then(|id| Role::ALL.into_iter().find(|r| r.id() == id)) {
+            Some(known) => roles.push(known),
+            None => f.invalid(
+                role,
+                "roles",
+                " writer、supervisor、office、admin 或 server",
+                "writer, supervisor, office, admin or server",
+            ),
+        }
+    }
+    let supervises = f.strings("supervises");
+    if roles.contains(&Role::Supervisor) && supervises.is_empty() {
+        f.require("supervises", node.pos);
+    }
+    let phone = f.string("phone").map(|s| s.value);
+    let keys = f.list("keys").iter().filter_map(|k| key(k, &mut f)).collect();
+    Some(Person { name: name.value, pos: name.pos, unit, roles, supervises, phone, keys })
+}
+
+fn key(node: &Node, parent: &mut Fields) -> Option<Key> {
+    if node.entries().is_none() {
+        parent.invalid(node, "keys", "密钥（ssh 或 openpgp）", "a key (ssh or openpgp)");
+        return None;
+    }
+    let mut f = parent.nested(node, KEY_KEYS);
+    let material = match (f.string("ssh"), f.string("openpgp")) {
+        (Some(ssh), None) => {
+            if ssh.value.split_whitespace().count() < 2 {
+                let node = f.node("ssh").expect("present");
+                f.invalid(
+                    node,
+                    "ssh",
+                    "OpenSSH 公钥行（ssh-ed25519 AAAA…）",
+                    "an OpenSSH public key line",
+                );
+            }
+            Some(KeyMaterial::Ssh(ssh.value))
+        }
+        (None, Some(path)) => {
+            // The file is read and checked with the other keys (approval::keys).
+            Some(KeyMaterial::OpenPgp(path.value))
+        }
+        _ => {
+            f.invalid(node, "keys", "恰好一个 ssh 或 openpgp", "exactly one of ssh or openpgp");
+            None
+        }
+    };
+    let valid_from = f.date("valid_from").map(|d| d.value);
+    let valid_until = f.date("valid_until").map(|d| d.value);
+    Some(Key { pos: node.pos, material: material?, valid_from, valid_until })
+}
+
+fn limits(node: &Node, parent: &mut Fields) -> Limits {
+    let mut limits = Limits::default();
+    let mut f = parent.nested(node, LIMIT_KEYS);
+    if let Some(text) = f.string("routine") {
+        match text.value.as_str() {
+            "same-day" => limits.routine = RoutineLimit::SameDay,
+            "next-day" => limits.routine = RoutineLimit::NextDay,
+            other => match parse_duration(other) {
+                Some(d) => limits.routine = RoutineLimit::Within(d),
+                None => {
+                    let node = f.node("routine").expect("present");
+                    f.invalid(
+                        node,
+                        "routine",
+                        " same-day、next-day 或时长（如 24h）",
+                        "same-day, next-day or a duration (24h)",
+                    );
+                }
+            },
+        }
+    }
+    for (key, slot) in [
+        ("emergency_major", &mut limits.emergency_major),
+        ("emergency_general", &mut limits.emergency_general),
+        ("emergency_phone", &mut limits.emergency_phone),
+        ("commit_skew", &mut limits.commit_skew),
+    ] {
+        if let Some(text) = f.string(key) {
+            match parse_duration(&text.value) {
+                Some(d) => *slot = d,
+                None => {
+                    let node = f.node(key).expect("present");
+                    f.invalid(node, key, "时长，如 1h、30m", "a duration such as 1h or 30m");
+                }
+            }
+        }
+    }
+    if let Some(n) = f.integer("title_max_chars", false) {
+        limits.title_max_chars = n.value as usize;
+    }
+    limits
+}
+
+fn quotas(node: Option<&Node>, units: &[String], f: &mut Fields) -> Quotas {
+    let mut quotas = Quotas { default: 6, units: BTreeMap::new() };
+    for entry in node.and_then(Node::entries).unwrap_or_default() {
+        let Some(n) = entry.value.as_str().and_then(|s| s.trim().parse::<u32>().ok()) else {
+            f.invalid(&entry.value, &entry.key, "非负整数", "a whole number ≥ 0");
+            continue;
+        };
+        if entry.key == "default" {
+            quotas.default = n;
+        } else {
+            if !units.contains(&entry.key) {
+                f.report(entry.key_pos, Rule::UnknownUnit, unknown_unit(&entry.key));
+            }
+            quotas.units.insert(entry.key.clone(), n);
+        }
+    }
+    quotas
+}
+
+fn scoring(node: &Node, parent: &mut Fields) -> Scoring {
+    let mut scoring = Scoring::default();
+    let mut f = parent.nested(node, SCORING_KEYS);
+    for (key, slot) in [
+        ("per_item", &mut scoring.per_item),
+        ("per_published", &mut scoring.per_published),
+        ("late", &mut scoring.late),
+        ("missed", &mut scoring.missed),
+        ("false_report", &mut scoring.false_report),
+    ] {
+        if let Some(n) = f.integer(key, true) {
+            *slot = n.value;
+        }
+    }
+    if let Some(levels) = f.map("adoption") {
+        scoring.adoption.clear();
+        for entry in levels.entries().unwrap_or_default() {
+            match entry.value.as_str().and_then(|s| s.trim().parse::<i64>().ok()) {
+                Some(points) => {
+                    scoring.adoption.insert(entry.key.clone(), points);
+                }
+                None => f.invalid(&entry.value, &entry.key, "整数", "a whole number"),
+            }
+        }
+    }
+    scoring
+}
+
+fn bulletin(node: Option<&Node>, bureau: &str, office: &str, parent: &mut Fields) -> Bulletin {
+    let mut bulletin = Bulletin {
+        name: "政务信息".to_string(),
+        editor: format!("{bureau}{office}"),
+        report_to: Vec::new(),
+        send_to: Vec::new(),
+        issue_to: Vec::new(),
+        copies: None,
+    };
+    let Some(node) = node else { return bulletin };
+    let mut f = parent.nested(node, BULLETIN_KEYS);
+    if let Some(name) = f.string("name").filter(|n| !n.value.is_empty()) {
+        bulletin.name = name.value;
+    }
+    if let Some(editor) = f.string("editor").filter(|n| !n.value.is_empty()) {
+        bulletin.editor = editor.value;
+    }
+    let list = |f: &mut Fields, key| f.strings(key).into_iter().map(|s| s.value).collect();
+    bulletin.report_to = list(&mut f, "report_to");
+    bulletin.send_to = list(&mut f, "send_to");
+    bulletin.issue_to = list(&mut f, "issue_to");
+    bulletin.copies = f.integer("copies", false).and_then(|n| u32::try_from(n.value).ok());
+    bulletin
+}
+
+fn notice(node: Option<&Node>, parent: &mut Fields) -> Notice {
+    let mut notice =
+        Notice { to: "局机关各科室".to_string(), cc: Vec::new(), code: String::new() };
+    let Some(node) = node else { return notice };
+    let mut f = parent.nested(node, NOTICE_KEYS);
+    if let Some(to) = f.string("to").filter(|n| !n.value.is_empty()) {
+        notice.to = to.value;
+    }
+    notice.cc = f.strings("cc").into_iter().map(|s| s.value).collect();
+    notice.code = f.string("code").map(|s| s.value).unwrap_or_default();
+    notice
+}
+
+fn fonts(node: &Node, parent: &mut Fields) -> Fonts {
+    let mut fonts = Fonts::default();
+    let mut f = parent.nested(node, FONT_KEYS);
+    for (key, slot) in [
+        ("title", &mut fonts.title),
+        ("body", &mut fonts.body),
+        ("heading1", &mut fonts.heading1),
+        ("heading2", &mut fonts.heading2),
+        ("page_number", &mut fonts.page_number),
+        ("latin", &mut fonts.latin),
+    ] {
+        if let Some(name) = f.string(key) {
+            *slot = name.value;
+        }
+    }
+    fonts.files = f.strings("files").into_iter().map(|s| s.value).collect();
+    fonts
+}
+
+/// Cross-checks: units named by people exist, and no one is listed twice.
+fn check_people(settings: &Settings, diags: &mut Diagnostics) {
+    for (i, person) in settings.people.iter().enumerate() {
+        if let Some(first) = settings.people[..i].iter().find(|p| p.name == person.name) {
+            diags.push(
+                FILE,
+                person.pos,
+                Rule::DuplicateId,
+                Text::new(
+                    format!("人员 `{}` 重复（第 {} 行已列出）", person.name, first.pos.line),
+                    format!(
+                        "person `{}` is listed twice (first on line {})",
+                        person.name, first.pos.line
+                    ),
+                ),
+            );
+        }
+        for unit in person.unit.iter().chain(&person.supervises) {
+            if !settings.has_unit(&unit.value) {
+                diags.push(FILE, unit.pos, Rule::UnknownUnit, unknown_unit(&unit.value));
+            }
+        }
+    }
+}
