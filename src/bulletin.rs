@@ -77,7 +77,7 @@ pub fn plan(
     let number = number.unwrap_or_else(|| next_number(issues, year));
     let reports: Vec<Spanned<String>> = select(repo, ledger, from, to)
         .iter()
-        .map(|r| Spanned { value: r.id.clone(), pos: Pos::START })
+        .map(|r| Spanned { value: r.id.clone(), pos: Pos::START, end: Pos::START })
         .collect();
     if reports.is_empty() {
         anyhow::bail!(

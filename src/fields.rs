@@ -3,7 +3,7 @@
 
 use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;
-use crate::source::Pos;
+use crate::source::{Pos, Span};
 use crate::time::{self, Time};
 use crate::yaml::{self, Kind, Node};
 use chrono::{FixedOffset, NaiveDate};
@@ -15,6 +15,25 @@ pub struct Spanned<T> {
     pub value: T,
     /// The position of the value in its file.
     pub pos: Pos,
+    /// Just past the value's last character (`pos` when not known).
+    pub end: Pos,
+}
+
+impl<T> Spanned<T> {
+    /// `value` read from `node`, with the node's range.
+    pub fn at(value: T, node: &Node) -> Spanned<T> {
+        Spanned { value, pos: node.pos, end: node.end }
+    }
+
+    /// `value` in place of this one, at the same range.
+    pub fn with<U>(&self, value: U) -> Spanned<U> {
+        Spanned { value, pos: self.pos, end: self.end }
+    }
+
+    /// The range of the value in its file.
+    pub fn span(&self) -> Span {
+        Span::new(self.pos, self.end)
+    }
 }
 
 /// The text of an optional text field, empty when it is absent.
@@ -58,8 +77,8 @@ impl<'a, 'd> Fields<'a, 'd> {
     }
 
     /// Records a diagnostic in this file.
-    pub fn report(&mut self, pos: Pos, rule: Rule, message: Text) {
-        self.diags.push(self.file, pos, rule, message);
+    pub fn report(&mut self, at: impl Into<Span>, rule: Rule, message: Text) {
+        self.diags.push(self.file, at, rule, message);
     }
 
     /// Where `key` is written, if it is.
@@ -93,7 +112,7 @@ impl<'a, 'd> Fields<'a, 'd> {
         let shown =
             node.as_str().map(|s| format!("`{s}`")).unwrap_or_else(|| node.type_name().into());
         self.report(
-            node.pos,
+            node.span(),
             Rule::InvalidValue,
             Text::new(
                 format!("`{key}` 的值 {shown} 不合法：应为{want_zh}"),
@@ -110,7 +129,7 @@ impl<'a, 'd> Fields<'a, 'd> {
 
     fn scalar_text(&mut self, node: &Node, key: &str) -> Option<Spanned<String>> {
         match node.as_str() {
-            Some(text) => Some(Spanned { value: text.trim().to_string(), pos: node.pos }),
+            Some(text) => Some(Spanned::at(text.trim().to_string(), node)),
             None => {
                 self.invalid(node, key, "一段文字", "a text");
                 None
@@ -157,7 +176,7 @@ impl<'a, 'd> Fields<'a, 'd> {
     pub fn time(&mut self, key: &str, zone: FixedOffset, date_only: bool) -> Option<Spanned<Time>> {
         let text = self.string(key)?;
         match time::parse_time(&text.value, zone, date_only) {
-            Some(value) => Some(Spanned { value, pos: text.pos }),
+            Some(value) => Some(text.with(value)),
             None => {
                 let node = self.node(key)?;
                 self.invalid(
@@ -175,7 +194,7 @@ impl<'a, 'd> Fields<'a, 'd> {
     pub fn date(&mut self, key: &str) -> Option<Spanned<NaiveDate>> {
         let text = self.string(key)?;
         match time::parse_date(&text.value) {
-            Some(value) => Some(Spanned { value, pos: text.pos }),
+            Some(value) => Some(text.with(value)),
             None => {
                 let node = self.node(key)?;
                 self.invalid(node, key, "日期，如 2026-03-02", "a date such as 2026-03-02");
@@ -188,7 +207,7 @@ impl<'a, 'd> Fields<'a, 'd> {
     pub fn integer(&mut self, key: &str, signed: bool) -> Option<Spanned<i64>> {
         let node = self.node(key)?;
         match node.as_str().and_then(|s| s.trim().parse::<i64>().ok()) {
-            Some(value) if signed || value >= 0 => Some(Spanned { value, pos: node.pos }),
+            Some(value) if signed || value >= 0 => Some(Spanned::at(value, node)),
             _ => {
                 let (zh, en) = if signed {
                     ("整数", "a whole number")

@@ -59,20 +59,19 @@ pub fn parse(
     let mut units = Vec::new();
     for unit in f.strings("units") {
         if !settings.has_unit(&unit.value) {
-            f.report(unit.pos, Rule::UnknownUnit, config::unknown_unit(&unit.value));
+            f.report(unit.span(), Rule::UnknownUnit, config::unknown_unit(&unit.value));
         }
         units.push(unit.value);
     }
     let zone = settings.timezone;
     let issued_at = f.time("issued_at", zone, true).map(|t| t.value);
-    let deadline = f
-        .time("deadline", zone, true)
-        .map(|t| Spanned { pos: t.pos, value: end_of_day_if_date(&f, t) });
+    let deadline =
+        f.time("deadline", zone, true).map(|t| t.with(end_of_day_if_date(&f, t.clone())));
     if let (Some(issued), Some(deadline)) = (issued_at, &deadline)
         && deadline.value < issued
     {
         f.report(
-            deadline.pos,
+            deadline.span(),
             Rule::TimeOrder,
             Text::new("截止时间早于下发时间", "the deadline is earlier than the issue time"),
         );

@@ -5,7 +5,7 @@
 //! that hostile input stays bounded: nesting deeper than [`MAX_DEPTH`] and alias
 //! expansion past [`MAX_NODES`] nodes stop the build with [`Error::TooLarge`].
 
-use crate::source::Pos;
+use crate::source::{Pos, Span};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
 use std::collections::HashMap;
 
@@ -14,13 +14,15 @@ pub const MAX_DEPTH: usize = 32;
 /// Most nodes a document may have, counting every alias expansion.
 pub const MAX_NODES: usize = 20_000;
 
-/// A YAML value with the position of its first character.
+/// A YAML value with where it is in its file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     /// The value.
     pub kind: Kind,
     /// Where the value starts in the file.
     pub pos: Pos,
+    /// Just past a scalar's last character; `pos` for a collection or an alias.
+    pub end: Pos,
 }
 
 /// The shape of a YAML value. Scalars keep their text; the reader decides the type.
@@ -65,6 +67,11 @@ pub enum Error {
 }
 
 impl Node {
+    /// The range of the value in its file.
+    pub fn span(&self) -> Span {
+        Span::new(self.pos, self.end)
+    }
+
     /// The scalar text, if this is a scalar.
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
@@ -134,9 +141,10 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, Error> {
                 Error::Syntax { pos, message: err.info().to_string() }
             }
         })?;
-        builder.on_event(event, builder.pos(span.start))?;
+        builder.on_event(event, builder.pos(span.start), builder.pos(span.end))?;
     }
-    Ok(builder.root.unwrap_or(Node { kind: Kind::Map(Vec::new()), pos: Pos::new(first_line, 1) }))
+    let start = Pos::new(first_line, 1);
+    Ok(builder.root.unwrap_or(Node { kind: Kind::Map(Vec::new()), pos: start, end: start }))
 }
 
 enum Frame {
@@ -169,7 +177,7 @@ impl Builder {
         Pos::new(self.first_line + marker.line() as u32 - 1, marker.col() as u32 + 1)
     }
 
-    fn on_event(&mut self, event: Event<'_>, pos: Pos) -> Result<(), Error> {
+    fn on_event(&mut self, event: Event<'_>, pos: Pos, end: Pos) -> Result<(), Error> {
         match event {
             Event::DocumentStart(_) => {
                 self.documents += 1;
@@ -184,7 +192,10 @@ impl Builder {
                     Kind::Scalar(text.into_owned())
                 };
                 self.count(1, pos)?;
-                self.finish(Node { kind, pos }, anchor)?;
+                // A scalar ends on its own line; one running over lines is marked
+                // at its start only.
+                let end = if end.line == pos.line { end } else { pos };
+                self.finish(Node { kind, pos, end }, anchor)?;
             }
             Event::SequenceStart(anchor, _) => {
                 self.open(Frame::Seq { items: Vec::new(), pos, anchor }, pos)?
@@ -195,10 +206,10 @@ impl Builder {
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor) = match self.stack.pop() {
                     Some(Frame::Seq { items, pos, anchor }) => {
-                        (Node { kind: Kind::Seq(items), pos }, anchor)
+                        (Node { kind: Kind::Seq(items), pos, end: pos }, anchor)
                     }
                     Some(Frame::Map { entries, pos, anchor, .. }) => {
-                        (Node { kind: Kind::Map(entries), pos }, anchor)
+                        (Node { kind: Kind::Map(entries), pos, end: pos }, anchor)
                     }
                     None => return Err(syntax(pos, "unbalanced collection end")),
                 };
@@ -208,7 +219,7 @@ impl Builder {
                 let Some(node) = self.anchors.get(&id) else {
                     return Err(syntax(pos, "alias to an unknown anchor"));
                 };
-                let node = Node { kind: node.kind.clone(), pos };
+                let node = Node { kind: node.kind.clone(), pos, end: pos };
                 self.count(node.size(), pos)?;
                 self.finish(node, 0)?;
             }
@@ -276,6 +287,7 @@ mod tests {
         let title = node.entry("title").unwrap();
         assert_eq!(title.key_pos, Pos::new(2, 1));
         assert_eq!(title.value.pos, Pos::new(2, 8));
+        assert_eq!(title.value.end, Pos::new(2, 11), "just past 调度会");
         let image = &node.get("images").unwrap();
         let Kind::Seq(items) = &image.kind else { panic!("not a list") };
         assert_eq!(items[0].entry("file").unwrap().value.pos, Pos::new(4, 11));
@@ -317,7 +329,11 @@ mod tests {
         let node = parse("a: &x [1]\nb: *x\n", 1).unwrap();
         assert_eq!(
             node.get("b").unwrap().kind,
-            Kind::Seq(vec![Node { kind: Kind::Scalar("1".into()), pos: Pos::new(1, 8) }])
+            Kind::Seq(vec![Node {
+                kind: Kind::Scalar("1".into()),
+                pos: Pos::new(1, 8),
+                end: Pos::new(1, 9)
+            }])
         );
     }
 

@@ -146,7 +146,7 @@ fn unique_units(f: &mut Fields) -> Vec<String> {
     for unit in f.strings("units") {
         if units.contains(&unit.value) {
             f.report(
-                unit.pos,
+                unit.span(),
                 Rule::DuplicateId,
                 Text::new(
                     format!("科室 `{}` 重复", unit.value),
@@ -395,7 +395,7 @@ fn check_people(settings: &Settings, diags: &mut Diagnostics) {
         }
         for unit in person.unit.iter().chain(&person.supervises) {
             if !settings.has_unit(&unit.value) {
-                diags.push(FILE, unit.pos, Rule::UnknownUnit, unknown_unit(&unit.value));
+                diags.push(FILE, unit.span(), Rule::UnknownUnit, unknown_unit(&unit.value));
             }
         }
     }

@@ -62,7 +62,7 @@ pub fn parse(
     let (front, _, body_offset) = front;
     let mut f = Fields::new(&front, KEYS, file, diags);
     let category = f.string("category").and_then(|text| match Category::parse(&text.value) {
-        Some(value) => Some(Spanned { value, pos: text.pos }),
+        Some(value) => Some(text.with(value)),
         None => {
             let node = f.node("category").expect("present");
             let ids: Vec<_> = Category::ALL.iter().map(|c| c.id()).collect();
@@ -152,7 +152,7 @@ pub fn parse_front_matter<'t>(
 
 fn image(node: &Node, f: &mut Fields) -> Option<Image> {
     if let Some(path) = node.as_str() {
-        let file = Spanned { value: path.trim().to_string(), pos: node.pos };
+        let file = Spanned::at(path.trim().to_string(), node);
         return Some(Image { file, caption: String::new(), pos: node.pos });
     }
     if node.entries().is_none() {
@@ -202,7 +202,7 @@ fn emergency(node: &Node, settings: &Settings, parent: &mut Fields) -> Emergency
     let pos = parent.key_pos("emergency").unwrap_or(node.pos);
     let mut f = parent.nested(node, EMERGENCY_KEYS);
     let severity = f.string("severity").and_then(|text| match Severity::parse(&text.value) {
-        Some(value) => Some(Spanned { value, pos: text.pos }),
+        Some(value) => Some(text.with(value)),
         None => {
             let node = f.node("severity").expect("present");
             f.invalid(
@@ -245,7 +245,8 @@ fn check_phone(f: &mut Fields, key: &str, phone: &Spanned<String>) {
     if is_phone(&phone.value) {
         return;
     }
-    let node = Node { kind: yaml::Kind::Scalar(phone.value.clone()), pos: phone.pos };
+    let node =
+        Node { kind: yaml::Kind::Scalar(phone.value.clone()), pos: phone.pos, end: phone.end };
     f.invalid(
         &node,
         key,

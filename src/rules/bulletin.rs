@@ -28,7 +28,7 @@ pub(super) fn check(repo: &Repository, diags: &mut Diagnostics) {
             if issue.reports[..i].iter().any(|earlier| earlier.value == id.value) {
                 diags.push(
                     &issue.file,
-                    id.pos,
+                    id.span(),
                     crate::diag::Rule::DuplicateId,
                     crate::lang::Text::new(
                         format!("期刊重复收录信息 `{}`", id.value),
@@ -40,7 +40,7 @@ pub(super) fn check(repo: &Repository, diags: &mut Diagnostics) {
         for id in issue.reports.iter().filter(|id| repo.report(&id.value).is_none()) {
             diags.push(
                 &issue.file,
-                id.pos,
+                id.span(),
                 crate::diag::Rule::DanglingReference,
                 crate::lang::Text::new(
                     format!("期刊收录的信息 `{}` 不存在", id.value),

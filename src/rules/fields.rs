@@ -14,7 +14,7 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
         && !unit.value.is_empty()
         && !settings.has_unit(&unit.value)
     {
-        diags.push(&report.file, unit.pos, Rule::UnknownUnit, config::unknown_unit(&unit.value));
+        diags.push(&report.file, unit.span(), Rule::UnknownUnit, config::unknown_unit(&unit.value));
     }
     if let (Some(author), Some(unit)) = (&report.author, &report.unit) {
         let person = settings.person(&author.value);
@@ -31,7 +31,7 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
                     format!("author `{}` is not a person of {}", author.value, unit.value),
                 ),
             };
-            diags.push(&report.file, author.pos, Rule::UnknownAuthor, Text::new(zh, en));
+            diags.push(&report.file, author.span(), Rule::UnknownAuthor, Text::new(zh, en));
         }
     }
     if let Some(title) = &report.title {
@@ -40,14 +40,14 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
         if title.value.contains('\n') {
             diags.push(
                 &report.file,
-                title.pos,
+                title.span(),
                 Rule::InvalidValue,
                 Text::new("标题应为一行", "the title must be one line"),
             );
         } else if chars > max {
             diags.push(
                 &report.file,
-                title.pos,
+                title.span(),
                 Rule::TitleTooLong,
                 Text::new(
                     format!("标题 {chars} 字，超过 {max} 字：主题要凝练"),

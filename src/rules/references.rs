@@ -62,7 +62,7 @@ fn dangling(report: &Report, key: &str, target: &Spanned<String>, diags: &mut Di
             format!("`{key}` names no report `{}`", target.value),
         )
     };
-    diags.push(&report.file, target.pos, Rule::DanglingReference, Text::new(zh, en));
+    diags.push(&report.file, target.span(), Rule::DanglingReference, Text::new(zh, en));
 }
 
 /// A follow-up is an emergency report continuing an emergency with the same occurred_at, later.
@@ -76,7 +76,7 @@ fn check_follow_up(
     if original.category() != Some(Category::Emergency) {
         diags.push(
             file,
-            target.pos,
+            target.span(),
             Rule::InvalidValue,
             Text::new(
                 format!("续报只能接续突发紧急信息，`{}` 不是", original.id),
@@ -101,7 +101,7 @@ fn check_follow_up(
     {
         diags.push(
             file,
-            ours.pos,
+            ours.span(),
             Rule::InvalidValue,
             Text::new(
                 format!("续报的 occurred_at 应与首报 `{}` 相同", original.id),

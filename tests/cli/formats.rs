@@ -109,3 +109,36 @@ fn usage_errors_exit_two() {
     assert_eq!(sandbox.run(&["check", "--root", "/no/such/dir"]).status.code(), Some(2));
     assert_eq!(sandbox.run(&["frobnicate"]).status.code(), Some(2));
 }
+
+/// A finding about a front-matter value covers the whole value: carets under it
+/// in the human output, its end in SARIF and in GitHub's annotations.
+#[test]
+fn a_bad_value_is_marked_from_its_first_to_its_last_character() {
+    let sandbox = one_late_report();
+    let file = "reports/2026/03/2026-03-11-late,50%.md";
+    let text = std::fs::read_to_string(sandbox.root().join(file)).unwrap();
+    let bad = text.replace("submitted_at: 2026-03-04T00:00:01+08:00", "submitted_at: 三月四日下午");
+    sandbox.write(file, bad);
+
+    let human = String::from_utf8(sandbox.run(&["check"]).stdout).unwrap();
+    assert!(human.contains("8 | submitted_at: 三月四日下午 # expect"), "{human}");
+    // Fourteen columns in, one caret per column of the six wide characters.
+    assert!(human.contains(&format!("  | {}{}\n", " ".repeat(14), "^".repeat(12))), "{human}");
+
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&sandbox.run(&["check", "--format", "sarif"]).stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let invalid = results.iter().find(|r| r["ruleId"] == "invalid-value").expect("invalid-value");
+    let region = &invalid["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (&region["startLine"], &region["startColumn"], &region["endLine"], &region["endColumn"]),
+        (&8.into(), &15.into(), &8.into(), &21.into()),
+        "{region}"
+    );
+
+    let github = String::from_utf8(sandbox.run(&["check", "--format", "github"]).stdout).unwrap();
+    assert!(
+        github.contains("line=8,col=15,endLine=8,endColumn=21,title=invalid-value::"),
+        "{github}"
+    );
+}
