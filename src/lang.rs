@@ -115,6 +115,32 @@ pub fn refuse(zh: impl Into<String>, en: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(Refusal(Text::new(zh, en)))
 }
 
+/// Why a command cannot run as it was asked (an unknown id, a missing option,
+/// no repository): `main` prints it in the user's language like a refusal, and
+/// exits with code 2.
+#[derive(Debug)]
+pub struct Unable(pub Text);
+
+impl Unable {
+    /// Prints the reason on standard error in `lang`.
+    pub fn tell(&self, lang: Lang) {
+        tell(lang, Tone::Error, &self.0);
+    }
+}
+
+impl std::fmt::Display for Unable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} / {}", self.0.zh, self.0.en)
+    }
+}
+
+impl std::error::Error for Unable {}
+
+/// Why a command cannot run, with its Chinese and English forms, as its error.
+pub fn unable(zh: impl Into<String>, en: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Unable(Text::new(zh, en)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

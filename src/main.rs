@@ -20,6 +20,10 @@ fn main() -> ExitCode {
                 refusal.tell(lang);
                 return ExitCode::from(1);
             }
+            if let Some(unable) = err.downcast_ref::<xinbao::lang::Unable>() {
+                unable.tell(lang);
+                return ExitCode::from(2);
+            }
             eprintln!("xinbao: {err:#}");
             ExitCode::from(2)
         }

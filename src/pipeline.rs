@@ -297,7 +297,10 @@ pub fn select<'a>(
             };
             match ledger.trails.get(&id) {
                 Some(trail) => Ok(trail),
-                None => anyhow::bail!("没有编号为 {id} 的信息 / no report with id {id}"),
+                None => Err(crate::lang::unable(
+                    format!("没有编号为 {id} 的信息"),
+                    format!("no report with id {id}"),
+                )),
             }
         })
         .collect()

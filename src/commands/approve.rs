@@ -258,7 +258,10 @@ fn on_main(
 fn branch_changes(root: &Path, branch: &str) -> anyhow::Result<Branch> {
     let repo = history::open(root).context("approve needs a git repository")?;
     let Ok(theirs) = repo.revparse_single(branch).and_then(|o| o.peel_to_commit()) else {
-        bail!("没有分支 {branch} / no branch {branch}");
+        return Err(crate::lang::unable(
+            format!("没有分支 {branch}"),
+            format!("no branch {branch}"),
+        ));
     };
     let ours = repo.head().and_then(|h| h.peel_to_commit()).context("reading HEAD")?;
     changes_since(&repo, root, ours.id(), theirs.id())

@@ -28,7 +28,7 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
     if !problems.is_empty() {
         let none = |_: &str, _: u32| None;
         eprint!("{}", diag::render_human(&problems, lang, false, &none));
-        bail!("期刊记录有误，请先修正 / fix the issue records first");
+        return Err(crate::lang::unable("期刊记录有误，请先修正", "fix the issue records first"));
     }
     let today = crate::pipeline::today(&repo.settings);
     let (issue, new) =

@@ -17,7 +17,10 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     let mut extra = Vec::new();
     for path in &args.paths {
         if !path.exists() {
-            bail!("{}: 文件不存在 / no such file", path.display());
+            return Err(crate::lang::unable(
+                format!("{}：文件不存在", path.display()),
+                format!("{}: no such file", path.display()),
+            ));
         }
         extra.push(std::path::absolute(path).context("resolving a path")?);
     }

@@ -19,7 +19,7 @@ mod status;
 mod touch;
 
 use crate::cli::{Cli, Command};
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -57,7 +57,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 pub fn find_root(given: Option<&Path>) -> anyhow::Result<PathBuf> {
     if let Some(root) = given {
         if !root.is_dir() {
-            bail!("--root {}: 目录不存在 / no such directory", root.display());
+            return Err(crate::lang::unable(
+                format!("--root {}：目录不存在", root.display()),
+                format!("--root {}: no such directory", root.display()),
+            ));
         }
         return std::path::absolute(root).context("resolving --root");
     }
@@ -70,7 +73,8 @@ pub fn find_root(given: Option<&Path>) -> anyhow::Result<PathBuf> {
     {
         return Ok(workdir.to_path_buf());
     }
-    bail!(
-        "不在报送仓库中：请在仓库内运行，或用 --root 指定，或用 `xinbao init` 创建 / not in a reports repository: run inside one, pass --root, or create one with `xinbao init`"
-    )
+    Err(crate::lang::unable(
+        "不在报送仓库中：请在仓库内运行，或用 --root 指定，或用 `xinbao init` 创建",
+        "not in a reports repository: run inside one, pass --root, or create one with `xinbao init`",
+    ))
 }

@@ -22,7 +22,11 @@ pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> 
     let Some(category) = Category::parse(&args.category) else {
         let ids: Vec<_> =
             Category::ALL.iter().map(|c| format!("{}（{}）", c.id(), c.label())).collect();
-        bail!("未知类别 `{}`；可用：{} / unknown category", args.category, ids.join("、"));
+        let ids_en: Vec<&str> = Category::ALL.iter().map(|c| c.id()).collect();
+        return Err(crate::lang::unable(
+            format!("未知类别 `{}`；可用：{}", args.category, ids.join("、")),
+            format!("unknown category `{}`; use one of: {}", args.category, ids_en.join(", ")),
+        ));
     };
     let user = git_user_name(root);
     let person = user.as_deref().and_then(|name| settings.person(name));
@@ -47,7 +51,12 @@ pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> 
     };
     let slug = match &args.slug {
         Some(slug) if is_slug(slug) => slug.clone(),
-        Some(slug) => bail!("--slug `{slug}`: 只能用小写字母、数字和连字符 / use a-z, 0-9 and -"),
+        Some(slug) => {
+            return Err(crate::lang::unable(
+                format!("--slug `{slug}`：只能用小写字母、数字和连字符"),
+                format!("--slug `{slug}`: use a-z, 0-9 and -"),
+            ));
+        }
         None => crate::slug::from_chinese(&args.title),
     };
     let file = free_file(root, &occurred, &slug);

@@ -5,7 +5,7 @@
 use crate::cli::{PendingArgs, StatusFormat};
 use crate::commit::changes_since;
 use crate::lang::Lang;
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,12 +23,18 @@ struct Waiting {
 pub fn run(root: &Path, args: &PendingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let ledger = crate::approval::read_history(root, None)?;
     let Some(settings) = ledger.settings() else {
-        bail!("主分支上还没有 xinbao.yaml / no xinbao.yaml on the main branch yet");
+        return Err(crate::lang::unable(
+            "主分支上还没有 xinbao.yaml",
+            "no xinbao.yaml on the main branch yet",
+        ));
     };
     if let Some(name) = &args.person
         && settings.person(name).is_none()
     {
-        bail!("xinbao.yaml 中没有 {name} / no person {name} in xinbao.yaml");
+        return Err(crate::lang::unable(
+            format!("xinbao.yaml 中没有 {name}"),
+            format!("no person {name} in xinbao.yaml"),
+        ));
     }
     let git = crate::approval::open_history(root)?;
     let main = ledger.tip.context("主分支没有提交 / the main branch has no commit")?;

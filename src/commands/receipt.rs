@@ -6,7 +6,7 @@ use crate::cli::ReceiptArgs;
 use crate::config::Role;
 use crate::lang::Lang;
 use crate::receipt::{self, NOTES_REF};
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use git2::{Oid, Repository};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -29,7 +29,10 @@ pub fn run(root: Option<&Path>, args: &ReceiptArgs, lang: Lang) -> anyhow::Resul
         .with_context(|| format!("reading {}", key_file.display()))?;
     let ledger = crate::approval::read_history_of(&git, &root, None)?;
     let Some(regime) = ledger.in_force.as_deref() else {
-        bail!("主分支上还没有 xinbao.yaml / no xinbao.yaml on the main branch yet");
+        return Err(crate::lang::unable(
+            "主分支上还没有 xinbao.yaml",
+            "no xinbao.yaml on the main branch yet",
+        ));
     };
     let fingerprint = crate::approval::keys::ssh_fingerprint(key.public_key().key_data());
     let signer = regime

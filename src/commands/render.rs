@@ -7,7 +7,7 @@ use crate::diag;
 use crate::lang::Lang;
 use crate::load;
 use crate::render;
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -25,7 +25,10 @@ pub fn run(root: &Path, args: &RenderArgs, lang: Lang) -> anyhow::Result<ExitCod
         None => args.report.clone(),
     };
     let Some(report) = repo.report(&id) else {
-        bail!("没有编号为 {id} 的信息 / no report with id {id}");
+        return Err(crate::lang::unable(
+            format!("没有编号为 {id} 的信息"),
+            format!("no report with id {id}"),
+        ));
     };
     diags.retain(|d| d.file == report.file);
     let findings = diags.into_sorted();

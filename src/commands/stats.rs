@@ -13,7 +13,7 @@ use std::process::ExitCode;
 /// Runs `stats`.
 pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let Some(period) = args.quarter.or(args.year) else {
-        bail!("请给出 --quarter 或 --year / give --quarter or --year");
+        return Err(crate::lang::unable("请给出 --quarter 或 --year", "give --quarter or --year"));
     };
     let crate::pipeline::Judged { repo, late, ledger, .. } =
         crate::pipeline::load_with_ledger(root, true, lang)?;

@@ -51,7 +51,12 @@ fn find(root: &Path, given: &str) -> anyhow::Result<String> {
         .filter_map(Result::ok)
         .find(|e| e.file_type().is_file() && e.path().file_stem().is_some_and(|s| s == given))
         .map(|e| crate::load::relative(root, e.path()))
-        .with_context(|| format!("没有编号为 {given} 的信息 / no report with id {given}"))
+        .ok_or_else(|| {
+            crate::lang::unable(
+                format!("没有编号为 {given} 的信息"),
+                format!("no report with id {given}"),
+            )
+        })
 }
 
 /// `text` with the value of its front matter's `submitted_at:` line replaced by

@@ -142,3 +142,15 @@ fn a_bad_value_is_marked_from_its_first_to_its_last_character() {
         "{github}"
     );
 }
+
+/// A command that cannot run as asked says why in one language, in the same
+/// style as a refusal, and exits with 2.
+#[test]
+fn a_command_that_cannot_run_says_why_in_the_users_language() {
+    let sandbox = one_late_report();
+    let zh = sandbox.run(&["render", "2026-13-99-none"]);
+    assert_eq!(zh.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&zh.stderr), "错误：没有编号为 2026-13-99-none 的信息\n");
+    let en = sandbox.run(&["--lang", "en", "render", "2026-13-99-none"]);
+    assert_eq!(String::from_utf8_lossy(&en.stderr), "error: no report with id 2026-13-99-none\n");
+}
