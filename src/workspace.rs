@@ -4,8 +4,8 @@
 //! Every input is read through a [`Workspace`]: report and settings files once
 //! each by the loader, pictures once each for the whole run (the bytes are kept
 //! and shared by the check, the layout, the DOCX, the PDF and the archive). The
-//! clock and `SOURCE_DATE_EPOCH` are read once, when the workspace opens. Each
-//! read from disk is counted, so a test can prove that nothing is read twice.
+//! clock is the run's (`time::now`), read once. Each read from disk is counted,
+//! so a test can prove that nothing is read twice.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -19,7 +19,6 @@ pub type Shared = Result<Arc<[u8]>, Arc<std::io::Error>>;
 pub struct Workspace {
     root: PathBuf,
     now: chrono::DateTime<chrono::Utc>,
-    source_date: Option<chrono::DateTime<chrono::Utc>>,
     /// Pictures by path, each read by the first thread that asks for it.
     shared: Mutex<HashMap<PathBuf, Arc<OnceLock<Shared>>>>,
     /// How often each file was read from disk.
@@ -27,13 +26,11 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// The workspace of the repository at `root`, with the clock and
-    /// `SOURCE_DATE_EPOCH` as they are now.
+    /// The workspace of the repository at `root`, at the run's moment.
     pub fn open(root: &Path) -> Arc<Workspace> {
         Arc::new(Workspace {
             root: root.to_path_buf(),
             now: crate::time::now(),
-            source_date: source_date_epoch(),
             shared: Mutex::default(),
             reads: Mutex::default(),
         })
@@ -47,12 +44,6 @@ impl Workspace {
     /// The time of this run.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.now
-    }
-
-    /// `SOURCE_DATE_EPOCH` (the reproducible-builds convention), when it is set
-    /// to a time between 1980 and 9999.
-    pub fn source_date(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        self.source_date
     }
 
     /// Reads `path` (absolute, or relative to the root) from disk.
@@ -89,8 +80,9 @@ impl Workspace {
     }
 }
 
-/// `SOURCE_DATE_EPOCH`, when it is a time that DOCX (zip times from 1980) and
-/// PDF (four-digit years) can carry.
+/// `SOURCE_DATE_EPOCH`, when it is a time between 1980 and 9999: `new` writes it
+/// as the report's `submitted_at` (the documents are dated from the history and
+/// do not need it).
 pub fn source_date_epoch() -> Option<chrono::DateTime<chrono::Utc>> {
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()

@@ -58,7 +58,8 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
         return emit(args.output.as_deref(), notice.markdown().as_bytes(), lang);
     }
     let id = format!("notice-{period}");
-    let document = crate::layout::notice::notice(&notice, &id);
+    let dated = crate::layout::document::start_of(date, repo.settings.timezone);
+    let document = crate::layout::notice::notice(&notice, &id, dated);
     let extension = if args.format == StatsFormat::Docx { "docx" } else { "pdf" };
     let out = match &args.output {
         Some(out) => out.clone(),

@@ -25,7 +25,9 @@ pub fn issue(
         sides: Some((b.editor.clone(), date.clone())),
     };
     let id = format!("{}-{}", b.name, issue.stem());
-    let mut document = Document::issue(id, masthead, String::new(), &settings.bureau);
+    let dated = super::document::start_of(issue.date, settings.timezone);
+    let mut document =
+        Document::issue(id, masthead, String::new(), &settings.bureau, &b.editor, dated);
     let mut missing = Vec::new();
     let mut items = Vec::new();
     for id in issue.reports.iter().map(|id| &id.value) {

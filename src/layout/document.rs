@@ -184,11 +184,27 @@ pub struct Document {
     pub imprint: Option<Imprint>,
     /// The issuing body, for the document's metadata.
     pub bureau: String,
+    /// Who wrote it, for the metadata: a report's unit, the office for a notice
+    /// or a bulletin issue.
+    pub author: String,
+    /// When it was made, from the history: a report's newest approval or
+    /// publication (its submission while it has none), a notice's or an issue's
+    /// date. The files' metadata carry it, so it is true, and two builds of one
+    /// commit give the same bytes.
+    pub date: chrono::DateTime<chrono::Utc>,
 }
 
 impl Document {
-    /// A document with a masthead and no report parts, for `blocks` to fill.
-    pub fn issue(id: String, masthead: Masthead, title: String, bureau: &str) -> Document {
+    /// A document with a masthead and no report parts, for `blocks` to fill,
+    /// written by `author` on `date`.
+    pub fn issue(
+        id: String,
+        masthead: Masthead,
+        title: String,
+        bureau: &str,
+        author: &str,
+        date: chrono::DateTime<chrono::Utc>,
+    ) -> Document {
         Document {
             id,
             masthead: Some(masthead),
@@ -199,6 +215,8 @@ impl Document {
             not_approved_text: false,
             imprint: None,
             bureau: bureau.to_string(),
+            author: author.to_string(),
+            date,
         }
     }
 
@@ -279,6 +297,24 @@ pub fn column_weights(rows: &[Vec<Vec<Inline>>]) -> Vec<usize> {
 pub const WIDE_TABLE: usize = 6;
 
 pub use crate::time::{chinese_date, chinese_day};
+
+/// The date of a document that has none in the history (a report never
+/// submitted): 2000-01-01, never the clock, so the same input gives the same bytes.
+pub fn undated() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(946_684_800, 0).unwrap_or_default()
+}
+
+/// The start of `day` in the bureau's time zone `zone`: the date of a document
+/// dated by the day only.
+pub fn start_of(
+    day: chrono::NaiveDate,
+    zone: chrono::FixedOffset,
+) -> chrono::DateTime<chrono::Utc> {
+    day.and_time(chrono::NaiveTime::MIN)
+        .and_local_timezone(zone)
+        .single()
+        .map_or_else(|| day.and_time(chrono::NaiveTime::MIN).and_utc(), |t| t.to_utc())
+}
 
 /// The line of the approval block when it names nobody.
 pub fn unapproved_line(not_approved_text: bool) -> &'static str {

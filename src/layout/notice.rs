@@ -5,16 +5,22 @@ use crate::stats::notice::Notice;
 
 /// The notice laid out as an official document: red masthead, title, 主送,
 /// body, 附件说明, signature and date, the attachment on its own page, and the
-/// 版记.
-pub fn notice(notice: &Notice, id: &str) -> Document {
+/// 版记. `date` is the notice's date (成文日期), for the files' metadata.
+pub fn notice(notice: &Notice, id: &str, date: chrono::DateTime<chrono::Utc>) -> Document {
     let masthead = Masthead {
         name: notice.bureau.clone(),
         drop_mm: 35,
         number: notice.number.clone(),
         sides: None,
     };
-    let mut document =
-        Document::issue(id.to_string(), masthead, notice.title.clone(), &notice.bureau);
+    let mut document = Document::issue(
+        id.to_string(),
+        masthead,
+        notice.title.clone(),
+        &notice.bureau,
+        &notice.issuer,
+        date,
+    );
     let line = |text: &str, align, face| Block::Line { text: text.to_string(), align, face };
     let paragraph = |text: &str| Block::Paragraph(vec![Inline::plain(text)]);
     let blocks = &mut document.blocks;

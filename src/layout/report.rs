@@ -60,11 +60,14 @@ pub fn layout(
     let mut signatures = Vec::new();
     let approved = trail.filter(|t| t.state.is_approved());
     let not_approved_text = approved.is_some() && !signed_text;
+    // Dated by the newest signature it shows, else by its submission.
+    let mut signed_at = None;
     if let Some(trail) = approved.filter(|_| signed_text) {
         for (role, signature) in
             [("审核", trail.approved_by.last()), ("发布", trail.published_by.last())]
         {
             if let Some(s) = signature {
+                signed_at = signed_at.max(chrono::DateTime::from_timestamp(s.at, 0));
                 signatures.push(Signed {
                     role,
                     name: s.name.clone(),
@@ -84,6 +87,10 @@ pub fn layout(
         not_approved_text,
         imprint: None,
         bureau: bureau.to_string(),
+        author: text(&report.unit).to_string(),
+        date: signed_at
+            .or_else(|| report.submitted_at.as_ref().map(|s| s.value.to_utc()))
+            .unwrap_or_else(super::document::undated),
     }
 }
 

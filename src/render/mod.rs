@@ -10,21 +10,12 @@ use crate::layout::document::{self, Document};
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
-/// The date written into every document's metadata: `SOURCE_DATE_EPOCH` when set
-/// (reproducible-builds convention), else 2000-01-01, never the clock, so the same
-/// input gives the same bytes.
-pub fn document_date() -> chrono::DateTime<chrono::Utc> {
-    crate::workspace::source_date_epoch()
-        .unwrap_or_else(|| chrono::DateTime::from_timestamp(946_684_800, 0).unwrap_or_default())
-}
-
 /// A hash of everything a rendered file depends on: the laid-out document, the
 /// pictures' bytes, the fonts, the output format and the xinbao version.
 pub fn inputs_hash(document: &Document, fonts: &crate::config::Fonts, format: &str) -> String {
     let mut hash = Sha256::new();
     hash.update(env!("CARGO_PKG_VERSION"));
     hash.update(format);
-    hash.update(document_date().to_rfc3339());
     hash.update(format!("{document:?}{fonts:?}"));
     for block in &document.blocks {
         if let document::Block::Picture(picture) = block {

@@ -86,7 +86,7 @@ fn compile(
         creator: Smart::Custom(Some("xinbao".into())),
         timestamp: {
             use chrono::{Datelike as _, Timelike as _};
-            let d = super::document_date();
+            let d = document.date;
             Datetime::from_ymd_hms(
                 d.year(),
                 d.month() as u8,

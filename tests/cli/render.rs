@@ -67,13 +67,16 @@ fn a_report_becomes_a_docx_in_the_official_layout() {
             && title.contains(r#"w:eastAsia="方正小标宋简体""#),
         "{title}"
     );
-    assert!(document.contains(r#"<w:jc w:val="center" /><w:spacing w:line="700""#));
+    assert!(
+        document
+            .contains(r#"<w:spacing w:line="700" w:lineRule="exact" /><w:jc w:val="center" />"#)
+    );
     // §6.2: body in 三号 仿宋, 2-character first-line indent, exact 28.95 pt lines.
     let body = text_runs(&document).into_iter().find(|r| r.contains("正文。")).unwrap();
     assert!(
         body.contains(r#"<w:sz w:val="32" />"#) && body.contains(r#"w:eastAsia="仿宋_GB2312""#)
     );
-    assert!(document.contains(r#"<w:ind w:left="0" w:right="0" w:firstLine="640" /><w:spacing w:line="579" w:lineRule="exact" />"#));
+    assert!(document.contains(r#"<w:spacing w:line="579" w:lineRule="exact" /><w:ind w:left="0" w:right="0" w:firstLine="640" />"#));
     // §6.8: every run names its East Asian font, and no theme font overrides it.
     for run in text_runs(&document) {
         assert!(run.contains("w:eastAsia=") && run.contains(r#"w:hint="eastAsia""#), "{run}");
@@ -107,15 +110,16 @@ fn a_report_becomes_a_docx_in_the_official_layout() {
     assert!(footers.iter().any(|f| f.contains(r#"<w:jc w:val="left" />"#)));
     assert!(text(&docx, "word/settings.xml").contains("evenAndOddHeaders"));
     // No clock in the package.
-    assert!(text(&docx, "docProps/core.xml").contains("2000-01-01T00:00:00Z"));
-    // SOURCE_DATE_EPOCH, when set, is the date instead.
+    // No clock in the package: an unapproved report is dated by its submission
+    // (17:40 +08:00), whatever the environment says.
+    assert!(text(&docx, "docProps/core.xml").contains("2026-03-02T09:40:00Z"));
     let out = sandbox.run_with_env(
         &["render", "2026-03-05-good-images", "--docx", "dated.docx"],
         &[("SOURCE_DATE_EPOCH", "1772409600")],
     );
     assert!(out.status.success());
     let dated = unzip(&sandbox.root().join("dated.docx"));
-    assert!(text(&dated, "docProps/core.xml").contains("2026-03-02T00:00:00Z"));
+    assert_eq!(text(&dated, "docProps/core.xml"), text(&docx, "docProps/core.xml"));
 }
 
 #[test]

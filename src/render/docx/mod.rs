@@ -2,8 +2,12 @@
 //! docx-rs: A4, margins 37/35/28/26 mm, 三号仿宋 body at an exact 28.95 pt line
 //! pitch with a 2-character first-line indent, 二号小标宋 title, the four heading
 //! levels, `— 1 —` page numbers (odd right, even left), and the East Asian font
-//! named on every run. The archive is then repacked with sorted entries and fixed
-//! times, so the same input gives the same bytes.
+//! named on every run. [`package`] then makes the package whole: schema order,
+//! picture ids and alt text, properties, sorted entries and fixed times.
+
+mod package;
+mod schema;
+mod xml;
 
 use super::document::{
     Align, Block, Document, Face, Imprint, Inline, Masthead, Picture, WIDE_TABLE, column_weights,
@@ -13,10 +17,9 @@ use anyhow::Context as _;
 use docx_rs::{
     AlignmentType, BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
     LineSpacingType, PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition,
-    ParagraphBorders, Pic, Run, RunFonts, SpecialIndentType, Tab, TabValueType, Table, TableBorder,
-    TableBorderPosition, TableBorders, TableCell, TableRow, WidthType,
+    ParagraphBorders, Pic, Run, RunFonts, SpecialIndentType, Style, StyleType, Tab, TabValueType,
+    Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TableRow, WidthType,
 };
-use std::io::{Read as _, Write as _};
 
 /// A4 in twips.
 const PAGE: (u32, u32) = (11906, 16838);
@@ -51,9 +54,14 @@ pub struct Rendered {
 
 /// Writes `document` as DOCX bytes with the font names of `fonts`.
 pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
-    let mut w = Writer { fonts, paragraphs: 0, new_page: false, pictures: 0, warnings: Vec::new() };
-    let when = super::document_date();
-    let date = when.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let mut w = Writer {
+        fonts,
+        paragraphs: 0,
+        new_page: false,
+        captions: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let date = document.date.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let mut docx = Docx::new()
         .page_size(PAGE.0, PAGE.1)
         .page_margin(PageMargin {
@@ -72,6 +80,9 @@ pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
         .default_line_spacing(LineSpacing::new().line(LINE).line_rule(LineSpacingType::Exact))
         .created_at(&date)
         .updated_at(&date);
+    for level in 1..=4 {
+        docx = docx.add_style(w.heading_style(level));
+    }
     docx = docx.footer(w.page_number(AlignmentType::Right));
     docx = docx.even_footer(w.page_number(AlignmentType::Left));
 
@@ -96,7 +107,19 @@ pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
 
     let mut raw = std::io::Cursor::new(Vec::new());
     docx.build().pack(&mut raw).context("writing the DOCX package")?;
-    Ok(Rendered { bytes: repack(&raw.into_inner(), when)?, warnings: w.warnings })
+    let title = match document.title.as_str() {
+        "" => document.masthead.as_ref().map_or(document.id.as_str(), |m| m.name.as_str()),
+        title => title,
+    };
+    let properties = package::Properties {
+        title,
+        creator: &document.author,
+        company: &document.bureau,
+        date: document.date,
+        captions: &w.captions,
+        id: &document.id,
+    };
+    Ok(Rendered { bytes: package::finish(&raw.into_inner(), &properties)?, warnings: w.warnings })
 }
 
 struct Writer<'a> {
@@ -104,7 +127,8 @@ struct Writer<'a> {
     paragraphs: u32,
     /// The next paragraph starts a new page.
     new_page: bool,
-    pictures: u32,
+    /// The captions of the pictures so far, in order: their alt text.
+    captions: Vec<String>,
     warnings: Vec<String>,
 }
 
@@ -117,6 +141,31 @@ impl Writer<'_> {
             .cs(&self.fonts.latin)
             .east_asia(east_asia)
             .hint("eastAsia")
+    }
+
+    /// The font of heading level `level` (FORMAT.md §1.3): 黑体, 楷体, then 仿宋.
+    fn heading_font(&self, level: u8) -> String {
+        match level {
+            1 => self.fonts.heading1.clone(),
+            2 => self.fonts.heading2.clone(),
+            _ => self.fonts.body.clone(),
+        }
+    }
+
+    /// The style `Heading{level}` (Word's built-in "heading N", 标题 N): 三号 in the
+    /// level's font, kept with the next paragraph, at outline level `level`, so
+    /// Word's navigation pane and other readers (pandoc, mammoth) find headings.
+    fn heading_style(&self, level: u8) -> Style {
+        let mut style = Style::new(format!("Heading{level}"), StyleType::Paragraph)
+            .name(format!("heading {level}"))
+            .based_on("Normal")
+            .next("Normal")
+            .ui_priority(9)
+            .fonts(self.run_fonts(&self.heading_font(level)))
+            .size(SIZE_BODY)
+            .outline_lvl(usize::from(level) - 1);
+        style.paragraph_property = style.paragraph_property.keep_next(true);
+        style
     }
 
     /// A centred title in 二号小标宋 at a 35 pt line pitch.
@@ -307,13 +356,11 @@ impl Writer<'_> {
         match block {
             Block::Paragraph(inlines) => docx.add_paragraph(self.body(inlines)),
             Block::Heading { level, text } => {
-                let font = match level {
-                    1 => self.fonts.heading1.clone(),
-                    2 => self.fonts.heading2.clone(),
-                    _ => self.fonts.body.clone(),
-                };
+                let level = (*level).clamp(1, 4);
+                let font = self.heading_font(level);
                 let paragraph = self.indented(text, &font, 0).keep_next(true);
-                docx.add_paragraph(paragraph.outline_lvl(usize::from(*level) - 1))
+                let paragraph = paragraph.style(&format!("Heading{level}"));
+                docx.add_paragraph(paragraph.outline_lvl(usize::from(level) - 1))
             }
             Block::ListItem { depth, text } => {
                 let depth = i32::try_from(*depth).unwrap_or(0).min(4);
@@ -453,9 +500,9 @@ impl Writer<'_> {
         if size.1 > MAX_PICTURE_HEIGHT_EMU {
             size = (size.0 * MAX_PICTURE_HEIGHT_EMU / size.1, MAX_PICTURE_HEIGHT_EMU);
         }
-        self.pictures += 1;
+        self.captions.push(picture.caption.clone());
         let pic = Pic::new_with_dimensions(png, picture.width, picture.height)
-            .id(format!("rIdImage{}", self.pictures))
+            .id(format!("rIdImage{}", self.captions.len()))
             .size(size.0 as u32, size.1 as u32);
         let image = self
             .paragraph()
@@ -546,38 +593,4 @@ fn png_bytes(picture: &Picture) -> anyhow::Result<Vec<u8>> {
     let mut png = std::io::Cursor::new(Vec::new());
     image.write_to(&mut png, image::ImageFormat::Png).context("encoding a picture as PNG")?;
     Ok(png.into_inner())
-}
-
-/// Rewrites a zip archive with its entries sorted by name, compressed, and dated `when`.
-fn repack(bytes: &[u8], when: chrono::DateTime<chrono::Utc>) -> anyhow::Result<Vec<u8>> {
-    use chrono::{Datelike as _, Timelike as _};
-    let mut archive =
-        zip::ZipArchive::new(std::io::Cursor::new(bytes)).context("reading the package")?;
-    let mut names: Vec<String> = archive.file_names().map(str::to_string).collect();
-    names.sort();
-    let time = zip::DateTime::from_date_and_time(
-        u16::try_from(when.year()).unwrap_or(1980),
-        when.month() as u8,
-        when.day() as u8,
-        when.hour() as u8,
-        when.minute() as u8,
-        when.second() as u8,
-    )
-    .map_err(|_| anyhow::anyhow!("zip time"))?;
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(time)
-        .unix_permissions(0o644);
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for name in names {
-        let mut entry = archive.by_name(&name)?;
-        if entry.is_dir() {
-            continue;
-        }
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data)?;
-        out.start_file(name.as_str(), options)?;
-        out.write_all(&data)?;
-    }
-    Ok(out.finish()?.into_inner())
 }

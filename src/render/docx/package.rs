@@ -1,0 +1,186 @@
+//! The DOCX package as Word, WPS and the ECMA-376 schemas expect it, from the one
+//! docx-rs writes: the WordprocessingML parts in schema order, a drawing id and
+//! alt text (the caption) for each picture, only the parts the document uses,
+//! core and application properties filled in (title, author, the bureau, the
+//! document's date), and a zip with sorted entries and fixed times, so the same
+//! input gives the same bytes.
+
+use super::schema;
+use super::xml::{self, Element, Node};
+use anyhow::Context as _;
+use quick_xml::escape::escape;
+use std::io::{Read as _, Write as _};
+
+/// What the package says about its document.
+pub struct Properties<'a> {
+    /// The title (dc:title).
+    pub title: &'a str,
+    /// Who wrote it (dc:creator): a report's unit, or the office.
+    pub creator: &'a str,
+    /// The issuing body (Company).
+    pub company: &'a str,
+    /// When it was made: its created and modified dates, and the zip entries' times.
+    pub date: chrono::DateTime<chrono::Utc>,
+    /// The pictures' captions, in document order: their alt text.
+    pub captions: &'a [String],
+    /// The document's id, from which the package ids are made.
+    pub id: &'a str,
+}
+
+/// Parts docx-rs always writes that no document of xinbao refers to (comments,
+/// numbering, footnotes, custom properties): left out with their references.
+const UNUSED: &[&str] = &[
+    "word/comments.xml",
+    "word/commentsExtended.xml",
+    "word/numbering.xml",
+    "word/footnotes.xml",
+    "docProps/custom.xml",
+];
+
+/// The package of `raw` (as docx-rs wrote it) made whole, with `properties`.
+pub fn finish(raw: &[u8], properties: &Properties) -> anyhow::Result<Vec<u8>> {
+    use chrono::{Datelike as _, Timelike as _};
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(raw)).context("reading the package")?;
+    let mut names: Vec<String> = archive.file_names().map(str::to_string).collect();
+    names.sort();
+    let when = properties.date;
+    let time = zip::DateTime::from_date_and_time(
+        u16::try_from(when.year()).unwrap_or(1980),
+        when.month() as u8,
+        when.day() as u8,
+        when.hour() as u8,
+        when.minute() as u8,
+        when.second() as u8,
+    )
+    .map_err(|_| anyhow::anyhow!("zip time"))?;
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(time)
+        .unix_permissions(0o644);
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for name in names.iter().filter(|n| !UNUSED.contains(&n.as_str())) {
+        let mut entry = archive.by_name(name)?;
+        if entry.is_dir() {
+            continue;
+        }
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data)?;
+        let data = part(name, &data, properties).with_context(|| format!("rewriting {name}"))?;
+        out.start_file(name.as_str(), options)?;
+        out.write_all(&data)?;
+    }
+    Ok(out.finish()?.into_inner())
+}
+
+/// The part `name` of the finished package, from its bytes as docx-rs wrote them.
+fn part(name: &str, data: &[u8], properties: &Properties) -> anyhow::Result<Vec<u8>> {
+    match name {
+        "docProps/core.xml" => return Ok(core(properties).into_bytes()),
+        "docProps/app.xml" => return Ok(app(properties).into_bytes()),
+        _ => {}
+    }
+    let is_word_part = name.starts_with("word/") && name.ends_with(".xml");
+    if !(is_word_part || name.ends_with(".rels") || name == "[Content_Types].xml") {
+        return Ok(data.to_vec());
+    }
+    let mut nodes = xml::parse(data)?;
+    if name == "[Content_Types].xml" {
+        drop_children(&mut nodes, |e| {
+            e.name() == b"Override"
+                && e.attribute("PartName").is_some_and(|p| {
+                    UNUSED.iter().any(|unused| p.strip_prefix(b"/") == Some(unused.as_bytes()))
+                })
+        });
+    } else if name.ends_with(".rels") {
+        // `word/_rels/document.xml.rels` names targets relative to `word/`.
+        let base = name.split("_rels/").next().unwrap_or_default().to_string();
+        drop_children(&mut nodes, |e| {
+            e.attribute("Target").is_some_and(|target| {
+                let target = format!("{base}{}", String::from_utf8_lossy(&target));
+                UNUSED.contains(&target.as_str())
+            })
+        });
+    } else {
+        schema::conform(&mut nodes);
+        if name == "word/settings.xml" {
+            schema::complete_settings(&mut nodes, properties.id.as_bytes());
+        }
+        if name == "word/document.xml" {
+            name_pictures(&mut nodes, properties.captions);
+        }
+        if name == "word/styles.xml" {
+            mark_default_style(&mut nodes);
+        }
+    }
+    Ok(xml::write(&nodes))
+}
+
+/// Removes the children of the root element for which `unwanted` holds.
+fn drop_children(nodes: &mut [Node], unwanted: impl Fn(&Element) -> bool) {
+    for node in nodes {
+        if let Node::Element(root) = node {
+            root.children.retain(|child| !matches!(child, Node::Element(e) if unwanted(e)));
+        }
+    }
+}
+
+/// Gives each picture's drawing its own id (docx-rs writes `1` for all of them), a
+/// name, and its caption as alt text.
+fn name_pictures(nodes: &mut [Node], captions: &[String]) {
+    let mut count = 0;
+    xml::walk(nodes, b"", &mut |element: &mut Element, _| {
+        if element.name() == b"wp:docPr" {
+            count += 1;
+            element.set_attribute("id", &count.to_string());
+            element.set_attribute("name", &format!("图片 {count}"));
+            if let Some(caption) = captions.get(count - 1).filter(|c| !c.is_empty()) {
+                element.set_attribute("descr", caption);
+            }
+        }
+    });
+}
+
+/// Marks `Normal` as the default paragraph style (docx-rs does not), as Word does:
+/// readers take paragraphs without a style to be in it.
+fn mark_default_style(nodes: &mut [Node]) {
+    xml::walk(nodes, b"", &mut |element: &mut Element, _| {
+        if element.name() == b"w:style"
+            && element.attribute("w:styleId").as_deref() == Some(b"Normal")
+        {
+            element.set_attribute("w:default", "1");
+        }
+    });
+}
+
+/// `docProps/core.xml`: title, creator, language and dates.
+fn core(p: &Properties) -> String {
+    let date = p.date.format("%Y-%m-%dT%H:%M:%SZ");
+    format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
+            "<dc:title>{title}</dc:title><dc:creator>{creator}</dc:creator>",
+            "<cp:lastModifiedBy>{creator}</cp:lastModifiedBy><dc:language>zh-CN</dc:language>",
+            "<cp:revision>1</cp:revision>",
+            r#"<dcterms:created xsi:type="dcterms:W3CDTF">{date}</dcterms:created>"#,
+            r#"<dcterms:modified xsi:type="dcterms:W3CDTF">{date}</dcterms:modified>"#,
+            "</cp:coreProperties>"
+        ),
+        title = escape(p.title),
+        creator = escape(p.creator),
+        date = date,
+    )
+}
+
+/// `docProps/app.xml`: the application and the bureau as company.
+fn app(p: &Properties) -> String {
+    format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            r#"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">"#,
+            "<Application>xinbao</Application><Company>{company}</Company></Properties>"
+        ),
+        company = escape(p.company),
+    )
+}
