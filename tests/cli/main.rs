@@ -5,6 +5,7 @@ mod approvals;
 mod assessment;
 mod browser;
 mod commands;
+mod documents;
 mod formats;
 mod history;
 mod hostile;

@@ -1,0 +1,204 @@
+//! The documents as readers nobody here wrote see them (issue: documents Word and
+//! WPS accept as they are). The project's own repository is cloned and built once;
+//! every DOCX of `build`, `stats --format docx` (quarter and year) and `bulletin`
+//! is checked against the ECMA-376 Transitional schemas (`tests/ooxml`, lxml),
+//! read by pandoc, and opened as a zip for its ids, alt text and properties.
+
+use crate::render::unzip;
+use crate::support::{git_command, require, xinbao};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The published report of the sample history and its publication time in UTC.
+const PUBLISHED: (&str, &str) = ("2026-11-28-jiage-xuncha", "2026-11-29T13:06:17Z");
+/// A report with two pictures.
+const TWO_PICTURES: &str = "2026-05-12-zhongdian-xiangmu-jinzhan";
+
+/// A clone of the project with its documents built: `public/` (the build),
+/// `notice.docx`, `assessment.docx` and `bulletins/`.
+fn built() -> &'static Path {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("documents-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let project = env!("CARGO_MANIFEST_DIR");
+        let clone = git_command(Path::new(project), "2026-12-01T09:00:00+08:00")
+            .args(["clone", "--quiet", project])
+            .arg(&dir)
+            .output();
+        assert!(clone.unwrap().status.success(), "cloning the project");
+        let run = |args: &[&str]| {
+            let out = xinbao().current_dir(&dir).args(args).output().unwrap();
+            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        run(&["build", "--out", "public"]);
+        run(&["stats", "--quarter", "2026Q1", "--format", "docx", "--output", "notice.docx"]);
+        run(&["stats", "--year", "2026", "--format", "docx", "--output", "assessment.docx"]);
+        run(&["bulletin", "--from", "2026-01-01", "--to", "2026-12-31", "--out", "bulletins-out"]);
+        dir
+    })
+}
+
+/// Every DOCX xinbao wrote in [`built`].
+fn all_docx() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(built())
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "docx"))
+        .filter(|p| !p.components().any(|c| c.as_os_str() == ".git"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn part(docx: &Path, name: &str) -> String {
+    let parts = unzip(docx);
+    String::from_utf8(parts.get(name).unwrap_or_else(|| panic!("{name} in {docx:?}")).clone())
+        .unwrap()
+}
+
+fn report_docx(id: &str) -> PathBuf {
+    built().join("public/files").join(format!("{id}.docx"))
+}
+
+/// Whether python3 with lxml is here: `None` (skipped) outside CI without it.
+fn lxml() -> bool {
+    if !require("python3") {
+        return false;
+    }
+    let found = std::process::Command::new("python3")
+        .args(["-c", "import lxml"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var("CI").is_err(),
+            "python3-lxml is required in CI (.ci/run installs it)"
+        );
+        eprintln!("SKIPPED: python3-lxml is not installed");
+    }
+    found
+}
+
+#[test]
+fn every_docx_validates_against_the_ecma_376_schemas() {
+    if !lxml() {
+        return;
+    }
+    let files = all_docx();
+    // 40 reports, the quarter's notice, the annual assessment, two bulletin issues.
+    assert!(files.len() >= 44, "{files:?}");
+    let validator = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ooxml/validate.py");
+    let out = std::process::Command::new("python3").arg(validator).args(&files).output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{report}{}", String::from_utf8_lossy(&out.stderr));
+    let n = files.len();
+    assert!(report.contains(&format!("{n}/{n} DOCX files valid")), "{report}");
+}
+
+#[test]
+fn pictures_have_their_own_drawing_ids_and_their_captions_as_alt_text() {
+    let document = part(&report_docx(TWO_PICTURES), "word/document.xml");
+    let drawings: Vec<&str> =
+        document.match_indices("<wp:docPr ").map(|(i, _)| &document[i..]).collect();
+    assert_eq!(drawings.len(), 2);
+    assert!(
+        drawings[0].starts_with(
+            r#"<wp:docPr id="1" name="图片 1" descr="温泉康养旅游配套项目基础施工现场"/>"#
+        ),
+        "{}",
+        &drawings[0][..120]
+    );
+    assert!(
+        drawings[1].starts_with(
+            r#"<wp:docPr id="2" name="图片 2" descr="小寨坝磷化工园区某精细化工项目主体施工现场"/>"#
+        ),
+        "{}",
+        &drawings[1][..120]
+    );
+}
+
+#[test]
+fn only_the_parts_a_document_uses_are_packaged() {
+    for file in all_docx() {
+        let parts = unzip(&file);
+        for unused in [
+            "word/comments.xml",
+            "word/commentsExtended.xml",
+            "word/numbering.xml",
+            "word/footnotes.xml",
+            "docProps/custom.xml",
+        ] {
+            assert!(!parts.contains_key(unused), "{unused} in {file:?}");
+        }
+        let types = part(&file, "[Content_Types].xml");
+        let rels = part(&file, "word/_rels/document.xml.rels");
+        assert!(
+            !types.contains("comments")
+                && !types.contains("numbering")
+                && !rels.contains("comments"),
+            "{file:?}"
+        );
+    }
+}
+
+#[test]
+fn the_properties_name_the_document_its_writer_and_the_bureau_and_its_date_from_the_history() {
+    let (id, published) = PUBLISHED;
+    let docx = report_docx(id);
+    let core = part(&docx, "docProps/core.xml");
+    assert!(core.contains("<dc:title>价格科开展冬季重要民生商品价格巡查</dc:title>"), "{core}");
+    assert!(core.contains("<dc:creator>价格科</dc:creator>"), "{core}");
+    assert!(!core.contains("unknown"), "{core}");
+    // Dated by its publication, the newest signature it shows.
+    assert!(
+        core.contains(&format!(
+            r#"<dcterms:created xsi:type="dcterms:W3CDTF">{published}</dcterms:created>"#
+        )),
+        "{core}"
+    );
+    let app = part(&docx, "docProps/app.xml");
+    assert!(app.contains("<Company>息烽县发展和改革局</Company>"), "{app}");
+    // The notice is written by the office on its own date.
+    let notice = part(&built().join("notice.docx"), "docProps/core.xml");
+    assert!(notice.contains("<dc:creator>息烽县发展和改革局办公室</dc:creator>"), "{notice}");
+}
+
+#[test]
+fn the_same_commit_gives_the_same_documents_whatever_the_environment() {
+    let (id, _) = PUBLISHED;
+    let dir = built();
+    let out = xinbao()
+        .current_dir(dir)
+        .args(["render", id, "--docx", "again.docx", "--pdf", "again.pdf"])
+        .env("SOURCE_DATE_EPOCH", "1234567890")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let read = |p: PathBuf| std::fs::read(p).unwrap();
+    assert!(read(dir.join("again.docx")) == read(report_docx(id)), "DOCX differs");
+    assert!(
+        read(dir.join("again.pdf")) == read(dir.join(format!("public/files/{id}.pdf"))),
+        "PDF differs"
+    );
+}
+
+#[test]
+fn pandoc_reads_the_headings_and_the_alt_text() {
+    if !require("pandoc") {
+        return;
+    }
+    let out = std::process::Command::new("pandoc")
+        .args(["-f", "docx", "-t", "markdown", "--wrap=none"])
+        .arg(report_docx(TWO_PICTURES))
+        .output()
+        .unwrap();
+    let markdown = String::from_utf8_lossy(&out.stdout);
+    for heading in ["# 一、部分重点项目推进情况", "# 二、主要做法", "# 三、下一步打算"]
+    {
+        assert!(markdown.lines().any(|l| l == heading), "{heading}\n{markdown}");
+    }
+    assert!(markdown.contains("![温泉康养旅游配套项目基础施工现场]("), "{markdown}");
+}
