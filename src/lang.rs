@@ -89,56 +89,41 @@ pub fn tell(lang: Lang, tone: Tone, text: &Text) {
     eprintln!("{}{}", tone.prefix(lang), text.get(lang));
 }
 
-/// Why a command would not do what it was asked. Commands return it as their
-/// error; `main` prints it in the user's language and exits with code 1 (other
-/// errors exit with 2).
+/// Why a command stopped without doing what it was asked, in both languages:
+/// it refused ([`refuse`], exit code 1) or cannot run as it was asked
+/// ([`unable`]: an unknown id, a missing option, no repository; exit code 2).
+/// Commands return it as their error; `main` prints it in the user's language.
 #[derive(Debug)]
-pub struct Refusal(pub Text);
+pub struct Refusal {
+    /// Why.
+    pub text: Text,
+    /// The exit code.
+    pub code: u8,
+}
 
 impl Refusal {
     /// Prints the refusal on standard error in `lang`.
     pub fn tell(&self, lang: Lang) {
-        tell(lang, Tone::Error, &self.0);
+        tell(lang, Tone::Error, &self.text);
     }
 }
 
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} / {}", self.0.zh, self.0.en)
+        write!(f, "{} / {}", self.text.zh, self.text.en)
     }
 }
 
 impl std::error::Error for Refusal {}
 
-/// A refusal with its Chinese and English forms, as a command's error.
+/// A refusal (exit code 1) with its Chinese and English forms, as a command's error.
 pub fn refuse(zh: impl Into<String>, en: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(Refusal(Text::new(zh, en)))
+    anyhow::Error::new(Refusal { text: Text::new(zh, en), code: 1 })
 }
 
-/// Why a command cannot run as it was asked (an unknown id, a missing option,
-/// no repository): `main` prints it in the user's language like a refusal, and
-/// exits with code 2.
-#[derive(Debug)]
-pub struct Unable(pub Text);
-
-impl Unable {
-    /// Prints the reason on standard error in `lang`.
-    pub fn tell(&self, lang: Lang) {
-        tell(lang, Tone::Error, &self.0);
-    }
-}
-
-impl std::fmt::Display for Unable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} / {}", self.0.zh, self.0.en)
-    }
-}
-
-impl std::error::Error for Unable {}
-
-/// Why a command cannot run, with its Chinese and English forms, as its error.
+/// Why a command cannot run as asked (exit code 2), as its error.
 pub fn unable(zh: impl Into<String>, en: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(Unable(Text::new(zh, en)))
+    anyhow::Error::new(Refusal { text: Text::new(zh, en), code: 2 })
 }
 
 #[cfg(test)]
@@ -158,8 +143,8 @@ mod tests {
         use anyhow::Context as _;
         let err =
             Err::<(), _>(refuse("无权审核", "may not approve")).context("approving").unwrap_err();
-        let refusal = err.downcast_ref::<Refusal>().map(|r| &r.0);
-        assert_eq!(refusal, Some(&Text::new("无权审核", "may not approve")));
+        let refusal = err.downcast_ref::<Refusal>().map(|r| (&r.text, r.code));
+        assert_eq!(refusal, Some((&Text::new("无权审核", "may not approve"), 1)));
         assert_eq!(Tone::Error.prefix(Lang::Zh), "错误：");
         assert_eq!(Tone::Caution.prefix(Lang::En), "note: ");
     }

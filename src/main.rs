@@ -18,11 +18,7 @@ fn main() -> ExitCode {
             }
             if let Some(refusal) = err.downcast_ref::<xinbao::lang::Refusal>() {
                 refusal.tell(lang);
-                return ExitCode::from(1);
-            }
-            if let Some(unable) = err.downcast_ref::<xinbao::lang::Unable>() {
-                unable.tell(lang);
-                return ExitCode::from(2);
+                return ExitCode::from(refusal.code);
             }
             eprintln!("xinbao: {err:#}");
             ExitCode::from(2)

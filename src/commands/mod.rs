@@ -23,8 +23,9 @@ use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Runs the command of `cli`. An `Err` holding a [`crate::lang::Refusal`] means
-/// exit code 1, any other `Err` exit code 2.
+/// Runs the command of `cli`. An `Err` holding a [`crate::lang::Refusal`] gives
+/// the refusal's exit code (1, or 2 when the command cannot run as asked), any
+/// other `Err` exit code 2.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let lang = cli.language();
     crate::approval::pin_trust_root(cli.trust_root.clone());
