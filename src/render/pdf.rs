@@ -27,8 +27,16 @@ pub struct Rendered {
     pub warnings: Vec<String>,
 }
 
-/// The body's exact line pitch (28.95 pt) less the 16 pt line box.
+/// The body's exact line pitch (28.95 pt) less the 16 pt line box: 22 lines to
+/// the 225 mm text block.
 const LEADING: &str = "12.95pt";
+
+/// The spacing between characters that makes 28 三号 characters fill the 156 mm
+/// line (FORMAT.md §1.1: 442.2 pt / 28 = 15.79 pt a character; 16 − 0.25 = 15.75).
+const TRACKING: &str = "-0.25pt";
+
+/// Two characters at that spacing: the first-line indent, so the first line holds 26.
+const INDENT: &str = "31.5pt";
 
 /// Compiles `document` to PDF with `fonts` (roles named by `names`).
 pub fn write(document: &Document, fonts: &FontSet, names: &Fonts) -> anyhow::Result<Rendered> {
@@ -43,20 +51,44 @@ pub fn write(document: &Document, fonts: &FontSet, names: &Fonts) -> anyhow::Res
             list.trim_end()
         ));
     }
-    match compile(document, fonts, names, true) {
-        Ok(bytes) => Ok(Rendered { bytes, warnings }),
-        Err(first) if has_pictures(document) => {
-            // A picture whose header is fine but whose data is not: leave them out.
-            let bytes = compile(document, fonts, names, false)
-                .map_err(|err| anyhow::anyhow!("{}: {err}", document.id))?;
-            warnings.push(format!(
-                "{}：图片无法排入 PDF，已略去 / pictures left out: {first}",
-                document.id
-            ));
-            Ok(Rendered { bytes, warnings })
-        }
-        Err(err) => Err(anyhow::anyhow!("{}: {err}", document.id)),
+    // PDF/A-2b forbids a character without a glyph: such a document is plain PDF.
+    let mut archival = missing.is_empty();
+    if !archival {
+        warnings.push(format!(
+            "{}：因缺字，PDF 不是 PDF/A-2b / not PDF/A-2b because of the missing characters",
+            document.id
+        ));
     }
+    let mut pictures = true;
+    loop {
+        match compile(document, fonts, names, pictures, archival) {
+            Ok(bytes) => return Ok(Rendered { bytes, warnings }),
+            Err(Failure::Archival(why)) => {
+                warnings.push(format!(
+                    "{}：不符合 PDF/A-2b，已生成普通 PDF / not PDF/A-2b, written as plain PDF: {why}",
+                    document.id
+                ));
+                archival = false;
+            }
+            Err(Failure::Layout(first)) if pictures && has_pictures(document) => {
+                // A picture whose header is fine but whose data is not: leave them out.
+                warnings.push(format!(
+                    "{}：图片无法排入 PDF，已略去 / pictures left out: {first}",
+                    document.id
+                ));
+                pictures = false;
+            }
+            Err(Failure::Layout(err)) => return Err(anyhow::anyhow!("{}: {err}", document.id)),
+        }
+    }
+}
+
+/// Why a compilation gave no PDF.
+enum Failure {
+    /// Typst could not lay the document out (a broken picture, say).
+    Layout(String),
+    /// The PDF would not be PDF/A-2b (a font that may not be embedded, say).
+    Archival(String),
 }
 
 fn has_pictures(document: &Document) -> bool {
@@ -67,23 +99,32 @@ fn has_pictures(document: &Document) -> bool {
 /// default 2 MiB thread stack on long reports.
 pub const STACK: usize = 64 << 20;
 
+/// Compiles `document` (with its pictures, or without), as PDF/A-2b when `archival`.
 fn compile(
     document: &Document,
     fonts: &FontSet,
     names: &Fonts,
     pictures: bool,
-) -> Result<Vec<u8>, String> {
+    archival: bool,
+) -> Result<Vec<u8>, Failure> {
+    let messages = |errors: &[typst::diag::SourceDiagnostic]| {
+        errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")
+    };
     let mut files = HashMap::new();
     let markup = markup(document, fonts, names, pictures, &mut files);
     let main = file_id("/main.typ");
     let world = ReportWorld { main: Source::new(main, markup), files, fonts };
     let compiled = typst::compile::<typst_layout::PagedDocument>(&world);
-    let paged = compiled.output.map_err(|errors| {
-        errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")
-    })?;
+    let paged = compiled.output.map_err(|errors| Failure::Layout(messages(&errors)))?;
+    let standards = match archival {
+        true => typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b])
+            .map_err(|e| Failure::Archival(e.message().to_string()))?,
+        false => typst_pdf::PdfStandards::default(),
+    };
     let options = typst_pdf::PdfOptions {
         ident: Smart::Custom(document.id.clone()),
-        creator: Smart::Custom(Some("xinbao".into())),
+        creator: Smart::Custom(Some(concat!("xinbao ", env!("CARGO_PKG_VERSION")).into())),
+        standards,
         timestamp: {
             use chrono::{Datelike as _, Timelike as _};
             let d = document.date;
@@ -99,8 +140,9 @@ fn compile(
         },
         ..typst_pdf::PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&paged, &options).map_err(|errors| {
-        errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")
+    let pdf = typst_pdf::pdf(&paged, &options).map_err(|errors| match archival {
+        true => Failure::Archival(messages(&errors)),
+        false => Failure::Layout(messages(&errors)),
     });
     evict_caches();
     pdf
@@ -190,8 +232,8 @@ fn markup(
     set text(font: {song}, size: 14pt, top-edge: 0.86em, bottom-edge: -0.14em)
     if calc.odd(n) {{ align(right, [— #n —#h(1em)]) }} else {{ align(left, [#h(1em)— #n —]) }}
   }})
-#set text(font: {body}, size: 16pt, lang: "zh", region: "cn", top-edge: 0.86em, bottom-edge: -0.14em, cjk-latin-spacing: none)
-#set par(first-line-indent: (amount: 2em, all: true), justify: true, leading: {LEADING}, spacing: {LEADING})
+#set text(font: {body}, size: 16pt, lang: "zh", region: "cn", top-edge: 0.86em, bottom-edge: -0.14em, cjk-latin-spacing: none, tracking: {TRACKING})
+#set par(first-line-indent: (amount: {INDENT}, all: true), justify: true, leading: {LEADING}, spacing: {LEADING})
 #set strong(delta: 300)
 "#,
         title_text = lit(if document.title.is_empty() { &document.id } else { &document.title }),
@@ -274,24 +316,35 @@ fn markup(
         }
     }
     if !document.credit.is_empty() {
-        let _ = writeln!(m, "{}\n", runs(&[Inline::plain(&document.credit)]));
+        let credit = runs(&[Inline::plain(&document.credit)]);
+        let _ = writeln!(m, "#par(justify: false)[{credit}]\n");
     }
     if let Some(signatures) = &document.signatures {
-        // The approval block, with room for the seal on the paper copy.
-        m.push_str("#v(28.95pt)\n#[#set text(size: 14pt)\n#set par(first-line-indent: 2em)\n");
-        if signatures.is_empty() {
-            let line = super::document::unapproved_line(document.not_approved_text);
-            let _ = writeln!(m, "#text({})\n", lit(line));
-        }
-        for s in signatures {
-            let _ = writeln!(m, "#text({})\n", lit(&format!("{}：{}　{}", s.role, s.name, s.date)));
-            let _ = writeln!(m, "#text({})\n", lit(&format!("{}密钥：{}", s.role, s.key)));
-        }
-        let _ = writeln!(m, "#text({})\n#v(3 * 28.95pt)]", lit("签章："));
+        m.push_str(&approval_markup(signatures, document.not_approved_text));
     }
     if let Some(imprint) = &document.imprint {
         m.push_str(&imprint_markup(imprint));
     }
+    m
+}
+
+/// The approval block, kept on one page and set ragged: who approved and
+/// published and when, each key's fingerprint on the line of its label (in 五号,
+/// so that it fits), and room for the seal (签章) on the paper copy.
+fn approval_markup(signatures: &[super::document::Signed], not_approved_text: bool) -> String {
+    let mut m = String::from(
+        "#v(28.95pt)\n#block(breakable: false)[#set text(size: 14pt, tracking: 0pt)\n#set par(first-line-indent: (amount: 2em, all: true), justify: false)\n",
+    );
+    if signatures.is_empty() {
+        let line = super::document::unapproved_line(not_approved_text);
+        let _ = writeln!(m, "#text({})\n", lit(line));
+    }
+    for s in signatures {
+        let _ = writeln!(m, "#text({})\n", lit(&format!("{}：{}　{}", s.role, s.name, s.date)));
+        let label = lit(&format!("{}密钥：", s.role));
+        let _ = writeln!(m, "#text({label})#text(size: 10.5pt, {})\n", lit(&s.key));
+    }
+    let _ = writeln!(m, "#text({})\n#v(3 * 28.95pt)]", lit("签章："));
     m
 }
 
@@ -387,18 +440,32 @@ fn table(rows: &[Vec<Vec<Inline>>], labels: bool, hei: &str) -> String {
     m
 }
 
-/// The picture at the text width (at most 150 mm tall), its caption beneath in 四号楷体.
+/// The picture at the text width (at most 150 mm tall), its caption beneath in
+/// 四号楷体. A picture that does not fit the rest of the page is scaled down to
+/// fit it when that room is more than a third of the page (75 mm): a picture that
+/// moved on would leave it empty. With less room it moves to the next page.
 fn figure(picture: &Picture, n: usize, kai: &str, files: &mut HashMap<FileId, Bytes>) -> String {
     let extension =
         picture.path.extension().and_then(|e| e.to_str()).unwrap_or("png").to_ascii_lowercase();
     let path = format!("/pictures/{n}.{extension}");
     files.insert(file_id(&path), Bytes::new(picture.bytes.to_vec()));
-    let tall = u64::from(picture.height) * 156 > u64::from(picture.width.max(1)) * 150;
-    let size = if tall { "height: 150mm" } else { "width: 100%" };
+    let natural = (156.0 * f64::from(picture.height) / f64::from(picture.width.max(1))).min(150.0);
+    // The room below a marker just before the picture, less the caption and the
+    // space around it: the marker stays where the text ends, wherever the
+    // picture goes, so typst's layout settles on the scaled picture.
     format!(
-        "#align(center, block(breakable: false)[#image({}, {size})\n#par(first-line-indent: 0em, text(font: {kai}, size: 14pt, {}))])\n\n",
-        lit(&path),
-        lit(&picture.caption)
+        r#"#metadata("picture") <xinbao-picture-{n}>
+#context {{
+  let room = page.height - 35mm - locate(<xinbao-picture-{n}>).position().y - 16mm
+  let natural = {natural:.2}mm
+  let height = if natural <= room or room < 75mm {{ natural }} else {{ room }}
+  align(center, block(breakable: false)[#image({path}, height: height)
+#par(first-line-indent: 0em, justify: false, text(font: {kai}, size: 14pt, tracking: 0pt, {caption}))])
+}}
+
+"#,
+        path = lit(&path),
+        caption = lit(&picture.caption)
     )
 }
 

@@ -4,7 +4,7 @@
 //! is checked against the ECMA-376 Transitional schemas (`tests/ooxml`, lxml),
 //! read by pandoc, and opened as a zip for its ids, alt text and properties.
 
-use crate::render::unzip;
+use crate::render::{poppler, unzip};
 use crate::support::{git_command, require, xinbao};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -19,9 +19,14 @@ const TWO_PICTURES: &str = "2026-05-12-zhongdian-xiangmu-jinzhan";
 fn built() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("documents-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        // Earlier runs' clones go (a run of the tests owns the folder while it lasts).
+        for old in std::fs::read_dir(tmp).into_iter().flatten().flatten() {
+            if old.file_name().to_string_lossy().starts_with("documents-") {
+                let _ = std::fs::remove_dir_all(old.path());
+            }
+        }
+        let dir = tmp.join(format!("documents-{}", std::process::id()));
         let project = env!("CARGO_MANIFEST_DIR");
         let clone = git_command(Path::new(project), "2026-12-01T09:00:00+08:00")
             .args(["clone", "--quiet", project])
@@ -201,4 +206,129 @@ fn pandoc_reads_the_headings_and_the_alt_text() {
         assert!(markdown.lines().any(|l| l == heading), "{heading}\n{markdown}");
     }
     assert!(markdown.contains("![温泉康养旅游配套项目基础施工现场]("), "{markdown}");
+}
+
+/// Every PDF xinbao wrote in [`built`].
+fn all_pdf() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(built().join("public"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The text of `pdf`, page by page.
+fn pages(pdf: &Path) -> Vec<String> {
+    poppler("pdftotext", &[], pdf).split('\u{c}').map(str::to_string).collect()
+}
+
+#[test]
+fn every_pdf_is_pdf_a_2b_with_its_fonts_embedded() {
+    if !require("pdffonts") || !require("qpdf") {
+        return;
+    }
+    let files = all_pdf();
+    assert!(files.len() >= 40, "{files:?}");
+    for pdf in &files {
+        let bytes = std::fs::read(pdf).unwrap();
+        let has = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+        // The XMP identification of PDF/A-2b and an output intent.
+        assert!(
+            has("<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>"),
+            "{pdf:?}"
+        );
+        let json = String::from_utf8(
+            std::process::Command::new("qpdf").arg("--json").arg(pdf).output().unwrap().stdout,
+        )
+        .unwrap();
+        assert!(json.contains(r#""/S": "/GTS_PDFA1""#), "no PDF/A output intent in {pdf:?}");
+        let check = std::process::Command::new("qpdf").arg("--check").arg(pdf).output().unwrap();
+        assert!(check.status.success(), "{pdf:?}: {}", String::from_utf8_lossy(&check.stdout));
+        // Every font embedded (pdffonts: the `emb` column).
+        let fonts = poppler("pdffonts", &[], pdf);
+        for line in fonts.lines().skip(2) {
+            let columns: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(
+                columns.get(columns.len().saturating_sub(5)),
+                Some(&"yes"),
+                "{line} in {pdf:?}"
+            );
+        }
+        let info = poppler("pdfinfo", &[], pdf);
+        assert!(info.contains("Creator:         xinbao "), "{info}");
+    }
+}
+
+#[test]
+fn the_approval_block_reads_as_lines_and_stays_on_one_page() {
+    if !require("pdftotext") {
+        return;
+    }
+    let (id, _) = PUBLISHED;
+    let text = pages(&built().join(format!("public/files/{id}.pdf"))).concat();
+    // The fingerprint stays on the line of its label, as one word (not justified apart).
+    assert!(
+        text.lines().any(|l| l == "审核密钥：SHA256:g8XTO3v2CgTmiGYgFghEEivdgTMCVXeCgdIwgvc9faI"),
+        "{text}"
+    );
+    assert!(text.lines().any(|l| l.starts_with("发布密钥：SHA256:")), "{text}");
+    // No 签章 alone: in every PDF it is on the page of the block's first line.
+    for pdf in all_pdf().iter().filter(|p| p.parent().is_some_and(|d| d.ends_with("files"))) {
+        let page = pages(pdf).into_iter().find(|p| p.contains("签章：")).expect("签章");
+        assert!(page.contains("审核："), "签章 without its block in {pdf:?}:\n{page}");
+    }
+}
+
+#[test]
+fn a_body_line_holds_28_characters() {
+    if !require("pdftotext") {
+        return;
+    }
+    let (id, _) = PUBLISHED;
+    let text = pages(&built().join(format!("public/files/{id}.pdf"))).concat();
+    // A full line of the body: 28 三号 characters on the 156 mm line (GB/T 9704 5.2.3).
+    let line = "巡查显示，全县重要民生商品供应充足，价格总体平稳。其中，";
+    assert_eq!(line.chars().count(), 28);
+    assert!(text.lines().any(|l| l == line), "{text}");
+}
+
+/// A report whose tall picture (150 mm at the text width) does not fit below
+/// its text, with `paragraphs` paragraphs of four lines before it.
+fn report_with_a_tall_picture(paragraphs: usize) -> crate::support::Sandbox {
+    let sandbox = crate::support::Sandbox::from_fixture("repo");
+    let photo = image::RgbImage::from_fn(100, 140, |x, y| image::Rgb([x as u8 * 2, y as u8, 90]));
+    photo.save(sandbox.root().join("reports/2026/03/images/tall.png")).unwrap();
+    let line = "投资科召开重点项目调度会，逐个梳理项目推进中的用地、资金和审批问题，明确责任人和完成时限。";
+    let body = vec![format!("{line}{line}"); paragraphs].join("\n\n");
+    sandbox.write(
+        "reports/2026/03/2026-03-05-tall-picture.md",
+        format!(
+            "---\ntitle: 投资科召开重点项目调度会\ncategory: work\nunit: 投资科\nauthor: 张三\nphone: \"13800000000\"\noccurred_at: 2026-03-05T09:00:00+08:00\nsubmitted_at: 2026-03-05T17:40:00+08:00\n---\n\n{body}\n\n![项目工地全景](images/tall.png)\n\n会议要求各项目单位按时报送进度。\n"
+        ),
+    );
+    sandbox
+}
+
+#[test]
+fn a_picture_that_does_not_fit_is_scaled_into_the_room_left_when_that_is_over_a_third() {
+    if !require("pdftotext") {
+        return;
+    }
+    // Two paragraphs (eight lines) leave about 100 mm: the 150 mm picture is
+    // scaled into it, so its caption is on the first page and nothing is left blank.
+    let sandbox = report_with_a_tall_picture(2);
+    let out = sandbox.run(&["render", "2026-03-05-tall-picture", "--pdf", "tall.pdf"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let first = pages(&sandbox.root().join("tall.pdf")).remove(0);
+    assert!(first.contains("项目工地全景"), "the picture moved on:\n{first}");
+    // Four paragraphs (sixteen lines) leave about 25 mm, less than a third of the
+    // page: the picture moves on whole, at its full size.
+    let sandbox = report_with_a_tall_picture(4);
+    let out = sandbox.run(&["render", "2026-03-05-tall-picture", "--pdf", "tall.pdf"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pages = pages(&sandbox.root().join("tall.pdf"));
+    assert!(!pages[0].contains("项目工地全景") && pages[1].contains("项目工地全景"), "{pages:?}");
 }
