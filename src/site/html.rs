@@ -93,6 +93,11 @@ pub fn page(site: &Site, frame: &Frame, main: &str) -> String {
     .collect();
     let nav = nav.join("");
     let placeholder = site.t("检索标题和正文", "Search titles and text");
+    let sections = site.t("栏目", "Sections");
+    let description = match site.lang() {
+        crate::lang::Lang::Zh => format!("{title}：{bureau}信息报送档案"),
+        crate::lang::Lang::En => format!("{title}: the information archive of {bureau}"),
+    };
     let button = site.t("检索", "Search");
     let scripts: String =
         frame.scripts.iter().map(|s| format!(r#"<script src="{up}{s}"></script>"#)).collect();
@@ -113,6 +118,8 @@ pub fn page(site: &Site, frame: &Frame, main: &str) -> String {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · {bureau}</title>
+<meta name="description" content="{description}">
+<link rel="icon" href="{up}assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="{up}assets/style.css">
 </head>
 <body>
@@ -124,7 +131,7 @@ pub fn page(site: &Site, frame: &Frame, main: &str) -> String {
 <button type="submit">{button}</button>
 </form>
 </div>
-<nav class="wrap">{nav}</nav>
+<nav class="wrap" aria-label="{sections}">{nav}</nav>
 </header>
 <main class="wrap">
 {main}

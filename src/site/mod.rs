@@ -264,6 +264,7 @@ pub fn generate(input: &Input) -> Vec<Page> {
     pages.extend(search::pages(&site));
     pages.extend(statistics::pages(&site));
     pages.push(asset("assets/style.css", include_str!("style.css")));
+    pages.push(asset("assets/favicon.svg", include_str!("favicon.svg")));
     pages.push(asset("assets/search.js", include_str!("search.js")));
     // One copy of each picture, however many reports show it.
     pages.sort_by(|a, b| a.path.cmp(&b.path));

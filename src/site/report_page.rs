@@ -18,7 +18,8 @@ pub fn page(site: &Site, entry: &Entry) -> Vec<Page> {
     let category = entry.category();
     let _ = write!(
         main,
-        r#"<nav class="crumbs"><a href="../index.html">{home}</a> › <a href="../category/{cat}.html">{label}</a></nav>"#,
+        r#"<nav class="crumbs" aria-label="{where_}"><a href="../index.html">{home}</a> › <a href="../category/{cat}.html">{label}</a></nav>"#,
+        where_ = site.t("所在位置", "You are here"),
         home = site.t("首页", "Home"),
         cat = category.id(),
         label = site.category_name(category),

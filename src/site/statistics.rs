@@ -177,7 +177,7 @@ fn table(site: &Site, stats: &Stats) -> String {
     let t = &stats.totals;
     let _ = write!(
         out,
-        "</tbody><tfoot><tr><th></th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th><th></th></tr></tfoot></table></div>",
+        "</tbody><tfoot><tr><td></td><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td></td><td></td></tr></tfoot></table></div>",
         site.t("合计", "Total"),
         t.submitted,
         t.approved,

@@ -298,3 +298,77 @@ fn the_archive_opens_from_disk_browses_and_searches_in_chinese() {
     assert!(overflow.as_i64().unwrap() <= 0, "wider than the phone by {overflow}px");
     save(out.path(), "archive-phone.png", &browser.screenshot());
 }
+
+/// axe-core (vendored, `tests/axe/axe.min.js`, MPL-2.0), run inside the page.
+const AXE: &str = include_str!("../axe/axe.min.js");
+
+impl Browser {
+    /// The accessibility violations axe-core finds on the open page, one line each.
+    fn axe_violations(&self) -> Vec<String> {
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            if (!window.axe) {
+                const tag = document.createElement('script');
+                tag.textContent = arguments[0];
+                document.head.appendChild(tag);
+            }
+            window.axe.run(document, { resultTypes: ['violations'] })
+                .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help
+                    + ' — ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+                .catch(e => done(['axe failed: ' + e]));
+        "#;
+        let found =
+            self.call("POST", "/execute/async", Some(json!({"script": script, "args": [AXE]})));
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+}
+
+#[test]
+fn axe_finds_no_accessibility_violations_in_the_archive() {
+    let Some(chromium) =
+        ["chromium", "google-chrome", "chromium-browser"].into_iter().find_map(which)
+    else {
+        require("chromium"); // skips with a message, or fails under CI
+        return;
+    };
+    if !require("chromedriver") {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let project = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let built = xinbao()
+        .args(["build", "--root"])
+        .arg(project)
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let browser = Browser::start(&chromium);
+    let pages = [
+        "index.html",
+        "category/index.html",
+        "category/emergency.html",
+        "date/index.html",
+        "date/2026-09.html",
+        "unit/index.html",
+        "reports/2026-05-12-zhongdian-xiangmu-jinzhan.html",
+        "reports/2026-11-28-jiage-xuncha.html",
+        "stats.html",
+        "bulletins.html",
+        "search.html",
+    ];
+    let mut found = Vec::new();
+    for page in pages {
+        let path = out.path().join(page);
+        assert!(path.is_file(), "{page}");
+        browser.open(&file_url(&path));
+        found.extend(browser.axe_violations().into_iter().map(|v| format!("{page}: {v}")));
+    }
+    assert!(found.is_empty(), "axe-core:\n{}", found.join("\n"));
+}
