@@ -40,6 +40,9 @@ pub struct Repository {
     pub requests: Vec<Request>,
     /// The bulletin issue records that could be read, by year and number.
     pub bulletins: Vec<crate::report::bulletin::Issue>,
+    /// The placeholder sentences of each category's template (the repository's
+    /// `templates/` and the built-in ones), which a report must not keep.
+    pub placeholders: Vec<(crate::report::Category, Vec<String>)>,
 }
 
 impl Repository {
@@ -51,6 +54,11 @@ impl Repository {
     /// The request with id `id`.
     pub fn request(&self, id: &str) -> Option<&Request> {
         self.requests.iter().find(|r| r.id == id)
+    }
+
+    /// The placeholder sentences of `category`'s templates.
+    pub fn placeholders(&self, category: crate::report::Category) -> &[String] {
+        self.placeholders.iter().find(|(c, _)| *c == category).map_or(&[], |(_, p)| p.as_slice())
     }
 }
 
@@ -128,6 +136,7 @@ pub fn load_in(
     }
     bulletins.sort_by_key(|issue| (issue.year, issue.number));
     let files = report_files.iter().map(|file| (stem(file), file.clone())).collect();
+    let placeholders = placeholders(&ws);
     Repository {
         root: root.to_path_buf(),
         settings,
@@ -135,8 +144,28 @@ pub fn load_in(
         reports,
         requests,
         bulletins,
+        placeholders,
         workspace: ws,
     }
+}
+
+/// The placeholder sentences of each category: those of the repository's own
+/// template (`templates/<category>.md`, when it has one) and of the built-in one.
+fn placeholders(ws: &Workspace) -> Vec<(crate::report::Category, Vec<String>)> {
+    crate::report::Category::ALL
+        .iter()
+        .map(|category| {
+            let mut found =
+                crate::templates::placeholders(crate::templates::report_template(*category));
+            let own = Path::new("templates").join(format!("{}.md", category.id()));
+            if let Some(text) = ws.read(&own).ok().and_then(|b| String::from_utf8(b).ok()) {
+                found.extend(crate::templates::placeholders(&text));
+            }
+            found.sort();
+            found.dedup();
+            (*category, found)
+        })
+        .collect()
 }
 
 /// Repository-relative paths (with `/`) of the files under `dir` with one of `extensions`.

@@ -57,6 +57,25 @@ pub const EXAMPLE_REPORT: (&str, &str) = (
     include_str!("../reports/2026/01/2026-01-06-nianchu-gongzuohui.md"),
 );
 
+/// The placeholder sentences of a report template: every full-width parenthesis of
+/// its body (`（写明时间、地点……）`), which tells the writer what to write and must
+/// be replaced by it, and the `……` lead-ins before them.
+pub fn placeholders(template: &str) -> Vec<String> {
+    let body = crate::report::split(template).map_or(template, |s| s.body);
+    let mut found = Vec::new();
+    let mut rest = body;
+    while let Some(open) = rest.find('（') {
+        let after = &rest[open + '（'.len_utf8()..];
+        let Some(close) = after.find('）') else { break };
+        let inside = &after[..close];
+        if inside.chars().count() >= 6 && !inside.contains("{{") {
+            found.push(format!("（{inside}）"));
+        }
+        rest = &after[close..];
+    }
+    found
+}
+
 /// Fills `{{name}}` placeholders of a template from `values`; unknown ones stay.
 pub fn fill(template: &str, values: &[(&str, String)]) -> String {
     let mut out = template.to_string();
@@ -69,6 +88,21 @@ pub fn fill(template: &str, values: &[(&str, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_category_template_has_placeholder_sentences() {
+        for category in Category::ALL {
+            let found = placeholders(report_template(*category));
+            assert!(!found.is_empty(), "{category:?}");
+            assert!(found.iter().all(|p| p.starts_with('（') && p.ends_with('）')), "{found:?}");
+        }
+        assert_eq!(
+            placeholders(
+                "---\ntitle: x\n---\n\n{{date}}，……（写明时间、地点和主要内容）。（注）\n"
+            ),
+            ["（写明时间、地点和主要内容）"]
+        );
+    }
 
     #[test]
     fn new_settings_carry_no_sample_keys() {

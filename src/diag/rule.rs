@@ -45,6 +45,7 @@ rules! {
     UnknownAuthor = "unknown-author", Warning, "供稿人不是该科室的人员", "author not a person of that unit";
     TitleTooLong = "title-too-long", Warning, "标题过长", "title longer than `title_max_chars`";
     MultipleItems = "multiple-items", Error, "正文含一级标题（一文一事）", "body has a level-1 heading (one item per report)";
+    TemplateText = "template-text", Error, "正文仍是模板的提示文字，没有写成信息", "the body still holds the template's placeholder text";
     MissingSection = "missing-section", Error, "调研信息缺少基本情况、存在问题或对策建议", "research report lacks 基本情况 / 存在问题 / 对策建议";
     MissingEmergencyElement = "missing-emergency-element", Error, "突发事件信息缺少要素", "an element of the emergency block is absent";
     ImageMissing = "image-missing", Error, "引用的图片不存在", "referenced picture does not exist";

@@ -7,6 +7,50 @@ use crate::report::{Category, Report};
 /// The sections a research report must have (§三(四)).
 pub const RESEARCH_SECTIONS: [&str; 3] = ["基本情况", "存在问题", "对策建议"];
 
+/// A body that still holds a placeholder sentence of its category's template
+/// (`（写明时间、地点……）`), or an unfilled `{{…}}`, was not written yet.
+pub(super) fn check_template_text(
+    report: &Report,
+    placeholders: &[String],
+    diags: &mut Diagnostics,
+) {
+    let Some(read) = &report.read else { return };
+    let Ok(split) = crate::report::split(&read.text) else { return };
+    let base = split.body_offset;
+    let body = split.body;
+    let mut found: Vec<(usize, usize, &str)> = placeholders
+        .iter()
+        .flat_map(|p| body.match_indices(p.as_str()).map(|(at, text)| (at, at + text.len(), text)))
+        .collect();
+    let mut rest = 0;
+    while let Some(open) = body[rest..].find("{{").map(|i| rest + i) {
+        let close = body[open..].find("}}").map_or(open + 2, |i| open + i + 2);
+        found.push((open, close, &body[open..close]));
+        rest = close;
+    }
+    found.sort();
+    if found.is_empty() {
+        return;
+    }
+    let locator = crate::source::Locator::new(&read.text);
+    for (start, end, text) in found {
+        // Long placeholders are named by their start.
+        let text: String = match text.chars().count() > 14 {
+            true => text.chars().take(12).chain("…）".chars()).collect(),
+            false => text.to_string(),
+        };
+        diags.push(
+            &report.file,
+            locator.span(base + start..base + end),
+            Rule::TemplateText,
+            Text::new(
+                format!("正文仍是模板的提示文字 {text}：请按提示写成信息，并删去提示"),
+                format!("the body still holds the template's placeholder {text}: write the report it asks for and delete it"),
+            ),
+        );
+    }
+}
+
 pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
     let file = &report.file;
     for heading in report.body.headings.iter().filter(|h| h.level == 1) {

@@ -71,6 +71,16 @@ fn new_fills_the_template_from_git_user_and_settings() {
         "{text}"
     );
     assert!(text.contains("3月2日，投资科"), "{text}");
+    // Unedited, the template's placeholder sentence is not a report yet.
+    let (code, json) = sandbox.check_json(&[file]);
+    assert_eq!((code, json["errors"].as_u64()), (1, Some(1)), "{json}");
+    assert_eq!(json["diagnostics"][0]["rule"], "template-text", "{json}");
+    // Written out, it passes.
+    let start = text.find("……（").unwrap();
+    let end = start + text[start..].find('）').unwrap() + '）'.len_utf8();
+    let written =
+        format!("{}召开重点项目调度会，研究解决项目推进中的问题。{}", &text[..start], &text[end..]);
+    sandbox.write(file, written);
     let (code, json) = sandbox.check_json(&[file]);
     assert_eq!((code, json["errors"].as_u64()), (0, Some(0)), "{json}");
     // The same title again gets a free name instead of overwriting.
