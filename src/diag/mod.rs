@@ -5,6 +5,7 @@
 //! human, JSON, GitHub or SARIF output.
 
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod print;
@@ -12,6 +13,7 @@ mod rule;
 mod sarif;
 
 pub use github::{render_github, render_step_summary};
+pub use gitlab::render_gitlab;
 pub use human::render_human;
 pub use json::render_json;
 pub use print::{Format, print};

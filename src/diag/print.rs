@@ -1,6 +1,8 @@
 //! Printing the findings of a run on standard output in the format asked for.
 
-use super::{render_github, render_human, render_json, render_sarif, render_step_summary};
+use super::{
+    render_github, render_gitlab, render_human, render_json, render_sarif, render_step_summary,
+};
 use crate::lang::Lang;
 use crate::source;
 use crate::workspace::Workspace;
@@ -19,6 +21,8 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0.
     Sarif,
+    /// GitLab's Code Quality report (merge requests).
+    Gitlab,
 }
 
 /// Prints `diagnostics` in `format`, with the summary line of the human format.
@@ -60,6 +64,7 @@ pub fn print(
         }
         Format::Json => write!(out, "{}", render_json(diagnostics, files, lang))?,
         Format::Sarif => write!(out, "{}", render_sarif(diagnostics, lang))?,
+        Format::Gitlab => write!(out, "{}", render_gitlab(diagnostics, lang))?,
         Format::Github => {
             write!(out, "{}", render_github(diagnostics, lang))?;
             if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty())

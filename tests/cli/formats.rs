@@ -154,3 +154,40 @@ fn a_command_that_cannot_run_says_why_in_the_users_language() {
     let en = sandbox.run(&["--lang", "en", "render", "2026-13-99-none"]);
     assert_eq!(String::from_utf8_lossy(&en.stderr), "error: no report with id 2026-13-99-none\n");
 }
+
+/// GitLab's Code Quality report (docs.gitlab.com/ci/testing/code_quality, "Code
+/// Quality report format"): an array of issues, each with a description, a
+/// check name, a unique fingerprint, one of GitLab's five severities, and the
+/// file with the first line.
+#[test]
+fn gitlab_code_quality_has_gitlabs_documented_fields() {
+    let sandbox = crate::support::Sandbox::from_fixture("repo");
+    let out = sandbox.run(&["check", "--format", "gitlab"]);
+    assert_eq!(out.status.code(), Some(1), "the fixtures have errors");
+    let issues: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let issues = issues.as_array().expect("an array");
+    assert!(issues.len() > 20);
+    let mut fingerprints = std::collections::BTreeSet::new();
+    for issue in issues {
+        let object = issue.as_object().unwrap();
+        let mut keys: Vec<_> = object.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["check_name", "description", "fingerprint", "location", "severity"]);
+        assert!(xinbao::diag::Rule::ALL.iter().any(|r| r.id() == issue["check_name"]), "{issue}");
+        assert!(issue["description"].as_str().is_some_and(|d| !d.is_empty()));
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&issue["severity"].as_str().unwrap())
+        );
+        let path = issue["location"]["path"].as_str().unwrap();
+        assert!(sandbox.root().join(path).exists() && !path.starts_with('/'), "{path}");
+        assert!(issue["location"]["lines"]["begin"].as_u64().is_some_and(|l| l >= 1), "{issue}");
+        assert!(fingerprints.insert(issue["fingerprint"].as_str().unwrap().to_string()), "{issue}");
+    }
+    // Errors rank above warnings; the fingerprints are the same in the next run.
+    assert!(
+        issues.iter().any(|i| i["severity"] == "major")
+            && issues.iter().any(|i| i["severity"] == "minor")
+    );
+    assert_eq!(sandbox.run(&["check", "--format", "gitlab"]).stdout, out.stdout);
+}
