@@ -61,7 +61,7 @@ fn main() {
     let mut stream = std::io::BufWriter::new(import.stdin.take().expect("stdin"));
     // Root commit: the settings, before every report.
     let base = 1_583_020_800i64; // 2020-03-01T08:00:00+08:00
-    let settings = xinbao::templates::settings();
+    let settings = sample_settings();
     commit(&mut stream, base, "xinbao.yaml", &settings, "设置");
     let mut seed = 0x5eed_u64;
     for i in 0..count {
@@ -154,7 +154,7 @@ mod signed {
         let repo = Repository::open(dir).expect("open the corpus");
         let keys = dir.join(".git/bench-keys");
         std::fs::create_dir_all(&keys).unwrap();
-        let mut settings = xinbao::templates::settings();
+        let mut settings = super::sample_settings();
         let mut private = Vec::new();
         for (index, (name, phone_line, _)) in SUPERVISORS.iter().enumerate() {
             let file = keys.join(format!("supervisor-{index}"));
@@ -277,4 +277,27 @@ mod signed {
 /// The file stem of a report path.
 fn stem(path: &str) -> &str {
     path.rsplit('/').next().unwrap().trim_end_matches(".md")
+}
+
+/// The project's own `xinbao.yaml` (息烽县发展和改革局) without its sample keys:
+/// the corpus's bureau (`--signed` registers keys of its own).
+fn sample_settings() -> String {
+    let mut out = String::new();
+    let mut skipping: Option<usize> = None;
+    for line in include_str!("../xinbao.yaml").lines() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(depth) = skipping {
+            if indent > depth && !line.trim().is_empty() {
+                continue;
+            }
+            skipping = None;
+        }
+        if line.trim_start().starts_with("keys:") {
+            skipping = Some(indent);
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }

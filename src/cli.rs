@@ -64,7 +64,7 @@ pub enum Command {
     Hook(HookArgs),
     /// 统计与考核：季度通报、年度考核（Markdown、JSON、DOCX、PDF） / statistics, the quarterly notice and the annual assessment
     Stats(StatsArgs),
-    /// 编发期刊：把一段时间内已发布的信息编成一期《发改信息》 / compile published reports into a bulletin issue
+    /// 编发期刊：把一段时间内已发布的信息编成一期（报头名称取 xinbao.yaml 的 bulletin.name）/ compile published reports into a bulletin issue
     Bulletin(BulletinArgs),
     /// 把信息的 submitted_at 改为当前时间（写完、提交前运行）/ set a report's submitted_at to now (run when it is written, before committing)
     Touch(TouchArgs),
@@ -125,7 +125,7 @@ pub struct StatsArgs {
     /// 输出文件；docx、pdf 默认写到 public/stats/ / the file to write; docx and pdf go to public/stats/ by default
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// 发文字号中的序号：与 xinbao.yaml 的 notice.code 组成 息发改办〔2026〕N号 / the notice's number, with notice.code
+    /// 发文字号中的序号：与 xinbao.yaml 的 notice.code（机关代字）组成 代字〔2026〕N号 / the notice's number, with notice.code
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub number: Option<u32>,
     /// 通报日期，默认今天 / the notice's date, today by default
@@ -328,6 +328,9 @@ pub enum KeysCommand {
 pub struct InitArgs {
     /// 目标目录（默认当前目录）/ where to create it (default: the current directory)
     pub dir: Option<PathBuf>,
+    /// 写入哪个代码托管平台的持续集成配置 / which forge's CI pipeline to write
+    #[arg(long, value_enum, default_value = "github")]
+    pub ci: crate::templates::Forge,
 }
 
 /// `xinbao new`.

@@ -20,42 +20,37 @@ pub fn report_template(category: Category) -> &'static str {
 }
 
 /// What a reports repository does not commit: the built documents and archive.
-pub const GITIGNORE: &str = "# xinbao build 的输出 / what `xinbao build` writes\npublic/\n";
+pub const GITIGNORE: &str = "# xinbao build 的输出 / what `xinbao build` writes\npublic/\n# GitLab 流程缓存的 xinbao 发布包 / the xinbao release the GitLab pipeline caches\n.xinbao-release/\n";
 
-/// The project's own commented `xinbao.yaml`.
-const SETTINGS: &str = include_str!("../xinbao.yaml");
+/// The `xinbao.yaml` a new bureau starts from: placeholders for the bureau, its
+/// units and one person of each role (with a commented `keys:` example), and no
+/// other bureau's data.
+pub const SETTINGS: &str = include_str!("scaffold/xinbao.yaml");
 
-/// The `xinbao.yaml` a new repository starts from: the project's own, without the
-/// sample signing keys (each bureau registers its own people's keys).
-pub fn settings() -> String {
-    let mut out = String::new();
-    let mut skipping: Option<usize> = None;
-    for line in SETTINGS.lines() {
-        let indent = line.len() - line.trim_start().len();
-        if let Some(depth) = skipping {
-            if indent > depth && !line.trim().is_empty() {
-                continue;
-            }
-            skipping = None;
-        }
-        if line.trim_start().starts_with("keys:") {
-            skipping = Some(indent);
-            continue;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
+/// The code forges `init --ci` writes a pipeline for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Forge {
+    /// GitHub Actions：.github/workflows/xinbao.yml
+    Github,
+    /// GitLab CI/CD：.gitlab-ci.yml
+    Gitlab,
+    /// Gitea / Forgejo Actions：.gitea/workflows/xinbao.yml
+    Gitea,
+    /// 不写持续集成配置 / no pipeline
+    None,
 }
 
-/// The GitHub workflow a new repository gets.
-pub const WORKFLOW: &str = include_str!("scaffold/workflow.yml");
-
-/// Where the example report of a new repository goes, and its text.
-pub const EXAMPLE_REPORT: (&str, &str) = (
-    "reports/2026/01/2026-01-06-nianchu-gongzuohui.md",
-    include_str!("../reports/2026/01/2026-01-06-nianchu-gongzuohui.md"),
-);
+/// The CI pipeline of `forge` for a new repository: where it goes and its text,
+/// with the xinbao version it installs filled in.
+pub fn pipeline(forge: Forge) -> Option<(&'static str, String)> {
+    let (path, text) = match forge {
+        Forge::Github => (".github/workflows/xinbao.yml", include_str!("scaffold/workflow.yml")),
+        Forge::Gitlab => (".gitlab-ci.yml", include_str!("scaffold/gitlab-ci.yml")),
+        Forge::Gitea => (".gitea/workflows/xinbao.yml", include_str!("scaffold/gitea.yml")),
+        Forge::None => return None,
+    };
+    Some((path, text.replace("@XINBAO_VERSION@", env!("CARGO_PKG_VERSION"))))
+}
 
 /// The placeholder sentences of a report template: every full-width parenthesis of
 /// its body (`（写明时间、地点……）`), which tells the writer what to write and must
@@ -102,17 +97,6 @@ mod tests {
             ),
             ["（写明时间、地点和主要内容）"]
         );
-    }
-
-    #[test]
-    fn new_settings_carry_no_sample_keys() {
-        assert!(SETTINGS.contains("ssh-ed25519"));
-        let settings = settings();
-        assert!(!settings.contains("keys:") && !settings.contains("ssh-ed25519"), "{settings}");
-        assert!(settings.contains(
-            "  - name: 钱七\n    unit: 办公室\n    roles: [office]\n    phone: \"13908510003\"\n"
-        ));
-        assert!(settings.contains("limits:"));
     }
 
     #[test]

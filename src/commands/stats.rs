@@ -19,7 +19,7 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
         crate::pipeline::load_with_ledger(root, true, lang)?;
     if args.number.is_some() && repo.settings.notice.code.is_empty() {
         bail!(
-            "--number 需要 xinbao.yaml 中的 notice.code（机关代字，如 息发改办） / --number needs notice.code in xinbao.yaml"
+            "--number 需要 xinbao.yaml 中的 notice.code（机关代字） / --number needs notice.code in xinbao.yaml"
         );
     }
     crate::pipeline::warn_if_not_main(root, &repo, &ledger, lang);

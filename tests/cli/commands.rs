@@ -13,6 +13,8 @@ fn init_makes_a_repository_that_passes_check() {
         "xinbao.yaml",
         ".github/workflows/xinbao.yml",
         ".gitignore",
+        "reports",
+        "requests",
         "templates/work.md",
         "templates/emergency.md",
         ".git",
@@ -21,6 +23,32 @@ fn init_makes_a_repository_that_passes_check() {
     }
     let check = sandbox.run(&["check", "--root", "bureau"]);
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    // A new bureau's repository: branch main (what the pipelines and the server
+    // hooks watch), placeholders to replace, no other bureau's people or names.
+    let head = std::fs::read_to_string(root.join(".git/HEAD")).unwrap();
+    assert_eq!(head.trim(), "ref: refs/heads/main");
+    let settings = std::fs::read_to_string(root.join("xinbao.yaml")).unwrap();
+    for foreign in ["息烽", "发改信息", "息发改办", "张三", "李四", "ssh-ed25519 AAAAC3"]
+    {
+        assert!(!settings.contains(foreign), "{foreign} in a new bureau's settings");
+    }
+    for role in ["[writer]", "[supervisor]", "[office]", "[admin]", "# keys:"] {
+        assert!(settings.contains(role), "{role}");
+    }
+    assert!(!root.join("reports/2026").exists(), "no sample report");
+    // The pipeline installs this version of xinbao, pinned.
+    let workflow = std::fs::read_to_string(root.join(".github/workflows/xinbao.yml")).unwrap();
+    assert!(workflow.contains(env!("CARGO_PKG_VERSION")) && !workflow.contains("@XINBAO_VERSION@"));
+    // The other forges.
+    for (forge, file) in [("gitlab", ".gitlab-ci.yml"), ("gitea", ".gitea/workflows/xinbao.yml")] {
+        assert!(sandbox.run(&["init", forge, "--ci", forge]).status.success());
+        let text = std::fs::read_to_string(sandbox.root().join(forge).join(file)).unwrap();
+        assert!(
+            text.contains(env!("CARGO_PKG_VERSION")) && !text.contains("@XINBAO_VERSION@"),
+            "{file}"
+        );
+        assert!(!sandbox.root().join(forge).join(".github").exists());
+    }
     // A second init keeps what is there.
     std::fs::write(root.join("xinbao.yaml"), "bureau: 改过的\nunits: [办公室]\n").unwrap();
     assert!(sandbox.run(&["init", "bureau"]).status.success());
@@ -30,10 +58,17 @@ fn init_makes_a_repository_that_passes_check() {
     );
 }
 
+/// `init`, then the sample bureau's settings (息烽县发展和改革局: 张三 of 投资科,
+/// 李四…), filled in as a bureau does after `init`.
+fn init_sample(sandbox: &Sandbox) {
+    assert!(sandbox.run(&["init"]).status.success());
+    sandbox.write("xinbao.yaml", include_str!("../../xinbao.yaml"));
+}
+
 #[test]
 fn new_fills_the_template_from_git_user_and_settings() {
     let sandbox = Sandbox::new();
-    assert!(sandbox.run(&["init"]).status.success());
+    init_sample(&sandbox);
     assert!(
         git(sandbox.root(), "2026-03-02T09:00:00+08:00", &["config", "user.name", "张三"])
             .status
@@ -91,7 +126,7 @@ fn new_fills_the_template_from_git_user_and_settings() {
 #[test]
 fn new_refuses_unknown_categories_and_units() {
     let sandbox = Sandbox::new();
-    assert!(sandbox.run(&["init"]).status.success());
+    init_sample(&sandbox);
     assert_eq!(
         sandbox.run(&["new", "memo", "--title", "x", "--unit", "投资科"]).status.code(),
         Some(2)
@@ -109,7 +144,7 @@ fn new_refuses_unknown_categories_and_units() {
 #[test]
 fn new_emergency_starts_with_every_element_to_fill() {
     let sandbox = Sandbox::new();
-    assert!(sandbox.run(&["init"]).status.success());
+    init_sample(&sandbox);
     let out = sandbox.run(&[
         "new",
         "突发紧急",
@@ -134,7 +169,7 @@ fn new_emergency_starts_with_every_element_to_fill() {
 #[test]
 fn schema_describes_every_field() {
     let sandbox = Sandbox::new();
-    assert!(sandbox.run(&["init"]).status.success());
+    init_sample(&sandbox);
     let out = sandbox.run(&["schema"]);
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
@@ -153,7 +188,7 @@ fn schema_describes_every_field() {
 #[test]
 fn before_commit_warns_of_a_stale_submitted_at_and_touch_refreshes_it() {
     let sandbox = Sandbox::new();
-    assert!(sandbox.run(&["init"]).status.success());
+    init_sample(&sandbox);
     let date = "2026-03-02T09:00:00+08:00";
     git(
         sandbox.root(),

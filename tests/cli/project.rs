@@ -61,3 +61,27 @@ fn the_projects_own_reports_all_render() {
     // A DOCX and a PDF per report, and the build manifest.
     assert_eq!(files, 2 * reports + 1);
 }
+
+/// zizmor (PyPI) finds nothing in the project's workflows and in the templates
+/// `xinbao init` writes: actions pinned by commit, no `${{ … }}` expanded inside
+/// scripts, no persisted credentials where nothing is pushed.
+#[test]
+fn zizmor_finds_nothing_in_the_workflows_and_templates() {
+    if !crate::support::require("zizmor") {
+        return;
+    }
+    let files = [
+        ".github/workflows/xinbao.yml",
+        ".github/workflows/release.yml",
+        "src/scaffold/workflow.yml",
+        "src/scaffold/gitea.yml",
+    ];
+    let out = std::process::Command::new("zizmor")
+        .arg("--offline")
+        .args(files.iter().map(|f| project().join(f)))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("No findings to report"), "{text}");
+}
