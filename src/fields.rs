@@ -231,16 +231,18 @@ pub fn parse_mapping(
 ) -> Option<Node> {
     let (pos, rule, message) = match yaml::parse(text, first_line) {
         Ok(node) if node.entries().is_some() => return Some(node),
-        Ok(node) => (
-            node.pos,
-            Rule::YamlSyntax,
-            Text::new("应为“字段: 值”的形式", "expected `key: value` pairs"),
-        ),
-        Err(yaml::Error::Syntax { pos, message }) => (
-            pos,
-            Rule::YamlSyntax,
-            Text::new(format!("YAML 语法错误：{message}"), format!("YAML syntax error: {message}")),
-        ),
+        Ok(node) => match yaml::slip(text, first_line, u32::MAX) {
+            Some((pos, slip)) => (pos, Rule::YamlSyntax, slip),
+            None => (
+                node.pos,
+                Rule::YamlSyntax,
+                Text::new("应为“字段: 值”的形式", "expected `key: value` pairs"),
+            ),
+        },
+        Err(yaml::Error::Syntax { pos, message }) => {
+            let (pos, text) = yaml::explain(text, first_line, pos, &message);
+            (pos, Rule::YamlSyntax, text)
+        }
         Err(yaml::Error::TooLarge { pos }) => (
             pos,
             Rule::FileTooLarge,

@@ -59,7 +59,8 @@ pub fn parse(
     let mut units = Vec::new();
     for unit in f.strings("units") {
         if !settings.has_unit(&unit.value) {
-            f.report(unit.span(), Rule::UnknownUnit, config::unknown_unit(&unit.value));
+            let message = config::unknown_unit(&unit.value, &settings.units);
+            f.report(unit.span(), Rule::UnknownUnit, message);
         }
         units.push(unit.value);
     }

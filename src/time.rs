@@ -98,13 +98,13 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
     digits.is_empty().then_some(total)
 }
 
-/// Writes a duration the way settings do (`1h30m`).
-pub fn format_duration(duration: Duration) -> String {
+/// A duration in words: `1 小时 30 分钟` / `1 h 30 min`.
+pub fn format_duration(duration: Duration) -> (String, String) {
     let minutes = duration.num_minutes();
     match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m}m"),
-        (h, 0) => format!("{h}h"),
-        (h, m) => format!("{h}h{m}m"),
+        (0, m) => (format!("{m} 分钟"), format!("{m} min")),
+        (h, 0) => (format!("{h} 小时"), format!("{h} h")),
+        (h, m) => (format!("{h} 小时 {m} 分钟"), format!("{h} h {m} min")),
     }
 }
 
@@ -201,7 +201,10 @@ mod tests {
         assert_eq!(parse_duration("2h30m"), Some(Duration::minutes(150)));
         assert_eq!(parse_duration("30"), None);
         assert_eq!(parse_duration("1x"), None);
-        assert_eq!(format_duration(Duration::minutes(90)), "1h30m");
+        assert_eq!(
+            format_duration(Duration::minutes(90)),
+            ("1 小时 30 分钟".into(), "1 h 30 min".into())
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! that hostile input stays bounded: nesting deeper than [`MAX_DEPTH`] and alias
 //! expansion past [`MAX_NODES`] nodes stop the build with [`Error::TooLarge`].
 
+use crate::lang::Text;
 use crate::source::{Pos, Span};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
 use std::collections::HashMap;
@@ -145,6 +146,110 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, Error> {
     }
     let start = Pos::new(first_line, 1);
     Ok(builder.root.unwrap_or(Node { kind: Kind::Map(Vec::new()), pos: start, end: start }))
+}
+
+/// Why a YAML text did not parse, in words a writer understands: the commonest
+/// slips of a Chinese input method (a full-width colon or space, a tab, no space
+/// after the colon) found on their own line, else the parser's complaint at
+/// `pos` explained. `first_line` is the file's line of the text's first line.
+pub fn explain(text: &str, first_line: u32, pos: Pos, message: &str) -> (Pos, Text) {
+    // The parser may give up on the line before the slip (it was still reading a value).
+    if let Some(slip) = slip(text, first_line, pos.line + 1) {
+        return slip;
+    }
+    let hint = HINTS.iter().find(|(english, _)| message.contains(english)).map(|(_, zh)| *zh);
+    let zh = match hint {
+        Some(hint) => format!("第 {} 行附近 YAML 格式有误：{hint}", pos.line),
+        None => format!("第 {} 行附近 YAML 格式有误（{message}）", pos.line),
+    };
+    (pos, Text::new(zh, format!("YAML syntax error near line {}: {message}", pos.line)))
+}
+
+/// The parser's complaints, explained.
+const HINTS: &[(&str, &str)] = &[
+    ("could not find expected ':'", "缺少半角冒号“:”，应写成“字段: 值”"),
+    ("did not find expected key", "缩进不一致，或上一行的引号、括号没有闭合"),
+    ("mapping values are not allowed", "这里不能出现“字段: 值”：检查缩进，值里有冒号时请加引号"),
+    (
+        "found character that cannot start any token",
+        "有不能出现在开头的字符（如制表符、@、`），值里有这些字符时请加引号",
+    ),
+    ("did not find expected node content", "值的写法有误：列表写成 [甲, 乙]，多个值用半角逗号分隔"),
+    ("found unexpected end of stream", "引号或括号没有闭合"),
+    ("comment intercepting", "注释“#”前须有空格，或把含“#”的值加引号"),
+    ("found a tab", "用了制表符（Tab），YAML 只能用空格缩进"),
+    ("tabs disallowed", "用了制表符（Tab），YAML 只能用空格缩进"),
+    ("duplicate key", "字段重复"),
+];
+
+/// The first input-method slip in `text` up to line `until` (where the parser
+/// gave up): a tab or a full-width space in the indentation, a key followed by
+/// a full-width colon, or a key's colon without the space after it.
+pub fn slip(text: &str, first_line: u32, until: u32) -> Option<(Pos, Text)> {
+    for (index, line) in text.lines().enumerate() {
+        let number = first_line + index as u32;
+        if number > until {
+            break;
+        }
+        let trimmed = line.trim_start_matches([' ', '\t', '\u{3000}']);
+        if trimmed.starts_with('#') || trimmed.is_empty() {
+            continue;
+        }
+        let indent = &line[..line.len() - trimmed.len()];
+        let column = |byte: usize| line[..byte].chars().count() as u32 + 1;
+        if let Some(at) = indent.find('\t') {
+            return Some((
+                Pos::new(number, column(at)),
+                Text::new(
+                    format!("第 {number} 行用了制表符（Tab）缩进：YAML 只能用空格缩进"),
+                    format!("line {number} is indented with a tab: YAML indents with spaces only"),
+                ),
+            ));
+        }
+        if let Some(at) = indent.find('\u{3000}') {
+            return Some((
+                Pos::new(number, column(at)),
+                Text::new(
+                    format!("第 {number} 行用了全角空格“　”缩进：应为半角空格"),
+                    format!("line {number} is indented with a full-width space: use ASCII spaces"),
+                ),
+            ));
+        }
+        let item = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+        let key_end = item.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+        let Some(key_end) = key_end.filter(|&end| end > 0) else { continue };
+        let after = &item[key_end..];
+        let at = line.len() - after.len();
+        if after.starts_with('：') {
+            let key = &item[..key_end];
+            return Some((
+                Pos::new(number, column(at)),
+                Text::new(
+                    format!(
+                        "第 {number} 行用了全角冒号“：”，应为半角冒号“:”（后面再加一个空格）：{key}: …"
+                    ),
+                    format!(
+                        "line {number} has a full-width colon “：” after `{key}`: use an ASCII colon and a space (`{key}: …`)"
+                    ),
+                ),
+            ));
+        }
+        let scheme = matches!(&item[..key_end], "http" | "https" | "ftp" | "mailto" | "file");
+        if let Some(rest) = after.strip_prefix(':')
+            && rest.chars().next().is_some_and(|c| !c.is_whitespace())
+            && !scheme
+        {
+            let key = &item[..key_end];
+            return Some((
+                Pos::new(number, column(at + 1)),
+                Text::new(
+                    format!("第 {number} 行冒号后缺少空格：应写成“{key}: …”"),
+                    format!("line {number} has no space after the colon: write `{key}: …`"),
+                ),
+            ));
+        }
+    }
+    None
 }
 
 enum Frame {
@@ -291,6 +396,38 @@ mod tests {
         let image = &node.get("images").unwrap();
         let Kind::Seq(items) = &image.kind else { panic!("not a list") };
         assert_eq!(items[0].entry("file").unwrap().value.pos, Pos::new(4, 11));
+    }
+
+    /// The slips of a Chinese input method are named at their own line, in words.
+    #[test]
+    fn input_method_slips_are_explained_at_their_line() {
+        let explained = |text: &str| {
+            let Err(Error::Syntax { pos, message }) = parse(text, 2) else { panic!("{text}") };
+            explain(text, 2, pos, &message)
+        };
+        let (pos, why) = explained("title: 会议\ncategory：work\nunit: 投资科\n");
+        assert_eq!(
+            (pos, why.zh.as_str()),
+            (
+                Pos::new(3, 9),
+                "第 3 行用了全角冒号“：”，应为半角冒号“:”（后面再加一个空格）：category: …"
+            )
+        );
+        let (pos, why) = explained("title: 会议\ncategory: work\n\tunit: 投资科\n");
+        assert_eq!(
+            (pos, why.zh.as_str()),
+            (Pos::new(4, 1), "第 4 行用了制表符（Tab）缩进：YAML 只能用空格缩进")
+        );
+        let (pos, why) = explained("title: 会议\n\u{3000}unit: 投资科\nx: [\n");
+        assert_eq!(pos.line, 3, "{why:?}");
+        assert!(why.zh.contains("全角空格"), "{why:?}");
+        let (_, why) = explained("title:会议\ncategory: work\n");
+        assert!(why.zh.starts_with("第 2 行冒号后缺少空格"), "{why:?}");
+        // No slip: the parser's complaint, explained.
+        let (_, why) = explained("units: [办公室, 投资科\n");
+        assert!(why.zh.starts_with("第 ") && why.zh.contains("YAML 格式有误"), "{why:?}");
+        // A link is not a key without its space.
+        assert!(slip("links:\n  - https://example.org\n", 1, 9).is_none());
     }
 
     #[test]

@@ -111,12 +111,12 @@ fn before_commit(repo: &Repository, history: &history::History, diags: &mut Diag
         let message = Text::new(
             format!(
                 "现在提交，首次提交时间将是 {at}，比报送时间 {was} 晚超过 {}：提交后会报 time-order。请运行 `xinbao touch {}` 把 submitted_at 改为现在（超过时限的照实迟报，并写明 late_reason）",
-                crate::time::format_duration(skew),
+                crate::time::format_duration(skew).0,
                 report.id
             ),
             format!(
                 "committed now, its first commit would be {at}, more than {} after submitted_at {was}: the check would then give time-order. Run `xinbao touch {}` to set submitted_at to now (if that makes it late, report it late, with a late_reason)",
-                crate::time::format_duration(skew),
+                crate::time::format_duration(skew).1,
                 report.id
             ),
         );

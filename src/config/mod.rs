@@ -369,10 +369,26 @@ impl Settings {
     }
 }
 
-/// The message for a unit that is not in `units`.
-pub fn unknown_unit(unit: &str) -> Text {
+/// The message for a unit that is not in `units`, with the units it could be.
+pub fn unknown_unit(unit: &str, units: &[String]) -> Text {
+    let full_width = if unit.contains(['，', '、']) {
+        (
+            "（多个科室之间用了全角逗号？列表写成 [甲, 乙]，用半角逗号）",
+            " (a full-width comma between units? write [a, b])",
+        )
+    } else {
+        ("", "")
+    };
     Text::new(
-        format!("科室 `{unit}` 不在 xinbao.yaml 的 units 中"),
-        format!("unit `{unit}` is not in `units` of xinbao.yaml"),
+        format!(
+            "科室 `{unit}` 不在 xinbao.yaml 的 units 中{}；可用：{}",
+            full_width.0,
+            units.join("、")
+        ),
+        format!(
+            "unit `{unit}` is not in `units` of xinbao.yaml{}; use one of: {}",
+            full_width.1,
+            units.join(", ")
+        ),
     )
 }

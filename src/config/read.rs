@@ -76,10 +76,10 @@ pub fn from_bytes(bytes: Vec<u8>, diags: &mut Diagnostics) -> anyhow::Result<Set
     })?;
     let node = yaml::parse(&text, 1).map_err(|err| match err {
         yaml::Error::Syntax { pos, message } => {
-            anyhow::anyhow!(
-                "{FILE}:{}:{}: YAML 语法错误 / YAML syntax error: {message}",
-                pos.line,
-                pos.column
+            let (pos, why) = yaml::explain(&text, 1, pos, &message);
+            crate::lang::unable(
+                format!("{FILE}:{}:{}：{}", pos.line, pos.column, why.zh),
+                format!("{FILE}:{}:{}: {}", pos.line, pos.column, why.en),
             )
         }
         yaml::Error::TooLarge { pos } => anyhow::anyhow!(
@@ -283,7 +283,7 @@ fn quotas(node: Option<&Node>, units: &[String], f: &mut Fields) -> Quotas {
             quotas.default = n;
         } else {
             if !units.contains(&entry.key) {
-                f.report(entry.key_pos, Rule::UnknownUnit, unknown_unit(&entry.key));
+                f.report(entry.key_pos, Rule::UnknownUnit, unknown_unit(&entry.key, units));
             }
             quotas.units.insert(entry.key.clone(), n);
         }
@@ -395,7 +395,8 @@ fn check_people(settings: &Settings, diags: &mut Diagnostics) {
         }
         for unit in person.unit.iter().chain(&person.supervises) {
             if !settings.has_unit(&unit.value) {
-                diags.push(FILE, unit.span(), Rule::UnknownUnit, unknown_unit(&unit.value));
+                let message = unknown_unit(&unit.value, &settings.units);
+                diags.push(FILE, unit.span(), Rule::UnknownUnit, message);
             }
         }
     }

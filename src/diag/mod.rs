@@ -95,9 +95,19 @@ impl Diagnostics {
     }
 
     /// The findings sorted by file, position and rule, for stable output.
+    /// The findings of `xinbao.yaml` come first: they are often the cause of the
+    /// others.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        // `config::FILE`, named here because the settings sit above the findings.
+        let settings_first = |d: &Diagnostic| d.file != "xinbao.yaml";
         self.items.sort_by(|a, b| {
-            (&a.file, a.pos, a.rule, &a.message.en).cmp(&(&b.file, b.pos, b.rule, &b.message.en))
+            (settings_first(a), &a.file, a.pos, a.rule, &a.message.en).cmp(&(
+                settings_first(b),
+                &b.file,
+                b.pos,
+                b.rule,
+                &b.message.en,
+            ))
         });
         self.items.dedup();
         self.items

@@ -65,12 +65,14 @@ pub fn parse(
         Some(value) => Some(text.with(value)),
         None => {
             let node = f.node("category").expect("present");
-            let ids: Vec<_> = Category::ALL.iter().map(|c| c.id()).collect();
+            let zh: Vec<_> =
+                Category::ALL.iter().map(|c| format!("{}（{}）", c.id(), c.label())).collect();
+            let en: Vec<_> = Category::ALL.iter().map(|c| c.id()).collect();
             f.invalid(
                 node,
                 "category",
-                &format!("类别之一：{}", ids.join("、")),
-                &format!("one of {}", ids.join(", ")),
+                &format!("类别之一（英文编号或中文名均可）：{}", zh.join("、")),
+                &format!("one of {} (or its Chinese name)", en.join(", ")),
             );
             None
         }

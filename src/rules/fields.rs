@@ -14,7 +14,12 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
         && !unit.value.is_empty()
         && !settings.has_unit(&unit.value)
     {
-        diags.push(&report.file, unit.span(), Rule::UnknownUnit, config::unknown_unit(&unit.value));
+        diags.push(
+            &report.file,
+            unit.span(),
+            Rule::UnknownUnit,
+            config::unknown_unit(&unit.value, &cx.repo.settings.units),
+        );
     }
     if let (Some(author), Some(unit)) = (&report.author, &report.unit) {
         let person = settings.person(&author.value);

@@ -161,11 +161,10 @@ fn deadlines(cx: &Context, report: &Report, occurred: Option<Time>) -> Vec<(Time
                     "当天或次日报送".into(),
                     "same or next day".into(),
                 ),
-                RoutineLimit::Within(d) => (
-                    Some(occurred + d),
-                    format!("{} 内报送", format_duration(d)),
-                    format!("within {}", format_duration(d)),
-                ),
+                RoutineLimit::Within(d) => {
+                    let (zh, en) = format_duration(d);
+                    (Some(occurred + d), format!("{zh}内报送"), format!("within {en}"))
+                }
             };
             due.extend(end.map(|end| (end, zh, en)));
         }
@@ -176,12 +175,12 @@ fn deadlines(cx: &Context, report: &Report, occurred: Option<Time>) -> Vec<(Time
                 } else {
                     limits.emergency_general
                 };
-                let hours = format_duration(limit);
+                let (hours, hours_en) = format_duration(limit);
                 due.push((
                     occurred + limit,
-                    format!("{}突发事件应在事发后 {hours} 内报告", severity.value.label()),
+                    format!("{}突发事件应在事发后 {hours}内报告", severity.value.label()),
                     format!(
-                        "a {} emergency is due within {hours} of the event",
+                        "a {} emergency is due within {hours_en} of the event",
                         severity.value.id()
                     ),
                 ));
@@ -221,7 +220,7 @@ fn check_phone_report(
         return;
     }
     let phone = report.emergency.as_ref().and_then(|e| e.phone_reported_at.as_ref());
-    let minutes = format_duration(limit);
+    let (minutes, minutes_en) = format_duration(limit);
     let (by_zh, by_en) = late_by(*submitted - due);
     let (why_zh, why_en) = late_reason(report);
     let (pos, zh, en) = match phone {
@@ -229,21 +228,21 @@ fn check_phone_report(
         Some(phone) => (
             phone.pos,
             format!(
-                "迟报 {by_zh}：电话先行报告时间 {} 不在事发后 {minutes} 内{why_zh}",
+                "迟报 {by_zh}：电话先行报告时间 {} 不在事发后 {minutes}内{why_zh}",
                 format_time(&phone.value)
             ),
             format!(
-                "late by {by_en} (迟报): the phone report at {} is not within {minutes} of the event{why_en}",
+                "late by {by_en} (迟报): the phone report at {} is not within {minutes_en} of the event{why_en}",
                 format_time(&phone.value)
             ),
         ),
         None => (
             report.emergency.as_ref().map_or(report.key_pos("category"), |e| e.pos),
             format!(
-                "迟报 {by_zh}：书面报告晚于事发后 {minutes}，须在 emergency.phone_reported_at 记录 {minutes} 内的电话先行报告{why_zh}"
+                "迟报 {by_zh}：书面报告晚于事发后 {minutes}，须在 emergency.phone_reported_at 记录 {minutes}内的电话先行报告{why_zh}"
             ),
             format!(
-                "late by {by_en} (迟报): the written report came later than {minutes}: record a phone report within {minutes} in emergency.phone_reported_at{why_en}"
+                "late by {by_en} (迟报): the written report came later than {minutes_en}: record a phone report within {minutes_en} in emergency.phone_reported_at{why_en}"
             ),
         ),
     };
@@ -275,12 +274,12 @@ fn check_commit(cx: &Context, report: &Report, submitted: &Time, diags: &mut Dia
             format!(
                 "报送时间 {} 早于文件首次提交 {first}（允许误差 {}）",
                 format_time(submitted),
-                format_duration(skew)
+                format_duration(skew).0
             ),
             format!(
                 "submitted at {}, before the file was first committed at {first} (tolerance {})",
                 format_time(submitted),
-                format_duration(skew)
+                format_duration(skew).1
             ),
         ),
     );

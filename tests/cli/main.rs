@@ -10,6 +10,7 @@ mod formats;
 mod history;
 mod hostile;
 mod late;
+mod messages;
 mod project;
 mod receipts;
 mod render;
