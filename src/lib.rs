@@ -41,5 +41,6 @@ pub mod source;
 pub mod stats;
 pub mod templates;
 pub mod time;
+pub mod usage;
 pub mod workspace;
 pub mod yaml;

@@ -1,11 +1,13 @@
 //! The `xinbao` binary: parse arguments, run, map the outcome to an exit code
 //! (0 done, 1 refused or findings, 2 could not run).
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = xinbao::cli::Cli::parse();
+    let cli = match xinbao::usage::parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let lang = cli.language();
     match xinbao::commands::run(cli) {
         Ok(code) => code,

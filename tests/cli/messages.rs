@@ -93,3 +93,34 @@ fn time_limits_are_in_hours_and_minutes_and_settings_come_first() {
     let report_at = text.find(&format!("--> {file}")).expect("a report finding");
     assert!(settings_at < report_at, "{text}");
 }
+
+/// `--help` and a mistake on the command line, in Chinese under the Chinese
+/// locale (the sandbox's), in English with `--lang en`.
+#[test]
+fn help_and_command_line_mistakes_are_chinese_first() {
+    let sandbox = Sandbox::new();
+    let help = sandbox.run(&["check", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        text.contains("用法：xinbao check [选项]")
+            && text.contains("选项：")
+            && text.contains("可选：human、json"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Usage") && !text.contains("Options") && !text.contains("Possible values"),
+        "{text}"
+    );
+    let wrong = sandbox.run(&["chek"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        text.starts_with("错误：没有命令 `chek`；是不是")
+            && text.contains("运行 `xinbao --help` 查看帮助。"),
+        "{text}"
+    );
+    let english = sandbox.run(&["--lang", "en", "chek"]);
+    assert_eq!(english.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&english.stderr).contains("unrecognized subcommand 'chek'"));
+}
