@@ -126,7 +126,7 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
         .map(|s| s.key.clone());
     match lang {
         Lang::Zh => println!(
-            "{} 已审核并合并 {} 条信息（提交 {}，密钥 {}）：{}",
+            "{} 已审核并合并 {} 条信息（提交 {}，密钥 {}）：{}；请 git push",
             person.name,
             ids.len(),
             &head.to_string()[..8],
@@ -134,7 +134,7 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
             ids.join("、")
         ),
         Lang::En => println!(
-            "{} approved and merged {} reports (commit {}, key {}): {}",
+            "{} approved and merged {} reports (commit {}, key {}): {}; now git push",
             person.name,
             ids.len(),
             &head.to_string()[..8],

@@ -83,14 +83,14 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
     })?;
     match lang {
         Lang::Zh => println!(
-            "{} 已发布 {} 条信息（提交 {}）：{}",
+            "{} 已发布 {} 条信息（提交 {}）：{}；请 git push",
             person.name,
             ids.len(),
             &head.to_string()[..8],
             ids.join("、")
         ),
         Lang::En => println!(
-            "{} published {} reports (commit {}): {}",
+            "{} published {} reports (commit {}): {}; now git push",
             person.name,
             ids.len(),
             &head.to_string()[..8],
