@@ -25,10 +25,22 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
     {
         dangling(report, "request", request, diags);
     }
-    if let Some(target) = &report.follow_up_of
-        && let Some(original) = repo.report(&target.value)
-    {
-        check_follow_up(report, target, original, diags);
+    if let Some(target) = &report.follow_up_of {
+        // A follow-up is an emergency report, whatever it continues.
+        if report.category().is_some_and(|c| c != Category::Emergency) {
+            diags.push(
+                &report.file,
+                report.category.as_ref().map_or(Pos::START, |c| c.pos),
+                Rule::InvalidValue,
+                Text::new(
+                    "续报本身也是突发紧急信息：category 应为 emergency",
+                    "a follow-up is itself an emergency report: category must be emergency",
+                ),
+            );
+        }
+        if let Some(original) = repo.report(&target.value) {
+            check_follow_up(report, target, original, diags);
+        }
     }
     if let Some(target) = &report.retracts
         && let Some(original) = repo.report(&target.value)
@@ -84,17 +96,6 @@ fn check_follow_up(
             ),
         );
         return;
-    }
-    if report.category().is_some_and(|c| c != Category::Emergency) {
-        diags.push(
-            file,
-            report.category.as_ref().map_or(Pos::START, |c| c.pos),
-            Rule::InvalidValue,
-            Text::new(
-                "续报本身也是突发紧急信息：category 应为 emergency",
-                "a follow-up is itself an emergency report: category must be emergency",
-            ),
-        );
     }
     if let (Some(ours), Some(theirs)) = (&report.occurred_at, &original.occurred_at)
         && ours.value != theirs.value

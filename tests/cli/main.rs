@@ -15,6 +15,7 @@ mod project;
 mod receipts;
 mod render;
 mod rules;
+mod schema;
 mod settings;
 mod site;
 mod structure;
