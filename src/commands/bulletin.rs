@@ -6,14 +6,17 @@ use crate::bulletin;
 use crate::cli::BulletinArgs;
 use crate::diag::{self, Severity};
 use crate::lang::{Lang, Tone, tell};
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs `bulletin`.
 pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     if args.to < args.from {
-        bail!("--to {} 早于 --from {} / --to is before --from", args.to, args.from);
+        return Err(crate::lang::unable(
+            format!("--to {} 早于 --from {}", args.to, args.from),
+            format!("--to {} is before --from {}", args.to, args.from),
+        ));
     }
     let crate::pipeline::Judged { repo, diags, ledger, .. } =
         crate::pipeline::load_with_ledger(root, false, lang)?;

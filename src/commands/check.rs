@@ -7,7 +7,7 @@ use crate::history;
 use crate::lang::{Lang, Text, Tone, tell};
 use crate::load::{self, Repository};
 use crate::rules;
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::ExitCode;
@@ -183,7 +183,10 @@ fn select(
     let mut selected: Option<BTreeSet<String>> = None;
     if let Some(rev) = &args.changed_since {
         let Some(git) = git else {
-            bail!("--changed-since 需要 git 仓库 / --changed-since needs a git repository")
+            return Err(crate::lang::unable(
+                "--changed-since 需要 git 仓库",
+                "--changed-since needs a git repository",
+            ));
         };
         let changed = history::changed_since(git, root, rev)
             .with_context(|| format!("--changed-since {rev}"))?;

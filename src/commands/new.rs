@@ -11,7 +11,6 @@ use crate::report::{Category, split};
 use crate::templates;
 use crate::time::{self, Time};
 use crate::workspace::Workspace;
-use anyhow::{Context as _, bail};
 use chrono::{Datelike, SecondsFormat, Timelike};
 use std::path::Path;
 use std::process::ExitCode;
@@ -33,20 +32,27 @@ pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> 
     let unit = match (&args.unit, person.and_then(|p| p.unit.as_ref())) {
         (Some(unit), _) => unit.clone(),
         (None, Some(unit)) => unit.value.clone(),
-        (None, None) => bail!(
-            "请用 --unit 指定供稿科室（git user.name 不在 people 中）/ pass --unit: git's user.name is not in `people`"
-        ),
+        (None, None) => {
+            return Err(crate::lang::unable(
+                "请用 --unit 指定供稿科室（git 的 user.name 不在 xinbao.yaml 的 people 中）",
+                "pass --unit: git's user.name is not in `people` of xinbao.yaml",
+            ));
+        }
     };
     if !settings.has_unit(&unit) {
-        bail!(
-            "科室 `{unit}` 不在 xinbao.yaml 的 units 中：{} / unknown unit",
-            settings.units.join("、")
-        );
+        return Err(crate::lang::unable(
+            crate::config::unknown_unit(&unit, &settings.units).zh,
+            crate::config::unknown_unit(&unit, &settings.units).en,
+        ));
     }
     let now = now(&settings);
     let occurred = match &args.occurred_at {
-        Some(text) => time::parse_time(text, settings.timezone, true)
-            .with_context(|| format!("--occurred-at `{text}`: 应为 2026-03-02T09:00 这样的时间 / expected a time like 2026-03-02T09:00"))?,
+        Some(text) => time::parse_time(text, settings.timezone, true).ok_or_else(|| {
+            crate::lang::unable(
+                format!("--occurred-at `{text}`：应为 2026-03-02T09:00 这样的时间"),
+                format!("--occurred-at `{text}`: expected a time like 2026-03-02T09:00"),
+            )
+        })?,
         None => now,
     };
     let slug = match &args.slug {

@@ -18,9 +18,10 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
     let crate::pipeline::Judged { repo, late, ledger, .. } =
         crate::pipeline::load_with_ledger(root, true, lang)?;
     if args.number.is_some() && repo.settings.notice.code.is_empty() {
-        bail!(
-            "--number 需要 xinbao.yaml 中的 notice.code（机关代字） / --number needs notice.code in xinbao.yaml"
-        );
+        return Err(crate::lang::unable(
+            "--number 需要 xinbao.yaml 中的 notice.code（机关代字）",
+            "--number needs notice.code in xinbao.yaml",
+        ));
     }
     crate::pipeline::warn_if_not_main(root, &repo, &ledger, lang);
     let now = crate::time::now().fixed_offset();
@@ -28,7 +29,10 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
     let stats = stats::compute(&input, period);
 
     if args.explain.is_some() && matches!(args.format, StatsFormat::Docx | StatsFormat::Pdf) {
-        bail!("--explain 只输出文字或 JSON / --explain prints text or JSON");
+        return Err(crate::lang::unable(
+            "--explain 只输出文字或 JSON",
+            "--explain prints text or JSON",
+        ));
     }
     if let Some(unit) = &args.explain {
         let Some(figures) = stats.units.iter().find(|f| &f.unit == unit) else {

@@ -6,6 +6,7 @@ mod assessment;
 mod browser;
 mod commands;
 mod documents;
+mod first_day;
 mod formats;
 mod history;
 mod hostile;
