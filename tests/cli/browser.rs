@@ -171,23 +171,23 @@ fn save(out: &Path, name: &str, png: &[u8]) {
     }
 }
 
-#[test]
-fn the_archive_opens_from_disk_browses_and_searches_in_chinese() {
+/// The project's own archive, built into a temporary folder, and a browser:
+/// `None` (skipped) without chromium and chromedriver outside CI.
+fn the_project_archive_in_a_browser() -> Option<(tempfile::TempDir, Browser)> {
     // Debian's chromium; GitHub's Ubuntu runners have Google Chrome instead.
     let Some(chromium) =
         ["chromium", "google-chrome", "chromium-browser"].into_iter().find_map(which)
     else {
         require("chromium"); // skips with a message, or fails under CI
-        return;
+        return None;
     };
     if !require("chromedriver") {
-        return;
+        return None;
     }
     let out = tempfile::tempdir().unwrap();
     let project = Path::new(env!("CARGO_MANIFEST_DIR"));
     let built = xinbao()
-        .arg("build")
-        .arg("--root")
+        .args(["build", "--root"])
         .arg(project)
         .arg("--out")
         .arg(out.path())
@@ -195,6 +195,12 @@ fn the_archive_opens_from_disk_browses_and_searches_in_chinese() {
         .unwrap();
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
     let browser = Browser::start(&chromium);
+    Some((out, browser))
+}
+
+#[test]
+fn the_archive_opens_from_disk_browses_and_searches_in_chinese() {
+    let Some((out, browser)) = the_project_archive_in_a_browser() else { return };
 
     // The front page, straight from disk.
     browser.open(&file_url(&out.path().join("index.html")));
@@ -330,26 +336,7 @@ impl Browser {
 
 #[test]
 fn axe_finds_no_accessibility_violations_in_the_archive() {
-    let Some(chromium) =
-        ["chromium", "google-chrome", "chromium-browser"].into_iter().find_map(which)
-    else {
-        require("chromium"); // skips with a message, or fails under CI
-        return;
-    };
-    if !require("chromedriver") {
-        return;
-    }
-    let out = tempfile::tempdir().unwrap();
-    let project = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let built = xinbao()
-        .args(["build", "--root"])
-        .arg(project)
-        .arg("--out")
-        .arg(out.path())
-        .output()
-        .unwrap();
-    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
-    let browser = Browser::start(&chromium);
+    let Some((out, browser)) = the_project_archive_in_a_browser() else { return };
     let pages = [
         "index.html",
         "category/index.html",

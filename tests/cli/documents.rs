@@ -68,28 +68,9 @@ fn report_docx(id: &str) -> PathBuf {
     built().join("public/files").join(format!("{id}.docx"))
 }
 
-/// Whether python3 with lxml is here: `None` (skipped) outside CI without it.
-fn lxml() -> bool {
-    if !require("python3") {
-        return false;
-    }
-    let found = std::process::Command::new("python3")
-        .args(["-c", "import lxml"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("CI").is_err(),
-            "python3-lxml is required in CI (.ci/run installs it)"
-        );
-        eprintln!("SKIPPED: python3-lxml is not installed");
-    }
-    found
-}
-
 #[test]
 fn every_docx_validates_against_the_ecma_376_schemas() {
-    if !lxml() {
+    if !crate::support::require_python("lxml", "python3-lxml") {
         return;
     }
     let files = all_docx();

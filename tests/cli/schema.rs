@@ -4,7 +4,7 @@
 //! validator (python-jsonschema, `tests/schema/validate.py`) and checked by
 //! `xinbao check`; a file is wrong for both or for neither.
 
-use crate::support::{Sandbox, require};
+use crate::support::Sandbox;
 use std::collections::BTreeMap;
 
 /// Findings of `check` that are about the front matter's fields, which the
@@ -90,28 +90,9 @@ fn cases() -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Whether python3 has jsonschema and yaml: `false` (skipped) outside CI without them.
-fn validator() -> bool {
-    if !require("python3") {
-        return false;
-    }
-    let found = std::process::Command::new("python3")
-        .args(["-c", "import jsonschema, yaml"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("CI").is_err(),
-            "python3-jsonschema and python3-yaml are required in CI (.ci/run installs them)"
-        );
-        eprintln!("SKIPPED: python3 jsonschema or yaml is not installed");
-    }
-    found
-}
-
 #[test]
 fn the_schema_and_check_agree_on_every_fixture_and_common_mistake() {
-    if !validator() {
+    if !crate::support::require_python("jsonschema, yaml", "python3-jsonschema and python3-yaml") {
         return;
     }
     let sandbox = Sandbox::from_fixture("repo");

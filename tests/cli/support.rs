@@ -122,6 +122,24 @@ pub fn require(program: &str) -> bool {
     found
 }
 
+/// Whether python3 can import `modules` (`"jsonschema, yaml"`). Outside CI a
+/// missing module skips the test with a message; in CI (where `.ci/run` installs
+/// the Debian `packages`) it fails the test.
+pub fn require_python(modules: &str, packages: &str) -> bool {
+    if !require("python3") {
+        return false;
+    }
+    let found = Command::new("python3")
+        .args(["-c", &format!("import {modules}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(std::env::var("CI").is_err(), "{packages} is required in CI (.ci/run installs it)");
+        eprintln!("SKIPPED: {packages} is not installed");
+    }
+    found
+}
+
 fn hermetic(command: &mut Command) {
     command
         .env("GIT_CONFIG_NOSYSTEM", "1")
