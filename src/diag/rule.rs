@@ -57,7 +57,7 @@ rules! {
     TimeOrder = "time-order", Error, "报送时间早于发生时间或早于文件首次提交", "submitted before occurred, or before the file's first commit";
     DanglingReference = "dangling-reference", Error, "follow_up_of / request / retracts 指向不存在的信息或约稿", "follow_up_of / request / retracts names no such report or request";
     DuplicateId = "duplicate-id", Error, "编号重复", "two reports, requests or people with the same id or name";
-    FileTooLarge = "file-too-large", Error, "文件超过 1 MiB，或元数据嵌套、别名过多", "a report over 1 MiB, or front matter nested or aliased beyond sane limits";
+    FileTooLarge = "file-too-large", Error, "文件超过 1 MiB，元数据嵌套、别名过多，或图片超过 200 张", "a report over 1 MiB, front matter nested or aliased beyond sane limits, or more than 200 pictures";
     NotApproved = "not-approved", Error, "办公室签名发布了未经审核的信息", "the office signed a report that has no valid approval";
     ApprovalStale = "approval-stale", Error, "审核后被修改，未经重新审核", "changed after its last approval without a new one";
     SignatureInvalid = "signature-invalid", Error, "签名无法验证", "a signature that does not verify";

@@ -50,6 +50,12 @@ pub fn layout(
             blocks.push(Block::Picture(picture));
         }
     }
+    // No more pictures than a report may have (the check says so).
+    let mut pictures = 0;
+    blocks.retain(|block| {
+        pictures += usize::from(matches!(block, Block::Picture(_)));
+        !matches!(block, Block::Picture(_)) || pictures <= crate::report::MAX_PICTURES
+    });
     let text = crate::fields::text;
     let credit = format!(
         "（供稿：{} {} 联系电话：{}）",

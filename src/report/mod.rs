@@ -9,6 +9,10 @@ pub mod front_matter;
 mod parse;
 pub mod picture;
 
+/// The most pictures one report lays out: more is hostile input (a finding, and
+/// the rest left out of the documents), not a report.
+pub const MAX_PICTURES: usize = 200;
+
 pub use body::{Body, Heading, InlineImage, Link, markdown_options};
 pub use front_matter::{Split, split};
 pub use parse::{KEYS, is_phone, parse, parse_front_matter};

@@ -7,6 +7,26 @@ use crate::report::Report;
 use crate::report::picture::resolve;
 
 pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
+    let count = report.images.len() + report.body.images.len();
+    if count > crate::report::MAX_PICTURES {
+        diags.push(
+            &report.file,
+            report.key_pos("title"),
+            Rule::FileTooLarge,
+            Text::new(
+                format!(
+                    "一条信息有 {count} 张图片，超过上限 {} 张：只排入前 {} 张",
+                    crate::report::MAX_PICTURES,
+                    crate::report::MAX_PICTURES
+                ),
+                format!(
+                    "{count} pictures in one report, more than the limit of {}: only the first {} are laid out",
+                    crate::report::MAX_PICTURES,
+                    crate::report::MAX_PICTURES
+                ),
+            ),
+        );
+    }
     let listed = report
         .images
         .iter()

@@ -97,3 +97,30 @@ fn a_symlinked_report_is_not_followed() {
     let (_, json) = sandbox.check_json(&[]);
     assert_eq!(json["diagnostics"][0]["rule"], "unsafe-link", "{json}");
 }
+
+/// A report of thousands of pictures is a finding, and its documents hold the
+/// first 200: a 1 MiB file of 30,000 pictures once kept the PDF layout busy for
+/// minutes.
+#[test]
+fn thousands_of_pictures_are_a_finding_and_only_two_hundred_are_laid_out() {
+    let sandbox = Sandbox::from_fixture("repo");
+    let pictures = "![项目现场](images/ok.png)\n".repeat(3_000);
+    let file = "reports/2026/03/2026-03-02-many-pictures.md";
+    sandbox.write(
+        file,
+        format!("---\ntitle: 投资科召开重点项目调度会\ncategory: work\nunit: 投资科\nauthor: 张三\nphone: \"13800000000\"\noccurred_at: 2026-03-02T09:00:00+08:00\nsubmitted_at: 2026-03-02T17:40:00+08:00\n---\n\n{pictures}"),
+    );
+    let (_, json) = sandbox.check_json(&[file]);
+    let rules: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["file-too-large"], "{json}");
+    let out = sandbox.run(&["render", file, "--docx", "many.docx"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let docx = crate::render::unzip(&sandbox.root().join("many.docx"));
+    let document = String::from_utf8(docx["word/document.xml"].clone()).unwrap();
+    assert_eq!(document.matches("<wp:docPr ").count(), 200);
+}
