@@ -5,8 +5,9 @@
 //! cargo run --release --example hostile -- DIR
 //! ```
 //!
-//! DIR becomes a reports repository (the fixture settings and pictures) with one
-//! report per case in `reports/2026/03/2026-03-02-<case>.md`.
+//! Each case becomes a reports repository of its own, `DIR/<case>/` (the fixture
+//! settings and pictures), whose one report is
+//! `reports/2026/03/2026-03-02-<case>.md`; the cases' names are printed.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -94,15 +95,15 @@ fn cases() -> Vec<(&'static str, String)> {
 
 fn main() {
     let dir = std::env::args().nth(1).expect("usage: hostile DIR");
-    let dir = Path::new(&dir);
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/repo");
-    let reports = dir.join("reports/2026/03");
-    std::fs::create_dir_all(reports.join("images")).unwrap();
-    std::fs::copy(fixture.join("xinbao.yaml"), dir.join("xinbao.yaml")).unwrap();
-    std::fs::copy(fixture.join("reports/2026/03/images/ok.png"), reports.join("images/ok.png"))
-        .unwrap();
     for (name, text) in cases() {
         assert!(text.len() <= 1 << 20, "{name}: {} bytes", text.len());
+        let repo = Path::new(&dir).join(name);
+        let reports = repo.join("reports/2026/03");
+        std::fs::create_dir_all(reports.join("images")).unwrap();
+        std::fs::copy(fixture.join("xinbao.yaml"), repo.join("xinbao.yaml")).unwrap();
+        let picture = fixture.join("reports/2026/03/images/ok.png");
+        std::fs::copy(picture, reports.join("images/ok.png")).unwrap();
         std::fs::write(reports.join(format!("2026-03-02-{name}.md")), text).unwrap();
         println!("{name}");
     }

@@ -59,10 +59,16 @@ pub struct Diagnostic {
     pub message: Text,
 }
 
+/// The most findings of one rule listed for one file; beyond it they are
+/// counted and summed up in one finding (a hostile file can have 300,000).
+pub const MAX_PER_RULE: usize = 100;
+
 /// The findings of one run, in the order they were found.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// Per file and rule: how many findings, and the first one not listed.
+    counts: std::collections::HashMap<(String, Rule), (usize, Option<Diagnostic>)>,
 }
 
 impl Diagnostics {
@@ -81,23 +87,60 @@ impl Diagnostics {
         message: Text,
     ) {
         let Span { start: pos, end } = at.into();
-        self.items.push(Diagnostic { file: file.to_string(), pos, end, rule, severity, message });
+        let diagnostic = Diagnostic { file: file.to_string(), pos, end, rule, severity, message };
+        self.add(diagnostic, 1);
+    }
+
+    /// Lists `diagnostic`, which stands for `count` findings, unless its file
+    /// already has [`MAX_PER_RULE`] of its rule: then it is only counted.
+    fn add(&mut self, diagnostic: Diagnostic, count: usize) {
+        let key = (diagnostic.file.clone(), diagnostic.rule);
+        let (seen, first_unlisted) = self.counts.entry(key).or_default();
+        *seen += count;
+        if *seen <= MAX_PER_RULE {
+            self.items.push(diagnostic);
+        } else if first_unlisted.is_none() {
+            *first_unlisted = Some(diagnostic);
+        }
     }
 
     /// Moves all findings of `other` into this list.
     pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        for item in other.items {
+            self.add(item, 1);
+        }
+        for ((file, rule), (seen, first)) in other.counts {
+            let listed = seen.min(MAX_PER_RULE);
+            if let Some(first) = first {
+                self.add(first, 1);
+            }
+            let entry = self.counts.entry((file, rule)).or_default();
+            entry.0 += seen - listed - usize::from(seen > listed);
+        }
     }
 
     /// Keeps only the findings for which `keep` is true.
-    pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
-        self.items.retain(keep);
+    pub fn retain(&mut self, mut keep: impl FnMut(&Diagnostic) -> bool) {
+        self.items.retain(&mut keep);
+        // The findings only counted go with the first of them.
+        self.counts.retain(|_, (_, first)| first.as_ref().is_some_and(&mut keep));
     }
 
     /// The findings sorted by file, position and rule, for stable output.
     /// The findings of `xinbao.yaml` come first: they are often the cause of the
     /// others.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        for ((_, rule), (seen, first)) in std::mem::take(&mut self.counts) {
+            let Some(first) = first else { continue };
+            let more = seen - MAX_PER_RULE;
+            self.items.push(Diagnostic {
+                message: crate::lang::Text::new(
+                    format!("本文件另有 {more} 处同类问题（{}）未一一列出，请先改正上面列出的", rule.id()),
+                    format!("{more} more `{}` findings in this file are not listed: fix the ones above first", rule.id()),
+                ),
+                ..first
+            });
+        }
         // `config::FILE`, named here because the settings sit above the findings.
         let settings_first = |d: &Diagnostic| d.file != "xinbao.yaml";
         self.items.sort_by(|a, b| {
@@ -123,4 +166,35 @@ impl Diagnostics {
 pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     (errors, diagnostics.len() - errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_past_the_limit_are_counted_in_one() {
+        let mut diags = Diagnostics::default();
+        let mut local = Diagnostics::default();
+        for line in 1..=250 {
+            local.push(
+                "a.md",
+                Pos::new(line, 1),
+                Rule::RawHtml,
+                Text::new("原始 HTML", "raw HTML"),
+            );
+        }
+        diags.extend(local);
+        diags.push("b.md", Pos::new(1, 1), Rule::RawHtml, Text::new("原始 HTML", "raw HTML"));
+        let sorted = diags.into_sorted();
+        assert_eq!(sorted.len(), MAX_PER_RULE + 1 + 1);
+        let summary = &sorted[MAX_PER_RULE];
+        assert_eq!(summary.pos, Pos::new(101, 1));
+        assert!(
+            summary.message.zh.starts_with("本文件另有 150 处同类问题（raw-html）"),
+            "{:?}",
+            summary.message
+        );
+        assert_eq!(sorted.last().unwrap().file, "b.md");
+    }
 }

@@ -293,6 +293,70 @@ pub fn column_weights(rows: &[Vec<Vec<Inline>>]) -> Vec<usize> {
         .collect()
 }
 
+/// The most blocks, table rows, table columns and characters in one paragraph a
+/// document lays out. A real report is far below them; a hostile 1 MiB file
+/// (30,000 list items, a table of 30,000 rows, one paragraph of 350,000
+/// characters) would otherwise hold the PDF layout for many seconds.
+pub const LIMITS: Limits = Limits { blocks: 2_000, rows: 500, columns: 30, characters: 20_000 };
+
+/// See [`LIMITS`].
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Blocks of the body.
+    pub blocks: usize,
+    /// Rows of one table.
+    pub rows: usize,
+    /// Columns of one table.
+    pub columns: usize,
+    /// Characters of one paragraph.
+    pub characters: usize,
+}
+
+/// `blocks` cut to [`LIMITS`], each cut marked in the text (以下从略), so a
+/// document never silently lacks what its report has.
+pub fn within_limits(mut blocks: Vec<Block>) -> Vec<Block> {
+    let note = |what: &str| {
+        Block::Paragraph(vec![Inline::plain(format!("（{what}超过排版上限，以下从略）"))])
+    };
+    let cut = blocks.len() > LIMITS.blocks;
+    blocks.truncate(LIMITS.blocks);
+    for block in &mut blocks {
+        match block {
+            Block::Table(rows) => {
+                let mut narrowed = false;
+                for row in rows.iter_mut() {
+                    narrowed |= row.len() > LIMITS.columns;
+                    row.truncate(LIMITS.columns);
+                }
+                if rows.len() > LIMITS.rows || narrowed {
+                    rows.truncate(LIMITS.rows);
+                    rows.push(vec![vec![Inline::plain("（表格超过排版上限，以下从略）")]]);
+                }
+            }
+            Block::Paragraph(runs)
+            | Block::Heading { text: runs, .. }
+            | Block::ListItem { text: runs, .. } => {
+                let mut left = LIMITS.characters;
+                let long = runs.iter().map(|r| r.text.chars().count()).sum::<usize>() > left;
+                if long {
+                    for run in runs.iter_mut() {
+                        let keep: String = run.text.chars().take(left).collect();
+                        left -= keep.chars().count();
+                        run.text = keep;
+                    }
+                    runs.retain(|r| !r.text.is_empty());
+                    runs.push(Inline::plain("（此段超过排版上限，以下从略）"));
+                }
+            }
+            _ => {}
+        }
+    }
+    if cut {
+        blocks.push(note("正文"));
+    }
+    blocks
+}
+
 /// Tables of more than this many columns are set in 小四 (12 pt) instead of 四号.
 pub const WIDE_TABLE: usize = 6;
 
@@ -322,5 +386,32 @@ pub fn unapproved_line(not_approved_text: bool) -> &'static str {
         "审核：非审核稿（文字或图片与已审核的版本不同）"
     } else {
         "审核：尚未审核"
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_cut_to_the_limits_and_say_so() {
+        let paragraph = |text: &str| Block::Paragraph(vec![Inline::plain(text)]);
+        let mut blocks: Vec<Block> = (0..LIMITS.blocks + 10).map(|_| paragraph("段落")).collect();
+        blocks[0] = paragraph(&"长".repeat(LIMITS.characters + 5));
+        blocks[1] = Block::Table(vec![
+            vec![vec![Inline::plain("格")]; LIMITS.columns + 3];
+            LIMITS.rows + 7
+        ]);
+        let cut = within_limits(blocks);
+        assert_eq!(cut.len(), LIMITS.blocks + 1);
+        let Block::Paragraph(runs) = &cut[0] else { panic!() };
+        assert_eq!(runs[0].text.chars().count(), LIMITS.characters);
+        assert_eq!(runs[1].text, "（此段超过排版上限，以下从略）");
+        let Block::Table(rows) = &cut[1] else { panic!() };
+        assert_eq!((rows.len(), rows[0].len()), (LIMITS.rows + 1, LIMITS.columns));
+        assert_eq!(cut.last(), Some(&paragraph("（正文超过排版上限，以下从略）")));
+        // A report within the limits is left as it is.
+        let small = vec![paragraph("一"), paragraph("二")];
+        assert_eq!(within_limits(small.clone()), small);
     }
 }

@@ -42,7 +42,7 @@ pub fn layout(
     if let Some(emergency) = &report.emergency {
         blocks.push(Block::Pairs(emergency_pairs(emergency, zone)));
     }
-    blocks.extend(markdown::blocks(body, ws, &report.file));
+    blocks.extend(super::document::within_limits(markdown::blocks(body, ws, &report.file)));
     for image in &report.images {
         if let Some(picture) =
             markdown::picture(ws, &report.file, &image.file.value, &image.caption)
