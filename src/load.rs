@@ -43,12 +43,22 @@ pub struct Repository {
     /// The placeholder sentences of each category's template (the repository's
     /// `templates/` and the built-in ones), which a report must not keep.
     pub placeholders: Vec<(crate::report::Category, Vec<String>)>,
+    /// Report id → its index in `reports` (the first file of that id).
+    pub by_id: std::collections::HashMap<String, usize>,
 }
 
 impl Repository {
-    /// The report with id `id`.
+    /// Rebuilds the index of report ids after `reports` changed.
+    pub fn reindex(&mut self) {
+        self.by_id.clear();
+        for (index, report) in self.reports.iter().enumerate() {
+            self.by_id.entry(report.id.clone()).or_insert(index);
+        }
+    }
+
+    /// The report with id `id` (the first of its id, by file).
     pub fn report(&self, id: &str) -> Option<&Report> {
-        self.reports.iter().find(|r| r.id == id)
+        self.by_id.get(id).map(|&i| &self.reports[i])
     }
 
     /// The request with id `id`.
@@ -137,7 +147,7 @@ pub fn load_in(
     bulletins.sort_by_key(|issue| (issue.year, issue.number));
     let files = report_files.iter().map(|file| (stem(file), file.clone())).collect();
     let placeholders = placeholders(&ws);
-    Repository {
+    let mut repo = Repository {
         root: root.to_path_buf(),
         settings,
         files,
@@ -145,8 +155,11 @@ pub fn load_in(
         requests,
         bulletins,
         placeholders,
+        by_id: std::collections::HashMap::new(),
         workspace: ws,
-    }
+    };
+    repo.reindex();
+    repo
 }
 
 /// The placeholder sentences of each category: those of the repository's own

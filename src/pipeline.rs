@@ -133,6 +133,7 @@ pub fn add_deleted(
         }
     }
     repo.reports.sort_by(|a, b| a.file.cmp(&b.file));
+    repo.reindex();
 }
 
 /// The settings a verdict command works with: the work tree's names and layout,

@@ -235,6 +235,9 @@ pub fn replay(
     let mut trails: BTreeMap<String, Trail> = BTreeMap::new();
     // Every file under reports/ that is not a report, with its blob: the pictures.
     let mut files: HashMap<String, Oid> = HashMap::new();
+    // Picture path → the reports that show it, so a commit finds the reports its
+    // changed pictures touch without looking at every report (linear overall).
+    let mut shown_in: HashMap<String, std::collections::BTreeSet<String>> = HashMap::new();
     let backdated: HashMap<Oid, &Problem> = judged
         .problems
         .iter()
@@ -263,12 +266,16 @@ pub fn replay(
             }
         }
         // Reports whose pictures this commit changes, although their text stays.
-        let changed_files: Vec<&str> = commit.files.iter().map(|f| f.path.as_str()).collect();
-        let by_picture: Vec<String> = trails
-            .values()
-            .filter(|t| t.deleted.is_none() && !touched.contains_key(t.id.as_str()))
-            .filter(|t| t.pictures.iter().any(|p| changed_files.contains(&p.as_str())))
-            .map(|t| t.id.clone())
+        let by_picture: Vec<String> = commit
+            .files
+            .iter()
+            .filter_map(|f| shown_in.get(&f.path))
+            .flatten()
+            .filter(|id| !touched.contains_key(id.as_str()))
+            .filter(|id| trails.get(*id).is_some_and(|t| t.deleted.is_none()))
+            .cloned()
+            .collect::<std::collections::BTreeSet<String>>()
+            .into_iter()
             .collect();
         for (id, change) in &touched {
             let Some(blob) = change.blob else {
@@ -290,7 +297,15 @@ pub fn replay(
             let revived = trail.deleted.take().is_some();
             let old_unit = std::mem::replace(&mut trail.unit, change.unit.clone());
             trail.file = change.file.clone();
+            for old in &trail.pictures {
+                if let Some(ids) = shown_in.get_mut(old) {
+                    ids.remove(trail.id.as_str());
+                }
+            }
             trail.pictures = change.pictures.clone();
+            for picture in &trail.pictures {
+                shown_in.entry(picture.clone()).or_default().insert(trail.id.clone());
+            }
             if trail.blob == Some(blob) && !revived && old_unit == trail.unit {
                 continue; // moved, not changed
             }
