@@ -80,6 +80,9 @@ impl Workspace {
     }
 }
 
+/// The settings file's name at the repository root (`config::FILE`).
+pub const SETTINGS_FILE: &str = "xinbao.yaml";
+
 /// `SOURCE_DATE_EPOCH`, when it is a time between 1980 and 9999: `new` writes it
 /// as the report's `submitted_at` (the documents are dated from the history and
 /// do not need it).

@@ -15,7 +15,7 @@ use chrono::{Duration, FixedOffset, NaiveDate};
 use std::collections::BTreeMap;
 
 /// The settings file's name at the repository root.
-pub const FILE: &str = "xinbao.yaml";
+pub const FILE: &str = crate::workspace::SETTINGS_FILE;
 
 /// The bureau's settings.
 #[derive(Clone, Debug)]

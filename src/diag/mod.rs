@@ -141,8 +141,7 @@ impl Diagnostics {
                 ..first
             });
         }
-        // `config::FILE`, named here because the settings sit above the findings.
-        let settings_first = |d: &Diagnostic| d.file != "xinbao.yaml";
+        let settings_first = |d: &Diagnostic| d.file != crate::workspace::SETTINGS_FILE;
         self.items.sort_by(|a, b| {
             (settings_first(a), &a.file, a.pos, a.rule, &a.message.en).cmp(&(
                 settings_first(b),
