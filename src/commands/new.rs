@@ -40,10 +40,8 @@ pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> 
         }
     };
     if !settings.has_unit(&unit) {
-        return Err(crate::lang::unable(
-            crate::config::unknown_unit(&unit, &settings.units).zh,
-            crate::config::unknown_unit(&unit, &settings.units).en,
-        ));
+        let why = crate::config::unknown_unit(&unit, &settings.units);
+        return Err(crate::lang::unable(why.zh, why.en));
     }
     let now = now(&settings);
     let occurred = match &args.occurred_at {
