@@ -91,13 +91,15 @@ impl Diagnostics {
         self.add(diagnostic, 1);
     }
 
-    /// Lists `diagnostic`, which stands for `count` findings, unless its file
-    /// already has [`MAX_PER_RULE`] of its rule: then it is only counted.
+    /// Lists `diagnostic` while its file has fewer than [`MAX_PER_RULE`] of its
+    /// rule; past that it is only counted, `count` times (the first one kept
+    /// for the place of the summary).
     fn add(&mut self, diagnostic: Diagnostic, count: usize) {
         let key = (diagnostic.file.clone(), diagnostic.rule);
         let (seen, first_unlisted) = self.counts.entry(key).or_default();
+        let room = *seen < MAX_PER_RULE;
         *seen += count;
-        if *seen <= MAX_PER_RULE {
+        if room && count == 1 {
             self.items.push(diagnostic);
         } else if first_unlisted.is_none() {
             *first_unlisted = Some(diagnostic);
@@ -109,13 +111,11 @@ impl Diagnostics {
         for item in other.items {
             self.add(item, 1);
         }
-        for ((file, rule), (seen, first)) in other.counts {
-            let listed = seen.min(MAX_PER_RULE);
+        // The first unlisted finding of `other` stands for all its unlisted ones.
+        for (seen, first) in other.counts.into_values() {
             if let Some(first) = first {
-                self.add(first, 1);
+                self.add(first, seen - MAX_PER_RULE);
             }
-            let entry = self.counts.entry((file, rule)).or_default();
-            entry.0 += seen - listed - usize::from(seen > listed);
         }
     }
 
