@@ -70,6 +70,31 @@ impl Outcome {
         }
     }
 
+    /// Counts the documents of one rendering pass, keyed by file name, and records
+    /// the input hashes of those that were written or kept in `manifest`.
+    fn record(
+        &mut self,
+        results: Vec<(String, anyhow::Result<(String, bool)>)>,
+        manifest: &mut BTreeMap<String, String>,
+    ) {
+        for (key, result) in results {
+            match result {
+                Ok((hash, changed)) => {
+                    if changed {
+                        self.written += 1;
+                    } else {
+                        self.kept += 1;
+                    }
+                    manifest.insert(key, hash);
+                }
+                Err(err) => {
+                    self.failed += 1;
+                    eprintln!("{key}: {err:#}");
+                }
+            }
+        }
+    }
+
     /// 1 when a report failed the check or a document failed to render.
     pub fn exit_code(&self) -> ExitCode {
         if self.skipped + self.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
@@ -112,61 +137,39 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
     let fonts = &repo.settings.fonts;
     let (font_set, problems) = render::font_set(&repo.workspace, fonts);
     problems.iter().for_each(|p| eprintln!("{p}"));
-    // Threads with room for typst's deep recursion; typst's own parallel work runs
-    // in the same pool.
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(render::pdf::STACK)
-        .build()
-        .context("starting the rendering threads")?;
-
     // layout: one document per report, shared by the DOCX, the PDF and the site
-    let documents: Vec<anyhow::Result<Document>> = pool.install(|| {
-        reports
-            .par_iter()
-            .map(|report| crate::layout::report::prepare(&repo, report, trail(report)))
-            .collect()
-    });
+    let documents: Vec<anyhow::Result<Document>> = reports
+        .par_iter()
+        .map(|report| crate::layout::report::prepare(&repo, report, trail(report)))
+        .collect();
 
-    // render
+    // render: every wanted document of every report, on the rendering threads
     let progress = Progress::new(reports.len() * documents_wanted.len() + usize::from(site_wanted));
     let job = Job { fonts: &font_set, names: fonts, files: &files, old: &old };
-    let results: Vec<(String, anyhow::Result<(String, bool)>)> = pool.install(|| {
-        reports
-            .par_iter()
-            .zip(&documents)
-            .flat_map_iter(|pair| documents_wanted.iter().map(move |output| (pair, *output)))
-            .map(|((report, document), output)| {
-                let key = format!("{}.{}", report.id, extension(output));
-                let result = match document {
-                    Ok(document) => job.build(&report.file, document, output, &key),
-                    Err(err) => Err(anyhow::anyhow!("{err:#}")),
-                };
-                progress.tick();
-                (key, result)
-            })
-            .collect()
-    });
+    let work: Vec<(&Report, &anyhow::Result<Document>, Output)> = reports
+        .iter()
+        .zip(&documents)
+        .flat_map(|(report, document)| {
+            documents_wanted.iter().map(move |output| (*report, document, *output))
+        })
+        .collect();
+    let results: Vec<(String, anyhow::Result<(String, bool)>)> =
+        render::on_threads(&work, |(report, document, output)| {
+            let key = format!("{}.{}", report.id, extension(*output));
+            let result = match document {
+                Ok(document) => job.build(&report.file, document, *output, &key),
+                Err(err) => Err(anyhow::anyhow!("{err:#}")),
+            };
+            progress.tick();
+            (key, result)
+        })?;
 
     let mut outcome = Outcome { out: out_dir.clone(), ..Outcome::default() };
     let mut manifest = BTreeMap::new();
-    for (key, result) in results {
-        match result {
-            Ok((hash, changed)) => {
-                if changed {
-                    outcome.written += 1
-                } else {
-                    outcome.kept += 1
-                }
-                manifest.insert(key, hash);
-            }
-            Err(err) => {
-                outcome.failed += 1;
-                eprintln!("{key}: {err:#}");
-            }
-        }
-    }
+    outcome.record(results, &mut manifest);
     // Files of reports that are gone (or now fail the check) are removed.
-    let exists = |id: &str| reports.iter().any(|r| r.id == id);
+    let ids: BTreeSet<&str> = reports.iter().map(|r| r.id.as_str()).collect();
+    let exists = |id: &str| ids.contains(id);
     carry_over(&old, &mut manifest, &documents_wanted, exists, &files);
     let json = serde_json::to_vec_pretty(&manifest)?;
     crate::atomic::write(&manifest_path, &json).context("writing the build manifest")?;
@@ -194,24 +197,12 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
                     continue;
                 }
             };
-            for output in &documents_wanted {
+            let built = render::on_threads(&documents_wanted, |output| {
                 let key = format!("{}.{}", issue.stem(), extension(*output));
-                // On a rendering thread, with room for typst's recursion.
-                match pool.install(|| job.build(&issue.file, &document, *output, &key)) {
-                    Ok((hash, changed)) => {
-                        if changed {
-                            outcome.written += 1;
-                        } else {
-                            outcome.kept += 1;
-                        }
-                        manifest.insert(key, hash);
-                    }
-                    Err(err) => {
-                        outcome.failed += 1;
-                        eprintln!("{key}: {err:#}");
-                    }
-                }
-            }
+                let result = job.build(&issue.file, &document, *output, &key);
+                (key, result)
+            })?;
+            outcome.record(built, &mut manifest);
         }
         // Documents of removed issues are removed.
         let exists = |stem: &str| repo.bulletins.iter().any(|issue| issue.stem() == stem);
@@ -247,8 +238,8 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
             .collect();
         let input =
             site::Input { repo: &repo, entries, files: &present, lang, assessment: &assessment };
-        let pages = pool.install(|| site::generate(&input));
-        outcome.site = Some(pool.install(|| site::write(&out_dir, &pages))?);
+        let pages = site::generate(&input);
+        outcome.site = Some(site::write(&out_dir, &pages)?);
         progress.tick();
     }
     progress.finish();

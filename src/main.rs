@@ -9,6 +9,9 @@ fn main() -> ExitCode {
         Err(code) => return code,
     };
     let lang = cli.language();
+    // Typst lays pages out in rayon's pool too: its threads need the same room for
+    // deep recursion as the rendering threads.
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(xinbao::render::pdf::STACK).build_global();
     match xinbao::commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
