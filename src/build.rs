@@ -238,8 +238,7 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
             .collect();
         let input =
             site::Input { repo: &repo, entries, files: &present, lang, assessment: &assessment };
-        let pages = site::generate(&input);
-        outcome.site = Some(site::write(&out_dir, &pages)?);
+        outcome.site = Some(site::build(&out_dir, &input)?);
         progress.tick();
     }
     progress.finish();

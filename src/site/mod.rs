@@ -4,17 +4,19 @@
 //! pictures, emergency elements, relations and approval trail, and a Chinese
 //! full-text search that runs in the browser from an index written at build time.
 //!
-//! [`generate`] turns the checked reports into [`Page`]s in memory; [`write()`] puts
-//! on disk only the pages whose bytes changed, each atomically: pictures, assets
-//! and the search index first, then the pages, the front page last, removals at
-//! the end. An interrupted build leaves every file whole (old or new); running it
-//! again completes the site.
+//! [`build`] turns the checked reports into [`Page`]s a batch at a time, and its
+//! [`Writer`] puts on disk only the pages whose bytes changed, each atomically:
+//! assets first, then each batch's pictures before its report pages, then the
+//! search index, statistics and lists, the front page last, removals at the end.
+//! An interrupted build leaves every file whole (old or new); running it again
+//! completes the site.
 
 mod html;
 mod lists;
 mod report_page;
 pub mod search;
 mod statistics;
+mod writer;
 
 use crate::approval::{State, Trail};
 use crate::lang::Lang;
@@ -22,12 +24,12 @@ use crate::layout::Document;
 use crate::load::Repository;
 use crate::report::{Category, Report};
 use crate::time::Time;
-use anyhow::Context as _;
 use chrono::Datelike as _;
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+pub use writer::Written;
+use writer::{Writer, hex};
 
 /// The record of what the site's files hold, kept in the output folder.
 pub const MANIFEST: &str = ".xinbao-site.json";
@@ -255,93 +257,33 @@ impl<'a> Site<'a> {
     }
 }
 
-/// Every file of the archive for `input`.
-pub fn generate(input: &Input) -> Vec<Page> {
+/// How many reports' pages are made and written at a time: enough to keep every
+/// core busy, few enough that the site's memory does not grow with the archive.
+const BATCH: usize = 256;
+
+/// Builds the archive for `input` under `out`: the assets, then the reports'
+/// pages and pictures a batch at a time, then the search index, the statistics
+/// and the lists, the front page last.
+pub fn build(out: &Path, input: &Input) -> anyhow::Result<Written> {
     let site = Site::new(input);
-    let mut pages: Vec<Page> =
-        site.entries.par_iter().flat_map_iter(|entry| report_page::page(&site, entry)).collect();
-    pages.extend(lists::pages(&site));
-    pages.extend(search::pages(&site));
+    let mut writer = Writer::open(out);
+    writer.put(vec![
+        asset("assets/style.css", include_str!("style.css")),
+        asset("assets/favicon.svg", include_str!("favicon.svg")),
+        asset("assets/search.js", include_str!("search.js")),
+    ])?;
+    for batch in site.entries.chunks(BATCH) {
+        writer.put(
+            batch.par_iter().flat_map_iter(|entry| report_page::page(&site, entry)).collect(),
+        )?;
+    }
+    let mut pages = search::pages(&site);
     pages.extend(statistics::pages(&site));
-    pages.push(asset("assets/style.css", include_str!("style.css")));
-    pages.push(asset("assets/favicon.svg", include_str!("favicon.svg")));
-    pages.push(asset("assets/search.js", include_str!("search.js")));
-    // One copy of each picture, however many reports show it.
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    pages.dedup_by(|a, b| a.path == b.path);
-    pages
+    pages.extend(lists::pages(&site));
+    writer.put(pages)?;
+    writer.finish()
 }
 
 fn asset(path: &str, text: &str) -> Page {
     Page { path: path.to_string(), bytes: text.as_bytes().to_vec(), tier: 0 }
-}
-
-/// What [`write()`] did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Written {
-    /// Files written because they are new or changed.
-    pub written: usize,
-    /// Files left as they were.
-    pub kept: usize,
-    /// Files of the previous build that are gone.
-    pub removed: usize,
-}
-
-/// Writes `pages` under `out`: only those whose bytes differ from the previous
-/// build (or that are missing), each atomically, in tier order; then removes the
-/// previous build's files that are no longer part of the site.
-pub fn write(out: &Path, pages: &[Page]) -> anyhow::Result<Written> {
-    let manifest_path = out.join(MANIFEST);
-    let old: BTreeMap<String, String> = std::fs::read(&manifest_path)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default();
-    let hashes: Vec<String> = pages.par_iter().map(|p| hex(&Sha256::digest(&p.bytes))).collect();
-    let dirs: BTreeSet<&Path> = pages.iter().filter_map(|p| Path::new(&p.path).parent()).collect();
-    for dir in dirs {
-        let dir = out.join(dir);
-        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    let mut done = Written::default();
-    let mut order: Vec<usize> = (0..pages.len()).collect();
-    order.sort_by_key(|&i| pages[i].tier);
-    for tier in order.chunk_by(|&a, &b| pages[a].tier == pages[b].tier) {
-        let results: Vec<anyhow::Result<bool>> = tier
-            .par_iter()
-            .map(|&i| {
-                let page = &pages[i];
-                let target = out.join(&page.path);
-                if old.get(&page.path) == Some(&hashes[i]) && target.is_file() {
-                    return Ok(false);
-                }
-                crate::atomic::write_unsynced(&target, &page.bytes)
-                    .with_context(|| format!("writing {}", target.display()))?;
-                Ok(true)
-            })
-            .collect();
-        for result in results {
-            if result? {
-                done.written += 1;
-            } else {
-                done.kept += 1;
-            }
-        }
-    }
-    let manifest: BTreeMap<String, String> =
-        pages.iter().zip(hashes).map(|(p, h)| (p.path.clone(), h)).collect();
-    crate::atomic::write(&manifest_path, &serde_json::to_vec_pretty(&manifest)?)
-        .context("writing the site manifest")?;
-    for path in old.keys().filter(|p| !manifest.contains_key(*p)) {
-        // Only plain relative paths the manifest could have written.
-        if path.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
-            && std::fs::remove_file(out.join(path)).is_ok()
-        {
-            done.removed += 1;
-        }
-    }
-    Ok(done)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -184,30 +184,29 @@ fn summary(entry: &Entry) -> String {
 /// The index files: `search/docs.js` and its shards.
 pub(super) fn pages(site: &Site) -> Vec<Page> {
     use rayon::prelude::*;
-    let per_doc: Vec<Keys> = site.entries.par_iter().map(|entry| keys(&text(entry))).collect();
     // Every (pair, document) as one number, pair in the high bits: sorted, they
-    // group by pair with each pair's documents in order.
-    let mut postings: Vec<u64> = per_doc
-        .par_iter()
-        .enumerate()
-        .take(1 << DOC_BITS)
-        .flat_map_iter(|(doc, keys)| {
-            keys.pairs.iter().map(move |&pair| (pair << DOC_BITS) | doc as u64)
-        })
-        .collect();
-    postings.par_sort_unstable();
-    let mut words: HashMap<&str, Vec<u32>> = HashMap::new();
-    for (doc, keys) in per_doc.iter().enumerate() {
-        for word in &keys.words {
-            words.entry(word).or_default().push(doc as u32);
+    // group by pair with each pair's documents in order. The keys are taken a
+    // batch of reports at a time, so only the packed postings stay in memory.
+    let mut postings: Vec<u64> = Vec::new();
+    let mut words: HashMap<String, Vec<u32>> = HashMap::new();
+    let documents = site.entries.iter().take(1 << DOC_BITS).enumerate().collect::<Vec<_>>();
+    for batch in documents.chunks(1024) {
+        let keys: Vec<(usize, Keys)> =
+            batch.par_iter().map(|(doc, entry)| (*doc, keys(&text(entry)))).collect();
+        for (doc, keys) in keys {
+            postings.extend(keys.pairs.iter().map(|&pair| (pair << DOC_BITS) | doc as u64));
+            for word in keys.words {
+                words.entry(word).or_default().push(doc as u32);
+            }
         }
     }
+    postings.par_sort_unstable();
     let total = postings.len() + words.values().map(Vec::len).sum::<usize>();
     let shards = (total / SHARD_POSTINGS + 1).next_power_of_two().min(256);
     // Per shard: Chinese keys grouped by their first character (each entry is the
     // second character, then its postings), and ASCII words.
     let mut han_shards: Vec<BTreeMap<char, String>> = vec![BTreeMap::new(); shards];
-    let mut word_shards: Vec<BTreeMap<&str, String>> = vec![BTreeMap::new(); shards];
+    let mut word_shards: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); shards];
     let mut numbers = Vec::new();
     for group in postings.chunk_by(|a, b| a >> DOC_BITS == b >> DOC_BITS) {
         let (first, second) = unpair(group[0] >> DOC_BITS);
@@ -217,6 +216,7 @@ pub(super) fn pages(site: &Site) -> Vec<Page> {
         entry.push(second);
         encode(&numbers, entry);
     }
+    drop(postings);
     for (word, docs) in words {
         let first = word.chars().next().map_or(0, |c| c as usize);
         encode(&docs, word_shards[first % shards].entry(word).or_default());

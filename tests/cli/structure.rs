@@ -147,7 +147,7 @@ const READS_OUTSIDE_THE_WORKSPACE: &[(&str, &str)] = &[
     ("workspace.rs", "the workspace itself"),
     ("cache.rs", "xinbao's own history cache and its secret, not an input"),
     ("build.rs", "the previous build's manifest of outputs"),
-    ("site/mod.rs", "the previous site's manifest of outputs"),
+    ("site/writer.rs", "the previous site's manifest of outputs"),
     ("commit.rs", "git's signing key, to tell who signs"),
     ("commands/hook.rs", "an existing git hook, before replacing it"),
     ("commands/serve.rs", "serving the built site"),
