@@ -28,6 +28,10 @@ pub enum State {
 }
 
 impl State {
+    /// Every state, in the order above.
+    pub const ALL: [State; 5] =
+        [State::Draft, State::Submitted, State::Approved, State::Published, State::Stale];
+
     /// The id used in JSON: `draft`, `submitted`, `approved`, `published`, `stale`.
     pub fn id(self) -> &'static str {
         match self {

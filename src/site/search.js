@@ -1,5 +1,6 @@
 // 信报 xinbao archive search: runs in the browser from the index files that
-// `xinbao build` writes (search/docs.js and search/shard-K.js), also from file://.
+// `xinbao build` writes (search/docs.js, search/shard-K.js and
+// search/summary-K.js), also from file://.
 // Keys follow src/site/search.rs: Chinese bigrams, a lone last character with a
 // space, lowercase ASCII words. Report text is only ever put in the page as text.
 (function () {
@@ -9,25 +10,44 @@
   var VALUE = {};
   for (var i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
   var MAX_WORD = 32, LIMIT = 200;
-  var shards = {}, waiting = {};
+  var loaded = {}, waiting = {};
 
-  XB.shard = function (k, han, words) {
-    shards[k] = { han: han, words: words };
-    (waiting[k] || []).forEach(function (done) { done(); });
-    delete waiting[k];
-  };
+  // An index file announces itself by calling XB.shard or XB.summary.
+  function arrived(file, value) {
+    loaded[file] = value;
+    (waiting[file] || []).forEach(function (done) { done(); });
+    delete waiting[file];
+  }
+  XB.shard = function (k, han, words) { arrived('shard-' + k, { han: han, words: words }); };
+  XB.summary = function (k, list) { arrived('summary-' + k, list); };
 
-  function loadShard(k) {
+  // Loads search/FILE.js once (a <script>: browsers do not fetch from file://).
+  function load(file) {
     return new Promise(function (resolve, reject) {
-      if (shards[k]) return resolve(shards[k]);
-      var first = !waiting[k];
-      (waiting[k] = waiting[k] || []).push(function () { resolve(shards[k]); });
+      if (loaded[file]) return resolve(loaded[file]);
+      var first = !waiting[file];
+      (waiting[file] = waiting[file] || []).push(function () { resolve(loaded[file]); });
       if (first) {
         var script = document.createElement('script');
-        script.src = 'search/shard-' + k + '.js';
-        script.onerror = function () { reject(new Error('search/shard-' + k + '.js')); };
+        script.src = 'search/' + file + '.js';
+        script.onerror = function () { reject(new Error('search/' + file + '.js')); };
         document.head.appendChild(script);
       }
+    });
+  }
+
+  function loadShard(k) { return load('shard-' + k); }
+
+  // The summaries of the reports numbered `numbers`, loading only their files.
+  function summaries(numbers) {
+    var files = {};
+    numbers.forEach(function (n) { files[Math.floor(n / XB.summaries)] = true; });
+    return Promise.all(Object.keys(files).map(function (k) {
+      return load('summary-' + k);
+    })).then(function () {
+      return numbers.map(function (n) {
+        return loaded['summary-' + Math.floor(n / XB.summaries)][n % XB.summaries];
+      });
     });
   }
 
@@ -165,7 +185,8 @@
     return node;
   }
 
-  function show(doc, query) {
+  // One result: doc is [id, title, unit, category, date, state, late].
+  function show(doc, summaryText, query) {
     var li = element('li', 'item');
     var a = element('a', 'title');
     a.href = 'reports/' + encodeURIComponent(doc[0]) + '.html';
@@ -173,13 +194,13 @@
     li.appendChild(a);
     var meta = element('span', 'meta');
     meta.appendChild(element('span', 'tag c-' + doc[3], XB.categories[doc[3]] || doc[3]));
-    meta.appendChild(element('span', '', doc[2]));
+    meta.appendChild(element('span', '', XB.units[doc[2]]));
     meta.appendChild(element('span', '', doc[4]));
-    meta.appendChild(element('span', 'state', doc[5]));
-    if (doc[7]) meta.appendChild(element('span', 'state s-late', XB.late));
+    meta.appendChild(element('span', 'state', XB.states[doc[5]]));
+    if (doc[6]) meta.appendChild(element('span', 'state s-late', XB.late));
     li.appendChild(meta);
     var summary = element('p', 'summary');
-    summary.appendChild(marked(doc[6], query));
+    summary.appendChild(marked(summaryText, query));
     li.appendChild(summary);
     return li;
   }
@@ -201,25 +222,29 @@
     if (!query && !category && !unit && !from && !to && !late) return say('empty');
     say('loading');
     search(query).then(function (found) {
-      var docs = found === null ? XB.docs.map(function (_, i) { return i; }) : found;
-      var hits = docs.map(function (i) { return XB.docs[i]; }).filter(function (doc) {
-        return (!category || doc[3] === category) && (!unit || doc[2] === unit) &&
-          (!from || doc[4] >= from) && (!to || doc[4] <= to) && (!late || doc[7]);
+      var numbers = found === null ? XB.docs.map(function (_, i) { return i; }) : found;
+      var hits = numbers.filter(function (i) {
+        var doc = XB.docs[i];
+        return (!category || doc[3] === category) && (!unit || XB.units[doc[2]] === unit) &&
+          (!from || doc[4] >= from) && (!to || doc[4] <= to) && (!late || doc[6]);
       });
       // Titles with the whole query first; otherwise newest first.
       var lower = query.toLowerCase();
+      var inTitle = function (i) { return lower && XB.docs[i][1].toLowerCase().indexOf(lower) >= 0 ? 0 : 1; };
       hits.sort(function (a, b) {
-        var ta = lower && a[1].toLowerCase().indexOf(lower) >= 0 ? 0 : 1;
-        var tb = lower && b[1].toLowerCase().indexOf(lower) >= 0 ? 0 : 1;
-        return ta - tb || (a[4] < b[4] ? 1 : a[4] > b[4] ? -1 : 0);
+        var da = XB.docs[a][4], db = XB.docs[b][4];
+        return inTitle(a) - inTitle(b) || (da < db ? 1 : da > db ? -1 : 0);
       });
       results.textContent = '';
       if (!hits.length) return say('none');
-      say('found', hits.length);
-      hits.slice(0, LIMIT).forEach(function (doc) { results.appendChild(show(doc, query)); });
-      if (hits.length > LIMIT) {
-        results.appendChild(element('li', 'more', status.dataset.more.replace('{n}', LIMIT)));
-      }
+      var shown = hits.slice(0, LIMIT);
+      return summaries(shown).then(function (texts) {
+        say('found', hits.length);
+        shown.forEach(function (i, k) { results.appendChild(show(XB.docs[i], texts[k], query)); });
+        if (hits.length > LIMIT) {
+          results.appendChild(element('li', 'more', status.dataset.more.replace('{n}', LIMIT)));
+        }
+      });
     }, function (error) {
       status.textContent = String(error);
     });

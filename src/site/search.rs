@@ -8,9 +8,10 @@
 //! postings) entries, so a key costs one character plus its postings.
 //!
 //! The index is plain JavaScript files loaded by `<script>` tags (a browser will
-//! not `fetch` files from `file://`): `search/docs.js` lists the reports and
-//! `search/shard-K.js` hold the keys whose first character falls in shard K, so
-//! a query loads only the shards it needs. `assets/search.js` reads them with the
+//! not `fetch` files from `file://`): `search/docs.js` lists what a query filters
+//! and sorts on, `search/shard-K.js` hold the keys whose first character falls in
+//! shard K, and `search/summary-K.js` the summaries shown under the results, so a
+//! query loads only the shards and summaries it needs. `assets/search.js` reads them with the
 //! same rules as [`keys`].
 
 use super::{Entry, Page, Site};
@@ -31,6 +32,9 @@ const SHARD_POSTINGS: usize = 60_000;
 
 /// Characters of report text shown under a search result.
 const SUMMARY_CHARS: usize = 80;
+
+/// Reports per file of summaries.
+const SUMMARIES: usize = 500;
 
 /// A Han character (CJK unified ideographs, extension A, compatibility, B–G).
 fn is_han(c: char) -> bool {
@@ -239,11 +243,20 @@ pub(super) fn pages(site: &Site) -> Vec<Page> {
             }
         })
         .collect();
-    pages.push(docs(site, shards));
+    pages.extend(docs(site, shards));
     pages
 }
 
-fn docs(site: &Site, shards: usize) -> Page {
+/// `search/docs.js`: what a query filters and sorts on, for every report (id,
+/// title, unit and state as numbers into `XB.units` and `XB.states`, category,
+/// date, late); and the summaries shown under the results, a file of
+/// [`SUMMARIES`] reports each (`search/summary-K.js`), loaded only for the
+/// results shown.
+fn docs(site: &Site, shards: usize) -> Vec<Page> {
+    let mut units: Vec<&str> = site.entries.iter().map(|entry| entry.unit()).collect();
+    units.sort_unstable();
+    units.dedup();
+    let states = crate::approval::State::ALL;
     let docs: Vec<serde_json::Value> = site
         .entries
         .iter()
@@ -252,11 +265,10 @@ fn docs(site: &Site, shards: usize) -> Page {
             serde_json::json!([
                 entry.id(),
                 entry.title(),
-                entry.unit(),
+                units.binary_search(&entry.unit()).unwrap_or_default(),
                 entry.category().id(),
                 date,
-                site.state_name(entry.state()),
-                summary(entry),
+                states.iter().position(|s| *s == entry.state()).unwrap_or_default(),
                 u8::from(entry.is_late())
             ])
         })
@@ -265,14 +277,27 @@ fn docs(site: &Site, shards: usize) -> Page {
         .iter()
         .map(|c| (c.id().to_string(), site.category_name(*c).into()))
         .collect();
-    let json = |v: &serde_json::Value| serde_json::to_string(v).unwrap_or_default();
+    let states: Vec<&str> = states.iter().map(|s| site.state_name(*s)).collect();
+    let json = |v: serde_json::Value| serde_json::to_string(&v).unwrap_or_default();
     let body = format!(
-        "var XB=window.XB||(window.XB={{}});XB.shards={shards};XB.late={};XB.categories={};XB.docs={};\n",
-        json(&site.t("迟报", "late").into()),
-        json(&categories.into()),
-        json(&docs.into())
+        "var XB=window.XB||(window.XB={{}});XB.shards={shards};XB.summaries={SUMMARIES};XB.late={};XB.categories={};XB.units={};XB.states={};XB.docs={};\n",
+        json(site.t("迟报", "late").into()),
+        json(categories.into()),
+        json(units.into()),
+        json(states.into()),
+        json(docs.into())
     );
-    Page { path: "search/docs.js".to_string(), bytes: body.into_bytes(), tier: 0 }
+    let mut pages =
+        vec![Page { path: "search/docs.js".to_string(), bytes: body.into_bytes(), tier: 0 }];
+    for (k, chunk) in site.entries.chunks(SUMMARIES).enumerate() {
+        let summaries: Vec<String> = chunk.iter().map(|entry| summary(entry)).collect();
+        pages.push(Page {
+            path: format!("search/summary-{k}.js"),
+            bytes: format!("XB.summary({k},{});\n", json(summaries.into())).into_bytes(),
+            tier: 0,
+        });
+    }
+    pages
 }
 
 #[cfg(test)]

@@ -229,6 +229,11 @@ fn the_archive_opens_from_disk_browses_and_searches_in_chinese() {
     assert!(href.ends_with("reports/2026-09-17-chengqu-tingche-shoufei-diaoyan.html"), "{href}");
     assert!(browser.text("#status").contains("找到 1 条信息"));
     assert!(!browser.all("#results mark").is_empty(), "the word is marked");
+    assert!(
+        browser.text("#results li.item p.summary").chars().count() > 10,
+        "the summary, from its own index file: {}",
+        browser.text("#results li.item p.summary")
+    );
     save(out.path(), "archive-search.png", &browser.screenshot());
 
     // A one-character query, and filters by category and date.
@@ -247,6 +252,14 @@ fn the_archive_opens_from_disk_browses_and_searches_in_chinese() {
         "{}?q=%E5%81%9C%E8%BD%A6&to=2026-06-30",
         file_url(&out.path().join("search.html"))
     ));
+    browser.find("#status");
+    assert!(browser.text("#status").contains("没有找到"), "{}", browser.text("#status"));
+    // And by unit: the report is 价格科's, not 投资科's.
+    let search = file_url(&out.path().join("search.html"));
+    browser.open(&format!("{search}?q=%E5%81%9C%E8%BD%A6&unit=%E4%BB%B7%E6%A0%BC%E7%A7%91"));
+    browser.find("#results li.item");
+    assert_eq!(browser.all("#results li.item").len(), 1, "{}", browser.text("#status"));
+    browser.open(&format!("{search}?q=%E5%81%9C%E8%BD%A6&unit=%E6%8A%95%E8%B5%84%E7%A7%91"));
     browser.find("#status");
     assert!(browser.text("#status").contains("没有找到"), "{}", browser.text("#status"));
 
