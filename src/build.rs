@@ -25,6 +25,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// The record of what each document was built from, kept beside the documents.
 const MANIFEST: &str = ".xinbao-inputs.json";
 
+/// Reports laid out and rendered at a time: enough to keep every core busy, few
+/// enough that the documents in memory do not grow with the repository.
+const RENDER_BATCH: usize = 256;
+
 /// What one build did.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -137,24 +141,25 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
     let fonts = &repo.settings.fonts;
     let (font_set, problems) = render::font_set(&repo.workspace, fonts);
     problems.iter().for_each(|p| eprintln!("{p}"));
-    // layout: one document per report, shared by the DOCX, the PDF and the site
-    let documents: Vec<anyhow::Result<Document>> = reports
-        .par_iter()
-        .map(|report| crate::layout::report::prepare(&repo, report, trail(report)))
-        .collect();
+    let layout = |report: &Report| crate::layout::report::prepare(&repo, report, trail(report));
 
-    // render: every wanted document of every report, on the rendering threads
+    // layout → render, a batch of reports at a time, so that only one batch's
+    // documents are in memory; the archive lays them out again for its pages
     let progress = Progress::new(reports.len() * documents_wanted.len() + usize::from(site_wanted));
     let job = Job { fonts: &font_set, names: fonts, files: &files, old: &old };
-    let work: Vec<(&Report, &anyhow::Result<Document>, Output)> = reports
-        .iter()
-        .zip(&documents)
-        .flat_map(|(report, document)| {
-            documents_wanted.iter().map(move |output| (*report, document, *output))
-        })
-        .collect();
-    let results: Vec<(String, anyhow::Result<(String, bool)>)> =
-        render::on_threads(&work, |(report, document, output)| {
+    let mut titles: Vec<Option<String>> = Vec::with_capacity(reports.len());
+    let mut results: Vec<(String, anyhow::Result<(String, bool)>)> = Vec::new();
+    for batch in reports.chunks(RENDER_BATCH) {
+        let documents: Vec<anyhow::Result<Document>> =
+            batch.par_iter().map(|report| layout(report)).collect();
+        let work: Vec<(&Report, &anyhow::Result<Document>, Output)> = batch
+            .iter()
+            .zip(&documents)
+            .flat_map(|(report, document)| {
+                documents_wanted.iter().map(move |output| (*report, document, *output))
+            })
+            .collect();
+        results.extend(render::on_threads(&work, |(report, document, output)| {
             let key = format!("{}.{}", report.id, extension(*output));
             let result = match document {
                 Ok(document) => job.build(&report.file, document, *output, &key),
@@ -162,7 +167,9 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
             };
             progress.tick();
             (key, result)
-        })?;
+        })?);
+        titles.extend(documents.iter().map(|d| d.as_ref().ok().map(|d| d.title.clone())));
+    }
 
     let mut outcome = Outcome { out: out_dir.clone(), ..Outcome::default() };
     let mut manifest = BTreeMap::new();
@@ -228,16 +235,23 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
             manifest.keys().filter(|key| files.join(key).is_file()).cloned().collect();
         let entries = reports
             .iter()
-            .zip(&documents)
-            .filter_map(|(report, document)| {
-                let document = document.as_ref().ok()?;
+            .zip(&titles)
+            .filter_map(|(report, title)| {
                 let late = late.of(&report.file);
                 let received = history.as_ref().and_then(|h| h.received.get(&report.id)).copied();
-                Some(site::Entry { report, document, trail: trail(report), late, received })
+                let title = title.as_deref()?;
+                Some(site::Entry { report, title, trail: trail(report), late, received })
             })
             .collect();
-        let input =
-            site::Input { repo: &repo, entries, files: &present, lang, assessment: &assessment };
+        let layout = |report: &Report| layout(report).ok();
+        let input = site::Input {
+            repo: &repo,
+            entries,
+            layout: &layout,
+            files: &present,
+            lang,
+            assessment: &assessment,
+        };
         outcome.site = Some(site::build(&out_dir, &input)?);
         progress.tick();
     }

@@ -7,28 +7,40 @@ mod common;
 use libfuzzer_sys::fuzz_target;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
+use xinbao::layout::report::prepare;
+use xinbao::report::Report;
 use xinbao::site;
 
 static BENCH: LazyLock<common::Bench> = LazyLock::new(common::Bench::new);
 
 fuzz_target!(|data: &[u8]| {
     let _ = site::search::keys(&String::from_utf8_lossy(data));
-    let Some((repo, documents)) = BENCH.documents(data) else { return };
-    let entries = repo
+    let Some((repo, _)) = BENCH.check(data) else { return };
+    let laid: Vec<(&Report, String)> = repo
         .reports
         .iter()
-        .zip(&documents)
-        .map(|(report, document)| site::Entry {
+        .filter_map(|report| Some((report, prepare(&repo, report, None).ok()?.title)))
+        .collect();
+    let entries = laid
+        .iter()
+        .map(|(report, title)| site::Entry {
             report,
-            document,
+            title,
             trail: None,
             late: &[],
             received: None,
         })
         .collect();
+    let layout = |report: &Report| prepare(&repo, report, None).ok();
     let files = BTreeSet::new();
     let assessment = site::Assessment::default();
-    let lang = xinbao::lang::Lang::Zh;
-    let input = site::Input { repo: &repo, entries, files: &files, lang, assessment: &assessment };
+    let input = site::Input {
+        repo: &repo,
+        entries,
+        layout: &layout,
+        files: &files,
+        lang: xinbao::lang::Lang::Zh,
+        assessment: &assessment,
+    };
     site::build(&BENCH.out(), &input).expect("the archive is written");
 });

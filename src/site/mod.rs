@@ -38,8 +38,8 @@ pub const MANIFEST: &str = ".xinbao-site.json";
 pub struct Entry<'a> {
     /// The parsed report (it passed the check).
     pub report: &'a Report,
-    /// Its laid-out text, the same as in its DOCX and PDF.
-    pub document: &'a Document,
+    /// Its title as laid out, the same as in its DOCX and PDF.
+    pub title: &'a str,
     /// Its approval state and history, when git was readable.
     pub trail: Option<&'a Trail>,
     /// Why it is late (迟报: its time-limit findings); empty when on time.
@@ -54,7 +54,7 @@ impl Entry<'_> {
     }
 
     fn title(&self) -> &str {
-        &self.document.title
+        self.title
     }
 
     fn category(&self) -> Category {
@@ -85,6 +85,9 @@ pub struct Input<'a> {
     pub repo: &'a Repository,
     /// The reports that passed the check, in any order.
     pub entries: Vec<Entry<'a>>,
+    /// Lays a report out (the same document as its DOCX and PDF), for its page
+    /// and its search keys: the archive takes the documents a batch at a time.
+    pub layout: &'a (dyn Fn(&Report) -> Option<Document> + Sync),
     /// The documents present in `OUT/files/` (`<id>.docx`, `<id>.pdf`).
     pub files: &'a BTreeSet<String>,
     /// The language of the site's own words.
@@ -272,12 +275,21 @@ pub fn build(out: &Path, input: &Input) -> anyhow::Result<Written> {
         asset("assets/favicon.svg", include_str!("favicon.svg")),
         asset("assets/search.js", include_str!("search.js")),
     ])?;
+    let mut index = search::Index::default();
     for batch in site.entries.chunks(BATCH) {
+        let documents: Vec<Option<Document>> =
+            batch.par_iter().map(|entry| (input.layout)(entry.report)).collect();
+        let laid: Vec<(&Entry, Option<&Document>)> =
+            batch.iter().copied().zip(documents.iter().map(Option::as_ref)).collect();
         writer.put(
-            batch.par_iter().flat_map_iter(|entry| report_page::page(&site, entry)).collect(),
+            laid.par_iter()
+                .filter_map(|(entry, document)| Some(report_page::page(&site, entry, (*document)?)))
+                .flatten()
+                .collect(),
         )?;
+        index.add(&laid);
     }
-    let mut pages = search::pages(&site);
+    let mut pages = index.pages(&site);
     pages.extend(statistics::pages(&site));
     pages.extend(lists::pages(&site));
     writer.put(pages)?;

@@ -6,12 +6,13 @@
 use super::html::{Frame, Section, esc, url};
 use super::{Entry, Page, Site, hex};
 use crate::approval::{Step, Trail};
+use crate::layout::Document;
 use crate::layout::document::{Block, Inline, Picture};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 
-/// The page of `entry` and the pictures it shows.
-pub fn page(site: &Site, entry: &Entry) -> Vec<Page> {
+/// The page of `entry`, laid out as `document`, and the pictures it shows.
+pub fn page(site: &Site, entry: &Entry, document: &Document) -> Vec<Page> {
     let report = entry.report;
     let mut pages = Vec::new();
     let mut main = String::new();
@@ -48,11 +49,10 @@ pub fn page(site: &Site, entry: &Entry) -> Vec<Page> {
         facts = facts(site, entry),
         downloads = downloads(site, entry),
     );
-    for block in &entry.document.blocks {
+    for block in &document.blocks {
         main.push_str(&self::block(site, entry, block, &mut pages));
     }
-    let _ =
-        write!(main, r#"</div><p class="credit">{}</p></article>"#, esc(&entry.document.credit));
+    let _ = write!(main, r#"</div><p class="credit">{}</p></article>"#, esc(&document.credit));
     main.push_str(&relations(site, entry));
     main.push_str(&trail(site, entry.trail));
     let frame =

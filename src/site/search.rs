@@ -15,6 +15,7 @@
 //! same rules as [`keys`].
 
 use super::{Entry, Page, Site};
+use crate::layout::Document;
 use crate::layout::document::{Block, Inline};
 use std::collections::{BTreeMap, HashMap};
 
@@ -152,13 +153,13 @@ fn encode(docs: &[u32], out: &mut String) {
 }
 
 /// All text of a report that search looks at: title, keywords and body.
-fn text(entry: &Entry) -> String {
+fn text(entry: &Entry, document: &Document) -> String {
     let mut text = entry.title().to_string();
     for tag in &entry.report.tags {
         text.push('\n');
         text.push_str(tag);
     }
-    for block in &entry.document.blocks {
+    for block in &document.blocks {
         text.push('\n');
         block.text(&mut text);
     }
@@ -170,9 +171,9 @@ fn runs_text(runs: &[Inline], out: &mut String) {
 }
 
 /// The opening of the report's first paragraph, for the result list.
-fn summary(entry: &Entry) -> String {
+fn summary_of(document: &Document) -> String {
     let mut text = String::new();
-    for block in &entry.document.blocks {
+    for block in &document.blocks {
         if let Block::Paragraph(runs) = block {
             runs_text(runs, &mut text);
             break;
@@ -185,66 +186,91 @@ fn summary(entry: &Entry) -> String {
     summary
 }
 
-/// The index files: `search/docs.js` and its shards.
-pub(super) fn pages(site: &Site) -> Vec<Page> {
-    use rayon::prelude::*;
-    // Every (pair, document) as one number, pair in the high bits: sorted, they
-    // group by pair with each pair's documents in order. The keys are taken a
-    // batch of reports at a time, so only the packed postings stay in memory.
-    let mut postings: Vec<u64> = Vec::new();
-    let mut words: HashMap<String, Vec<u32>> = HashMap::new();
-    let documents = site.entries.iter().take(1 << DOC_BITS).enumerate().collect::<Vec<_>>();
-    for batch in documents.chunks(1024) {
-        let keys: Vec<(usize, Keys)> =
-            batch.par_iter().map(|(doc, entry)| (*doc, keys(&text(entry)))).collect();
-        for (doc, keys) in keys {
-            postings.extend(keys.pairs.iter().map(|&pair| (pair << DOC_BITS) | doc as u64));
-            for word in keys.words {
-                words.entry(word).or_default().push(doc as u32);
+/// The search index being built, a batch of reports at a time: only the packed
+/// postings, the words and the summaries stay in memory.
+#[derive(Default)]
+pub(super) struct Index {
+    /// Every (pair, document) as one number, pair in the high bits: sorted, they
+    /// group by pair with each pair's documents in order.
+    postings: Vec<u64>,
+    /// ASCII word → the documents that have it, in order.
+    words: HashMap<String, Vec<u32>>,
+    /// Each document's summary, in order.
+    summaries: Vec<String>,
+}
+
+impl Index {
+    /// Adds the next reports in the site's order, each with its document (none
+    /// when it could not be laid out: then it has no keys and no summary).
+    pub(super) fn add(&mut self, batch: &[(&Entry, Option<&Document>)]) {
+        use rayon::prelude::*;
+        let keys: Vec<Keys> = batch
+            .par_iter()
+            .map(|(entry, document)| document.map(|d| keys(&text(entry, d))).unwrap_or_default())
+            .collect();
+        for keys in keys {
+            let doc = self.summaries.len();
+            if doc < 1 << DOC_BITS {
+                self.postings
+                    .extend(keys.pairs.iter().map(|&pair| (pair << DOC_BITS) | doc as u64));
+                for word in keys.words {
+                    self.words.entry(word).or_default().push(doc as u32);
+                }
             }
+            self.summaries.push(String::new());
+        }
+        let first = self.summaries.len() - batch.len();
+        for (summary, (_, document)) in self.summaries[first..].iter_mut().zip(batch) {
+            *summary = document.map(summary_of).unwrap_or_default();
         }
     }
-    postings.par_sort_unstable();
-    let total = postings.len() + words.values().map(Vec::len).sum::<usize>();
-    let shards = (total / SHARD_POSTINGS + 1).next_power_of_two().min(256);
-    // Per shard: Chinese keys grouped by their first character (each entry is the
-    // second character, then its postings), and ASCII words.
-    let mut han_shards: Vec<BTreeMap<char, String>> = vec![BTreeMap::new(); shards];
-    let mut word_shards: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); shards];
-    let mut numbers = Vec::new();
-    for group in postings.chunk_by(|a, b| a >> DOC_BITS == b >> DOC_BITS) {
-        let (first, second) = unpair(group[0] >> DOC_BITS);
-        numbers.clear();
-        numbers.extend(group.iter().map(|p| (p & ((1 << DOC_BITS) - 1)) as u32));
-        let entry = han_shards[first as usize % shards].entry(first).or_default();
-        entry.push(second);
-        encode(&numbers, entry);
+
+    /// The index files: `search/docs.js`, its shards and the summaries.
+    pub(super) fn pages(self, site: &Site) -> Vec<Page> {
+        use rayon::prelude::*;
+        let Index { mut postings, words, summaries } = self;
+        postings.par_sort_unstable();
+        let total = postings.len() + words.values().map(Vec::len).sum::<usize>();
+        let shards = (total / SHARD_POSTINGS + 1).next_power_of_two().min(256);
+        // Per shard: Chinese keys grouped by their first character (each entry is the
+        // second character, then its postings), and ASCII words.
+        let mut han_shards: Vec<BTreeMap<char, String>> = vec![BTreeMap::new(); shards];
+        let mut word_shards: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); shards];
+        let mut numbers = Vec::new();
+        for group in postings.chunk_by(|a, b| a >> DOC_BITS == b >> DOC_BITS) {
+            let (first, second) = unpair(group[0] >> DOC_BITS);
+            numbers.clear();
+            numbers.extend(group.iter().map(|p| (p & ((1 << DOC_BITS) - 1)) as u32));
+            let entry = han_shards[first as usize % shards].entry(first).or_default();
+            entry.push(second);
+            encode(&numbers, entry);
+        }
+        drop(postings);
+        for (word, docs) in words {
+            let first = word.chars().next().map_or(0, |c| c as usize);
+            encode(&docs, word_shards[first % shards].entry(word).or_default());
+        }
+        let object = |pairs: Vec<(String, &String)>| {
+            let body: Vec<String> = pairs.iter().map(|(k, v)| format!("\"{k}\":\"{v}\"")).collect();
+            format!("{{{}}}", body.join(","))
+        };
+        let mut pages: Vec<Page> = han_shards
+            .iter()
+            .zip(&word_shards)
+            .enumerate()
+            .map(|(k, (han, words))| {
+                let han = object(han.iter().map(|(c, v)| (c.to_string(), v)).collect());
+                let words = object(words.iter().map(|(w, v)| (w.to_string(), v)).collect());
+                Page {
+                    path: format!("search/shard-{k}.js"),
+                    bytes: format!("XB.shard({k},{han},{words});\n").into_bytes(),
+                    tier: 0,
+                }
+            })
+            .collect();
+        pages.extend(docs(site, shards, &summaries));
+        pages
     }
-    drop(postings);
-    for (word, docs) in words {
-        let first = word.chars().next().map_or(0, |c| c as usize);
-        encode(&docs, word_shards[first % shards].entry(word).or_default());
-    }
-    let object = |pairs: Vec<(String, &String)>| {
-        let body: Vec<String> = pairs.iter().map(|(k, v)| format!("\"{k}\":\"{v}\"")).collect();
-        format!("{{{}}}", body.join(","))
-    };
-    let mut pages: Vec<Page> = han_shards
-        .iter()
-        .zip(&word_shards)
-        .enumerate()
-        .map(|(k, (han, words))| {
-            let han = object(han.iter().map(|(c, v)| (c.to_string(), v)).collect());
-            let words = object(words.iter().map(|(w, v)| (w.to_string(), v)).collect());
-            Page {
-                path: format!("search/shard-{k}.js"),
-                bytes: format!("XB.shard({k},{han},{words});\n").into_bytes(),
-                tier: 0,
-            }
-        })
-        .collect();
-    pages.extend(docs(site, shards));
-    pages
 }
 
 /// `search/docs.js`: what a query filters and sorts on, for every report (id,
@@ -252,7 +278,7 @@ pub(super) fn pages(site: &Site) -> Vec<Page> {
 /// date, late); and the summaries shown under the results, a file of
 /// [`SUMMARIES`] reports each (`search/summary-K.js`), loaded only for the
 /// results shown.
-fn docs(site: &Site, shards: usize) -> Vec<Page> {
+fn docs(site: &Site, shards: usize, summaries: &[String]) -> Vec<Page> {
     let mut units: Vec<&str> = site.entries.iter().map(|entry| entry.unit()).collect();
     units.sort_unstable();
     units.dedup();
@@ -289,8 +315,8 @@ fn docs(site: &Site, shards: usize) -> Vec<Page> {
     );
     let mut pages =
         vec![Page { path: "search/docs.js".to_string(), bytes: body.into_bytes(), tier: 0 }];
-    for (k, chunk) in site.entries.chunks(SUMMARIES).enumerate() {
-        let summaries: Vec<String> = chunk.iter().map(|entry| summary(entry)).collect();
+    for (k, chunk) in summaries.chunks(SUMMARIES).enumerate() {
+        let summaries: Vec<String> = chunk.to_vec();
         pages.push(Page {
             path: format!("search/summary-{k}.js"),
             bytes: format!("XB.summary({k},{});\n", json(summaries.into())).into_bytes(),
