@@ -12,11 +12,11 @@ use typst::utils::LazyHash;
 
 /// The free faces shipped inside the binary, in fallback order within each role.
 static EMBEDDED: &[&[u8]] = &[
-    include_bytes!("../../fonts/FandolFang-Regular.otf"),
-    include_bytes!("../../fonts/FandolKai-Regular.otf"),
-    include_bytes!("../../fonts/FandolHei-Regular.otf"),
-    include_bytes!("../../fonts/FandolSong-Regular.otf"),
-    include_bytes!("../../fonts/FandolSong-Bold.otf"),
+    include_bytes!("../../fonts/FandolFang-Regular.ttf"),
+    include_bytes!("../../fonts/FandolKai-Regular.ttf"),
+    include_bytes!("../../fonts/FandolHei-Regular.ttf"),
+    include_bytes!("../../fonts/FandolSong-Regular.ttf"),
+    include_bytes!("../../fonts/FandolSong-Bold.ttf"),
     include_bytes!("../../fonts/NotoSerifCJKsc-Regular-subset.otf"),
 ];
 
