@@ -1,6 +1,6 @@
 //! `init`, `new` and `schema`: what a new user does first.
 
-use crate::support::{Sandbox, git};
+use crate::support::{Sandbox, git, rule_list};
 use serde_json::Value;
 
 #[test]
@@ -157,12 +157,7 @@ fn new_emergency_starts_with_every_element_to_fill() {
     ]);
     assert!(out.status.success());
     let (_, json) = sandbox.check_json(&[]);
-    let rules: Vec<_> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap())
-        .collect();
+    let rules = rule_list(&json);
     assert!(rules.contains(&"missing-emergency-element"), "{json}");
 }
 

@@ -1,7 +1,7 @@
 //! Bad input (SPEC §10): every hostile file gets a diagnostic with a rule id; nothing
 //! panics or hangs, and no report is changed.
 
-use crate::support::{Sandbox, fixture};
+use crate::support::{Sandbox, fixture, rule_list};
 
 fn settings_only() -> Sandbox {
     let sandbox = Sandbox::new();
@@ -111,12 +111,7 @@ fn thousands_of_pictures_are_a_finding_and_only_two_hundred_are_laid_out() {
         format!("---\ntitle: 投资科召开重点项目调度会\ncategory: work\nunit: 投资科\nauthor: 张三\nphone: \"13800000000\"\noccurred_at: 2026-03-02T09:00:00+08:00\nsubmitted_at: 2026-03-02T17:40:00+08:00\n---\n\n{pictures}"),
     );
     let (_, json) = sandbox.check_json(&[file]);
-    let rules: Vec<&str> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap())
-        .collect();
+    let rules = rule_list(&json);
     assert_eq!(rules, ["file-too-large"], "{json}");
     let out = sandbox.run(&["render", file, "--docx", "many.docx"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

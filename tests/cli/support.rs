@@ -187,6 +187,11 @@ pub fn expectations(root: &Path) -> Vec<Finding> {
     expected
 }
 
+/// The rule ids of the findings of `json`, in their order.
+pub fn rule_list(json: &Value) -> Vec<&str> {
+    json["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect()
+}
+
 /// The findings of `json` as a sorted list (duplicates kept).
 pub fn finding_list(json: &Value) -> Vec<Finding> {
     let mut list: Vec<Finding> = json["diagnostics"]

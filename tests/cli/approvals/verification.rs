@@ -3,7 +3,7 @@
 //! what a merge approves, drafts, the history cache and `status`'s errors.
 
 use super::{Bureau, MERGED, PUBLISHED, WRITTEN};
-use crate::support::stderr;
+use crate::support::{rule_list, stderr};
 use serde_json::Value;
 use std::process::Command;
 
@@ -89,12 +89,7 @@ fn a_supervisor_of_another_unit_does_not_approve() {
     let out = bureau.xinbao(&["check", "--approvals", "--format", "json"], &[]);
     assert_eq!(out.status.code(), Some(1));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rules: Vec<&str> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap())
-        .collect();
+    let rules = rule_list(&json);
     assert_eq!(rules, ["signer-not-authorized"]);
 }
 

@@ -2,6 +2,7 @@
 //! carried by the bulletin and accepted by a plain git server.
 
 use super::*;
+use crate::support::rule_list;
 
 #[test]
 fn a_late_report_is_approved_and_published() {
@@ -33,12 +34,7 @@ fn a_late_report_is_approved_and_published() {
     let out = bureau.xinbao(&["check", "--approvals", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let rules: Vec<&str> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap())
-        .collect();
+    let rules = rule_list(&json);
     assert_eq!(rules, ["deadline-exceeded"], "{json}");
 }
 
