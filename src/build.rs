@@ -147,7 +147,7 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
     // documents are in memory; the archive lays them out again for its pages
     let progress = Progress::new(reports.len() * documents_wanted.len() + usize::from(site_wanted));
     let job = Job { fonts: &font_set, names: fonts, files: &files, old: &old };
-    let mut titles: Vec<Option<String>> = Vec::with_capacity(reports.len());
+    let mut laid_out: Vec<bool> = Vec::with_capacity(reports.len());
     let mut results: Vec<(String, anyhow::Result<(String, bool)>)> = Vec::new();
     for batch in reports.chunks(RENDER_BATCH) {
         let documents: Vec<anyhow::Result<Document>> =
@@ -168,7 +168,7 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
             progress.tick();
             (key, result)
         })?);
-        titles.extend(documents.iter().map(|d| d.as_ref().ok().map(|d| d.title.clone())));
+        laid_out.extend(documents.iter().map(Result::is_ok));
     }
 
     let mut outcome = Outcome { out: out_dir.clone(), ..Outcome::default() };
@@ -235,12 +235,12 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
             manifest.keys().filter(|key| files.join(key).is_file()).cloned().collect();
         let entries = reports
             .iter()
-            .zip(&titles)
-            .filter_map(|(report, title)| {
+            .zip(&laid_out)
+            .filter(|(_, laid_out)| **laid_out)
+            .map(|(report, _)| {
                 let late = late.of(&report.file);
                 let received = history.as_ref().and_then(|h| h.received.get(&report.id)).copied();
-                let title = title.as_deref()?;
-                Some(site::Entry { report, title, trail: trail(report), late, received })
+                site::Entry { report, trail: trail(report), late, received }
             })
             .collect();
         let layout = |report: &Report| layout(report).ok();

@@ -16,20 +16,11 @@ static BENCH: LazyLock<common::Bench> = LazyLock::new(common::Bench::new);
 fuzz_target!(|data: &[u8]| {
     let _ = site::search::keys(&String::from_utf8_lossy(data));
     let Some((repo, _)) = BENCH.check(data) else { return };
-    let laid: Vec<(&Report, String)> = repo
+    let entries = repo
         .reports
         .iter()
-        .filter_map(|report| Some((report, prepare(&repo, report, None).ok()?.title)))
-        .collect();
-    let entries = laid
-        .iter()
-        .map(|(report, title)| site::Entry {
-            report,
-            title,
-            trail: None,
-            late: &[],
-            received: None,
-        })
+        .filter(|report| prepare(&repo, report, None).is_ok())
+        .map(|report| site::Entry { report, trail: None, late: &[], received: None })
         .collect();
     let layout = |report: &Report| prepare(&repo, report, None).ok();
     let files = BTreeSet::new();

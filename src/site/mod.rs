@@ -38,8 +38,6 @@ pub const MANIFEST: &str = ".xinbao-site.json";
 pub struct Entry<'a> {
     /// The parsed report (it passed the check).
     pub report: &'a Report,
-    /// Its title as laid out, the same as in its DOCX and PDF.
-    pub title: &'a str,
     /// Its approval state and history, when git was readable.
     pub trail: Option<&'a Trail>,
     /// Why it is late (迟报: its time-limit findings); empty when on time.
@@ -53,8 +51,9 @@ impl Entry<'_> {
         &self.report.id
     }
 
+    /// Its title, as in its DOCX and PDF.
     fn title(&self) -> &str {
-        self.title
+        crate::fields::text(&self.report.title)
     }
 
     fn category(&self) -> Category {
