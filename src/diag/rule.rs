@@ -67,6 +67,9 @@ rules! {
     SettingsUnsigned = "settings-unsigned", Error, "设置的修改没有办公室或管理员的有效签名，未生效", "a settings change without a valid office or admin signature does not take effect";
     UnsignedDeletion = "unsigned-deletion", Error, "删除信息没有该科室分管负责人或办公室的签名", "a report was deleted without a signature of its unit's supervisor or the office";
     DuplicateKey = "duplicate-key", Error, "同一密钥列在两人名下", "one key is listed under two people";
+    RecordUnsigned = "record-unsigned", Error, "约稿、期刊记录或模板的修改没有办公室或管理员的有效签名，未生效", "a change of a request, bulletin record or template without a valid office or admin signature does not take effect";
+    CrossUnitReference = "cross-unit-reference", Error, "续报或撤回指向其他科室的信息，不生效", "follow_up_of or retracts names another unit's report and has no effect";
+    HistoryRewritten = "history-rewritten", Error, "主分支的历史被改写或绕开了已签名的记录", "the main line was rewritten or pushed signed records aside";
     RawHtml = "raw-html", Warning, "正文含原始 HTML（输出时一律转义）", "raw HTML in the body (escaped in every output)";
     UnsafeLink = "unsafe-link", Warning, "链接指向仓库之外或使用危险协议", "a link leaves the repository or uses a script/file scheme";
 }
