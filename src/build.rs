@@ -110,7 +110,13 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
     // history → settings in force → load → check → approvals
     let crate::pipeline::Verdicts { repo, diags, late, ledger, history } =
         crate::pipeline::load_verdicts(root, false, lang)?;
-    let trail = |report: &Report| ledger.as_ref().and_then(|l| l.trails.get(&report.id));
+    if ledger.as_ref().is_some_and(|l| l.rewritten) {
+        return Err(crate::lang::refuse(
+            "history-rewritten：主分支的历史被改写（不经过服务器记录的上一个位置），在办公室或管理员签名确认（History-rewritten-from: <原位置>）之前不生成、不发布；`xinbao status` 说明改写了什么",
+            "history-rewritten: the main line was rewritten (it skips the tip the server recorded); nothing is built or published until an office or admin signature acknowledges it (History-rewritten-from: <old tip>); `xinbao status` says what was rewritten",
+        ));
+    }
+    let trail = |report: &Report| ledger.as_ref().and_then(|l| l.trail_of(report));
 
     let now = crate::time::now().fixed_offset();
     let figures =

@@ -274,4 +274,27 @@ pub mod oid {
                 .transpose()
         }
     }
+
+    /// The same for a list of `(number, Oid)`.
+    pub mod numbered {
+        use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+        /// Writes each pair as `[number, hex]`.
+        pub fn serialize<S: Serializer>(
+            list: &[(usize, git2::Oid)],
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            s.collect_seq(list.iter().map(|(n, oid)| (n, oid.to_string())))
+        }
+
+        /// Reads the pairs back.
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Vec<(usize, git2::Oid)>, D::Error> {
+            Vec::<(usize, String)>::deserialize(d)?
+                .into_iter()
+                .map(|(n, text)| Ok((n, git2::Oid::from_str(&text).map_err(D::Error::custom)?)))
+                .collect()
+        }
+    }
 }

@@ -56,7 +56,17 @@ impl Repository {
         }
     }
 
-    /// The report with id `id` (the first of its id, by file).
+    /// Makes the file that `holder` names for an id (the one holding its record
+    /// on the main branch) the report of that id, whatever other file has it too.
+    pub fn prefer<'a>(&mut self, holder: impl Fn(&str) -> Option<&'a str>) {
+        for (index, report) in self.reports.iter().enumerate() {
+            if holder(&report.id) == Some(report.file.as_str()) {
+                self.by_id.insert(report.id.clone(), index);
+            }
+        }
+    }
+
+    /// The report with id `id` (the holder of its record, else the first of its id, by file).
     pub fn report(&self, id: &str) -> Option<&Report> {
         self.by_id.get(id).map(|&i| &self.reports[i])
     }
@@ -64,6 +74,39 @@ impl Repository {
     /// The request with id `id`.
     pub fn request(&self, id: &str) -> Option<&Request> {
         self.requests.iter().find(|r| r.id == id)
+    }
+
+    /// Replaces the requests, bulletin records and templates read from the work
+    /// tree by the versions in force in the signed history (SPEC §6.3: `records`,
+    /// path → bytes). The work tree's files were still read, for their findings;
+    /// those of the versions in force are not repeated.
+    pub fn use_records(&mut self, records: &std::collections::BTreeMap<String, Vec<u8>>) {
+        let mut ignored = Diagnostics::default();
+        let text = |file: &str| {
+            let bytes = records.get(file)?;
+            if bytes.len() as u64 > MAX_FILE_BYTES {
+                return None;
+            }
+            source::decode(bytes.clone()).ok()
+        };
+        let under = |dir: &str, file: &str| {
+            file.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+                && [".yaml", ".yml"].iter().any(|ext| file.ends_with(ext))
+        };
+        self.requests = records
+            .keys()
+            .filter(|file| under(REQUESTS, file))
+            .filter_map(|file| {
+                request::parse(file, &stem(file), &text(file)?, &self.settings, &mut ignored)
+            })
+            .collect();
+        self.bulletins = records
+            .keys()
+            .filter(|file| under(crate::report::bulletin::DIR, file))
+            .filter_map(|file| crate::report::bulletin::parse(file, &text(file)?, &mut ignored))
+            .collect();
+        self.bulletins.sort_by_key(|issue| (issue.year, issue.number));
+        self.placeholders = placeholders(|own| text(own));
     }
 
     /// The placeholder sentences of `category`'s templates.
@@ -146,7 +189,9 @@ pub fn load_in(
     }
     bulletins.sort_by_key(|issue| (issue.year, issue.number));
     let files = report_files.iter().map(|file| (stem(file), file.clone())).collect();
-    let placeholders = placeholders(&ws);
+    let placeholders = placeholders(|own| {
+        ws.read(Path::new(own)).ok().and_then(|bytes| String::from_utf8(bytes).ok())
+    });
     let mut repo = Repository {
         root: root.to_path_buf(),
         settings,
@@ -159,19 +204,61 @@ pub fn load_in(
         workspace: ws,
     };
     repo.reindex();
+    sever_cross_unit(&mut repo, diags);
     repo
 }
 
+/// A unit speaks for itself (SPEC §6.3): `follow_up_of` and `retracts` name a
+/// report of the same unit (the office's own reports may retract any unit's).
+/// Otherwise `cross-unit-reference`, and the reference is cut: the follow-up is
+/// judged as a first report, the retraction retracts nothing.
+fn sever_cross_unit(repo: &mut Repository, diags: &mut Diagnostics) {
+    let unit_of = |id: &str| repo.report(id)?.unit.as_ref().map(|u| u.value.as_str());
+    let mut cut = Vec::new();
+    for (index, report) in repo.reports.iter().enumerate() {
+        let Some(ours) = report.unit.as_ref().map(|u| u.value.as_str()) else { continue };
+        for (key, target) in [("follow_up_of", &report.follow_up_of), ("retracts", &report.retracts)]
+        {
+            let Some(target) = target else { continue };
+            let Some(theirs) = unit_of(&target.value) else { continue };
+            let office_retracts = key == "retracts" && ours == repo.settings.office;
+            if theirs == ours || office_retracts {
+                continue;
+            }
+            let id = &target.value;
+            diags.push(
+                &report.file,
+                target.span(),
+                Rule::CrossUnitReference,
+                Text::new(
+                    format!("`{key}` 指向“{theirs}”的信息 `{id}`：只能续报或撤回本科室（{ours}）的信息，此引用不生效"),
+                    format!("`{key}` names `{id}`, a report of “{theirs}”: a unit may only continue or retract its own ({ours}) reports; the reference has no effect"),
+                ),
+            );
+            cut.push((index, key));
+        }
+    }
+    for (index, key) in cut {
+        let report = &mut repo.reports[index];
+        match key {
+            "follow_up_of" => report.follow_up_of = None,
+            _ => report.retracts = None,
+        }
+    }
+}
+
 /// The placeholder sentences of each category: those of the repository's own
-/// template (`templates/<category>.md`, when it has one) and of the built-in one.
-fn placeholders(ws: &Workspace) -> Vec<(crate::report::Category, Vec<String>)> {
+/// template (`templates/<category>.md`, read by `read`, when it has one) and of
+/// the built-in one.
+fn placeholders(
+    read: impl Fn(&str) -> Option<String>,
+) -> Vec<(crate::report::Category, Vec<String>)> {
     crate::report::Category::ALL
         .iter()
         .map(|category| {
             let mut found =
                 crate::templates::placeholders(crate::templates::report_template(*category));
-            let own = Path::new("templates").join(format!("{}.md", category.id()));
-            if let Some(text) = ws.read(&own).ok().and_then(|b| String::from_utf8(b).ok()) {
+            if let Some(text) = read(&format!("templates/{}.md", category.id())) {
                 found.extend(crate::templates::placeholders(&text));
             }
             found.sort();

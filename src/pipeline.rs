@@ -46,6 +46,9 @@ pub fn load_verdicts(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<V
         }
         None => crate::load::load(root, &[], &mut diags)?,
     };
+    if let Some(ledger) = &ledger {
+        under_history(root, &mut repo, ledger);
+    }
     if deleted && let Some(ledger) = &ledger {
         add_deleted(root, &mut repo, ledger, &mut diags);
     }
@@ -53,9 +56,38 @@ pub fn load_verdicts(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<V
     let history = history_times(root, &repo.settings, periods);
     let late = rules::check(&repo, history.as_ref(), &mut diags);
     if let Some(ledger) = &mut ledger {
+        judged_by_history(&repo, ledger, &mut diags);
         ledger.add_drafts(&repo);
     }
     Ok(Verdicts { repo, diags, late, ledger, history })
+}
+
+/// Puts the work tree under what the signed history decides (SPEC §6.3): the
+/// office records in force replace the work tree's, and an id held by a file on
+/// the main branch is that file's, whatever other file has the same id.
+pub fn under_history(root: &Path, repo: &mut Repository, ledger: &Ledger) {
+    if ledger.tip.is_some() {
+        repo.use_records(&approval::record_bytes(root, &ledger.records));
+    }
+    repo.prefer(|id| ledger.trails.get(id).map(|t| t.file.as_str()));
+}
+
+/// What the history changes in the check's findings (SPEC §6.3): the file that
+/// holds an id on the main branch keeps it (its `duplicate-id` is a warning; the
+/// newcomer's stays an error and keeps it out of documents and the archive), and
+/// `template-text` never fires on a report whose text is approved or published.
+pub fn judged_by_history(repo: &Repository, ledger: &Ledger, diags: &mut Diagnostics) {
+    let holds = |file: &str| {
+        let trail = ledger.trails.get(&load::stem(file));
+        trail.is_some_and(|t| t.file == file && t.state != approval::State::Draft)
+    };
+    let signed = |file: &str| {
+        repo.reports.iter().any(|r| {
+            r.file == file && ledger.trail_of(r).is_some_and(|t| t.state.is_approved())
+        })
+    };
+    diags.retain(|d| !(d.rule == crate::diag::Rule::TemplateText && signed(&d.file)));
+    diags.soften(|d| d.rule == crate::diag::Rule::DuplicateId && holds(&d.file));
 }
 
 /// The history's times for the check: when each report was first committed and
@@ -206,6 +238,28 @@ pub fn warn_if_not_main(
     tell(lang, Tone::Caution, &text);
 }
 
+/// Names the `adoptions` entries of reports `ids` that no office signature
+/// added (SPEC §6.3): they do not score until the office commits them itself.
+pub fn note_unvouched_adoptions(ledger: &Ledger, ids: &[&str], lang: Lang) {
+    let entries: Vec<String> = ids
+        .iter()
+        .filter_map(|id| ledger.trails.get(*id))
+        .flat_map(|t| {
+            let unvouched = t.adoptions.iter().filter(|a| !t.vouched.contains(*a));
+            unvouched.map(|a| format!("{}：{}", t.id, a.replace('\u{1f}', " / ")))
+        })
+        .collect();
+    if entries.is_empty() {
+        return;
+    }
+    let list = entries.join("；");
+    let text = Text::new(
+        format!("以下采用记录（adoptions）不是办公室签名写入的，不计分；须由办公室在自己签名的提交中登记：{list}"),
+        format!("these adoptions entries were not written in an office-signed commit and do not score; the office must record them in a commit it signs: {list}"),
+    );
+    tell(lang, Tone::Caution, &text);
+}
+
 /// Today in the bureau's time zone.
 pub fn today(settings: &crate::config::Settings) -> chrono::NaiveDate {
     crate::time::now().with_timezone(&settings.timezone).date_naive()
@@ -261,13 +315,14 @@ impl Loaded {
 pub fn load(root: &Path, rev: Option<&str>) -> anyhow::Result<Loaded> {
     let mut diags = Diagnostics::default();
     let mut ledger = approval::read_history(root, rev)?;
-    let repo = match ledger.settings() {
+    let mut repo = match ledger.settings() {
         Some(in_force) => {
             let settings = settings_in_force(root, in_force, Lang::from_env());
             load::load_with(root, &[], settings, &mut diags)
         }
         None => load::load(root, &[], &mut diags)?,
     };
+    under_history(root, &mut repo, &ledger);
     ledger.add_drafts(&repo);
     // Receipts, when the server keeps any: only then is the history walked for them.
     let has_receipts = crate::history::open(root)

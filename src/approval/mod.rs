@@ -8,6 +8,8 @@
 
 pub mod keys;
 pub mod problem;
+pub mod records;
+pub mod rewrite;
 pub mod settings;
 pub mod trail;
 pub mod verify;
@@ -40,6 +42,11 @@ pub struct Ledger {
     pub problems: Vec<Problem>,
     /// Each version of the settings that was in force, with when.
     pub periods: Vec<settings::Period>,
+    /// The office records in force at the tip: path → blob (SPEC §6.3).
+    pub records: BTreeMap<String, Oid>,
+    /// Whether the main line skips the tip the server recorded and no office or
+    /// admin signature acknowledged it: nothing is published (SPEC §6.3).
+    pub rewritten: bool,
 }
 
 impl Default for Ledger {
@@ -51,6 +58,8 @@ impl Default for Ledger {
             anchor: Anchor::None,
             problems: Vec::new(),
             periods: Vec::new(),
+            records: BTreeMap::new(),
+            rewritten: false,
         }
     }
 }
@@ -60,6 +69,12 @@ impl Ledger {
     /// those a signed deletion removed.
     pub fn current(&self) -> impl Iterator<Item = &Trail> {
         self.trails.values().filter(|t| !t.is_removed())
+    }
+
+    /// The trail of `report`: the one of its id, when this file holds it. A second
+    /// file with an id already on the main branch has no trail (SPEC §6.3).
+    pub fn trail_of(&self, report: &crate::report::Report) -> Option<&Trail> {
+        self.trails.get(&report.id).filter(|t| t.file == report.file)
     }
 }
 
@@ -109,23 +124,50 @@ pub fn read_history_of(
     let tip = walk::tip(git, rev).with_context(|| format!("--rev {}", rev.unwrap_or("")))?;
     let mut ledger = Ledger { tip, ..Ledger::default() };
     let Some(tip) = tip else { return Ok(ledger) };
-    let commits = walk::read(git, root, tip).context("reading the git history")?;
-    let pin = match TRUST_ROOT.get().cloned().flatten() {
-        Some(rev) => Some(
-            git.revparse_single(&rev)
-                .and_then(|o| o.peel_to_commit())
-                .map(|c| c.id())
-                .with_context(|| format!("--trust-root {rev}"))?,
-        ),
-        None => None,
-    };
-    let judged = settings::judge(git, root, &commits, pin)?;
+    let line = rewrite::follow(git, root, tip, pinned(git)?, None)
+        .context("reading the git history")?;
+    let (commits, judged) = (line.commits, line.judged);
+    ledger.rewritten = line.unacknowledged;
     ledger.trails = trail::replay(&commits, &judged, git);
+    let records = records::replay(&commits, &judged);
+    ledger.records = records.in_force;
     ledger.in_force = judged.in_force;
     ledger.anchor = judged.anchor;
     ledger.problems = judged.problems;
+    ledger.problems.extend(records.problems);
+    ledger.problems.extend(line.problems);
     ledger.periods = judged.periods;
     Ok(ledger)
+}
+
+/// The commit pinned as the trust anchor, resolved in `git`.
+fn pinned(git: &git2::Repository) -> anyhow::Result<Option<Oid>> {
+    let Some(rev) = TRUST_ROOT.get().cloned().flatten() else { return Ok(None) };
+    let commit = git.revparse_single(&rev).and_then(|o| o.peel_to_commit());
+    Ok(Some(commit.map(|c| c.id()).with_context(|| format!("--trust-root {rev}"))?))
+}
+
+/// The office records in force at the main branch's tip (SPEC §6.3), judged
+/// without the reports' approvals: what `check` needs. `None` outside git, in a
+/// shallow clone or before the first commit.
+pub fn records_in_force(root: &Path) -> anyhow::Result<Option<BTreeMap<String, Oid>>> {
+    let Some(git) = crate::history::open(root).filter(|g| !g.is_shallow()) else {
+        return Ok(None);
+    };
+    let Some(tip) = walk::tip(&git, None)? else { return Ok(None) };
+    let commits = walk::read(&git, root, tip).context("reading the git history")?;
+    let judged = settings::judge(&git, root, &commits, pinned(&git)?, false)?;
+    Ok(Some(records::replay(&commits, &judged).in_force))
+}
+
+/// The bytes of the office records `in_force` (path → blob) in the repository of `root`.
+pub fn record_bytes(root: &Path, in_force: &BTreeMap<String, Oid>) -> BTreeMap<String, Vec<u8>> {
+    let Some(git) = crate::history::open(root) else { return BTreeMap::new() };
+    let Ok(odb) = git.odb() else { return BTreeMap::new() };
+    in_force
+        .iter()
+        .filter_map(|(path, blob)| Some((path.clone(), odb.read(*blob).ok()?.data().to_vec())))
+        .collect()
 }
 
 impl Ledger {

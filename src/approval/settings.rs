@@ -92,6 +92,8 @@ pub struct Judged {
     pub in_force: Option<Arc<Regime>>,
     /// Where trust starts.
     pub anchor: Anchor,
+    /// The index of the pinned trust anchor in the chain, when one is pinned.
+    pub pinned: Option<usize>,
     /// Settings changes that did not take effect, and commits dated before their parents.
     pub problems: Vec<Problem>,
     /// Each version of the settings in force, oldest first, with the times it
@@ -150,12 +152,15 @@ fn periods(
 
 /// Judges `commits` (a first-parent chain, oldest first) of the git repository
 /// `git`, whose reports repository is `root`. `pin` is a commit of the chain whose
-/// settings are trusted as they are.
+/// settings are trusted as they are. Signatures are verified for the commits that
+/// change settings or office records, and, with `reports`, for those that touch
+/// reports too.
 pub fn judge(
     git: &git2::Repository,
     root: &Path,
     commits: &[CommitFacts],
     pin: Option<Oid>,
+    reports: bool,
 ) -> anyhow::Result<Judged> {
     let pin_index = match pin {
         None => None,
@@ -241,10 +246,12 @@ pub fn judge(
     let needed: Vec<usize> = (0..commits.len())
         .filter(|&i| {
             let c = &commits[i];
-            let touches = !c.changes.is_empty()
-                || !c.files.is_empty()
-                || !c.published.is_empty()
-                || !c.approved.is_empty();
+            let touches = !c.records.is_empty()
+                || reports
+                    && (!c.changes.is_empty()
+                        || !c.files.is_empty()
+                        || !c.published.is_empty()
+                        || !c.approved.is_empty());
             c.signed && touches && verdicts[i] == Verdict::Unsigned && regimes[i].is_some()
         })
         .collect();
@@ -270,7 +277,7 @@ pub fn judge(
         verdicts[i] = verdict;
     }
     let periods = periods(commits, &regimes, in_force.as_ref());
-    Ok(Judged { regimes, verdicts, in_force, anchor, problems, periods })
+    Ok(Judged { regimes, verdicts, in_force, anchor, pinned: pin_index, problems, periods })
 }
 
 /// The verdict on `commit`'s signature under `regime`, at its effective time.

@@ -131,6 +131,10 @@ pub struct Trail {
     pub pictures: Vec<String>,
     /// Set when a commit deleted the report from the main branch.
     pub deleted: Option<Deletion>,
+    /// The `adoptions` entries of the text on the main branch, as written.
+    pub adoptions: Vec<String>,
+    /// The entries an office-signed commit added: only these count (SPEC §6.3).
+    pub vouched: std::collections::BTreeSet<String>,
     /// The text on the main branch.
     blob: Option<Oid>,
     /// The text last approved.
@@ -176,6 +180,8 @@ impl Trail {
             problems: Vec::new(),
             pictures: Vec::new(),
             deleted: None,
+            adoptions: Vec::new(),
+            vouched: std::collections::BTreeSet::new(),
             blob: None,
             approved_blob: None,
             signed_content: None,
@@ -261,14 +267,7 @@ pub fn replay(
                 None => files.remove(&file.path),
             };
         }
-        let mut touched: BTreeMap<&str, &ReportChange> = BTreeMap::new();
-        for change in &commit.changes {
-            // A move is a deletion and an addition with the same id: keep the addition.
-            let keep = touched.get(change.id.as_str()).is_none_or(|c| c.blob.is_none());
-            if keep {
-                touched.insert(&change.id, change);
-            }
-        }
+        let touched = owned_changes(commit, &trails);
         // Reports whose pictures this commit changes, although their text stays.
         let by_picture: Vec<String> = commit
             .files
@@ -310,8 +309,18 @@ pub fn replay(
             for picture in &trail.pictures {
                 shown_in.entry(picture.clone()).or_default().insert(trail.id.clone());
             }
+            vouch_adoptions(trail, change, &cx);
             if trail.blob == Some(blob) && !revived && old_unit == trail.unit {
-                continue; // moved, not changed
+                // Moved, not changed, as long as every picture, resolved from the new
+                // path, has the bytes that were signed (SPEC §6.3).
+                match (trail.signed_content.clone(), trail.content(&files)) {
+                    (Some(signed), Some(now)) if !same_bytes(&signed, &now) => {
+                        changed(trail, &cx, &files, false, None);
+                    }
+                    (Some(_), Some(now)) => trail.signed_content = Some(now),
+                    _ => {}
+                }
+                continue;
             }
             let first = trail.blob.is_none();
             trail.blob = Some(blob);
@@ -351,6 +360,48 @@ pub fn replay(
     trails
 }
 
+/// The report changes of `commit` that act on a trail, by id. A move is a
+/// deletion and an addition with the same id: the addition is kept. A file that
+/// takes an id already held by another file still on the main branch is a
+/// duplicate and never acts on that id's trail (SPEC §6.3: one id, one record);
+/// neither does the deletion of such a duplicate.
+fn owned_changes<'c>(
+    commit: &'c CommitFacts,
+    trails: &BTreeMap<String, Trail>,
+) -> BTreeMap<&'c str, &'c ReportChange> {
+    let held = |id: &str| trails.get(id).filter(|t| t.deleted.is_none()).map(|t| t.file.as_str());
+    let mut touched: BTreeMap<&str, &ReportChange> = BTreeMap::new();
+    for change in &commit.changes {
+        let id = change.id.as_str();
+        if let Some(file) = held(id) {
+            let holder_deleted =
+                commit.changes.iter().any(|c| c.id == id && c.file == file && c.blob.is_none());
+            if change.file != file && !(holder_deleted && change.blob.is_some()) {
+                continue;
+            }
+        }
+        match touched.get(id) {
+            None => {
+                touched.insert(id, change);
+            }
+            // Of two new files with one id, the first keeps it.
+            Some(kept) if kept.blob.is_none() && change.blob.is_some() => {
+                touched.insert(id, change);
+            }
+            Some(_) => {}
+        }
+    }
+    touched
+}
+
+/// Whether two contents hold the same text and the same picture bytes, in order,
+/// wherever the pictures lie.
+fn same_bytes(a: &Content, b: &Content) -> bool {
+    a.text == b.text
+        && a.pictures.len() == b.pictures.len()
+        && a.pictures.iter().zip(&b.pictures).all(|((_, x), (_, y))| x.is_some() && x == y)
+}
+
 /// One commit being replayed, with what judges it.
 struct Judging<'a> {
     commit: &'a CommitFacts,
@@ -374,6 +425,17 @@ impl Judging<'_> {
         };
         Some((person, signature))
     }
+}
+
+/// Records the `adoptions` entries of a new version; those it adds count only
+/// when the office signed the commit (SPEC §6.3: adoptions are the office's word).
+fn vouch_adoptions(trail: &mut Trail, change: &ReportChange, cx: &Judging) {
+    let office = cx.signer().is_some_and(|(p, _)| p.roles.contains(&Role::Office));
+    if office {
+        let added = change.adoptions.iter().filter(|a| !trail.adoptions.contains(a));
+        trail.vouched.extend(added.cloned());
+    }
+    trail.adoptions = change.adoptions.clone();
 }
 
 /// A commit deletes the report: only a supervisor of its unit or the office may.

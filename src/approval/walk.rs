@@ -17,10 +17,16 @@ use git2::{Oid, Repository};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+/// The folders of office records: their versions take effect only when the
+/// office signs them (SPEC §6.3).
+pub const RECORDS: [&str; 3] = [load::REQUESTS, crate::report::bulletin::DIR, "templates"];
+
 /// The trailer the office's publishing commit carries, once per report.
 pub const PUBLISHED: &str = "Published";
 /// The trailer `xinbao approve` writes, once per report approved (informative).
 pub const APPROVED: &str = "Approved";
+/// The trailer of the office's commit that acknowledges a rewritten main line.
+pub const REWRITTEN_FROM: &str = "History-rewritten-from";
 
 /// One report file a commit changes.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -36,6 +42,8 @@ pub struct ReportChange {
     pub unit: Option<String>,
     /// The pictures the new text references (paths relative to the root).
     pub pictures: Vec<String>,
+    /// The `adoptions` entries of the new text ([`report::adoption_key`]).
+    pub adoptions: Vec<String>,
 }
 
 /// Another file under `reports/` that a commit changes: a picture, perhaps.
@@ -68,6 +76,9 @@ pub struct CommitFacts {
     pub changes: Vec<ReportChange>,
     /// Other files under `reports/` changed relative to the first parent.
     pub files: Vec<FileChange>,
+    /// Office records (under `requests/`, `bulletins/`, `templates/`) changed
+    /// relative to the first parent (SPEC §6.3).
+    pub records: Vec<FileChange>,
     /// The `xinbao.yaml` blob of this commit's tree.
     #[serde(with = "crate::cache::oid::option")]
     pub settings: Option<Oid>,
@@ -75,8 +86,18 @@ pub struct CommitFacts {
     pub published: Vec<String>,
     /// Report ids named in `Approved:` trailers.
     pub approved: Vec<String>,
+    /// Old tips named in `History-rewritten-from:` trailers: an office or admin
+    /// signature on this commit acknowledges that the main line was rewritten.
+    pub rewritten_from: Vec<String>,
     /// Whether the commit carries a signature header.
     pub signed: bool,
+    /// For a merge: the signed commits of a record's shape (merges, commits with
+    /// `Approved:`/`Published:`, settings or office-record changes, deletions)
+    /// that it brings in through a parent other than its first, which does not
+    /// contain them, with that parent's number. Non-empty is the shape of a
+    /// rewrite of the main line (SPEC §6.3).
+    #[serde(with = "crate::cache::oid::numbered")]
+    pub brought: Vec<(usize, Oid)>,
 }
 
 impl CommitFacts {
@@ -107,14 +128,24 @@ pub fn tip(repo: &Repository, rev: Option<&str>) -> Result<Option<Oid>, git2::Er
 /// Reads the facts of every commit on the first-parent chain ending at `tip`,
 /// oldest first. Facts of commits read before come from the cache.
 pub fn read(repo: &Repository, root: &Path, tip: Oid) -> Result<Vec<CommitFacts>, git2::Error> {
+    read_into(repo, root, tip, "approvals")
+}
+
+/// [`read`], the facts kept in cache `name`.
+fn read_into(
+    repo: &Repository,
+    root: &Path,
+    tip: Oid,
+    name: &str,
+) -> Result<Vec<CommitFacts>, git2::Error> {
     let tracked = history::in_repository(repo, root, load::REPORTS);
     let settings_path = history::in_repository(repo, root, crate::config::FILE);
     let prefix_len = tracked.len() - load::REPORTS.len();
-    let key = cache::key(&[b"approvals", tracked.as_bytes(), settings_path.as_bytes()]);
+    let key = cache::key(&[b"approvals-records", tracked.as_bytes(), settings_path.as_bytes()]);
     let paths = Paths { tracked: &tracked, settings: &settings_path, prefix_len };
-    let read = |repo: &Repository, _: &mut (), oid: Oid| read_commit(repo, oid, &paths);
+    let read = |repo: &Repository, _: &mut (), oid: Oid| read_commit(repo, oid, &paths, 0);
     let commits =
-        cache::read_commits(repo, "approvals", &key, tip, cache::Walk::FirstParent, read)?;
+        cache::read_commits(repo, name, &key, tip, cache::Walk::FirstParent, read)?;
     // A parent dated in the future does not push its children's time ahead: no
     // commit is judged later than now (one dated in the future is itself time-order).
     let now = crate::time::now().timestamp();
@@ -127,6 +158,12 @@ pub fn read(repo: &Repository, root: &Path, tip: Oid) -> Result<Vec<CommitFacts>
         .collect())
 }
 
+/// [`read`] for a line that a rewrite pushed aside (SPEC §6.3), kept in a cache
+/// of its own so that main's is not replaced by it.
+pub fn read_aside(repo: &Repository, root: &Path, tip: Oid) -> Result<Vec<CommitFacts>, git2::Error> {
+    read_into(repo, root, tip, "approvals-aside")
+}
+
 /// Where the reports and the settings are in the git repository.
 struct Paths<'a> {
     tracked: &'a str,
@@ -135,23 +172,50 @@ struct Paths<'a> {
     prefix_len: usize,
 }
 
-fn read_commit(repo: &Repository, oid: Oid, paths: &Paths) -> Result<CommitFacts, git2::Error> {
+/// The facts of commit `oid`, its changes taken relative to its parent number
+/// `base` (0: the first parent, as on an unaltered chain).
+fn read_commit(
+    repo: &Repository,
+    oid: Oid,
+    paths: &Paths,
+    base: usize,
+) -> Result<CommitFacts, git2::Error> {
     let odb = &repo.odb()?;
     let commit = repo.find_commit(oid)?;
     let tree = commit.tree()?;
     let subtree = |tree: &git2::Tree| tree.get_path(Path::new(paths.tracked)).ok().map(|e| e.id());
     let new = subtree(&tree);
-    let parents: Vec<git2::Commit> = commit.parents().collect();
-    let old = match parents.first() {
-        Some(parent) => subtree(&parent.tree()?),
-        None => None,
+    let mut parents: Vec<git2::Commit> = commit.parents().collect();
+    if base > 0 && base < parents.len() {
+        parents.swap(0, base);
+    }
+    let brought = match base {
+        0 => brought(repo, &parents, paths)?,
+        _ => Vec::new(),
     };
+    let parent_tree = parents.first().map(|p| p.tree()).transpose()?;
+    let old = parent_tree.as_ref().and_then(subtree);
     let mut changes = Vec::new();
     let mut files = Vec::new();
     if new != old {
         let mut raw = Vec::new();
         history::diff_trees(odb, old, new, paths.tracked, &mut raw)?;
         (changes, files) = split_changes(odb, raw, paths.prefix_len);
+    }
+    let prefix = &paths.tracked[..paths.prefix_len];
+    let mut records = Vec::new();
+    for folder in RECORDS {
+        let folder = format!("{prefix}{folder}");
+        let at = |tree: &git2::Tree| tree.get_path(Path::new(&folder)).ok().map(|e| e.id());
+        let (new, old) = (at(&tree), parent_tree.as_ref().and_then(at));
+        if new != old {
+            let mut raw = Vec::new();
+            history::diff_trees(odb, old, new, &folder, &mut raw)?;
+            records.extend(raw.into_iter().map(|change| FileChange {
+                path: change.path[paths.prefix_len..].to_string(),
+                blob: change.new,
+            }));
+        }
     }
     let message = String::from_utf8_lossy(commit.message_bytes()).into_owned();
     let author = match parents.get(1) {
@@ -167,11 +231,93 @@ fn read_commit(repo: &Repository, oid: Oid, paths: &Paths) -> Result<CommitFacts
         summary: message.lines().next().unwrap_or_default().to_string(),
         changes,
         files,
+        records,
         settings: tree.get_path(Path::new(paths.settings)).ok().map(|e| e.id()),
         published: trailer_ids(&message, PUBLISHED),
         approved: trailer_ids(&message, APPROVED),
+        rewritten_from: trailer_ids(&message, REWRITTEN_FROM),
         signed: commit.header_field_bytes("gpgsig").is_ok(),
+        brought,
     })
+}
+
+/// The record commits a merge brings in through a parent other than its first
+/// (see [`CommitFacts::brought`]), with that parent's number.
+fn brought(
+    repo: &Repository,
+    parents: &[git2::Commit],
+    paths: &Paths,
+) -> Result<Vec<(usize, Oid)>, git2::Error> {
+    let mut found = Vec::new();
+    let Some(first) = parents.first() else { return Ok(found) };
+    for (number, parent) in parents.iter().enumerate().skip(1) {
+        let mut walk = repo.revwalk()?;
+        walk.push(parent.id())?;
+        walk.hide(first.id())?;
+        for oid in walk {
+            let oid = oid?;
+            if is_record_commit(repo, &repo.find_commit(oid)?, paths)? {
+                found.push((number, oid));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Whether `commit` has the shape of a record (SPEC §6.3): signed, and a merge,
+/// or carrying `Approved:`/`Published:` trailers, or changing the settings or an
+/// office record, or deleting a report. Whose signature it is, is judged later.
+fn is_record_commit(
+    repo: &Repository,
+    commit: &git2::Commit,
+    paths: &Paths,
+) -> Result<bool, git2::Error> {
+    if commit.header_field_bytes("gpgsig").is_err() {
+        return Ok(false);
+    }
+    let message = String::from_utf8_lossy(commit.message_bytes());
+    if commit.parent_count() > 1
+        || !trailer_ids(&message, APPROVED).is_empty()
+        || !trailer_ids(&message, PUBLISHED).is_empty()
+    {
+        return Ok(true);
+    }
+    let tree = commit.tree()?;
+    let parent = commit.parents().next().map(|p| p.tree()).transpose()?;
+    let at = |tree: &git2::Tree, path: &str| tree.get_path(Path::new(path)).ok().map(|e| e.id());
+    let prefix = &paths.tracked[..paths.prefix_len];
+    let watched = std::iter::once(paths.settings.to_string())
+        .chain(RECORDS.iter().map(|folder| format!("{prefix}{folder}")));
+    for path in watched {
+        if at(&tree, &path) != parent.as_ref().and_then(|p| at(p, &path)) {
+            return Ok(true);
+        }
+    }
+    let (new, old) = (at(&tree, paths.tracked), parent.as_ref().and_then(|p| at(p, paths.tracked)));
+    if new == old {
+        return Ok(false);
+    }
+    let mut raw = Vec::new();
+    history::diff_trees(&repo.odb()?, old, new, paths.tracked, &mut raw)?;
+    Ok(raw.iter().any(|c| c.new.is_none() && c.path.ends_with(".md")))
+}
+
+/// The facts of commit `oid` with its changes taken relative to its parent
+/// number `base`: a merge that pushed a signed line aside is read as if that
+/// line were its first parent (SPEC §6.3). Not cached.
+pub fn read_against(
+    repo: &Repository,
+    root: &Path,
+    oid: Oid,
+    base: usize,
+) -> Result<CommitFacts, git2::Error> {
+    let tracked = history::in_repository(repo, root, load::REPORTS);
+    let settings = history::in_repository(repo, root, crate::config::FILE);
+    let prefix_len = tracked.len() - load::REPORTS.len();
+    let paths = Paths { tracked: &tracked, settings: &settings, prefix_len };
+    let mut facts = read_commit(repo, oid, &paths, base)?;
+    facts.parents_time = facts.parents_time.map(|p| p.min(crate::time::now().timestamp()));
+    Ok(facts)
 }
 
 /// The report files among `raw` changes (Markdown files under `reports/`), and the rest.
@@ -189,7 +335,9 @@ fn split_changes(
             continue;
         }
         let text = change.new.and_then(|blob| text_of(odb, blob));
-        let unit = text.as_deref().and_then(unit_in);
+        let front = text.as_deref().and_then(front_in);
+        let unit = front.as_ref().and_then(|f| f.get("unit")?.as_str().map(str::to_string));
+        let adoptions = front.as_ref().map(report::adoption_keys).unwrap_or_default();
         let pictures = text.as_deref().map(|t| report::pictures_in(&file, t)).unwrap_or_default();
         reports.push(ReportChange {
             id: load::stem(&file),
@@ -197,6 +345,7 @@ fn split_changes(
             blob: change.new,
             unit,
             pictures,
+            adoptions,
         });
     }
     (reports, files)
@@ -211,11 +360,15 @@ pub fn text_of(odb: &git2::Odb, blob: Oid) -> Option<String> {
     source::decode(object.data().to_vec()).ok()
 }
 
+/// The front matter of a report's text.
+fn front_in(text: &str) -> Option<yaml::Node> {
+    let split = front_matter::split(text).ok()?;
+    yaml::parse(split.yaml, split.yaml_line).ok()
+}
+
 /// The `unit` field of a report's text.
 fn unit_in(text: &str) -> Option<String> {
-    let split = front_matter::split(text).ok()?;
-    let node = yaml::parse(split.yaml, split.yaml_line).ok()?;
-    node.get("unit")?.as_str().map(str::to_string)
+    front_in(text)?.get("unit")?.as_str().map(str::to_string)
 }
 
 /// The `unit` field of the report stored in `blob`.

@@ -120,6 +120,7 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
         undo: &["reset", "--hard", "HEAD^"],
     };
     let (after, head) = git::sign_and_verify(root, &signing, &message, &ids, lang, approved)?;
+    crate::pipeline::note_unvouched_adoptions(&after.ledger, &ids, lang);
     let key = ids
         .first()
         .and_then(|id| after.ledger.trails.get(*id)?.last_approval())
@@ -234,7 +235,8 @@ fn on_main(
         abort: &[],
         undo: &["reset", "--hard", "HEAD^"],
     };
-    let (_, head) = git::sign_and_verify(root, &signing, &message, &ids, lang, approved)?;
+    let (after, head) = git::sign_and_verify(root, &signing, &message, &ids, lang, approved)?;
+    crate::pipeline::note_unvouched_adoptions(&after.ledger, &ids, lang);
     match lang {
         Lang::Zh => println!(
             "{} 已审核 {} 条主分支上的信息（提交 {}）：{}；请 git push",

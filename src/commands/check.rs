@@ -25,11 +25,21 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
         extra.push(std::path::absolute(path).context("resolving a path")?);
     }
     let mut diags = Diagnostics::default();
-    let repo = load::load(root, &extra, &mut diags)?;
-    let ledger = match args.approvals {
-        true => Some(approval::read(root, args.rev.as_deref(), &repo)?),
+    let mut repo = load::load(root, &extra, &mut diags)?;
+    let mut ledger = match args.approvals {
+        true => Some(approval::read_history(root, args.rev.as_deref())?),
         false => None,
     };
+    // Requests, bulletin records and templates count as the signed history has
+    // them (SPEC §6.3); the work tree's files were read for their own findings.
+    match &ledger {
+        Some(ledger) => crate::pipeline::under_history(root, &mut repo, ledger),
+        None => {
+            if let Ok(Some(records)) = approval::records_in_force(root) {
+                repo.use_records(&approval::record_bytes(root, &records));
+            }
+        }
+    }
     // With --approvals (a verdict), the server's receipts are verified against the
     // signed settings in force, not against the work tree's.
     let periods = ledger.as_ref().map(|l| l.periods.as_slice());
@@ -38,7 +48,9 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     rules::check(&repo, history.as_ref(), &mut diags);
     // The keys are checked as part of the settings file (unreadable, listed twice).
     KeyRing::build(&repo.settings, &repo.workspace, &mut diags);
-    if let Some(ledger) = &ledger {
+    if let Some(ledger) = &mut ledger {
+        crate::pipeline::judged_by_history(&repo, ledger, &mut diags);
+        ledger.add_drafts(&repo);
         approval_findings(&repo, ledger, &mut diags);
     }
     if args.before_commit

@@ -78,9 +78,10 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
         abort: &[],
         undo: &["reset", "--soft", "HEAD^"],
     };
-    let (_, head) = git::sign_and_verify(root, &signing, &message, &ids, lang, |trail, head| {
+    let (after, head) = git::sign_and_verify(root, &signing, &message, &ids, lang, |trail, head| {
         trail.published_by.last().is_some_and(|s| s.commit == head)
     })?;
+    crate::pipeline::note_unvouched_adoptions(&after.ledger, &ids, lang);
     match lang {
         Lang::Zh => println!(
             "{} 已发布 {} 条信息（提交 {}）：{}；请 git push",

@@ -38,7 +38,7 @@ pub fn run(root: &Path, args: &RenderArgs, lang: Lang) -> anyhow::Result<ExitCod
     }
     // A writer's preview: outside git, or in a shallow clone, there is no approval to print.
     let ledger = approval::read(root, None, &repo).ok();
-    let trail = ledger.as_ref().and_then(|l| l.trails.get(&id));
+    let trail = ledger.as_ref().and_then(|l| l.trail_of(report));
     let document = crate::layout::report::prepare(&repo, report, trail)?;
     // Neither flag: both files, named after the report, in the current folder.
     let (docx, pdf) = match (&args.docx, &args.pdf) {

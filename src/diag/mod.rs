@@ -126,6 +126,13 @@ impl Diagnostics {
         self.counts.retain(|_, (_, first)| first.as_ref().is_some_and(&mut keep));
     }
 
+    /// Makes the findings for which `soften` is true warnings.
+    pub fn soften(&mut self, soften: impl Fn(&Diagnostic) -> bool) {
+        for item in self.items.iter_mut().filter(|d| soften(d)) {
+            item.severity = Severity::Warning;
+        }
+    }
+
     /// The findings sorted by file, position and rule, for stable output.
     /// The findings of `xinbao.yaml` come first: they are often the cause of the
     /// others.

@@ -33,7 +33,7 @@ pub fn issue(
     for id in issue.reports.iter().map(|id| &id.value) {
         match repo.report(id) {
             Some(report) => {
-                let laid = super::report::prepare(repo, report, ledger.trails.get(id))
+                let laid = super::report::prepare(repo, report, ledger.trail_of(report))
                     .with_context(|| id.clone())?;
                 items.push((report, laid));
             }

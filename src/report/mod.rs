@@ -103,6 +103,24 @@ pub struct Adoption {
     pub date: chrono::NaiveDate,
     /// Where the list item starts.
     pub pos: Pos,
+    /// The entry as written (see [`adoption_key`]): what the history's office
+    /// signature is checked against.
+    pub key: String,
+}
+
+/// One `adoptions` entry as written, its `by`, `level` and `date` joined: the
+/// same key whether read from the work tree or from a version in the history.
+pub fn adoption_key(node: &crate::yaml::Node) -> Option<String> {
+    let field = |key: &str| node.get(key).and_then(|n| n.as_str()).map(str::trim);
+    Some(format!("{}\u{1f}{}\u{1f}{}", field("by")?, field("level")?, field("date")?))
+}
+
+/// The keys of the `adoptions` entries in front matter `front`.
+pub fn adoption_keys(front: &crate::yaml::Node) -> Vec<String> {
+    match front.get("adoptions").map(|n| &n.kind) {
+        Some(crate::yaml::Kind::Seq(items)) => items.iter().filter_map(adoption_key).collect(),
+        _ => Vec::new(),
+    }
 }
 
 impl Report {

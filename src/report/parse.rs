@@ -197,7 +197,8 @@ fn adoption(node: &Node, settings: &Settings, parent: &mut Fields) -> Option<Ado
         return None;
     };
     let date = f.date("date")?;
-    Some(Adoption { by: by.value, level: known, date: date.value, pos: node.pos })
+    let key = super::adoption_key(node)?;
+    Some(Adoption { by: by.value, level: known, date: date.value, pos: node.pos, key })
 }
 
 fn emergency(node: &Node, settings: &Settings, parent: &mut Fields) -> Emergency {

@@ -125,28 +125,35 @@ fn check_follow_up(
     }
 }
 
-/// Report ids and request ids are unique in the repository.
+/// Report ids and request ids are unique in the repository: every file of an id
+/// used twice gets `duplicate-id`, naming the other (SPEC §6.3: which of them keeps
+/// the id's record is decided by the history, not by the file names).
 pub(super) fn check_ids(repo: &Repository, diags: &mut Diagnostics) {
     let reports = repo.files.iter().map(|(id, file)| (id.as_str(), file.as_str()));
     let requests = repo.requests.iter().map(|r| (r.id.as_str(), r.file.as_str()));
     for (kind, items) in [("report", reports.collect::<Vec<_>>()), ("request", requests.collect())]
     {
-        let mut first: HashMap<&str, &str> = HashMap::new();
+        let mut by_id: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (id, file) in &items {
+            by_id.entry(id).or_default().push(file);
+        }
         for (id, file) in items {
-            match first.get(id) {
-                None => {
-                    first.insert(id, file);
-                }
-                Some(earlier) => diags.push(
-                    file,
-                    Pos::START,
-                    Rule::DuplicateId,
-                    Text::new(
-                        format!("编号 `{id}` 与 {earlier} 重复（{}编号须全库唯一）", if kind == "report" { "信息" } else { "约稿" }),
-                        format!("{kind} id `{id}` is also used by {earlier}; ids are unique in the repository"),
-                    ),
-                ),
+            let others: Vec<&str> =
+                by_id[id].iter().copied().filter(|other| *other != file).collect();
+            if others.is_empty() {
+                continue;
             }
+            let others = others.join(", ");
+            let what = if kind == "report" { "信息" } else { "约稿" };
+            diags.push(
+                file,
+                Pos::START,
+                Rule::DuplicateId,
+                Text::new(
+                    format!("编号 `{id}` 与 {others} 重复（{what}编号须全库唯一）"),
+                    format!("{kind} id `{id}` is also used by {others}; ids are unique in the repository"),
+                ),
+            );
         }
     }
 }

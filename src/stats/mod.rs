@@ -201,7 +201,7 @@ pub fn compute(input: &Input, period: Period) -> Stats {
     let settings = &repo.settings;
     let zone = settings.timezone;
     let day = |t: &Time| t.with_timezone(&zone).date_naive();
-    let state = |r: &Report| input.ledger.trails.get(&r.id).map_or(State::Draft, |t| t.state);
+    let state = |r: &Report| input.ledger.trail_of(r).map_or(State::Draft, |t| t.state);
     let text = |field| crate::fields::text(field).to_string();
     // The reports on main, with a known unit and a submission time.
     let on_main: Vec<(&Report, &str, Time)> = repo
@@ -242,7 +242,12 @@ pub fn compute(input: &Input, period: Period) -> Stats {
         let report_state = state(report);
         // Adoptions count in the period of their own day, for published reports only.
         if report_state == State::Published {
-            for adoption in report.adoptions.iter().filter(|a| period.contains(a.date)) {
+            // Only the entries the office signed count (SPEC §6.3).
+            let vouched = |key: &str| {
+                input.ledger.trail_of(report).is_some_and(|t| t.vouched.contains(key))
+            };
+            let counted = report.adoptions.iter().filter(|a| vouched(&a.key));
+            for adoption in counted.filter(|a| period.contains(a.date)) {
                 let points = settings.scoring.adoption.get(&adoption.level).copied().unwrap_or(0);
                 f.adopted += 1;
                 f.adoption_points = f.adoption_points.saturating_add(points);
@@ -402,7 +407,7 @@ pub fn quarters(input: &Input) -> Vec<Period> {
         .repo
         .reports
         .iter()
-        .filter(|r| input.ledger.trails.get(&r.id).is_some_and(|t| t.state != State::Draft))
+        .filter(|r| input.ledger.trail_of(r).is_some_and(|t| t.state != State::Draft))
         .filter_map(|r| Some(r.submitted_at.as_ref()?.value.with_timezone(&zone).date_naive()))
         .filter(|day| (earliest..=today).contains(day))
         .collect();

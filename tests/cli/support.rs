@@ -252,7 +252,7 @@ pub fn soffice_text(dir: &Path, file: &Path) -> String {
 /// signature (the sample private keys were destroyed after use, so the change
 /// cannot be signed now): the project pins the last of those commits, as a bureau
 /// would with `--trust-root` when it adopts xinbao on an existing history.
-pub const PROJECT_TRUST_ROOT: &str = "ad314ba620b2cd2529c123e2a191964a0478c60e";
+pub const PROJECT_TRUST_ROOT: &str = "3855389a28d631fc2088f526d6dfd85a7750c120";
 
 /// What a command printed on standard output.
 pub fn stdout(out: &Output) -> String {

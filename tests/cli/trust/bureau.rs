@@ -46,13 +46,18 @@ impl Bureau {
     /// Writes `xinbao.yaml` with `people` (last in the file, so entries can be appended)
     /// and commits it, unsigned, at `date`.
     pub(super) fn settle(&self, date: &str, people: &str) {
+        self.write_settings(people);
+        self.commit(date, None, "设置");
+    }
+
+    /// Writes `xinbao.yaml` with `people` into the work tree, uncommitted.
+    pub(super) fn write_settings(&self, people: &str) {
         self.sandbox.write(
             "xinbao.yaml",
             format!(
                 "bureau: 测试县发展和改革局\noffice: 办公室\ntimezone: \"+08:00\"\nunits: [办公室, 投资科, 价格科]\npeople:\n{people}"
             ),
         );
-        self.commit(date, None, "设置");
     }
 
     /// The `people` entry of one of the usual bureau's people, or of [`STRANGER`].

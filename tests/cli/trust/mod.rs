@@ -9,6 +9,8 @@
 mod bureau;
 mod content;
 mod fail_closed;
+mod records;
+mod rewrite;
 mod settings;
 mod time_order;
 
@@ -39,6 +41,8 @@ struct Report<'a> {
     submitted: &'a str,
     picture: Option<&'a str>,
     body: &'a str,
+    /// More front-matter lines (each ending in a newline).
+    front: &'a str,
 }
 
 impl<'a> Report<'a> {
@@ -51,6 +55,7 @@ impl<'a> Report<'a> {
             submitted: "2026-03-02T17:40:00+08:00",
             picture: None,
             body: "3月2日召开调度会，安排下一步工作。",
+            front: "",
         }
     }
 
@@ -65,6 +70,11 @@ impl<'a> Report<'a> {
 
     fn body(self, body: &'a str) -> Report<'a> {
         Report { body, ..self }
+    }
+
+    /// More front-matter lines, such as `request: r1\n`.
+    fn front(self, front: &'a str) -> Report<'a> {
+        Report { front, ..self }
     }
 
     /// `reports/YYYY/MM`, from the event's date.
@@ -83,11 +93,12 @@ impl<'a> Report<'a> {
             .map(|file| format!("images:\n  - file: images/{file}\n    caption: 调度会现场\n"))
             .unwrap_or_default();
         format!(
-            "---\ntitle: {unit}召开调度会\ncategory: work\nunit: {unit}\nauthor: {author}\nphone: \"13800000000\"\noccurred_at: {occurred}\nsubmitted_at: {submitted}\n{images}---\n\n{body}\n",
+            "---\ntitle: {unit}召开调度会\ncategory: work\nunit: {unit}\nauthor: {author}\nphone: \"13800000000\"\noccurred_at: {occurred}\nsubmitted_at: {submitted}\n{images}{front}---\n\n{body}\n",
             unit = self.unit,
             occurred = self.occurred,
             submitted = self.submitted,
             body = self.body,
+            front = self.front,
         )
     }
 }

@@ -1,0 +1,194 @@
+//! The main line cannot be rewritten (SPEC §6.3). Verdicts follow the
+//! first-parent chain of the main branch, so a push that puts a new first parent
+//! under the signed record — a merge whose first parent is the root and whose
+//! second is the old tip, or an old supervisor's merge — would make approvals
+//! vanish or come back. Two guards:
+//!
+//! * the shape: a commit on the chain that brings in, through a parent other than
+//!   its first, a record commit signed by a supervisor, the office or an admin,
+//!   is `history-rewritten` unless that commit is itself signed by such a person
+//!   under the settings of the line it pushed aside; verdicts then follow that
+//!   line, as if it had not been pushed aside;
+//! * the server's record: a chain that does not pass through the last tip of
+//!   `main` recorded in a receipt is `history-rewritten` until an office or admin
+//!   signature acknowledges it (`History-rewritten-from: <old tip>`); verdicts
+//!   then follow the recorded tip.
+
+use super::problem::{Problem, short};
+use super::settings::{self, Judged, Regime};
+use super::verify::{self, Verdict};
+use super::walk::{self, CommitFacts};
+use crate::config::{Person, Role};
+use crate::diag::Rule;
+use crate::lang::Text;
+use git2::Oid;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// How many pushed-aside lines are followed at most: each is a real rewrite the
+/// history shows, and a hostile history must not make the walk endless.
+const MAX_LINES: usize = 16;
+
+/// The chain whose verdicts count, judged, with the rewrites found on the way.
+pub struct Line {
+    /// The commits, oldest first.
+    pub commits: Vec<CommitFacts>,
+    /// Their settings and signatures.
+    pub judged: Judged,
+    /// One `history-rewritten` problem per rewrite.
+    pub problems: Vec<Problem>,
+    /// Whether a rewrite stands unacknowledged: `build` does not publish.
+    pub unacknowledged: bool,
+}
+
+/// Follows the main line from `tip`: the first-parent chain, except where a
+/// rewrite pushed the signed record aside; `recorded` is the last tip of `main`
+/// the server recorded, when there is one. `pin` is the pinned trust anchor.
+pub fn follow(
+    git: &git2::Repository,
+    root: &Path,
+    tip: Oid,
+    pin: Option<Oid>,
+    recorded: Option<Oid>,
+) -> anyhow::Result<Line> {
+    let mut problems = Vec::new();
+    let mut unacknowledged = false;
+    let mut commits = walk::read(git, root, tip)?;
+    if let Some(old) = recorded.filter(|old| !commits.iter().any(|c| c.id == *old)) {
+        let judged = settings::judge(git, root, &commits, pin, true)?;
+        let rewriter = commits.last().map(|c| c.id).unwrap_or(tip);
+        if acknowledged(&git.odb()?, &commits, &judged, old) {
+            problems.push(rewritten(rewriter, &commits, old, true));
+        } else {
+            problems.push(rewritten(rewriter, &commits, old, false));
+            unacknowledged = true;
+            commits = walk::read_aside(git, root, old)?;
+        }
+    }
+    let odb = git.odb()?;
+    let mut decided: HashSet<Oid> = HashSet::new();
+    let mut judged = settings::judge(git, root, &commits, pin, true)?;
+    let mut lines = 0;
+    loop {
+        let found = commits.iter().enumerate().find_map(|(i, commit)| {
+            if commit.brought.is_empty() || decided.contains(&commit.id) {
+                return None;
+            }
+            let regime = judged.regimes[i].as_deref()?;
+            let record = commit
+                .brought
+                .iter()
+                .find(|(_, oid)| keeper_or_supervisor(&odb, regime, *oid).is_some())?;
+            Some((i, *record))
+        });
+        let Some((i, (parent, record))) = found.filter(|_| lines < MAX_LINES) else {
+            return Ok(Line { commits, judged, problems, unacknowledged });
+        };
+        decided.insert(commits[i].id);
+        // The line pushed aside, and the merge read as if it were its first parent.
+        let aside = git.find_commit(commits[i].id)?.parent_id(parent)?;
+        let mut line = walk::read_aside(git, root, aside)?;
+        let merge_at = line.len();
+        line.push(walk::read_against(git, root, commits[i].id, parent)?);
+        line.extend(commits[i + 1..].iter().cloned());
+        let aside_judged = settings::judge(git, root, &line, pin, false)?;
+        let deliberate = aside_judged.regimes[merge_at]
+            .as_deref()
+            .and_then(|regime| keeper_or_supervisor(&odb, regime, commits[i].id))
+            .is_some();
+        if !deliberate {
+            problems.push(pushed_aside(&commits[i], record));
+            commits = line;
+            judged = settings::judge(git, root, &commits, pin, true)?;
+            lines += 1;
+        }
+    }
+}
+
+/// The person with the role of a supervisor, the office or an admin whose valid
+/// signature (under `regime`) commit `oid` carries.
+fn keeper_or_supervisor<'r>(odb: &git2::Odb, regime: &'r Regime, oid: Oid) -> Option<&'r Person> {
+    let object = odb.read(oid).ok()?;
+    let time = commit_time(object.data())?;
+    let Verdict::Signed(signer) = verify::verdict(&regime.ring, object.data(), time) else {
+        return None;
+    };
+    let person = regime.settings.people.get(signer.person)?;
+    let roles = [Role::Supervisor, Role::Office, Role::Admin];
+    person.roles.iter().any(|r| roles.contains(r)).then_some(person)
+}
+
+/// The committer time of a raw commit object.
+fn commit_time(raw: &[u8]) -> Option<i64> {
+    let text = String::from_utf8_lossy(raw);
+    let line = text.lines().take_while(|l| !l.is_empty()).find(|l| l.starts_with("committer "))?;
+    let mut fields = line.rsplitn(3, ' ');
+    let _zone = fields.next()?;
+    fields.next()?.parse().ok()
+}
+
+/// Whether a commit of `commits` signed by the office or an admin (valid under
+/// the settings before it) names `old` in `History-rewritten-from:`.
+fn acknowledged(odb: &git2::Odb, commits: &[CommitFacts], judged: &Judged, old: Oid) -> bool {
+    let old = old.to_string();
+    commits.iter().enumerate().any(|(i, commit)| {
+        commit.rewritten_from.iter().any(|r| r.len() >= 7 && old.starts_with(r.as_str()))
+            && judged.regimes[i]
+                .as_deref()
+                .and_then(|regime| keeper_or_supervisor(odb, regime, commit.id))
+                .is_some_and(Person::keeps_settings)
+    })
+}
+
+fn rewritten(at: Oid, commits: &[CommitFacts], old: Oid, acknowledged: bool) -> Problem {
+    let commit = commits.iter().find(|c| c.id == at);
+    let (id, old) = (short(at), short(old));
+    let message = match acknowledged {
+        false => Text::new(
+            format!(
+                "主分支的第一父提交链不经过服务器记录的上一个位置 {old}：历史被改写；按记录的主线判定，办公室或管理员签名确认（History-rewritten-from: {old}）之前不发布"
+            ),
+            format!(
+                "main's first-parent chain does not pass through {old}, the last tip the server recorded: the history was rewritten; verdicts follow the recorded line, and nothing is published until an office or admin signature acknowledges it (History-rewritten-from: {old})"
+            ),
+        ),
+        true => Text::new(
+            format!("主分支在 {id} 之前被改写（不经过记录的 {old}），已由办公室或管理员签名确认"),
+            format!(
+                "main was rewritten before {id} (it skips the recorded {old}); an office or admin signature acknowledged it"
+            ),
+        ),
+    };
+    match commit {
+        Some(commit) => Problem::of(Rule::HistoryRewritten, commit, message),
+        None => Problem { rule: Rule::HistoryRewritten, commit: at, at: 0, message },
+    }
+}
+
+fn pushed_aside(commit: &CommitFacts, record: Oid) -> Problem {
+    let (id, record) = (short(commit.id), short(record));
+    Problem::of(
+        Rule::HistoryRewritten,
+        commit,
+        Text::new(
+            format!(
+                "提交 {id} 把已签名的记录（如 {record}）从主线推到了非第一父提交之后，且没有分管负责人、办公室或管理员的有效签名：历史被改写，按被推开的那条线判定"
+            ),
+            format!(
+                "commit {id} pushes signed records (such as {record}) off the main line to a parent other than its first, without a valid signature of a supervisor, the office or an admin: the history was rewritten, and verdicts follow the line it pushed aside"
+            ),
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_committer_time_is_read_from_the_header() {
+        let raw = b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@x> 1700000000 +0800\ncommitter C <c@x> 1700000123 +0800\n\nmessage\ncommitter fake 1 +0000\n";
+        assert_eq!(commit_time(raw), Some(1_700_000_123));
+        assert_eq!(commit_time(b"tree x\n\ncommitter C <c@x> 5 +0000\n"), None);
+    }
+}
