@@ -40,11 +40,24 @@ pub struct Repository {
     pub requests: Vec<Request>,
     /// The bulletin issue records that could be read, by year and number.
     pub bulletins: Vec<crate::report::bulletin::Issue>,
+    /// The requests and bulletin records of the work tree, as files: what the
+    /// check looks at file by file. `requests` and `bulletins` are those in force,
+    /// which may come from the history instead ([`Repository::use_records`]).
+    pub record_files: RecordFiles,
     /// The placeholder sentences of each category's template (the repository's
     /// `templates/` and the built-in ones), which a report must not keep.
     pub placeholders: Vec<(crate::report::Category, Vec<String>)>,
     /// Report id → its index in `reports` (the first file of that id).
     pub by_id: std::collections::HashMap<String, usize>,
+}
+
+/// The work tree's requests and bulletin records, read as files.
+#[derive(Debug, Default)]
+pub struct RecordFiles {
+    /// The requests that could be read, sorted by file.
+    pub requests: Vec<Request>,
+    /// The bulletin issue records that could be read, by year and number.
+    pub bulletins: Vec<crate::report::bulletin::Issue>,
 }
 
 impl Repository {
@@ -181,13 +194,7 @@ pub fn load_in(
             requests.extend(request::parse(file, &stem(file), &text, &settings, diags));
         }
     }
-    let mut bulletins = Vec::new();
-    for file in find(root, crate::report::bulletin::DIR, &["yaml", "yml"]) {
-        if let Some(text) = read(&ws, &file, diags) {
-            bulletins.extend(crate::report::bulletin::parse(&file, &text, diags));
-        }
-    }
-    bulletins.sort_by_key(|issue| (issue.year, issue.number));
+    let bulletins = work_tree_bulletins(&ws, diags);
     let files = report_files.iter().map(|file| (stem(file), file.clone())).collect();
     let placeholders = placeholders(|own| {
         ws.read(Path::new(own)).ok().and_then(|bytes| String::from_utf8(bytes).ok())
@@ -197,6 +204,7 @@ pub fn load_in(
         settings,
         files,
         reports,
+        record_files: RecordFiles { requests: requests.clone(), bulletins: bulletins.clone() },
         requests,
         bulletins,
         placeholders,
@@ -217,7 +225,8 @@ fn sever_cross_unit(repo: &mut Repository, diags: &mut Diagnostics) {
     let mut cut = Vec::new();
     for (index, report) in repo.reports.iter().enumerate() {
         let Some(ours) = report.unit.as_ref().map(|u| u.value.as_str()) else { continue };
-        for (key, target) in [("follow_up_of", &report.follow_up_of), ("retracts", &report.retracts)]
+        for (key, target) in
+            [("follow_up_of", &report.follow_up_of), ("retracts", &report.retracts)]
         {
             let Some(target) = target else { continue };
             let Some(theirs) = unit_of(&target.value) else { continue };
@@ -245,6 +254,22 @@ fn sever_cross_unit(repo: &mut Repository, diags: &mut Diagnostics) {
             _ => report.retracts = None,
         }
     }
+}
+
+/// The bulletin issue records of the work tree, by year and number (the ones in
+/// force come from the history: [`Repository::use_records`]).
+pub fn work_tree_bulletins(
+    ws: &Workspace,
+    diags: &mut Diagnostics,
+) -> Vec<crate::report::bulletin::Issue> {
+    let mut bulletins = Vec::new();
+    for file in find(ws.root(), crate::report::bulletin::DIR, &["yaml", "yml"]) {
+        if let Some(text) = read(ws, &file, diags) {
+            bulletins.extend(crate::report::bulletin::parse(&file, &text, diags));
+        }
+    }
+    bulletins.sort_by_key(|issue| (issue.year, issue.number));
+    bulletins
 }
 
 /// The placeholder sentences of each category: those of the repository's own

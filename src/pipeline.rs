@@ -73,21 +73,27 @@ pub fn under_history(root: &Path, repo: &mut Repository, ledger: &Ledger) {
 }
 
 /// What the history changes in the check's findings (SPEC §6.3): the file that
-/// holds an id on the main branch keeps it (its `duplicate-id` is a warning; the
-/// newcomer's stays an error and keeps it out of documents and the archive), and
+/// holds an id on the main branch keeps it (its `duplicate-id` is a warning; every
+/// other file's is an error, which keeps it out of documents and the archive), and
 /// `template-text` never fires on a report whose text is approved or published.
 pub fn judged_by_history(repo: &Repository, ledger: &Ledger, diags: &mut Diagnostics) {
-    let holds = |file: &str| {
-        let trail = ledger.trails.get(&load::stem(file));
-        trail.is_some_and(|t| t.file == file && t.state != approval::State::Draft)
+    let holder = |file: &str| {
+        let trail = ledger.trails.get(&load::stem(file))?;
+        (trail.state != approval::State::Draft).then_some(trail.file.as_str())
     };
     let signed = |file: &str| {
-        repo.reports.iter().any(|r| {
-            r.file == file && ledger.trail_of(r).is_some_and(|t| t.state.is_approved())
-        })
+        repo.reports
+            .iter()
+            .any(|r| r.file == file && ledger.trail_of(r).is_some_and(|t| t.state.is_approved()))
     };
     diags.retain(|d| !(d.rule == crate::diag::Rule::TemplateText && signed(&d.file)));
-    diags.soften(|d| d.rule == crate::diag::Rule::DuplicateId && holds(&d.file));
+    diags.reassess(|d| match d.rule {
+        crate::diag::Rule::DuplicateId => holder(&d.file).map(|held| match held == d.file {
+            true => Severity::Warning,
+            false => Severity::Error,
+        }),
+        _ => None,
+    });
 }
 
 /// The history's times for the check: when each report was first committed and
@@ -254,8 +260,12 @@ pub fn note_unvouched_adoptions(ledger: &Ledger, ids: &[&str], lang: Lang) {
     }
     let list = entries.join("；");
     let text = Text::new(
-        format!("以下采用记录（adoptions）不是办公室签名写入的，不计分；须由办公室在自己签名的提交中登记：{list}"),
-        format!("these adoptions entries were not written in an office-signed commit and do not score; the office must record them in a commit it signs: {list}"),
+        format!(
+            "以下采用记录（adoptions）不是办公室签名写入的，不计分；须由办公室在自己签名的提交中登记：{list}"
+        ),
+        format!(
+            "these adoptions entries were not written in an office-signed commit and do not score; the office must record them in a commit it signs: {list}"
+        ),
     );
     tell(lang, Tone::Caution, &text);
 }

@@ -124,8 +124,8 @@ pub fn read_history_of(
     let tip = walk::tip(git, rev).with_context(|| format!("--rev {}", rev.unwrap_or("")))?;
     let mut ledger = Ledger { tip, ..Ledger::default() };
     let Some(tip) = tip else { return Ok(ledger) };
-    let line = rewrite::follow(git, root, tip, pinned(git)?, None)
-        .context("reading the git history")?;
+    let line =
+        rewrite::follow(git, root, tip, pinned(git)?, None).context("reading the git history")?;
     let (commits, judged) = (line.commits, line.judged);
     ledger.rewritten = line.unacknowledged;
     ledger.trails = trail::replay(&commits, &judged, git);

@@ -144,8 +144,7 @@ fn read_into(
     let key = cache::key(&[b"approvals-records", tracked.as_bytes(), settings_path.as_bytes()]);
     let paths = Paths { tracked: &tracked, settings: &settings_path, prefix_len };
     let read = |repo: &Repository, _: &mut (), oid: Oid| read_commit(repo, oid, &paths, 0);
-    let commits =
-        cache::read_commits(repo, name, &key, tip, cache::Walk::FirstParent, read)?;
+    let commits = cache::read_commits(repo, name, &key, tip, cache::Walk::FirstParent, read)?;
     // A parent dated in the future does not push its children's time ahead: no
     // commit is judged later than now (one dated in the future is itself time-order).
     let now = crate::time::now().timestamp();
@@ -160,7 +159,11 @@ fn read_into(
 
 /// [`read`] for a line that a rewrite pushed aside (SPEC §6.3), kept in a cache
 /// of its own so that main's is not replaced by it.
-pub fn read_aside(repo: &Repository, root: &Path, tip: Oid) -> Result<Vec<CommitFacts>, git2::Error> {
+pub fn read_aside(
+    repo: &Repository,
+    root: &Path,
+    tip: Oid,
+) -> Result<Vec<CommitFacts>, git2::Error> {
     read_into(repo, root, tip, "approvals-aside")
 }
 

@@ -127,7 +127,7 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
         .map(|s| s.key.clone());
     match lang {
         Lang::Zh => println!(
-            "{} 已审核并合并 {} 条信息（提交 {}，密钥 {}）：{}；请 git push",
+            "{} 已审核并合并 {} 条信息（提交 {}，密钥 {}）：{}；请 git push（若被拒绝，先 git pull --rebase 再推送：用合并的 git pull 会把签名的记录推离主线，记 history-rewritten）",
             person.name,
             ids.len(),
             &head.to_string()[..8],
@@ -135,7 +135,7 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
             ids.join("、")
         ),
         Lang::En => println!(
-            "{} approved and merged {} reports (commit {}, key {}): {}; now git push",
+            "{} approved and merged {} reports (commit {}, key {}): {}; now git push (if it is refused, git pull --rebase first: a pull that merges pushes the signed record off the main line, history-rewritten)",
             person.name,
             ids.len(),
             &head.to_string()[..8],
@@ -239,14 +239,14 @@ fn on_main(
     crate::pipeline::note_unvouched_adoptions(&after.ledger, &ids, lang);
     match lang {
         Lang::Zh => println!(
-            "{} 已审核 {} 条主分支上的信息（提交 {}）：{}；请 git push",
+            "{} 已审核 {} 条主分支上的信息（提交 {}）：{}；请 git push（若被拒绝，先 git pull --rebase 再推送：用合并的 git pull 会把签名的记录推离主线，记 history-rewritten）",
             person.name,
             ids.len(),
             &head.to_string()[..8],
             ids.join("、")
         ),
         Lang::En => println!(
-            "{} approved {} reports on main (commit {}): {}; now git push",
+            "{} approved {} reports on main (commit {}): {}; now git push (if it is refused, git pull --rebase first: a pull that merges pushes the signed record off the main line, history-rewritten)",
             person.name,
             ids.len(),
             &head.to_string()[..8],

@@ -34,9 +34,10 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
         return Err(crate::lang::unable("期刊记录有误，请先修正", "fix the issue records first"));
     }
     let today = crate::pipeline::today(&repo.settings);
+    let issues = with_pending(&repo, lang);
     let (issue, new) =
-        bulletin::plan(&repo.bulletins, &repo, &ledger, (args.from, args.to), args.number, today)?;
-    for warning in bulletin::warnings(&repo.bulletins, &issue, &repo, &ledger, !new) {
+        bulletin::plan(&issues, &repo, &ledger, (args.from, args.to), args.number, today)?;
+    for warning in bulletin::warnings(&issues, &issue, &repo, &ledger, !new) {
         tell(lang, Tone::Caution, &warning);
     }
     if new {
@@ -75,7 +76,10 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
             );
             println!("已生成 {}\n已生成 {}", docx.display(), pdf.display());
             if new {
-                println!("期号记录 {}：请提交，期号即被占用", issue.file);
+                println!(
+                    "期号记录 {}：请由办公室签名提交（git commit -S），期号即被占用",
+                    issue.file
+                );
             }
         }
         Lang::En => {
@@ -85,9 +89,41 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
             );
             println!("wrote {}\nwrote {}", docx.display(), pdf.display());
             if new {
-                println!("issue record {}: commit it to take the number", issue.file);
+                println!(
+                    "issue record {}: the office commits it, signed (git commit -S), to take the number",
+                    issue.file
+                );
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The issue records in force, with the work tree's records that are not (yet):
+/// an issue the office has compiled but not committed with its signature keeps its
+/// number and its list here, and the office is told that it does not count until
+/// then (SPEC §6.3).
+fn with_pending(repo: &crate::load::Repository, lang: Lang) -> Vec<crate::report::bulletin::Issue> {
+    let mut ignored = crate::diag::Diagnostics::default();
+    let mut issues = repo.bulletins.clone();
+    for pending in crate::load::work_tree_bulletins(&repo.workspace, &mut ignored) {
+        if issues.contains(&pending) {
+            continue;
+        }
+        let text = crate::lang::Text::new(
+            format!(
+                "{}：期号记录尚未经办公室或管理员签名提交，在那之前不生效（build、网站不收这一期）",
+                pending.file
+            ),
+            format!(
+                "{}: the issue record is not yet committed with an office or admin signature; until then it has no effect (build and the archive leave it out)",
+                pending.file
+            ),
+        );
+        tell(lang, Tone::Caution, &text);
+        issues.retain(|issue| issue.file != pending.file);
+        issues.push(pending);
+    }
+    issues.sort_by_key(|issue| (issue.year, issue.number));
+    issues
 }

@@ -64,7 +64,9 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     if let Some(selected) = &selection {
         diags.retain(|d| d.file == crate::config::FILE || selected.contains(&d.file));
     }
-    let files = selection.as_ref().map_or(repo.files.len() + repo.requests.len(), BTreeSet::len);
+    let files = selection
+        .as_ref()
+        .map_or(repo.files.len() + repo.record_files.requests.len(), BTreeSet::len);
     let diagnostics = diags.into_sorted();
     diag::print(&repo.workspace, &diagnostics, files, args.format, lang)?;
     let (errors, _) = diag::count(&diagnostics);
@@ -190,7 +192,7 @@ fn select(
         repo.files
             .iter()
             .map(|(_, f)| f.clone())
-            .chain(repo.requests.iter().map(|r| r.file.clone()))
+            .chain(repo.record_files.requests.iter().map(|r| r.file.clone()))
     };
     let mut selected: Option<BTreeSet<String>> = None;
     if let Some(rev) = &args.changed_since {

@@ -78,20 +78,21 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
         abort: &[],
         undo: &["reset", "--soft", "HEAD^"],
     };
-    let (after, head) = git::sign_and_verify(root, &signing, &message, &ids, lang, |trail, head| {
-        trail.published_by.last().is_some_and(|s| s.commit == head)
-    })?;
+    let (after, head) =
+        git::sign_and_verify(root, &signing, &message, &ids, lang, |trail, head| {
+            trail.published_by.last().is_some_and(|s| s.commit == head)
+        })?;
     crate::pipeline::note_unvouched_adoptions(&after.ledger, &ids, lang);
     match lang {
         Lang::Zh => println!(
-            "{} 已发布 {} 条信息（提交 {}）：{}；请 git push",
+            "{} 已发布 {} 条信息（提交 {}）：{}；请 git push（若被拒绝，先 git pull --rebase 再推送：用合并的 git pull 会把签名的记录推离主线，记 history-rewritten）",
             person.name,
             ids.len(),
             &head.to_string()[..8],
             ids.join("、")
         ),
         Lang::En => println!(
-            "{} published {} reports (commit {}): {}; now git push",
+            "{} published {} reports (commit {}): {}; now git push (if it is refused, git pull --rebase first: a pull that merges pushes the signed record off the main line, history-rewritten)",
             person.name,
             ids.len(),
             &head.to_string()[..8],

@@ -126,10 +126,12 @@ impl Diagnostics {
         self.counts.retain(|_, (_, first)| first.as_ref().is_some_and(&mut keep));
     }
 
-    /// Makes the findings for which `soften` is true warnings.
-    pub fn soften(&mut self, soften: impl Fn(&Diagnostic) -> bool) {
-        for item in self.items.iter_mut().filter(|d| soften(d)) {
-            item.severity = Severity::Warning;
+    /// Gives each finding the severity `judge` says, where it says one.
+    pub fn reassess(&mut self, judge: impl Fn(&Diagnostic) -> Option<Severity>) {
+        for item in &mut self.items {
+            if let Some(severity) = judge(item) {
+                item.severity = severity;
+            }
         }
     }
 

@@ -9,7 +9,7 @@ use crate::source::Pos;
 /// no report is listed twice (`duplicate-id`) and every report it names exists
 /// (`dangling-reference`).
 pub(super) fn check(repo: &Repository, diags: &mut Diagnostics) {
-    for issue in &repo.bulletins {
+    for issue in &repo.record_files.bulletins {
         if issue.to < issue.from {
             diags.push(
                 &issue.file,

@@ -2,7 +2,7 @@
 //! an emergency, retractions (误报) and answers to requests (约稿).
 
 use super::Context;
-use crate::diag::{Diagnostics, Rule};
+use crate::diag::{Diagnostics, Rule, Severity};
 use crate::fields::Spanned;
 use crate::lang::Text;
 use crate::load::Repository;
@@ -126,11 +126,12 @@ fn check_follow_up(
 }
 
 /// Report ids and request ids are unique in the repository: every file of an id
-/// used twice gets `duplicate-id`, naming the other (SPEC §6.3: which of them keeps
-/// the id's record is decided by the history, not by the file names).
+/// used twice gets `duplicate-id`, naming the others (SPEC §6.3). The first file
+/// by path keeps the id (a warning), the others are errors; the history, where
+/// there is one, decides instead which file keeps it (`pipeline::judged_by_history`).
 pub(super) fn check_ids(repo: &Repository, diags: &mut Diagnostics) {
     let reports = repo.files.iter().map(|(id, file)| (id.as_str(), file.as_str()));
-    let requests = repo.requests.iter().map(|r| (r.id.as_str(), r.file.as_str()));
+    let requests = repo.record_files.requests.iter().map(|r| (r.id.as_str(), r.file.as_str()));
     for (kind, items) in [("report", reports.collect::<Vec<_>>()), ("request", requests.collect())]
     {
         let mut by_id: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -143,9 +144,11 @@ pub(super) fn check_ids(repo: &Repository, diags: &mut Diagnostics) {
             if others.is_empty() {
                 continue;
             }
+            let first = by_id[id][0] == file;
             let others = others.join(", ");
             let what = if kind == "report" { "信息" } else { "约稿" };
-            diags.push(
+            diags.push_as(
+                if first { Severity::Warning } else { Severity::Error },
                 file,
                 Pos::START,
                 Rule::DuplicateId,

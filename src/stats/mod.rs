@@ -243,9 +243,8 @@ pub fn compute(input: &Input, period: Period) -> Stats {
         // Adoptions count in the period of their own day, for published reports only.
         if report_state == State::Published {
             // Only the entries the office signed count (SPEC §6.3).
-            let vouched = |key: &str| {
-                input.ledger.trail_of(report).is_some_and(|t| t.vouched.contains(key))
-            };
+            let vouched =
+                |key: &str| input.ledger.trail_of(report).is_some_and(|t| t.vouched.contains(key));
             let counted = report.adoptions.iter().filter(|a| vouched(&a.key));
             for adoption in counted.filter(|a| period.contains(a.date)) {
                 let points = settings.scoring.adoption.get(&adoption.level).copied().unwrap_or(0);

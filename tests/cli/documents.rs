@@ -34,7 +34,12 @@ fn built() -> &'static Path {
             .output();
         assert!(clone.unwrap().status.success(), "cloning the project");
         let run = |args: &[&str]| {
-            let out = xinbao().current_dir(&dir).args(args).output().unwrap();
+            let out = xinbao()
+                .env("XINBAO_TRUST_ROOT", crate::support::PROJECT_TRUST_ROOT)
+                .current_dir(&dir)
+                .args(args)
+                .output()
+                .unwrap();
             assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         };
         run(&["build", "--out", "public"]);

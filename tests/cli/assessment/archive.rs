@@ -7,6 +7,9 @@ fn the_archive_has_statistics_with_charts_and_the_bulletins() {
     let Some(h) = History::new() else { return };
     let out = h.run(&["bulletin", "--from", "2026-01-01", "--to", "2026-03-31"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The record counts once the office commits it with its signature.
+    h.git("2026-04-20T09:00:00+08:00", None, &["add", "bulletins"]);
+    h.git("2026-04-20T09:00:00+08:00", Some("qian"), &["commit", "-q", "-S", "-m", "第1期"]);
     std::fs::remove_dir_all(h.sandbox.root().join("public")).unwrap();
     let out = h.run(&["build"]);
     // Late reports are recorded, not refused (SPEC §6.2): everything is built.
@@ -55,7 +58,13 @@ fn the_archive_has_statistics_with_charts_and_the_bulletins() {
     // A second build keeps the documents; a removed record takes them away.
     let again = h.run(&["build"]);
     assert!(String::from_utf8_lossy(&again.stdout).starts_with("生成 0 个文件"), "{again:?}");
+    // Removed from the work tree only, the record stays in force; the office's
+    // signed removal takes the documents away.
     std::fs::remove_file(h.sandbox.root().join("bulletins/2026/01.yaml")).unwrap();
+    h.run(&["build"]);
+    assert!(public.join("bulletins/2026-01.pdf").exists());
+    h.git("2026-04-21T09:00:00+08:00", None, &["add", "-A", "bulletins"]);
+    h.git("2026-04-21T09:00:00+08:00", Some("qian"), &["commit", "-q", "-S", "-m", "撤销第1期"]);
     h.run(&["build"]);
     assert!(!public.join("bulletins/2026-01.pdf").exists());
 }

@@ -20,7 +20,11 @@ fn project() -> &'static Path {
 
 /// `xinbao build --only site --out OUT` on the repository at `root`.
 fn build_site(root: &Path, out: &Path) -> String {
-    let output = xinbao()
+    let mut command = xinbao();
+    if root == project() {
+        command.env("XINBAO_TRUST_ROOT", crate::support::PROJECT_TRUST_ROOT);
+    }
+    let output = command
         .args(["build", "--only", "site", "--root"])
         .arg(root)
         .arg("--out")

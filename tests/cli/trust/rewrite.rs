@@ -19,17 +19,15 @@ fn a_merge_that_puts_the_root_under_main_is_history_rewritten() {
     bureau.git(CHANGED, None, &["reset", "-q", "--hard", &forged]);
     let status = bureau.status();
     assert_eq!(state_of(&status, r1.id), ("published".into(), vec![]), "{status:#}");
-    assert!(
-        trust_problems(&status).contains(&("history-rewritten".into(), forged)),
-        "{status:#}"
-    );
+    assert!(trust_problems(&status).contains(&("history-rewritten".into(), forged)), "{status:#}");
     assert_eq!(bureau.check(&["--approvals"]).0, 1);
 }
 
 #[test]
 fn an_old_supervisors_merge_as_first_parent_does_not_undo_his_removal() {
     let Some(bureau) = Bureau::new() else { return };
-    let old_merge = bureau.submit("zhang/r1", &[Report::new("2026-03-02-r1", "投资科")], Some("li"));
+    let old_merge =
+        bureau.submit("zhang/r1", &[Report::new("2026-03-02-r1", "投资科")], Some("li"));
     // The office removes 李四.
     bureau.write_settings(&bureau.people(&["李四"]));
     bureau.commit(PUBLISHED, Some("qian"), "李四调离");
@@ -46,10 +44,7 @@ fn an_old_supervisors_merge_as_first_parent_does_not_undo_his_removal() {
     );
     bureau.git(CHANGED, None, &["reset", "-q", "--hard", &forged]);
     let status = bureau.status();
-    assert!(
-        trust_problems(&status).contains(&("history-rewritten".into(), forged)),
-        "{status:#}"
-    );
+    assert!(trust_problems(&status).contains(&("history-rewritten".into(), forged)), "{status:#}");
     // The removal stands: 李四's signature approves nothing any more.
     let (state, _) = state_of(&status, r2.id);
     assert_eq!(state, "submitted", "{status:#}");
@@ -59,7 +54,8 @@ fn an_old_supervisors_merge_as_first_parent_does_not_undo_his_removal() {
 #[test]
 fn a_supervisors_merge_of_a_branch_with_an_office_commit_is_no_rewrite() {
     let Some(bureau) = Bureau::new() else { return };
-    bureau.branch("zhang/r1", WRITTEN, |bureau| bureau.write(Report::new("2026-03-02-r1", "投资科")));
+    bureau
+        .branch("zhang/r1", WRITTEN, |bureau| bureau.write(Report::new("2026-03-02-r1", "投资科")));
     bureau.git(WRITTEN, None, &["checkout", "-q", "zhang/r1"]);
     // The office signs a commit on the writer's branch (a deletion of nothing but
     // a record's shape: an empty commit with a Published: trailer).
