@@ -17,12 +17,15 @@ pub struct Problem {
     pub at: i64,
     /// What is wrong.
     pub message: Text,
+    /// The file it concerns, when that is neither a report (whose trail holds the
+    /// problem) nor the settings: an office record, say.
+    pub file: Option<String>,
 }
 
 impl Problem {
     /// A problem found at `commit`.
     pub fn of(rule: Rule, commit: &super::walk::CommitFacts, message: Text) -> Problem {
-        Problem { rule, commit: commit.id, at: commit.time, message }
+        Problem { rule, commit: commit.id, at: commit.time, message, file: None }
     }
 }
 

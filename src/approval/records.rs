@@ -56,7 +56,10 @@ pub fn replay(commits: &[CommitFacts], judged: &Judged) -> Records {
         };
         let paths: Vec<&str> = commit.records.iter().map(|c| c.path.as_str()).collect();
         let (id, paths) = (short(commit.id), paths.join(", "));
-        records.problems.push(Problem::of(
+        let first = commit.records.first().map(|c| c.path.clone());
+        records.problems.push(Problem {
+            file: first,
+            ..Problem::of(
             Rule::RecordUnsigned,
             commit,
             Text::new(
@@ -69,7 +72,8 @@ pub fn replay(commits: &[CommitFacts], judged: &Judged) -> Records {
                     why.en
                 ),
             ),
-        ));
+        )
+        });
     }
     records
 }

@@ -161,7 +161,7 @@ fn rewritten(at: Oid, commits: &[CommitFacts], old: Oid, acknowledged: bool) -> 
     };
     match commit {
         Some(commit) => Problem::of(Rule::HistoryRewritten, commit, message),
-        None => Problem { rule: Rule::HistoryRewritten, commit: at, at: 0, message },
+        None => Problem { rule: Rule::HistoryRewritten, commit: at, at: 0, message, file: None },
     }
 }
 

@@ -79,7 +79,8 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
 fn approval_findings(repo: &Repository, ledger: &approval::Ledger, diags: &mut Diagnostics) {
     let top = crate::source::Pos::new(1, 1);
     for problem in &ledger.problems {
-        diags.push(crate::config::FILE, top, problem.rule, problem.message.clone());
+        let file = problem.file.as_deref().unwrap_or(crate::config::FILE);
+        diags.push(file, top, problem.rule, problem.message.clone());
     }
     for trail in ledger.current() {
         let present = repo.files.iter().any(|(_, f)| *f == trail.file);
