@@ -49,8 +49,7 @@ pub fn load_verdicts(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<V
     if deleted && let Some(ledger) = &ledger {
         add_deleted(root, &mut repo, ledger, &mut diags);
     }
-    let periods = ledger.as_ref().map(|l| l.periods.as_slice());
-    let history = history_times(root, &repo.settings, periods);
+    let history = history_times(root, &repo.settings, ledger.as_ref());
     let late = rules::check(&repo, history.as_ref(), &mut diags);
     if let Some(ledger) = &mut ledger {
         ledger.add_drafts(&repo);
@@ -60,15 +59,16 @@ pub fn load_verdicts(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<V
 
 /// The history's times for the check: when each report was first committed and
 /// when the server received it; none outside git or in a shallow clone.
-/// Receipts are judged by the settings in force at their time when the ledger's
-/// `periods` are given (verdicts), else by `settings`.
+/// Receipts are judged by the settings in force at their time when the `ledger`
+/// is given (verdicts; its approved texts decide which versions count), else by
+/// `settings`.
 pub fn history_times(
     root: &Path,
     settings: &crate::config::Settings,
-    periods: Option<&[crate::approval::settings::Period]>,
+    ledger: Option<&Ledger>,
 ) -> Option<crate::history::History> {
     let git = crate::history::open(root).filter(|git| !git.is_shallow())?;
-    times_in(&git, root, settings, periods).ok()
+    times_in(&git, root, settings, ledger).ok()
 }
 
 /// The history's times read from the open repository `git`: first commits, then
@@ -77,10 +77,10 @@ pub fn times_in(
     git: &git2::Repository,
     root: &Path,
     settings: &crate::config::Settings,
-    periods: Option<&[crate::approval::settings::Period]>,
+    ledger: Option<&Ledger>,
 ) -> Result<crate::history::History, git2::Error> {
     let mut history = crate::history::read(git, root, crate::load::REPORTS)?;
-    crate::receipt::apply(git, root, settings, periods, &mut history);
+    crate::receipt::apply(git, root, settings, ledger, &mut history);
     Ok(history)
 }
 
@@ -273,7 +273,7 @@ pub fn load(root: &Path, rev: Option<&str>) -> anyhow::Result<Loaded> {
     let has_receipts = crate::history::open(root)
         .is_some_and(|git| git.find_reference(crate::receipt::NOTES_REF).is_ok());
     let history = match has_receipts {
-        true => history_times(root, &repo.settings, Some(&ledger.periods)),
+        true => history_times(root, &repo.settings, Some(&ledger)),
         false => None,
     };
     Ok(Loaded { repo, ledger, history })

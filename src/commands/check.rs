@@ -32,9 +32,8 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     };
     // With --approvals (a verdict), the server's receipts are verified against the
     // signed settings in force, not against the work tree's.
-    let periods = ledger.as_ref().map(|l| l.periods.as_slice());
     // Both stages use every core; run one after the other (measured faster than rayon::join).
-    let history = read_history(root, &repo.settings, periods, lang);
+    let history = read_history(root, &repo.settings, ledger.as_ref(), lang);
     rules::check(&repo, history.as_ref(), &mut diags);
     // The keys are checked as part of the settings file (unreadable, listed twice).
     KeyRing::build(&repo.settings, &repo.workspace, &mut diags);
@@ -134,7 +133,7 @@ fn before_commit(repo: &Repository, history: &history::History, diags: &mut Diag
 fn read_history(
     root: &Path,
     settings: &crate::config::Settings,
-    periods: Option<&[crate::approval::settings::Period]>,
+    ledger: Option<&approval::Ledger>,
     lang: Lang,
 ) -> Option<history::History> {
     let Some(git) = history::open(root) else {
@@ -153,7 +152,7 @@ fn read_history(
         );
         return None;
     }
-    match crate::pipeline::times_in(&git, root, settings, periods) {
+    match crate::pipeline::times_in(&git, root, settings, ledger) {
         Ok(history) => Some(history),
         Err(err) => {
             note(
