@@ -104,6 +104,9 @@ pub struct ReceiptArgs {
     /// 服务器的 SSH 私钥文件（默认取 XINBAO_RECEIPT_KEY）/ the server's private SSH key (default: XINBAO_RECEIPT_KEY)
     #[arg(long, value_name = "FILE")]
     pub key: Option<PathBuf>,
+    /// 不签收，只检查主分支的第一父提交链经过收条最后记录的 main，否则退出码 1 / sign nothing: check that main's first-parent chain passes through the last tip of main the receipts recorded; exit 1 otherwise
+    #[arg(long, conflicts_with_all = ["commits", "stdin", "key"])]
+    pub verify_main: bool,
 }
 
 /// `xinbao stats`.

@@ -29,6 +29,23 @@ pub struct History {
     pub received: HashMap<String, i64>,
     /// File stem → why a receipt of a commit that added it was ignored.
     pub bad_receipts: HashMap<String, crate::lang::Text>,
+    /// Every commit read: its parents and the reports it changes, for the lines
+    /// of versions (see [`crate::line`]).
+    pub commits: HashMap<Oid, Commit>,
+    /// The commit read from (HEAD), and the reports in it: `(path, blob)`.
+    pub tip: Option<(Oid, Vec<(String, Oid)>)>,
+    /// The path in the git repository of the reports repository's root (`""`,
+    /// or `sub/` when it is a folder of a larger repository).
+    pub prefix: String,
+}
+
+/// One commit as the lines of versions see it.
+#[derive(Clone, Debug, Default)]
+pub struct Commit {
+    /// Its parents, the first parent first.
+    pub parents: Vec<Oid>,
+    /// The report files (`.md`) it changes relative to its first parent.
+    pub changed: Vec<Change>,
 }
 
 /// Opens the git repository that contains `root`, if any.
@@ -67,6 +84,11 @@ struct Added {
     root: bool,
     /// The paths it adds relative to its first parent.
     paths: Vec<String>,
+    /// Its parents (hex ids), the first parent first.
+    parents: Vec<String>,
+    /// The report files it changes relative to its first parent: path, old
+    /// and new blob (hex ids).
+    changed: Vec<(String, Option<String>, Option<String>)>,
 }
 
 impl Added {
@@ -88,15 +110,21 @@ pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::
     };
     let tracked = in_repository(repo, root, dir);
 
-    // v2: the parents' time is kept as it is and capped by the clock when used.
-    let key = crate::cache::key(&[b"added-v2", tracked.as_bytes(), dir.as_bytes()]);
+    // v2: the parents' time is kept as it is and capped by the clock when used;
+    // v3: each commit's parents and changed reports (the lines of versions).
+    let key = crate::cache::key(&[b"added-v3", tracked.as_bytes(), dir.as_bytes()]);
     let read = |repo: &Repository, subtrees: &mut HashMap<Oid, Option<Oid>>, oid: Oid| {
         read_commit(repo, oid, &tracked, dir, subtrees)
     };
     let commits = crate::cache::read_commits(repo, "added", &key, head.id(), Walk::All, read)?;
     let now = crate::time::now().timestamp();
-    let mut history = History::default();
+    let mut history = History {
+        prefix: tracked[..tracked.len() - dir.len()].to_string(),
+        tip: Some((head.id(), reports_at(repo, &head, &tracked, dir))),
+        ..History::default()
+    };
     for (oid, added) in &commits {
+        history.commits.insert(*oid, added.commit());
         let time = added.time(now);
         if added.root {
             history.root_time = Some(history.root_time.map_or(time, |t| t.min(time)));
@@ -115,6 +143,56 @@ pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::
         *first = (*first).min(*time);
     }
     Ok(history)
+}
+
+/// The report files (`.md`) under `tracked` in `commit`, as `(path, blob)` with
+/// paths starting with `dir`.
+fn reports_at(
+    repo: &Repository,
+    commit: &git2::Commit,
+    tracked: &str,
+    dir: &str,
+) -> Vec<(String, Oid)> {
+    let (Ok(odb), Ok(tree)) = (repo.odb(), commit.tree()) else { return Vec::new() };
+    let Ok(entry) = tree.get_path(Path::new(tracked)) else { return Vec::new() };
+    let mut files = Vec::new();
+    files_under(&odb, entry.id(), dir, &mut files);
+    files.retain(|(path, _)| path.ends_with(".md"));
+    files
+}
+
+/// Every regular file of tree `tree` and its subtrees, as `(path, blob)`, the
+/// path `dir/…/name`.
+pub fn files_under(odb: &git2::Odb, tree: Oid, dir: &str, out: &mut Vec<(String, Oid)>) {
+    let Ok(object) = odb.read(tree) else { return };
+    for entry in entries(object.data()) {
+        let Ok(id) = entry.oid() else { continue };
+        let path = format!("{dir}/{}", String::from_utf8_lossy(entry.name));
+        if entry.is_tree {
+            files_under(odb, id, &path, out);
+        } else if entry.is_file {
+            out.push((path, id));
+        }
+    }
+}
+
+impl Added {
+    /// The commit as the lines of versions see it.
+    fn commit(&self) -> Commit {
+        let oid = |hex: &String| Oid::from_str(hex).ok();
+        Commit {
+            parents: self.parents.iter().filter_map(oid).collect(),
+            changed: self
+                .changed
+                .iter()
+                .map(|(path, old, new)| Change {
+                    path: path.clone(),
+                    old: old.as_ref().and_then(oid),
+                    new: new.as_ref().and_then(oid),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// The paths under `tracked` that commit `oid` adds relative to its first parent.
@@ -144,13 +222,19 @@ fn read_commit(
         None => None,
         Some(parent) => subtree(&repo.find_commit(parent)?)?,
     };
-    let mut added = Added { author_time, parents_time, root: parent.is_none(), paths: Vec::new() };
-    if let Some(new) = new
-        && Some(new) != old
-    {
+    let parents = commit.parent_ids().map(|p| p.to_string()).collect();
+    let mut added =
+        Added { author_time, parents_time, root: parent.is_none(), parents, ..Added::default() };
+    if new != old {
         let odb = repo.odb()?;
         let mut changes = Vec::new();
-        diff_trees(&odb, old, Some(new), dir, &mut changes)?;
+        diff_trees(&odb, old, new, dir, &mut changes)?;
+        let hex = |oid: Option<Oid>| oid.map(|o| o.to_string());
+        added.changed = changes
+            .iter()
+            .filter(|c| c.path.ends_with(".md"))
+            .map(|c| (c.path.clone(), hex(c.old), hex(c.new)))
+            .collect();
         added.paths = changes
             .into_iter()
             .filter(|c| c.old.is_none() && c.new.is_some())
@@ -313,8 +397,7 @@ mod tests {
     /// so a fact cached yesterday judges as one read today.
     #[test]
     fn a_commit_counts_from_its_parent_but_never_after_now() {
-        let added =
-            |parents_time| Added { author_time: 100, parents_time, root: false, paths: vec![] };
+        let added = |parents_time| Added { author_time: 100, parents_time, ..Added::default() };
         assert_eq!(added(None).time(1_000), 100);
         assert_eq!(added(Some(50)).time(1_000), 100);
         assert_eq!(added(Some(500)).time(1_000), 500);

@@ -28,6 +28,7 @@ pub mod fields;
 pub mod history;
 pub mod lang;
 pub mod layout;
+pub mod line;
 pub mod load;
 pub mod pipeline;
 pub mod receipt;

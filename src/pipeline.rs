@@ -35,7 +35,7 @@ pub struct Verdicts {
 /// the history too, so that they are still counted.
 pub fn load_verdicts(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<Verdicts> {
     let mut ledger = match crate::history::open(root) {
-        Some(_) => Some(crate::approval::read_history(root, None)?),
+        Some(_) => Some(read_ledger(root, None)?),
         None => None,
     };
     let mut diags = crate::diag::Diagnostics::default();
@@ -52,14 +52,35 @@ pub fn load_verdicts(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<V
     if deleted && let Some(ledger) = &ledger {
         add_deleted(root, &mut repo, ledger, &mut diags);
     }
-    let periods = ledger.as_ref().map(|l| l.periods.as_slice());
-    let history = history_times(root, &repo.settings, periods);
+    let history = history_times(root, &repo.settings, ledger.as_ref());
     let late = rules::check(&repo, history.as_ref(), &mut diags);
     if let Some(ledger) = &mut ledger {
         judged_by_history(&repo, ledger, &mut diags);
         ledger.add_drafts(&repo);
     }
     Ok(Verdicts { repo, diags, late, ledger, history })
+}
+
+/// The ledger of the repository at `root` up to `rev` (default: the main
+/// branch), held to the last tip of `main` the server recorded ([`ledger_in`]).
+pub fn read_ledger(root: &Path, rev: Option<&str>) -> anyhow::Result<Ledger> {
+    ledger_in(&approval::open_history(root)?, root, rev)
+}
+
+/// The ledger of `git`: the main line, unless it does not pass through the last
+/// tip of `main` a server receipt recorded — then `history-rewritten`, and the
+/// verdicts follow the recorded line until an office or admin signature
+/// acknowledges the rewrite (SPEC §6.3). A clone that is only behind the
+/// recorded tip is not a rewrite.
+pub fn ledger_in(git: &git2::Repository, root: &Path, rev: Option<&str>) -> anyhow::Result<Ledger> {
+    let ledger = approval::read_history_of(git, root, rev, None)?;
+    let recorded = crate::receipt::recorded_main(git, &ledger.periods);
+    let (Some(tip), Some((old, _))) = (ledger.tip, recorded) else { return Ok(ledger) };
+    let behind = old == tip || git.graph_descendant_of(old, tip).unwrap_or(false);
+    if behind || crate::receipt::passes_through(git, tip, old) {
+        return Ok(ledger);
+    }
+    approval::read_history_of(git, root, rev, Some(old))
 }
 
 /// Puts the work tree under what the signed history decides (SPEC §6.3): the
@@ -98,15 +119,16 @@ pub fn judged_by_history(repo: &Repository, ledger: &Ledger, diags: &mut Diagnos
 
 /// The history's times for the check: when each report was first committed and
 /// when the server received it; none outside git or in a shallow clone.
-/// Receipts are judged by the settings in force at their time when the ledger's
-/// `periods` are given (verdicts), else by `settings`.
+/// Receipts are judged by the settings in force at their time when the `ledger`
+/// is given (verdicts; its approved texts decide which versions count), else by
+/// `settings`.
 pub fn history_times(
     root: &Path,
     settings: &crate::config::Settings,
-    periods: Option<&[crate::approval::settings::Period]>,
+    ledger: Option<&Ledger>,
 ) -> Option<crate::history::History> {
     let git = crate::history::open(root).filter(|git| !git.is_shallow())?;
-    times_in(&git, root, settings, periods).ok()
+    times_in(&git, root, settings, ledger).ok()
 }
 
 /// The history's times read from the open repository `git`: first commits, then
@@ -115,10 +137,10 @@ pub fn times_in(
     git: &git2::Repository,
     root: &Path,
     settings: &crate::config::Settings,
-    periods: Option<&[crate::approval::settings::Period]>,
+    ledger: Option<&Ledger>,
 ) -> Result<crate::history::History, git2::Error> {
     let mut history = crate::history::read(git, root, crate::load::REPORTS)?;
-    crate::receipt::apply(git, root, settings, periods, &mut history);
+    crate::receipt::apply(git, root, settings, ledger, &mut history);
     Ok(history)
 }
 
@@ -324,7 +346,7 @@ impl Loaded {
 /// the settings in force at `rev` (the work tree's own only before any exist).
 pub fn load(root: &Path, rev: Option<&str>) -> anyhow::Result<Loaded> {
     let mut diags = Diagnostics::default();
-    let mut ledger = approval::read_history(root, rev)?;
+    let mut ledger = read_ledger(root, rev)?;
     let mut repo = match ledger.settings() {
         Some(in_force) => {
             let settings = settings_in_force(root, in_force, Lang::from_env());
@@ -338,7 +360,7 @@ pub fn load(root: &Path, rev: Option<&str>) -> anyhow::Result<Loaded> {
     let has_receipts = crate::history::open(root)
         .is_some_and(|git| git.find_reference(crate::receipt::NOTES_REF).is_ok());
     let history = match has_receipts {
-        true => history_times(root, &repo.settings, Some(&ledger.periods)),
+        true => history_times(root, &repo.settings, Some(&ledger)),
         false => None,
     };
     Ok(Loaded { repo, ledger, history })

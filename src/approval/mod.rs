@@ -112,20 +112,23 @@ pub fn read(root: &Path, rev: Option<&str>, repo: &Repository) -> anyhow::Result
 /// Reads the ledger from the history alone: every report the main branch ever
 /// held, judged commit by commit, and the settings in force at the tip.
 pub fn read_history(root: &Path, rev: Option<&str>) -> anyhow::Result<Ledger> {
-    read_history_of(&open_history(root)?, root, rev)
+    read_history_of(&open_history(root)?, root, rev, None)
 }
 
-/// [`read_history`] in an open git repository (a server's bare one, say).
+/// [`read_history`] in an open git repository (a server's bare one, say), held
+/// to `recorded`, the last tip of `main` the server recorded, when the main line
+/// does not pass through it (SPEC §6.3).
 pub fn read_history_of(
     git: &git2::Repository,
     root: &Path,
     rev: Option<&str>,
+    recorded: Option<Oid>,
 ) -> anyhow::Result<Ledger> {
     let tip = walk::tip(git, rev).with_context(|| format!("--rev {}", rev.unwrap_or("")))?;
     let mut ledger = Ledger { tip, ..Ledger::default() };
     let Some(tip) = tip else { return Ok(ledger) };
-    let line =
-        rewrite::follow(git, root, tip, pinned(git)?, None).context("reading the git history")?;
+    let line = rewrite::follow(git, root, tip, pinned(git)?, recorded)
+        .context("reading the git history")?;
     let (commits, judged) = (line.commits, line.judged);
     ledger.rewritten = line.unacknowledged;
     ledger.trails = trail::replay(&commits, &judged, git);

@@ -27,7 +27,7 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     let mut diags = Diagnostics::default();
     let mut repo = load::load(root, &extra, &mut diags)?;
     let mut ledger = match args.approvals {
-        true => Some(approval::read_history(root, args.rev.as_deref())?),
+        true => Some(crate::pipeline::read_ledger(root, args.rev.as_deref())?),
         false => None,
     };
     // Requests, bulletin records and templates count as the signed history has
@@ -42,9 +42,8 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     }
     // With --approvals (a verdict), the server's receipts are verified against the
     // signed settings in force, not against the work tree's.
-    let periods = ledger.as_ref().map(|l| l.periods.as_slice());
     // Both stages use every core; run one after the other (measured faster than rayon::join).
-    let history = read_history(root, &repo.settings, periods, lang);
+    let history = read_history(root, &repo.settings, ledger.as_ref(), lang);
     rules::check(&repo, history.as_ref(), &mut diags);
     // The keys are checked as part of the settings file (unreadable, listed twice).
     KeyRing::build(&repo.settings, &repo.workspace, &mut diags);
@@ -149,7 +148,7 @@ fn before_commit(repo: &Repository, history: &history::History, diags: &mut Diag
 fn read_history(
     root: &Path,
     settings: &crate::config::Settings,
-    periods: Option<&[crate::approval::settings::Period]>,
+    ledger: Option<&approval::Ledger>,
     lang: Lang,
 ) -> Option<history::History> {
     let Some(git) = history::open(root) else {
@@ -168,7 +167,7 @@ fn read_history(
         );
         return None;
     }
-    match crate::pipeline::times_in(&git, root, settings, periods) {
+    match crate::pipeline::times_in(&git, root, settings, ledger) {
         Ok(history) => Some(history),
         Err(err) => {
             note(

@@ -19,7 +19,7 @@ pub fn run(root: &Path, args: &KeysArgs, lang: Lang) -> anyhow::Result<ExitCode>
     // The keys in force on the main branch, as status judges them; the work
     // tree's only where the history has no settings yet.
     let ledger = match crate::history::open(root) {
-        Some(_) => Some(crate::approval::read_history(root, None)?),
+        Some(_) => Some(crate::pipeline::read_ledger(root, None)?),
         None => None,
     };
     let in_force = ledger.as_ref().and_then(|l| l.in_force.clone());

@@ -21,7 +21,7 @@ struct Waiting {
 
 /// Runs `pending`.
 pub fn run(root: &Path, args: &PendingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let ledger = crate::approval::read_history(root, None)?;
+    let ledger = crate::pipeline::read_ledger(root, None)?;
     let Some(settings) = ledger.settings() else {
         return Err(crate::lang::unable(
             "主分支上还没有 xinbao.yaml",

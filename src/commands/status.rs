@@ -96,8 +96,7 @@ fn lateness(
     let history = match &loaded.history {
         Some(history) => Some(history),
         None => {
-            read =
-                crate::pipeline::history_times(root, &repo.settings, Some(&loaded.ledger.periods));
+            read = crate::pipeline::history_times(root, &repo.settings, Some(&loaded.ledger));
             read.as_ref()
         }
     };

@@ -27,14 +27,24 @@ pub struct Context<'a> {
 }
 
 /// The late reports (迟报) and why, by report file: the time-limit verdicts of
-/// the check, which the statistics, `status` and the archive count.
+/// the check, which the statistics, `status` and the archive count; and when the
+/// server received each report, the time they were judged on.
 #[derive(Clone, Debug, Default)]
-pub struct Lateness(BTreeMap<String, Vec<Text>>);
+pub struct Lateness {
+    late: BTreeMap<String, Vec<Text>>,
+    received: BTreeMap<String, i64>,
+}
 
 impl Lateness {
     /// Why the report in `file` is late; empty when it is on time.
     pub fn of(&self, file: &str) -> &[Text] {
-        self.0.get(file).map_or(&[], Vec::as_slice)
+        self.late.get(file).map_or(&[], Vec::as_slice)
+    }
+
+    /// When the server received the report in `file` (its receipt, SPEC §6.2;
+    /// seconds since the epoch), if it did.
+    pub fn received(&self, file: &str) -> Option<i64> {
+        self.received.get(file).copied()
     }
 }
 
@@ -54,7 +64,10 @@ pub fn check(repo: &Repository, history: Option<&History>, diags: &mut Diagnosti
     for ((local, late), report) in per_report.into_iter().zip(&repo.reports) {
         diags.extend(local);
         if !late.is_empty() {
-            lateness.0.entry(report.file.clone()).or_default().extend(late);
+            lateness.late.entry(report.file.clone()).or_default().extend(late);
+        }
+        if let Some(at) = history.and_then(|h| h.received.get(&report.id)) {
+            lateness.received.insert(report.file.clone(), *at);
         }
     }
     references::check_ids(repo, diags);

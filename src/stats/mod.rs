@@ -195,6 +195,14 @@ pub struct Adopted {
     pub points: i64,
 }
 
+/// When `report` (submitted at `submitted`) arrived: its receipt time where the
+/// server received it (SPEC §6.3), else `submitted`.
+fn arrival(late: &Lateness, report: &Report, submitted: Time) -> Time {
+    late.received(&report.file)
+        .and_then(|at| chrono::DateTime::from_timestamp(at, 0))
+        .map_or(submitted, |at| at.with_timezone(&submitted.timezone()))
+}
+
 /// The figures of `period`.
 pub fn compute(input: &Input, period: Period) -> Stats {
     let repo = input.repo;
@@ -214,6 +222,8 @@ pub fn compute(input: &Input, period: Period) -> Stats {
             Some((r, unit, r.submitted_at.as_ref()?.value))
         })
         .collect();
+    // A report belongs to the period of its arrival (SPEC §8): its receipt, else submitted_at.
+    let arrived = |report: &Report, submitted: &Time| arrival(input.late, report, *submitted);
     // Report id → the first report on main that retracts it; (request, unit) answered.
     let mut retracted_by: BTreeMap<&str, &str> = BTreeMap::new();
     let mut answered: BTreeSet<(&str, &str)> = BTreeSet::new();
@@ -260,7 +270,7 @@ pub fn compute(input: &Input, period: Period) -> Stats {
                 });
             }
         }
-        if !period.contains(day(submitted)) {
+        if !period.contains(day(&arrived(report, submitted))) {
             continue;
         }
         f.submitted += 1;
@@ -407,7 +417,10 @@ pub fn quarters(input: &Input) -> Vec<Period> {
         .reports
         .iter()
         .filter(|r| input.ledger.trail_of(r).is_some_and(|t| t.state != State::Draft))
-        .filter_map(|r| Some(r.submitted_at.as_ref()?.value.with_timezone(&zone).date_naive()))
+        .filter_map(|r| {
+            let submitted = r.submitted_at.as_ref()?.value;
+            Some(arrival(input.late, r, submitted).with_timezone(&zone).date_naive())
+        })
         .filter(|day| (earliest..=today).contains(day))
         .collect();
     let (Some(first), Some(last)) = (days.first(), days.last()) else { return Vec::new() };

@@ -13,6 +13,7 @@
 
 mod forged;
 mod judged;
+mod lines;
 
 use crate::support::{Sandbox, git_command, require, said, ssh_keygen, stderr, stdout, xinbao};
 use serde_json::Value;
