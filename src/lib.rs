@@ -29,6 +29,7 @@ pub mod history;
 pub mod lang;
 pub mod layout;
 pub mod load;
+pub mod out_dir;
 pub mod pipeline;
 pub mod receipt;
 pub mod render;
