@@ -221,20 +221,25 @@ impl<'a> Site<'a> {
         }
     }
 
-    /// A state as the archive shows it: every state but `published` is marked
-    /// 未发布 (only an internal preview shows such reports).
+    /// A state as the archive shows it; in an internal preview every state but
+    /// `published` is marked 未发布 (a published archive shows no other state).
     fn state_name(&self, state: State) -> &'static str {
+        let marked = self.input.drafts && state != State::Published;
         match (self.lang(), state) {
-            (Lang::Zh, State::Draft) => "未发布（草稿）",
-            (Lang::Zh, State::Submitted) => "未发布（待审核）",
-            (Lang::Zh, State::Approved) => "未发布（已审核）",
             (Lang::Zh, State::Published) => "已发布",
-            (Lang::Zh, State::Stale) => "未发布（审核失效）",
-            (Lang::En, State::Draft) => "unpublished (draft)",
-            (Lang::En, State::Submitted) => "unpublished (submitted)",
-            (Lang::En, State::Approved) => "unpublished (approved)",
-            (Lang::En, State::Published) => "published",
-            (Lang::En, State::Stale) => "unpublished (stale)",
+            (Lang::Zh, State::Draft) if marked => "未发布（草稿）",
+            (Lang::Zh, State::Submitted) if marked => "未发布（待审核）",
+            (Lang::Zh, State::Approved) if marked => "未发布（已审核）",
+            (Lang::Zh, State::Stale) if marked => "未发布（审核失效）",
+            (Lang::Zh, State::Draft) => "草稿",
+            (Lang::Zh, State::Submitted) => "待审核",
+            (Lang::Zh, State::Approved) => "已审核",
+            (Lang::Zh, State::Stale) => "审核失效",
+            (Lang::En, State::Draft) if marked => "unpublished (draft)",
+            (Lang::En, State::Submitted) if marked => "unpublished (submitted)",
+            (Lang::En, State::Approved) if marked => "unpublished (approved)",
+            (Lang::En, State::Stale) if marked => "unpublished (stale)",
+            (Lang::En, state) => state.id(),
         }
     }
 
