@@ -144,8 +144,8 @@ pub fn page(site: &Site, frame: &Frame, main: &str) -> String {
 </form>
 </div>
 <nav class="wrap" aria-label="{sections}">{nav}</nav>
-</header>
-{preview}<main class="wrap">
+{preview}</header>
+<main class="wrap">
 {main}
 </main>
 <footer class="wrap">{footer}</footer>
