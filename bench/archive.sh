@@ -53,17 +53,17 @@ timed() { # label command... → prints seconds and peak memory
 }
 sync
 rm -rf "$dir/site" "$dir/hugo-out" "$dir/corpus/.git/xinbao"
-timed "xinbao build --only site (cold)" "$xinbao" build --only site --root "$dir/corpus" --out "$dir/site"
+timed "xinbao build --only site (cold)" "$xinbao" build --drafts --only site --root "$dir/corpus" --out "$dir/site"
 timed "hugo (cold)                    " hugo --quiet -s "$hugo_dir" -d "$dir/hugo-out"
-timed "xinbao build --only site (warm)" "$xinbao" build --only site --root "$dir/corpus" --out "$dir/site"
+timed "xinbao build --only site (warm)" "$xinbao" build --drafts --only site --root "$dir/corpus" --out "$dir/site"
 timed "hugo (warm)                    " hugo --quiet -s "$hugo_dir" -d "$dir/hugo-out"
 one=$(find "$dir/corpus/reports" -name '*.md' | sort | sed -n 100p)
 sed -i 's/调度会/调度会议/' "$one"
-timed "xinbao, one report edited      " "$xinbao" build --only site --root "$dir/corpus" --out "$dir/site"
+timed "xinbao, one report edited      " "$xinbao" build --drafts --only site --root "$dir/corpus" --out "$dir/site"
 git -C "$dir/corpus" -c user.name=bench -c user.email=bench@example.org commit -qam "one report changed"
-timed "xinbao, the edit committed     " "$xinbao" build --only site --root "$dir/corpus" --out "$dir/site"
+timed "xinbao, the edit committed     " "$xinbao" build --drafts --only site --root "$dir/corpus" --out "$dir/site"
 git -C "$dir/corpus" reset -q --hard HEAD^
-"$xinbao" build --only site --root "$dir/corpus" --out "$dir/site" >/dev/null
+"$xinbao" build --drafts --only site --root "$dir/corpus" --out "$dir/site" >/dev/null
 markdown=$(find "$dir/corpus/reports" -name '*.md' -print0 | du -cb --files0-from=- | tail -1 | cut -f1)
 index=$(du -cb "$dir/site/search" | tail -1 | cut -f1)
 pages=$(find "$dir/site" -name '*.html' | wc -l)

@@ -1,15 +1,19 @@
 //! The build stage: the whole pipeline, load → check → approvals → layout →
-//! render → archive. Every report that passes the check is rendered into
-//! `OUT/files/<id>.docx` and `OUT/files/<id>.pdf` on all cores, and the archive
-//! site is generated around them. Documents whose inputs (text, pictures,
-//! approvals, settings, xinbao version) did not change since the last build are
-//! kept, and only the site's files whose bytes changed are written; every file is
-//! written atomically.
+//! render → archive. Every published report that passes the check (with
+//! `--drafts`, every report that passes it) is rendered into `OUT/files/<id>.docx`
+//! and `OUT/files/<id>.pdf` on all cores, and the archive site is generated
+//! around them (SPEC §7: the archive is what the office published). Documents
+//! whose inputs (text, pictures, approvals, settings, xinbao version) did not
+//! change since the last build are kept, and only the site's files whose bytes
+//! changed are written; every file is written atomically, and everything is
+//! written and removed through [`OutDir`], inside the output folder only.
 
+use crate::approval::State;
 use crate::cli::{BuildArgs, Output};
 use crate::diag::{self, Severity};
 use crate::lang::Lang;
 use crate::layout::Document;
+use crate::out_dir::OutDir;
 use crate::render;
 use crate::report::Report;
 use crate::site;
@@ -25,6 +29,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// The record of what each document was built from, kept beside the documents.
 const MANIFEST: &str = ".xinbao-inputs.json";
 
+/// The reports' documents, under the output folder.
+const FILES: &str = "files";
+
+/// The bulletin issues' documents, under the output folder.
+const BULLETINS: &str = "bulletins";
+
 /// Reports laid out and rendered at a time: enough to keep every core busy, few
 /// enough that the documents in memory do not grow with the repository.
 const RENDER_BATCH: usize = 256;
@@ -38,6 +48,8 @@ pub struct Outcome {
     pub kept: usize,
     /// Reports left out because they fail the check.
     pub skipped: usize,
+    /// Reports left out because they are not published (a build without `--drafts`).
+    pub unpublished: usize,
     /// Documents that could not be rendered.
     pub failed: usize,
     /// What the archive's writer did, when the site was built.
@@ -58,6 +70,17 @@ impl Outcome {
             Lang::En => println!(
                 "{written} files written, {kept} unchanged; {skipped} reports fail the check, {failed} files failed (in {out})"
             ),
+        }
+        if self.unpublished > 0 {
+            let n = self.unpublished;
+            match lang {
+                Lang::Zh => {
+                    println!("{n} 条信息尚未发布，未收入文件和档案网站（内部预览用 --drafts）")
+                }
+                Lang::En => println!(
+                    "{n} reports are not published and were left out (--drafts previews them)"
+                ),
+            }
         }
         if let Some(site) = self.site {
             let site::Written { written, kept, removed } = site;
@@ -134,13 +157,17 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
         Some(dir) => std::path::absolute(dir).context("resolving --out")?,
         None => root.join("public"),
     };
-    let files = out_dir.join("files");
-    std::fs::create_dir_all(&files).with_context(|| format!("creating {}", files.display()))?;
-    let manifest_path = files.join(MANIFEST);
-    let old = read_manifest(&manifest_path);
+    let out = OutDir::open(root, &out_dir)?;
+    out.make_dir(FILES)?;
+    let manifest_path = format!("{FILES}/{MANIFEST}");
+    let old = read_manifest(&out, &manifest_path);
 
-    let reports: Vec<&Report> =
+    let checked: Vec<&Report> =
         repo.reports.iter().filter(|r| !failing.contains(&r.file)).collect();
+    // Only what the office published goes out, unless this is a preview (SPEC §7).
+    let published = |report: &Report| trail(report).is_some_and(|t| t.state == State::Published);
+    let reports: Vec<&Report> =
+        checked.iter().copied().filter(|r| args.drafts || published(r)).collect();
     let documents_wanted: Vec<Output> =
         args.only.iter().copied().filter(|o| *o != Output::Site).collect();
     let site_wanted = args.only.contains(&Output::Site);
@@ -152,7 +179,7 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
     // layout → render, a batch of reports at a time, so that only one batch's
     // documents are in memory; the archive lays them out again for its pages
     let progress = Progress::new(reports.len() * documents_wanted.len() + usize::from(site_wanted));
-    let job = Job { fonts: &font_set, names: fonts, files: &files, old: &old };
+    let job = Job { fonts: &font_set, names: fonts, out: &out, dir: FILES, old: &old };
     let mut laid_out: Vec<bool> = Vec::with_capacity(reports.len());
     let mut results: Vec<(String, anyhow::Result<(String, bool)>)> = Vec::new();
     for batch in reports.chunks(RENDER_BATCH) {
@@ -177,21 +204,21 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
         laid_out.extend(documents.iter().map(Result::is_ok));
     }
 
-    let mut outcome = Outcome { out: out_dir.clone(), ..Outcome::default() };
+    let mut outcome = Outcome { out: out_dir, ..Outcome::default() };
     let mut manifest = BTreeMap::new();
     outcome.record(results, &mut manifest);
     // Files of reports that are gone (or now fail the check) are removed.
     let ids: BTreeSet<&str> = reports.iter().map(|r| r.id.as_str()).collect();
     let exists = |id: &str| ids.contains(id);
-    carry_over(&old, &mut manifest, &documents_wanted, exists, &files);
+    carry_over(&old, &mut manifest, &documents_wanted, exists, &out, FILES);
     let json = serde_json::to_vec_pretty(&manifest)?;
-    crate::atomic::write(&manifest_path, &json).context("writing the build manifest")?;
+    out.write(&manifest_path, &json, true).context("writing the build manifest")?;
 
     // bulletins: every recorded issue, kept when its inputs did not change
     if let Some(ledger) = &ledger {
-        let bulletins = out_dir.join("bulletins");
-        let job_old = read_manifest(&bulletins.join(MANIFEST));
-        let job = Job { fonts: &font_set, names: fonts, files: &bulletins, old: &job_old };
+        let bulletins_manifest = format!("{BULLETINS}/{MANIFEST}");
+        let job_old = read_manifest(&out, &bulletins_manifest);
+        let job = Job { fonts: &font_set, names: fonts, out: &out, dir: BULLETINS, old: &job_old };
         let mut manifest = BTreeMap::new();
         for issue in &repo.bulletins {
             let document = match crate::layout::bulletin::issue(issue, &repo, ledger) {
@@ -219,9 +246,9 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
         }
         // Documents of removed issues are removed.
         let exists = |stem: &str| repo.bulletins.iter().any(|issue| issue.stem() == stem);
-        carry_over(&job_old, &mut manifest, &documents_wanted, exists, &bulletins);
+        carry_over(&job_old, &mut manifest, &documents_wanted, exists, &out, BULLETINS);
         if !manifest.is_empty() || !job_old.is_empty() {
-            crate::atomic::write(&bulletins.join(MANIFEST), &serde_json::to_vec_pretty(&manifest)?)
+            out.write(&bulletins_manifest, &serde_json::to_vec_pretty(&manifest)?, true)
                 .context("writing the bulletins' manifest")?;
         }
     }
@@ -231,14 +258,10 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
 
     // archive
     if site_wanted {
-        let bulletin_files: BTreeSet<String> = std::fs::read_dir(out_dir.join("bulletins"))
-            .into_iter()
-            .flatten()
-            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-            .collect();
+        let bulletin_files: BTreeSet<String> = out.file_names(BULLETINS).into_iter().collect();
         let assessment = assessment(figures.as_ref(), bulletin_files);
         let present: BTreeSet<String> =
-            manifest.keys().filter(|key| files.join(key).is_file()).cloned().collect();
+            manifest.keys().filter(|key| out.is_file(&format!("{FILES}/{key}"))).cloned().collect();
         let entries = reports
             .iter()
             .zip(&laid_out)
@@ -257,12 +280,14 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
             files: &present,
             lang,
             assessment: &assessment,
+            drafts: args.drafts,
         };
-        outcome.site = Some(site::build(&out_dir, &input)?);
+        outcome.site = Some(site::build(&out, &input)?);
         progress.tick();
     }
     progress.finish();
-    outcome.skipped = repo.reports.len() - reports.len();
+    outcome.skipped = repo.reports.len() - checked.len();
+    outcome.unpublished = checked.len() - reports.len();
     Ok(outcome)
 }
 
@@ -286,13 +311,15 @@ fn assessment(
 
 /// Completes `manifest` from the previous build's `old`: documents of outputs not
 /// built this time (`--only`) are kept for the items that still `exist`; every
-/// other document of `old` not in `manifest` is removed from `dir`.
+/// other document of `old` not in `manifest` is removed from the folder `dir` of
+/// `out`.
 fn carry_over(
     old: &BTreeMap<String, String>,
     manifest: &mut BTreeMap<String, String>,
     built: &[Output],
     exists: impl Fn(&str) -> bool,
-    dir: &Path,
+    out: &OutDir,
+    dir: &str,
 ) {
     let built: Vec<&str> = built.iter().map(|o| extension(*o)).collect();
     for (key, hash) in old {
@@ -303,30 +330,32 @@ fn carry_over(
         if !built.contains(&kind) && exists(item) {
             manifest.insert(key.clone(), hash.clone());
         } else {
-            let _ = std::fs::remove_file(dir.join(key));
+            out.remove(&format!("{dir}/{key}"));
         }
     }
 }
 
-/// The input hashes recorded at `path` by the previous build (none when unreadable).
-fn read_manifest(path: &Path) -> BTreeMap<String, String> {
-    std::fs::read(path)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
+/// The input hashes recorded at `rel` by the previous build (none when
+/// unreadable); entries that are not plain file names are ignored (SPEC §6.3).
+fn read_manifest(out: &OutDir, rel: &str) -> BTreeMap<String, String> {
+    let manifest: BTreeMap<String, String> =
+        out.read(rel).and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default();
+    manifest.into_iter().filter(|(key, _)| crate::out_dir::is_plain(key)).collect()
 }
 
 /// What every document of one build shares.
 struct Job<'a> {
     fonts: &'a render::fonts::FontSet,
     names: &'a crate::config::Fonts,
-    files: &'a Path,
+    out: &'a OutDir,
+    /// The folder of `out` the documents go to.
+    dir: &'a str,
     /// Input hashes of the previous build.
     old: &'a BTreeMap<String, String>,
 }
 
 impl Job<'_> {
-    /// Renders `document` as `output` into `files/key` unless its inputs are
+    /// Renders `document` as `output` into `dir/key` unless its inputs are
     /// unchanged; gives the inputs' hash and whether the file was written. Warnings
     /// are printed after `label` (the report's or record's file).
     fn build(
@@ -337,8 +366,8 @@ impl Job<'_> {
         key: &str,
     ) -> anyhow::Result<(String, bool)> {
         let hash = render::inputs_hash(document, self.names, extension(output));
-        let target = self.files.join(key);
-        if self.old.get(key) == Some(&hash) && target.is_file() {
+        let target = format!("{}/{key}", self.dir);
+        if self.old.get(key) == Some(&hash) && self.out.is_file(&target) {
             return Ok((hash, false));
         }
         let (bytes, warnings) = match output {
@@ -353,8 +382,7 @@ impl Job<'_> {
             Output::Site => anyhow::bail!("the site is not a document"),
         };
         warnings.iter().for_each(|w| eprintln!("{label}: {w}"));
-        crate::atomic::write(&target, &bytes)
-            .with_context(|| format!("writing {}", target.display()))?;
+        self.out.write(&target, &bytes, true)?;
         Ok((hash, true))
     }
 }

@@ -205,6 +205,10 @@ pub struct BuildArgs {
     /// 只生成这些输出 / only these outputs
     #[arg(long, value_enum, value_delimiter = ',', default_value = "docx,pdf,site")]
     pub only: Vec<Output>,
+    /// 内部预览：也收入尚未发布的信息（标“未发布”），不得对外部署 / internal preview: also the
+    /// reports not yet published (marked unpublished); not for deployment
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 /// `xinbao serve`.
@@ -213,6 +217,10 @@ pub struct ServeArgs {
     /// 端口（0 表示任选空闲端口）/ port on 127.0.0.1 (0 picks a free one)
     #[arg(long, default_value_t = 8000)]
     pub port: u16,
+    /// 只预览已发布的信息，与部署的档案相同（默认也收入未发布的）/ preview only the published
+    /// reports, as deployed (by default the unpublished ones are shown too)
+    #[arg(long, conflicts_with = "drafts")]
+    pub published: bool,
     /// 生成选项 / what to build
     #[command(flatten)]
     pub build: BuildArgs,

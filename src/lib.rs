@@ -30,6 +30,7 @@ pub mod lang;
 pub mod layout;
 pub mod line;
 pub mod load;
+pub mod out_dir;
 pub mod pipeline;
 pub mod receipt;
 pub mod render;

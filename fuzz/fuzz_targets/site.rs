@@ -32,6 +32,8 @@ fuzz_target!(|data: &[u8]| {
         files: &files,
         lang: xinbao::lang::Lang::Zh,
         assessment: &assessment,
+        drafts: true,
     };
-    site::build(&BENCH.out(), &input).expect("the archive is written");
+    let out = xinbao::out_dir::OutDir::open(&BENCH.out(), &BENCH.out()).expect("the output folder");
+    site::build(&out, &input).expect("the archive is written");
 });

@@ -1,6 +1,13 @@
-//! `xinbao serve`: builds the archive, serves the output folder on 127.0.0.1
-//! for a local preview, and builds again when a report, a request, the settings
-//! or the branch changes (looked at once a second).
+//! `xinbao serve`: builds the archive (an internal preview with the unpublished
+//! reports, unless `--published`), serves the output folder on 127.0.0.1 for a
+//! local preview, and builds again when a report, a request, the settings or the
+//! branch changes (looked at once a second).
+//!
+//! Nothing reaches outside (SPEC §6.3): only requests for Host `127.0.0.1`,
+//! `localhost` or `[::1]` with the server's port are answered (a web page
+//! elsewhere cannot read the preview through DNS rebinding), and only regular
+//! files reached without a symlink whose resolved path stays in the folder are
+//! served.
 
 use crate::build;
 use crate::cli::ServeArgs;
@@ -14,7 +21,9 @@ use std::time::Duration;
 
 /// Runs `serve` until interrupted.
 pub fn run(root: &Path, args: &ServeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let outcome = build::build(root, &args.build, lang)?;
+    let mut build_args = args.build.clone();
+    build_args.drafts = !args.published;
+    let outcome = build::build(root, &build_args, lang)?;
     outcome.print(lang);
     let server = tiny_http::Server::http(("127.0.0.1", args.port))
         .map_err(|err| anyhow::anyhow!("127.0.0.1:{}: {err}", args.port))?;
@@ -29,7 +38,7 @@ pub fn run(root: &Path, args: &ServeArgs, lang: Lang) -> anyhow::Result<ExitCode
     }
     std::io::stdout().flush().context("writing to standard output")?;
 
-    let (root_owned, build_args) = (root.to_path_buf(), args.build.clone());
+    let root_owned = root.to_path_buf();
     std::thread::spawn(move || {
         let mut seen = fingerprint(&root_owned);
         loop {
@@ -48,8 +57,14 @@ pub fn run(root: &Path, args: &ServeArgs, lang: Lang) -> anyhow::Result<ExitCode
         }
     });
 
+    let out = outcome.out.canonicalize().context("resolving the output folder")?;
     for request in server.incoming_requests() {
-        let response = respond(&outcome.out, request.method(), request.url());
+        let host = request.headers().iter().find(|h| h.field.equiv("Host"));
+        let response = if host.is_some_and(|h| is_local_host(h.value.as_str(), port)) {
+            respond(&out, request.method(), request.url())
+        } else {
+            text(403, "403 只接受本机地址（127.0.0.1、localhost）/ only local addresses are served")
+        };
         let _ = request.respond(response);
     }
     Ok(ExitCode::SUCCESS)
@@ -82,8 +97,16 @@ fn fingerprint(root: &Path) -> Vec<u8> {
 
 type Response = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
 
-/// The file for `url` under `out`: folders give their `index.html`; paths that
-/// would leave `out` are refused.
+/// Whether the Host header `host` names this server: `127.0.0.1`, `localhost`
+/// or `[::1]`, with `port`.
+fn is_local_host(host: &str, port: u16) -> bool {
+    let host = host.trim().to_ascii_lowercase();
+    ["127.0.0.1", "localhost", "[::1]"].iter().any(|name| host == format!("{name}:{port}"))
+}
+
+/// The file for `url` under `out` (canonical): folders give their `index.html`;
+/// paths that would leave `out`, symlinks and anything but a regular file are
+/// refused.
 fn respond(out: &Path, method: &tiny_http::Method, url: &str) -> Response {
     use tiny_http::Method;
     if !matches!(method, Method::Get | Method::Head) {
@@ -92,7 +115,13 @@ fn respond(out: &Path, method: &tiny_http::Method, url: &str) -> Response {
     let Some(file) = resolve(out, url) else {
         return text(400, "400 路径无效 / bad path");
     };
-    let file = if file.is_dir() { file.join("index.html") } else { file };
+    let file = match regular_file(out, file) {
+        Ok(file) => file,
+        Err(Refused::Missing) => return text(404, "404 没有这个页面 / not found"),
+        Err(Refused::Link) => {
+            return text(403, "403 不提供符号链接 / symbolic links are not served");
+        }
+    };
     match std::fs::read(&file) {
         Ok(bytes) => {
             let kind = content_type(&file);
@@ -104,6 +133,46 @@ fn respond(out: &Path, method: &tiny_http::Method, url: &str) -> Response {
             }
         }
         Err(_) => text(404, "404 没有这个页面 / not found"),
+    }
+}
+
+/// Why a path is not served.
+#[derive(Debug, PartialEq, Eq)]
+enum Refused {
+    /// Nothing, or not a regular file.
+    Missing,
+    /// A symlink on the way, or a path that resolves outside the folder.
+    Link,
+}
+
+/// `file` (under `out`, canonical), or its `index.html` when it is a folder,
+/// when it is a regular file reached without any symlink whose resolved path
+/// stays inside `out`.
+fn regular_file(out: &Path, file: PathBuf) -> Result<PathBuf, Refused> {
+    let inside = file.strip_prefix(out).map_err(|_| Refused::Link)?.to_path_buf();
+    let mut at = out.to_path_buf();
+    for part in inside.components() {
+        at.push(part);
+        let meta = std::fs::symlink_metadata(&at).map_err(|_| Refused::Missing)?;
+        if meta.file_type().is_symlink() {
+            return Err(Refused::Link);
+        }
+    }
+    let meta = std::fs::symlink_metadata(&at).map_err(|_| Refused::Missing)?;
+    if meta.is_dir() {
+        at.push("index.html");
+    }
+    let meta = std::fs::symlink_metadata(&at).map_err(|_| Refused::Missing)?;
+    if meta.file_type().is_symlink() {
+        return Err(Refused::Link);
+    }
+    if !meta.file_type().is_file() {
+        return Err(Refused::Missing);
+    }
+    match at.canonicalize() {
+        Ok(real) if real.starts_with(out) => Ok(real),
+        Ok(_) => Err(Refused::Link),
+        Err(_) => Err(Refused::Missing),
     }
 }
 
@@ -178,5 +247,39 @@ mod tests {
         assert_eq!(resolve(out, "/%2e%2e/etc/passwd"), None);
         assert_eq!(resolve(out, "/a%5c..%5cb"), None);
         assert_eq!(resolve(out, "/%zz"), None);
+    }
+
+    #[test]
+    fn only_local_hosts_with_the_port_are_answered() {
+        for host in ["127.0.0.1:8000", "localhost:8000", "LocalHost:8000", "[::1]:8000"] {
+            assert!(is_local_host(host, 8000), "{host}");
+        }
+        for host in ["evil.example:8000", "127.0.0.1:8001", "localhost", "127.0.0.1", "", "[::1]"] {
+            assert!(!is_local_host(host, 8000), "{host}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_and_what_leaves_the_folder_are_not_served() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let (out, outside) = (root.join("public"), root.join("outside"));
+        std::fs::create_dir_all(out.join("reports")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("secret.txt"), "secret").unwrap();
+        std::fs::write(out.join("index.html"), "home").unwrap();
+        std::fs::write(out.join("reports/a.html"), "a").unwrap();
+        std::os::unix::fs::symlink(outside.join("secret.txt"), out.join("secret.html")).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("linked")).unwrap();
+        std::os::unix::fs::symlink(out.join("reports/a.html"), out.join("inner.html")).unwrap();
+        assert_eq!(regular_file(&out, out.clone()), Ok(out.join("index.html")));
+        assert_eq!(regular_file(&out, out.join("reports/a.html")), Ok(out.join("reports/a.html")));
+        assert_eq!(regular_file(&out, out.join("secret.html")), Err(Refused::Link));
+        assert_eq!(regular_file(&out, out.join("linked/secret.txt")), Err(Refused::Link));
+        assert_eq!(regular_file(&out, out.join("inner.html")), Err(Refused::Link));
+        assert_eq!(regular_file(&out, out.join("reports")), Err(Refused::Missing));
+        assert_eq!(regular_file(&out, out.join("none.html")), Err(Refused::Missing));
+        assert_eq!(regular_file(&out, outside.join("secret.txt")), Err(Refused::Link));
     }
 }

@@ -6,7 +6,7 @@
 
 mod read;
 
-pub use read::{from_bytes, load, load_in};
+pub use read::{font_file_problem, from_bytes, load, load_in};
 
 use crate::fields::Spanned;
 use crate::lang::Text;
@@ -44,6 +44,16 @@ pub struct Settings {
     pub bulletin: Bulletin,
     /// The quarterly notice's addressees and copies (主送, 抄送).
     pub notice: Notice,
+    /// How the archive site shows reports (verdict-free, no signature needed).
+    pub site: Site,
+}
+
+/// The archive site's settings (`site:` in `xinbao.yaml`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Site {
+    /// Show phone numbers whole on the archive's pages; masked (`138****0001`)
+    /// by default (SPEC §7).
+    pub show_phone: bool,
 }
 
 /// The bulletin (期刊) the office compiles from published reports (FORMAT.md §3.1).
@@ -176,8 +186,8 @@ pub struct Fonts {
     pub page_number: String,
     /// Latin letters and digits.
     pub latin: String,
-    /// Font files (repository-relative or absolute) the PDF may use before the
-    /// embedded faces, found by the family names above.
+    /// Font files (repository-relative paths inside the repository, SPEC §6.3)
+    /// the PDF may use before the embedded faces, found by the family names above.
     pub files: Vec<String>,
 }
 

@@ -2,7 +2,7 @@
 
 use super::{
     Bulletin, FILE, Fonts, Key, KeyMaterial, Limits, Notice, Person, Quotas, Role, RoutineLimit,
-    Scoring, Settings, unknown_unit,
+    Scoring, Settings, Site, unknown_unit,
 };
 use crate::diag::{Diagnostics, Rule};
 use crate::fields::Fields;
@@ -28,6 +28,7 @@ const KEYS: &[&str] = &[
     "fonts",
     "bulletin",
     "notice",
+    "site",
 ];
 const PERSON_KEYS: &[&str] = &["name", "unit", "roles", "supervises", "phone", "keys"];
 const KEY_KEYS: &[&str] = &["ssh", "openpgp", "valid_from", "valid_until"];
@@ -45,6 +46,7 @@ const SCORING_KEYS: &[&str] =
     &["per_item", "per_published", "late", "missed", "false_report", "adoption"];
 const BULLETIN_KEYS: &[&str] = &["name", "editor", "report_to", "send_to", "issue_to", "copies"];
 const NOTICE_KEYS: &[&str] = &["to", "cc", "code"];
+const SITE_KEYS: &[&str] = &["show_phone"];
 
 /// Reads `xinbao.yaml` from `root`. Fails (exit 2) when it is missing or not YAML.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> anyhow::Result<Settings> {
@@ -65,12 +67,22 @@ pub fn load_in(
         );
     }
     let bytes = ws.read(&path).with_context(|| format!("reading {}", path.display()))?;
-    from_bytes(bytes, diags)
+    read_bytes(bytes, Some(ws.root()), diags)
 }
 
 /// Reads settings from the bytes of a `xinbao.yaml` (from the work tree or from a
 /// commit). Fails when they are not UTF-8, not YAML or not a mapping.
 pub fn from_bytes(bytes: Vec<u8>, diags: &mut Diagnostics) -> anyhow::Result<Settings> {
+    read_bytes(bytes, None, diags)
+}
+
+/// [`from_bytes`]; with the work tree's `root`, the font files are also looked
+/// at on disk (a symlink out of the repository is refused).
+fn read_bytes(
+    bytes: Vec<u8>,
+    root: Option<&Path>,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Settings> {
     let text = source::decode(bytes).map_err(|pos| {
         anyhow::anyhow!("{FILE}:{}:{}: 不是有效的 UTF-8 / not valid UTF-8", pos.line, pos.column)
     })?;
@@ -95,10 +107,10 @@ pub fn from_bytes(bytes: Vec<u8>, diags: &mut Diagnostics) -> anyhow::Result<Set
             node.pos.column
         );
     }
-    Ok(parse(&node, diags))
+    Ok(parse(&node, root, diags))
 }
 
-fn parse(node: &Node, diags: &mut Diagnostics) -> Settings {
+fn parse(node: &Node, root: Option<&Path>, diags: &mut Diagnostics) -> Settings {
     let mut f = Fields::new(node, KEYS, FILE, diags);
     f.require("bureau", Pos::START);
     f.require("units", Pos::START);
@@ -120,9 +132,10 @@ fn parse(node: &Node, diags: &mut Diagnostics) -> Settings {
     let limits = f.map("limits").map(|n| limits(n, &mut f)).unwrap_or_default();
     let quotas = quotas(f.map("quotas"), &units, &mut f);
     let scoring = f.map("scoring").map(|n| scoring(n, &mut f)).unwrap_or_default();
-    let fonts = f.map("fonts").map(|n| fonts(n, &mut f)).unwrap_or_default();
+    let fonts = f.map("fonts").map(|n| fonts(n, root, &mut f)).unwrap_or_default();
     let bulletin = bulletin(f.map("bulletin"), &bureau, &office, &mut f);
     let notice = notice(f.map("notice"), &mut f);
+    let site = f.map("site").map(|n| site(n, &mut f)).unwrap_or_default();
     let settings = Settings {
         bureau,
         office,
@@ -136,6 +149,7 @@ fn parse(node: &Node, diags: &mut Diagnostics) -> Settings {
         fonts,
         bulletin,
         notice,
+        site,
     };
     check_people(&settings, diags);
     settings
@@ -357,7 +371,23 @@ fn notice(node: Option<&Node>, parent: &mut Fields) -> Notice {
     notice
 }
 
-fn fonts(node: &Node, parent: &mut Fields) -> Fonts {
+fn site(node: &Node, parent: &mut Fields) -> Site {
+    let mut site = Site::default();
+    let mut f = parent.nested(node, SITE_KEYS);
+    if let Some(show) = f.string("show_phone") {
+        match show.value.as_str() {
+            "true" => site.show_phone = true,
+            "false" => site.show_phone = false,
+            _ => {
+                let node = f.node("show_phone").expect("present");
+                f.invalid(node, "show_phone", " true 或 false", "true or false");
+            }
+        }
+    }
+    site
+}
+
+fn fonts(node: &Node, root: Option<&Path>, parent: &mut Fields) -> Fonts {
     let mut fonts = Fonts::default();
     let mut f = parent.nested(node, FONT_KEYS);
     for (key, slot) in [
@@ -372,8 +402,42 @@ fn fonts(node: &Node, parent: &mut Fields) -> Fonts {
             *slot = name.value;
         }
     }
-    fonts.files = f.strings("files").into_iter().map(|s| s.value).collect();
+    for file in f.strings("files") {
+        match font_file_problem(root, &file.value) {
+            // An entry that leaves the repository is shown and ignored (SPEC §6.3).
+            Some(why) => f.report(
+                file.span(),
+                Rule::InvalidValue,
+                Text::new(
+                    format!("`files` 的值 `{}` 不合法：{}", file.value, why.zh),
+                    format!("`files` has invalid value `{}`: {}", file.value, why.en),
+                ),
+            ),
+            None => fonts.files.push(file.value),
+        }
+    }
     fonts
+}
+
+/// Why the font file `path` of `fonts.files` is refused: it must be a
+/// repository-relative path inside the repository (no absolute path, no `..`,
+/// and, when the work tree's `root` is given, no symlink out of it).
+pub fn font_file_problem(root: Option<&Path>, path: &str) -> Option<Text> {
+    if !crate::out_dir::is_plain(path) {
+        return Some(Text::new(
+            "应为仓库内的相对路径（不能是绝对路径，不能含 ..）",
+            "expected a path inside the repository (not absolute, no ..)",
+        ));
+    }
+    let root = root?;
+    let file = root.join(path);
+    std::fs::symlink_metadata(&file).ok()?;
+    let inside = match (file.canonicalize(), root.canonicalize()) {
+        (Ok(real), Ok(root)) => real.starts_with(root),
+        _ => false,
+    };
+    (!inside)
+        .then(|| Text::new("经符号链接指向仓库之外", "is a symbolic link out of the repository"))
 }
 
 /// Cross-checks: units named by people exist, and no one is listed twice.

@@ -26,7 +26,8 @@ pub fn inputs_hash(document: &Document, fonts: &crate::config::Fonts, format: &s
 }
 
 /// The fonts for the PDFs of the work tree `ws`: the files of `fonts.files`
-/// before the embedded faces. Unreadable files are reported and skipped.
+/// before the embedded faces. Unreadable files are reported and skipped; a file
+/// outside the repository is never read (SPEC §6.3).
 pub fn font_set(
     ws: &crate::workspace::Workspace,
     names: &crate::config::Fonts,
@@ -34,9 +35,16 @@ pub fn font_set(
     if names.files.is_empty() {
         return (fonts::FontSet::embedded(), Vec::new());
     }
+    let (inside, outside): (Vec<&String>, Vec<&String>) = names
+        .files
+        .iter()
+        .partition(|f| crate::config::font_file_problem(Some(ws.root()), f).is_none());
     let files: Vec<(std::path::PathBuf, std::io::Result<Vec<u8>>)> =
-        names.files.iter().map(|f| (ws.root().join(f), ws.read(std::path::Path::new(f)))).collect();
-    let (set, problems) = fonts::FontSet::with_files(files);
+        inside.iter().map(|f| (ws.root().join(f), ws.read(std::path::Path::new(f)))).collect();
+    let (set, mut problems) = fonts::FontSet::with_files(files);
+    problems.extend(outside.iter().map(|f| {
+        format!("{f}: 字体文件不在仓库内，已忽略 / font file outside the repository, ignored")
+    }));
     (std::sync::Arc::new(set), problems)
 }
 

@@ -99,6 +99,18 @@ pub fn page(site: &Site, frame: &Frame, main: &str) -> String {
         crate::lang::Lang::En => format!("{title}: the information archive of {bureau}"),
     };
     let button = site.t("检索", "Search");
+    let preview = if site.input.drafts {
+        format!(
+            r#"<p class="preview wrap" role="note">{}</p>
+"#,
+            site.t(
+                "内部预览：本站收入了未发布的信息，仅供内部审阅，不得对外发布",
+                "Internal preview: this site holds unpublished reports, for review inside the bureau only"
+            )
+        )
+    } else {
+        String::new()
+    };
     let scripts: String =
         frame.scripts.iter().map(|s| format!(r#"<script src="{up}{s}"></script>"#)).collect();
     // The same on every page (no counts), so adding a report rewrites only the
@@ -132,7 +144,7 @@ pub fn page(site: &Site, frame: &Frame, main: &str) -> String {
 </form>
 </div>
 <nav class="wrap" aria-label="{sections}">{nav}</nav>
-</header>
+{preview}</header>
 <main class="wrap">
 {main}
 </main>

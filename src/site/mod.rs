@@ -10,9 +10,15 @@
 //! search index, statistics and lists, the front page last, removals at the end.
 //! An interrupted build leaves every file whole (old or new); running it again
 //! completes the site.
+//!
+//! The archive is what the office published (SPEC §7): the build hands in only
+//! published reports, unless it is an internal preview (`--drafts`), whose every
+//! page says so and whose unpublished reports are marked 未发布 wherever they
+//! appear. Phone numbers are masked on the pages ([`privacy`]).
 
 mod html;
 mod lists;
+mod privacy;
 mod report_page;
 pub mod search;
 mod statistics;
@@ -22,12 +28,12 @@ use crate::approval::{State, Trail};
 use crate::lang::Lang;
 use crate::layout::Document;
 use crate::load::Repository;
+use crate::out_dir::OutDir;
 use crate::report::{Category, Report};
 use crate::time::Time;
 use chrono::Datelike as _;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 pub use writer::Written;
 use writer::{Writer, hex};
 
@@ -93,6 +99,9 @@ pub struct Input<'a> {
     pub lang: Lang,
     /// The statistics and the bulletin issues.
     pub assessment: &'a Assessment,
+    /// An internal preview (`build --drafts`): `entries` may hold unpublished
+    /// reports, and every page says it is a preview.
+    pub drafts: bool,
 }
 
 /// The statistics and bulletins of the archive.
@@ -212,13 +221,24 @@ impl<'a> Site<'a> {
         }
     }
 
+    /// A state as the archive shows it; in an internal preview every state but
+    /// `published` is marked 未发布 (a published archive shows no other state).
     fn state_name(&self, state: State) -> &'static str {
+        let marked = self.input.drafts && state != State::Published;
         match (self.lang(), state) {
+            (Lang::Zh, State::Published) => "已发布",
+            (Lang::Zh, State::Draft) if marked => "未发布（草稿）",
+            (Lang::Zh, State::Submitted) if marked => "未发布（待审核）",
+            (Lang::Zh, State::Approved) if marked => "未发布（已审核）",
+            (Lang::Zh, State::Stale) if marked => "未发布（审核失效）",
             (Lang::Zh, State::Draft) => "草稿",
             (Lang::Zh, State::Submitted) => "待审核",
             (Lang::Zh, State::Approved) => "已审核",
-            (Lang::Zh, State::Published) => "已发布",
             (Lang::Zh, State::Stale) => "审核失效",
+            (Lang::En, State::Draft) if marked => "unpublished (draft)",
+            (Lang::En, State::Submitted) if marked => "unpublished (submitted)",
+            (Lang::En, State::Approved) if marked => "unpublished (approved)",
+            (Lang::En, State::Stale) if marked => "unpublished (stale)",
             (Lang::En, state) => state.id(),
         }
     }
@@ -266,9 +286,10 @@ const BATCH: usize = 256;
 /// Builds the archive for `input` under `out`: the assets, then the reports'
 /// pages and pictures a batch at a time, then the search index, the statistics
 /// and the lists, the front page last.
-pub fn build(out: &Path, input: &Input) -> anyhow::Result<Written> {
+pub fn build(out: &OutDir, input: &Input) -> anyhow::Result<Written> {
     let site = Site::new(input);
     let mut writer = Writer::open(out);
+    let show_phone = input.repo.settings.site.show_phone;
     writer.put(vec![
         asset("assets/style.css", include_str!("style.css")),
         asset("assets/favicon.svg", include_str!("favicon.svg")),
@@ -276,8 +297,13 @@ pub fn build(out: &Path, input: &Input) -> anyhow::Result<Written> {
     ])?;
     let mut index = search::Index::default();
     for batch in site.entries.chunks(BATCH) {
-        let documents: Vec<Option<Document>> =
-            batch.par_iter().map(|entry| (input.layout)(entry.report)).collect();
+        let documents: Vec<Option<Document>> = batch
+            .par_iter()
+            .map(|entry| {
+                let document = (input.layout)(entry.report)?;
+                Some(privacy::for_archive(document, entry.report, show_phone))
+            })
+            .collect();
         let laid: Vec<(&Entry, Option<&Document>)> =
             batch.iter().copied().zip(documents.iter().map(Option::as_ref)).collect();
         writer.put(

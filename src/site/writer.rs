@@ -3,13 +3,15 @@
 //! changed since the previous build (or that are missing) are written, each
 //! atomically and in tier order, and then the batch is dropped. Finishing records
 //! every file's hash and removes the previous build's files that are gone.
+//! Everything goes through the output folder's [`OutDir`]: a manifest entry that
+//! leaves the folder is ignored, and nothing is written through a symlink.
 
 use super::{MANIFEST, Page};
+use crate::out_dir::{OutDir, is_plain};
 use anyhow::Context as _;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 
 /// What the archive's writer did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -24,24 +26,26 @@ pub struct Written {
 
 /// The site being written under one output folder.
 pub struct Writer {
-    out: PathBuf,
+    out: OutDir,
     /// Path → hash of the previous build's files.
     old: BTreeMap<String, String>,
     /// Path → hash of this build's files so far.
     new: BTreeMap<String, String>,
-    /// Folders already created.
-    dirs: BTreeSet<PathBuf>,
+    /// Folders already made real folders.
+    dirs: BTreeSet<String>,
     done: Written,
 }
 
 impl Writer {
-    /// Starts writing under `out`, reading what the previous build wrote there.
-    pub fn open(out: &Path) -> Writer {
-        let old = std::fs::read(out.join(MANIFEST))
-            .ok()
+    /// Starts writing under `out`, reading what the previous build wrote there
+    /// (only its plain relative paths).
+    pub fn open(out: &OutDir) -> Writer {
+        let old: BTreeMap<String, String> = out
+            .read(MANIFEST)
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
-        let out = out.to_path_buf();
+        let old = old.into_iter().filter(|(path, _)| is_plain(path)).collect();
+        let out = out.clone();
         Writer { out, old, new: BTreeMap::new(), dirs: BTreeSet::new(), done: Written::default() }
     }
 
@@ -51,12 +55,12 @@ impl Writer {
         pages.sort_by(|a, b| a.path.cmp(&b.path));
         pages.dedup_by(|a, b| a.path == b.path);
         pages.retain(|page| !self.new.contains_key(&page.path));
-        for dir in pages.iter().filter_map(|p| Path::new(&p.path).parent()) {
-            let dir = self.out.join(dir);
-            if !self.dirs.contains(&dir) {
-                std::fs::create_dir_all(&dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
-                self.dirs.insert(dir);
+        for page in &pages {
+            anyhow::ensure!(is_plain(&page.path), "not a path of the site: {}", page.path);
+            let dir = page.path.rsplit_once('/').map_or("", |(dir, _)| dir);
+            if !self.dirs.contains(dir) {
+                self.out.make_dir(dir)?;
+                self.dirs.insert(dir.to_string());
             }
         }
         let hashes: Vec<String> =
@@ -68,10 +72,11 @@ impl Writer {
                 .par_iter()
                 .map(|&i| {
                     let page = &pages[i];
-                    let target = self.out.join(&page.path);
-                    if self.old.get(&page.path) == Some(&hashes[i]) && target.is_file() {
+                    if self.old.get(&page.path) == Some(&hashes[i]) && self.out.is_file(&page.path)
+                    {
                         return Ok(false);
                     }
+                    let target = self.out.path().join(&page.path);
                     crate::atomic::write_unsynced(&target, &page.bytes)
                         .with_context(|| format!("writing {}", target.display()))?;
                     Ok(true)
@@ -92,13 +97,11 @@ impl Writer {
     /// Records this build's files and removes those of the previous build that
     /// are no longer part of the site.
     pub fn finish(mut self) -> anyhow::Result<Written> {
-        crate::atomic::write(&self.out.join(MANIFEST), &serde_json::to_vec_pretty(&self.new)?)
+        self.out
+            .write(MANIFEST, &serde_json::to_vec_pretty(&self.new)?, true)
             .context("writing the site manifest")?;
         for path in self.old.keys().filter(|p| !self.new.contains_key(*p)) {
-            // Only plain relative paths the manifest could have written.
-            if path.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
-                && std::fs::remove_file(self.out.join(path)).is_ok()
-            {
+            if self.out.remove(path) {
                 self.done.removed += 1;
             }
         }
@@ -123,7 +126,8 @@ mod tests {
     fn batches_write_changes_only_and_finishing_removes_what_is_gone() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path();
-        let mut first = Writer::open(out);
+        let folder = OutDir::open(out, out).unwrap();
+        let mut first = Writer::open(&folder);
         first.put(vec![page("a/1.html", "one", 1), page("p/x.png", "x", 0)]).unwrap();
         first.put(vec![page("p/x.png", "a second copy", 0), page("gone.html", "g", 1)]).unwrap();
         let done = first.finish().unwrap();
@@ -131,7 +135,7 @@ mod tests {
         // A picture shown twice is written once, with its first bytes.
         assert_eq!(std::fs::read_to_string(out.join("p/x.png")).unwrap(), "x");
 
-        let mut second = Writer::open(out);
+        let mut second = Writer::open(&folder);
         second.put(vec![page("a/1.html", "one", 1)]).unwrap();
         second.put(vec![page("p/x.png", "x", 0), page("a/2.html", "two", 1)]).unwrap();
         let done = second.finish().unwrap();

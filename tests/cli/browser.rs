@@ -1,5 +1,6 @@
 //! The archive in a real browser: Debian's chromium, headless, driven over
-//! WebDriver by chromedriver. The project's own archive is opened from disk
+//! WebDriver by chromedriver. The project's own archive, as the internal preview
+//! (`build --drafts`: every sample report, the unpublished ones marked 未发布), is opened from disk
 //! (`file://`, no server), browsed by category and by month, searched in Chinese,
 //! and a report is opened with its DOCX and PDF links; screenshots are saved.
 //!
@@ -171,7 +172,8 @@ fn save(out: &Path, name: &str, png: &[u8]) {
     }
 }
 
-/// The project's own archive, built into a temporary folder, and a browser:
+/// The project's own archive (the internal preview, with every sample report),
+/// built into a temporary folder, and a browser:
 /// `None` (skipped) without chromium and chromedriver outside CI.
 fn the_project_archive_in_a_browser() -> Option<(tempfile::TempDir, Browser)> {
     // Debian's chromium; GitHub's Ubuntu runners have Google Chrome instead.
@@ -188,7 +190,7 @@ fn the_project_archive_in_a_browser() -> Option<(tempfile::TempDir, Browser)> {
     let project = Path::new(env!("CARGO_MANIFEST_DIR"));
     let built = xinbao()
         .env("XINBAO_TRUST_ROOT", crate::support::PROJECT_TRUST_ROOT)
-        .args(["build", "--root"])
+        .args(["build", "--drafts", "--root"])
         .arg(project)
         .arg("--out")
         .arg(out.path())

@@ -14,7 +14,8 @@ const PUBLISHED: (&str, &str) = ("2026-11-28-jiage-xuncha", "2026-11-29T13:06:17
 /// A report with two pictures.
 const TWO_PICTURES: &str = "2026-05-12-zhongdian-xiangmu-jinzhan";
 
-/// A clone of the project with its documents built: `public/` (the build),
+/// A clone of the project with its documents built: `public/` (the build, with
+/// `--drafts` so that every sample report has its documents),
 /// `notice.docx`, `assessment.docx` and `bulletins/`.
 fn built() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
@@ -42,7 +43,7 @@ fn built() -> &'static Path {
                 .unwrap();
             assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         };
-        run(&["build", "--out", "public"]);
+        run(&["build", "--drafts", "--out", "public"]);
         run(&["stats", "--quarter", "2026Q1", "--format", "docx", "--output", "notice.docx"]);
         run(&["stats", "--year", "2026", "--format", "docx", "--output", "assessment.docx"]);
         run(&["bulletin", "--from", "2026-01-01", "--to", "2026-12-31", "--out", "bulletins-out"]);

@@ -43,7 +43,7 @@ fn readme_documents_every_rule() {
 fn the_projects_own_reports_all_render() {
     let out_dir = tempfile::tempdir().unwrap();
     let out = xinbao()
-        .args(["build", "--root"])
+        .args(["build", "--drafts", "--root"])
         .arg(project())
         .arg("--out")
         .arg(out_dir.path())

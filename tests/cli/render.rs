@@ -227,11 +227,12 @@ fn hostile_pictures_leave_a_renderable_report() {
 fn builds_are_byte_identical_and_incremental() {
     let sandbox = fixture_with_photo();
     std::fs::remove_dir_all(sandbox.root().join("reports/2026/04")).unwrap();
-    let first = sandbox.run(&["build", "--out", "a"]);
+    let first = sandbox.run(&["build", "--drafts", "--out", "a"]);
     let summary = String::from_utf8_lossy(&first.stdout);
     assert!(summary.contains("生成 "), "{summary}");
     assert_eq!(first.status.code(), Some(1), "the bad fixtures fail the check: {summary}");
-    let second = sandbox.run_with_env(&["build", "--out", "b"], &[("TZ", "America/New_York")]);
+    let second =
+        sandbox.run_with_env(&["build", "--drafts", "--out", "b"], &[("TZ", "America/New_York")]);
     assert_eq!(second.status.code(), Some(1));
     let files = |dir: &str| {
         let mut names: Vec<_> = std::fs::read_dir(sandbox.root().join(dir).join("files"))
@@ -255,7 +256,7 @@ fn builds_are_byte_identical_and_incremental() {
         assert!(a == b, "{name} differs between two builds");
     }
     // Nothing changed: nothing is rewritten. One report changed: one file is.
-    let again = sandbox.run(&["build", "--out", "a"]);
+    let again = sandbox.run(&["build", "--drafts", "--out", "a"]);
     assert!(
         String::from_utf8_lossy(&again.stdout).starts_with("生成 0 个文件"),
         "{}",
@@ -265,7 +266,7 @@ fn builds_are_byte_identical_and_incremental() {
     let changed =
         std::fs::read_to_string(&path).unwrap().replace("安排下一步工作", "部署下一步工作");
     std::fs::write(&path, changed).unwrap();
-    let after = sandbox.run(&["build", "--out", "a"]);
+    let after = sandbox.run(&["build", "--drafts", "--out", "a"]);
     assert!(
         String::from_utf8_lossy(&after.stdout).starts_with("生成 2 个文件"),
         "{}",
@@ -274,7 +275,7 @@ fn builds_are_byte_identical_and_incremental() {
     // Building one output leaves the other in place; a deleted report's files go.
     std::fs::remove_file(sandbox.root().join("reports/2026/03/2026-03-04-good-leader-visit.md"))
         .unwrap();
-    let only = sandbox.run(&["build", "--out", "a", "--only", "docx"]);
+    let only = sandbox.run(&["build", "--drafts", "--out", "a", "--only", "docx"]);
     assert!(String::from_utf8_lossy(&only.stdout).starts_with("生成 0 个文件"));
     let files = sandbox.root().join("a/files");
     assert!(files.join("2026-03-05-good-images.pdf").is_file());

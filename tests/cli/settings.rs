@@ -83,3 +83,39 @@ fn keys_that_cannot_be_read_are_diagnostics_with_lines() {
     let out = sandbox.run(&["keys", "list"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("李四\tsupervisor\tssh\tSHA256:"));
 }
+
+#[cfg(unix)]
+#[test]
+fn font_files_outside_the_repository_are_invalid_and_never_read() {
+    let sandbox = Sandbox::from_fixture("repo");
+    let away = tempfile::tempdir().unwrap();
+    let evil = away.path().join("evil.ttf");
+    std::fs::write(&evil, "not a font, but outside").unwrap();
+    let up = sandbox.root().parent().unwrap();
+    let climb = format!("../{}/evil.ttf", away.path().strip_prefix(up).unwrap().display());
+    std::fs::create_dir_all(sandbox.root().join("fonts")).unwrap();
+    std::os::unix::fs::symlink(&evil, sandbox.root().join("fonts/link.ttf")).unwrap();
+    let settings = std::fs::read_to_string(sandbox.root().join("xinbao.yaml")).unwrap();
+    sandbox.write(
+        "xinbao.yaml",
+        format!(
+            "{settings}fonts:\n  files:\n    - {}\n    - {climb}\n    - fonts/link.ttf\n",
+            evil.display()
+        ),
+    );
+    let (_, json) = sandbox.check_json(&[]);
+    let found: Vec<(u64, String)> = finding_list(&json)
+        .into_iter()
+        .filter(|(file, _, _)| file == "xinbao.yaml")
+        .map(|(_, line, rule)| (line, rule))
+        .collect();
+    let invalid = |line| (line, "invalid-value".to_string());
+    assert_eq!(found, [invalid(24), invalid(25), invalid(26)], "{json}");
+
+    // Rendering reads none of them: an unreadable font would be named as such.
+    let out = sandbox.run(&["render", "reports/2026/03/2026-03-02-good-work.md", "--pdf", "a.pdf"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(!said.contains("不是可用的字体文件"), "a font outside was read: {said}");
+    assert!(sandbox.root().join("a.pdf").is_file());
+}

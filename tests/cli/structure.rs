@@ -146,8 +146,7 @@ fn no_command_imports_another() {
 const READS_OUTSIDE_THE_WORKSPACE: &[(&str, &str)] = &[
     ("workspace.rs", "the workspace itself"),
     ("cache.rs", "xinbao's own history cache and its secret, not an input"),
-    ("build.rs", "the previous build's manifest of outputs"),
-    ("site/writer.rs", "the previous site's manifest of outputs"),
+    ("out_dir.rs", "the previous build's manifests of outputs, inside the output folder"),
     ("commit.rs", "git's signing key, to tell who signs"),
     ("commands/hook.rs", "an existing git hook, before replacing it"),
     ("commands/serve.rs", "serving the built site"),

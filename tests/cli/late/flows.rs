@@ -175,16 +175,20 @@ fn a_plain_git_server_accepts_a_late_report_and_later_pushes() {
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     };
 
-    // The late report, approved by 李四: accepted with its warning, and archived.
+    // The late report, approved by 李四 and published by 钱七 (the deployed archive
+    // holds published reports only, SPEC §7): accepted with its warning, and archived.
     bureau.propose("zhang/late", ID, LATE, WRITTEN);
     let approved = bureau.approve("zhang/late", MERGED);
     assert!(approved.status.success(), "{}", said(&approved));
-    let out = push(MERGED);
+    bureau.configure_signer("钱七", "qian");
+    let published = bureau.xinbao_at(PUBLISHED, &["publish", ID]);
+    assert!(published.status.success(), "{}", said(&published));
+    let out = push(PUBLISHED);
     let told = stderr(&out);
     assert!(out.status.success(), "the server refused a late report: {told}");
     assert!(told.contains(&format!("[deadline-exceeded]: {LATE_ZH}")), "{told}");
     assert!(!told.contains("推送被拒绝"), "{told}");
-    assert_eq!(server_main(), bureau.git(MERGED, &["rev-parse", "HEAD"]));
+    assert_eq!(server_main(), bureau.git(PUBLISHED, &["rev-parse", "HEAD"]));
     let page = std::fs::read_to_string(site.join(format!("reports/{ID}.html")))
         .unwrap_or_else(|e| panic!("post-receive built no page for {ID} ({e}): {told}"));
     assert!(page.contains(r#"<span class="state s-late">迟报</span>"#), "{page}");
@@ -194,6 +198,9 @@ fn a_plain_git_server_accepts_a_late_report_and_later_pushes() {
     bureau.propose("zhang/ontime", ON_TIME_ID, ON_TIME, ON_TIME_WRITTEN);
     let approved = bureau.approve("zhang/ontime", ON_TIME_MERGED);
     assert!(approved.status.success(), "{}", said(&approved));
+    bureau.configure_signer("钱七", "qian");
+    let published = bureau.xinbao_at(ON_TIME_MERGED, &["publish", ON_TIME_ID]);
+    assert!(published.status.success(), "{}", said(&published));
     let out = push(ON_TIME_MERGED);
     let told = stderr(&out);
     assert!(out.status.success(), "the late report on main blocked a later push: {told}");

@@ -197,6 +197,18 @@ fn the_receipts_record_main_and_a_rewritten_main_is_refused() {
     let out = verify(&clone);
     assert_eq!(out.status.code(), Some(1), "{}", said(&out));
     assert!(stderr(&out).contains(&format!("不经过服务器最后记录的 {commit}")), "{}", said(&out));
+    // Verdicts follow the recorded line: `history-rewritten` in status and in the
+    // check, and build refuses until an office or admin signature acknowledges it.
+    let status = clone.run(&["status", "--format", "json"]);
+    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
+    let problems = status["trust"]["problems"].as_array().unwrap();
+    assert!(problems.iter().any(|p| p["rule"] == "history-rewritten"), "{status:#}");
+    let checked = clone.run(&["check", "--approvals", "--format", "json"]);
+    assert_eq!(checked.status.code(), Some(1), "{}", said(&checked));
+    let built = clone.run(&["build", "--only", "docx", "--out", "out"]);
+    assert_eq!(built.status.code(), Some(1), "{}", said(&built));
+    assert!(stderr(&built).contains("history-rewritten"), "{}", said(&built));
+    assert!(!clone.root().join("out").exists(), "nothing is built");
 }
 
 /// A server key registered by a settings change after the root: a writer's branch

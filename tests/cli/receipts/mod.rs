@@ -252,9 +252,14 @@ people:
         run_git(&self.bare(), FORGED_AT, &["for-each-ref", "refs/notes/"])
     }
 
-    /// The page of the report in the archive the server's hook built.
+    /// The page of the report in the internal preview (`build --drafts`) of a fresh
+    /// clone of the server with its receipts: the report is not published, so the
+    /// archive the server's hook deploys does not show it (SPEC §7).
     fn page(&self) -> String {
-        let page = self.site().join(format!("reports/{ID}.html"));
+        let clone = self.clone_server();
+        let out = clone.run(&["build", "--drafts", "--only", "site", "--out", "preview"]);
+        assert!(out.status.code().is_some_and(|c| c <= 1), "{}", stderr(&out));
+        let page = clone.root().join(format!("preview/reports/{ID}.html"));
         std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{}: {e}", page.display()))
     }
 }

@@ -12,7 +12,7 @@ fn site_builds_are_byte_identical_and_incremental() {
     build_site(sandbox.root(), &a);
     let other = xinbao()
         .env("TZ", "America/New_York")
-        .args(["build", "--only", "site", "--out"])
+        .args(["build", "--drafts", "--only", "site", "--out"])
         .arg(&b)
         .current_dir(sandbox.root())
         .output()

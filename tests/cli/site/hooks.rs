@@ -82,8 +82,10 @@ fn a_plain_git_server_refuses_bad_pushes_and_publishes_the_archive() {
     let said = String::from_utf8_lossy(&accepted.stderr).into_owned();
     assert!(accepted.status.success(), "{said}");
     assert!(site.join("index.html").is_file(), "post-receive built the archive: {said}");
-    assert!(site.join("reports/2026-03-02-good-work.html").is_file());
-    assert!(site.join("files/2026-03-02-good-work.pdf").is_file());
+    // The deployed archive holds published reports only (SPEC §7): this one is not.
+    assert!(site.join("search.html").is_file(), "{said}");
+    assert!(!site.join("reports/2026-03-02-good-work.html").exists());
+    assert!(!site.join("files/2026-03-02-good-work.pdf").exists());
 
     sandbox
         .write("reports/2026/03/2026-03-03-bad.md", good.replace("unit: 投资科", "unit: 不存在科"));

@@ -7,7 +7,9 @@
 
 mod builds;
 mod hooks;
+mod outside;
 mod pages;
+mod published;
 mod serve;
 
 use crate::support::xinbao;
@@ -18,14 +20,16 @@ fn project() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `xinbao build --only site --out OUT` on the repository at `root`.
+/// `xinbao build --drafts --only site --out OUT` on the repository at `root`: the
+/// internal preview, with every report that passes the check (the fixtures are
+/// not git repositories, so nothing in them is published).
 fn build_site(root: &Path, out: &Path) -> String {
     let mut command = xinbao();
     if root == project() {
         command.env("XINBAO_TRUST_ROOT", crate::support::PROJECT_TRUST_ROOT);
     }
     let output = command
-        .args(["build", "--only", "site", "--root"])
+        .args(["build", "--drafts", "--only", "site", "--root"])
         .arg(root)
         .arg("--out")
         .arg(out)

@@ -157,7 +157,7 @@ fn the_archive_speaks_english_with_lang_en() {
     let sandbox = Sandbox::from_fixture("repo");
     let out = sandbox.root().join("en");
     let built = xinbao()
-        .args(["--lang", "en", "build", "--only", "site", "--out"])
+        .args(["--lang", "en", "build", "--drafts", "--only", "site", "--out"])
         .arg(&out)
         .current_dir(sandbox.root())
         .output()

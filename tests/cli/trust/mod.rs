@@ -6,6 +6,7 @@
 //! The fixture, [`bureau::Bureau`], is in `bureau.rs`; the tests are grouped by behaviour
 //! in the submodules.
 
+mod archive;
 mod bureau;
 mod content;
 mod fail_closed;
