@@ -474,14 +474,15 @@ impl<'a> Texts<'a> {
     }
 
     /// Whether `version` shares at least half of the text `target` (`similar`'s
-    /// ratio ≥ 0.5, by characters; by lines for texts over 20,000 bytes).
+    /// ratio ≥ 0.5, by characters; by lines for texts over 8,000 bytes, which
+    /// a character diff would make slow).
     fn shares_half(&mut self, version: Oid, target: Oid) -> bool {
         if version == target {
             return true;
         }
         let Some(old) = self.text(version).map(str::to_string) else { return false };
         let Some(new) = self.text(target) else { return false };
-        let ratio = if old.len().max(new.len()) > 20_000 {
+        let ratio = if old.len().max(new.len()) > 8_000 {
             similar::TextDiff::from_lines(old.as_str(), new).ratio()
         } else {
             similar::TextDiff::from_chars(old.as_str(), new).ratio()

@@ -153,6 +153,36 @@ fn pushes_at_the_same_time_lose_no_receipt() {
     );
 }
 
+/// A run that fails says so, and the next run signs for what it missed.
+#[test]
+fn a_failed_run_is_said_and_the_next_run_signs_for_what_it_missed() {
+    let Some(mut bureau) = Bureau::new(Some("server")) else { return };
+    bureau.git(COMMITTED, &["checkout", "-q", "-b", "missed"]);
+    bureau.writer.write("notes/missed.txt", "missed\n");
+    bureau.git(COMMITTED, &["add", "-A"]);
+    bureau.git(COMMITTED, &["commit", "-q", "-m", "漏签"]);
+    let missed = bureau.git(COMMITTED, &["rev-parse", "HEAD"]);
+    // The server's key file is gone for this push.
+    bureau.receipt_key = Some("no-such-key");
+    let told = bureau.push(ON_TIME, "missed");
+    assert!(told.contains("收条未能写入"), "{told}");
+    let bare = bureau.bare();
+    let notes = || run_git(&bare, FORGED_AT, &["notes", "--ref", "xinbao/receipts", "list"]);
+    assert!(!notes().contains(&missed), "{}", notes());
+
+    bureau.receipt_key = Some("server");
+    bureau.git(COMMITTED, &["checkout", "-q", "-b", "next", "main"]);
+    bureau.writer.write("notes/next.txt", "next\n");
+    bureau.git(COMMITTED, &["add", "-A"]);
+    bureau.git(COMMITTED, &["commit", "-q", "-m", "下一次"]);
+    let told = bureau.push(LATE, "next");
+    assert!(told.contains("服务器 签收 2 个提交"), "{told}");
+    assert!(notes().contains(&missed), "{}", notes());
+    let note =
+        run_git(&bureau.bare(), FORGED_AT, &["notes", "--ref", "xinbao/receipts", "show", &missed]);
+    assert!(note.contains("received 2026-03-05T02:00:00Z"), "{note}");
+}
+
 /// Each receipt records the tip of main; a main rewritten behind the hooks' back
 /// (the server's admin moved it) is not recorded as the line, and `--verify-main`
 /// refuses it.
