@@ -204,7 +204,12 @@ impl Bureau {
 
     /// Writes a decodable 8×8 PNG of grey `shade` to `reports/2026/03/images/FILE`.
     pub(super) fn draw(&self, file: &str, shade: u8) {
-        let path = self.root().join("reports/2026/03/images").join(file);
+        self.draw_at(&format!("reports/2026/03/images/{file}"), shade);
+    }
+
+    /// Writes a decodable 8×8 PNG of grey `shade` to `path` (relative to the root).
+    pub(super) fn draw_at(&self, path: &str, shade: u8) {
+        let path = self.root().join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         image::GrayImage::from_pixel(8, 8, image::Luma([shade])).save(path).unwrap();
     }
@@ -331,14 +336,7 @@ impl Bureau {
         let path = self.outside(&format!("{id}.docx"));
         let out = self.xinbao(&["render", id, "--docx", &path.display().to_string()], &[]);
         assert!(out.status.success(), "{}", stderr(&out));
-        let mut archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
-        let mut document = String::new();
-        std::io::Read::read_to_string(
-            &mut archive.by_name("word/document.xml").unwrap(),
-            &mut document,
-        )
-        .unwrap();
-        document
+        document_xml(&path)
     }
 
     pub(super) fn head(&self) -> String {
@@ -360,6 +358,19 @@ impl Drop for Bureau {
             }
         }
     }
+}
+
+/// `word/document.xml` of the DOCX at `path`.
+pub(super) fn document_xml(path: &Path) -> String {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    let mut document = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("word/document.xml").unwrap(),
+        &mut document,
+    )
+    .unwrap();
+    document
 }
 
 /// gpg in keyring `home` (made if needed), no passphrase; returns stdout.

@@ -3,7 +3,7 @@
 //! itself, one id is one record, and a moved report keeps its approval only with
 //! the same pictures.
 
-use super::bureau::Bureau;
+use super::bureau::{Bureau, document_xml};
 use super::{
     AMENDED, CHANGED, MERGED, PUBLISHED, Report, WRITTEN, all_problems, report, state_of,
     trust_problems,
@@ -113,22 +113,9 @@ fn an_unsigned_bulletin_record_does_not_change_the_printed_issue() {
     let out_dir = bureau.outside("public");
     let out = bureau.xinbao(&["build", "--only", "docx", "--out", out_dir.to_str().unwrap()], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let document = docx_text(&out_dir.join("bulletins/2026-01.docx"));
+    let document = document_xml(&out_dir.join("bulletins/2026-01.docx"));
     assert!(document.contains("投资科召开调度会"), "the published report is printed");
     assert!(!document.contains("价格科召开调度会"), "the unapproved report is not");
-}
-
-/// The text of `word/document.xml` in a DOCX.
-fn docx_text(path: &std::path::Path) -> String {
-    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut archive = zip::ZipArchive::new(file).unwrap();
-    let mut document = String::new();
-    std::io::Read::read_to_string(
-        &mut archive.by_name("word/document.xml").unwrap(),
-        &mut document,
-    )
-    .unwrap();
-    document
 }
 
 #[test]
@@ -266,16 +253,17 @@ fn a_second_file_with_a_published_id_never_takes_its_trail() {
     // The archive's document is the original's, with its approval.
     let out_dir = bureau.outside("public");
     let out = bureau.xinbao(&["build", "--only", "docx", "--out", out_dir.to_str().unwrap()], &[]);
-    let document = docx_text(&out_dir.join("files/2026-03-02-r1.docx"));
+    let document = document_xml(&out_dir.join("files/2026-03-02-r1.docx"));
     assert!(document.contains("投资科召开调度会"), "{}", stderr(&out));
     assert!(!document.contains("冒名顶替"));
 }
 
 // ---- Pictures bound wherever they are ----
 
-#[test]
-fn a_moved_report_that_picks_up_another_picture_is_stale() {
-    let Some(bureau) = Bureau::new() else { return };
+/// `status` after a report showing `images/p.png` is published in 03/ and moved to
+/// 04/, where `images/p.png` is a picture of grey `shade` (40: the same bytes).
+fn moved_onto_a_picture(shade: u8) -> Option<Value> {
+    let bureau = Bureau::new()?;
     let report = Report::new("2026-03-02-r1", "投资科").picture("p.png");
     bureau.branch("zhang/r1", WRITTEN, |b| {
         b.write(report);
@@ -283,29 +271,21 @@ fn a_moved_report_that_picks_up_another_picture_is_stale() {
     });
     bureau.merge("zhang/r1", MERGED, Some("li"));
     bureau.commit(PUBLISHED, Some("qian"), "发布\n\nPublished: 2026-03-02-r1");
-    // Moved to 04/, where images/p.png is another picture.
-    let moved = "reports/2026/04/2026-03-02-r1.md";
-    let other = bureau.root().join("reports/2026/04/images/p.png");
-    std::fs::create_dir_all(other.parent().unwrap()).unwrap();
-    image::GrayImage::from_pixel(8, 8, image::Luma([200])).save(&other).unwrap();
-    bureau.git(CHANGED, None, &["mv", &report.file(), moved]);
+    bureau.draw_at("reports/2026/04/images/p.png", shade);
+    bureau.git(CHANGED, None, &["mv", &report.file(), "reports/2026/04/2026-03-02-r1.md"]);
     bureau.commit(CHANGED, None, "移动");
-    let status = bureau.status();
-    assert_eq!(state_of(&status, "2026-03-02-r1"), ("stale".into(), vec!["approval-stale".into()]));
+    Some(bureau.status())
+}
 
-    // A move with the same picture bytes keeps the trail.
-    let Some(bureau) = Bureau::new() else { return };
-    bureau.branch("zhang/r1", WRITTEN, |b| {
-        b.write(report);
-        b.draw("p.png", 40);
-    });
-    bureau.merge("zhang/r1", MERGED, Some("li"));
-    let other = bureau.root().join("reports/2026/04/images/p.png");
-    std::fs::create_dir_all(other.parent().unwrap()).unwrap();
-    image::GrayImage::from_pixel(8, 8, image::Luma([40])).save(&other).unwrap();
-    bureau.git(CHANGED, None, &["mv", &report.file(), moved]);
-    bureau.commit(CHANGED, None, "移动");
-    let status = bureau.status();
-    assert_eq!(state_of(&status, "2026-03-02-r1"), ("approved".into(), vec![]), "{status:#}");
+#[test]
+fn a_moved_report_that_picks_up_another_picture_is_stale() {
+    let Some(status) = moved_onto_a_picture(200) else { return };
+    assert_eq!(state_of(&status, "2026-03-02-r1"), ("stale".into(), vec!["approval-stale".into()]));
+}
+
+#[test]
+fn a_moved_report_with_the_same_picture_bytes_keeps_its_trail() {
+    let Some(status) = moved_onto_a_picture(40) else { return };
+    assert_eq!(state_of(&status, "2026-03-02-r1"), ("published".into(), vec![]), "{status:#}");
     assert!(all_problems(&status).is_empty(), "{status:#}");
 }
