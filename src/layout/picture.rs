@@ -6,7 +6,7 @@
 //! get its bytes; a plain one within the size is passed on as it is.
 
 use anyhow::Context as _;
-use image::{ColorType, DynamicImage, ImageBuffer, ImageFormat, Luma, Rgb};
+use image::{DynamicImage, ImageBuffer, ImageFormat, Luma, Rgb};
 use std::sync::{Arc, OnceLock};
 
 /// Dots per inch at the printed size.
@@ -73,11 +73,7 @@ pub fn printed(bytes: &Arc<[u8]>, width: u32, height: u32) -> anyhow::Result<Pri
     if fits && (!png || plain_png(bytes)) {
         return Ok(as_it_is());
     }
-    let format = if png { ImageFormat::Png } else { ImageFormat::Jpeg };
-    let image = image::load_from_memory_with_format(bytes, format).context("decoding")?;
-    if fits && matches!(image.color(), ColorType::L8 | ColorType::Rgb8) {
-        return Ok(as_it_is()); // a palette without transparency
-    }
+    let image = if png { decode_png(bytes)? } else { decode_jpeg(bytes)? };
     // A box filter: no buffer beyond the decoded picture and the small one.
     let image = if fits { image } else { image.thumbnail(most_wide, most_tall) };
     let small = on_white(image);
@@ -90,6 +86,42 @@ pub fn printed(bytes: &Arc<[u8]>, width: u32, height: u32) -> anyhow::Result<Pri
     }
     let (width, height) = (small.width(), small.height());
     Ok(Printed { bytes: Arc::from(out.into_inner()), png, width, height })
+}
+
+/// The JPEG `bytes` decoded.
+fn decode_jpeg(bytes: &[u8]) -> anyhow::Result<DynamicImage> {
+    image::load_from_memory_with_format(bytes, ImageFormat::Jpeg).context("decoding")
+}
+
+/// The PNG `bytes` decoded with eight bits a channel: sixteen-bit samples are
+/// cut while they are read, which halves the memory of a large picture.
+fn decode_png(bytes: &[u8]) -> anyhow::Result<DynamicImage> {
+    // Room for the largest picture the check lets through, as eight-bit RGBA.
+    let limits = png::Limits { bytes: 4 * crate::report::picture::MAX_PIXELS as usize + (1 << 20) };
+    let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(bytes), limits);
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().context("decoding")?;
+    let size = reader.output_buffer_size().context("decoding: too large")?;
+    let mut buffer = vec![0; size];
+    let info = reader.next_frame(&mut buffer).context("decoding")?;
+    buffer.truncate(info.buffer_size());
+    let (width, height) = (info.width, info.height);
+    let image = match (info.color_type, info.bit_depth) {
+        (png::ColorType::Grayscale, png::BitDepth::Eight) => {
+            ImageBuffer::from_raw(width, height, buffer).map(DynamicImage::ImageLuma8)
+        }
+        (png::ColorType::GrayscaleAlpha, png::BitDepth::Eight) => {
+            ImageBuffer::from_raw(width, height, buffer).map(DynamicImage::ImageLumaA8)
+        }
+        (png::ColorType::Rgb, png::BitDepth::Eight) => {
+            ImageBuffer::from_raw(width, height, buffer).map(DynamicImage::ImageRgb8)
+        }
+        (png::ColorType::Rgba, png::BitDepth::Eight) => {
+            ImageBuffer::from_raw(width, height, buffer).map(DynamicImage::ImageRgba8)
+        }
+        _ => None,
+    };
+    image.context("decoding: an unexpected pixel layout")
 }
 
 /// Whether the PNG `bytes` are eight-bit gray or RGB without transparency: what
@@ -144,6 +176,7 @@ fn over_white(value: u8, alpha: u8) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::ColorType;
 
     fn png(image: DynamicImage) -> Arc<[u8]> {
         let mut out = std::io::Cursor::new(Vec::new());

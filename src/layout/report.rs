@@ -57,7 +57,7 @@ pub fn layout(
         Block::Picture(picture) => {
             pictures += 1;
             pictures <= crate::report::MAX_PICTURES
-                && allowance.take(picture.width, picture.height).is_ok()
+                && allowance.take(picture.width, picture.height, picture.bytes.len()).is_ok()
         }
         _ => true,
     });

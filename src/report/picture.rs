@@ -14,6 +14,10 @@ pub const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
 pub const MAX_PIXELS: u64 = 40_000_000;
 /// The pixels all pictures of one report may have together (SPEC §6.3).
 pub const MAX_REPORT_PIXELS: u64 = 200_000_000;
+/// The bytes all picture files of one report may have together: files that do
+/// not compress (noise) are held whole by the documents, so the pixel limit
+/// alone would let one report's render take 3 GB.
+pub const MAX_REPORT_BYTES: u64 = 100 * 1024 * 1024;
 /// The folder every picture lies in: approval binds the bytes of the pictures
 /// there, so a picture anywhere else could be swapped after publication.
 pub const PICTURE_FOLDER: &str = "reports";
@@ -161,25 +165,29 @@ fn under_picture_folder(dir: &str, target: &str) -> bool {
     parts.len() > 1 && parts[0] == PICTURE_FOLDER
 }
 
-/// What is left of the pixels one report's pictures may have together
-/// ([`MAX_REPORT_PIXELS`]): each picture laid out takes its share, in the order
-/// of the layout (the body's pictures, then the front matter's).
+/// What is left of the pixels ([`MAX_REPORT_PIXELS`]) and file bytes
+/// ([`MAX_REPORT_BYTES`]) one report's pictures may have together: each picture
+/// laid out takes its share, in the order of the layout (the body's pictures,
+/// then the front matter's).
 #[derive(Debug)]
 pub struct Allowance {
-    left: u64,
+    pixels: u64,
+    bytes: u64,
 }
 
 impl Default for Allowance {
     fn default() -> Self {
-        Allowance { left: MAX_REPORT_PIXELS }
+        Allowance { pixels: MAX_REPORT_PIXELS, bytes: MAX_REPORT_BYTES }
     }
 }
 
 impl Allowance {
-    /// Takes the pixels of a `width`×`height` picture, or says why they are too many.
-    pub fn take(&mut self, width: u32, height: u32) -> Result<(), Text> {
+    /// Takes the share of a `width`×`height` picture of `bytes` bytes, or says
+    /// why it is too much.
+    pub fn take(&mut self, width: u32, height: u32, bytes: usize) -> Result<(), Text> {
         let pixels = u64::from(width) * u64::from(height);
-        if pixels > self.left {
+        let bytes = bytes as u64;
+        if pixels > self.pixels {
             return Err(Text::new(
                 format!(
                     "使这条信息的图片共超过 {} 亿像素（上限），不排入",
@@ -191,7 +199,20 @@ impl Allowance {
                 ),
             ));
         }
-        self.left -= pixels;
+        if bytes > self.bytes {
+            return Err(Text::new(
+                format!(
+                    "使这条信息的图片文件共超过 {} MiB（上限），不排入",
+                    MAX_REPORT_BYTES >> 20
+                ),
+                format!(
+                    "brings the report's picture files past {} MiB (the limit): not laid out",
+                    MAX_REPORT_BYTES >> 20
+                ),
+            ));
+        }
+        self.pixels -= pixels;
+        self.bytes -= bytes;
         Ok(())
     }
 }
@@ -236,12 +257,18 @@ mod tests {
     }
 
     #[test]
-    fn the_allowance_holds_two_hundred_megapixels() {
+    fn the_allowance_holds_two_hundred_megapixels_and_a_hundred_mebibytes() {
         let mut allowance = Allowance::default();
         for _ in 0..5 {
-            assert!(allowance.take(8_000, 5_000).is_ok());
+            assert!(allowance.take(8_000, 5_000, 1_000).is_ok());
         }
-        assert!(allowance.take(1, 1).is_err());
-        assert!(allowance.take(0, 0).is_ok());
+        assert!(allowance.take(1, 1, 0).is_err());
+        assert!(allowance.take(0, 0, 0).is_ok());
+        let mut allowance = Allowance::default();
+        for _ in 0..5 {
+            assert!(allowance.take(10, 10, 20 << 20).is_ok());
+        }
+        assert!(allowance.take(10, 10, 1).is_err());
+        assert!(allowance.take(10, 10, 0).is_ok());
     }
 }

@@ -1,5 +1,6 @@
 //! Pictures: captions, paths that stay under `reports/`, real PNG/JPEG of sane
-//! size, and no more pixels in one report than [`MAX_REPORT_PIXELS`](crate::report::picture::MAX_REPORT_PIXELS) allows.
+//! size, and no more pixels and bytes in one report than its
+//! [`Allowance`] holds.
 
 use super::Context;
 use crate::diag::{Diagnostics, Rule};
@@ -56,7 +57,7 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
                 if laid_out > crate::report::MAX_PICTURES {
                     continue;
                 }
-                if let Err(why) = allowance.take(found.width, found.height) {
+                if let Err(why) = allowance.take(found.width, found.height, found.bytes.len()) {
                     let message = Text::new(
                         format!("图片 `{target}` {}", why.zh),
                         format!("picture `{target}` {}", why.en),
