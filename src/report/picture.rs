@@ -17,7 +17,7 @@ pub const MAX_REPORT_PIXELS: u64 = 200_000_000;
 /// The bytes all picture files of one report may have together: files that do
 /// not compress (noise) are held whole by the documents, so the pixel limit
 /// alone would let one report's render take 3 GB.
-pub const MAX_REPORT_BYTES: u64 = 100 * 1024 * 1024;
+pub const MAX_REPORT_BYTES: u64 = 50 * 1024 * 1024;
 /// The folder every picture lies in: approval binds the bytes of the pictures
 /// there, so a picture anywhere else could be swapped after publication.
 pub const PICTURE_FOLDER: &str = "reports";
@@ -257,7 +257,7 @@ mod tests {
     }
 
     #[test]
-    fn the_allowance_holds_two_hundred_megapixels_and_a_hundred_mebibytes() {
+    fn the_allowance_holds_two_hundred_megapixels_and_fifty_mebibytes() {
         let mut allowance = Allowance::default();
         for _ in 0..5 {
             assert!(allowance.take(8_000, 5_000, 1_000).is_ok());
@@ -266,7 +266,7 @@ mod tests {
         assert!(allowance.take(0, 0, 0).is_ok());
         let mut allowance = Allowance::default();
         for _ in 0..5 {
-            assert!(allowance.take(10, 10, 20 << 20).is_ok());
+            assert!(allowance.take(10, 10, 10 << 20).is_ok());
         }
         assert!(allowance.take(10, 10, 1).is_err());
         assert!(allowance.take(10, 10, 0).is_ok());

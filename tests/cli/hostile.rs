@@ -185,19 +185,19 @@ fn a_report_past_two_hundred_megapixels_is_refused_and_left_out() {
 }
 
 /// Files that do not compress are held whole by the documents, so one report's
-/// picture files are limited to 100 MiB together: the sixth reference to an
+/// picture files are limited to 50 MiB together: the third reference to an
 /// 18 MiB picture is `image-invalid` (the check reads headers only, so the
 /// picture is a PNG header and zeros).
 #[test]
-fn a_report_past_a_hundred_mebibytes_of_pictures_is_refused() {
+fn a_report_past_fifty_mebibytes_of_pictures_is_refused() {
     let sandbox = Sandbox::from_fixture("repo");
     let mut heavy = std::fs::read(sandbox.root().join("reports/2026/03/images/ok.png")).unwrap();
     heavy.resize(18 << 20, 0);
     sandbox.write("reports/2026/03/images/heavy.png", heavy);
     let file = "reports/2026/03/2026-03-02-heavy.md";
-    let images = "  - file: images/heavy.png\n    caption: 现场\n".repeat(6);
+    let images = "  - file: images/heavy.png\n    caption: 现场\n".repeat(3);
     sandbox.write(file, report_with_pictures(&images, "正文。\n"));
     let (_, json) = sandbox.check_json(&[file]);
-    let sixth = (file.to_string(), 20, "image-invalid".to_string());
-    assert_eq!(finding_list(&json), [sixth], "{json}");
+    let third = (file.to_string(), 14, "image-invalid".to_string());
+    assert_eq!(finding_list(&json), [third], "{json}");
 }
