@@ -50,7 +50,7 @@ pub fn layout(
             blocks.push(Block::Picture(picture));
         }
     }
-    // No more pictures, nor pixels, than a report may have (the check says so).
+    // No more pictures, pixels or picture bytes than a report may have (the check says so).
     let mut pictures = 0;
     let mut allowance = crate::report::picture::Allowance::default();
     blocks.retain(|block| match block {
