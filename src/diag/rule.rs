@@ -49,8 +49,8 @@ rules! {
     MissingSection = "missing-section", Error, "调研信息缺少基本情况、存在问题或对策建议", "research report lacks 基本情况 / 存在问题 / 对策建议";
     MissingEmergencyElement = "missing-emergency-element", Error, "突发事件信息缺少要素", "an element of the emergency block is absent";
     ImageMissing = "image-missing", Error, "引用的图片不存在", "referenced picture does not exist";
-    ImageOutsideRepo = "image-outside-repo", Error, "图片路径超出仓库", "picture path leaves the repository (.., absolute, symlink out, remote)";
-    ImageInvalid = "image-invalid", Error, "图片不是 PNG/JPEG 或过大", "not a PNG/JPEG, or too large";
+    ImageOutsideRepo = "image-outside-repo", Error, "图片不在 reports/ 中", "picture not under reports/ (.., absolute, symlink out, remote, another folder)";
+    ImageInvalid = "image-invalid", Error, "图片不是 PNG/JPEG 或过大", "not a PNG/JPEG, or too large (one picture, or a report's pictures together)";
     CaptionMissing = "caption-missing", Error, "图片没有图说", "picture without a caption (图说)";
     DeadlineExceeded = "deadline-exceeded", Warning, "迟报：超过报送时限（记录并计入考核，不阻止报送）", "late (迟报): a time limit of SPEC §4 is not met (recorded and counted, never blocking)";
     PhoneReportMissing = "phone-report-missing", Warning, "迟报：超过 30 分钟的突发事件未记录电话先行报告（记录并计入考核）", "late (迟报): emergency later than 30 min without phone_reported_at within 30 min (recorded and counted)";

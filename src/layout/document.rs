@@ -134,6 +134,15 @@ pub struct Picture {
     pub width: u32,
     /// Pixel height.
     pub height: u32,
+    /// Its bytes at the resolution print needs, made once when a document needs them.
+    pub printed: super::picture::Shared,
+}
+
+impl Picture {
+    /// The picture's bytes at the resolution print needs (at most 300 dpi).
+    pub fn printed(&self) -> anyhow::Result<super::picture::Printed> {
+        self.printed.get(&self.bytes, self.width, self.height)
+    }
 }
 
 impl std::fmt::Debug for Picture {

@@ -66,6 +66,7 @@ pub fn picture(ws: &Workspace, file: &str, target: &str, caption: &str) -> Optio
         caption: caption.trim().to_string(),
         width: found.width,
         height: found.height,
+        printed: Default::default(),
     })
 }
 

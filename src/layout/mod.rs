@@ -6,6 +6,7 @@ pub mod bulletin;
 pub mod document;
 pub mod markdown;
 pub mod notice;
+pub mod picture;
 pub mod report;
 
 pub use document::Document;

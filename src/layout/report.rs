@@ -50,11 +50,16 @@ pub fn layout(
             blocks.push(Block::Picture(picture));
         }
     }
-    // No more pictures than a report may have (the check says so).
+    // No more pictures, pixels or picture bytes than a report may have (the check says so).
     let mut pictures = 0;
-    blocks.retain(|block| {
-        pictures += usize::from(matches!(block, Block::Picture(_)));
-        !matches!(block, Block::Picture(_)) || pictures <= crate::report::MAX_PICTURES
+    let mut allowance = crate::report::picture::Allowance::default();
+    blocks.retain(|block| match block {
+        Block::Picture(picture) => {
+            pictures += 1;
+            pictures <= crate::report::MAX_PICTURES
+                && allowance.take(picture.width, picture.height, picture.bytes.len()).is_ok()
+        }
+        _ => true,
     });
     let text = crate::fields::text;
     let credit = format!(

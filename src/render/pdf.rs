@@ -9,6 +9,7 @@ use super::document::{
 };
 use super::fonts::{FontSet, Role};
 use crate::config::Fonts;
+use crate::layout::picture::{PRINTED_HEIGHT_MM, PRINTED_WIDTH_MM, Printed};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
@@ -58,6 +59,18 @@ pub fn write(document: &Document, fonts: &FontSet, names: &Fonts) -> anyhow::Res
             "{}：因缺字，PDF 不是 PDF/A-2b / not PDF/A-2b because of the missing characters",
             document.id
         ));
+    }
+    for picture in document.blocks.iter().filter_map(|b| match b {
+        Block::Picture(picture) => Some(picture),
+        _ => None,
+    }) {
+        if let Err(err) = picture.printed() {
+            warnings.push(format!(
+                "{}：图片无法排入 PDF，已略去 / picture left out: {}: {err:#}",
+                document.id,
+                picture.path.display()
+            ));
+        }
     }
     let mut pictures = true;
     loop {
@@ -288,8 +301,11 @@ fn markup(
                 m.push_str("#v(28.95pt)\n\n");
             }
             Block::Picture(picture) if pictures => {
-                picture_count += 1;
-                m.push_str(&figure(picture, picture_count, &kai, files));
+                // One that cannot be scaled is left out (`write` says so).
+                if let Ok(printed) = picture.printed() {
+                    picture_count += 1;
+                    m.push_str(&figure(picture, &printed, picture_count, &kai, files));
+                }
             }
             Block::Picture(_) => {}
             Block::Line { text, align, face } => {
@@ -444,12 +460,18 @@ fn table(rows: &[Vec<Vec<Inline>>], labels: bool, hei: &str) -> String {
 /// 四号楷体. A picture that does not fit the rest of the page is scaled down to
 /// fit it when that room is more than a third of the page (75 mm): a picture that
 /// moved on would leave it empty. With less room it moves to the next page.
-fn figure(picture: &Picture, n: usize, kai: &str, files: &mut HashMap<FileId, Bytes>) -> String {
-    let extension =
-        picture.path.extension().and_then(|e| e.to_str()).unwrap_or("png").to_ascii_lowercase();
+fn figure(
+    picture: &Picture,
+    printed: &Printed,
+    n: usize,
+    kai: &str,
+    files: &mut HashMap<FileId, Bytes>,
+) -> String {
+    let extension = if printed.png { "png" } else { "jpg" };
     let path = format!("/pictures/{n}.{extension}");
-    files.insert(file_id(&path), Bytes::new(picture.bytes.to_vec()));
-    let natural = (156.0 * f64::from(picture.height) / f64::from(picture.width.max(1))).min(150.0);
+    files.insert(file_id(&path), Bytes::new(printed.bytes.clone()));
+    let natural = (PRINTED_WIDTH_MM * f64::from(printed.height) / f64::from(printed.width.max(1)))
+        .min(PRINTED_HEIGHT_MM);
     // The room below a marker just before the picture, less the caption and the
     // space around it: the marker stays where the text ends, wherever the
     // picture goes, so typst's layout settles on the scaled picture.

@@ -1,5 +1,5 @@
-//! Where a report's picture is: a PNG or JPEG inside the repository, of a size
-//! that can be rendered. Every stage that shows a picture finds it here.
+//! Where a report's picture is: a PNG or JPEG under `reports/`, of a size that
+//! can be rendered. Every stage that shows a picture finds it here.
 
 use crate::diag::Rule;
 use crate::lang::Text;
@@ -12,6 +12,15 @@ use std::sync::Arc;
 pub const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
 /// Pictures with more pixels than this would exhaust memory when rendered.
 pub const MAX_PIXELS: u64 = 40_000_000;
+/// The pixels all pictures of one report may have together (SPEC §6.3).
+pub const MAX_REPORT_PIXELS: u64 = 200_000_000;
+/// The bytes all picture files of one report may have together: files that do
+/// not compress (noise) are held whole by the documents, so the pixel limit
+/// alone would let one report's render take 3 GB.
+pub const MAX_REPORT_BYTES: u64 = 50 * 1024 * 1024;
+/// The folder every picture lies in: approval binds the bytes of the pictures
+/// there, so a picture anywhere else could be swapped after publication.
+pub const PICTURE_FOLDER: &str = "reports";
 
 /// A picture found: where it is, its bytes and its pixel size.
 #[derive(Clone, Debug)]
@@ -26,8 +35,8 @@ pub struct Found {
     pub height: u32,
 }
 
-/// Finds the picture `target`, written in `file`: a PNG or JPEG inside the
-/// workspace's root, of a size that can be rendered.
+/// Finds the picture `target`, written in `file`: a PNG or JPEG under the
+/// workspace's `reports/` folder, of a size that can be rendered.
 pub fn resolve(ws: &Workspace, file: &str, target: &str) -> Result<Found, (Rule, Text)> {
     let root = ws.root();
     let outside = |why_zh: &str, why_en: &str| {
@@ -51,6 +60,12 @@ pub fn resolve(ws: &Workspace, file: &str, target: &str) -> Result<Found, (Rule,
         return outside("的路径超出仓库", "leaves the repository");
     }
     let dir = file.rsplit_once('/').map_or("", |(dir, _)| dir);
+    if !under_picture_folder(dir, trimmed) {
+        return outside(
+            "不在 reports/ 文件夹中（审核只约束那里的图片）",
+            "is not under reports/ (approval binds only the pictures there)",
+        );
+    }
     let path = root.join(dir).join(trimmed);
     let meta = match std::fs::metadata(&path) {
         Ok(meta) => meta,
@@ -67,12 +82,20 @@ pub fn resolve(ws: &Workspace, file: &str, target: &str) -> Result<Found, (Rule,
             ));
         }
     };
-    let inside = match (path.canonicalize(), root.canonicalize()) {
-        (Ok(real), Ok(root)) => real.starts_with(root),
-        _ => false,
+    let real = path.canonicalize().ok();
+    let inside = |folder: &std::path::Path| {
+        folder
+            .canonicalize()
+            .is_ok_and(|folder| real.as_ref().is_some_and(|r| r.starts_with(folder)))
     };
-    if !inside {
+    if !inside(root) {
         return outside("经符号链接指向仓库之外", "is a symbolic link out of the repository");
+    }
+    if !inside(&root.join(PICTURE_FOLDER)) {
+        return outside(
+            "经符号链接指向 reports/ 文件夹之外",
+            "is a symbolic link out of the reports/ folder",
+        );
     }
     let invalid = |why: Text| {
         (
@@ -124,6 +147,76 @@ fn check_picture(bytes: &[u8]) -> Result<(u32, u32), Text> {
     Ok((size.width as u32, size.height as u32))
 }
 
+/// True when the relative `target`, resolved from the folder `dir` (relative to
+/// the root), names a file inside [`PICTURE_FOLDER`].
+fn under_picture_folder(dir: &str, target: &str) -> bool {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in dir.split(['/', '\\']).chain(target.split(['/', '\\'])) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return false;
+                }
+            }
+            name => parts.push(name),
+        }
+    }
+    parts.len() > 1 && parts[0] == PICTURE_FOLDER
+}
+
+/// What is left of the pixels ([`MAX_REPORT_PIXELS`]) and file bytes
+/// ([`MAX_REPORT_BYTES`]) one report's pictures may have together: each picture
+/// laid out takes its share, in the order of the layout (the body's pictures,
+/// then the front matter's).
+#[derive(Debug)]
+pub struct Allowance {
+    pixels: u64,
+    bytes: u64,
+}
+
+impl Default for Allowance {
+    fn default() -> Self {
+        Allowance { pixels: MAX_REPORT_PIXELS, bytes: MAX_REPORT_BYTES }
+    }
+}
+
+impl Allowance {
+    /// Takes the share of a `width`×`height` picture of `bytes` bytes, or says
+    /// why it is too much.
+    pub fn take(&mut self, width: u32, height: u32, bytes: usize) -> Result<(), Text> {
+        let pixels = u64::from(width) * u64::from(height);
+        let bytes = bytes as u64;
+        if pixels > self.pixels {
+            return Err(Text::new(
+                format!(
+                    "使这条信息的图片共超过 {} 亿像素（上限），不排入",
+                    MAX_REPORT_PIXELS / 100_000_000
+                ),
+                format!(
+                    "brings the report's pictures past {} megapixels (the limit): not laid out",
+                    MAX_REPORT_PIXELS / 1_000_000
+                ),
+            ));
+        }
+        if bytes > self.bytes {
+            return Err(Text::new(
+                format!(
+                    "使这条信息的图片文件共超过 {} MiB（上限），不排入",
+                    MAX_REPORT_BYTES >> 20
+                ),
+                format!(
+                    "brings the report's picture files past {} MiB (the limit): not laid out",
+                    MAX_REPORT_BYTES >> 20
+                ),
+            ));
+        }
+        self.pixels -= pixels;
+        self.bytes -= bytes;
+        Ok(())
+    }
+}
+
 /// True when the relative `target`, resolved from a folder `depth` levels below the root, climbs above it.
 pub fn climbs_out(target: &str, depth: usize) -> bool {
     let mut level = depth as i64;
@@ -150,5 +243,32 @@ mod tests {
         assert!(!climbs_out("../../../x.png", 3));
         assert!(climbs_out("../../../../x.png", 3));
         assert!(climbs_out("a/../../../../../x.png", 3));
+    }
+
+    #[test]
+    fn pictures_lie_under_reports() {
+        assert!(under_picture_folder("reports/2026/03", "images/a.png"));
+        assert!(under_picture_folder("reports/2026/03", "../../shared/a.png"));
+        assert!(!under_picture_folder("reports/2026/03", "../../../templates/x.png"));
+        assert!(!under_picture_folder("reports/2026/03", "../../../reports"));
+        assert!(!under_picture_folder("reports/2026/03", "../../../../x.png"));
+        assert!(!under_picture_folder("drafts", "a.png"));
+        assert!(!under_picture_folder("reports/2026", "..\\..\\xinbao.yaml"));
+    }
+
+    #[test]
+    fn the_allowance_holds_two_hundred_megapixels_and_fifty_mebibytes() {
+        let mut allowance = Allowance::default();
+        for _ in 0..5 {
+            assert!(allowance.take(8_000, 5_000, 1_000).is_ok());
+        }
+        assert!(allowance.take(1, 1, 0).is_err());
+        assert!(allowance.take(0, 0, 0).is_ok());
+        let mut allowance = Allowance::default();
+        for _ in 0..5 {
+            assert!(allowance.take(10, 10, 10 << 20).is_ok());
+        }
+        assert!(allowance.take(10, 10, 1).is_err());
+        assert!(allowance.take(10, 10, 0).is_ok());
     }
 }

@@ -1,7 +1,7 @@
 //! Bad input (SPEC §10): every hostile file gets a diagnostic with a rule id; nothing
 //! panics or hangs, and no report is changed.
 
-use crate::support::{Sandbox, fixture, rule_list};
+use crate::support::{Sandbox, finding_list, fixture, rule_list};
 
 fn settings_only() -> Sandbox {
     let sandbox = Sandbox::new();
@@ -118,4 +118,86 @@ fn thousands_of_pictures_are_a_finding_and_only_two_hundred_are_laid_out() {
     let docx = crate::render::unzip(&sandbox.root().join("many.docx"));
     let document = String::from_utf8(docx["word/document.xml"].clone()).unwrap();
     assert_eq!(document.matches("<wp:docPr ").count(), 200);
+}
+
+/// A report of 投资科 whose front matter lists `images` (YAML list items) and
+/// whose body is `body`.
+fn report_with_pictures(images: &str, body: &str) -> String {
+    format!(
+        "---\ntitle: 投资科召开重点项目调度会\ncategory: work\nunit: 投资科\nauthor: 张三\nphone: \"13800000000\"\noccurred_at: 2026-03-02T09:00:00+08:00\nsubmitted_at: 2026-03-02T17:40:00+08:00\nimages:\n{images}---\n\n{body}"
+    )
+}
+
+/// The number of pictures a rendered DOCX shows.
+fn pictures_in(docx: &std::path::Path) -> usize {
+    let docx = crate::render::unzip(docx);
+    String::from_utf8(docx["word/document.xml"].clone()).unwrap().matches("<wp:docPr ").count()
+}
+
+/// SPEC §6.3: approval binds the bytes of pictures under `reports/` only, so a
+/// picture anywhere else in the repository (reached by `..` or by a symlink)
+/// could be swapped after publication. It is refused and never laid out.
+#[test]
+fn pictures_outside_reports_are_refused_and_left_out() {
+    let sandbox = Sandbox::from_fixture("repo");
+    let picture = image::GrayImage::from_pixel(40, 30, image::Luma([90]));
+    std::fs::create_dir_all(sandbox.root().join("templates")).unwrap();
+    picture.save(sandbox.root().join("templates/x.png")).unwrap();
+    std::os::unix::fs::symlink(
+        "../../../../templates/x.png",
+        sandbox.root().join("reports/2026/03/images/swap.png"),
+    )
+    .unwrap();
+    let file = "reports/2026/03/2026-03-02-elsewhere.md";
+    let images = "  - file: ../../../templates/x.png\n    caption: 模板中\n  - file: images/swap.png\n    caption: 链接\n  - file: images/ok.png\n    caption: 现场\n";
+    sandbox.write(
+        file,
+        report_with_pictures(images, "正文。\n\n![正文中](../../../templates/x.png)\n"),
+    );
+    let (_, json) = sandbox.check_json(&[file]);
+    let found = finding_list(&json);
+    let at = |line: u64| (file.to_string(), line, "image-outside-repo".to_string());
+    assert_eq!(found, [at(10), at(12), at(20)], "{json}");
+    let out = sandbox.run(&["render", file, "--docx", "out.docx", "--pdf", "out.pdf"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(pictures_in(&sandbox.root().join("out.docx")), 1, "only images/ok.png");
+}
+
+/// SPEC §6.3: the decoded pixels of one report are limited to 200 megapixels in
+/// total. Five pictures of 40 megapixels (each at the limit for one picture)
+/// are allowed; a sixth is `image-invalid` and left out of the documents, which
+/// hold the five scaled down.
+#[test]
+fn a_report_past_two_hundred_megapixels_is_refused_and_left_out() {
+    let sandbox = Sandbox::from_fixture("repo");
+    let big =
+        image::GrayImage::from_fn(5_000, 8_000, |x, y| image::Luma([(x / 20 + y / 30) as u8]));
+    big.save(sandbox.root().join("reports/2026/03/images/big.png")).unwrap();
+    let file = "reports/2026/03/2026-03-02-megapixels.md";
+    let images = "  - file: images/big.png\n    caption: 现场\n".repeat(6);
+    sandbox.write(file, report_with_pictures(&images, "正文。\n"));
+    let (_, json) = sandbox.check_json(&[file]);
+    let sixth = (file.to_string(), 20, "image-invalid".to_string());
+    assert_eq!(finding_list(&json), [sixth], "{json}");
+    let out = sandbox.run(&["render", file, "--docx", "out.docx"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(pictures_in(&sandbox.root().join("out.docx")), 5);
+}
+
+/// Files that do not compress are held whole by the documents, so one report's
+/// picture files are limited to 50 MiB together: the third reference to an
+/// 18 MiB picture is `image-invalid` (the check reads headers only, so the
+/// picture is a PNG header and zeros).
+#[test]
+fn a_report_past_fifty_mebibytes_of_pictures_is_refused() {
+    let sandbox = Sandbox::from_fixture("repo");
+    let mut heavy = std::fs::read(sandbox.root().join("reports/2026/03/images/ok.png")).unwrap();
+    heavy.resize(18 << 20, 0);
+    sandbox.write("reports/2026/03/images/heavy.png", heavy);
+    let file = "reports/2026/03/2026-03-02-heavy.md";
+    let images = "  - file: images/heavy.png\n    caption: 现场\n".repeat(3);
+    sandbox.write(file, report_with_pictures(&images, "正文。\n"));
+    let (_, json) = sandbox.check_json(&[file]);
+    let third = (file.to_string(), 14, "image-invalid".to_string());
+    assert_eq!(finding_list(&json), [third], "{json}");
 }

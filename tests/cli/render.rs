@@ -392,3 +392,58 @@ fn pdfs_are_byte_identical_and_pictures_and_rare_characters_are_handled() {
     let images = poppler("pdfimages", &["-list"], &sandbox.root().join("a.pdf"));
     assert_eq!(images.lines().count(), 3, "one picture: {images}");
 }
+
+/// SPEC §6.3: pictures are scaled to what the document needs, at most 300 dpi at
+/// the printed size (156 mm wide, 150 mm tall: 1843 × 1772 pixels), before the
+/// DOCX and the PDF get them; the scaled bytes are the same on every run.
+#[test]
+fn large_pictures_are_scaled_to_three_hundred_dpi() {
+    let sandbox = Sandbox::from_fixture("repo");
+    let wide = image::ImageBuffer::from_fn(3_000, 2_000, |x, y| {
+        image::Rgba([x as u16 * 20, y as u16 * 30, 9_000, 65_535])
+    });
+    image::DynamicImage::ImageRgba16(wide)
+        .save(sandbox.root().join("reports/2026/03/images/wide.png"))
+        .unwrap();
+    let tall =
+        image::RgbImage::from_fn(1_000, 4_000, |x, y| image::Rgb([x as u8, (y / 16) as u8, 60]));
+    tall.save(sandbox.root().join("reports/2026/03/images/tall.jpg")).unwrap();
+    let file = "reports/2026/03/2026-03-02-large-pictures.md";
+    sandbox.write(
+        file,
+        "---\ntitle: 投资科召开重点项目调度会\ncategory: work\nunit: 投资科\nauthor: 张三\nphone: \"13800000000\"\noccurred_at: 2026-03-02T09:00:00+08:00\nsubmitted_at: 2026-03-02T17:40:00+08:00\nimages:\n  - file: images/wide.png\n    caption: 全景\n  - file: images/tall.jpg\n    caption: 塔吊\n---\n\n正文。\n",
+    );
+    let media = |name: &str| {
+        let out = sandbox.run(&["render", file, "--docx", name]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let docx = unzip(&sandbox.root().join(name));
+        docx.into_iter().filter(|(k, _)| k.starts_with("word/media/")).collect::<Vec<_>>()
+    };
+    let first = media("a.docx");
+    let mut sizes: Vec<(u32, u32)> = first
+        .iter()
+        .map(|(name, bytes)| {
+            let picture = image::load_from_memory_with_format(bytes, image::ImageFormat::Png)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            (picture.width(), picture.height())
+        })
+        .collect();
+    sizes.sort();
+    assert_eq!(sizes, [(443, 1772), (1843, 1229)]);
+    assert!(first == media("b.docx"), "the scaled pictures differ between runs");
+    let out = sandbox.run(&["render", file, "--pdf", "a.pdf"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    if require("pdfimages") {
+        let list = poppler("pdfimages", &["-list"], &sandbox.root().join("a.pdf"));
+        let mut sizes: Vec<(u32, u32)> = list
+            .lines()
+            .skip(2)
+            .map(|line| {
+                let columns: Vec<&str> = line.split_whitespace().collect();
+                (columns[3].parse().unwrap(), columns[4].parse().unwrap())
+            })
+            .collect();
+        sizes.sort();
+        assert_eq!(sizes, [(443, 1772), (1843, 1229)], "{list}");
+    }
+}

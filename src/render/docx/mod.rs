@@ -13,6 +13,7 @@ use super::document::{
     Align, Block, Document, Face, Imprint, Inline, Masthead, Picture, WIDE_TABLE, column_weights,
 };
 use crate::config::Fonts;
+use crate::layout::picture::Printed;
 use anyhow::Context as _;
 use docx_rs::{
     AlignmentType, BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing,
@@ -494,14 +495,16 @@ impl Writer<'_> {
     /// The picture scaled to the text width (at most 150 mm tall), centred, and its
     /// caption beneath in 四号楷体.
     fn picture(&mut self, picture: &Picture) -> anyhow::Result<(Paragraph, Paragraph)> {
-        let png = png_bytes(picture)?;
+        let printed =
+            picture.printed().with_context(|| format!("scaling {}", picture.path.display()))?;
+        let png = png_bytes(picture, &printed)?;
         let width = TEXT_WIDTH as u64 * EMU_PER_TWIP;
-        let mut size = (width, width * u64::from(picture.height) / u64::from(picture.width.max(1)));
+        let mut size = (width, width * u64::from(printed.height) / u64::from(printed.width.max(1)));
         if size.1 > MAX_PICTURE_HEIGHT_EMU {
             size = (size.0 * MAX_PICTURE_HEIGHT_EMU / size.1, MAX_PICTURE_HEIGHT_EMU);
         }
         self.captions.push(picture.caption.clone());
-        let pic = Pic::new_with_dimensions(png, picture.width, picture.height)
+        let pic = Pic::new_with_dimensions(png, printed.width, printed.height)
             .id(format!("rIdImage{}", self.captions.len()))
             .size(size.0 as u32, size.1 as u32);
         let image = self
@@ -581,11 +584,11 @@ impl Writer<'_> {
     }
 }
 
-/// The picture as PNG: PNG files as they are, JPEG decoded and re-encoded
+/// The printed picture as PNG: PNG as it is, JPEG decoded and re-encoded
 /// (docx-rs stores pictures as PNG).
-fn png_bytes(picture: &Picture) -> anyhow::Result<Vec<u8>> {
-    let bytes = &picture.bytes;
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+fn png_bytes(picture: &Picture, printed: &Printed) -> anyhow::Result<Vec<u8>> {
+    let bytes = &printed.bytes;
+    if printed.png {
         return Ok(bytes.to_vec());
     }
     let image = image::load_from_memory(bytes)
