@@ -212,15 +212,20 @@ pub fn load_in(
         workspace: ws,
     };
     repo.reindex();
-    sever_cross_unit(&mut repo, diags);
     repo
 }
 
 /// A unit speaks for itself (SPEC §6.3): `follow_up_of` and `retracts` name a
-/// report of the same unit (the office's own reports may retract any unit's).
-/// Otherwise `cross-unit-reference`, and the reference is cut: the follow-up is
-/// judged as a first report, the retraction retracts nothing.
-fn sever_cross_unit(repo: &mut Repository, diags: &mut Diagnostics) {
+/// report of the same unit. Otherwise `cross-unit-reference` and the reference is
+/// cut: the follow-up is judged as a first report, the retraction retracts
+/// nothing — except a retraction in a report the office published, where the
+/// history tells (`published`); without it, such a retraction is a warning (it
+/// takes effect once the office publishes the report).
+pub fn sever_cross_unit(
+    repo: &mut Repository,
+    published: Option<&dyn Fn(&Report) -> bool>,
+    diags: &mut Diagnostics,
+) {
     let unit_of = |id: &str| repo.report(id)?.unit.as_ref().map(|u| u.value.as_str());
     let mut cut = Vec::new();
     for (index, report) in repo.reports.iter().enumerate() {
@@ -230,18 +235,23 @@ fn sever_cross_unit(repo: &mut Repository, diags: &mut Diagnostics) {
         {
             let Some(target) = target else { continue };
             let Some(theirs) = unit_of(&target.value) else { continue };
-            let office_retracts = key == "retracts" && ours == repo.settings.office;
-            if theirs == ours || office_retracts {
+            let retracts = key == "retracts";
+            if theirs == ours || retracts && published.is_some_and(|p| p(report)) {
                 continue;
             }
             let id = &target.value;
-            diags.push(
+            let severity = match retracts && published.is_none() {
+                true => crate::diag::Severity::Warning,
+                false => crate::diag::Severity::Error,
+            };
+            diags.push_as(
+                severity,
                 &report.file,
                 target.span(),
                 Rule::CrossUnitReference,
                 Text::new(
-                    format!("`{key}` 指向“{theirs}”的信息 `{id}`：只能续报或撤回本科室（{ours}）的信息，此引用不生效"),
-                    format!("`{key}` names `{id}`, a report of “{theirs}”: a unit may only continue or retract its own ({ours}) reports; the reference has no effect"),
+                    format!("`{key}` 指向“{theirs}”的信息 `{id}`：只能续报或撤回本科室（{ours}）的信息（撤回其他科室的信息须是办公室签名发布的信息），此引用不生效"),
+                    format!("`{key}` names `{id}`, a report of “{theirs}”: a unit may only continue or retract its own ({ours}) reports (another unit's may be retracted only by a report the office published); the reference has no effect"),
                 ),
             );
             cut.push((index, key));

@@ -46,8 +46,9 @@ pub fn load_verdicts(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<V
         }
         None => crate::load::load(root, &[], &mut diags)?,
     };
-    if let Some(ledger) = &ledger {
-        under_history(root, &mut repo, ledger);
+    match &ledger {
+        Some(ledger) => under_history(root, &mut repo, ledger, &mut diags),
+        None => load::sever_cross_unit(&mut repo, None, &mut diags),
     }
     if deleted && let Some(ledger) = &ledger {
         add_deleted(root, &mut repo, ledger, &mut diags);
@@ -86,11 +87,16 @@ pub fn ledger_in(git: &git2::Repository, root: &Path, rev: Option<&str>) -> anyh
 /// Puts the work tree under what the signed history decides (SPEC §6.3): the
 /// office records in force replace the work tree's, and an id held by a file on
 /// the main branch is that file's, whatever other file has the same id.
-pub fn under_history(root: &Path, repo: &mut Repository, ledger: &Ledger) {
+pub fn under_history(root: &Path, repo: &mut Repository, ledger: &Ledger, diags: &mut Diagnostics) {
     if ledger.tip.is_some() {
         repo.use_records(&approval::record_bytes(root, &ledger.records));
     }
     repo.prefer(|id| ledger.trails.get(id).map(|t| t.file.as_str()));
+    // Another unit's report is retracted only by a report the office published.
+    let published = |r: &crate::report::Report| {
+        ledger.trail_of(r).is_some_and(|t| t.state == approval::State::Published)
+    };
+    load::sever_cross_unit(repo, Some(&published), diags);
 }
 
 /// What the history changes in the check's findings (SPEC §6.3): the file that
@@ -301,7 +307,8 @@ pub fn today(settings: &crate::config::Settings) -> chrono::NaiveDate {
 /// included when there is one; for the commands that check before they act.
 pub fn load_checked(root: &Path, extra: &[PathBuf]) -> anyhow::Result<(Repository, Diagnostics)> {
     let mut diags = Diagnostics::default();
-    let repo = load::load(root, extra, &mut diags)?;
+    let mut repo = load::load(root, extra, &mut diags)?;
+    load::sever_cross_unit(&mut repo, None, &mut diags);
     // A shallow clone's oldest commit is not the root: no first-commit times from it.
     let history = history_times(root, &repo.settings, None);
     rules::check(&repo, history.as_ref(), &mut diags);
@@ -354,7 +361,7 @@ pub fn load(root: &Path, rev: Option<&str>) -> anyhow::Result<Loaded> {
         }
         None => load::load(root, &[], &mut diags)?,
     };
-    under_history(root, &mut repo, &ledger);
+    under_history(root, &mut repo, &ledger, &mut diags);
     ledger.add_drafts(&repo);
     // Receipts, when the server keeps any: only then is the history walked for them.
     let has_receipts = crate::history::open(root)

@@ -6,9 +6,10 @@
 //!
 //! * the shape: a commit on the chain that brings in, through a parent other than
 //!   its first, a record commit signed by a supervisor, the office or an admin,
-//!   is `history-rewritten` unless that commit is itself signed by such a person
-//!   under the settings of the line it pushed aside; verdicts then follow that
-//!   line, as if it had not been pushed aside;
+//!   is `history-rewritten` unless that commit is itself signed, under the
+//!   settings of the line it pushed aside, by the office or an admin, or by the
+//!   one supervisor who signed every record it pushes aside; verdicts then follow
+//!   that line, as if it had not been pushed aside;
 //! * the server's record: a chain that does not pass through the last tip of
 //!   `main` recorded in a receipt is `history-rewritten` until an office or admin
 //!   signature acknowledges it (`History-rewritten-from: <old tip>`); verdicts
@@ -75,13 +76,16 @@ pub fn follow(
                 return None;
             }
             let regime = judged.regimes[i].as_deref()?;
-            let record = commit
+            let records: Vec<(usize, Oid, &Person)> = commit
                 .brought
                 .iter()
-                .find(|(_, oid)| keeper_or_supervisor(&odb, regime, *oid).is_some())?;
-            Some((i, *record))
+                .filter_map(|(k, oid)| Some((*k, *oid, keeper_or_supervisor(&odb, regime, *oid)?)))
+                .collect();
+            let &(parent, record, _) = records.first()?;
+            let signers: Vec<String> = records.iter().map(|(_, _, p)| p.name.clone()).collect();
+            Some((i, (parent, record), signers))
         });
-        let Some((i, (parent, record))) = found.filter(|_| lines < MAX_LINES) else {
+        let Some((i, (parent, record), signers)) = found.filter(|_| lines < MAX_LINES) else {
             return Ok(Line { commits, judged, problems, unacknowledged });
         };
         decided.insert(commits[i].id);
@@ -92,10 +96,16 @@ pub fn follow(
         line.push(walk::read_against(git, root, commits[i].id, parent)?);
         line.extend(commits[i + 1..].iter().cloned());
         let aside_judged = settings::judge(git, root, &line, pin, false)?;
+        // Deliberate: signed, under the settings of the line pushed aside, by the
+        // office or an admin, or by the one person who signed every record it
+        // pushes aside (a supervisor cannot put another's record, or the office's,
+        // off the main line).
         let deliberate = aside_judged.regimes[merge_at]
             .as_deref()
             .and_then(|regime| keeper_or_supervisor(&odb, regime, commits[i].id))
-            .is_some();
+            .is_some_and(|person| {
+                person.keeps_settings() || signers.iter().all(|name| *name == person.name)
+            });
         if !deliberate {
             problems.push(pushed_aside(&commits[i], record));
             commits = line;

@@ -429,11 +429,14 @@ impl Judging<'_> {
 
 /// Records the `adoptions` entries of a new version; those it adds count only
 /// when the office signed the commit (SPEC §6.3: adoptions are the office's word).
+/// An office-signed version also withdraws the entries it removes.
 fn vouch_adoptions(trail: &mut Trail, change: &ReportChange, cx: &Judging) {
     let office = cx.signer().is_some_and(|(p, _)| p.roles.contains(&Role::Office));
     if office {
         let added = change.adoptions.iter().filter(|a| !trail.adoptions.contains(a));
-        trail.vouched.extend(added.cloned());
+        let added: Vec<String> = added.cloned().collect();
+        trail.vouched.retain(|a| change.adoptions.contains(a));
+        trail.vouched.extend(added);
     }
     trail.adoptions = change.adoptions.clone();
 }

@@ -268,8 +268,9 @@ fn brought(
 }
 
 /// Whether `commit` has the shape of a record (SPEC §6.3): signed, and a merge,
-/// or carrying `Approved:`/`Published:` trailers, or changing the settings or an
-/// office record, or deleting a report. Whose signature it is, is judged later.
+/// or carrying `Approved:`/`Published:` trailers, or changing the settings, an
+/// office record or a report (a publication by edit, a deletion). Whose
+/// signature it is, is judged later.
 fn is_record_commit(
     repo: &Repository,
     commit: &git2::Commit,
@@ -296,13 +297,15 @@ fn is_record_commit(
             return Ok(true);
         }
     }
+    // A signed change of a report: an approval or publication made by a commit
+    // of its own, or a deletion.
     let (new, old) = (at(&tree, paths.tracked), parent.as_ref().and_then(|p| at(p, paths.tracked)));
     if new == old {
         return Ok(false);
     }
     let mut raw = Vec::new();
     history::diff_trees(&repo.odb()?, old, new, paths.tracked, &mut raw)?;
-    Ok(raw.iter().any(|c| c.new.is_none() && c.path.ends_with(".md")))
+    Ok(raw.iter().any(|c| c.path.ends_with(".md")))
 }
 
 /// The facts of commit `oid` with its changes taken relative to its parent

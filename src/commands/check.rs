@@ -33,11 +33,12 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     // Requests, bulletin records and templates count as the signed history has
     // them (SPEC §6.3); the work tree's files were read for their own findings.
     match &ledger {
-        Some(ledger) => crate::pipeline::under_history(root, &mut repo, ledger),
+        Some(ledger) => crate::pipeline::under_history(root, &mut repo, ledger, &mut diags),
         None => {
             if let Ok(Some(records)) = approval::records_in_force(root) {
                 repo.use_records(&approval::record_bytes(root, &records));
             }
+            load::sever_cross_unit(&mut repo, None, &mut diags);
         }
     }
     // With --approvals (a verdict), the server's receipts are verified against the

@@ -255,7 +255,10 @@ pub fn compute(input: &Input, period: Period) -> Stats {
             // Only the entries the office signed count (SPEC §6.3).
             let vouched =
                 |key: &str| input.ledger.trail_of(report).is_some_and(|t| t.vouched.contains(key));
-            let counted = report.adoptions.iter().filter(|a| vouched(&a.key));
+            // Each entry once, however often the text repeats it.
+            let mut seen = BTreeSet::new();
+            let counted =
+                report.adoptions.iter().filter(|a| vouched(&a.key) && seen.insert(a.key.as_str()));
             for adoption in counted.filter(|a| period.contains(a.date)) {
                 let points = settings.scoring.adoption.get(&adoption.level).copied().unwrap_or(0);
                 f.adopted += 1;

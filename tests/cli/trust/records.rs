@@ -194,28 +194,39 @@ fn approve_names_the_adoptions_a_writer_wrote() {
 // ---- A unit speaks for itself ----
 
 #[test]
-fn a_retraction_of_another_units_report_retracts_nothing() {
+fn a_retraction_of_another_units_report_counts_only_when_the_office_publishes_it() {
     let Some(bureau) = Bureau::new() else { return };
     let victim = Report::new("2026-03-02-jiage", "价格科");
     let retraction = Report::new("2026-03-02-fake", "投资科")
         .front("retracts: 2026-03-02-jiage\nreason: 数据有误。\n");
     bureau.submit("zhang/fake", &[victim, retraction], Some("wu"));
-    bureau.commit(PUBLISHED, Some("qian"), "发布\n\nPublished: 2026-03-02-fake");
-    let (_, findings) = bureau.check(&[]);
+    // Approved by a supervisor of both units, not published: it retracts nothing.
+    let (code, findings) = bureau.check(&["--approvals"]);
+    assert_eq!(code, 1, "{findings:?}");
     assert_eq!(rules_of(&findings, &retraction.file()), ["cross-unit-reference"], "{findings:?}");
     assert_eq!(figures(&bureau, "价格科")["false"], 0);
-
-    // The office's own report may retract any unit's.
-    let office = Report::new("2026-03-02-office", "办公室")
-        .front("retracts: 2026-03-02-jiage\nreason: 经核实有误。\n");
-    bureau.branch("office/retract", "2026-03-05T09:00:00+08:00", |b| b.write(office));
-    bureau.git(
-        "2026-03-05T10:00:00+08:00",
-        Some("qian"),
-        &["merge", "-q", "--no-ff", "-S", "-m", "更正", "office/retract"],
-    );
+    // The plain check warns, before any verdict.
     let (_, findings) = bureau.check(&[]);
-    assert!(!rules_of(&findings, &office.file()).contains(&"cross-unit-reference".to_string()));
+    let severity =
+        findings.iter().find(|(f, r, _)| *f == retraction.file() && r == "cross-unit-reference");
+    assert_eq!(severity.map(|(_, _, s)| s.as_str()), Some("warning"), "{findings:?}");
+
+    // An unapproved report of the office's own unit retracts nothing either.
+    let office = Report::new("2026-03-03-office", "办公室")
+        .times("2026-03-03T07:00:00+08:00", "2026-03-03T07:55:00+08:00")
+        .front("retracts: 2026-03-02-jiage\nreason: 经核实有误。\n");
+    bureau.branch("office/retract", "2026-03-03T08:00:00+08:00", |b| b.write(office));
+    bureau.git(
+        "2026-03-03T08:30:00+08:00",
+        None,
+        &["merge", "-q", "--no-ff", "--no-gpg-sign", "-m", "更正", "office/retract"],
+    );
+    assert_eq!(figures(&bureau, "价格科")["false"], 0);
+
+    // Published by the office, the retraction is the office's word and counts.
+    bureau.commit(PUBLISHED, Some("qian"), "发布\n\nPublished: 2026-03-02-fake");
+    let (_, findings) = bureau.check(&["--approvals"]);
+    assert!(rules_of(&findings, &retraction.file()).is_empty(), "{findings:?}");
     assert_eq!(figures(&bureau, "价格科")["false"], 1);
 }
 

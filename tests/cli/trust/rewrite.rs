@@ -52,14 +52,13 @@ fn an_old_supervisors_merge_as_first_parent_does_not_undo_his_removal() {
 }
 
 #[test]
-fn a_supervisors_merge_of_a_branch_with_an_office_commit_is_no_rewrite() {
+fn a_supervisors_merge_of_a_branch_with_his_own_signed_commit_is_no_rewrite() {
     let Some(bureau) = Bureau::new() else { return };
     bureau
         .branch("zhang/r1", WRITTEN, |bureau| bureau.write(Report::new("2026-03-02-r1", "投资科")));
     bureau.git(WRITTEN, None, &["checkout", "-q", "zhang/r1"]);
-    // The office signs a commit on the writer's branch (a deletion of nothing but
-    // a record's shape: an empty commit with a Published: trailer).
-    bureau.commit("2026-03-02T18:00:00+08:00", Some("qian"), "说明\n\nPublished: 2026-03-02-r1");
+    // 李四 signs a commit of a record's shape on the writer's branch.
+    bureau.commit("2026-03-02T18:00:00+08:00", Some("li"), "审核\n\nApproved: 2026-03-02-r1");
     bureau.git(WRITTEN, None, &["checkout", "-q", "main"]);
     let merge = bureau.merge("zhang/r1", MERGED, Some("li"));
     let status = bureau.status();
@@ -68,4 +67,24 @@ fn a_supervisors_merge_of_a_branch_with_an_office_commit_is_no_rewrite() {
         "{status:#}"
     );
     assert_eq!(state_of(&status, "2026-03-02-r1").0, "approved", "merged by {merge}");
+}
+
+#[test]
+fn a_supervisors_signature_does_not_push_the_offices_record_aside() {
+    let Some(bureau) = Bureau::new() else { return };
+    let r1 = Report::new("2026-03-02-r1", "投资科");
+    bureau.submit("zhang/r1", &[r1], Some("li"));
+    bureau.commit(PUBLISHED, Some("qian"), "发布\n\nPublished: 2026-03-02-r1");
+    let (root, tip) = (bureau.root_commit(), bureau.head());
+    let tree = bureau.git(CHANGED, None, &["rev-parse", "HEAD^{tree}"]);
+    // 李四, a supervisor valid on both lines, signs the merge that puts the root first.
+    let forged = bureau.git(
+        CHANGED,
+        Some("li"),
+        &["commit-tree", "-S", "-p", &root, "-p", &tip, "-m", "合并", &tree],
+    );
+    bureau.git(CHANGED, None, &["reset", "-q", "--hard", &forged]);
+    let status = bureau.status();
+    assert!(trust_problems(&status).contains(&("history-rewritten".into(), forged)), "{status:#}");
+    assert_eq!(state_of(&status, r1.id).0, "published", "{status:#}");
 }
