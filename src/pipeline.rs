@@ -46,12 +46,14 @@ pub fn load_verdicts(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<V
         }
         None => crate::load::load(root, &[], &mut diags)?,
     };
+    // A report deleted without a signature keeps its record everywhere; one
+    // deleted with a signature only in the statistics (`deleted`).
+    if let Some(ledger) = &ledger {
+        add_deleted(root, &mut repo, ledger, deleted, &mut diags);
+    }
     match &ledger {
         Some(ledger) => under_history(root, &mut repo, ledger, &mut diags),
         None => load::sever_cross_unit(&mut repo, None, &mut diags),
-    }
-    if deleted && let Some(ledger) = &ledger {
-        add_deleted(root, &mut repo, ledger, &mut diags);
     }
     let history = history_times(root, &repo.settings, ledger.as_ref());
     let late = rules::check(&repo, history.as_ref(), &mut diags);
@@ -172,17 +174,20 @@ pub fn load_with_ledger(root: &Path, deleted: bool, lang: Lang) -> anyhow::Resul
 }
 
 /// Adds the reports deleted from the main branch, read from their last text in
-/// the history: a deleted report's record stays in the statistics.
+/// the history: a report deleted without a signature is still there (SPEC §6.1),
+/// and with `signed`, a signed deletion's record stays in the statistics too.
 pub fn add_deleted(
     root: &Path,
     repo: &mut crate::load::Repository,
     ledger: &crate::approval::Ledger,
+    signed: bool,
     diags: &mut crate::diag::Diagnostics,
 ) {
     let Some(git) = crate::history::open(root) else { return };
     let Ok(odb) = git.odb() else { return };
-    for trail in ledger.trails.values().filter(|t| t.deleted.is_some()) {
-        if repo.files.iter().any(|(id, _)| *id == trail.id) {
+    let wanted = |t: &&crate::approval::Trail| t.deleted.is_some() && (signed || !t.is_removed());
+    for trail in ledger.trails.values().filter(wanted) {
+        if repo.files.iter().any(|(_, file)| *file == trail.file) {
             continue;
         }
         let Some(text) = trail.blob().and_then(|blob| crate::approval::walk::text_of(&odb, blob))
@@ -190,9 +195,11 @@ pub fn add_deleted(
             continue;
         };
         let mut local = crate::diag::Diagnostics::default();
-        if let Some(report) =
+        if let Some(mut report) =
             crate::report::parse(&trail.file, &trail.id, &text, &repo.settings, &mut local)
         {
+            // Its text as the history holds it, to be laid out as it was signed.
+            report.read = Some(crate::report::ReadText { text: text.into(), original: None });
             // Not among `files`, which are the work tree's: it is no draft.
             repo.reports.push(report);
             diags.extend(local);

@@ -97,6 +97,12 @@ pub fn resolve(ws: &Workspace, file: &str, target: &str) -> Result<Found, (Rule,
             "is a symbolic link out of the reports/ folder",
         );
     }
+    if through_symlink(root, dir, trimmed) {
+        return outside(
+            "经符号链接引用（审核只约束提交的图片本身：请提交图片文件，不要提交链接）",
+            "is reached through a symbolic link (an approval binds the committed picture itself: commit the file, not a link)",
+        );
+    }
     let invalid = |why: Text| {
         (
             Rule::ImageInvalid,
@@ -150,19 +156,35 @@ fn check_picture(bytes: &[u8]) -> Result<(u32, u32), Text> {
 /// True when the relative `target`, resolved from the folder `dir` (relative to
 /// the root), names a file inside [`PICTURE_FOLDER`].
 fn under_picture_folder(dir: &str, target: &str) -> bool {
+    normalized(dir, target).is_some_and(|parts| parts.len() > 1 && parts[0] == PICTURE_FOLDER)
+}
+
+/// The parts of `target` read from folder `dir` (both relative to the root),
+/// `..` resolved; `None` when it climbs above the root.
+fn normalized<'a>(dir: &'a str, target: &'a str) -> Option<Vec<&'a str>> {
     let mut parts: Vec<&str> = Vec::new();
     for part in dir.split(['/', '\\']).chain(target.split(['/', '\\'])) {
         match part {
             "" | "." => {}
             ".." => {
-                if parts.pop().is_none() {
-                    return false;
-                }
+                parts.pop()?;
             }
             name => parts.push(name),
         }
     }
-    parts.len() > 1 && parts[0] == PICTURE_FOLDER
+    Some(parts)
+}
+
+/// Whether the path of `target` from `dir` passes through a symbolic link (the
+/// picture itself or a folder on the way): an approval binds the bytes git
+/// holds at that path, which for a link is its text, not the picture shown.
+fn through_symlink(root: &std::path::Path, dir: &str, target: &str) -> bool {
+    let Some(parts) = normalized(dir, target) else { return true };
+    let mut path = root.to_path_buf();
+    parts.iter().any(|part| {
+        path.push(part);
+        std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+    })
 }
 
 /// What is left of the pixels ([`MAX_REPORT_PIXELS`]) and file bytes

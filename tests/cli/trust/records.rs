@@ -300,3 +300,39 @@ fn a_moved_report_with_the_same_picture_bytes_keeps_its_trail() {
     assert_eq!(state_of(&status, "2026-03-02-r1"), ("published".into(), vec![]), "{status:#}");
     assert!(all_problems(&status).is_empty(), "{status:#}");
 }
+
+// ---- Nothing disappears without a signature ----
+
+#[test]
+fn an_unsigned_deletion_keeps_a_published_report_in_the_archive_and_the_figures() {
+    let Some(bureau) = Bureau::new() else { return };
+    let r1 = Report::new("2026-03-02-r1", "投资科");
+    bureau.submit("zhang/r1", &[r1], Some("li"));
+    bureau.commit(PUBLISHED, Some("qian"), "发布\n\nPublished: 2026-03-02-r1");
+    // Another file takes the id, then the original is removed, both unsigned.
+    let text = Report::new("2026-03-02-r1", "价格科").body("冒名顶替的正文。").text();
+    put(&bureau, "reports/2026/01/2026-03-02-r1.md", &text);
+    bureau.commit(CHANGED, None, "同名");
+    bureau.delete(r1, "2026-03-04T10:00:00+08:00", None);
+    let touzi = figures(&bureau, "投资科");
+    assert_eq!((touzi["submitted"].as_u64(), touzi["published"].as_u64()), (Some(1), Some(1)));
+    let out_dir = bureau.outside("public");
+    let out = bureau.xinbao(&["build", "--only", "docx", "--out", out_dir.to_str().unwrap()], &[]);
+    let docx = out_dir.join("files/2026-03-02-r1.docx");
+    assert!(docx.is_file(), "{}{}", stderr(&out), String::from_utf8_lossy(&out.stdout));
+    assert!(document_xml(&docx).contains("投资科召开调度会"));
+}
+
+#[test]
+fn a_picture_reached_through_a_symlink_is_refused() {
+    let Some(bureau) = Bureau::new() else { return };
+    bureau.draw_at("reports/2026/02/images/store.png", 40);
+    let report = Report::new("2026-03-02-r1", "投资科").picture("p.png");
+    bureau.write(report);
+    let link = bureau.root().join("reports/2026/03/images/p.png");
+    std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink("../../02/images/store.png", &link).unwrap();
+    let (code, findings) = bureau.check(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(rules_of(&findings, &report.file()), ["image-outside-repo"], "{findings:?}");
+}
