@@ -73,14 +73,14 @@ pub fn read_ledger(root: &Path, rev: Option<&str>) -> anyhow::Result<Ledger> {
 /// The ledger of `git`: the main line, unless it does not pass through the last
 /// tip of `main` a server receipt recorded — then `history-rewritten`, and the
 /// verdicts follow the recorded line until an office or admin signature
-/// acknowledges the rewrite (SPEC §6.3). A clone that is only behind the
-/// recorded tip is not a rewrite.
+/// acknowledges the rewrite (SPEC §6.3). A main moved back to an older commit
+/// is a rewrite too (it drops what the server recorded): a clone whose main is
+/// only behind is told so by the same finding, and `git pull` clears it.
 pub fn ledger_in(git: &git2::Repository, root: &Path, rev: Option<&str>) -> anyhow::Result<Ledger> {
     let ledger = approval::read_history_of(git, root, rev, None)?;
     let recorded = crate::receipt::recorded_main(git, &ledger.periods);
     let (Some(tip), Some((old, _))) = (ledger.tip, recorded) else { return Ok(ledger) };
-    let behind = old == tip || git.graph_descendant_of(old, tip).unwrap_or(false);
-    if behind || crate::receipt::passes_through(git, tip, old) {
+    if crate::receipt::passes_through(git, tip, old) {
         return Ok(ledger);
     }
     approval::read_history_of(git, root, rev, Some(old))

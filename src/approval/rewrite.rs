@@ -156,10 +156,10 @@ fn rewritten(at: Oid, commits: &[CommitFacts], old: Oid, acknowledged: bool) -> 
     let message = match acknowledged {
         false => Text::new(
             format!(
-                "主分支的第一父提交链不经过服务器记录的上一个位置 {old}：历史被改写；按记录的主线判定，办公室或管理员签名确认（History-rewritten-from: {old}）之前不发布"
+                "主分支的第一父提交链不经过服务器记录的上一个位置 {old}：历史被改写（若只是本地的 main 落后于服务器，请先 git pull）；按记录的主线判定，办公室或管理员签名确认（History-rewritten-from: {old}）之前不发布"
             ),
             format!(
-                "main's first-parent chain does not pass through {old}, the last tip the server recorded: the history was rewritten; verdicts follow the recorded line, and nothing is published until an office or admin signature acknowledges it (History-rewritten-from: {old})"
+                "main's first-parent chain does not pass through {old}, the last tip the server recorded: the history was rewritten (if your local main is only behind the server's, git pull first); verdicts follow the recorded line, and nothing is published until an office or admin signature acknowledges it (History-rewritten-from: {old})"
             ),
         ),
         true => Text::new(

@@ -35,7 +35,7 @@ pub fn run(root: Option<&Path>, args: &ReceiptArgs, lang: Lang) -> anyhow::Resul
         .context("需要服务器的私钥：--key 或 XINBAO_RECEIPT_KEY / the server's private key is needed: --key or XINBAO_RECEIPT_KEY")?;
     let key = ssh_key::PrivateKey::read_openssh_file(&key_file)
         .with_context(|| format!("reading {}", key_file.display()))?;
-    let ledger = crate::approval::read_history_of(&git, &root, None, None)?;
+    let ledger = crate::pipeline::ledger_in(&git, &root, None)?;
     let Some(regime) = ledger.in_force.as_deref() else {
         return Err(crate::lang::unable(
             "主分支上还没有 xinbao.yaml",
@@ -67,7 +67,14 @@ pub fn run(root: Option<&Path>, args: &ReceiptArgs, lang: Lang) -> anyhow::Resul
     }
     commits.sort();
     commits.dedup();
-    let run = Run { git: &git, key: &key, signer: &signer.name, periods: &ledger.periods, lang };
+    let run = Run {
+        git: &git,
+        key: &key,
+        signer: &signer.name,
+        periods: &ledger.periods,
+        rewritten: ledger.rewritten,
+        lang,
+    };
     let Some((count, at)) = run.write(&commits, ledger.tip)? else {
         return Ok(ExitCode::SUCCESS);
     };
@@ -88,6 +95,9 @@ struct Run<'a> {
     key: &'a ssh_key::PrivateKey,
     signer: &'a str,
     periods: &'a [crate::approval::settings::Period],
+    /// Whether main skips the recorded tip with no office or admin signature
+    /// acknowledging it (`History-rewritten-from:`).
+    rewritten: bool,
     lang: Lang,
 }
 
@@ -122,11 +132,13 @@ impl Run<'_> {
     }
 
     /// The tip of main to record: `tip` when its first-parent chain passes through
-    /// the last recorded tip (or none is recorded), else that last tip again, so a
-    /// rewritten main is never recorded as the line (`warn`: say so).
+    /// the last recorded tip (or none is recorded, or the office acknowledged the
+    /// rewrite), else that last tip again, so a rewritten main is never recorded
+    /// as the line (`warn`: say so). Once acknowledged, the new line is recorded
+    /// and guards against the next rewrite.
     fn state(&self, tip: Oid, warn: bool) -> Oid {
         match receipt::recorded_main(self.git, self.periods) {
-            Some((last, _)) if !receipt::passes_through(self.git, tip, last) => {
+            Some((last, _)) if self.rewritten && !receipt::passes_through(self.git, tip, last) => {
                 if warn {
                     let text = rewritten(tip, last);
                     crate::lang::tell(self.lang, crate::lang::Tone::Caution, &text);

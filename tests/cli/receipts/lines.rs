@@ -276,3 +276,64 @@ fn a_branch_received_right_after_the_server_key_was_registered_keeps_its_receipt
     assert!(!rules.contains(&"signature-invalid"), "{json}");
     assert!(!rules.contains(&"deadline-exceeded"), "{json}");
 }
+
+/// After a rewrite the office acknowledged (`History-rewritten-from:`), the next
+/// receipt records the new line, so that it guards against the next rewrite.
+#[test]
+fn an_acknowledged_rewrite_is_recorded_and_the_next_one_is_refused() {
+    let Some(bureau) = Bureau::new(Some("server")) else { return };
+    // The bureau names its office (the bootstrap: no office key yet, no signature needed).
+    let settings = std::fs::read_to_string(bureau.writer.root().join("xinbao.yaml")).unwrap();
+    let office = format!(
+        "{settings}  - name: 钱七\n    unit: 办公室\n    roles: [office]\n    keys:\n      - ssh: \"{}\"\n",
+        bureau.public("stranger")
+    );
+    bureau.writer.write("xinbao.yaml", office);
+    bureau.git("2026-03-02T08:00:00+08:00", &["commit", "-q", "-am", "设置：办公室"]);
+    bureau.push("2026-03-02 08:10:00", "main");
+    let old = bureau.commit_report();
+    bureau.push(ON_TIME, "main");
+    // The server's admin moves main onto another line.
+    bureau.git(COMMITTED, &["checkout", "-q", "-b", "other", "main~1"]);
+    bureau.writer.write("notes/other.txt", "other\n");
+    bureau.git(COMMITTED, &["add", "-A"]);
+    bureau.git(COMMITTED, &["commit", "-q", "-m", "另一条线"]);
+    bureau.push(LATE, "other");
+    let other = bureau.git(COMMITTED, &["rev-parse", "HEAD"]);
+    run_git(&bureau.bare(), FORGED_AT, &["update-ref", "refs/heads/main", &other]);
+    // The office acknowledges it in a commit it signs.
+    let key = format!("user.signingkey={}", bureau.key("stranger").display());
+    let message = format!("确认主线改写\n\nHistory-rewritten-from: {old}\n");
+    bureau.git(
+        FORGED_AT,
+        &[
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            &key,
+            "commit",
+            "-q",
+            "-S",
+            "--allow-empty",
+            "-m",
+            &message,
+        ],
+    );
+    bureau.push(FORGED_PUSH, "other:main");
+    let acknowledged = bureau.git(COMMITTED, &["rev-parse", "HEAD"]);
+    let clone = bureau.clone_server();
+    let verify = clone.run(&["receipt", "--verify-main"]);
+    assert_eq!(verify.status.code(), Some(0), "{}", said(&verify));
+    let built = clone.run(&["build", "--only", "docx", "--out", "out"]);
+    assert!(!stderr(&built).contains("history-rewritten"), "{}", said(&built));
+
+    // The next rewrite, back before the acknowledgment, is caught again.
+    bureau.writer.write("notes/more.txt", "more\n");
+    bureau.git(FORGED_AT, &["add", "-A"]);
+    bureau.git(FORGED_AT, &["commit", "-q", "-m", "再推送"]);
+    bureau.push("2026-03-05 12:00:00", "other:main");
+    run_git(&bureau.bare(), FORGED_AT, &["update-ref", "refs/heads/main", &other]);
+    let clone = bureau.clone_server();
+    let verify = clone.run(&["receipt", "--verify-main"]);
+    assert_eq!(verify.status.code(), Some(1), "after {acknowledged}: {}", said(&verify));
+}
