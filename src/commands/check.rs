@@ -35,7 +35,11 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     match &ledger {
         Some(ledger) => crate::pipeline::under_history(root, &mut repo, ledger, &mut diags),
         None => {
-            if let Ok(Some(records)) = approval::records_in_force(root) {
+            // Only a repository with office records (or a report naming a request)
+            // pays for reading them from the history.
+            let records = approval::walk::RECORDS.iter().any(|dir| root.join(dir).exists())
+                || repo.reports.iter().any(|r| r.request.is_some());
+            if records && let Ok(Some(records)) = approval::records_in_force(root) {
                 repo.use_records(&approval::record_bytes(root, &records));
             }
             load::sever_cross_unit(&mut repo, None, &mut diags);
