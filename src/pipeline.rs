@@ -47,9 +47,11 @@ pub fn load_verdicts(root: &Path, deleted: bool, lang: Lang) -> anyhow::Result<V
         None => crate::load::load(root, &[], &mut diags)?,
     };
     // A report deleted without a signature keeps its record everywhere; one
-    // deleted with a signature only in the statistics (`deleted`).
+    // deleted with a signature only in the statistics (`deleted`). A report
+    // changed without a signature after its approval counts as it was signed.
     if let Some(ledger) = &ledger {
         add_deleted(root, &mut repo, ledger, deleted, &mut diags);
+        as_signed(root, &mut repo, ledger);
     }
     match &ledger {
         Some(ledger) => under_history(root, &mut repo, ledger, &mut diags),
@@ -84,6 +86,33 @@ pub fn ledger_in(git: &git2::Repository, root: &Path, rev: Option<&str>) -> anyh
         return Ok(ledger);
     }
     approval::read_history_of(git, root, rev, Some(old))
+}
+
+/// Replaces each stale report (changed on main after its last approval or
+/// publication, without a signature) by the text that was signed: an unsigned
+/// edit of its unit, its times or its request after the fact moves no figure
+/// and no late mark (SPEC §6.3). The work tree's text is still what `check`,
+/// `status` and `render` show.
+fn as_signed(root: &Path, repo: &mut Repository, ledger: &Ledger) {
+    let Some(git) = crate::history::open(root) else { return };
+    let Ok(odb) = git.odb() else { return };
+    for report in &mut repo.reports {
+        let Some(trail) = ledger.trail_of(report).filter(|t| t.state == approval::State::Stale)
+        else {
+            continue;
+        };
+        let Some(text) = trail.last_signed_text().and_then(|b| approval::walk::text_of(&odb, b))
+        else {
+            continue;
+        };
+        let mut ignored = Diagnostics::default();
+        if let Some(mut signed) =
+            crate::report::parse(&report.file, &report.id, &text, &repo.settings, &mut ignored)
+        {
+            signed.read = Some(crate::report::ReadText { text: text.into(), original: None });
+            *report = signed;
+        }
+    }
 }
 
 /// Puts the work tree under what the signed history decides (SPEC §6.3): the

@@ -213,6 +213,12 @@ impl Trail {
             })
     }
 
+    /// The text the last approval or publication signed, whatever the report's
+    /// state now: what a stale report is judged by (SPEC §6.3).
+    pub fn last_signed_text(&self) -> Option<Oid> {
+        self.signed_content.as_ref().map(|c| c.text)
+    }
+
     /// Whether a signed deletion took the report off the main branch.
     pub fn is_removed(&self) -> bool {
         self.deleted.as_ref().is_some_and(|d| d.signed_by.is_some())

@@ -336,3 +336,34 @@ fn a_picture_reached_through_a_symlink_is_refused() {
     assert_eq!(code, 1);
     assert_eq!(rules_of(&findings, &report.file()), ["image-outside-repo"], "{findings:?}");
 }
+
+// ---- A stale report counts as it was signed ----
+
+#[test]
+fn an_unsigned_edit_after_publication_moves_no_figure() {
+    let Some(bureau) = Bureau::new() else { return };
+    // Late: submitted two days after the event.
+    let late = Report::new("2026-03-02-late", "投资科")
+        .times("2026-03-02T09:00:00+08:00", "2026-03-04T10:00:00+08:00");
+    bureau.branch("zhang/late", "2026-03-04T10:05:00+08:00", |b| b.write(late));
+    bureau.merge("zhang/late", "2026-03-04T11:00:00+08:00", Some("li"));
+    bureau.commit("2026-03-04T12:00:00+08:00", Some("qian"), "发布\n\nPublished: 2026-03-02-late");
+    assert_eq!(figures(&bureau, "投资科")["late"], 1);
+    // Unsigned: another unit, and a submission in time.
+    let path = bureau.root().join(late.file());
+    let text =
+        std::fs::read_to_string(&path).unwrap().replace("unit: 投资科", "unit: 价格科").replace(
+            "submitted_at: 2026-03-04T10:00:00+08:00",
+            "submitted_at: 2026-03-02T17:00:00+08:00",
+        );
+    std::fs::write(&path, text).unwrap();
+    bureau.commit("2026-03-05T09:00:00+08:00", None, "改");
+    assert_eq!(bureau.state(late.id).0, "stale");
+    let (touzi, jiage) = (figures(&bureau, "投资科"), figures(&bureau, "价格科"));
+    assert_eq!(
+        (touzi["submitted"].as_u64(), touzi["late"].as_u64()),
+        (Some(1), Some(1)),
+        "{touzi}"
+    );
+    assert_eq!(jiage["submitted"], 0, "{jiage}");
+}
