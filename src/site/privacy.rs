@@ -31,7 +31,84 @@ pub fn for_archive(mut document: Document, report: &Report, show_phone: bool) ->
             }
         }
     }
+    // Numbers written in the text itself, too.
+    mask_text(&mut document);
     document
+}
+
+/// `document`'s text with every phone number in it masked ([`mask_numbers`]): the
+/// body, headings, lists, quotes, tables, captions and the lines set apart.
+fn mask_text(document: &mut Document) {
+    let inlines = |runs: &mut Vec<crate::layout::document::Inline>| {
+        runs.iter_mut().for_each(|run| run.text = mask_numbers(&run.text));
+    };
+    for block in &mut document.blocks {
+        match block {
+            Block::Paragraph(runs)
+            | Block::Heading { text: runs, .. }
+            | Block::ListItem { text: runs, .. } => inlines(runs),
+            Block::Quote(paragraphs) => paragraphs.iter_mut().for_each(inlines),
+            Block::Table(rows) => rows.iter_mut().flatten().for_each(inlines),
+            Block::Pairs(pairs) => pairs.iter_mut().for_each(|(_, v)| *v = mask_numbers(v)),
+            Block::Picture(picture) => picture.caption = mask_numbers(&picture.caption),
+            Block::Preformatted(text) | Block::Line { text, .. } => *text = mask_numbers(text),
+            Block::Blank | Block::PageBreak => {}
+        }
+    }
+    document.credit = mask_numbers(&document.credit);
+}
+
+/// `text` with every phone number written in it masked: a mainland mobile (11
+/// digits `1[3-9]…`, also grouped 3-4-4 with spaces or hyphens, or after `+86`)
+/// and a landline (`0851-86221234`). A run of digits that is part of a longer
+/// number, a date or an amount of another length is left alone.
+pub fn mask_numbers(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let starts = chars[i].is_ascii_digit()
+            || chars[i] == '+' && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if !starts || i > 0 && chars[i - 1].is_ascii_digit() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        // The run: digits, with single spaces or hyphens between groups.
+        let mut end = i + 1;
+        while end < chars.len() {
+            let next_is_digit = chars.get(end + 1).is_some_and(char::is_ascii_digit);
+            match chars[end] {
+                c if c.is_ascii_digit() => end += 1,
+                ' ' | '-' if next_is_digit => end += 1,
+                _ => break,
+            }
+        }
+        let run: String = chars[i..end].iter().collect();
+        out.push_str(&mask_run(&run).unwrap_or(run));
+        i = end;
+    }
+    out
+}
+
+/// The masked form of `run` when it is a phone number.
+fn mask_run(run: &str) -> Option<String> {
+    let digits: String = run.chars().filter(char::is_ascii_digit).collect();
+    let mobile =
+        |d: &str| d.len() == 11 && d.starts_with('1') && matches!(d.as_bytes()[1], b'3'..=b'9');
+    if mobile(&digits) {
+        return Some(hide(run, 3, 4));
+    }
+    if run.starts_with('+') && digits.starts_with("86") && mobile(&digits[2..]) {
+        return Some(hide(run, 5, 4));
+    }
+    let (area, number) = run.split_once('-')?;
+    let landline = area.starts_with('0')
+        && (3..=4).contains(&area.len())
+        && area.chars().all(|c| c.is_ascii_digit())
+        && (7..=8).contains(&number.len())
+        && number.chars().all(|c| c.is_ascii_digit());
+    landline.then(|| mask(run))
 }
 
 /// A phone number with its middle digits hidden: a mobile keeps its first 3
@@ -74,5 +151,17 @@ mod tests {
         assert_eq!(mask("0851-8772123"), "0851-***2123");
         assert_eq!(mask("085187721234"), "085*****1234");
         assert_eq!(mask("1234"), "**34");
+    }
+
+    #[test]
+    fn numbers_in_the_text_are_masked_and_nothing_else() {
+        let text =
+            "联系13912345678，或139 1234 5678、139-1234-5670、+8613912345679，座机0851-86221234。";
+        assert_eq!(
+            mask_numbers(text),
+            "联系139****5678，或139 **** 5678、139-****-5670、+86139****5679，座机0851-****1234。"
+        );
+        let kept = "2026-03-02，增长8.6%，投资12345678901234元，编号1012345678，第13912345678901号";
+        assert_eq!(mask_numbers(kept), kept);
     }
 }
