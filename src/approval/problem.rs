@@ -20,12 +20,22 @@ pub struct Problem {
     /// The file it concerns, when that is neither a report (whose trail holds the
     /// problem) nor the settings: an office record, say.
     pub file: Option<String>,
+    /// Whether an office or admin signature acknowledged it (a rewrite of the
+    /// main line, `History-rewritten-from:`): it stays on the record, as a warning.
+    pub acknowledged: bool,
 }
 
 impl Problem {
     /// A problem found at `commit`.
     pub fn of(rule: Rule, commit: &super::walk::CommitFacts, message: Text) -> Problem {
-        Problem { rule, commit: commit.id, at: commit.time, message, file: None }
+        Problem {
+            rule,
+            commit: commit.id,
+            at: commit.time,
+            message,
+            file: None,
+            acknowledged: false,
+        }
     }
 }
 

@@ -86,6 +86,11 @@ pub fn follow(
             Some((i, (parent, record), signers))
         });
         let Some((i, (parent, record), signers)) = found.filter(|_| lines < MAX_LINES) else {
+            // A pushed-aside line the office acknowledged (History-rewritten-from:
+            // the merge) stays on the record, as a warning.
+            for problem in problems.iter_mut().filter(|p| !p.acknowledged) {
+                problem.acknowledged = acknowledged(&odb, &commits, &judged, problem.commit);
+            }
             return Ok(Line { commits, judged, problems, unacknowledged });
         };
         decided.insert(commits[i].id);
@@ -169,10 +174,18 @@ fn rewritten(at: Oid, commits: &[CommitFacts], old: Oid, acknowledged: bool) -> 
             ),
         ),
     };
-    match commit {
+    let problem = match commit {
         Some(commit) => Problem::of(Rule::HistoryRewritten, commit, message),
-        None => Problem { rule: Rule::HistoryRewritten, commit: at, at: 0, message, file: None },
-    }
+        None => Problem {
+            rule: Rule::HistoryRewritten,
+            commit: at,
+            at: 0,
+            message,
+            file: None,
+            acknowledged: false,
+        },
+    };
+    Problem { acknowledged, ..problem }
 }
 
 fn pushed_aside(commit: &CommitFacts, record: Oid) -> Problem {
@@ -182,10 +195,10 @@ fn pushed_aside(commit: &CommitFacts, record: Oid) -> Problem {
         commit,
         Text::new(
             format!(
-                "提交 {id} 把已签名的记录（如 {record}）从主线推到了非第一父提交之后，且没有分管负责人、办公室或管理员的有效签名：历史被改写，按被推开的那条线判定"
+                "提交 {id} 把已签名的记录（如 {record}）从主线推到了非第一父提交之后，且没有分管负责人、办公室或管理员的有效签名：历史被改写，按被推开的那条线判定（办公室或管理员核实后，可在自己签名的提交中写 History-rewritten-from: {id} 确认，此后只作提示）"
             ),
             format!(
-                "commit {id} pushes signed records (such as {record}) off the main line to a parent other than its first, without a valid signature of a supervisor, the office or an admin: the history was rewritten, and verdicts follow the line it pushed aside"
+                "commit {id} pushes signed records (such as {record}) off the main line to a parent other than its first, without a valid signature of a supervisor, the office or an admin: the history was rewritten, and verdicts follow the line it pushed aside (once checked, the office or an admin may acknowledge it with History-rewritten-from: {id} in a commit they sign; it then stays as a warning)"
             ),
         ),
     )

@@ -84,7 +84,11 @@ fn approval_findings(repo: &Repository, ledger: &approval::Ledger, diags: &mut D
     let top = crate::source::Pos::new(1, 1);
     for problem in &ledger.problems {
         let file = problem.file.as_deref().unwrap_or(crate::config::FILE);
-        diags.push(file, top, problem.rule, problem.message.clone());
+        let severity = match problem.acknowledged {
+            true => Severity::Warning,
+            false => problem.rule.severity(),
+        };
+        diags.push_as(severity, file, top, problem.rule, problem.message.clone());
     }
     for trail in ledger.current() {
         let present = repo.files.iter().any(|(_, f)| *f == trail.file);

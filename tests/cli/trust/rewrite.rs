@@ -88,3 +88,26 @@ fn a_supervisors_signature_does_not_push_the_offices_record_aside() {
     assert!(trust_problems(&status).contains(&("history-rewritten".into(), forged)), "{status:#}");
     assert_eq!(state_of(&status, r1.id).0, "published", "{status:#}");
 }
+
+#[test]
+fn the_office_acknowledges_a_pushed_aside_line_and_it_stays_as_a_warning() {
+    let Some(bureau) = Bureau::new() else { return };
+    let r1 = Report::new("2026-03-02-r1", "投资科");
+    bureau.submit("zhang/r1", &[r1], Some("li"));
+    let (root, tip) = (bureau.root_commit(), bureau.head());
+    let tree = bureau.git(CHANGED, None, &["rev-parse", "HEAD^{tree}"]);
+    let forged =
+        bureau.git(CHANGED, None, &["commit-tree", "-p", &root, "-p", &tip, "-m", "合并", &tree]);
+    bureau.git(CHANGED, None, &["reset", "-q", "--hard", &forged]);
+    assert_eq!(bureau.check(&["--approvals"]).0, 1);
+    let message = format!("确认\n\nHistory-rewritten-from: {forged}\n");
+    bureau.commit("2026-03-05T09:00:00+08:00", Some("qian"), &message);
+    let (code, findings) = bureau.check(&["--approvals"]);
+    assert_eq!(code, 0, "{findings:?}");
+    assert!(findings.contains(&(
+        "xinbao.yaml".to_string(),
+        "history-rewritten".to_string(),
+        "warning".to_string()
+    )));
+    assert_eq!(state_of(&bureau.status(), r1.id).0, "approved");
+}
