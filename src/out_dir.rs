@@ -93,7 +93,14 @@ impl OutDir {
                 Ok(_) => anyhow::bail!("{} is a file, not a folder", at.display()),
                 Err(_) => {}
             }
-            std::fs::create_dir(&at).with_context(|| format!("creating {}", at.display()))?;
+            match std::fs::create_dir(&at) {
+                // Another thread of this build made it meanwhile: a real folder will do.
+                Err(err)
+                    if err.kind() == std::io::ErrorKind::AlreadyExists
+                        && std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_dir()) => {
+                }
+                made => made.with_context(|| format!("creating {}", at.display()))?,
+            }
         }
         Ok(at)
     }
@@ -156,6 +163,18 @@ fn is_symlink(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folders_made_by_several_threads_at_once_are_made_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = OutDir::open(dir.path(), &dir.path().join("public")).unwrap();
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| out.make_dir("bulletins/2026").unwrap());
+            }
+        });
+        assert!(dir.path().join("public/bulletins/2026").is_dir());
+    }
 
     #[test]
     fn only_plain_relative_paths_are_inside() {
