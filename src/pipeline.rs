@@ -101,18 +101,27 @@ fn as_signed(root: &Path, repo: &mut Repository, ledger: &Ledger) {
         else {
             continue;
         };
-        let Some(text) = trail.last_signed_text().and_then(|b| approval::walk::text_of(&odb, b))
-        else {
-            continue;
-        };
+        let blob = trail.last_signed_text();
         let mut ignored = Diagnostics::default();
-        if let Some(mut signed) =
-            crate::report::parse(&report.file, &report.id, &text, &repo.settings, &mut ignored)
-        {
-            signed.read = Some(crate::report::ReadText { text: text.into(), original: None });
+        if let Some(signed) = from_history(&odb, trail, blob, &repo.settings, &mut ignored) {
             *report = signed;
         }
     }
+}
+
+/// `trail`'s report as the history holds it in `blob`, its text kept to be laid
+/// out as it was signed; its findings go to `diags`.
+fn from_history(
+    odb: &git2::Odb,
+    trail: &approval::Trail,
+    blob: Option<git2::Oid>,
+    settings: &crate::config::Settings,
+    diags: &mut Diagnostics,
+) -> Option<crate::report::Report> {
+    let text = approval::walk::text_of(odb, blob?)?;
+    let mut report = crate::report::parse(&trail.file, &trail.id, &text, settings, diags)?;
+    report.read = Some(crate::report::ReadText { text: text.into(), original: None });
+    Some(report)
 }
 
 /// Puts the work tree under what the signed history decides (SPEC §6.3): the
@@ -219,16 +228,8 @@ pub fn add_deleted(
         if repo.files.iter().any(|(_, file)| *file == trail.file) {
             continue;
         }
-        let Some(text) = trail.blob().and_then(|blob| crate::approval::walk::text_of(&odb, blob))
-        else {
-            continue;
-        };
         let mut local = crate::diag::Diagnostics::default();
-        if let Some(mut report) =
-            crate::report::parse(&trail.file, &trail.id, &text, &repo.settings, &mut local)
-        {
-            // Its text as the history holds it, to be laid out as it was signed.
-            report.read = Some(crate::report::ReadText { text: text.into(), original: None });
+        if let Some(report) = from_history(&odb, trail, trail.blob(), &repo.settings, &mut local) {
             // Not among `files`, which are the work tree's: it is no draft.
             repo.reports.push(report);
             diags.extend(local);
