@@ -5,18 +5,29 @@
 use super::bureau::Bureau;
 use super::{CHANGED, MERGED, PUBLISHED, Report, WRITTEN, state_of, trust_problems};
 
+/// Moves main onto a merge of main's tree whose first parent is the root and
+/// second the old tip (a fast-forward that pushes the record aside), signed by
+/// `signer`; returns the merge.
+fn root_under_main(bureau: &Bureau, signer: Option<&str>) -> String {
+    let (root, tip) = (bureau.root_commit(), bureau.head());
+    let tree = bureau.git(CHANGED, None, &["rev-parse", "HEAD^{tree}"]);
+    let sign = if signer.is_some() { "-S" } else { "--no-gpg-sign" };
+    let forged = bureau.git(
+        CHANGED,
+        signer,
+        &["commit-tree", sign, "-p", &root, "-p", &tip, "-m", "合并", &tree],
+    );
+    bureau.git(CHANGED, None, &["reset", "-q", "--hard", &forged]);
+    forged
+}
+
 #[test]
 fn a_merge_that_puts_the_root_under_main_is_history_rewritten() {
     let Some(bureau) = Bureau::new() else { return };
     let r1 = Report::new("2026-03-02-r1", "投资科");
     bureau.submit("zhang/r1", &[r1], Some("li"));
     bureau.commit(PUBLISHED, Some("qian"), "发布\n\nPublished: 2026-03-02-r1");
-    let (root, tip) = (bureau.root_commit(), bureau.head());
-    // A fast-forward: first parent the root, second the old tip, the same tree.
-    let tree = bureau.git(CHANGED, None, &["rev-parse", "HEAD^{tree}"]);
-    let forged =
-        bureau.git(CHANGED, None, &["commit-tree", "-p", &root, "-p", &tip, "-m", "合并", &tree]);
-    bureau.git(CHANGED, None, &["reset", "-q", "--hard", &forged]);
+    let forged = root_under_main(&bureau, None);
     let status = bureau.status();
     assert_eq!(state_of(&status, r1.id), ("published".into(), vec![]), "{status:#}");
     assert!(trust_problems(&status).contains(&("history-rewritten".into(), forged)), "{status:#}");
@@ -75,15 +86,8 @@ fn a_supervisors_signature_does_not_push_the_offices_record_aside() {
     let r1 = Report::new("2026-03-02-r1", "投资科");
     bureau.submit("zhang/r1", &[r1], Some("li"));
     bureau.commit(PUBLISHED, Some("qian"), "发布\n\nPublished: 2026-03-02-r1");
-    let (root, tip) = (bureau.root_commit(), bureau.head());
-    let tree = bureau.git(CHANGED, None, &["rev-parse", "HEAD^{tree}"]);
     // 李四, a supervisor valid on both lines, signs the merge that puts the root first.
-    let forged = bureau.git(
-        CHANGED,
-        Some("li"),
-        &["commit-tree", "-S", "-p", &root, "-p", &tip, "-m", "合并", &tree],
-    );
-    bureau.git(CHANGED, None, &["reset", "-q", "--hard", &forged]);
+    let forged = root_under_main(&bureau, Some("li"));
     let status = bureau.status();
     assert!(trust_problems(&status).contains(&("history-rewritten".into(), forged)), "{status:#}");
     assert_eq!(state_of(&status, r1.id).0, "published", "{status:#}");
@@ -94,11 +98,7 @@ fn the_office_acknowledges_a_pushed_aside_line_and_it_stays_as_a_warning() {
     let Some(bureau) = Bureau::new() else { return };
     let r1 = Report::new("2026-03-02-r1", "投资科");
     bureau.submit("zhang/r1", &[r1], Some("li"));
-    let (root, tip) = (bureau.root_commit(), bureau.head());
-    let tree = bureau.git(CHANGED, None, &["rev-parse", "HEAD^{tree}"]);
-    let forged =
-        bureau.git(CHANGED, None, &["commit-tree", "-p", &root, "-p", &tip, "-m", "合并", &tree]);
-    bureau.git(CHANGED, None, &["reset", "-q", "--hard", &forged]);
+    let forged = root_under_main(&bureau, None);
     assert_eq!(bureau.check(&["--approvals"]).0, 1);
     let message = format!("确认\n\nHistory-rewritten-from: {forged}\n");
     bureau.commit("2026-03-05T09:00:00+08:00", Some("qian"), &message);
