@@ -21,7 +21,9 @@ fn the_projects_own_reports_pass_check() {
 #[test]
 fn the_sample_covers_every_category() {
     let mut diags = xinbao::diag::Diagnostics::default();
-    let repo = xinbao::load::load(project(), &[], &mut diags).unwrap();
+    let run = xinbao::run::Run::open(project(), xinbao::lang::Lang::Zh, None);
+    let ws = run.workspace();
+    let repo = xinbao::load::load(ws, &[], &mut diags).unwrap();
     for category in xinbao::report::Category::ALL {
         let count = repo.reports.iter().filter(|r| r.category() == Some(*category)).count();
         assert!(count >= 2, "{}: {count}", category.id());
