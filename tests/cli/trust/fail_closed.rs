@@ -1,8 +1,8 @@
 //! Failing closed: shallow clones refused, the history cache never deciding, CI fetching the
 //! whole history, a key under two people, revoked OpenPGP keys and doubled signature headers.
 
-use super::bureau::Bureau;
 use super::{MERGED, Report, SETTLED, finding, report, state_of};
+use crate::bureau::Bureau;
 use crate::support::{git_command, require, stderr, xinbao};
 use serde_json::json;
 use std::path::{Path, PathBuf};

@@ -3,11 +3,11 @@
 //! itself, one id is one record, and a moved report keeps its approval only with
 //! the same pictures.
 
-use super::bureau::{Bureau, document_xml};
 use super::{
     AMENDED, CHANGED, MERGED, PUBLISHED, Report, WRITTEN, all_problems, report, state_of,
     trust_problems,
 };
+use crate::bureau::{Bureau, document_xml};
 use crate::support::stderr;
 use serde_json::Value;
 
