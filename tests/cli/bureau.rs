@@ -324,12 +324,17 @@ impl Bureau {
 
     /// Runs git; it must succeed. Gives its trimmed standard output.
     pub fn git(&self, date: &str, signer: Option<&str>, args: &[&str]) -> String {
-        run(self.git_command(date, signer).args(args))
+        trimmed_output(self.git_command(date, signer).args(args))
     }
 
     /// Writes `report` into the work tree.
     pub fn write(&self, report: Report) {
-        self.sandbox.write(&report.file(), report.text());
+        self.put(&report.file(), report.text());
+    }
+
+    /// Writes `text` to `file` (relative to the root), making its folders.
+    pub fn put(&self, file: &str, text: impl AsRef<[u8]>) {
+        self.sandbox.write(file, text);
     }
 
     /// Writes a decodable 8×8 PNG of grey `shade` to `reports/2026/03/images/FILE`.
@@ -542,9 +547,11 @@ impl Server {
     /// The bare repository, `main` its branch, with the hooks installed.
     pub fn new() -> Server {
         let server = Server { dir: tempfile::tempdir().unwrap(), receipt_key: None };
-        run(git_command(server.dir.path(), SETTLED)
-            .args(["init", "-q", "--bare", "-b", "main"])
-            .arg(server.bare()));
+        trimmed_output(
+            git_command(server.dir.path(), SETTLED)
+                .args(["init", "-q", "--bare", "-b", "main"])
+                .arg(server.bare()),
+        );
         let contrib = Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib");
         for hook in ["pre-receive", "post-receive"] {
             let installed = server.bare().join("hooks").join(hook);
@@ -567,7 +574,7 @@ impl Server {
     /// git in the bare repository at `date`; it must succeed. Gives its trimmed
     /// standard output.
     pub fn git(&self, date: &str, args: &[&str]) -> String {
-        run(git_command(&self.bare(), date).args(args))
+        trimmed_output(git_command(&self.bare(), date).args(args))
     }
 
     /// The server's `main`.
@@ -590,7 +597,7 @@ impl Server {
 }
 
 /// Runs `command` (git); it must succeed. Gives its trimmed standard output.
-fn run(command: &mut Command) -> String {
+pub fn trimmed_output(command: &mut Command) -> String {
     let out = command.output().unwrap();
     assert!(out.status.success(), "{command:?}: {}", stderr(&out));
     String::from_utf8_lossy(&out.stdout).trim().to_string()
