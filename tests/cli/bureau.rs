@@ -169,7 +169,7 @@ impl Bureau {
 
     /// Writes `xinbao.yaml` with the usual units and `people` into the work tree, uncommitted.
     pub fn write_settings(&self, people: &str) {
-        self.sandbox.write("xinbao.yaml", settings(UNITS, people, ""));
+        self.put("xinbao.yaml", settings(UNITS, people, ""));
     }
 
     /// The `people` entry of `person`.
@@ -271,7 +271,7 @@ impl Bureau {
             .and_then(|l| l.split(':').nth(9))
             .unwrap()
             .to_string();
-        self.sandbox.write("keys/sunba.asc", gpg(&home, &["--armor", "--export", &fingerprint]));
+        self.put("keys/sunba.asc", gpg(&home, &["--armor", "--export", &fingerprint]));
         self.pgp = Some(fingerprint);
     }
 
@@ -297,7 +297,7 @@ impl Bureau {
         gpg(&revoked, &["--import", &public.display().to_string()]);
         gpg(&revoked, &["--import", &revocation.display().to_string()]);
         let export = gpg(&revoked, &["--armor", "--export", &fingerprint]);
-        self.sandbox.write("keys/sunba.asc", &export);
+        self.put("keys/sunba.asc", &export);
         let shown = gpg(
             &revoked,
             &[

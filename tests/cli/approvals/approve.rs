@@ -41,7 +41,7 @@ fn approve_refuses_a_dirty_tree_a_failing_report_and_a_signer_without_the_right(
 
     // A dirty work tree.
     bureau.configure_signer("李四", "li");
-    bureau.sandbox.write("xinbao.yaml", "# 改动\n");
+    bureau.put("xinbao.yaml", "# 改动\n");
     let out = bureau.xinbao(&["approve", "zhang/r1"], &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("工作区有未提交的修改"), "{}", stderr(&out));
@@ -49,7 +49,7 @@ fn approve_refuses_a_dirty_tree_a_failing_report_and_a_signer_without_the_right(
 
     // A report that fails the check.
     bureau.git(WRITTEN, None, &["checkout", "-q", "-b", "zhang/bad"]);
-    bureau.sandbox.write(
+    bureau.put(
         "reports/2026/03/2026-03-02-bad.md",
         "---\ntitle: 缺字段\nunit: 投资科\n---\n\n正文。\n",
     );

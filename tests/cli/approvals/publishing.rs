@@ -78,7 +78,7 @@ fn publish_commits_the_offices_staged_edit_and_refuses_unrelated_changes() {
     assert!(stderr(&out).contains("git add"), "{}", stderr(&out));
     // So is a staged change to another file.
     bureau.git(WRITTEN, None, &["add", "-A"]);
-    bureau.sandbox.write("notes.txt", "无关\n");
+    bureau.put("notes.txt", "无关\n");
     bureau.git(WRITTEN, None, &["add", "notes.txt"]);
     let out = bureau.xinbao(&["publish", "2026-03-02-r1"], &[]);
     assert_eq!(out.status.code(), Some(1));

@@ -52,7 +52,7 @@ fn the_pre_commit_hook_lets_a_late_report_through_with_a_warning() {
     let out = bureau.run(&["hook", "install"]);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     bureau.git(WRITTEN, None, &["checkout", "-q", "-b", "zhang/late"]);
-    bureau.sandbox.write(FILE, LATE);
+    bureau.put(FILE, LATE);
     bureau.git(WRITTEN, None, &["add", "-A"]);
 
     let out = bureau

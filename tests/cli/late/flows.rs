@@ -128,12 +128,13 @@ fn the_bulletin_carries_a_published_late_report() {
     // later is not added, and the office is told so.
     bureau.git(PUBLISHED, None, &["add", "-A"]);
     bureau.git(PUBLISHED, None, &["commit", "-q", "-m", "第1期"]);
-    propose(&bureau, "zhang/ontime", ON_TIME_ID, ON_TIME, ON_TIME_WRITTEN);
-    let approved = approve(&bureau, "zhang/ontime", ON_TIME_MERGED);
-    assert!(approved.status.success(), "{}", said(&approved));
-    bureau.configure_signer("钱七", "qian");
-    let published = bureau.xinbao_at("2026-03-10T09:00:00+08:00", &["publish", ON_TIME_ID]);
-    assert!(published.status.success(), "{}", said(&published));
+    propose_approve_publish(
+        &bureau,
+        "zhang/ontime",
+        ON_TIME_ID,
+        ON_TIME,
+        [ON_TIME_WRITTEN, ON_TIME_MERGED, "2026-03-10T09:00:00+08:00"],
+    );
     let again = bureau.run(&["bulletin", "--from", "2026-03-01", "--to", "2026-03-31"]);
     assert_eq!(again.status.code(), Some(0), "{}", said(&again));
     assert!(stdout(&again).contains("2026年第1期：1 条信息"), "{}", said(&again));
@@ -153,12 +154,7 @@ fn a_plain_git_server_accepts_a_late_report_and_later_pushes() {
 
     // The late report, approved by 李四 and published by 钱七 (the deployed archive
     // holds published reports only, SPEC §7): accepted with its warning, and archived.
-    propose(&bureau, "zhang/late", ID, LATE, WRITTEN);
-    let approved = approve(&bureau, "zhang/late", MERGED);
-    assert!(approved.status.success(), "{}", said(&approved));
-    bureau.configure_signer("钱七", "qian");
-    let published = bureau.xinbao_at(PUBLISHED, &["publish", ID]);
-    assert!(published.status.success(), "{}", said(&published));
+    propose_approve_publish(&bureau, "zhang/late", ID, LATE, [WRITTEN, MERGED, PUBLISHED]);
     let out = push(PUBLISHED);
     let told = stderr(&out);
     assert!(out.status.success(), "the server refused a late report: {told}");
@@ -171,12 +167,13 @@ fn a_plain_git_server_accepts_a_late_report_and_later_pushes() {
     assert!(site.join(format!("files/{ID}.pdf")).is_file(), "{told}");
 
     // A later push of another report, with the late one still on main, is accepted too.
-    propose(&bureau, "zhang/ontime", ON_TIME_ID, ON_TIME, ON_TIME_WRITTEN);
-    let approved = approve(&bureau, "zhang/ontime", ON_TIME_MERGED);
-    assert!(approved.status.success(), "{}", said(&approved));
-    bureau.configure_signer("钱七", "qian");
-    let published = bureau.xinbao_at(ON_TIME_MERGED, &["publish", ON_TIME_ID]);
-    assert!(published.status.success(), "{}", said(&published));
+    propose_approve_publish(
+        &bureau,
+        "zhang/ontime",
+        ON_TIME_ID,
+        ON_TIME,
+        [ON_TIME_WRITTEN, ON_TIME_MERGED, ON_TIME_MERGED],
+    );
     let out = push(ON_TIME_MERGED);
     let told = stderr(&out);
     assert!(out.status.success(), "the late report on main blocked a later push: {told}");

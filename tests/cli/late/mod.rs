@@ -55,8 +55,7 @@ fn bureau() -> Option<Bureau> {
 /// back on main.
 fn propose(bureau: &Bureau, branch: &str, id: &str, text: &str, date: &str) {
     let file = format!("reports/2026/03/{id}.md");
-    bureau
-        .branch_with(branch, date, &format!("投资科：{id}"), |b| b.sandbox.write(&file, text));
+    bureau.branch_with(branch, date, &format!("投资科：{id}"), |b| b.put(&file, text));
 }
 
 /// 李四 approves `branch` with `xinbao approve` at `date`.
@@ -65,15 +64,22 @@ fn approve(bureau: &Bureau, branch: &str, date: &str) -> Output {
     bureau.approve(&[branch], date)
 }
 
+/// Report `id` with `text` proposed by 张三 on `branch`, approved by 李四 and published
+/// by 钱七, at the `[written, merged, published]` times.
+fn propose_approve_publish(bureau: &Bureau, branch: &str, id: &str, text: &str, at: [&str; 3]) {
+    let [written, merged, published] = at;
+    propose(bureau, branch, id, text, written);
+    let approved = approve(bureau, branch, merged);
+    assert!(approved.status.success(), "{}", said(&approved));
+    bureau.configure_signer("钱七", "qian");
+    let published = bureau.xinbao_at(published, &["publish", id]);
+    assert!(published.status.success(), "{}", said(&published));
+}
+
 /// The late report proposed, approved by 李四 and published by 钱七.
 fn published() -> Option<Bureau> {
     let bureau = bureau()?;
-    propose(&bureau, "zhang/late", ID, LATE, WRITTEN);
-    let approved = approve(&bureau, "zhang/late", MERGED);
-    assert!(approved.status.success(), "{}{}", stdout(&approved), stderr(&approved));
-    bureau.configure_signer("钱七", "qian");
-    let published = bureau.xinbao_at(PUBLISHED, &["publish", ID]);
-    assert!(published.status.success(), "{}{}", stdout(&published), stderr(&published));
+    propose_approve_publish(&bureau, "zhang/late", ID, LATE, [WRITTEN, MERGED, PUBLISHED]);
     Some(bureau)
 }
 

@@ -32,6 +32,13 @@ fn assert_forgery_ignored(bureau: &Served, why: &str) {
     assert!(log.contains("报送时间未经服务器确认"), "{log}");
 }
 
+/// 张三 puts `text` on `commit` as its receipt note, in his clone.
+fn put_receipt(bureau: &Served, commit: &str, text: String) {
+    bureau.writer.put("forged-receipt", text);
+    let add = ["notes", "--ref", "xinbao/receipts", "add", "-f", "-F", "forged-receipt", commit];
+    bureau.git(FORGED_AT, &add);
+}
+
 #[test]
 fn a_receipt_copied_from_another_commit_is_ignored() {
     let Some((bureau, commit, settings)) = late_with_receipt() else { return };
@@ -52,11 +59,7 @@ fn a_receipt_with_a_tampered_time_is_ignored() {
     assert!(real.contains(received), "{real}");
     // Received at 17:45 +08:00 on 2 March, says the forged note.
     let forged = real.replace(received, "received 2026-03-02T09:45:00Z\n");
-    bureau.writer.put("forged-receipt", format!("{forged}\n"));
-    bureau.git(
-        FORGED_AT,
-        &["notes", "--ref", "xinbao/receipts", "add", "-f", "-F", "forged-receipt", &commit],
-    );
+    put_receipt(&bureau, &commit, format!("{forged}\n"));
     assert_forgery_ignored(&bureau, "收条的签名与内容不符");
 }
 
@@ -91,11 +94,7 @@ fn a_receipt_signed_by_the_writer_is_refused_and_ignored() {
         .unwrap();
     assert!(out.status.success(), "{}", said(&out));
     let signature = std::fs::read_to_string(bureau.writer.root().join("payload.sig")).unwrap();
-    bureau.writer.put("forged-receipt", format!("{payload}{signature}"));
-    bureau.git(
-        FORGED_AT,
-        &["notes", "--ref", "xinbao/receipts", "add", "-f", "-F", "forged-receipt", &commit],
-    );
+    put_receipt(&bureau, &commit, format!("{payload}{signature}"));
     assert_forgery_ignored(&bureau, "收条由 张三 签名，但此人没有 server 角色");
 }
 

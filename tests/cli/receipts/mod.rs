@@ -107,7 +107,7 @@ impl Served {
             Person::server("服务器", "server"),
         ];
         let people: String = people.into_iter().map(|person| writer.entry(person)).collect();
-        writer.sandbox.write("xinbao.yaml", settings("办公室, 投资科", &people, ""));
+        writer.put("xinbao.yaml", settings("办公室, 投资科", &people, ""));
         writer.commit(SETTLED, None, "设置");
         let server = Server::new();
         let bare = server.bare().display().to_string();
