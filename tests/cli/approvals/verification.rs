@@ -5,7 +5,6 @@
 use super::{MERGED, PUBLISHED, Report, WRITTEN, bureau, with_openpgp};
 use crate::support::{rule_list, stderr};
 use serde_json::Value;
-use std::process::Command;
 
 #[test]
 fn the_right_supervisor_approves_with_ssh() {
@@ -35,10 +34,6 @@ fn the_right_supervisor_approves_with_openpgp() {
     assert_eq!(status["2026-03-02-r1"]["state"], "approved", "{status:#?}");
     assert_eq!(approval["name"], "孙八");
     assert_eq!(approval["key"], bureau.pgp.as_deref().unwrap());
-    let _ = Command::new("gpgconf")
-        .env("GNUPGHOME", bureau.gnupg_home())
-        .args(["--kill", "all"])
-        .status();
 }
 
 #[test]

@@ -55,6 +55,7 @@ fn the_pre_commit_hook_lets_a_late_report_through_with_a_warning() {
     bureau.put(FILE, LATE);
     bureau.git(WRITTEN, None, &["add", "-A"]);
 
+    // The hook's xinbao speaks the language of git's environment: Chinese.
     let out = bureau
         .git_command(WRITTEN, None)
         .env("LANG", "zh_CN.UTF-8")
