@@ -1,10 +1,13 @@
 //! xinbao (信报): a government bureau's information reporting (信息报送) on top of git.
 //!
 //! Reports are Markdown files with YAML front matter in `reports/YYYY/MM/`; the
-//! bureau's settings are in `xinbao.yaml`. Every command runs the same pipeline
-//! ([`pipeline`]), in the order of the process (see ARCHITECTURE.md):
+//! bureau's settings are in `xinbao.yaml`. Every command that judges anything
+//! goes through one assembly ([`pipeline::judge`]), in the order of the process
+//! (see ARCHITECTURE.md):
 //!
-//! 1. a [`workspace::Workspace`] holds the root, the clock and every file read;
+//! 1. a [`run::Run`], made once from the command line, holds the [`workspace::Workspace`]
+//!    (the root, the clock and every file read), the git repository, the language
+//!    and the trust root;
 //! 2. [`history`] and [`approval`] read the signed history and the settings in force;
 //! 3. [`load`] finds the report, request and bulletin files and parses each one
 //!    ([`report`], front matter through [`yaml`], body through pulldown-cmark);

@@ -1,8 +1,8 @@
-//! The pipeline every command starts from, in the order of the process:
-//! the history and the settings in force → load the work tree → check it against
-//! the rules → the approvals (ledger) → the server's receipts. Commands call one
-//! of these and then one stage (print, render, archive, count); nothing else
-//! assembles the stages.
+//! The pipeline every command that judges starts from ([`judge`]), in the order
+//! of the process: the history and the settings in force → load the work tree →
+//! put it under the history → check it against the rules (first commits and the
+//! server's receipts) → judge it by the history. Commands call it once and then
+//! one stage (print, render, archive, count); nothing else assembles the stages.
 
 use crate::approval::{self, KeyRing, Ledger};
 use crate::diag::{Diagnostic, Diagnostics, Severity};

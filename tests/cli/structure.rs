@@ -1,6 +1,7 @@
 //! The shape of the code: the crate's top-level modules import each other without
 //! a circle, no command imports another, inputs are read through the workspace,
-//! and a whole run reads each input file once (a counting workspace proves it).
+//! a run has one workspace and one git repository and no global state, and a
+//! real build reads each input file once (the run's counting workspace proves it).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -196,43 +197,101 @@ fn copy_sample(to: &Path) {
     }
 }
 
+/// The files of `src/` that open a git repository themselves, and why: every
+/// other place works in the run's one repository (`Run::git`).
+const OPENS_A_REPOSITORY: &[(&str, &str)] = &[
+    ("history.rs", "the discovery of the enclosing work tree, which `Run::open` calls once"),
+    ("cache.rs", "a handle for each worker thread of the parallel walk, by the run's path"),
+    ("approval/settings.rs", "a handle for each worker thread reading settings versions"),
+    ("commands/mod.rs", "finding the root when no folder holds xinbao.yaml"),
+    ("commands/init.rs", "creating the repository"),
+    ("commands/receipt.rs", "the server's bare repository, handed to its Run"),
+    ("commands/serve.rs", "the watcher thread, which starts a run of its own per rebuild"),
+];
+
+/// Each `.rs` file of `src/` (its path below `src/`) and its code before any
+/// `#[cfg(test)]`, comments left out.
+fn code_of_src() -> Vec<(String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    files
+        .into_iter()
+        .map(|file| {
+            let name = file.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(&file).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap();
+            let code: Vec<&str> =
+                code.lines().filter(|l| !l.trim_start().starts_with("//")).collect();
+            (name, code.join("\n"))
+        })
+        .collect()
+}
+
 #[test]
-fn a_whole_run_reads_each_report_and_picture_once() {
+fn a_run_has_one_workspace_one_git_repository_and_no_globals() {
+    for (name, code) in code_of_src() {
+        if name != "run.rs" {
+            assert!(!code.contains("Workspace::new("), "{name} makes a Workspace: use the Run's");
+        }
+        let allowed = name == "run.rs" || OPENS_A_REPOSITORY.iter().any(|(f, _)| *f == name);
+        for call in ["Repository::discover(", "Repository::open(", "history::open("] {
+            assert!(allowed || !code.contains(call), "{name} opens git ({call}): use Run::git");
+        }
+        // The run's state is the Run's: no clock, trust root or language from a
+        // global or the environment below the command line.
+        for global in ["static RUN", "static TRUST_ROOT", "Utc::now()", "XINBAO_TRUST_ROOT"] {
+            assert!(name == "run.rs" || !code.contains(global), "{name}: {global}");
+        }
+        let parses_the_command_line = ["usage.rs", "cli.rs", "lang.rs"].contains(&name.as_str());
+        assert!(parses_the_command_line || !code.contains("Lang::from_env()"), "{name}");
+    }
+}
+
+#[test]
+fn a_real_build_reads_each_report_and_picture_once_through_the_run() {
     let dir = tempfile::tempdir().unwrap();
     copy_sample(dir.path());
+    let git = |args: &[&str]| {
+        let mut command = crate::support::git_command(dir.path(), "2026-12-01T09:00:00+08:00");
+        assert!(command.args(args).status().unwrap().success(), "git {args:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "sample"]);
+    let out = dir.path().join("public");
+    let cli = <xinbao::cli::Cli as clap::Parser>::try_parse_from([
+        "xinbao",
+        "build",
+        "--drafts",
+        "--only",
+        "docx,site",
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .unwrap();
+    let xinbao::cli::Command::Build(args) = cli.command else { panic!("not build") };
     let run = xinbao::run::Run::open(dir.path(), xinbao::lang::Lang::Zh, None);
-    let ws = run.workspace();
-    let mut diags = xinbao::diag::Diagnostics::default();
-    let settings = xinbao::config::load(ws, &mut diags).unwrap();
-    let repo = xinbao::load::load_with(ws, &[], settings, &mut diags);
-    xinbao::rules::check(&repo, None, &mut diags);
-    assert_eq!(diags.iter().count(), 0, "{:?}", diags.iter().collect::<Vec<_>>());
-    let mut pictures = 0;
-    for report in &repo.reports {
-        // Lay out and write each report as DOCX, as `build` does: the pictures
-        // are shown from the bytes the check read.
-        let document = xinbao::layout::report::prepare(&repo, report, None).unwrap();
-        pictures += document
-            .blocks
-            .iter()
-            .filter(|b| matches!(b, xinbao::layout::document::Block::Picture(_)))
-            .count();
-        xinbao::render::docx::write(&document, &repo.settings.fonts).unwrap();
-    }
-    let reads = ws.reads();
-    let read_pictures =
-        reads.keys().filter(|p| p.extension().is_some_and(|e| e == "png" || e == "jpg")).count();
+    assert!(run.git().is_some());
+    let outcome = xinbao::build::build(&run, &args).unwrap();
+    assert_eq!(outcome.exit_code(), std::process::ExitCode::SUCCESS);
+    let reads = run.workspace().reads();
+    let is = |p: &PathBuf, ext: &[&str]| p.extension().is_some_and(|e| ext.iter().any(|x| e == *x));
+    let pictures = reads.keys().filter(|p| is(p, &["png", "jpg"])).count();
     // Report files (the category templates under templates/ are read once too).
-    let read_reports = reads
+    let reports = reads
         .keys()
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "md") && !p.starts_with(dir.path().join("templates"))
-        })
+        .filter(|p| is(p, &["md"]) && p.starts_with(dir.path().join("reports")))
         .count();
-    assert!(pictures >= 5 && read_pictures >= 5, "{pictures} pictures shown, {reads:?}");
-    assert_eq!(read_reports, repo.reports.len());
+    let on_disk = walkdir::WalkDir::new(dir.path().join("reports"))
+        .into_iter()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|e| e == "md"))
+        .count();
+    assert!(pictures >= 5, "{reads:?}");
+    assert_eq!(reports, on_disk, "every report is read through the run's workspace");
     let twice: Vec<_> = reads.iter().filter(|(_, n)| **n != 1).collect();
     assert!(twice.is_empty(), "read more than once: {twice:?}");
+    assert!(out.join("index.html").is_file());
 }
 
 #[test]
