@@ -65,7 +65,38 @@ fn trials() -> Vec<Trial> {
 
 /// Parses libtest's arguments, runs the selected tests and exits with their verdict.
 pub fn main() {
-    libtest_mimic::run(&Arguments::from_args(), trials()).exit();
+    let (options, filters) = split_filters(std::env::args().skip(1));
+    let mut args = Arguments::from_iter(std::iter::once("cli".to_string()).chain(options));
+    let mut trials = trials();
+    match filters.as_slice() {
+        [] => {}
+        [one] => args.filter = Some(one.clone()),
+        // libtest runs a test that matches any of several filters; libtest-mimic takes one.
+        many => trials.retain(|trial| {
+            many.iter()
+                .any(|f| if args.exact { trial.name() == f } else { trial.name().contains(f) })
+        }),
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
+
+/// The options (with their values) and the name filters among libtest's arguments.
+fn split_filters(mut args: impl Iterator<Item = String>) -> (Vec<String>, Vec<String>) {
+    /// The options whose value is the next argument when not written `--option=value`.
+    const WITH_VALUE: [&str; 6] =
+        ["-Z", "--test-threads", "--logfile", "--skip", "--color", "--format"];
+    let (mut options, mut filters) = (Vec::new(), Vec::new());
+    while let Some(arg) = args.next() {
+        if WITH_VALUE.contains(&arg.as_str()) {
+            options.push(arg);
+            options.extend(args.next());
+        } else if arg.starts_with('-') {
+            options.push(arg);
+        } else {
+            filters.push(arg);
+        }
+    }
+    (options, filters)
 }
 
 /// This binary run again on one test that needs zizmor, with a PATH where nothing is
