@@ -56,13 +56,19 @@ pub fn print(
                 });
                 text.as_ref()?.line(line).map(str::to_string)
             };
-            let shown: Vec<_> = match brief {
+            let errors: Vec<_>;
+            let shown = match brief {
                 true => {
-                    diagnostics.iter().filter(|d| d.severity == Severity::Error).cloned().collect()
+                    errors = diagnostics
+                        .iter()
+                        .filter(|d| d.severity == Severity::Error)
+                        .cloned()
+                        .collect();
+                    &errors
                 }
-                false => diagnostics.to_vec(),
+                false => diagnostics,
             };
-            write!(out, "{}", render_human(&shown, lang, color, &line_of))?;
+            write!(out, "{}", render_human(shown, lang, color, &line_of))?;
             writeln!(out, "{}", summary_line(diagnostics, files, brief, lang))?;
         }
         Format::Json => write!(out, "{}", render_json(diagnostics, files, lang))?,
