@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    end_quietly_on_a_closed_pipe();
     let cli = match xinbao::usage::parse() {
         Ok(cli) => cli,
         Err(code) => return code,
@@ -29,4 +30,24 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `xinbao log | head -1`: Rust ignores SIGPIPE, so a write to a pipe whose reader has
+/// gone fails (EPIPE), and `println!`, `eprintln!` and clap's help panic on it wherever
+/// they are. That panic ends the program quietly instead: 0 when stdout's reader has
+/// gone (it read what it wanted, as for a `BrokenPipe` error above), 2 when stderr's
+/// has (what went wrong could not be said). Every other panic is reported as before.
+fn end_quietly_on_a_closed_pipe() {
+    /// The error of a write to a pipe without a reader: EPIPE, or Windows' ERROR_NO_DATA.
+    const CLOSED_PIPE: i32 = if cfg!(windows) { 232 } else { 32 };
+    let closed = std::io::Error::from_raw_os_error(CLOSED_PIPE);
+    // The message of std's print macros (`failed printing to {stream}: {error}`).
+    let stdout_closed = format!("failed printing to stdout: {closed}");
+    let stderr_closed = format!("failed printing to stderr: {closed}");
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| match info.payload_as_str() {
+        Some(message) if message == stdout_closed => std::process::exit(0),
+        Some(message) if message == stderr_closed => std::process::exit(2),
+        _ => report(info),
+    }));
 }

@@ -1,5 +1,6 @@
 //! Printing the findings of a run on standard output in the format asked for.
 
+use super::Severity;
 use super::{
     render_github, render_gitlab, render_human, render_json, render_sarif, render_step_summary,
 };
@@ -23,6 +24,9 @@ pub enum Format {
     Sarif,
     /// GitLab's Code Quality report (merge requests).
     Gitlab,
+    /// The errors as `human` shows them, then one line that counts the warnings
+    /// by rule: what a push to the server shows (contrib/ hooks).
+    Brief,
 }
 
 /// Prints `diagnostics` in `format`, with the summary line of the human format.
@@ -35,7 +39,8 @@ pub fn print(
 ) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Human => {
+        Format::Human | Format::Brief => {
+            let brief = format == Format::Brief;
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             // Each file is read once, however many findings it has.
             let texts = std::cell::RefCell::new(std::collections::HashMap::<
@@ -51,16 +56,20 @@ pub fn print(
                 });
                 text.as_ref()?.line(line).map(str::to_string)
             };
-            write!(out, "{}", render_human(diagnostics, lang, color, &line_of))?;
-            let (errors, warnings) = super::count(diagnostics);
-            match lang {
-                Lang::Zh => {
-                    writeln!(out, "检查 {files} 个文件：{errors} 个错误，{warnings} 个警告")?
+            let errors: Vec<_>;
+            let shown = match brief {
+                true => {
+                    errors = diagnostics
+                        .iter()
+                        .filter(|d| d.severity == Severity::Error)
+                        .cloned()
+                        .collect();
+                    &errors
                 }
-                Lang::En => {
-                    writeln!(out, "{files} files checked: {errors} errors, {warnings} warnings")?
-                }
-            }
+                false => diagnostics,
+            };
+            write!(out, "{}", render_human(shown, lang, color, &line_of))?;
+            writeln!(out, "{}", summary_line(diagnostics, files, brief, lang))?;
         }
         Format::Json => write!(out, "{}", render_json(diagnostics, files, lang))?,
         Format::Sarif => write!(out, "{}", render_sarif(diagnostics, lang))?,
@@ -82,4 +91,31 @@ pub fn print(
     }
     out.flush()?;
     Ok(())
+}
+
+/// `检查 42 个文件：0 个错误，6 个警告`, with the warnings counted by rule when
+/// `by_rule` (`（not-approved 6）`).
+fn summary_line(
+    diagnostics: &[super::Diagnostic],
+    files: usize,
+    by_rule: bool,
+    lang: Lang,
+) -> String {
+    let (errors, warnings) = super::count(diagnostics);
+    let mut line = match lang {
+        Lang::Zh => format!("检查 {files} 个文件：{errors} 个错误，{warnings} 个警告"),
+        Lang::En => format!("{files} files checked: {errors} errors, {warnings} warnings"),
+    };
+    let mut rules = std::collections::BTreeMap::<&str, usize>::new();
+    for d in diagnostics.iter().filter(|d| d.severity == Severity::Warning) {
+        *rules.entry(d.rule.id()).or_default() += 1;
+    }
+    if by_rule && !rules.is_empty() {
+        let counts: Vec<String> = rules.iter().map(|(rule, n)| format!("{rule} {n}")).collect();
+        line += &match lang {
+            Lang::Zh => format!("（{}）", counts.join("，")),
+            Lang::En => format!(" ({})", counts.join(", ")),
+        };
+    }
+    line
 }

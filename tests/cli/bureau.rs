@@ -585,8 +585,11 @@ impl Server {
     /// `GIT… push -q TARGET REFSPEC`: `git` is the pusher's git command (its program and
     /// first arguments), run with the hooks' settings, in Chinese.
     pub fn push(&self, mut git: Command, target: impl AsRef<OsStr>, refspec: &str) -> Output {
-        git.env("LANG", "zh_CN.UTF-8")
-            .env("XINBAO", env!("CARGO_BIN_EXE_xinbao"))
+        // Chinese, unless the caller asked for another language.
+        if !git.get_envs().any(|(name, _)| name == "LANG") {
+            git.env("LANG", "zh_CN.UTF-8");
+        }
+        git.env("XINBAO", env!("CARGO_BIN_EXE_xinbao"))
             .env("XINBAO_SITE", self.site())
             .env("XINBAO_WORK", self.dir.path().join("work"));
         if let Some(key) = &self.receipt_key {

@@ -235,3 +235,52 @@ fn before_commit_warns_of_a_stale_submitted_at_and_touch_refreshes_it() {
     assert!(!left, "{after}");
     assert_eq!(sandbox.run(&["touch", "no-such-id"]).status.code(), Some(2));
 }
+
+/// `xinbao … | head -1`: the reader has gone before the command writes. No command
+/// panics (exit 101) on the closed pipe, clap's help and errors included.
+#[test]
+fn a_closed_pipe_ends_every_command_quietly() {
+    let sandbox = Sandbox::from_fixture("repo");
+    sandbox.git_init();
+    sandbox.commit_all("2026-03-02T10:00:00+08:00", "the fixture");
+    let cases: [&[&str]; 9] = [
+        &["--help"],
+        &["--lang", "en", "--help"],
+        &["check", "--help"],
+        &["check", "--format", "json"],
+        &["check"],
+        &["new"],
+        &["schema"],
+        &["log", "2026-03-02-good-date-only"],
+        &["status"],
+    ];
+    for args in cases {
+        for closed in ["stdout", "stderr"] {
+            let (reader, writer) = std::io::pipe().unwrap();
+            drop(reader);
+            let mut command = crate::support::xinbao();
+            command.current_dir(sandbox.root()).args(args).env("SOURCE_DATE_EPOCH", "1772416800");
+            let out = if closed == "stdout" {
+                command.stdout(writer).output().unwrap()
+            } else {
+                command.stderr(writer).output().unwrap()
+            };
+            let said = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_ne!(
+                out.status.code(),
+                Some(101),
+                "xinbao {args:?} with a closed {closed}: {said}"
+            );
+            assert!(!said.contains("panicked"), "xinbao {args:?} with a closed {closed}: {said}");
+        }
+    }
+    // A mistake on the command line, its explanation going to a closed stderr.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = crate::support::xinbao().arg("--no-such-flag").stderr(writer).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
+}

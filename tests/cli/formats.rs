@@ -191,3 +191,33 @@ fn gitlab_code_quality_has_gitlabs_documented_fields() {
     );
     assert_eq!(sandbox.run(&["check", "--format", "gitlab"]).stdout, out.stdout);
 }
+
+/// `brief` (the server hooks'): errors in full as `human` shows them, warnings only
+/// counted by rule in the closing line.
+#[test]
+fn brief_lists_the_errors_and_counts_the_warnings_by_rule() {
+    let sandbox = one_late_report();
+    let out = sandbox.run(&["check", "--format", "brief"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "检查 1 个文件：0 个错误，1 个警告（deadline-exceeded 1）\n"
+    );
+
+    let bad = std::fs::read_to_string(fixture("repo/reports/2026/03/2026-03-02-good-work.md"))
+        .unwrap()
+        .replace("unit: 投资科", "unit: 不存在科");
+    sandbox.write("reports/2026/03/2026-03-02-bad.md", bad);
+    let out = sandbox.run(&["check", "--format", "brief", "--lang", "en"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("error[unknown-unit]"), "{text}");
+    assert!(text.contains("--> reports/2026/03/2026-03-02-bad.md:"), "{text}");
+    assert!(!text.contains("warning["), "{text}");
+    assert!(
+        text.ends_with(
+            "2 files checked: 1 errors, 2 warnings (deadline-exceeded 1, unknown-author 1)\n"
+        ),
+        "{text}"
+    );
+}

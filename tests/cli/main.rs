@@ -1,5 +1,9 @@
 //! Integration tests: the `xinbao` binary run on real files and real git repositories.
 //! See `tests/README.md` for how fixtures announce the findings they expect.
+//! The binary runs on its own harness (`harness.rs`): `#[test]` here is `tests/harness`'s.
+
+#[macro_use]
+extern crate xinbao_test_harness;
 
 mod approvals;
 mod assessment;
@@ -9,6 +13,7 @@ mod commands;
 mod documents;
 mod first_day;
 mod formats;
+mod harness;
 mod history;
 mod hostile;
 mod late;
@@ -23,3 +28,7 @@ mod site;
 mod structure;
 mod support;
 mod trust;
+
+fn main() {
+    harness::main();
+}

@@ -110,21 +110,21 @@ pub fn git_command(dir: &Path, date: &str) -> Command {
     command
 }
 
-/// Whether `program` is on the PATH. Outside CI a missing tool skips the test with a
-/// message; in CI (`CI=true`, where `.ci/run` installs it) it fails the test.
+/// Whether `program` is on the PATH. Outside CI a missing tool ends the test as
+/// ignored ("… is not installed", in the runner's summary) once it returns; in CI
+/// (`CI=true`, where `.ci/run` installs it) it fails the test.
 pub fn require(program: &str) -> bool {
     let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
         .any(|dir| dir.join(program).is_file());
     if !found {
-        assert!(std::env::var("CI").is_err(), "{program} is required in CI (.ci/run installs it)");
-        eprintln!("SKIPPED: {program} is not installed");
+        missing(program);
     }
     found
 }
 
 /// Whether python3 can import `modules` (`"jsonschema, yaml"`). Outside CI a
-/// missing module skips the test with a message; in CI (where `.ci/run` installs
-/// the Debian `packages`) it fails the test.
+/// missing module ends the test as ignored; in CI (where `.ci/run` installs the
+/// Debian `packages`) it fails the test.
 pub fn require_python(modules: &str, packages: &str) -> bool {
     if !require("python3") {
         return false;
@@ -134,10 +134,15 @@ pub fn require_python(modules: &str, packages: &str) -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
-        assert!(std::env::var("CI").is_err(), "{packages} is required in CI (.ci/run installs it)");
-        eprintln!("SKIPPED: {packages} is not installed");
+        missing(packages);
     }
     found
+}
+
+/// A tool the test cannot do without: a failure in CI, else the test ends as ignored.
+fn missing(what: &str) {
+    assert!(std::env::var("CI").is_err(), "{what} is required in CI (.ci/run installs it)");
+    crate::harness::missing(what);
 }
 
 fn hermetic(command: &mut Command) {

@@ -150,15 +150,22 @@ fn a_plain_git_server_accepts_a_late_report_and_later_pushes() {
     let Some(bureau) = bureau() else { return };
     let server = Server::new();
     let site = server.site();
-    let push = |date: &str| server.push(bureau.git_command(date, None), server.bare(), "main");
+    let push = |date: &str, verbose: &str| {
+        let mut git = bureau.git_command(date, None);
+        git.env("XINBAO_VERBOSE", verbose);
+        server.push(git, server.bare(), "main")
+    };
 
     // The late report, approved by 李四 and published by 钱七 (the deployed archive
     // holds published reports only, SPEC §7): accepted with its warning, and archived.
     propose_approve_publish(&bureau, "zhang/late", ID, LATE, [WRITTEN, MERGED, PUBLISHED]);
-    let out = push(PUBLISHED);
+    // The pusher is told one line, the lateness counted in it (details with
+    // XINBAO_VERBOSE=1, below).
+    let out = push(PUBLISHED, "");
     let told = stderr(&out);
     assert!(out.status.success(), "the server refused a late report: {told}");
-    assert!(told.contains(&format!("[deadline-exceeded]: {LATE_ZH}")), "{told}");
+    assert_eq!(told.lines().count(), 1, "{told}");
+    assert!(told.contains("检查 1 个文件：0 个错误，1 个警告（deadline-exceeded 1）"), "{told}");
     assert!(!told.contains("推送被拒绝"), "{told}");
     assert_eq!(server.main(), bureau.git(PUBLISHED, None, &["rev-parse", "HEAD"]));
     let page = std::fs::read_to_string(site.join(format!("reports/{ID}.html")))
@@ -174,9 +181,10 @@ fn a_plain_git_server_accepts_a_late_report_and_later_pushes() {
         ON_TIME,
         [ON_TIME_WRITTEN, ON_TIME_MERGED, ON_TIME_MERGED],
     );
-    let out = push(ON_TIME_MERGED);
+    let out = push(ON_TIME_MERGED, "1");
     let told = stderr(&out);
     assert!(out.status.success(), "the late report on main blocked a later push: {told}");
+    assert!(told.contains(&format!("[deadline-exceeded]: {LATE_ZH}")), "{told}");
     assert_eq!(server.main(), bureau.git(ON_TIME_MERGED, None, &["rev-parse", "HEAD"]));
     let page = std::fs::read_to_string(site.join(format!("reports/{ON_TIME_ID}.html")))
         .unwrap_or_else(|e| panic!("post-receive built no page for {ON_TIME_ID} ({e}): {told}"));
@@ -201,7 +209,7 @@ fn a_plain_git_server_accepts_a_late_report_and_later_pushes() {
         &["commit-tree", &tree, "-p", "HEAD^", "-p", "HEAD", "-m", "改写"],
     );
     bureau.git(ON_TIME_MERGED, None, &["reset", "-q", "--hard", &rewritten]);
-    let out = push(ON_TIME_MERGED);
+    let out = push(ON_TIME_MERGED, "");
     let told = stderr(&out);
     assert!(!out.status.success(), "a rewritten first-parent history was accepted: {told}");
     assert!(told.contains("首父提交历史只能增长"), "{told}");
