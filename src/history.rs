@@ -48,15 +48,6 @@ pub struct Commit {
     pub changed: Vec<Change>,
 }
 
-/// Opens the git repository that contains `root`, if any.
-pub fn open(root: &Path) -> Option<Repository> {
-    // libgit2 re-hashes every object it reads, which is a third of reading the
-    // history; git itself does not (its objects are checked by `git fsck`).
-    // Signatures are still verified over the exact bytes of each commit.
-    git2::opts::strict_hash_verification(false);
-    Repository::discover(root).ok().filter(|repo| repo.workdir().is_some())
-}
-
 /// The path in the git repository of `dir` (relative to `root`): the reports
 /// repository may be a folder inside a larger git repository.
 pub fn in_repository(repo: &Repository, root: &Path, dir: &str) -> String {

@@ -25,12 +25,12 @@ pub fn run(run: &Run, args: &CheckArgs) -> anyhow::Result<ExitCode> {
         }
         extra.push(std::path::absolute(path).context("resolving a path")?);
     }
-    say_what_history_lacks(run);
     // With --approvals (a verdict), the ledger's findings too, and the server's
     // receipts are verified against the signed settings in force, not the work tree's.
     let purpose =
         Purpose::Check { approvals: args.approvals, rev: args.rev.as_deref(), extra: &extra };
     let Verdicts { repo, mut diags, ledger, history, .. } = crate::pipeline::judge(run, purpose)?;
+    say_what_history_lacks(run);
     // The keys are checked as part of the settings file (unreadable, listed twice).
     KeyRing::build(&repo.settings, &repo.workspace, &mut diags);
     if let Some(ledger) = &ledger {

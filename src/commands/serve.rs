@@ -42,7 +42,7 @@ pub fn run(run: &Run, args: &ServeArgs) -> anyhow::Result<ExitCode> {
 
     let (root, trust_root) = (run.root().to_path_buf(), run.trust_root().map(str::to_string));
     std::thread::spawn(move || {
-        let git = crate::history::open(&root);
+        let git = crate::run::discover(&root);
         let mut seen = fingerprint(&root, git.as_ref());
         loop {
             std::thread::sleep(Duration::from_secs(1));

@@ -200,7 +200,6 @@ fn copy_sample(to: &Path) {
 /// The files of `src/` that open a git repository themselves, and why: every
 /// other place works in the run's one repository (`Run::git`).
 const OPENS_A_REPOSITORY: &[(&str, &str)] = &[
-    ("history.rs", "the discovery of the enclosing work tree, which `Run::open` calls once"),
     ("cache.rs", "a handle for each worker thread of the parallel walk, by the run's path"),
     ("approval/settings.rs", "a handle for each worker thread reading settings versions"),
     ("commands/mod.rs", "finding the root when no folder holds xinbao.yaml"),
@@ -235,7 +234,7 @@ fn a_run_has_one_workspace_one_git_repository_and_no_globals() {
             assert!(!code.contains("Workspace::new("), "{name} makes a Workspace: use the Run's");
         }
         let allowed = name == "run.rs" || OPENS_A_REPOSITORY.iter().any(|(f, _)| *f == name);
-        for call in ["Repository::discover(", "Repository::open(", "history::open("] {
+        for call in ["Repository::discover(", "Repository::open(", "run::discover("] {
             assert!(allowed || !code.contains(call), "{name} opens git ({call}): use Run::git");
         }
         // The run's state is the Run's: no clock, trust root or language from a
