@@ -5,6 +5,7 @@ use crate::config;
 use crate::diag::Diagnostics;
 use crate::report::field::{self, Field, Kind, Need};
 use crate::report::{Category, Severity};
+use crate::time::{CLOCK_PATTERN, DATE_PATTERN};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,15 +22,6 @@ pub fn run(root: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     println!("{}", serde_json::to_string_pretty(&schema(units, &levels))?);
     Ok(ExitCode::SUCCESS)
 }
-
-/// A calendar date `YYYY-MM-DD`: each month's days, 29 February in leap years only.
-const DATE: &str = concat!(
-    "(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))",
-    "|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)"
-);
-
-/// A time of day and an optional offset: `09:00`, `09:00:00+08:00`.
-const CLOCK: &str = "[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]+)?)?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?";
 
 /// What the schema needs besides the field table: the bureau's units (an enum
 /// when known) and adoption levels.
@@ -94,23 +86,24 @@ fn value(kind: Kind, choices: &Choices) -> Value {
             "not": {"type": "string", "pattern": "\\S[\\s\\S]*\\n[\\s\\S]*\\S"}}),
         Kind::Texts => json!({"type": ["string", "number", "boolean", "array"],
             "items": {"type": ["string", "number", "boolean", "null"]}}),
-        Kind::Date => pattern(DATE),
-        Kind::Time => pattern(&format!("{DATE}{CLOCK}")),
-        Kind::DateOrTime => pattern(&format!("{DATE}(?:{CLOCK})?")),
+        Kind::Date => pattern(DATE_PATTERN),
+        Kind::Time => pattern(&format!("(?:{DATE_PATTERN}){CLOCK_PATTERN}")),
+        Kind::DateOrTime => pattern(&format!("(?:{DATE_PATTERN})(?:{CLOCK_PATTERN})?")),
         Kind::Phone => json!({"anyOf": [pattern("1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}"),
             {"type": "integer", "minimum": 13_000_000_000u64, "maximum": 19_999_999_999u64}]}),
-        Kind::Category => json!({"enum": category_names(Category::ALL)}),
+        Kind::Category => one_of(&category_names(Category::ALL)),
         Kind::Unit => match choices.units {
-            Some(units) => json!({"enum": units}),
+            Some(units) => one_of(&units.iter().map(String::as_str).collect::<Vec<_>>()),
             None => json!({"type": scalar}),
         },
-        Kind::Severity => json!({"enum": Severity::ALL.iter()
-            .flat_map(|(_, id, label)| [*id, *label]).collect::<Vec<_>>()}),
+        Kind::Severity => one_of(
+            &Severity::ALL.iter().flat_map(|(_, id, label)| [*id, *label]).collect::<Vec<_>>(),
+        ),
         Kind::Level => {
             let labels = choices.levels.iter().map(|l| config::Scoring::level_label(l));
             let mut names: Vec<&str> = choices.levels.iter().map(String::as_str).collect();
             names.extend(labels.filter(|l| !choices.levels.iter().any(|k| k == l)));
-            json!({"enum": names})
+            one_of(&names)
         }
         Kind::Count => json!({"anyOf": [
             {"type": "integer", "minimum": 0, "maximum": i64::MAX},
@@ -147,6 +140,26 @@ fn needs_of(fields: &[Field], category: Category, choices: &Choices) -> Option<V
         }
     }
     (!properties.is_empty()).then(|| json!({"required": required, "properties": properties}))
+}
+
+/// One of `names`, as an editor completes it, or written with spaces around
+/// (which `check` reads without them).
+fn one_of(names: &[&str]) -> Value {
+    let escaped: Vec<String> = names.iter().map(|name| escape(name)).collect();
+    json!({"anyOf": [{"enum": names},
+        {"type": "string", "pattern": format!("^\\s*(?:{})\\s*$", escaped.join("|"))}]})
+}
+
+/// `text` as a regular expression that matches just it.
+fn escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if "\\.^$|?*+()[]{}".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A value that counts as not written: nothing, `~`, or only spaces.

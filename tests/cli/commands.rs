@@ -172,10 +172,12 @@ fn schema_describes_every_field() {
     for key in xinbao::report::field::keys(xinbao::report::field::REPORT) {
         assert!(schema["properties"].get(key).is_some(), "{key}");
     }
-    // Each field is empty (not written) or its value.
-    let units = schema["properties"]["unit"]["anyOf"][1]["enum"].as_array().unwrap();
-    assert!(units.iter().any(|u| u == "投资科"));
-    let categories = schema["properties"]["category"]["anyOf"][1]["enum"].as_array().unwrap();
+    // Each field is empty (not written) or its value, a choice as an editor completes it.
+    let choices = |key: &str| schema["properties"][key]["anyOf"][1]["anyOf"][0]["enum"].clone();
+    let units = choices("unit");
+    assert!(units.as_array().unwrap().iter().any(|u| u == "投资科"), "{units}");
+    let categories = choices("category");
+    let categories = categories.as_array().unwrap();
     assert_eq!(categories.len(), 20);
 }
 
