@@ -128,13 +128,17 @@ fn with_needed_fields(front: &str, category: Category) -> String {
     format!("{}{lines}{}", &front[..close], &front[close..])
 }
 
-/// `field: # label`, indented by `depth`, when `category` needs it, with the
+/// `field:   # label，如 example`, indented by `depth`, when `category` needs it, with the
 /// needed fields of a mapping below it.
 fn needed_lines(field: &Field, category: Category, depth: usize, out: &mut String) {
     if !field.required_for(Some(category)) {
         return;
     }
-    out.push_str(&format!("{}{}:   # {}\n", "  ".repeat(depth), field.key, field.zh));
+    let example = match field.example {
+        "" => String::new(),
+        example => format!("，如 {example}"),
+    };
+    out.push_str(&format!("{}{}:   # {}{example}\n", "  ".repeat(depth), field.key, field.zh));
     if let Kind::Record(parts) = field.kind {
         for part in parts {
             needed_lines(part, category, depth + 1, out);
@@ -206,16 +210,16 @@ mod tests {
         let front = filled(templates::report_template(Category::LeaderVisit))
             .replace("leaders: [领导姓名]", "tags: []");
         let completed = with_needed_fields(&front, Category::LeaderVisit);
-        assert!(completed.ends_with("leaders:   # 领导\n---\n"), "{completed}");
+        assert!(completed.ends_with("leaders:   # 领导，如 王五\n---\n"), "{completed}");
         let work = filled(templates::report_template(Category::Work));
         let completed = with_needed_fields(&work, Category::Emergency);
         assert!(
             completed.contains(
-                "emergency:   # 突发事件要素\n  severity:   # 事件等级\n  source:   # 信息来源\n"
+                "emergency:   # 突发事件要素\n  severity:   # 事件等级，如 general\n  source:   # 信息来源，如 县应急局通报\n"
             ),
             "{completed}"
         );
-        assert!(completed.contains("  casualties:   # 伤亡人数\n    dead:   # 死亡\n"));
+        assert!(completed.contains("  casualties:   # 伤亡人数\n    dead:   # 死亡，如 0\n"));
         assert!(!completed.contains("phone_reported_at"), "{completed}");
     }
 

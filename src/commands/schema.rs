@@ -73,7 +73,16 @@ fn record(fields: &[Field], choices: &Choices) -> Value {
 
 /// A field's schema: its value, or an empty one.
 fn property(field: &Field, choices: &Choices) -> Value {
-    json!({"description": field.hint, "anyOf": [empty(), value(field.kind, choices)]})
+    let mut property =
+        json!({"description": field.hint, "anyOf": [empty(), value(field.kind, choices)]});
+    if !field.example.is_empty() {
+        let example = match field.kind {
+            Kind::Count => field.example.parse::<u32>().map_or(json!(field.example), |n| json!(n)),
+            _ => json!(field.example),
+        };
+        property["examples"] = json!([example]);
+    }
+    property
 }
 
 /// A value of `kind` that is written (not empty).

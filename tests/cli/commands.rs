@@ -200,7 +200,7 @@ fn new_adds_a_needed_field_its_template_left_out() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let file = String::from_utf8_lossy(&out.stdout).split_whitespace().nth(1).unwrap().to_string();
     let text = std::fs::read_to_string(sandbox.root().join(&file)).unwrap();
-    assert!(text.contains("\nleaders:   # 领导\n---\n"), "{text}");
+    assert!(text.contains("\nleaders:   # 领导，如 王五\n---\n"), "{text}");
     let (_, json) = sandbox.check_json(&[&file]);
     let missing = json["diagnostics"].as_array().unwrap().iter().any(|d| {
         d["rule"] == "missing-field" && d["message"].as_str().unwrap().contains("leaders")

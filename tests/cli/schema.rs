@@ -254,6 +254,23 @@ fn base(category: &str) -> Vec<(String, Yaml)> {
     entries
 }
 
+/// A front matter made of the table's examples, every field that has one.
+fn from_examples(fields: &[xinbao::report::Field]) -> Vec<(String, Yaml)> {
+    use xinbao::report::field::Kind;
+    let quoted = |text: &str| Yaml::Raw(serde_json::to_string(text).unwrap());
+    fields
+        .iter()
+        .filter_map(|f| match f.kind {
+            Kind::Record(inner) => Some((f.key.to_string(), Yaml::Map(from_examples(inner)))),
+            Kind::Records(inner) => {
+                Some((f.key.to_string(), Yaml::Items(vec![from_examples(inner)])))
+            }
+            _ if f.example.is_empty() => None,
+            _ => Some((f.key.to_string(), quoted(f.example))),
+        })
+        .collect()
+}
+
 /// Every way a value can be shaped in YAML, and a field left out.
 const SHAPES: &[(&str, Option<&str>)] = &[
     ("number", Some("7")),
@@ -285,7 +302,10 @@ fn shaped_cases() -> Vec<(String, String)> {
     }
     let mut all = Vec::new();
     paths(field::REPORT, &[], &mut all);
-    let mut cases = Vec::new();
+    let mut examples = from_examples(field::REPORT);
+    set(&mut examples, &["category"], Some("emergency"));
+    let mut cases =
+        vec![("examples".to_string(), format!("---\n{}---\n\n正文。\n", emit(&examples, 0)))];
     for category in ["work", "leader-visit", "emergency", "research"] {
         // Leaders and occurred_at are what the other two categories need differently.
         let everything = matches!(category, "work" | "emergency");
@@ -379,6 +399,7 @@ fn the_schema_and_check_agree_on_every_fixture_and_common_mistake() {
         ("work-title-bool", false),
         ("work-images-caption-blank", true),
         ("work-adoptions-level-mapping", true),
+        ("examples", false),
         ("count-quoted", false),
         ("count-underscore", true),
         ("count-decimal", true),
