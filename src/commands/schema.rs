@@ -47,11 +47,11 @@ pub fn schema(units: Option<&[String]>, levels: &[String]) -> Value {
     });
     let only_for = field::REPORT.iter().filter(|f| !f.only_for.is_empty()).map(|field| {
         json!({"if": written(field.key),
-            "then": {"properties": {"category": {"enum": category_names(field.only_for)}}}})
+            "then": {"properties": {"category": one_of(&category_names(field.only_for))}}})
     });
-    if let Some(all) = schema["allOf"].as_array_mut() {
-        all.extend(by_category.chain(only_for));
-    }
+    let mut all = schema["allOf"].as_array().cloned().unwrap_or_default();
+    all.extend(by_category.chain(only_for));
+    schema["allOf"] = json!(all);
     schema
 }
 
@@ -66,9 +66,17 @@ fn record(fields: &[Field], choices: &Choices) -> Value {
         Need::With(other) => Some(json!({"if": written(other), "then": written(f.key)})),
         _ => None,
     });
-    let all: Vec<Value> = std::iter::once(written_all(&always)).chain(with).collect();
-    json!({"type": "object", "additionalProperties": false, "properties": properties,
-        "required": always, "allOf": all})
+    let always_written = (!always.is_empty()).then(|| written_all(&always));
+    let all: Vec<Value> = always_written.into_iter().chain(with).collect();
+    let mut record =
+        json!({"type": "object", "additionalProperties": false, "properties": properties});
+    if !always.is_empty() {
+        record["required"] = json!(always);
+    }
+    if !all.is_empty() {
+        record["allOf"] = json!(all);
+    }
+    record
 }
 
 /// A field's schema: its value, or an empty one.
@@ -195,7 +203,7 @@ fn category_names(ids: &[Category]) -> Vec<&'static str> {
 
 /// The report is of one of the categories `ids`.
 fn with_category(ids: &[Category]) -> Value {
-    json!({"properties": {"category": {"enum": category_names(ids)}}, "required": ["category"]})
+    json!({"properties": {"category": one_of(&category_names(ids))}, "required": ["category"]})
 }
 
 #[cfg(test)]

@@ -121,6 +121,10 @@ fn cases() -> Vec<(&'static str, String)> {
         ("title-two-lines", work("title: 投资科召开重点项目调度会", "title: \"投资科\\n调度会\"")),
         ("title-block", work("title: 投资科召开重点项目调度会", "title: |\n  投资科调度会\n")),
         ("category-padded", work("category: work", "category: \" work \"")),
+        (
+            "category-padded-no-occurred-at",
+            work("category: work", "category: \" work \"").replace(&format!("{occurred}\n"), ""),
+        ),
         ("severity-chinese", EMERGENCY.replace("severity: general", "severity: 一般")),
         (
             "adoption-level-chinese",

@@ -63,6 +63,7 @@ def front_matter(text):
 
 def main(schema_path, files):
     schema = json.load(open(schema_path, encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)  # a valid Draft 7 schema itself
     validator = jsonschema.Draft7Validator(schema)
     out = {}
     for f in files:
