@@ -7,6 +7,7 @@ use crate::report::field::{self, Field, Kind, Need};
 use crate::report::{Category, Severity};
 use crate::time::{CLOCK_PATTERN, DATE_PATTERN};
 use serde_json::{Value, json};
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -19,7 +20,9 @@ pub fn run(root: Option<PathBuf>) -> anyhow::Result<ExitCode> {
         Some(settings) => settings.scoring.adoption.keys().cloned().collect(),
         None => config::Scoring::default().adoption.keys().cloned().collect(),
     };
-    println!("{}", serde_json::to_string_pretty(&schema(units, &levels))?);
+    let text = serde_json::to_string_pretty(&schema(units, &levels))?;
+    // `xinbao schema | head` is a reader that stops early, not a failure.
+    let _ = writeln!(std::io::stdout(), "{text}");
     Ok(ExitCode::SUCCESS)
 }
 

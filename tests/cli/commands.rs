@@ -162,7 +162,8 @@ fn new_emergency_starts_with_every_element_to_fill() {
 }
 
 /// `xinbao new … | head -0`: the reader is gone before `new` says what it made.
-/// The report is written and `new` exits as usual (no panic, no 101).
+/// The report is written and `new` exits as usual (no panic, no 101); `schema`
+/// into a closed pipe too.
 #[test]
 fn new_into_a_closed_pipe_writes_the_report_and_does_not_panic() {
     let sandbox = Sandbox::new();
@@ -179,6 +180,7 @@ fn new_into_a_closed_pipe_writes_the_report_and_does_not_panic() {
     };
     // No arguments at all, as in `xinbao new | head -1`: a usage error.
     assert_eq!(run(&["new"]), Some(2));
+    assert_eq!(run(&["schema"]), Some(0));
     let args = ["new", "work", "--title", "管道", "--unit", "投资科", "--slug", "guandao"];
     assert_eq!(run(&args), Some(0));
     let reports = walkdir::WalkDir::new(sandbox.root().join("reports")).into_iter();
