@@ -176,11 +176,11 @@ fn repository(dir: &Path) -> PathBuf {
 /// One input through the whole pipeline of `report` (and the PDF with `pdf`).
 fn run_report(dir: &Path, file: &Path, input: &[u8], pdf: bool) {
     std::fs::write(file, input).unwrap();
-    xinbao::time::new_run();
-    let ws = xinbao::workspace::Workspace::open(dir);
+    let run = xinbao::run::Run::open(dir, xinbao::lang::Lang::Zh, None);
+    let ws = run.workspace();
     let mut diags = xinbao::diag::Diagnostics::default();
-    let Ok(settings) = xinbao::config::load_in(&ws, &mut diags) else { return };
-    let repo = xinbao::load::load_in(ws, &[], settings, &mut diags);
+    let Ok(settings) = xinbao::config::load(ws, &mut diags) else { return };
+    let repo = xinbao::load::load_with(ws, &[], settings, &mut diags);
     xinbao::rules::check(&repo, None, &mut diags);
     let findings = diags.into_sorted();
     let _ = xinbao::diag::render_human(&findings, xinbao::lang::Lang::Zh, false, &|_, _| None);

@@ -16,13 +16,14 @@ use crate::layout::Document;
 use crate::out_dir::OutDir;
 use crate::render;
 use crate::report::Report;
+use crate::run::Run;
 use crate::site;
 use crate::stats;
 use anyhow::Context as _;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{IsTerminal, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -128,11 +129,13 @@ impl Outcome {
     }
 }
 
-/// Builds the outputs of `args` for the repository at `root`.
-pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcome> {
+/// Builds the outputs of `args` for the run's repository.
+pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
+    let (root, lang) = (run.root(), run.lang());
     // history → settings in force → load → check → approvals
+    let figures = crate::pipeline::Purpose::Figures { deleted: false };
     let crate::pipeline::Verdicts { repo, diags, late, ledger, history } =
-        crate::pipeline::load_verdicts(root, false, lang)?;
+        crate::pipeline::judge(run, figures)?;
     if ledger.as_ref().is_some_and(|l| l.rewritten) {
         return Err(crate::lang::refuse(
             "history-rewritten：主分支的历史被改写（不经过服务器记录的上一个位置），在办公室或管理员签名确认（History-rewritten-from: <原位置>）之前不生成、不发布；`xinbao status` 说明改写了什么",
@@ -141,7 +144,7 @@ pub fn build(root: &Path, args: &BuildArgs, lang: Lang) -> anyhow::Result<Outcom
     }
     let trail = |report: &Report| ledger.as_ref().and_then(|l| l.trail_of(report));
 
-    let now = crate::time::now().fixed_offset();
+    let now = run.now().fixed_offset();
     let figures =
         ledger.as_ref().map(|l| stats::Input { repo: &repo, ledger: l, late: &late, now });
     let failing: BTreeSet<String> =

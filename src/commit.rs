@@ -127,13 +127,13 @@ pub struct Signing<'a> {
 /// `took` for each of `ids`. Anything short of that is undone and refused;
 /// otherwise the ledger after and the new commit.
 pub fn sign_and_verify(
-    root: &Path,
+    context: &crate::run::Run,
     signing: &Signing,
     message: &str,
     ids: &[&str],
-    lang: crate::lang::Lang,
     took: impl Fn(&crate::approval::Trail, git2::Oid) -> bool,
-) -> anyhow::Result<(crate::pipeline::Loaded, git2::Oid)> {
+) -> anyhow::Result<(crate::pipeline::Verdicts, git2::Oid)> {
+    let root = context.root();
     if let Err(err) = run(root, signing.commit, Some(message))? {
         if !signing.abort.is_empty() {
             let _ = run(root, signing.abort, None)?;
@@ -143,7 +143,7 @@ pub fn sign_and_verify(
             format!("the signed commit failed and nothing was left behind: {}", err.trim()),
         ));
     }
-    let (after, head, failed) = not_taken(root, ids, lang, took)?;
+    let (after, head, failed) = not_taken(context, ids, took)?;
     if !failed.is_empty() {
         run(root, signing.undo, None)?.map_err(anyhow::Error::msg)?;
         return Err(crate::lang::refuse(
@@ -160,17 +160,19 @@ pub fn sign_and_verify(
 /// After a signed commit, reads the ledger at HEAD again, exactly as `status` will,
 /// and lists the reports of `ids` for which `took` does not hold (with why).
 fn not_taken(
-    root: &Path,
+    run: &crate::run::Run,
     ids: &[&str],
-    lang: crate::lang::Lang,
     took: impl Fn(&crate::approval::Trail, git2::Oid) -> bool,
-) -> anyhow::Result<(crate::pipeline::Loaded, git2::Oid, Vec<String>)> {
-    let after = crate::pipeline::load(root, Some("HEAD"))?;
-    let head = after.ledger.tip.context("reading HEAD")?;
+) -> anyhow::Result<(crate::pipeline::Verdicts, git2::Oid, Vec<String>)> {
+    let (run, lang) = (run.reread(), run.lang());
+    let at_head = crate::pipeline::Purpose::Approvals { rev: Some("HEAD") };
+    let after = crate::pipeline::judge(&run, at_head)?;
+    let ledger = after.ledger()?;
+    let head = ledger.tip.context("reading HEAD")?;
     let failed = ids
         .iter()
         .filter_map(|id| {
-            let trail = after.ledger.trails.get(*id)?;
+            let trail = ledger.trails.get(*id)?;
             (!took(trail, head)).then(|| {
                 let why: Vec<&str> = trail.problems.iter().map(|p| p.message.get(lang)).collect();
                 format!("{id}: {}", why.join("; "))

@@ -104,11 +104,11 @@ impl Added {
 /// each commit adds is kept in the cache, so only new commits are read.
 ///
 /// A repository without commits gives an empty history.
-pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::Error> {
+pub fn read(repo: &Repository, run: &crate::run::Run, dir: &str) -> Result<History, git2::Error> {
     let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else {
         return Ok(History::default());
     };
-    let tracked = in_repository(repo, root, dir);
+    let tracked = in_repository(repo, run.root(), dir);
 
     // v2: the parents' time is kept as it is and capped by the clock when used;
     // v3: each commit's parents and changed reports (the lines of versions).
@@ -117,7 +117,7 @@ pub fn read(repo: &Repository, root: &Path, dir: &str) -> Result<History, git2::
         read_commit(repo, oid, &tracked, dir, subtrees)
     };
     let commits = crate::cache::read_commits(repo, "added", &key, head.id(), Walk::All, read)?;
-    let now = crate::time::now().timestamp();
+    let now = run.now().timestamp();
     let mut history = History {
         prefix: tracked[..tracked.len() - dir.len()].to_string(),
         tip: Some((head.id(), reports_at(repo, &head, &tracked, dir))),

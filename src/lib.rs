@@ -37,6 +37,7 @@ pub mod render;
 pub mod report;
 pub mod request;
 pub mod rules;
+pub mod run;
 pub mod site;
 pub mod slug;
 pub mod source;

@@ -128,30 +128,24 @@ impl Repository {
     }
 }
 
-/// Reads the repository at `root`, plus any report files in `extra` outside `reports/`.
+/// Reads the repository of the workspace `ws` under its own settings, plus any
+/// report files in `extra` outside `reports/`.
 ///
 /// Fails only when the settings cannot be read; every problem of a report is a diagnostic.
-pub fn load(root: &Path, extra: &[PathBuf], diags: &mut Diagnostics) -> anyhow::Result<Repository> {
-    let ws = Workspace::open(root);
-    let settings = config::load_in(&ws, diags)?;
-    Ok(load_in(ws, extra, settings, diags))
-}
-
-/// Reads the repository at `root` under `settings` (the ones in force in the
-/// history, for the commands that give verdicts), plus the `extra` report files.
-pub fn load_with(
-    root: &Path,
+pub fn load(
+    ws: &Arc<Workspace>,
     extra: &[PathBuf],
-    settings: Settings,
     diags: &mut Diagnostics,
-) -> Repository {
-    load_in(Workspace::open(root), extra, settings, diags)
+) -> anyhow::Result<Repository> {
+    let settings = config::load(ws, diags)?;
+    Ok(load_with(ws, extra, settings, diags))
 }
 
-/// Reads the repository of the workspace `ws` under `settings`, plus the `extra`
-/// report files; every file is read through `ws`, once.
-pub fn load_in(
-    ws: Arc<Workspace>,
+/// Reads the repository of the workspace `ws` under `settings` (the ones in force
+/// in the history, for the commands that give verdicts), plus the `extra` report
+/// files; every file is read through `ws`, once.
+pub fn load_with(
+    ws: &Arc<Workspace>,
     extra: &[PathBuf],
     settings: Settings,
     diags: &mut Diagnostics,
@@ -172,7 +166,7 @@ pub fn load_in(
         .par_iter()
         .map(|file| {
             let mut local = Diagnostics::default();
-            let report = read_bytes(&ws, file, &mut local).and_then(|bytes| {
+            let report = read_bytes(ws, file, &mut local).and_then(|bytes| {
                 let normalized = bytes.starts_with(b"\xef\xbb\xbf") || bytes.contains(&b'\r');
                 let original = normalized.then(|| bytes.clone().into());
                 let text = decode(file, bytes, &mut local)?;
@@ -190,11 +184,11 @@ pub fn load_in(
     }
     let mut requests = Vec::new();
     for file in &request_files {
-        if let Some(text) = read(&ws, file, diags) {
+        if let Some(text) = read(ws, file, diags) {
             requests.extend(request::parse(file, &stem(file), &text, &settings, diags));
         }
     }
-    let bulletins = work_tree_bulletins(&ws, diags);
+    let bulletins = work_tree_bulletins(ws, diags);
     let files = report_files.iter().map(|file| (stem(file), file.clone())).collect();
     let placeholders = placeholders(|own| {
         ws.read(Path::new(own)).ok().and_then(|bytes| String::from_utf8(bytes).ok())
@@ -209,7 +203,7 @@ pub fn load_in(
         bulletins,
         placeholders,
         by_id: std::collections::HashMap::new(),
-        workspace: ws,
+        workspace: ws.clone(),
     };
     repo.reindex();
     repo

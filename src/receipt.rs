@@ -336,7 +336,7 @@ pub fn passes_through(git: &git2::Repository, tip: Oid, commit: Oid) -> bool {
 /// text the ledger says was approved (else of its text at the tip).
 pub fn apply(
     git: &git2::Repository,
-    root: &std::path::Path,
+    ws: &crate::workspace::Workspace,
     settings: &Settings,
     ledger: Option<&crate::approval::Ledger>,
     history: &mut crate::history::History,
@@ -347,8 +347,7 @@ pub fn apply(
     let receipts = match ledger {
         Some(ledger) => read(git, &ServerKeys::History(&ledger.periods)),
         None => {
-            let ws = crate::workspace::Workspace::open(root);
-            let ring = KeyRing::build(settings, &ws, &mut crate::diag::Diagnostics::default());
+            let ring = KeyRing::build(settings, ws, &mut crate::diag::Diagnostics::default());
             read(git, &ServerKeys::Settings(settings, &ring))
         }
     };

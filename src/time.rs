@@ -8,21 +8,6 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime};
 /// A moment, kept with the offset it was written in (or the bureau's).
 pub type Time = DateTime<FixedOffset>;
 
-/// The moment of the current run. The clock is read once, when first asked, so
-/// every stage of a run judges by the same instant.
-pub fn now() -> DateTime<chrono::Utc> {
-    let mut run = RUN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    *run.get_or_insert_with(chrono::Utc::now)
-}
-
-/// Starts a new run (`serve`, before each rebuild): the next [`now`] reads the
-/// clock again.
-pub fn new_run() {
-    *RUN.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
-}
-
-static RUN: std::sync::Mutex<Option<DateTime<chrono::Utc>>> = std::sync::Mutex::new(None);
-
 /// Parses a time: `2026-03-02T09:00:00+08:00`, `2026-03-02T09:00` or `2026-03-02 09:00:00`
 /// (read in `zone`), and, when `date_only` is allowed, `2026-03-02` (local midnight).
 ///

@@ -4,7 +4,7 @@
 //! Every input is read through a [`Workspace`]: report and settings files once
 //! each by the loader, pictures once each for the whole run (the bytes are kept
 //! and shared by the check, the layout, the DOCX, the PDF and the archive). The
-//! clock is the run's (`time::now`), read once. Each read from disk is counted,
+//! clock is the run's, read once. Each read from disk is counted,
 //! so a test can prove that nothing is read twice.
 
 use std::collections::{BTreeMap, HashMap};
@@ -26,11 +26,12 @@ pub struct Workspace {
 }
 
 impl Workspace {
-    /// The workspace of the repository at `root`, at the run's moment.
-    pub fn open(root: &Path) -> Arc<Workspace> {
+    /// The workspace of the repository at `root`, at the run's moment `now`
+    /// (made once per run by [`crate::run::Run`]).
+    pub fn new(root: &Path, now: chrono::DateTime<chrono::Utc>) -> Arc<Workspace> {
         Arc::new(Workspace {
             root: root.to_path_buf(),
-            now: crate::time::now(),
+            now,
             shared: Mutex::default(),
             reads: Mutex::default(),
         })
@@ -103,7 +104,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("xinbao-ws-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("a.png"), b"png").unwrap();
-        let ws = Workspace::open(&dir);
+        let ws = Workspace::new(&dir, chrono::Utc::now());
         assert_eq!(&*ws.picture(Path::new("a.png")).unwrap(), b"png");
         assert_eq!(&*ws.picture(&dir.join("a.png")).unwrap(), b"png");
         assert!(ws.picture(Path::new("missing.png")).is_err());

@@ -36,11 +36,11 @@ impl Bench {
     /// the findings are also rendered as the human and SARIF outputs.
     pub fn check(&self, input: &[u8]) -> Option<(Repository, Vec<Diagnostic>)> {
         std::fs::write(&self.file, input).expect("writing the report");
-        xinbao::time::new_run();
-        let ws = xinbao::workspace::Workspace::open(self.dir.path());
+            let run = xinbao::run::Run::open(self.dir.path(), xinbao::lang::Lang::Zh, None);
+        let ws = run.workspace();
         let mut diags = Diagnostics::default();
-        let settings = xinbao::config::load_in(&ws, &mut diags).ok()?;
-        let repo = xinbao::load::load_in(ws, &[], settings, &mut diags);
+        let settings = xinbao::config::load(ws, &mut diags).ok()?;
+        let repo = xinbao::load::load_with(ws, &[], settings, &mut diags);
         xinbao::rules::check(&repo, None, &mut diags);
         let findings = diags.into_sorted();
         let _ = xinbao::diag::render_human(&findings, xinbao::lang::Lang::Zh, false, &|_, _| None);

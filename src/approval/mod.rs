@@ -20,11 +20,11 @@ pub use settings::{Anchor, Regime};
 pub use trail::{Problem, Signature, State, Step, Trail};
 
 use crate::load::Repository;
-use anyhow::{Context as _, bail};
+use crate::run::Run;
+use anyhow::Context as _;
 use git2::Oid;
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// The state of every report known to the main branch or the work tree.
 #[derive(Debug)]
@@ -78,56 +78,17 @@ impl Ledger {
     }
 }
 
-/// The commit pinned as the trust anchor by `--trust-root`, set once by `main`.
-static TRUST_ROOT: OnceLock<Option<String>> = OnceLock::new();
-
-/// Pins the trust anchor for this run (`--trust-root`); else `XINBAO_TRUST_ROOT`.
-pub fn pin_trust_root(rev: Option<String>) {
-    let rev = rev.or_else(|| std::env::var("XINBAO_TRUST_ROOT").ok().filter(|s| !s.is_empty()));
-    let _ = TRUST_ROOT.set(rev);
-}
-
-/// Opens the git repository of `root` for a verdict: refuses (exit 2) outside git
-/// and in a shallow clone, whose history is not all there.
-pub fn open_history(root: &Path) -> anyhow::Result<git2::Repository> {
-    let git = crate::history::open(root).context(
-        "审核状态记录在 git 历史中：这里不是 git 仓库 / approvals live in the git history: not a git repository",
-    )?;
-    if git.is_shallow() {
-        bail!(
-            "这是浅克隆，历史不完整，无法判定审核状态；请先运行 `git fetch --unshallow`（CI 中 actions/checkout 设 fetch-depth: 0）/ this is a shallow clone: the history is incomplete and no verdict can be given; run `git fetch --unshallow` first (in CI, actions/checkout with fetch-depth: 0)"
-        );
-    }
-    Ok(git)
-}
-
-/// Reads the ledger of the git repository containing `root`, up to `rev` (default:
-/// the main branch), with the reports only in the work tree of `repo` as drafts.
-pub fn read(root: &Path, rev: Option<&str>, repo: &Repository) -> anyhow::Result<Ledger> {
-    let mut ledger = read_history(root, rev)?;
-    ledger.add_drafts(repo);
-    Ok(ledger)
-}
-
-/// Reads the ledger from the history alone: every report the main branch ever
-/// held, judged commit by commit, and the settings in force at the tip.
-pub fn read_history(root: &Path, rev: Option<&str>) -> anyhow::Result<Ledger> {
-    read_history_of(&open_history(root)?, root, rev, None)
-}
-
-/// [`read_history`] in an open git repository (a server's bare one, say), held
+/// Reads the ledger from the run's history alone (a server's bare repository
+/// too): every report the main branch ever held up to `rev` (default: the main
+/// branch), judged commit by commit, and the settings in force at the tip; held
 /// to `recorded`, the last tip of `main` the server recorded, when the main line
-/// does not pass through it (SPEC §6.3).
-pub fn read_history_of(
-    git: &git2::Repository,
-    root: &Path,
-    rev: Option<&str>,
-    recorded: Option<Oid>,
-) -> anyhow::Result<Ledger> {
+/// does not pass through it (SPEC §6.3). Refuses outside git and in a shallow clone.
+pub fn read_history(run: &Run, rev: Option<&str>, recorded: Option<Oid>) -> anyhow::Result<Ledger> {
+    let git = run.history()?;
     let tip = walk::tip(git, rev).with_context(|| format!("--rev {}", rev.unwrap_or("")))?;
     let mut ledger = Ledger { tip, ..Ledger::default() };
     let Some(tip) = tip else { return Ok(ledger) };
-    let line = rewrite::follow(git, root, tip, pinned(git)?, recorded)
+    let line = rewrite::follow(git, run, tip, pinned(git, run)?, recorded)
         .context("reading the git history")?;
     let (commits, judged) = (line.commits, line.judged);
     ledger.rewritten = line.unacknowledged;
@@ -143,29 +104,29 @@ pub fn read_history_of(
     Ok(ledger)
 }
 
-/// The commit pinned as the trust anchor, resolved in `git`.
-fn pinned(git: &git2::Repository) -> anyhow::Result<Option<Oid>> {
-    let Some(rev) = TRUST_ROOT.get().cloned().flatten() else { return Ok(None) };
-    let commit = git.revparse_single(&rev).and_then(|o| o.peel_to_commit());
+/// The commit the run pinned as the trust anchor, resolved in `git`.
+fn pinned(git: &git2::Repository, run: &Run) -> anyhow::Result<Option<Oid>> {
+    let Some(rev) = run.trust_root() else { return Ok(None) };
+    let commit = git.revparse_single(rev).and_then(|o| o.peel_to_commit());
     Ok(Some(commit.map(|c| c.id()).with_context(|| format!("--trust-root {rev}"))?))
 }
 
 /// The office records in force at the main branch's tip (SPEC §6.3), judged
 /// without the reports' approvals: what `check` needs. `None` outside git, in a
 /// shallow clone or before the first commit.
-pub fn records_in_force(root: &Path) -> anyhow::Result<Option<BTreeMap<String, Oid>>> {
-    let Some(git) = crate::history::open(root).filter(|g| !g.is_shallow()) else {
-        return Ok(None);
-    };
-    let Some(tip) = walk::tip(&git, None)? else { return Ok(None) };
-    let commits = walk::read(&git, root, tip).context("reading the git history")?;
-    let judged = settings::judge(&git, root, &commits, pinned(&git)?, false)?;
+pub fn records_in_force(run: &Run) -> anyhow::Result<Option<BTreeMap<String, Oid>>> {
+    let Some(git) = run.full_git() else { return Ok(None) };
+    let Some(tip) = walk::tip(git, None)? else { return Ok(None) };
+    let commits = walk::read(git, run, tip).context("reading the git history")?;
+    let judged = settings::judge(git, run, &commits, pinned(git, run)?, false)?;
     Ok(Some(records::replay(&commits, &judged).in_force))
 }
 
-/// The bytes of the office records `in_force` (path → blob) in the repository of `root`.
-pub fn record_bytes(root: &Path, in_force: &BTreeMap<String, Oid>) -> BTreeMap<String, Vec<u8>> {
-    let Some(git) = crate::history::open(root) else { return BTreeMap::new() };
+/// The bytes of the office records `in_force` (path → blob) in `git`.
+pub fn record_bytes(
+    git: &git2::Repository,
+    in_force: &BTreeMap<String, Oid>,
+) -> BTreeMap<String, Vec<u8>> {
     let Ok(odb) = git.odb() else { return BTreeMap::new() };
     in_force
         .iter()

@@ -22,9 +22,9 @@ use super::walk::{self, CommitFacts};
 use crate::config::{Person, Role};
 use crate::diag::Rule;
 use crate::lang::Text;
+use crate::run::Run;
 use git2::Oid;
 use std::collections::HashSet;
-use std::path::Path;
 
 /// How many pushed-aside lines are followed at most: each is a real rewrite the
 /// history shows, and a hostile history must not make the walk endless.
@@ -47,28 +47,28 @@ pub struct Line {
 /// the server recorded, when there is one. `pin` is the pinned trust anchor.
 pub fn follow(
     git: &git2::Repository,
-    root: &Path,
+    run: &Run,
     tip: Oid,
     pin: Option<Oid>,
     recorded: Option<Oid>,
 ) -> anyhow::Result<Line> {
     let mut problems = Vec::new();
     let mut unacknowledged = false;
-    let mut commits = walk::read(git, root, tip)?;
+    let mut commits = walk::read(git, run, tip)?;
     if let Some(old) = recorded.filter(|old| !commits.iter().any(|c| c.id == *old)) {
-        let judged = settings::judge(git, root, &commits, pin, true)?;
+        let judged = settings::judge(git, run, &commits, pin, true)?;
         let rewriter = commits.last().map(|c| c.id).unwrap_or(tip);
         if acknowledged(&git.odb()?, &commits, &judged, old) {
             problems.push(rewritten(rewriter, &commits, old, true));
         } else {
             problems.push(rewritten(rewriter, &commits, old, false));
             unacknowledged = true;
-            commits = walk::read_aside(git, root, old)?;
+            commits = walk::read_aside(git, run, old)?;
         }
     }
     let odb = git.odb()?;
     let mut decided: HashSet<Oid> = HashSet::new();
-    let mut judged = settings::judge(git, root, &commits, pin, true)?;
+    let mut judged = settings::judge(git, run, &commits, pin, true)?;
     let mut lines = 0;
     loop {
         let found = commits.iter().enumerate().find_map(|(i, commit)| {
@@ -96,11 +96,11 @@ pub fn follow(
         decided.insert(commits[i].id);
         // The line pushed aside, and the merge read as if it were its first parent.
         let aside = git.find_commit(commits[i].id)?.parent_id(parent)?;
-        let mut line = walk::read_aside(git, root, aside)?;
+        let mut line = walk::read_aside(git, run, aside)?;
         let merge_at = line.len();
-        line.push(walk::read_against(git, root, commits[i].id, parent)?);
+        line.push(walk::read_against(git, run, commits[i].id, parent)?);
         line.extend(commits[i + 1..].iter().cloned());
-        let aside_judged = settings::judge(git, root, &line, pin, false)?;
+        let aside_judged = settings::judge(git, run, &line, pin, false)?;
         // Deliberate: signed, under the settings of the line pushed aside, by the
         // office or an admin, or by the one person who signed every record it
         // pushes aside (a supervisor cannot put another's record, or the office's,
@@ -114,7 +114,7 @@ pub fn follow(
         if !deliberate {
             problems.push(pushed_aside(&commits[i], record));
             commits = line;
-            judged = settings::judge(git, root, &commits, pin, true)?;
+            judged = settings::judge(git, run, &commits, pin, true)?;
             lines += 1;
         }
     }

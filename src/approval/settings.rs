@@ -14,6 +14,7 @@ use super::walk::CommitFacts;
 use crate::config::{self, Settings};
 use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;
+use crate::run::Run;
 use git2::Oid;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -157,7 +158,7 @@ fn periods(
 /// reports too.
 pub fn judge(
     git: &git2::Repository,
-    root: &Path,
+    run: &Run,
     commits: &[CommitFacts],
     pin: Option<Oid>,
     reports: bool,
@@ -170,7 +171,7 @@ pub fn judge(
             )
         })?),
     };
-    let prefix = crate::history::in_repository(git, root, "");
+    let prefix = crate::history::in_repository(git, run.root(), "");
     let odb = git.odb()?;
     let identities = identities(git, &odb, &prefix, commits)?;
     let mut versions: HashMap<Identity, Option<Arc<Regime>>> = HashMap::new();
@@ -182,7 +183,7 @@ pub fn judge(
     let mut problems = Vec::new();
     let mut in_force: Option<Arc<Regime>> = None;
     let mut anchor = Anchor::None;
-    let now = crate::time::now().timestamp();
+    let now = run.now().timestamp();
     for (i, commit) in commits.iter().enumerate() {
         let anchored = i == 0 || pin_index == Some(i);
         if anchored {

@@ -11,6 +11,7 @@ use crate::cache;
 use crate::history::{self, Change};
 use crate::load;
 use crate::report::{self, front_matter};
+use crate::run::Run;
 use crate::source;
 use crate::yaml;
 use git2::{Oid, Repository};
@@ -127,19 +128,19 @@ pub fn tip(repo: &Repository, rev: Option<&str>) -> Result<Option<Oid>, git2::Er
 
 /// Reads the facts of every commit on the first-parent chain ending at `tip`,
 /// oldest first. Facts of commits read before come from the cache.
-pub fn read(repo: &Repository, root: &Path, tip: Oid) -> Result<Vec<CommitFacts>, git2::Error> {
-    read_into(repo, root, tip, "approvals")
+pub fn read(repo: &Repository, run: &Run, tip: Oid) -> Result<Vec<CommitFacts>, git2::Error> {
+    read_into(repo, run, tip, "approvals")
 }
 
 /// [`read`], the facts kept in cache `name`.
 fn read_into(
     repo: &Repository,
-    root: &Path,
+    run: &Run,
     tip: Oid,
     name: &str,
 ) -> Result<Vec<CommitFacts>, git2::Error> {
-    let tracked = history::in_repository(repo, root, load::REPORTS);
-    let settings_path = history::in_repository(repo, root, crate::config::FILE);
+    let tracked = history::in_repository(repo, run.root(), load::REPORTS);
+    let settings_path = history::in_repository(repo, run.root(), crate::config::FILE);
     let prefix_len = tracked.len() - load::REPORTS.len();
     let key = cache::key(&[b"approvals-records", tracked.as_bytes(), settings_path.as_bytes()]);
     let paths = Paths { tracked: &tracked, settings: &settings_path, prefix_len };
@@ -147,7 +148,7 @@ fn read_into(
     let commits = cache::read_commits(repo, name, &key, tip, cache::Walk::FirstParent, read)?;
     // A parent dated in the future does not push its children's time ahead: no
     // commit is judged later than now (one dated in the future is itself time-order).
-    let now = crate::time::now().timestamp();
+    let now = run.now().timestamp();
     Ok(commits
         .into_iter()
         .map(|(_, mut facts)| {
@@ -159,12 +160,8 @@ fn read_into(
 
 /// [`read`] for a line that a rewrite pushed aside (SPEC §6.3), kept in a cache
 /// of its own so that main's is not replaced by it.
-pub fn read_aside(
-    repo: &Repository,
-    root: &Path,
-    tip: Oid,
-) -> Result<Vec<CommitFacts>, git2::Error> {
-    read_into(repo, root, tip, "approvals-aside")
+pub fn read_aside(repo: &Repository, run: &Run, tip: Oid) -> Result<Vec<CommitFacts>, git2::Error> {
+    read_into(repo, run, tip, "approvals-aside")
 }
 
 /// Where the reports and the settings are in the git repository.
@@ -313,16 +310,16 @@ fn is_record_commit(
 /// line were its first parent (SPEC §6.3). Not cached.
 pub fn read_against(
     repo: &Repository,
-    root: &Path,
+    run: &Run,
     oid: Oid,
     base: usize,
 ) -> Result<CommitFacts, git2::Error> {
-    let tracked = history::in_repository(repo, root, load::REPORTS);
-    let settings = history::in_repository(repo, root, crate::config::FILE);
+    let tracked = history::in_repository(repo, run.root(), load::REPORTS);
+    let settings = history::in_repository(repo, run.root(), crate::config::FILE);
     let prefix_len = tracked.len() - load::REPORTS.len();
     let paths = Paths { tracked: &tracked, settings: &settings, prefix_len };
     let mut facts = read_commit(repo, oid, &paths, base)?;
-    facts.parents_time = facts.parents_time.map(|p| p.min(crate::time::now().timestamp()));
+    facts.parents_time = facts.parents_time.map(|p| p.min(run.now().timestamp()));
     Ok(facts)
 }
 

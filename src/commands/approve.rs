@@ -7,19 +7,19 @@ use crate::cli::{ApproveArgs, Format};
 use crate::commit as git;
 use crate::commit::{Branch, changes_since};
 use crate::config::Role;
-use crate::history;
 use crate::lang::Lang;
 use crate::lang::refuse;
-use crate::workspace::Workspace;
+use crate::pipeline::Purpose;
+use crate::run::Run;
 use anyhow::{Context as _, bail};
-use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs `approve`.
-pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+pub fn run(run: &Run, args: &ApproveArgs) -> anyhow::Result<ExitCode> {
+    let (root, lang) = (run.root(), run.lang());
     let dirty = git::dirty_files(root)?;
     if args.on_main {
-        return on_main(root, args, &dirty, lang);
+        return on_main(run, args, &dirty);
     }
     let [branch] = &args.targets[..] else {
         bail!(
@@ -27,14 +27,14 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
         );
     };
     refuse_dirty(&dirty)?;
-    let Branch { proposed, deleted, others } = branch_changes(root, branch)?;
+    let Branch { proposed, deleted, others } = branch_changes(run, branch)?;
     if proposed.is_empty() && deleted.is_empty() && others.is_empty() {
         return Err(refuse(
             format!("分支 {} 没有新增或修改的信息，无需审核", branch),
             format!("branch {} adds or changes no report; nothing to approve", branch),
         ));
     }
-    let loaded = crate::pipeline::load(root, Some("HEAD"))?;
+    let loaded = crate::pipeline::judge(run, Purpose::Approvals { rev: Some("HEAD") })?;
     let settings = &loaded.repo.settings;
     let signer = git::signer(root, settings, loaded.ring())?;
     let person = &settings.people[signer];
@@ -98,10 +98,12 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
         ));
     }
     let files: Vec<String> = proposed.iter().map(|p| p.file.clone()).collect();
-    let errors = crate::pipeline::errors_in(root, &files)?;
+    // The work tree now holds the merge: read it afresh.
+    let merged = run.reread();
+    let errors = crate::pipeline::errors_in(&merged, &files)?;
     if !errors.is_empty() {
         git::run(root, &["merge", "--abort"], None)?.map_err(anyhow::Error::msg)?;
-        crate::diag::print(&Workspace::open(root), &errors, files.len(), Format::Human, lang)?;
+        crate::diag::print(merged.workspace(), &errors, files.len(), Format::Human, lang)?;
         return Err(refuse(
             "分支中的信息未通过检查，未合并",
             "the branch's reports fail the check; nothing was merged",
@@ -119,11 +121,11 @@ pub fn run(root: &Path, args: &ApproveArgs, lang: Lang) -> anyhow::Result<ExitCo
         abort: &["merge", "--abort"],
         undo: &["reset", "--hard", "HEAD^"],
     };
-    let (after, head) = git::sign_and_verify(root, &signing, &message, &ids, lang, approved)?;
-    crate::pipeline::note_unvouched_adoptions(&after.ledger, &ids, lang);
+    let (after, head) = git::sign_and_verify(run, &signing, &message, &ids, approved)?;
+    crate::pipeline::note_unvouched_adoptions(after.ledger()?, &ids, lang);
     let key = ids
         .first()
-        .and_then(|id| after.ledger.trails.get(*id)?.last_approval())
+        .and_then(|id| after.ledger.as_ref()?.trails.get(*id)?.last_approval())
         .map(|s| s.key.clone());
     match lang {
         Lang::Zh => println!(
@@ -186,15 +188,11 @@ fn approved(trail: &crate::approval::Trail, head: git2::Oid) -> bool {
 /// `approve --on-main ID…`: a signed empty commit with one `Approved:` trailer per
 /// report already on main (pushed directly, or stale after an edit), by a
 /// supervisor of each report's unit (SPEC §6.2).
-fn on_main(
-    root: &Path,
-    args: &ApproveArgs,
-    dirty: &[String],
-    lang: Lang,
-) -> anyhow::Result<ExitCode> {
+fn on_main(run: &Run, args: &ApproveArgs, dirty: &[String]) -> anyhow::Result<ExitCode> {
+    let (root, lang) = (run.root(), run.lang());
     refuse_dirty(dirty)?;
-    let loaded = crate::pipeline::load(root, Some("HEAD"))?;
-    let trails = crate::pipeline::select(root, &loaded.ledger, &args.targets)?;
+    let loaded = crate::pipeline::judge(run, Purpose::Approvals { rev: Some("HEAD") })?;
+    let trails = crate::pipeline::select(run, loaded.ledger()?, &args.targets)?;
     let waiting: Vec<&&crate::approval::Trail> = trails
         .iter()
         .filter(|t| {
@@ -220,9 +218,9 @@ fn on_main(
     let units = waiting.iter().map(|t| (t.id.as_str(), t.unit.as_deref()));
     refuse_outside(person, units)?;
     let files: Vec<String> = waiting.iter().map(|t| t.file.clone()).collect();
-    let errors = crate::pipeline::errors_in(root, &files)?;
+    let errors = crate::pipeline::errors_in(run, &files)?;
     if !errors.is_empty() {
-        crate::diag::print(&Workspace::open(root), &errors, files.len(), Format::Human, lang)?;
+        crate::diag::print(run.workspace(), &errors, files.len(), Format::Human, lang)?;
         return Err(refuse(
             "信息未通过检查，未审核",
             "the reports fail the check; nothing was approved",
@@ -235,8 +233,8 @@ fn on_main(
         abort: &[],
         undo: &["reset", "--hard", "HEAD^"],
     };
-    let (after, head) = git::sign_and_verify(root, &signing, &message, &ids, lang, approved)?;
-    crate::pipeline::note_unvouched_adoptions(&after.ledger, &ids, lang);
+    let (after, head) = git::sign_and_verify(run, &signing, &message, &ids, approved)?;
+    crate::pipeline::note_unvouched_adoptions(after.ledger()?, &ids, lang);
     match lang {
         Lang::Zh => println!(
             "{} 已审核 {} 条主分支上的信息（提交 {}）：{}；请 git push（若被拒绝，先 git pull --rebase 再推送：用合并的 git pull 会把签名的记录推离主线，记 history-rewritten）",
@@ -257,8 +255,8 @@ fn on_main(
 }
 
 /// Reads what `branch` changes since it left HEAD, over the whole tree.
-fn branch_changes(root: &Path, branch: &str) -> anyhow::Result<Branch> {
-    let repo = history::open(root).context("approve needs a git repository")?;
+fn branch_changes(run: &Run, branch: &str) -> anyhow::Result<Branch> {
+    let repo = run.git().context("approve needs a git repository")?;
     let Ok(theirs) = repo.revparse_single(branch).and_then(|o| o.peel_to_commit()) else {
         return Err(crate::lang::unable(
             format!("没有分支 {branch}"),
@@ -266,5 +264,5 @@ fn branch_changes(root: &Path, branch: &str) -> anyhow::Result<Branch> {
         ));
     };
     let ours = repo.head().and_then(|h| h.peel_to_commit()).context("reading HEAD")?;
-    changes_since(&repo, root, ours.id(), theirs.id())
+    changes_since(repo, run.root(), ours.id(), theirs.id())
 }

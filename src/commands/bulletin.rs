@@ -6,21 +6,24 @@ use crate::bulletin;
 use crate::cli::BulletinArgs;
 use crate::diag::{self, Severity};
 use crate::lang::{Lang, Tone, tell};
+use crate::run::Run;
 use anyhow::Context as _;
-use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs `bulletin`.
-pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+pub fn run(run: &Run, args: &BulletinArgs) -> anyhow::Result<ExitCode> {
+    let (root, lang) = (run.root(), run.lang());
     if args.to < args.from {
         return Err(crate::lang::unable(
             format!("--to {} 早于 --from {}", args.to, args.from),
             format!("--to {} is before --from {}", args.to, args.from),
         ));
     }
-    let crate::pipeline::Judged { repo, diags, ledger, .. } =
-        crate::pipeline::load_with_ledger(root, false, lang)?;
-    crate::pipeline::warn_if_not_main(root, &repo, &ledger, lang);
+    let figures = crate::pipeline::Purpose::Figures { deleted: false };
+    let crate::pipeline::Verdicts { repo, diags, ledger, .. } =
+        crate::pipeline::judge(run, figures)?;
+    let Some(ledger) = ledger else { return Err(crate::pipeline::no_history()) };
+    crate::pipeline::warn_if_not_main(run, &repo, &ledger);
     let problems: Vec<diag::Diagnostic> = diags
         .into_sorted()
         .into_iter()
@@ -33,7 +36,7 @@ pub fn run(root: &Path, args: &BulletinArgs, lang: Lang) -> anyhow::Result<ExitC
         eprint!("{}", diag::render_human(&problems, lang, false, &none));
         return Err(crate::lang::unable("期刊记录有误，请先修正", "fix the issue records first"));
     }
-    let today = crate::pipeline::today(&repo.settings);
+    let today = crate::pipeline::today(run, &repo.settings);
     let issues = with_pending(&repo, lang);
     let (issue, new) =
         bulletin::plan(&issues, &repo, &ledger, (args.from, args.to), args.number, today)?;

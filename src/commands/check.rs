@@ -6,14 +6,15 @@ use crate::diag::{self, Diagnostics, Rule, Severity};
 use crate::history;
 use crate::lang::{Lang, Text, Tone, tell};
 use crate::load::{self, Repository};
-use crate::rules;
+use crate::pipeline::{Purpose, Verdicts};
+use crate::run::Run;
 use anyhow::Context as _;
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::process::ExitCode;
 
-/// Runs `check` on the repository at `root`.
-pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+/// Runs `check` on the run's repository.
+pub fn run(run: &Run, args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let lang = run.lang();
     let mut extra = Vec::new();
     for path in &args.paths {
         if !path.exists() {
@@ -24,47 +25,24 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
         }
         extra.push(std::path::absolute(path).context("resolving a path")?);
     }
-    let mut diags = Diagnostics::default();
-    let mut repo = load::load(root, &extra, &mut diags)?;
-    let mut ledger = match args.approvals {
-        true => Some(crate::pipeline::read_ledger(root, args.rev.as_deref())?),
-        false => None,
-    };
-    // Requests, bulletin records and templates count as the signed history has
-    // them (SPEC §6.3); the work tree's files were read for their own findings.
-    match &ledger {
-        Some(ledger) => crate::pipeline::under_history(root, &mut repo, ledger, &mut diags),
-        None => {
-            // Only a repository with office records (or a report naming a request)
-            // pays for reading them from the history.
-            let records = approval::walk::RECORDS.iter().any(|dir| root.join(dir).exists())
-                || repo.reports.iter().any(|r| r.request.is_some());
-            if records && let Ok(Some(records)) = approval::records_in_force(root) {
-                repo.use_records(&approval::record_bytes(root, &records));
-            }
-            load::sever_cross_unit(&mut repo, None, &mut diags);
-        }
-    }
-    // With --approvals (a verdict), the server's receipts are verified against the
-    // signed settings in force, not against the work tree's.
-    // Both stages use every core; run one after the other (measured faster than rayon::join).
-    let history = read_history(root, &repo.settings, ledger.as_ref(), lang);
-    rules::check(&repo, history.as_ref(), &mut diags);
+    say_what_history_lacks(run);
+    // With --approvals (a verdict), the ledger's findings too, and the server's
+    // receipts are verified against the signed settings in force, not the work tree's.
+    let purpose =
+        Purpose::Check { approvals: args.approvals, rev: args.rev.as_deref(), extra: &extra };
+    let Verdicts { repo, mut diags, ledger, history, .. } = crate::pipeline::judge(run, purpose)?;
     // The keys are checked as part of the settings file (unreadable, listed twice).
     KeyRing::build(&repo.settings, &repo.workspace, &mut diags);
-    if let Some(ledger) = &mut ledger {
-        crate::pipeline::judged_by_history(&repo, ledger, &mut diags);
-        ledger.add_drafts(&repo);
+    if let Some(ledger) = &ledger {
         approval_findings(&repo, ledger, &mut diags);
     }
     if args.before_commit
         && let Some(history) = &history
     {
-        before_commit(&repo, history, &mut diags);
+        before_commit(run, &repo, history, &mut diags);
     }
 
-    let git = history::open(root);
-    let selection = select(root, &repo, args, git.as_ref())?;
+    let selection = select(run, &repo, args)?;
     if let Some(selected) = &selection {
         diags.retain(|d| d.file == crate::config::FILE || selected.contains(&d.file));
     }
@@ -75,6 +53,24 @@ pub fn run(root: &Path, args: &CheckArgs, lang: Lang) -> anyhow::Result<ExitCode
     diag::print(&repo.workspace, &diagnostics, files, args.format, lang)?;
     let (errors, _) = diag::count(&diagnostics);
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Says when the first-commit check cannot be made: outside git, or in a shallow
+/// clone whose oldest commit is not the root.
+fn say_what_history_lacks(run: &Run) {
+    match run.git() {
+        None => note(
+            run.lang(),
+            "不在 git 仓库中：跳过“报送时间不早于首次提交”的检查",
+            "not in a git repository: the submitted-vs-first-commit check is skipped",
+        ),
+        Some(_) if run.full_git().is_none() => note(
+            run.lang(),
+            "这是浅克隆，历史不完整：跳过“报送时间不早于首次提交”的检查（请 `git fetch --unshallow`）",
+            "this is a shallow clone and the history is incomplete: the submitted-vs-first-commit check is skipped (run `git fetch --unshallow`)",
+        ),
+        Some(_) => {}
+    }
 }
 
 /// The approval problems of the reports on the main branch that are also in the
@@ -116,12 +112,17 @@ fn approval_findings(repo: &Repository, ledger: &approval::Ledger, diags: &mut D
 /// Warns, before the commit exists, about each new report whose `submitted_at` is
 /// more than `commit_skew` before now: the commit about to be made would be its
 /// first, and the check after it would give `time-order` (SPEC §6.2).
-fn before_commit(repo: &Repository, history: &history::History, diags: &mut Diagnostics) {
+fn before_commit(
+    run: &Run,
+    repo: &Repository,
+    history: &history::History,
+    diags: &mut Diagnostics,
+) {
     // The commit will carry GIT_COMMITTER_DATE when it is set, else the clock's time.
     let now = std::env::var("GIT_COMMITTER_DATE")
         .ok()
         .and_then(|d| chrono::DateTime::parse_from_rfc3339(d.trim()).ok())
-        .unwrap_or_else(|| crate::time::now().fixed_offset())
+        .unwrap_or_else(|| run.now().fixed_offset())
         .with_timezone(&repo.settings.timezone);
     let skew = repo.settings.limits.commit_skew;
     for report in &repo.reports {
@@ -153,50 +154,14 @@ fn before_commit(repo: &Repository, history: &history::History, diags: &mut Diag
     }
 }
 
-/// When each report was first committed, or `None` (with a note) outside git.
-fn read_history(
-    root: &Path,
-    settings: &crate::config::Settings,
-    ledger: Option<&approval::Ledger>,
-    lang: Lang,
-) -> Option<history::History> {
-    let Some(git) = history::open(root) else {
-        note(
-            lang,
-            "不在 git 仓库中：跳过“报送时间不早于首次提交”的检查",
-            "not in a git repository: the submitted-vs-first-commit check is skipped",
-        );
-        return None;
-    };
-    if git.is_shallow() {
-        note(
-            lang,
-            "这是浅克隆，历史不完整：跳过“报送时间不早于首次提交”的检查（请 `git fetch --unshallow`）",
-            "this is a shallow clone and the history is incomplete: the submitted-vs-first-commit check is skipped (run `git fetch --unshallow`)",
-        );
-        return None;
-    }
-    match crate::pipeline::times_in(&git, root, settings, ledger) {
-        Ok(history) => Some(history),
-        Err(err) => {
-            note(
-                lang,
-                &format!("读取 git 历史失败，跳过首次提交时间检查：{err}"),
-                &format!("cannot read the git history, skipping the first-commit check: {err}"),
-            );
-            None
-        }
-    }
-}
-
 /// The files to report on, when limited by paths or `--changed-since`.
 /// A change to `xinbao.yaml` concerns every report.
 fn select(
-    root: &Path,
+    run: &Run,
     repo: &Repository,
     args: &CheckArgs,
-    git: Option<&git2::Repository>,
 ) -> anyhow::Result<Option<BTreeSet<String>>> {
+    let root = run.root();
     let all = || {
         repo.files
             .iter()
@@ -205,7 +170,7 @@ fn select(
     };
     let mut selected: Option<BTreeSet<String>> = None;
     if let Some(rev) = &args.changed_since {
-        let Some(git) = git else {
+        let Some(git) = run.git() else {
             return Err(crate::lang::unable(
                 "--changed-since 需要 git 仓库",
                 "--changed-since needs a git repository",

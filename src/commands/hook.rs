@@ -3,6 +3,7 @@
 
 use crate::cli::{HookArgs, HookCommand};
 use crate::lang::Lang;
+use crate::run::Run;
 use anyhow::Context as _;
 use std::path::Path;
 use std::process::ExitCode;
@@ -11,7 +12,8 @@ use std::process::ExitCode;
 const MARK: &str = "# installed by `xinbao hook install`";
 
 /// Runs `hook`.
-pub fn run(root: &Path, args: &HookArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+pub fn run(run: &Run, args: &HookArgs) -> anyhow::Result<ExitCode> {
+    let (root, lang) = (run.root(), run.lang());
     match args.command {
         HookCommand::Install { force } => install(root, force, lang),
     }

@@ -6,30 +6,31 @@ use crate::approval::keys::{Public, SigningKey};
 use crate::cli::{KeysArgs, KeysCommand};
 use crate::config::Settings;
 use crate::diag::Diagnostics;
-use crate::lang::Lang;
-use crate::workspace::Workspace;
+use crate::pipeline::Purpose;
+use crate::run::Run;
 use anyhow::Context as _;
 use chrono::DateTime;
 use std::io::Write as _;
-use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs `keys`.
-pub fn run(root: &Path, args: &KeysArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+pub fn run(run: &Run, args: &KeysArgs) -> anyhow::Result<ExitCode> {
+    let lang = run.lang();
     // The keys in force on the main branch, as status judges them; the work
     // tree's only where the history has no settings yet.
-    let ledger = match crate::history::open(root) {
-        Some(_) => Some(crate::pipeline::read_ledger(root, None)?),
+    let verdicts = match run.git() {
+        Some(_) => Some(crate::pipeline::judge(run, Purpose::Approvals { rev: None })?),
         None => None,
     };
-    let in_force = ledger.as_ref().and_then(|l| l.in_force.clone());
+    let ledger = verdicts.as_ref().and_then(|v| v.ledger.as_ref());
+    let in_force = ledger.and_then(|l| l.in_force.clone());
     let mut diags = Diagnostics::default();
     let work_tree;
     let (settings, ring) = match &in_force {
         Some(regime) => (&regime.settings, &regime.ring),
         None => {
-            let settings = crate::config::load(root, &mut diags)?;
-            let ring = KeyRing::build(&settings, &Workspace::open(root), &mut diags);
+            let settings = crate::config::load(run.workspace(), &mut diags)?;
+            let ring = KeyRing::build(&settings, run.workspace(), &mut diags);
             work_tree = (settings, ring);
             (&work_tree.0, &work_tree.1)
         }
@@ -42,7 +43,7 @@ pub fn run(root: &Path, args: &KeysArgs, lang: Lang) -> anyhow::Result<ExitCode>
             // Every version of the settings in force, each for its time; without a
             // history, the one version there is, for all time.
             let mut spans: Vec<Span> = ledger
-                .iter()
+                .into_iter()
                 .flat_map(|l| &l.periods)
                 .map(|p| (&p.regime.settings, &p.regime.ring, p.from, p.until))
                 .collect();

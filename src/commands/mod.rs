@@ -19,36 +19,42 @@ mod status;
 mod touch;
 
 use crate::cli::{Cli, Command};
+use crate::run::Run;
 use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Runs the command of `cli`. An `Err` holding a [`crate::lang::Refusal`] gives
 /// the refusal's exit code (1, or 2 when the command cannot run as asked), any
-/// other `Err` exit code 2.
+/// other `Err` exit code 2. The run's context ([`Run`]) is made here, once, from
+/// the parsed arguments, and passed down.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let lang = cli.language();
-    crate::approval::pin_trust_root(cli.trust_root.clone());
-    match cli.command {
-        Command::Init(args) => init::run(&args, lang),
-        Command::New(args) => new::run(&find_root(cli.root.as_deref())?, &args, lang),
-        Command::Check(args) => check::run(&find_root(cli.root.as_deref())?, &args, lang),
-        Command::Status(args) => status::run(&find_root(cli.root.as_deref())?, &args, lang),
-        Command::Log(args) => status::log(&find_root(cli.root.as_deref())?, &args, lang),
-        Command::Approve(args) => approve::run(&find_root(cli.root.as_deref())?, &args, lang),
-        Command::Publish(args) => publish::run(&find_root(cli.root.as_deref())?, &args, lang),
-        Command::Keys(args) => keys::run(&find_root(cli.root.as_deref())?, &args, lang),
-        Command::Render(args) => render::run(&find_root(cli.root.as_deref())?, &args, lang),
-        Command::Build(args) => build::run(&find_root(cli.root.as_deref())?, &args, lang),
-        Command::Serve(args) => serve::run(&find_root(cli.root.as_deref())?, &args, lang),
-        Command::Hook(args) => hook::run(&find_root(cli.root.as_deref())?, &args, lang),
-        Command::Stats(args) => stats::run(&find_root(cli.root.as_deref())?, &args, lang),
-        Command::Bulletin(args) => bulletin::run(&find_root(cli.root.as_deref())?, &args, lang),
-        Command::Touch(args) => touch::run(&find_root(cli.root.as_deref())?, &args, lang),
-        Command::Pending(args) => pending::run(&find_root(cli.root.as_deref())?, &args, lang),
-        Command::Receipt(args) => receipt::run(cli.root.as_deref(), &args, lang),
+    let trust_root = Run::pinned_anchor(cli.trust_root.clone());
+    let open = || -> anyhow::Result<Run> {
+        Ok(Run::open(&find_root(cli.root.as_deref())?, lang, trust_root.clone()))
+    };
+    match &cli.command {
+        Command::Init(args) => init::run(args, lang),
+        Command::New(args) => new::run(&open()?, args),
+        Command::Check(args) => check::run(&open()?, args),
+        Command::Status(args) => status::run(&open()?, args),
+        Command::Log(args) => status::log(&open()?, args),
+        Command::Approve(args) => approve::run(&open()?, args),
+        Command::Publish(args) => publish::run(&open()?, args),
+        Command::Keys(args) => keys::run(&open()?, args),
+        Command::Render(args) => render::run(&open()?, args),
+        Command::Build(args) => build::run(&open()?, args),
+        Command::Serve(args) => serve::run(&open()?, args),
+        Command::Hook(args) => hook::run(&open()?, args),
+        Command::Stats(args) => stats::run(&open()?, args),
+        Command::Bulletin(args) => bulletin::run(&open()?, args),
+        Command::Touch(args) => touch::run(&open()?, args),
+        Command::Pending(args) => pending::run(&open()?, args),
+        Command::Receipt(args) => receipt::run(cli.root.as_deref(), args, lang, trust_root),
         Command::Schema => {
-            schema::run(cli.root.as_deref().map(Path::to_path_buf).or_else(|| find_root(None).ok()))
+            let root = cli.root.as_deref().map(Path::to_path_buf).or_else(|| find_root(None).ok());
+            schema::run(root.map(|root| Run::open(&root, lang, trust_root)).as_ref())
         }
     }
 }

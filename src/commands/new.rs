@@ -9,9 +9,9 @@ use crate::lang::Lang;
 use crate::load;
 use crate::report::field::{self, Field, Kind};
 use crate::report::{Category, split};
+use crate::run::Run;
 use crate::templates;
 use crate::time::{self, Time};
-use crate::workspace::Workspace;
 use crate::yaml;
 use chrono::{Datelike, SecondsFormat, Timelike};
 use std::io::Write as _;
@@ -19,8 +19,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs `new`.
-pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let settings = config::load(root, &mut Diagnostics::default())?;
+pub fn run(run: &Run, args: &NewArgs) -> anyhow::Result<ExitCode> {
+    let (root, lang) = (run.root(), run.lang());
+    let settings = config::load(run.workspace(), &mut Diagnostics::default())?;
     let Some(category) = Category::parse(&args.category) else {
         let ids: Vec<_> =
             Category::ALL.iter().map(|c| format!("{}（{}）", c.id(), c.label())).collect();
@@ -30,7 +31,7 @@ pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> 
             format!("unknown category `{}`; use one of: {}", args.category, ids_en.join(", ")),
         ));
     };
-    let user = git_user_name(root);
+    let user = git_user_name(run.git());
     let person = user.as_deref().and_then(|name| settings.person(name));
     let unit = match (&args.unit, person.and_then(|p| p.unit.as_ref())) {
         (Some(unit), _) => unit.clone(),
@@ -46,7 +47,7 @@ pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> 
         let why = crate::config::unknown_unit(&unit, &settings.units);
         return Err(crate::lang::unable(why.zh, why.en));
     }
-    let now = now(&settings);
+    let now = now(run, &settings);
     let occurred = match &args.occurred_at {
         Some(text) => time::parse_time(text, settings.timezone, true).ok_or_else(|| {
             crate::lang::unable(
@@ -71,7 +72,8 @@ pub fn run(root: &Path, args: &NewArgs, lang: Lang) -> anyhow::Result<ExitCode> 
     let phone = person.and_then(|p| p.phone.clone()).unwrap_or_default();
     let author = user.unwrap_or_default();
     let template_path = Path::new("templates").join(format!("{}.md", category.id()));
-    let template = Workspace::open(root)
+    let template = run
+        .workspace()
         .read(&template_path)
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
@@ -147,16 +149,16 @@ fn needed_lines(field: &Field, category: Category, depth: usize, out: &mut Strin
 }
 
 /// The moment of this run in the bureau's offset, to the minute; `SOURCE_DATE_EPOCH` wins.
-fn now(settings: &Settings) -> Time {
-    let utc = crate::workspace::source_date_epoch().unwrap_or_else(crate::time::now);
+fn now(run: &Run, settings: &Settings) -> Time {
+    let utc = crate::workspace::source_date_epoch().unwrap_or_else(|| run.now());
     let local = utc.with_timezone(&settings.timezone);
     local.with_second(0).and_then(|t| t.with_nanosecond(0)).unwrap_or(local)
 }
 
-fn git_user_name(root: &Path) -> Option<String> {
-    let config = match git2::Repository::discover(root) {
-        Ok(repo) => repo.config().ok()?,
-        Err(_) => git2::Config::open_default().ok()?,
+fn git_user_name(git: Option<&git2::Repository>) -> Option<String> {
+    let config = match git {
+        Some(repo) => repo.config().ok()?,
+        None => git2::Config::open_default().ok()?,
     };
     config.get_string("user.name").ok().filter(|s| !s.trim().is_empty())
 }

@@ -5,6 +5,7 @@
 use crate::cli::{PendingArgs, StatusFormat};
 use crate::commit::changes_since;
 use crate::lang::Lang;
+use crate::run::Run;
 use anyhow::Context as _;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -20,8 +21,9 @@ struct Waiting {
 }
 
 /// Runs `pending`.
-pub fn run(root: &Path, args: &PendingArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let ledger = crate::pipeline::read_ledger(root, None)?;
+pub fn run(run: &Run, args: &PendingArgs) -> anyhow::Result<ExitCode> {
+    let (root, lang) = (run.root(), run.lang());
+    let ledger = crate::pipeline::read_ledger(run, None)?;
     let Some(settings) = ledger.settings() else {
         return Err(crate::lang::unable(
             "主分支上还没有 xinbao.yaml",
@@ -36,7 +38,7 @@ pub fn run(root: &Path, args: &PendingArgs, lang: Lang) -> anyhow::Result<ExitCo
             format!("no person {name} in xinbao.yaml"),
         ));
     }
-    let git = crate::approval::open_history(root)?;
+    let git = run.history()?;
     let main = ledger.tip.context("主分支没有提交 / the main branch has no commit")?;
     let mut waiting = Vec::new();
     for reference in git.references()?.flatten() {
@@ -53,7 +55,7 @@ pub fn run(root: &Path, args: &PendingArgs, lang: Lang) -> anyhow::Result<ExitCo
         {
             continue;
         }
-        let Ok(changes) = changes_since(&git, root, main, tip.id()) else { continue };
+        let Ok(changes) = changes_since(git, root, main, tip.id()) else { continue };
         for p in changes.proposed {
             // A report approved on main as it is on the branch waits for nothing.
             let done =

@@ -8,14 +8,15 @@ use crate::commit as git;
 use crate::config::Role;
 use crate::lang::Lang;
 use crate::lang::refuse;
-use crate::workspace::Workspace;
-use std::path::Path;
+use crate::pipeline::Purpose;
+use crate::run::Run;
 use std::process::ExitCode;
 
 /// Runs `publish`.
-pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let loaded = crate::pipeline::load(root, Some("HEAD"))?;
-    let trails = crate::pipeline::select(root, &loaded.ledger, &args.ids)?;
+pub fn run(run: &Run, args: &PublishArgs) -> anyhow::Result<ExitCode> {
+    let (root, lang) = (run.root(), run.lang());
+    let loaded = crate::pipeline::judge(run, Purpose::Approvals { rev: Some("HEAD") })?;
+    let trails = crate::pipeline::select(run, loaded.ledger()?, &args.ids)?;
     let unapproved: Vec<String> = trails
         .iter()
         .filter(|t| !t.state.is_approved())
@@ -61,9 +62,9 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
             format!("{} is not in the office and may not publish", person.name),
         ));
     }
-    let errors = crate::pipeline::errors_in(root, &files)?;
+    let errors = crate::pipeline::errors_in(run, &files)?;
     if !errors.is_empty() {
-        crate::diag::print(&Workspace::open(root), &errors, files.len(), Format::Human, lang)?;
+        crate::diag::print(run.workspace(), &errors, files.len(), Format::Human, lang)?;
         return Err(refuse(
             "信息未通过检查，未发布",
             "the reports fail the check; nothing was published",
@@ -78,11 +79,10 @@ pub fn run(root: &Path, args: &PublishArgs, lang: Lang) -> anyhow::Result<ExitCo
         abort: &[],
         undo: &["reset", "--soft", "HEAD^"],
     };
-    let (after, head) =
-        git::sign_and_verify(root, &signing, &message, &ids, lang, |trail, head| {
-            trail.published_by.last().is_some_and(|s| s.commit == head)
-        })?;
-    crate::pipeline::note_unvouched_adoptions(&after.ledger, &ids, lang);
+    let (after, head) = git::sign_and_verify(run, &signing, &message, &ids, |trail, head| {
+        trail.published_by.last().is_some_and(|s| s.commit == head)
+    })?;
+    crate::pipeline::note_unvouched_adoptions(after.ledger()?, &ids, lang);
     match lang {
         Lang::Zh => println!(
             "{} 已发布 {} 条信息（提交 {}）：{}；请 git push（若被拒绝，先 git pull --rebase 再推送：用合并的 git pull 会把签名的记录推离主线，记 history-rewritten）",

@@ -8,6 +8,7 @@ use crate::cli::ReceiptArgs;
 use crate::config::Role;
 use crate::lang::{Lang, Text};
 use crate::receipt::{self, NOTES_REF};
+use crate::run::Run;
 use anyhow::Context as _;
 use git2::{Oid, Repository};
 use std::collections::HashSet;
@@ -18,15 +19,22 @@ use std::process::ExitCode;
 const ATTEMPTS: u32 = 40;
 
 /// Runs `receipt` in the repository at `root` (a bare server repository too).
-pub fn run(root: Option<&Path>, args: &ReceiptArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+pub fn run(
+    root: Option<&Path>,
+    args: &ReceiptArgs,
+    lang: Lang,
+    trust_root: Option<String>,
+) -> anyhow::Result<ExitCode> {
     let git = match root {
         Some(root) => Repository::open(root),
         None => Repository::open_from_env(),
     }
     .context("xinbao receipt 需要 git 仓库 / xinbao receipt needs a git repository")?;
     let root: PathBuf = git.workdir().unwrap_or_else(|| git.path()).to_path_buf();
+    let run = Run::with_git(&root, Some(git), lang, trust_root);
+    let git = run.history()?;
     if args.verify_main {
-        return verify_main(&git, &root, lang);
+        return verify_main(&run);
     }
     let key_file = args
         .key
@@ -35,7 +43,7 @@ pub fn run(root: Option<&Path>, args: &ReceiptArgs, lang: Lang) -> anyhow::Resul
         .context("需要服务器的私钥：--key 或 XINBAO_RECEIPT_KEY / the server's private key is needed: --key or XINBAO_RECEIPT_KEY")?;
     let key = ssh_key::PrivateKey::read_openssh_file(&key_file)
         .with_context(|| format!("reading {}", key_file.display()))?;
-    let ledger = crate::pipeline::ledger_in(&git, &root, None)?;
+    let ledger = crate::pipeline::read_ledger(&run, None)?;
     let Some(regime) = ledger.in_force.as_deref() else {
         return Err(crate::lang::unable(
             "主分支上还没有 xinbao.yaml",
@@ -57,25 +65,26 @@ pub fn run(root: Option<&Path>, args: &ReceiptArgs, lang: Lang) -> anyhow::Resul
         ));
     };
     let mut commits = if args.stdin {
-        pushed(&git, std::io::stdin().lock())?
+        pushed(git, std::io::stdin().lock())?
     } else {
-        listed(&git, &args.commits)?
+        listed(git, &args.commits)?
     };
     if args.stdin {
         // Receipts an earlier run lost (it failed, or was stopped) are signed now.
-        commits.extend(unreceipted(&git, &receipt::noted(&git))?);
+        commits.extend(unreceipted(git, &receipt::noted(git))?);
     }
     commits.sort();
     commits.dedup();
-    let run = Run {
-        git: &git,
+    let signing = Signing {
+        git,
+        now: run.now().timestamp(),
         key: &key,
         signer: &signer.name,
         periods: &ledger.periods,
         rewritten: ledger.rewritten,
         lang,
     };
-    let Some((count, at)) = run.write(&commits, ledger.tip)? else {
+    let Some((count, at)) = signing.write(&commits, ledger.tip)? else {
         return Ok(ExitCode::SUCCESS);
     };
     let when = crate::time::rfc3339(at, regime.settings.timezone);
@@ -90,8 +99,10 @@ pub fn run(root: Option<&Path>, args: &ReceiptArgs, lang: Lang) -> anyhow::Resul
 
 /// One run's signing: the repository, the server's key and name, and the
 /// settings periods that judge the receipts already written.
-struct Run<'a> {
+struct Signing<'a> {
     git: &'a Repository,
+    /// The server's time of this run: the time of the receipt.
+    now: i64,
     key: &'a ssh_key::PrivateKey,
     signer: &'a str,
     periods: &'a [crate::approval::settings::Period],
@@ -101,7 +112,7 @@ struct Run<'a> {
     lang: Lang,
 }
 
-impl Run<'_> {
+impl Signing<'_> {
     /// Signs one receipt for the commits of `wanted` still without one, with the
     /// tip of main (`main`), and moves the notes ref to it by compare-and-swap
     /// (SPEC §6.3, "Receipts are never lost"): a run that loses the race to another
@@ -116,7 +127,7 @@ impl Run<'_> {
                 return Ok(None);
             }
             let state = main.map(|tip| self.state(tip, attempt == 0));
-            let at = crate::time::now().timestamp();
+            let at = self.now;
             let text = receipt::sign(self.key, self.signer, at, &commits, state)?;
             match self.swap(old, &commits, &text) {
                 Ok(true) => return Ok(Some((commits.len(), at))),
@@ -199,8 +210,9 @@ fn rewritten(tip: Oid, last: Oid) -> Text {
 
 /// `--verify-main`: whether main's first-parent chain passes through the last tip
 /// of main the receipts recorded (exit 1 when not; 0 when none is recorded).
-fn verify_main(git: &Repository, root: &Path, lang: Lang) -> anyhow::Result<ExitCode> {
-    let ledger = crate::pipeline::ledger_in(git, root, None)?;
+fn verify_main(run: &Run) -> anyhow::Result<ExitCode> {
+    let (git, lang) = (run.history()?, run.lang());
+    let ledger = crate::pipeline::read_ledger(run, None)?;
     let recorded = receipt::recorded_main(git, &ledger.periods);
     let (Some(tip), Some((last, at))) = (ledger.tip, recorded) else {
         let text = Text::new("收条中没有记录主分支的状态", "no receipt records a tip of main");

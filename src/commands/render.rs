@@ -1,25 +1,29 @@
 //! `xinbao render <ID|PATH>`: one report as DOCX, for a writer's preview before a
 //! pull request. Problems the check finds are shown but do not stop the preview.
 
-use crate::approval;
 use crate::cli::RenderArgs;
 use crate::diag;
-use crate::lang::Lang;
 use crate::load;
+use crate::pipeline::{Purpose, Verdicts};
 use crate::render;
+use crate::run::Run;
 use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Runs `render`.
-pub fn run(root: &Path, args: &RenderArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+pub fn run(run: &Run, args: &RenderArgs) -> anyhow::Result<ExitCode> {
+    let (root, lang) = (run.root(), run.lang());
     let given = Path::new(&args.report);
     let extra: Vec<PathBuf> = if given.extension().is_some_and(|e| e == "md") && given.is_file() {
         vec![std::path::absolute(given).context("resolving the report path")?]
     } else {
         Vec::new()
     };
-    let (repo, mut diags) = crate::pipeline::load_checked(root, &extra)?;
+    // A writer's preview: outside git, or in a shallow clone, there is no approval to print.
+    let approvals = run.full_git().is_some();
+    let check = Purpose::Check { approvals, rev: None, extra: &extra };
+    let Verdicts { repo, mut diags, ledger, .. } = crate::pipeline::judge(run, check)?;
     let id = match extra.first() {
         Some(path) => load::stem(&load::relative(root, path)),
         None => args.report.clone(),
@@ -36,8 +40,6 @@ pub fn run(root: &Path, args: &RenderArgs, lang: Lang) -> anyhow::Result<ExitCod
         let none = |_: &str, _: u32| None;
         eprint!("{}", diag::render_human(&findings, lang, false, &none));
     }
-    // A writer's preview: outside git, or in a shallow clone, there is no approval to print.
-    let ledger = approval::read(root, None, &repo).ok();
     let trail = ledger.as_ref().and_then(|l| l.trail_of(report));
     let document = crate::layout::report::prepare(&repo, report, trail)?;
     // Neither flag: both files, named after the report, in the current folder.

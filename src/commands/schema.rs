@@ -5,16 +5,17 @@ use crate::config;
 use crate::diag::Diagnostics;
 use crate::report::field::{self, Field, Kind, Need};
 use crate::report::{Category, Severity};
+use crate::run::Run;
 use crate::time::{CLOCK_PATTERN, DATE_PATTERN};
 use serde_json::{Value, json};
 use std::io::Write as _;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Runs `schema`; units and adoption levels come from `xinbao.yaml` when the
 /// repository has one.
-pub fn run(root: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    let settings = root.and_then(|root| config::load(&root, &mut Diagnostics::default()).ok());
+pub fn run(run: Option<&Run>) -> anyhow::Result<ExitCode> {
+    let settings =
+        run.and_then(|run| config::load(run.workspace(), &mut Diagnostics::default()).ok());
     let units = settings.as_ref().map(|s| s.units.as_slice());
     let levels: Vec<String> = match &settings {
         Some(settings) => settings.scoring.adoption.keys().cloned().collect(),

@@ -12,6 +12,7 @@
 use crate::build;
 use crate::cli::ServeArgs;
 use crate::lang::Lang;
+use crate::run::Run;
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 use std::io::Write as _;
@@ -20,10 +21,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 /// Runs `serve` until interrupted.
-pub fn run(root: &Path, args: &ServeArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+pub fn run(run: &Run, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let lang = run.lang();
     let mut build_args = args.build.clone();
     build_args.drafts = !args.published;
-    let outcome = build::build(root, &build_args, lang)?;
+    let outcome = build::build(run, &build_args)?;
     outcome.print(lang);
     let server = tiny_http::Server::http(("127.0.0.1", args.port))
         .map_err(|err| anyhow::anyhow!("127.0.0.1:{}: {err}", args.port))?;
@@ -38,18 +40,19 @@ pub fn run(root: &Path, args: &ServeArgs, lang: Lang) -> anyhow::Result<ExitCode
     }
     std::io::stdout().flush().context("writing to standard output")?;
 
-    let root_owned = root.to_path_buf();
+    let (root, trust_root) = (run.root().to_path_buf(), run.trust_root().map(str::to_string));
     std::thread::spawn(move || {
-        let mut seen = fingerprint(&root_owned);
+        let git = crate::history::open(&root);
+        let mut seen = fingerprint(&root, git.as_ref());
         loop {
             std::thread::sleep(Duration::from_secs(1));
-            let now = fingerprint(&root_owned);
+            let now = fingerprint(&root, git.as_ref());
             if now == seen {
                 continue;
             }
             seen = now;
-            crate::time::new_run();
-            match build::build(&root_owned, &build_args, lang) {
+            // Each rebuild is a run of its own: the files and the clock read anew.
+            match build::build(&Run::open(&root, lang, trust_root.clone()), &build_args) {
                 Ok(outcome) => outcome.print(lang),
                 Err(err) => eprintln!("{err:#}"),
             }
@@ -73,7 +76,7 @@ pub fn run(root: &Path, args: &ServeArgs, lang: Lang) -> anyhow::Result<ExitCode
 /// A hash of what the archive is built from: the files under `reports/`,
 /// `requests/`, `bulletins/` (names, sizes, times), `xinbao.yaml`, and the commits that
 /// `HEAD` and the main branch point at.
-fn fingerprint(root: &Path) -> Vec<u8> {
+fn fingerprint(root: &Path, git: Option<&git2::Repository>) -> Vec<u8> {
     let mut hash = Sha256::new();
     let dirs = [crate::load::REPORTS, crate::load::REQUESTS, crate::report::bulletin::DIR]
         .map(|d| root.join(d));
@@ -85,7 +88,7 @@ fn fingerprint(root: &Path) -> Vec<u8> {
             hash.update(format!("{:?}", meta.modified().ok()));
         }
     }
-    if let Some(git) = crate::history::open(root) {
+    if let Some(git) = git {
         for name in ["HEAD", "main", "master"] {
             if let Ok(object) = git.revparse_single(name) {
                 hash.update(object.id().as_bytes());

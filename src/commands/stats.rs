@@ -4,6 +4,7 @@
 
 use crate::cli::{StatsArgs, StatsFormat};
 use crate::lang::Lang;
+use crate::run::Run;
 use crate::stats::{self, Figures, Stats};
 use anyhow::{Context as _, bail};
 use std::fmt::Write as _;
@@ -11,21 +12,23 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs `stats`.
-pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+pub fn run(run: &Run, args: &StatsArgs) -> anyhow::Result<ExitCode> {
+    let (root, lang) = (run.root(), run.lang());
     let Some(period) = args.quarter.or(args.year) else {
         return Err(crate::lang::unable("请给出 --quarter 或 --year", "give --quarter or --year"));
     };
-    let crate::pipeline::Judged { repo, late, ledger, .. } =
-        crate::pipeline::load_with_ledger(root, true, lang)?;
+    let verdicts =
+        crate::pipeline::judge(run, crate::pipeline::Purpose::Figures { deleted: true })?;
+    let (repo, late, ledger) = (&verdicts.repo, &verdicts.late, verdicts.ledger()?);
     if args.number.is_some() && repo.settings.notice.code.is_empty() {
         return Err(crate::lang::unable(
             "--number 需要 xinbao.yaml 中的 notice.code（机关代字）",
             "--number needs notice.code in xinbao.yaml",
         ));
     }
-    crate::pipeline::warn_if_not_main(root, &repo, &ledger, lang);
-    let now = crate::time::now().fixed_offset();
-    let input = stats::Input { repo: &repo, ledger: &ledger, late: &late, now };
+    crate::pipeline::warn_if_not_main(run, repo, ledger);
+    let now = run.now().fixed_offset();
+    let input = stats::Input { repo, ledger, late, now };
     let stats = stats::compute(&input, period);
 
     if args.explain.is_some() && matches!(args.format, StatsFormat::Docx | StatsFormat::Pdf) {
@@ -56,7 +59,7 @@ pub fn run(root: &Path, args: &StatsArgs, lang: Lang) -> anyhow::Result<ExitCode
         let text = format!("{}\n", serde_json::to_string_pretty(&stats)?);
         return emit(args.output.as_deref(), text.as_bytes(), lang);
     }
-    let date = args.date.unwrap_or_else(|| crate::pipeline::today(&repo.settings));
+    let date = args.date.unwrap_or_else(|| crate::pipeline::today(run, &repo.settings));
     let notice = stats::notice::notice(&stats, &repo.settings, date, args.number);
     if args.format == StatsFormat::Md {
         return emit(args.output.as_deref(), notice.markdown().as_bytes(), lang);

@@ -5,18 +5,26 @@ use crate::approval::{Anchor, Ledger, Signature, State, Step, Trail, trail::shor
 use crate::cli::{LogArgs, StatusArgs, StatusFormat};
 use crate::diag::Diagnostics;
 use crate::lang::{Lang, Text};
+use crate::pipeline::Verdicts;
+use crate::run::Run;
 use chrono::{DateTime, FixedOffset};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::Path;
 use std::process::ExitCode;
 use unicode_width::UnicodeWidthStr;
 
+/// Every report's approval state up to `rev`, as `status` and `log` show it.
+fn judge(run: &Run, rev: Option<&str>) -> anyhow::Result<Verdicts> {
+    crate::pipeline::judge(run, crate::pipeline::Purpose::Approvals { rev })
+}
+
 /// Runs `status`.
-pub fn run(root: &Path, args: &StatusArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let loaded = crate::pipeline::load(root, args.rev.as_deref())?;
-    let trails = crate::pipeline::select(root, &loaded.ledger, &args.ids)?;
+pub fn run(run: &Run, args: &StatusArgs) -> anyhow::Result<ExitCode> {
+    let lang = run.lang();
+    let loaded = judge(run, args.rev.as_deref())?;
+    let ledger = loaded.ledger()?;
+    let trails = crate::pipeline::select(run, ledger, &args.ids)?;
     let zone = loaded.repo.settings.timezone;
     let text = match args.format {
         StatusFormat::Json => {
@@ -28,11 +36,11 @@ pub fn run(root: &Path, args: &StatusArgs, lang: Lang) -> anyhow::Result<ExitCod
                     value
                 })
                 .collect();
-            let trust = trust_json(&loaded.ledger, lang);
+            let trust = trust_json(ledger, lang);
             format!("{}\n", json!({ "reports": reports, "trust": trust }))
         }
         StatusFormat::Human if args.ids.is_empty() => {
-            format!("{}{}", table(&trails, zone, lang), trust_text(&loaded.ledger, zone, lang))
+            format!("{}{}", table(&trails, zone, lang), trust_text(ledger, zone, lang))
         }
         StatusFormat::Human => trails.iter().map(|t| trail_text(t, zone, lang)).collect(),
     };
@@ -40,12 +48,13 @@ pub fn run(root: &Path, args: &StatusArgs, lang: Lang) -> anyhow::Result<ExitCod
 }
 
 /// Runs `log`: the trail of one report.
-pub fn log(root: &Path, args: &LogArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let loaded = crate::pipeline::load(root, args.rev.as_deref())?;
-    let trails = crate::pipeline::select(root, &loaded.ledger, std::slice::from_ref(&args.id))?;
+pub fn log(run: &Run, args: &LogArgs) -> anyhow::Result<ExitCode> {
+    let lang = run.lang();
+    let loaded = judge(run, args.rev.as_deref())?;
+    let trails = crate::pipeline::select(run, loaded.ledger()?, std::slice::from_ref(&args.id))?;
     let zone = loaded.repo.settings.timezone;
     let trail = trails[0];
-    let (late, reason) = lateness(root, &loaded, &trail.id);
+    let (late, reason) = lateness(run, &loaded, &trail.id);
     let text = match args.format {
         StatusFormat::Json => {
             let mut value = trail_json(trail, zone, lang);
@@ -78,17 +87,13 @@ pub fn log(root: &Path, args: &LogArgs, lang: Lang) -> anyhow::Result<ExitCode> 
 }
 
 /// When the server received the report: RFC 3339, or null (未经服务器确认).
-fn received_json(loaded: &crate::pipeline::Loaded, trail: &Trail, zone: FixedOffset) -> Value {
+fn received_json(loaded: &Verdicts, trail: &Trail, zone: FixedOffset) -> Value {
     loaded.received(&trail.id).map_or(Value::Null, |at| crate::time::rfc3339(at, zone).into())
 }
 
 /// Why the report `id` is late (迟报, SPEC §6.2) and the writer's reason, as the
 /// check finds it: lateness is recorded with the trail.
-fn lateness(
-    root: &Path,
-    loaded: &crate::pipeline::Loaded,
-    id: &str,
-) -> (Vec<Text>, Option<String>) {
+fn lateness(run: &Run, loaded: &Verdicts, id: &str) -> (Vec<Text>, Option<String>) {
     let repo = &loaded.repo;
     let Some(report) = repo.report(id) else { return (Vec::new(), None) };
     // The history `load` read for the receipts, else read now for the first commits.
@@ -96,7 +101,7 @@ fn lateness(
     let history = match &loaded.history {
         Some(history) => Some(history),
         None => {
-            read = crate::pipeline::history_times(root, &repo.settings, Some(&loaded.ledger));
+            read = crate::pipeline::history_times(run, &repo.settings, loaded.ledger.as_ref());
             read.as_ref()
         }
     };

@@ -3,16 +3,17 @@
 //! line changes; its comment stays. The file is written atomically.
 
 use crate::cli::TouchArgs;
-use crate::lang::Lang;
+use crate::run::Run;
 use anyhow::{Context as _, bail};
 use chrono::SecondsFormat;
 use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs `touch`.
-pub fn run(root: &Path, args: &TouchArgs, lang: Lang) -> anyhow::Result<ExitCode> {
-    let settings = crate::config::load(root, &mut crate::diag::Diagnostics::default())?;
-    let now = crate::time::now().with_timezone(&settings.timezone);
+pub fn run(run: &Run, args: &TouchArgs) -> anyhow::Result<ExitCode> {
+    let (root, lang) = (run.root(), run.lang());
+    let settings = crate::config::load(run.workspace(), &mut crate::diag::Diagnostics::default())?;
+    let now = run.now().with_timezone(&settings.timezone);
     let stamp = now.to_rfc3339_opts(SecondsFormat::Secs, false);
     let mut files = Vec::new();
     for given in &args.ids {

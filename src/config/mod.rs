@@ -6,7 +6,7 @@
 
 mod read;
 
-pub use read::{font_file_problem, from_bytes, load, load_in};
+pub use read::{font_file_problem, from_bytes, load};
 
 use crate::fields::Spanned;
 use crate::lang::Text;

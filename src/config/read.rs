@@ -48,16 +48,9 @@ const BULLETIN_KEYS: &[&str] = &["name", "editor", "report_to", "send_to", "issu
 const NOTICE_KEYS: &[&str] = &["to", "cc", "code"];
 const SITE_KEYS: &[&str] = &["show_phone"];
 
-/// Reads `xinbao.yaml` from `root`. Fails (exit 2) when it is missing or not YAML.
-pub fn load(root: &Path, diags: &mut Diagnostics) -> anyhow::Result<Settings> {
-    load_in(&crate::workspace::Workspace::open(root), diags)
-}
-
-/// Reads `xinbao.yaml` of the workspace `ws`.
-pub fn load_in(
-    ws: &crate::workspace::Workspace,
-    diags: &mut Diagnostics,
-) -> anyhow::Result<Settings> {
+/// Reads `xinbao.yaml` of the workspace `ws`. Fails (exit 2) when it is missing
+/// or not YAML.
+pub fn load(ws: &crate::workspace::Workspace, diags: &mut Diagnostics) -> anyhow::Result<Settings> {
     let path = ws.root().join(FILE);
     if !path.is_file() {
         bail!(

@@ -299,8 +299,11 @@ mod tests {
     #[test]
     fn headings_get_official_markers_unless_written() {
         let md = "## 一、基本情况\n\n正文。\n\n## 存在问题\n\n### 资金\n\n#### 进度\n\n##### 细节\n\n### （二）人员\n";
-        let blocks =
-            blocks(md, &crate::workspace::Workspace::open(std::path::Path::new(".")), "x.md");
+        let blocks = blocks(
+            md,
+            &crate::workspace::Workspace::new(std::path::Path::new("."), chrono::Utc::now()),
+            "x.md",
+        );
         assert_eq!(
             texts(&blocks),
             [
@@ -318,8 +321,11 @@ mod tests {
     #[test]
     fn html_stays_text_and_emphasis_is_kept() {
         let md = "前<script>alert(1)</script>后，**重点**和*强调*。\n\n1. 甲\n2. 乙\n";
-        let blocks =
-            blocks(md, &crate::workspace::Workspace::open(std::path::Path::new(".")), "x.md");
+        let blocks = blocks(
+            md,
+            &crate::workspace::Workspace::new(std::path::Path::new("."), chrono::Utc::now()),
+            "x.md",
+        );
         assert_eq!(
             texts(&blocks),
             ["前<script>alert(1)</script>后，重点和强调。", "1. 甲", "2. 乙"]
@@ -332,8 +338,11 @@ mod tests {
     #[test]
     fn tables_and_quotes() {
         let md = "| 项目 | 投资 |\n| --- | --- |\n| 甲 | 1亿 |\n\n> 引文一\n>\n> 引文二\n";
-        let blocks =
-            blocks(md, &crate::workspace::Workspace::open(std::path::Path::new(".")), "x.md");
+        let blocks = blocks(
+            md,
+            &crate::workspace::Workspace::new(std::path::Path::new("."), chrono::Utc::now()),
+            "x.md",
+        );
         let Block::Table(rows) = &blocks[0] else { panic!("{blocks:?}") };
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1][1][0].text, "1亿");

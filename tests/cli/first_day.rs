@@ -1,4 +1,4 @@
-//! A bureau's first day, as the README tells it: `xinbao init` in an empty folder,
+//! A bureau's first day, as docs/first-day.md tells it: `xinbao init` in an empty folder,
 //! the settings filled in (the bureau, and the signing keys of a supervisor and
 //! of the office, made with ssh-keygen), committed with the office's signature;
 //! a writer's report from `xinbao new` written on a branch; the supervisor's
@@ -68,7 +68,7 @@ fn a_new_bureau_gets_its_first_report_approved_published_and_archived() {
 
     // 2. The writer: a report from its template, written, on a branch.
     git(&root, "信息员甲", None, &["checkout", "-q", "-b", "jia/diaoduhui"]);
-    // Each person works with git set up as the README says (user.name, and the
+    // Each person works with git set up as docs/first-day.md says (user.name, and the
     // signing key for those who sign); xinbao asks git who the user is.
     let run = |who: &str, args: &[&str]| {
         git(&root, who, None, &["config", "user.name", who]);

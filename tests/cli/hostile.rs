@@ -77,7 +77,8 @@ fn every_truncation_of_a_report_parses_without_panicking() {
         std::fs::read_to_string(fixture("repo/reports/2026/03/2026-03-02-good-follow-up.md"))
             .unwrap();
     let mut diags = xinbao::diag::Diagnostics::default();
-    let settings = xinbao::config::load(&fixture("repo"), &mut diags).unwrap();
+    let run = xinbao::run::Run::open(&fixture("repo"), xinbao::lang::Lang::Zh, None);
+    let settings = xinbao::config::load(run.workspace(), &mut diags).unwrap();
     for (end, _) in text.char_indices() {
         let mut diags = xinbao::diag::Diagnostics::default();
         let _ = xinbao::report::parse("r.md", "r", &text[..end], &settings, &mut diags);

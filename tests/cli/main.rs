@@ -4,6 +4,7 @@
 mod approvals;
 mod assessment;
 mod browser;
+mod bureau;
 mod commands;
 mod documents;
 mod first_day;

@@ -200,10 +200,11 @@ fn copy_sample(to: &Path) {
 fn a_whole_run_reads_each_report_and_picture_once() {
     let dir = tempfile::tempdir().unwrap();
     copy_sample(dir.path());
-    let ws = xinbao::workspace::Workspace::open(dir.path());
+    let run = xinbao::run::Run::open(dir.path(), xinbao::lang::Lang::Zh, None);
+    let ws = run.workspace();
     let mut diags = xinbao::diag::Diagnostics::default();
-    let settings = xinbao::config::load_in(&ws, &mut diags).unwrap();
-    let repo = xinbao::load::load_in(ws.clone(), &[], settings, &mut diags);
+    let settings = xinbao::config::load(ws, &mut diags).unwrap();
+    let repo = xinbao::load::load_with(ws, &[], settings, &mut diags);
     xinbao::rules::check(&repo, None, &mut diags);
     assert_eq!(diags.iter().count(), 0, "{:?}", diags.iter().collect::<Vec<_>>());
     let mut pictures = 0;
@@ -244,10 +245,11 @@ fn a_report_keeps_the_blob_id_of_its_bytes_on_disk() {
     let text = std::fs::read_to_string(&source).unwrap();
     let crlf = dir.path().join("reports/2026/03/2026-03-02-crlf.md");
     std::fs::write(&crlf, format!("\u{feff}{}", text.replace('\n', "\r\n"))).unwrap();
-    let ws = xinbao::workspace::Workspace::open(dir.path());
+    let run = xinbao::run::Run::open(dir.path(), xinbao::lang::Lang::Zh, None);
+    let ws = run.workspace();
     let mut diags = xinbao::diag::Diagnostics::default();
-    let settings = xinbao::config::load_in(&ws, &mut diags).unwrap();
-    let repo = xinbao::load::load_in(ws, &[], settings, &mut diags);
+    let settings = xinbao::config::load(ws, &mut diags).unwrap();
+    let repo = xinbao::load::load_with(ws, &[], settings, &mut diags);
     for (id, path) in [("2026-03-02-tiaoduhui", &source), ("2026-03-02-crlf", &crlf)] {
         let output = std::process::Command::new("git")
             .args(["hash-object", "--no-filters"])

@@ -1,14 +1,17 @@
 //! The supervisor's commands: `approve` (a branch, or `--on-main`), what it refuses, and
 //! `pending`, the branches waiting for each supervisor.
 
-use super::{Bureau, MERGED, PUBLISHED, WRITTEN};
+use super::{MERGED, PUBLISHED, Report, WRITTEN, bureau};
 use crate::support::stderr;
 use serde_json::Value;
 
 #[test]
 fn approve_merges_with_a_signature_and_trailers() {
-    let Some(bureau) = Bureau::new() else { return };
-    bureau.propose("zhang/r1", &[("2026-03-02-r1", "投资科"), ("2026-03-02-r2", "投资科")]);
+    let Some(bureau) = bureau() else { return };
+    bureau.propose(
+        "zhang/r1",
+        &[Report::new("2026-03-02-r1", "投资科"), Report::new("2026-03-02-r2", "投资科")],
+    );
     bureau.configure_signer("李四", "li");
     let out = bureau.xinbao(&["approve", "zhang/r1"], &[("GIT_COMMITTER_DATE", MERGED)]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -19,15 +22,15 @@ fn approve_merges_with_a_signature_and_trailers() {
     assert!(
         message.contains("Approved: 2026-03-02-r1") && message.contains("Approved: 2026-03-02-r2")
     );
-    let status = bureau.status();
+    let status = bureau.reports();
     assert_eq!(status["2026-03-02-r1"]["state"], "approved");
     assert_eq!(status["2026-03-02-r2"]["approved_by"][0]["name"], "李四");
 }
 
 #[test]
 fn approve_refuses_a_dirty_tree_a_failing_report_and_a_signer_without_the_right() {
-    let Some(bureau) = Bureau::new() else { return };
-    bureau.propose("zhang/r1", &[("2026-03-02-r1", "投资科")]);
+    let Some(bureau) = bureau() else { return };
+    bureau.propose("zhang/r1", &[Report::new("2026-03-02-r1", "投资科")]);
     let head = bureau.head();
 
     // Another unit's supervisor.
@@ -38,7 +41,7 @@ fn approve_refuses_a_dirty_tree_a_failing_report_and_a_signer_without_the_right(
 
     // A dirty work tree.
     bureau.configure_signer("李四", "li");
-    bureau.sandbox.write("xinbao.yaml", "# 改动\n");
+    bureau.put("xinbao.yaml", "# 改动\n");
     let out = bureau.xinbao(&["approve", "zhang/r1"], &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("工作区有未提交的修改"), "{}", stderr(&out));
@@ -46,7 +49,7 @@ fn approve_refuses_a_dirty_tree_a_failing_report_and_a_signer_without_the_right(
 
     // A report that fails the check.
     bureau.git(WRITTEN, None, &["checkout", "-q", "-b", "zhang/bad"]);
-    bureau.sandbox.write(
+    bureau.put(
         "reports/2026/03/2026-03-02-bad.md",
         "---\ntitle: 缺字段\nunit: 投资科\n---\n\n正文。\n",
     );
@@ -62,10 +65,10 @@ fn approve_refuses_a_dirty_tree_a_failing_report_and_a_signer_without_the_right(
 
 #[test]
 fn approve_on_main_approves_a_report_already_there() {
-    let Some(bureau) = Bureau::new() else { return };
+    let Some(bureau) = bureau() else { return };
     // Pushed straight to main, unsigned: they wait on main.
-    bureau.submit("zhang/r1", &[("2026-03-02-r1", "投资科")], None);
-    bureau.submit("zhang/r2", &[("2026-03-02-r2", "投资科")], None);
+    bureau.submit("zhang/r1", &[Report::new("2026-03-02-r1", "投资科")], None);
+    bureau.submit("zhang/r2", &[Report::new("2026-03-02-r2", "投资科")], None);
     assert_eq!(bureau.state("2026-03-02-r1"), ("submitted".into(), vec![]));
     // An unsigned commit naming a report in an Approved: trailer approves nothing.
     bureau.git(
@@ -92,7 +95,7 @@ fn approve_on_main_approves_a_report_already_there() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("git push"));
     let message = bureau.git(WRITTEN, None, &["log", "-1", "--format=%B"]);
     assert!(message.contains("Approved: 2026-03-02-r1"), "{message}");
-    let status = bureau.status();
+    let status = bureau.reports();
     assert_eq!(status["2026-03-02-r1"]["state"], "approved");
     assert_eq!(status["2026-03-02-r1"]["approved_by"][0]["name"], "李四");
     // An approved report is not approved again.
@@ -102,10 +105,10 @@ fn approve_on_main_approves_a_report_already_there() {
 
 #[test]
 fn pending_lists_the_waiting_branches_per_supervisor() {
-    let Some(bureau) = Bureau::new() else { return };
-    bureau.propose("zhang/r1", &[("2026-03-02-r1", "投资科")]);
-    bureau.propose("wang/r2", &[("2026-03-02-r2", "价格科")]);
-    bureau.submit("zhang/done", &[("2026-03-02-r3", "投资科")], Some("li"));
+    let Some(bureau) = bureau() else { return };
+    bureau.propose("zhang/r1", &[Report::new("2026-03-02-r1", "投资科")]);
+    bureau.propose("wang/r2", &[Report::new("2026-03-02-r2", "价格科")]);
+    bureau.submit("zhang/done", &[Report::new("2026-03-02-r3", "投资科")], Some("li"));
     let out = bureau.xinbao(&["pending", "--format", "json"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -1,20 +1,21 @@
 //! Publication by the office: by trailer with `xinbao publish`, by a signed normalizing edit
 //! with its diff kept, never without approval; and the approval block in the DOCX.
 
-use super::{Bureau, PUBLISHED, WRITTEN};
+use super::{PUBLISHED, Report, WRITTEN, bureau};
+use crate::bureau::document_xml;
 use crate::support::stderr;
 use serde_json::Value;
 
 #[test]
 fn the_office_publishes_by_trailer_with_xinbao_publish() {
-    let Some(bureau) = Bureau::new() else { return };
-    bureau.submit("zhang/r1", &[("2026-03-02-r1", "投资科")], Some("li"));
+    let Some(bureau) = bureau() else { return };
+    bureau.submit("zhang/r1", &[Report::new("2026-03-02-r1", "投资科")], Some("li"));
     bureau.configure_signer("钱七", "qian");
     let out = bureau.xinbao(&["publish", "2026-03-02-r1"], &[("GIT_COMMITTER_DATE", PUBLISHED)]);
     assert!(out.status.success(), "{}", stderr(&out));
     let message = bureau.git(WRITTEN, None, &["log", "-1", "--format=%B"]);
     assert!(message.contains("Published: 2026-03-02-r1"), "{message}");
-    let status = bureau.status();
+    let status = bureau.reports();
     let report = &status["2026-03-02-r1"];
     assert_eq!(report["state"], "published");
     assert_eq!(report["published_by"][0]["name"], "钱七");
@@ -24,9 +25,11 @@ fn the_office_publishes_by_trailer_with_xinbao_publish() {
 
 #[test]
 fn the_office_publishes_by_a_normalizing_edit_and_the_diff_is_kept() {
-    let Some(bureau) = Bureau::new() else { return };
-    bureau.submit("zhang/r1", &[("2026-03-02-r1", "投资科")], Some("li"));
-    bureau.write_report("2026-03-02-r1", "投资科", "3月2日，投资科召开调度会，安排下一步工作。");
+    let Some(bureau) = bureau() else { return };
+    bureau.submit("zhang/r1", &[Report::new("2026-03-02-r1", "投资科")], Some("li"));
+    bureau.write(
+        Report::new("2026-03-02-r1", "投资科").body("3月2日，投资科召开调度会，安排下一步工作。"),
+    );
     bureau.git(PUBLISHED, Some("qian"), &["commit", "-q", "-S", "-am", "规范文字"]);
     assert_eq!(bureau.state("2026-03-02-r1"), ("published".into(), vec![]));
     let out = bureau.xinbao(&["log", "2026-03-02-r1", "--format", "json"], &[]);
@@ -46,8 +49,8 @@ fn the_office_publishes_by_a_normalizing_edit_and_the_diff_is_kept() {
 
 #[test]
 fn an_office_signature_without_approval_publishes_nothing() {
-    let Some(bureau) = Bureau::new() else { return };
-    bureau.submit("zhang/r1", &[("2026-03-02-r1", "投资科")], None);
+    let Some(bureau) = bureau() else { return };
+    bureau.submit("zhang/r1", &[Report::new("2026-03-02-r1", "投资科")], None);
     bureau.git(
         PUBLISHED,
         Some("qian"),
@@ -65,17 +68,17 @@ fn an_office_signature_without_approval_publishes_nothing() {
 
 #[test]
 fn publish_commits_the_offices_staged_edit_and_refuses_unrelated_changes() {
-    let Some(bureau) = Bureau::new() else { return };
-    bureau.submit("zhang/r1", &[("2026-03-02-r1", "投资科")], Some("li"));
+    let Some(bureau) = bureau() else { return };
+    bureau.submit("zhang/r1", &[Report::new("2026-03-02-r1", "投资科")], Some("li"));
     bureau.configure_signer("钱七", "qian");
-    bureau.write_report("2026-03-02-r1", "投资科", "3月2日，投资科召开调度会。");
+    bureau.write(Report::new("2026-03-02-r1", "投资科").body("3月2日，投资科召开调度会。"));
     // An unstaged edit is refused: the office stages what it publishes.
     let out = bureau.xinbao(&["publish", "2026-03-02-r1"], &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("git add"), "{}", stderr(&out));
     // So is a staged change to another file.
     bureau.git(WRITTEN, None, &["add", "-A"]);
-    bureau.sandbox.write("notes.txt", "无关\n");
+    bureau.put("notes.txt", "无关\n");
     bureau.git(WRITTEN, None, &["add", "notes.txt"]);
     let out = bureau.xinbao(&["publish", "2026-03-02-r1"], &[]);
     assert_eq!(out.status.code(), Some(1));
@@ -99,8 +102,8 @@ fn publish_commits_the_offices_staged_edit_and_refuses_unrelated_changes() {
 
 #[test]
 fn the_docx_carries_the_approval_block() {
-    let Some(bureau) = Bureau::new() else { return };
-    bureau.submit("zhang/r1", &[("2026-03-02-r1", "投资科")], Some("li"));
+    let Some(bureau) = bureau() else { return };
+    bureau.submit("zhang/r1", &[Report::new("2026-03-02-r1", "投资科")], Some("li"));
     bureau.git(
         PUBLISHED,
         Some("qian"),
@@ -109,13 +112,7 @@ fn the_docx_carries_the_approval_block() {
     let out = bureau.xinbao(&["render", "2026-03-02-r1", "--docx", "../r1.docx"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let path = bureau.root().join("../r1.docx");
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
-    let mut document = String::new();
-    std::io::Read::read_to_string(
-        &mut archive.by_name("word/document.xml").unwrap(),
-        &mut document,
-    )
-    .unwrap();
+    let document = document_xml(&path);
     std::fs::remove_file(path).unwrap();
     assert!(document.contains(">审核：李四　2026年3月2日</w:t>"), "{document}");
     assert!(document.contains(&format!(">审核密钥：{}</w:t>", bureau.ssh_fingerprint("li"))));

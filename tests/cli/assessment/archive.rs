@@ -1,10 +1,10 @@
 //! The archive's statistics page with its charts, the units' figures and the bulletins page.
 
-use super::History;
+use super::history;
 
 #[test]
 fn the_archive_has_statistics_with_charts_and_the_bulletins() {
-    let Some(h) = History::new() else { return };
+    let Some(h) = history() else { return };
     let out = h.run(&["bulletin", "--from", "2026-01-01", "--to", "2026-03-31"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     // The record counts once the office commits it with its signature.

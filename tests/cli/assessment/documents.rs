@@ -1,13 +1,13 @@
 //! The official documents: the notice (Markdown, DOCX, PDF) and the bulletin's issues, their
 //! numbering and their records.
 
-use super::History;
+use super::history;
 use crate::render::{poppler, unzip};
 use crate::support::require;
 
 #[test]
 fn the_notice_is_an_official_document() {
-    let Some(h) = History::new() else { return };
+    let Some(h) = history() else { return };
     let out = h.run(&["stats", "--quarter", "2026Q1", "--date", "2026-04-03"]);
     assert!(out.status.success());
     let md = String::from_utf8(out.stdout).unwrap();
@@ -78,7 +78,7 @@ fn the_notice_is_an_official_document() {
 
 #[test]
 fn bulletin_issues_are_numbered_once_per_year() {
-    let Some(h) = History::new() else { return };
+    let Some(h) = history() else { return };
     let out = h.run(&["bulletin", "--from", "2026-01-01", "--to", "2026-03-31"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let record = std::fs::read_to_string(h.sandbox.root().join("bulletins/2026/01.yaml")).unwrap();

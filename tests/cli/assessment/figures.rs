@@ -1,7 +1,7 @@
 //! The figures: a quarter's and a year's statistics asserted exactly, `--explain` tracing them
 //! to their reports, and adoptions checked like every other field.
 
-use super::{History, report};
+use super::{history, report, stats};
 use serde_json::{Value, json};
 
 /// The unit rows of a stats JSON, by unit name, without the unit key.
@@ -40,8 +40,8 @@ fn row(
 
 #[test]
 fn a_quarter_has_exact_figures() {
-    let Some(h) = History::new() else { return };
-    let stats = h.stats(&["--quarter", "2026Q1"]);
+    let Some(h) = history() else { return };
+    let stats = stats(&h, &["--quarter", "2026Q1"]);
     assert_eq!(stats["period"], "2026Q1");
     assert_eq!(stats["from"], "2026-01-01");
     assert_eq!(stats["to"], "2026-03-31");
@@ -96,8 +96,8 @@ fn a_quarter_has_exact_figures() {
 
 #[test]
 fn a_year_adds_up_its_quarters_and_lists_eligibility() {
-    let Some(h) = History::new() else { return };
-    let q2 = by_unit(&h.stats(&["--quarter", "2026Q2"]));
+    let Some(h) = history() else { return };
+    let q2 = by_unit(&stats(&h, &["--quarter", "2026Q2"]));
     // Q2: t1's city adoption (4 points, 市级 written in Chinese); o1 answers q3 late, so q3 is not missed.
     assert_eq!(q2[0].0, "投资科");
     assert_eq!((q2[0].1["adopted"].clone(), q2[0].1["score"].clone()), (json!(1), json!(4)));
@@ -108,7 +108,7 @@ fn a_year_adds_up_its_quarters_and_lists_eligibility() {
     );
     assert!(q2[1..].iter().all(|(_, f)| f["rank"] == 2 && f["missed"] == 0), "{q2:?}");
 
-    let year = h.stats(&["--year", "2026"]);
+    let year = stats(&h, &["--year", "2026"]);
     assert_eq!((year["period"].as_str(), year["to"].as_str()), (Some("2026"), Some("2026-12-31")));
     let units = by_unit(&year);
     let names: Vec<&str> = units.iter().map(|(u, _)| u.as_str()).collect();
@@ -127,13 +127,13 @@ fn a_year_adds_up_its_quarters_and_lists_eligibility() {
     assert_eq!(year["totals"]["adopted"], json!(2));
 
     // A request whose deadline is still ahead is not missed.
-    let far = h.stats(&["--year", "2099"]);
+    let far = stats(&h, &["--year", "2099"]);
     assert!(by_unit(&far).iter().all(|(_, f)| f["missed"] == 0 && f["submitted"] == 0));
 }
 
 #[test]
 fn explain_traces_every_figure_to_its_reports() {
-    let Some(h) = History::new() else { return };
+    let Some(h) = history() else { return };
     let out = h.run(&["stats", "--quarter", "2026Q1", "--explain", "价格科", "--format", "json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -192,7 +192,7 @@ fn explain_traces_every_figure_to_its_reports() {
 
 #[test]
 fn adoptions_are_checked_like_every_field() {
-    let Some(h) = History::new() else { return };
+    let Some(h) = history() else { return };
     let bad = report(
         "能源股开展节能检查",
         "能源股",

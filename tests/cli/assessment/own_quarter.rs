@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use std::process::Command;
 
 /// The office's own quarter: the project's sample reports, with their signed
-/// approvals, publications and one adoption, give the figures the README shows,
+/// approvals, publications and one adoption, give the figures docs/office.md shows,
 /// and the notice and the recorded bulletin open in a word processor.
 #[test]
 fn the_offices_own_quarter() {

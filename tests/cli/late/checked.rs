@@ -4,11 +4,11 @@ use super::*;
 
 #[test]
 fn check_warns_of_a_late_report_with_how_late_and_why() {
-    let Some(bureau) = Bureau::new() else { return };
-    bureau.propose("zhang/late", ID, LATE, WRITTEN);
-    bureau.git(WRITTEN, &["checkout", "-q", "zhang/late"]);
+    let Some(bureau) = bureau() else { return };
+    propose(&bureau, "zhang/late", ID, LATE, WRITTEN);
+    bureau.git(WRITTEN, None, &["checkout", "-q", "zhang/late"]);
 
-    let out = bureau.xinbao(&["check", "--format", "json", FILE]);
+    let out = bureau.run(&["check", "--format", "json", FILE]);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((json["errors"].as_u64(), json["warnings"].as_u64()), (Some(0), Some(1)), "{json}");
@@ -28,7 +28,7 @@ fn check_warns_of_a_late_report_with_how_late_and_why() {
     assert!(message.ends_with(&format!("；迟报原因：{REASON}")), "{message}");
 
     // The same in English.
-    let out = bureau.xinbao(&["--lang", "en", "check", "--format", "json", FILE]);
+    let out = bureau.run(&["--lang", "en", "check", "--format", "json", FILE]);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     let message = json["diagnostics"][0]["message"].as_str().unwrap();
@@ -36,7 +36,7 @@ fn check_warns_of_a_late_report_with_how_late_and_why() {
     assert!(message.ends_with(&format!("; reason: {REASON}")), "{message}");
 
     // The pull request's check in CI annotates it as a warning.
-    let out = bureau.xinbao(&["check", "--changed-since", "main", "--format", "github"]);
+    let out = bureau.run(&["check", "--changed-since", "main", "--format", "github"]);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     let lines: Vec<String> = stdout(&out).lines().map(str::to_string).collect();
     assert_eq!(lines.len(), 1, "{lines:?}");
@@ -48,20 +48,25 @@ fn check_warns_of_a_late_report_with_how_late_and_why() {
 
 #[test]
 fn the_pre_commit_hook_lets_a_late_report_through_with_a_warning() {
-    let Some(bureau) = Bureau::new() else { return };
-    let out = bureau.xinbao(&["hook", "install"]);
+    let Some(bureau) = bureau() else { return };
+    let out = bureau.run(&["hook", "install"]);
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
-    bureau.git(WRITTEN, &["checkout", "-q", "-b", "zhang/late"]);
-    bureau.sandbox.write(FILE, LATE);
-    bureau.git(WRITTEN, &["add", "-A"]);
+    bureau.git(WRITTEN, None, &["checkout", "-q", "-b", "zhang/late"]);
+    bureau.put(FILE, LATE);
+    bureau.git(WRITTEN, None, &["add", "-A"]);
 
-    let out =
-        bureau.git_command(WRITTEN).args(["commit", "-m", "投资科：调度会"]).output().unwrap();
+    // The hook's xinbao speaks the language of git's environment: Chinese.
+    let out = bureau
+        .git_command(WRITTEN, None)
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["commit", "-m", "投资科：调度会"])
+        .output()
+        .unwrap();
     let said = said(&out);
     assert_eq!(out.status.code(), Some(0), "the hook refused a late report: {said}");
     assert!(said.contains(&format!("[deadline-exceeded]: {LATE_ZH}")), "{said}");
     assert!(said.contains(REASON), "{said}");
     assert!(said.contains("0 个错误，1 个警告"), "{said}");
-    let files = bureau.git(WRITTEN, &["show", "--name-only", "--format=", "HEAD"]);
+    let files = bureau.git(WRITTEN, None, &["show", "--name-only", "--format=", "HEAD"]);
     assert_eq!(files, FILE, "the commit was made");
 }

@@ -5,8 +5,8 @@ use super::*;
 
 /// The backdated report pushed late to a server that signs receipts; 张三 has
 /// fetched its receipts. Gives the bureau, the report's commit and the settings commit.
-fn late_with_receipt() -> Option<(Bureau, String, String)> {
-    let bureau = Bureau::new(Some("server"))?;
+fn late_with_receipt() -> Option<(Served, String, String)> {
+    let bureau = Served::new(Some("server"))?;
     let settings = bureau.git(COMMITTED, &["rev-parse", "HEAD"]);
     let commit = bureau.commit_report();
     bureau.push(LATE, "main");
@@ -16,8 +16,8 @@ fn late_with_receipt() -> Option<(Bureau, String, String)> {
 
 /// In 张三's clone: the report is judged by its commit time (on time, no
 /// receipt), with a `signature-invalid` warning on the forged receipt, `why`.
-fn assert_forgery_ignored(bureau: &Bureau, why: &str) {
-    let found = findings(&bureau.writer, 0);
+fn assert_forgery_ignored(bureau: &Served, why: &str) {
+    let found = findings(&bureau.writer.sandbox, 0);
     assert_eq!(found.len(), 1, "only the forged receipt is found: {found:?}");
     let (rule, severity, line, message) = &found[0];
     assert_eq!(
@@ -27,9 +27,16 @@ fn assert_forgery_ignored(bureau: &Bureau, why: &str) {
     );
     assert!(message.starts_with("服务器收条无效，已忽略："), "{message}");
     assert!(message.contains(why), "{message}");
-    assert_eq!(received_at(&bureau.writer), Value::Null);
-    let log = log(&bureau.writer);
+    assert_eq!(received_at(&bureau.writer.sandbox), Value::Null);
+    let log = log(&bureau.writer.sandbox);
     assert!(log.contains("报送时间未经服务器确认"), "{log}");
+}
+
+/// 张三 puts `text` on `commit` as its receipt note, in his clone.
+fn put_receipt(bureau: &Served, commit: &str, text: String) {
+    bureau.writer.put("forged-receipt", text);
+    let add = ["notes", "--ref", "xinbao/receipts", "add", "-f", "-F", "forged-receipt", commit];
+    bureau.git(FORGED_AT, &add);
 }
 
 #[test]
@@ -52,11 +59,7 @@ fn a_receipt_with_a_tampered_time_is_ignored() {
     assert!(real.contains(received), "{real}");
     // Received at 17:45 +08:00 on 2 March, says the forged note.
     let forged = real.replace(received, "received 2026-03-02T09:45:00Z\n");
-    bureau.writer.write("forged-receipt", format!("{forged}\n"));
-    bureau.git(
-        FORGED_AT,
-        &["notes", "--ref", "xinbao/receipts", "add", "-f", "-F", "forged-receipt", &commit],
-    );
+    put_receipt(&bureau, &commit, format!("{forged}\n"));
     assert_forgery_ignored(&bureau, "收条的签名与内容不符");
 }
 
@@ -69,7 +72,7 @@ fn a_receipt_signed_by_the_writer_is_refused_and_ignored() {
     let out = xinbao()
         .current_dir(bureau.writer.root())
         .args(["receipt", "--key"])
-        .arg(bureau.key("zhang"))
+        .arg(bureau.writer.key("zhang"))
         .arg(&commit)
         .output()
         .unwrap();
@@ -81,35 +84,31 @@ fn a_receipt_signed_by_the_writer_is_refused_and_ignored() {
     // So he signs one himself, in the receipt's format, with ssh-keygen.
     let payload =
         format!("xinbao receipt\nreceived 2026-03-02T09:45:00Z\nsigner 张三\ncommit {commit}\n");
-    bureau.writer.write("payload", &payload);
+    bureau.writer.put("payload", &payload);
     let out = Command::new("ssh-keygen")
         .current_dir(bureau.writer.root())
         .args(["-q", "-Y", "sign", "-n", "xinbao-receipt", "-f"])
-        .arg(bureau.key("zhang"))
+        .arg(bureau.writer.key("zhang"))
         .arg("payload")
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", said(&out));
     let signature = std::fs::read_to_string(bureau.writer.root().join("payload.sig")).unwrap();
-    bureau.writer.write("forged-receipt", format!("{payload}{signature}"));
-    bureau.git(
-        FORGED_AT,
-        &["notes", "--ref", "xinbao/receipts", "add", "-f", "-F", "forged-receipt", &commit],
-    );
+    put_receipt(&bureau, &commit, format!("{payload}{signature}"));
     assert_forgery_ignored(&bureau, "收条由 张三 签名，但此人没有 server 角色");
 }
 
 #[test]
 fn only_a_server_key_signs_receipts() {
-    let Some(bureau) = Bureau::new(None) else { return };
+    let Some(bureau) = Served::new(None) else { return };
     bureau.commit_report();
     bureau.push(LATE, "main");
 
     let receipt = |key: &str| {
         xinbao()
-            .current_dir(bureau.bare())
+            .current_dir(bureau.server.bare())
             .args(["receipt", "--key"])
-            .arg(bureau.key(key))
+            .arg(bureau.writer.key(key))
             .arg("main")
             .output()
             .unwrap()
@@ -127,8 +126,8 @@ fn only_a_server_key_signs_receipts() {
     }
     // The same from XINBAO_RECEIPT_KEY.
     let out = xinbao()
-        .current_dir(bureau.bare())
-        .env("XINBAO_RECEIPT_KEY", bureau.key("li"))
+        .current_dir(bureau.server.bare())
+        .env("XINBAO_RECEIPT_KEY", bureau.writer.key("li"))
         .args(["receipt", "main"])
         .output()
         .unwrap();
@@ -139,16 +138,15 @@ fn only_a_server_key_signs_receipts() {
     let out = receipt("server");
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
     assert!(stdout(&out).contains("服务器 签收 1 个提交"), "{}", said(&out));
-    let main = run_git(&bureau.bare(), FORGED_AT, &["rev-parse", "main"]);
-    let note =
-        run_git(&bureau.bare(), FORGED_AT, &["notes", "--ref", "xinbao/receipts", "show", "main"]);
+    let main = bureau.server.git(FORGED_AT, &["rev-parse", "main"]);
+    let note = bureau.server.git(FORGED_AT, &["notes", "--ref", "xinbao/receipts", "show", "main"]);
     assert!(note.starts_with("xinbao receipt\n"), "{note}");
     assert!(note.contains(&format!("\nsigner 服务器\ncommit {main}\n")), "{note}");
 }
 
 #[test]
 fn a_server_given_a_writers_key_signs_nothing_and_still_accepts_pushes() {
-    let Some(bureau) = Bureau::new(Some("zhang")) else { return };
+    let Some(bureau) = Served::new(Some("zhang")) else { return };
     bureau.commit_report();
     let told = bureau.push(LATE, "main");
     assert!(told.contains("不属于 xinbao.yaml 中具有 server 角色的人"), "{told}");

@@ -5,7 +5,7 @@ use super::*;
 
 #[test]
 fn a_backdated_report_is_judged_on_the_servers_receipt() {
-    let Some(bureau) = Bureau::new(Some("server")) else { return };
+    let Some(bureau) = Served::new(Some("server")) else { return };
     let commit = bureau.commit_report();
     let told = bureau.push(LATE, "main");
     assert!(told.contains(&signed(LATE)), "{told}");
@@ -48,7 +48,7 @@ fn a_backdated_report_is_judged_on_the_servers_receipt() {
 
 #[test]
 fn an_honest_report_pushed_on_time_has_its_receipt_and_no_lateness() {
-    let Some(bureau) = Bureau::new(Some("server")) else { return };
+    let Some(bureau) = Served::new(Some("server")) else { return };
     bureau.commit_report();
     let told = bureau.push(ON_TIME, "main");
     assert!(told.contains(&signed(ON_TIME)), "{told}");
@@ -67,7 +67,7 @@ fn an_honest_report_pushed_on_time_has_its_receipt_and_no_lateness() {
 
 #[test]
 fn without_a_receipt_the_time_is_unconfirmed_and_the_commit_times_rule() {
-    let Some(bureau) = Bureau::new(None) else { return };
+    let Some(bureau) = Served::new(None) else { return };
     bureau.commit_report();
     // The same backdated push as above, to a server that signs no receipts.
     let told = bureau.push(LATE, "main");

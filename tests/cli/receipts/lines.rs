@@ -31,14 +31,24 @@ fn late_on_the_late_push(repo: &Sandbox) -> bool {
     })
 }
 
+/// The server's admin moves main onto another line, off `main~1` and pushed at
+/// [`LATE`]; gives its tip.
+fn move_main_to_another_line(bureau: &Served) -> String {
+    bureau.git(COMMITTED, &["checkout", "-q", "-b", "other", "main~1"]);
+    bureau.writer.put("notes/other.txt", "other\n");
+    let other = bureau.writer.commit(COMMITTED, None, "另一条线");
+    bureau.push(LATE, "other");
+    bureau.server.git(FORGED_AT, &["update-ref", "refs/heads/main", &other]);
+    other
+}
+
 #[test]
 fn a_placeholder_grafted_with_merge_s_ours_does_not_bring_the_report_in_on_time() {
-    let Some(bureau) = Bureau::new(Some("server")) else { return };
+    let Some(bureau) = Served::new(Some("server")) else { return };
     // On time, a placeholder with the report's id on a throwaway branch.
     bureau.git(COMMITTED, &["checkout", "-q", "-b", "tmp"]);
-    bureau.writer.write(FILE, envelope());
-    bureau.git(COMMITTED, &["add", "-A"]);
-    bureau.git(COMMITTED, &["commit", "-q", "-m", "占位"]);
+    bureau.writer.put(FILE, envelope());
+    bureau.writer.commit(COMMITTED, None, "占位");
     assert!(bureau.push(ON_TIME, "tmp").contains(&signed(ON_TIME)));
     // Days later, the report is written on main, and the placeholder grafted in
     // with `merge -s ours` (its text is dropped, its commit kept).
@@ -55,12 +65,11 @@ fn a_placeholder_grafted_with_merge_s_ours_does_not_bring_the_report_in_on_time(
 
 #[test]
 fn an_empty_envelope_handed_in_on_time_arrives_when_it_is_filled() {
-    let Some(bureau) = Bureau::new(Some("server")) else { return };
-    bureau.writer.write(FILE, envelope());
-    bureau.git(COMMITTED, &["add", "-A"]);
-    bureau.git(COMMITTED, &["commit", "-q", "-m", "投资科：调度会"]);
+    let Some(bureau) = Served::new(Some("server")) else { return };
+    bureau.writer.put(FILE, envelope());
+    bureau.writer.commit(COMMITTED, None, "投资科：调度会");
     assert!(bureau.push(ON_TIME, "main").contains(&signed(ON_TIME)));
-    bureau.writer.write(FILE, filled());
+    bureau.writer.put(FILE, filled());
     bureau.git(COMMITTED, &["commit", "-q", "-am", "投资科：补全"]);
     bureau.push(LATE, "main");
 
@@ -71,13 +80,12 @@ fn an_empty_envelope_handed_in_on_time_arrives_when_it_is_filled() {
 
 #[test]
 fn a_report_corrected_after_it_arrived_keeps_its_arrival() {
-    let Some(bureau) = Bureau::new(Some("server")) else { return };
-    bureau.writer.write(FILE, filled());
-    bureau.git(COMMITTED, &["add", "-A"]);
-    bureau.git(COMMITTED, &["commit", "-q", "-m", "投资科：调度会"]);
+    let Some(bureau) = Served::new(Some("server")) else { return };
+    bureau.writer.put(FILE, filled());
+    bureau.writer.commit(COMMITTED, None, "投资科：调度会");
     assert!(bureau.push(ON_TIME, "main").contains(&signed(ON_TIME)));
     // A correction: most of the text stays.
-    bureau.writer.write(FILE, filled().replacen("逐一听取", "逐项听取", 1));
+    bureau.writer.put(FILE, filled().replacen("逐一听取", "逐项听取", 1));
     bureau.git(COMMITTED, &["commit", "-q", "-am", "投资科：改一字"]);
     bureau.push(LATE, "main");
 
@@ -89,14 +97,13 @@ fn a_report_corrected_after_it_arrived_keeps_its_arrival() {
 /// §8: a report belongs to the period of its arrival, not of its submitted_at.
 #[test]
 fn a_report_received_after_the_quarter_counts_in_the_next() {
-    let Some(bureau) = Bureau::new(Some("server")) else { return };
+    let Some(bureau) = Served::new(Some("server")) else { return };
     let report = REPORT
         .replace("2026-03-02T09:00:00", "2026-03-30T09:00:00")
         .replace("2026-03-02T17:40:00", "2026-03-30T17:40:00");
-    bureau.writer.write(FILE, report);
+    bureau.writer.put(FILE, report);
     let committed = "2026-03-30T17:45:00+08:00";
-    bureau.git(committed, &["add", "-A"]);
-    bureau.git(committed, &["commit", "-q", "-m", "投资科：调度会"]);
+    bureau.writer.commit(committed, None, "投资科：调度会");
     assert!(bureau.push("2026-04-10 10:00:00", "main").contains("签收"));
 
     let clone = bureau.clone_server();
@@ -112,7 +119,7 @@ fn a_report_received_after_the_quarter_counts_in_the_next() {
 /// Receipts are never lost: pushes that arrive together each get their receipts.
 #[test]
 fn pushes_at_the_same_time_lose_no_receipt() {
-    let Some(bureau) = Bureau::new(Some("server")) else { return };
+    let Some(bureau) = Served::new(Some("server")) else { return };
     const ROUNDS: usize = 10;
     const COMMITS: usize = 3;
     for round in 0..ROUNDS {
@@ -120,9 +127,8 @@ fn pushes_at_the_same_time_lose_no_receipt() {
         for branch in &branches {
             bureau.git(COMMITTED, &["checkout", "-q", "-b", branch, "main"]);
             for n in 0..COMMITS {
-                bureau.writer.write(&format!("notes/{branch}-{n}.txt"), format!("{branch} {n}\n"));
-                bureau.git(COMMITTED, &["add", "-A"]);
-                bureau.git(COMMITTED, &["commit", "-q", "-m", &format!("{branch} {n}")]);
+                bureau.writer.put(&format!("notes/{branch}-{n}.txt"), format!("{branch} {n}\n"));
+                bureau.writer.commit(COMMITTED, None, &format!("{branch} {n}"));
             }
         }
         bureau.git(COMMITTED, &["checkout", "-q", "main"]);
@@ -137,8 +143,8 @@ fn pushes_at_the_same_time_lose_no_receipt() {
             }
         });
     }
-    let held = run_git(&bureau.bare(), FORGED_AT, &["rev-list", "--branches"]);
-    let notes = run_git(&bureau.bare(), FORGED_AT, &["notes", "--ref", "xinbao/receipts", "list"]);
+    let held = bureau.server.git(FORGED_AT, &["rev-list", "--branches"]);
+    let notes = bureau.server.git(FORGED_AT, &["notes", "--ref", "xinbao/receipts", "list"]);
     let noted: std::collections::BTreeSet<&str> =
         notes.lines().filter_map(|l| l.split_whitespace().nth(1)).collect();
     let missing: Vec<&str> = held.lines().filter(|c| !noted.contains(c)).collect();
@@ -156,30 +162,27 @@ fn pushes_at_the_same_time_lose_no_receipt() {
 /// A run that fails says so, and the next run signs for what it missed.
 #[test]
 fn a_failed_run_is_said_and_the_next_run_signs_for_what_it_missed() {
-    let Some(mut bureau) = Bureau::new(Some("server")) else { return };
+    let Some(mut bureau) = Served::new(Some("server")) else { return };
     bureau.git(COMMITTED, &["checkout", "-q", "-b", "missed"]);
-    bureau.writer.write("notes/missed.txt", "missed\n");
-    bureau.git(COMMITTED, &["add", "-A"]);
-    bureau.git(COMMITTED, &["commit", "-q", "-m", "漏签"]);
-    let missed = bureau.git(COMMITTED, &["rev-parse", "HEAD"]);
+    bureau.writer.put("notes/missed.txt", "missed\n");
+    let missed = bureau.writer.commit(COMMITTED, None, "漏签");
     // The server's key file is gone for this push.
-    bureau.receipt_key = Some("no-such-key");
+    bureau.sign_with(Some("no-such-key"));
     let told = bureau.push(ON_TIME, "missed");
     assert!(told.contains("收条未能写入"), "{told}");
-    let bare = bureau.bare();
+    let bare = bureau.server.bare();
     let notes = || run_git(&bare, FORGED_AT, &["notes", "--ref", "xinbao/receipts", "list"]);
     assert!(!notes().contains(&missed), "{}", notes());
 
-    bureau.receipt_key = Some("server");
+    bureau.sign_with(Some("server"));
     bureau.git(COMMITTED, &["checkout", "-q", "-b", "next", "main"]);
-    bureau.writer.write("notes/next.txt", "next\n");
-    bureau.git(COMMITTED, &["add", "-A"]);
-    bureau.git(COMMITTED, &["commit", "-q", "-m", "下一次"]);
+    bureau.writer.put("notes/next.txt", "next\n");
+    bureau.writer.commit(COMMITTED, None, "下一次");
     let told = bureau.push(LATE, "next");
     assert!(told.contains("服务器 签收 2 个提交"), "{told}");
     assert!(notes().contains(&missed), "{}", notes());
     let note =
-        run_git(&bureau.bare(), FORGED_AT, &["notes", "--ref", "xinbao/receipts", "show", &missed]);
+        bureau.server.git(FORGED_AT, &["notes", "--ref", "xinbao/receipts", "show", &missed]);
     assert!(note.contains("received 2026-03-05T02:00:00Z"), "{note}");
 }
 
@@ -188,11 +191,11 @@ fn a_failed_run_is_said_and_the_next_run_signs_for_what_it_missed() {
 /// refuses it.
 #[test]
 fn the_receipts_record_main_and_a_rewritten_main_is_refused() {
-    let Some(bureau) = Bureau::new(Some("server")) else { return };
+    let Some(bureau) = Served::new(Some("server")) else { return };
     let commit = bureau.commit_report();
     bureau.push(ON_TIME, "main");
     let note =
-        run_git(&bureau.bare(), FORGED_AT, &["notes", "--ref", "xinbao/receipts", "show", &commit]);
+        bureau.server.git(FORGED_AT, &["notes", "--ref", "xinbao/receipts", "show", &commit]);
     assert!(note.contains(&format!("\ncommit {commit}\nmain {commit}\n-----BEGIN")), "{note}");
     let verify = |repo: &Sandbox| repo.run(&["receipt", "--verify-main"]);
     let clone = bureau.clone_server();
@@ -205,22 +208,13 @@ fn the_receipts_record_main_and_a_rewritten_main_is_refused() {
     );
 
     // Another line, then main moved onto it on the server itself.
-    bureau.git(COMMITTED, &["checkout", "-q", "-b", "other", "main~1"]);
-    bureau.writer.write("notes/other.txt", "other\n");
-    bureau.git(COMMITTED, &["add", "-A"]);
-    bureau.git(COMMITTED, &["commit", "-q", "-m", "另一条线"]);
-    bureau.push(LATE, "other");
-    let other = bureau.git(COMMITTED, &["rev-parse", "HEAD"]);
-    run_git(&bureau.bare(), FORGED_AT, &["update-ref", "refs/heads/main", &other]);
+    move_main_to_another_line(&bureau);
     // The next push's receipt records the old tip again, and says why.
-    bureau.writer.write("notes/more.txt", "more\n");
-    bureau.git(COMMITTED, &["add", "-A"]);
-    bureau.git(COMMITTED, &["commit", "-q", "-m", "再推送"]);
+    bureau.writer.put("notes/more.txt", "more\n");
+    let more = bureau.writer.commit(COMMITTED, None, "再推送");
     let told = bureau.push(LATE, "other");
     assert!(told.contains("主分支历史被改写"), "{told}");
-    let more = bureau.git(COMMITTED, &["rev-parse", "HEAD"]);
-    let note =
-        run_git(&bureau.bare(), FORGED_AT, &["notes", "--ref", "xinbao/receipts", "show", &more]);
+    let note = bureau.server.git(FORGED_AT, &["notes", "--ref", "xinbao/receipts", "show", &more]);
     assert!(note.contains(&format!("\nmain {commit}\n")), "{note}");
 
     let clone = bureau.clone_server();
@@ -246,17 +240,12 @@ fn the_receipts_record_main_and_a_rewritten_main_is_refused() {
 /// settings' period (dated by the next commit on main) starts only at the merge.
 #[test]
 fn a_branch_received_right_after_the_server_key_was_registered_keeps_its_receipt() {
-    let Some(mut bureau) = Bureau::new(None) else { return };
+    let Some(mut bureau) = Served::new(None) else { return };
     // A second server person, whose key is the one the server now signs with.
-    let settings = std::fs::read_to_string(bureau.writer.root().join("xinbao.yaml")).unwrap();
-    let added = format!(
-        "{settings}  - name: 服务器二\n    roles: [server]\n    keys:\n      - ssh: \"{}\"\n",
-        bureau.public("stranger")
-    );
-    bureau.writer.write("xinbao.yaml", added);
+    bureau.writer.add_person(&bureau.writer.entry(Person::server("服务器二", "stranger")));
     let registered = "2026-03-02T08:00:00+08:00";
     bureau.git(registered, &["commit", "-q", "-am", "设置：服务器二"]);
-    bureau.receipt_key = Some("stranger");
+    bureau.sign_with(Some("stranger"));
     assert!(bureau.push("2026-03-02 08:10:00", "main").contains("服务器二 签收"));
 
     bureau.git(COMMITTED, &["checkout", "-q", "-b", "zhang/report"]);
@@ -281,44 +270,18 @@ fn a_branch_received_right_after_the_server_key_was_registered_keeps_its_receipt
 /// receipt records the new line, so that it guards against the next rewrite.
 #[test]
 fn an_acknowledged_rewrite_is_recorded_and_the_next_one_is_refused() {
-    let Some(bureau) = Bureau::new(Some("server")) else { return };
+    let Some(bureau) = Served::new(Some("server")) else { return };
     // The bureau names its office (the bootstrap: no office key yet, no signature needed).
-    let settings = std::fs::read_to_string(bureau.writer.root().join("xinbao.yaml")).unwrap();
-    let office = format!(
-        "{settings}  - name: 钱七\n    unit: 办公室\n    roles: [office]\n    keys:\n      - ssh: \"{}\"\n",
-        bureau.public("stranger")
-    );
-    bureau.writer.write("xinbao.yaml", office);
+    bureau.writer.add_person(&bureau.writer.entry(Person::office("钱七", "stranger")));
     bureau.git("2026-03-02T08:00:00+08:00", &["commit", "-q", "-am", "设置：办公室"]);
     bureau.push("2026-03-02 08:10:00", "main");
     let old = bureau.commit_report();
     bureau.push(ON_TIME, "main");
     // The server's admin moves main onto another line.
-    bureau.git(COMMITTED, &["checkout", "-q", "-b", "other", "main~1"]);
-    bureau.writer.write("notes/other.txt", "other\n");
-    bureau.git(COMMITTED, &["add", "-A"]);
-    bureau.git(COMMITTED, &["commit", "-q", "-m", "另一条线"]);
-    bureau.push(LATE, "other");
-    let other = bureau.git(COMMITTED, &["rev-parse", "HEAD"]);
-    run_git(&bureau.bare(), FORGED_AT, &["update-ref", "refs/heads/main", &other]);
+    let other = move_main_to_another_line(&bureau);
     // The office acknowledges it in a commit it signs.
-    let key = format!("user.signingkey={}", bureau.key("stranger").display());
     let message = format!("确认主线改写\n\nHistory-rewritten-from: {old}\n");
-    bureau.git(
-        FORGED_AT,
-        &[
-            "-c",
-            "gpg.format=ssh",
-            "-c",
-            &key,
-            "commit",
-            "-q",
-            "-S",
-            "--allow-empty",
-            "-m",
-            &message,
-        ],
-    );
+    bureau.writer.commit(FORGED_AT, Some("stranger"), &message);
     bureau.push(FORGED_PUSH, "other:main");
     let acknowledged = bureau.git(COMMITTED, &["rev-parse", "HEAD"]);
     let clone = bureau.clone_server();
@@ -328,11 +291,10 @@ fn an_acknowledged_rewrite_is_recorded_and_the_next_one_is_refused() {
     assert!(!stderr(&built).contains("history-rewritten"), "{}", said(&built));
 
     // The next rewrite, back before the acknowledgment, is caught again.
-    bureau.writer.write("notes/more.txt", "more\n");
-    bureau.git(FORGED_AT, &["add", "-A"]);
-    bureau.git(FORGED_AT, &["commit", "-q", "-m", "再推送"]);
+    bureau.writer.put("notes/more.txt", "more\n");
+    bureau.writer.commit(FORGED_AT, None, "再推送");
     bureau.push("2026-03-05 12:00:00", "other:main");
-    run_git(&bureau.bare(), FORGED_AT, &["update-ref", "refs/heads/main", &other]);
+    bureau.server.git(FORGED_AT, &["update-ref", "refs/heads/main", &other]);
     let clone = bureau.clone_server();
     let verify = clone.run(&["receipt", "--verify-main"]);
     assert_eq!(verify.status.code(), Some(1), "after {acknowledged}: {}", said(&verify));

@@ -15,12 +15,11 @@ mod forged;
 mod judged;
 mod lines;
 
-use crate::support::{Sandbox, git_command, require, said, ssh_keygen, stderr, stdout, xinbao};
+use crate::bureau::{Bureau, Key, Person, SETTLED, Server, settings, trimmed_output};
+use crate::support::{Sandbox, git_command, require, said, stderr, stdout, xinbao};
 use serde_json::Value;
-use std::os::unix::fs::PermissionsExt as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-use tempfile::TempDir;
 
 /// The report: its meeting was on 2 March at 09:00, so it was due by 24:00 of
 /// 3 March. It claims to have been submitted on 2 March at 17:40.
@@ -32,9 +31,8 @@ submitted_at: 2026-03-02T17:40:00+08:00\n---\n\n3月2日，投资科召开重点
 /// The line of `submitted_at`, where the time findings are reported.
 const SUBMITTED_LINE: u64 = 8;
 
-/// Commit times (both author and committer), in order.
-const SETTINGS_AT: &str = "2026-03-01T09:00:00+08:00";
-/// The report's commit, five minutes after its `submitted_at` (within
+/// Commit times (both author and committer), in order after the settings
+/// ([`SETTLED`]). The report's commit, five minutes after its `submitted_at` (within
 /// `commit_skew`): on time by its own account, whether that is true (pushed at
 /// [`ON_TIME`]) or backdated (pushed at [`LATE`]).
 const COMMITTED: &str = "2026-03-02T17:45:00+08:00";
@@ -89,118 +87,56 @@ fn signed(time: &str) -> String {
     format!("服务器 签收 1 个提交，收到时间 {}+08:00", time.replace(' ', "T"))
 }
 
-/// A bureau: the server's bare repository with the `contrib/` hooks, and 张三's
-/// clone. 张三 writes for 投资科, 李四 supervises it, 服务器 signs receipts.
-struct Bureau {
-    /// Holds `reports.git`, the archive `www` and the hook's checkout `work`.
-    server: TempDir,
-    keys: TempDir,
+/// The bureau as 张三's clone of its server: 张三 writes for 投资科, 李四 supervises
+/// it, 服务器 signs receipts.
+struct Served {
     /// 张三's clone.
-    writer: Sandbox,
-    /// The private key the server's hook signs with (`XINBAO_RECEIPT_KEY`), if any.
-    receipt_key: Option<&'static str>,
+    writer: Bureau,
+    server: Server,
 }
 
-impl Bureau {
+impl Served {
     /// The bureau, its settings pushed at [`SETUP`]; the server's hook signs
     /// receipts with key `receipt_key` (none: it signs nothing).
-    fn new(receipt_key: Option<&'static str>) -> Option<Bureau> {
+    fn new(receipt_key: Option<&str>) -> Option<Served> {
         tools()?;
-        let keys = tempfile::tempdir().unwrap();
-        for name in ["server", "zhang", "li", "stranger"] {
-            ssh_keygen(keys.path(), name);
-        }
-        let bureau = Bureau {
-            server: tempfile::tempdir().unwrap(),
-            keys,
-            writer: Sandbox::new(),
-            receipt_key,
-        };
-        let init = git_command(bureau.server.path(), SETTINGS_AT)
-            .args(["init", "-q", "--bare", "-b", "main"])
-            .arg(bureau.bare())
-            .output()
-            .unwrap();
-        assert!(init.status.success(), "{}", stderr(&init));
-        let contrib = Path::new(env!("CARGO_MANIFEST_DIR")).join("contrib");
-        for hook in ["pre-receive", "post-receive"] {
-            let installed = bureau.bare().join("hooks").join(hook);
-            std::fs::copy(contrib.join(hook), &installed).unwrap();
-            std::fs::set_permissions(&installed, std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
-
-        bureau.writer.write(
-            "xinbao.yaml",
-            format!(
-                r#"bureau: 测试县发展和改革局
-office: 办公室
-timezone: "+08:00"
-units: [办公室, 投资科]
-people:
-  - name: 张三
-    unit: 投资科
-    roles: [writer]
-    phone: "13800000000"
-    keys:
-      - ssh: "{zhang}"
-  - name: 李四
-    roles: [supervisor]
-    supervises: [投资科]
-    keys:
-      - ssh: "{li}"
-  - name: 服务器
-    roles: [server]
-    keys:
-      - ssh: "{server}"
-"#,
-                zhang = bureau.public("zhang"),
-                li = bureau.public("li"),
-                server = bureau.public("server"),
-            ),
-        );
-        bureau.git(SETTINGS_AT, &["init", "-q", "-b", "main"]);
-        bureau.git(SETTINGS_AT, &["add", "-A"]);
-        bureau.git(SETTINGS_AT, &["commit", "-q", "-m", "设置"]);
-        bureau.git(SETTINGS_AT, &["remote", "add", "origin", &bureau.bare().display().to_string()]);
-        let told = bureau.push(SETUP, "main");
+        let writer = Bureau::unsettled()?;
+        let people = [
+            Person::usual("张三").key(Key::Ssh("zhang", "")),
+            Person::usual("李四"),
+            Person::server("服务器", "server"),
+        ];
+        let people: String = people.into_iter().map(|person| writer.entry(person)).collect();
+        writer.put("xinbao.yaml", settings("办公室, 投资科", &people, ""));
+        writer.commit(SETTLED, None, "设置");
+        let server = Server::new();
+        let bare = server.bare().display().to_string();
+        writer.git(SETTLED, None, &["remote", "add", "origin", &bare]);
+        let mut served = Served { writer, server };
+        served.sign_with(receipt_key);
+        let told = served.push(SETUP, "main");
         if receipt_key == Some("server") {
             assert!(told.contains(&signed(SETUP)), "no receipt at the server's time: {told}");
         }
-        Some(bureau)
+        Some(served)
     }
 
-    /// The server's bare repository.
-    fn bare(&self) -> PathBuf {
-        self.server.path().join("reports.git")
-    }
-
-    /// The archive the server's hook builds.
-    fn site(&self) -> PathBuf {
-        self.server.path().join("www")
-    }
-
-    /// The private key file of `name`.
-    fn key(&self, name: &str) -> PathBuf {
-        self.keys.path().join(name)
-    }
-
-    /// The OpenSSH public key line of `name`.
-    fn public(&self, name: &str) -> String {
-        std::fs::read_to_string(self.keys.path().join(format!("{name}.pub"))).unwrap().trim().into()
+    /// The server's hook signs receipts with the private key `name` from now on
+    /// (none: it signs nothing; a key never made: its file is missing).
+    fn sign_with(&mut self, name: Option<&str>) {
+        self.server.receipt_key = name.map(|name| self.writer.outside(name));
     }
 
     /// git in 张三's clone, both dates `date`; it must succeed. Gives its trimmed
     /// standard output.
     fn git(&self, date: &str, args: &[&str]) -> String {
-        run_git(self.writer.root(), date, args)
+        self.writer.git(date, None, args)
     }
 
     /// 张三 commits the report at `COMMITTED`; gives the commit.
     fn commit_report(&self) -> String {
-        self.writer.write(FILE, REPORT);
-        self.git(COMMITTED, &["add", "-A"]);
-        self.git(COMMITTED, &["commit", "-q", "-m", "投资科：调度会"]);
-        self.git(COMMITTED, &["rev-parse", "HEAD"])
+        self.writer.put(FILE, REPORT);
+        self.writer.commit(COMMITTED, None, "投资科：调度会")
     }
 
     /// 张三 pushes `refspec` to the server, whose clock reads `time`; gives what
@@ -213,24 +149,15 @@ people:
 
     /// 张三 pushes `refspec` to the server, whose clock reads `time`.
     fn try_push(&self, time: &str, refspec: &str) -> Output {
-        let mut push = faketime(time);
-        push.args(["git", "push", "-q", "origin", refspec]);
-        // The environment of a hermetic git (see `git_command`), and the hooks' settings.
-        let git = git_command(self.writer.root(), COMMITTED);
-        for (name, value) in git.get_envs() {
+        let mut git = faketime(time);
+        git.arg("git").current_dir(self.writer.root());
+        // The environment of a hermetic git (see `git_command`).
+        for (name, value) in self.writer.git_command(COMMITTED, None).get_envs() {
             if let Some(value) = value {
-                push.env(name, value);
+                git.env(name, value);
             }
         }
-        push.current_dir(self.writer.root())
-            .env("LANG", "zh_CN.UTF-8")
-            .env("XINBAO", env!("CARGO_BIN_EXE_xinbao"))
-            .env("XINBAO_SITE", self.site())
-            .env("XINBAO_WORK", self.server.path().join("work"));
-        if let Some(key) = self.receipt_key {
-            push.env("XINBAO_RECEIPT_KEY", self.key(key));
-        }
-        push.output().expect("run faketime git push")
+        self.server.push(git, "origin", refspec)
     }
 
     /// 张三 fetches the server's receipts into his clone.
@@ -241,7 +168,7 @@ people:
     /// What the bureau reads: a fresh clone of the server, with its notes.
     fn clone_server(&self) -> Sandbox {
         let clone = Sandbox::new();
-        let bare = self.bare().display().to_string();
+        let bare = self.server.bare().display().to_string();
         run_git(clone.root(), FORGED_AT, &["clone", "-q", &bare, "."]);
         run_git(clone.root(), FORGED_AT, &["fetch", "-q", "origin", "+refs/notes/*:refs/notes/*"]);
         clone
@@ -249,7 +176,7 @@ people:
 
     /// The refs under `refs/notes/` of the server.
     fn server_notes(&self) -> String {
-        run_git(&self.bare(), FORGED_AT, &["for-each-ref", "refs/notes/"])
+        self.server.git(FORGED_AT, &["for-each-ref", "refs/notes/"])
     }
 
     /// The page of the report in the internal preview (`build --drafts`) of a fresh
@@ -267,9 +194,7 @@ people:
 /// Runs git in `dir` (see `git_command`), both dates `date`; it must succeed.
 /// Gives its trimmed standard output.
 fn run_git(dir: &Path, date: &str, args: &[&str]) -> String {
-    let out = git_command(dir, date).args(args).output().unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    trimmed_output(git_command(dir, date).args(args))
 }
 
 /// The findings of `xinbao check --format json` in `repo` (its exit code must

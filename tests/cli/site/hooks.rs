@@ -1,7 +1,7 @@
 //! The git hooks: the pre-commit hook of `xinbao hook install`, and contrib/pre-receive and
 //! post-receive on a plain git server.
 
-use super::project;
+use crate::bureau::Server;
 use crate::support::{Sandbox, git_command};
 
 #[test]
@@ -43,21 +43,9 @@ fn the_pre_commit_hook_stops_a_commit_with_a_bad_report() {
 
 #[test]
 fn a_plain_git_server_refuses_bad_pushes_and_publishes_the_archive() {
-    let server = tempfile::tempdir().unwrap();
-    let bare = server.path().join("reports.git");
-    let site = server.path().join("www");
+    let server = Server::new();
+    let site = server.site();
     let date = "2026-03-02T18:00:00+08:00";
-    assert!(
-        git_command(server.path(), date)
-            .args(["init", "-q", "--bare", "-b", "main"])
-            .arg(&bare)
-            .status()
-            .unwrap()
-            .success()
-    );
-    for hook in ["pre-receive", "post-receive"] {
-        std::fs::copy(project().join("contrib").join(hook), bare.join("hooks").join(hook)).unwrap();
-    }
     let sandbox = Sandbox::new();
     std::fs::copy(crate::support::fixture("repo/xinbao.yaml"), sandbox.root().join("xinbao.yaml"))
         .unwrap();
@@ -68,16 +56,8 @@ fn a_plain_git_server_refuses_bad_pushes_and_publishes_the_archive() {
     sandbox.write("reports/2026/03/2026-03-02-good-work.md", &good);
     sandbox.git_init();
     sandbox.commit_all(date, "first report");
-    let push = |sandbox: &Sandbox| {
-        git_command(sandbox.root(), date)
-            .env("XINBAO", env!("CARGO_BIN_EXE_xinbao"))
-            .env("XINBAO_SITE", &site)
-            .args(["push", "-q"])
-            .arg(&bare)
-            .arg("main")
-            .output()
-            .unwrap()
-    };
+    let push =
+        |sandbox: &Sandbox| server.push(git_command(sandbox.root(), date), server.bare(), "main");
     let accepted = push(&sandbox);
     let said = String::from_utf8_lossy(&accepted.stderr).into_owned();
     assert!(accepted.status.success(), "{said}");
@@ -94,7 +74,10 @@ fn a_plain_git_server_refuses_bad_pushes_and_publishes_the_archive() {
     let said = String::from_utf8_lossy(&refused.stderr).into_owned();
     assert!(!refused.status.success(), "a bad report was accepted: {said}");
     assert!(said.contains("unknown-unit"), "{said}");
-    let main = git_command(&bare, date).args(["rev-parse", "main"]).output().unwrap();
     let local = git_command(sandbox.root(), date).args(["rev-parse", "HEAD^"]).output().unwrap();
-    assert_eq!(main.stdout, local.stdout, "the server's main did not move");
+    assert_eq!(
+        server.main(),
+        String::from_utf8_lossy(&local.stdout).trim(),
+        "the server's main did not move"
+    );
 }

@@ -3,8 +3,8 @@
 //! preview (`build --drafts`), where it is marked 未发布; phone numbers are masked on the
 //! pages unless `site.show_phone` says otherwise.
 
-use super::bureau::Bureau;
 use super::{MERGED, PUBLISHED, Report};
+use crate::bureau::Bureau;
 use crate::support::stderr;
 use std::path::Path;
 

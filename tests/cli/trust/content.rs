@@ -1,10 +1,10 @@
 //! An approval covers content: a changed picture or unit, a deletion, what `approve` merges
 //! and what a rendered document prints are all held to the signed approval.
 
-use super::bureau::Bureau;
 use super::{
     CHANGED, MERGED, PUBLISHED, Report, STRANGER, WRITTEN, report, state_of, trust_problems,
 };
+use crate::bureau::Bureau;
 use crate::support::stderr;
 use serde_json::{Value, json};
 

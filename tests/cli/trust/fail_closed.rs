@@ -1,8 +1,8 @@
 //! Failing closed: shallow clones refused, the history cache never deciding, CI fetching the
 //! whole history, a key under two people, revoked OpenPGP keys and doubled signature headers.
 
-use super::bureau::Bureau;
 use super::{MERGED, Report, SETTLED, finding, report, state_of};
+use crate::bureau::{Bureau, Person};
 use crate::support::{git_command, require, stderr, xinbao};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -125,10 +125,7 @@ fn ci_carries_no_history_cache_and_fetches_the_whole_history() {
 #[test]
 fn one_key_under_two_people_is_duplicate_key_and_approves_nothing() {
     let Some(bureau) = Bureau::unsettled() else { return };
-    let twin = format!(
-        "  - name: 郑十一\n    roles: [supervisor]\n    supervises: [价格科]\n    keys:\n      - ssh: \"{}\"\n",
-        bureau.public("li")
-    );
+    let twin = bureau.entry(Person::supervisor("郑十一", "价格科", "li"));
     bureau.settle(SETTLED, &(bureau.people(&[]) + &twin));
     bureau.submit("zhang/r1", &[Report::new("2026-03-02-r1", "投资科")], Some("li"));
     let (code, findings) = bureau.check(&[]);
@@ -146,8 +143,7 @@ fn a_revoked_openpgp_key_signs_nothing() {
     }
     let Some(mut bureau) = Bureau::unsettled() else { return };
     bureau.make_revoked_openpgp_key();
-    let sunba = "  - name: 孙八\n    roles: [supervisor]\n    supervises: [投资科]\n    keys:\n      - openpgp: keys/sunba.asc\n";
-    bureau.settle(SETTLED, &(bureau.people(&[]) + sunba));
+    bureau.settle(SETTLED, &(bureau.people(&[]) + &bureau.person("孙八")));
     bureau.submit("zhang/r1", &[Report::new("2026-03-02-r1", "投资科")], Some("pgp"));
     let status = bureau.status();
     let (state, rules) = state_of(&status, "2026-03-02-r1");

@@ -3,20 +3,13 @@
 //! itself, one id is one record, and a moved report keeps its approval only with
 //! the same pictures.
 
-use super::bureau::{Bureau, document_xml};
 use super::{
     AMENDED, CHANGED, MERGED, PUBLISHED, Report, WRITTEN, all_problems, report, state_of,
     trust_problems,
 };
+use crate::bureau::{Bureau, document_xml};
 use crate::support::stderr;
 use serde_json::Value;
-
-/// Writes `text` to `path` (relative to the repository root).
-fn put(bureau: &Bureau, path: &str, text: &str) {
-    let path = bureau.root().join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
 
 /// The figures of `unit` in `stats --quarter 2026Q1 --format json`.
 fn figures(bureau: &Bureau, unit: &str) -> Value {
@@ -42,14 +35,14 @@ fn rules_of(findings: &[(String, String, String)], file: &str) -> Vec<String> {
 #[test]
 fn an_unsigned_request_change_stays_without_effect_until_the_office_signs_one() {
     let Some(bureau) = Bureau::new() else { return };
-    put(&bureau, "requests/2026/r1.yaml", &request("r1", "投资科", "2026-03-10T18:00:00+08:00"));
+    bureau.put("requests/2026/r1.yaml", request("r1", "投资科", "2026-03-10T18:00:00+08:00"));
     bureau.commit(AMENDED, Some("qian"), "约稿");
     let answer = Report::new("2026-03-02-r1", "投资科").front("request: r1\n");
     bureau.submit("zhang/r1", &[answer], Some("li"));
     // A writer with push access moves the deadline before the answer and names
     // 价格科 in a new request that is already past.
-    put(&bureau, "requests/2026/r1.yaml", &request("r1", "投资科", "2026-03-01T18:00:00+08:00"));
-    put(&bureau, "requests/2026/r2.yaml", &request("r2", "价格科", "2026-03-03T18:00:00+08:00"));
+    bureau.put("requests/2026/r1.yaml", request("r1", "投资科", "2026-03-01T18:00:00+08:00"));
+    bureau.put("requests/2026/r2.yaml", request("r2", "价格科", "2026-03-03T18:00:00+08:00"));
     let forged = bureau.commit(CHANGED, None, "改约稿");
     let status = bureau.status();
     assert!(
@@ -70,7 +63,7 @@ fn an_unsigned_request_change_stays_without_effect_until_the_office_signs_one() 
         ("requests/2026/r1.yaml", "r1", "投资科", "2026-03-01T18:00:00+08:00"),
         ("requests/2026/r2.yaml", "r2", "价格科", "2026-03-03T18:00:00+08:00"),
     ] {
-        put(&bureau, file, &format!("# 办公室确认\n{}", request(id, unit, deadline)));
+        bureau.put(file, format!("# 办公室确认\n{}", request(id, unit, deadline)));
     }
     bureau.commit("2026-03-05T09:00:00+08:00", Some("qian"), "办公室修改约稿");
     let (touzi, jiage) = (figures(&bureau, "投资科"), figures(&bureau, "价格科"));
@@ -82,7 +75,7 @@ fn an_unsigned_request_change_stays_without_effect_until_the_office_signs_one() 
 fn a_supervisors_merge_does_not_make_a_request_the_offices() {
     let Some(bureau) = Bureau::new() else { return };
     bureau.branch("zhang/req", WRITTEN, |bureau| {
-        put(bureau, "requests/2026/r2.yaml", &request("r2", "价格科", "2026-03-03T18:00:00+08:00"));
+        bureau.put("requests/2026/r2.yaml", request("r2", "价格科", "2026-03-03T18:00:00+08:00"));
     });
     let merge = bureau.merge("zhang/req", MERGED, Some("li"));
     let status = bureau.status();
@@ -104,9 +97,9 @@ fn an_unsigned_bulletin_record_does_not_change_the_printed_issue() {
         &["merge", "-q", "--no-ff", "--no-gpg-sign", "-m", "合并", "wang/raw"],
     );
     let record = "from: 2026-03-01\nto: 2026-03-31\ndate: 2026-03-31\nreports:\n";
-    put(&bureau, "bulletins/2026/01.yaml", &format!("{record}  - 2026-03-02-pub\n"));
+    bureau.put("bulletins/2026/01.yaml", format!("{record}  - 2026-03-02-pub\n"));
     bureau.commit("2026-03-05T09:00:00+08:00", Some("qian"), "编期刊");
-    put(&bureau, "bulletins/2026/01.yaml", &format!("{record}  - 2026-03-02-raw\n"));
+    bureau.put("bulletins/2026/01.yaml", format!("{record}  - 2026-03-02-raw\n"));
     let forged = bureau.commit("2026-03-06T09:00:00+08:00", None, "换稿");
     assert!(trust_problems(&bureau.status()).contains(&("record-unsigned".into(), forged)));
 
@@ -127,7 +120,7 @@ fn templates_in_force_are_the_offices_and_never_fail_a_signed_report() {
     bureau.commit(PUBLISHED, Some("qian"), "发布\n\nPublished: 2026-03-02-pub");
     // Anyone can push a template line quoting the published text: it is not in force.
     let template = "---\ntitle: \ncategory: work\n---\n\n（会议为期一整天）\n";
-    put(&bureau, "templates/work.md", template);
+    bureau.put("templates/work.md", template);
     let forged = bureau.commit(CHANGED, None, "改模板");
     assert!(trust_problems(&bureau.status()).contains(&("record-unsigned".into(), forged)));
     let (_, findings) = bureau.check(&["--approvals"]);
@@ -135,7 +128,7 @@ fn templates_in_force_are_the_offices_and_never_fail_a_signed_report() {
 
     // Signed by the office it is in force: a new report keeping that sentence fails,
     // the published one does not.
-    put(&bureau, "templates/work.md", &format!("{template}\n"));
+    bureau.put("templates/work.md", format!("{template}\n"));
     bureau.commit("2026-03-05T09:00:00+08:00", Some("qian"), "办公室改模板");
     let fresh = Report::new("2026-03-02-new", "投资科").body(body);
     bureau.write(fresh);
@@ -241,7 +234,7 @@ fn a_second_file_with_a_published_id_never_takes_its_trail() {
     // Another unit's file, in another month, with the same id.
     let intruder = "reports/2026/01/2026-03-02-r1.md";
     let text = Report::new("2026-03-02-r1", "价格科").body("冒名顶替的正文。").text();
-    bureau.branch("wang/r1", CHANGED, |b| put(b, intruder, &text));
+    bureau.branch("wang/r1", CHANGED, |b| b.put(intruder, &text));
     bureau.git(
         "2026-03-04T10:00:00+08:00",
         None,
@@ -311,7 +304,7 @@ fn an_unsigned_deletion_keeps_a_published_report_in_the_archive_and_the_figures(
     bureau.commit(PUBLISHED, Some("qian"), "发布\n\nPublished: 2026-03-02-r1");
     // Another file takes the id, then the original is removed, both unsigned.
     let text = Report::new("2026-03-02-r1", "价格科").body("冒名顶替的正文。").text();
-    put(&bureau, "reports/2026/01/2026-03-02-r1.md", &text);
+    bureau.put("reports/2026/01/2026-03-02-r1.md", &text);
     bureau.commit(CHANGED, None, "同名");
     bureau.delete(r1, "2026-03-04T10:00:00+08:00", None);
     let touzi = figures(&bureau, "投资科");

@@ -2,8 +2,8 @@
 //! parent under the signed record is `history-rewritten`, and verdicts follow the
 //! line it pushed aside.
 
-use super::bureau::Bureau;
 use super::{CHANGED, MERGED, PUBLISHED, Report, WRITTEN, state_of, trust_problems};
+use crate::bureau::Bureau;
 
 /// Moves main onto a merge of main's tree whose first parent is the root and
 /// second the old tip (a fast-forward that pushes the record aside), signed by

@@ -1,11 +1,11 @@
 //! Trust in the settings: they come from history, and only the office's signature changes who
 //! may approve (work-tree edits, merged changes and unsigned changes do not); `--trust-root`.
 
-use super::bureau::Bureau;
 use super::{
     AMENDED, MERGED, Report, SETTLED, STRANGER, WRITTEN, anchor, finding, pair, report, state_of,
     trust_problems,
 };
+use crate::bureau::Bureau;
 
 // ---- Settings come from history, and changing them needs the office ----
 

@@ -1,8 +1,8 @@
 //! Time does not run backwards: `time-order` for commits from the future, backdated merges
 //! and author times, and the last second of a key's window as git itself judges it.
 
-use super::bureau::Bureau;
 use super::{MERGED, Report, all_problems, pair, report, state_of, trust_problems};
+use crate::bureau::Bureau;
 use crate::support::stderr;
 use serde_json::json;
 

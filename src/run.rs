@@ -1,0 +1,112 @@
+//! One run of xinbao, in the spirit of typst's `World`: everything a command
+//! works in, made once from the parsed arguments and passed down.
+//!
+//! A [`Run`] holds the repository's [`Workspace`] (its root, every file read and
+//! the run's clock), the git repository opened once (none outside git), the
+//! user's language and the pinned trust anchor. Nothing below the commands opens
+//! the repository, reads the clock or the environment for these again.
+
+use crate::lang::Lang;
+use crate::workspace::Workspace;
+use anyhow::{Context as _, bail};
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// The context of one run.
+pub struct Run {
+    workspace: Arc<Workspace>,
+    git: Option<Rc<git2::Repository>>,
+    /// Whether the clone is shallow (its history is not all there).
+    shallow: bool,
+    lang: Lang,
+    trust_root: Option<String>,
+}
+
+impl Run {
+    /// The run on the reports repository at `root`: its git repository is found
+    /// once (the enclosing work tree, if any) and the clock read once.
+    pub fn open(root: &Path, lang: Lang, trust_root: Option<String>) -> Run {
+        Run::with_git(root, crate::history::open(root), lang, trust_root)
+    }
+
+    /// The run on `root` with the git repository `git` already open (a server's
+    /// bare repository, say).
+    pub fn with_git(
+        root: &Path,
+        git: Option<git2::Repository>,
+        lang: Lang,
+        trust_root: Option<String>,
+    ) -> Run {
+        let workspace = Workspace::new(root, chrono::Utc::now());
+        let shallow = git.as_ref().is_some_and(git2::Repository::is_shallow);
+        Run { workspace, git: git.map(Rc::new), shallow, lang, trust_root }
+    }
+
+    /// The trust anchor the user pinned: `--trust-root`, else `XINBAO_TRUST_ROOT`.
+    pub fn pinned_anchor(given: Option<String>) -> Option<String> {
+        given.or_else(|| std::env::var("XINBAO_TRUST_ROOT").ok().filter(|s| !s.is_empty()))
+    }
+
+    /// The same run after the work tree changed under it (`approve` merged a
+    /// branch): the files are read afresh, at the same moment.
+    pub fn reread(&self) -> Run {
+        let workspace = Workspace::new(self.root(), self.now());
+        Run {
+            workspace,
+            git: self.git.clone(),
+            shallow: self.shallow,
+            lang: self.lang,
+            trust_root: self.trust_root.clone(),
+        }
+    }
+
+    /// The reports repository's root.
+    pub fn root(&self) -> &Path {
+        self.workspace.root()
+    }
+
+    /// The files of the run and its clock.
+    pub fn workspace(&self) -> &Arc<Workspace> {
+        &self.workspace
+    }
+
+    /// The moment of the run: every stage judges by the same instant.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.workspace.now()
+    }
+
+    /// The language of the user's messages.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The commit pinned as the trust anchor, if any (SPEC §6.1).
+    pub fn trust_root(&self) -> Option<&str> {
+        self.trust_root.as_deref()
+    }
+
+    /// The git repository, when the reports repository is in one.
+    pub fn git(&self) -> Option<&git2::Repository> {
+        self.git.as_deref()
+    }
+
+    /// The git repository when its whole history is there (not a shallow clone).
+    pub fn full_git(&self) -> Option<&git2::Repository> {
+        self.git().filter(|_| !self.shallow)
+    }
+
+    /// The git repository for a verdict: refuses (exit 2) outside git and in a
+    /// shallow clone, whose history is not all there.
+    pub fn history(&self) -> anyhow::Result<&git2::Repository> {
+        let git = self.git().context(
+            "审核状态记录在 git 历史中：这里不是 git 仓库 / approvals live in the git history: not a git repository",
+        )?;
+        if self.shallow {
+            bail!(
+                "这是浅克隆，历史不完整，无法判定审核状态；请先运行 `git fetch --unshallow`（CI 中 actions/checkout 设 fetch-depth: 0）/ this is a shallow clone: the history is incomplete and no verdict can be given; run `git fetch --unshallow` first (in CI, actions/checkout with fetch-depth: 0)"
+            );
+        }
+        Ok(git)
+    }
+}
