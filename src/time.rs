@@ -3,41 +3,119 @@
 //! Times are RFC 3339; a time written without an offset is read in the bureau's
 //! configured offset, and day boundaries are local to that offset (SPEC §4).
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime};
 
 /// A moment, kept with the offset it was written in (or the bureau's).
 pub type Time = DateTime<FixedOffset>;
 
 /// Parses a time: `2026-03-02T09:00:00+08:00`, `2026-03-02T09:00` or `2026-03-02 09:00:00`
 /// (read in `zone`), and, when `date_only` is allowed, `2026-03-02` (local midnight).
+///
+/// The grammar is that of RFC 3339 with what people write besides: a space or
+/// `t` for `T`, no seconds, no offset (the bureau's), `+0800`, one-digit month,
+/// day and hour. [`DATE_PATTERN`] and [`CLOCK_PATTERN`] say the same for the schema.
 pub fn parse_time(text: &str, zone: FixedOffset, date_only: bool) -> Option<Time> {
-    let text = text.trim();
-    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
-        return Some(time);
+    let mut s = Scanner(text.trim());
+    let date = s.date()?;
+    if s.0.is_empty() {
+        return date_only
+            .then(|| date.and_time(NaiveTime::MIN).and_local_timezone(zone).single())?;
     }
-    let normalized = text.replacen(' ', "T", 1);
-    if let Ok(time) = DateTime::parse_from_rfc3339(&normalized) {
-        return Some(time);
-    }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z"] {
-        if let Ok(time) = DateTime::parse_from_str(&normalized, format) {
-            return Some(time);
+    s.eat(&['T', 't', ' '])?;
+    let hour = s.digits(1, 2)?;
+    s.eat(&[':'])?;
+    let minute = s.digits(2, 2)?;
+    let (mut second, mut nano) = (0, 0);
+    if s.eat(&[':']).is_some() {
+        second = s.digits(2, 2)?;
+        if s.eat(&['.']).is_some() {
+            nano = s.fraction()?;
         }
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-        if let Ok(naive) = NaiveDateTime::parse_from_str(&normalized, format) {
-            return naive.and_local_timezone(zone).single();
-        }
+    let offset = s.offset()?;
+    if !s.0.is_empty() || second > 59 {
+        return None;
     }
-    if date_only && let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return date.and_time(NaiveTime::MIN).and_local_timezone(zone).single();
-    }
-    None
+    let naive = date.and_hms_nano_opt(hour, minute, second, nano)?;
+    naive.and_local_timezone(offset.unwrap_or(zone)).single()
 }
 
-/// Parses a calendar date `YYYY-MM-DD`.
+/// Parses a calendar date `2026-03-02` (or `2026-3-2`).
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+    let mut s = Scanner(text.trim());
+    let date = s.date()?;
+    s.0.is_empty().then_some(date)
+}
+
+/// [`parse_date`]'s grammar as a regular expression (for `xinbao schema`): a real
+/// calendar date, 29 February in leap years only.
+pub const DATE_PATTERN: &str = concat!(
+    "[0-9]{4}-(?:(?:0?[13578]|1[02])-(?:0?[1-9]|[12][0-9]|3[01])|(?:0?[469]|11)-(?:0?[1-9]|[12][0-9]|30)|0?2-(?:0?[1-9]|1[0-9]|2[0-8]))",
+    "|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-0?2-29"
+);
+
+/// What [`parse_time`] reads after the date, as a regular expression: the clock
+/// time and an optional offset.
+pub const CLOCK_PATTERN: &str = "[Tt ](?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]+)?)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])?";
+
+/// Reads a time's text from the front.
+struct Scanner<'a>(&'a str);
+
+impl Scanner<'_> {
+    /// A number of `min` to `max` ASCII digits (the digits past `max` are left).
+    fn digits(&mut self, min: usize, max: usize) -> Option<u32> {
+        let n = self.0.bytes().take(max).take_while(u8::is_ascii_digit).count();
+        if n < min {
+            return None;
+        }
+        let (digits, rest) = self.0.split_at(n);
+        self.0 = rest;
+        digits.parse().ok()
+    }
+
+    /// One of `chars`.
+    fn eat(&mut self, chars: &[char]) -> Option<char> {
+        let c = self.0.chars().next().filter(|c| chars.contains(c))?;
+        self.0 = &self.0[c.len_utf8()..];
+        Some(c)
+    }
+
+    /// `YYYY-M-D`, month and day of one or two digits.
+    fn date(&mut self) -> Option<NaiveDate> {
+        let year = self.digits(4, 4)?;
+        self.eat(&['-'])?;
+        let month = self.digits(1, 2)?;
+        self.eat(&['-'])?;
+        let day = self.digits(1, 2)?;
+        NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+    }
+
+    /// The digits after a decimal point, as nanoseconds (past the ninth ignored).
+    fn fraction(&mut self) -> Option<u32> {
+        let n = self.0.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return None;
+        }
+        let digits: String = self.0[..n].chars().chain(std::iter::repeat('0')).take(9).collect();
+        self.0 = &self.0[n..];
+        digits.parse().ok()
+    }
+
+    /// `Z`, `+08:00` or `+0800`; `Some(None)` when none is written.
+    fn offset(&mut self) -> Option<Option<FixedOffset>> {
+        let Some(sign) = self.eat(&['Z', 'z', '+', '-']) else { return Some(None) };
+        if sign == 'Z' || sign == 'z' {
+            return Some(FixedOffset::east_opt(0));
+        }
+        let hours = self.digits(2, 2)?;
+        self.eat(&[':']);
+        let minutes = self.digits(2, 2)?;
+        if hours > 23 || minutes > 59 {
+            return None;
+        }
+        let seconds = i32::try_from(hours * 3600 + minutes * 60).ok()?;
+        Some(FixedOffset::east_opt(if sign == '-' { -seconds } else { seconds }))
+    }
 }
 
 /// Parses an offset: `+08:00`, `-05:30`, `Z` or `UTC`.
@@ -169,6 +247,35 @@ mod tests {
         );
         assert!(parse_time("2026-02-30T09:00:00+08:00", cst(), false).is_none());
         assert!(parse_time("昨天", cst(), true).is_none());
+    }
+
+    #[test]
+    fn what_people_write_and_what_they_do_not() {
+        let a = parse_time("2026-03-02T09:00:00+08:00", cst(), false).unwrap();
+        for same in [
+            "2026-3-2T9:00",
+            "2026-03-02t09:00:00+0800",
+            "2026-03-02T01:00:00z",
+            "2026-03-02 09:00:00.000",
+        ] {
+            assert_eq!(parse_time(same, cst(), false), Some(a), "{same}");
+        }
+        let nanos = parse_time("2026-03-02T09:00:00.1234567891+08:00", cst(), false).unwrap();
+        assert_eq!(nanos.timestamp_subsec_nanos(), 123_456_789);
+        for wrong in [
+            "26-03-02T09:00",
+            "+2026-03-02T09:00",
+            "2026-03-02T09:0",
+            "2026-03-02T09:00:60+08:00",
+            "2026-03-02  09:00",
+            "2026-03-02T24:00",
+            "2026-03-02T09:00+08",
+            "2026-03-02T09:00:00 +08:00",
+        ] {
+            assert_eq!(parse_time(wrong, cst(), true), None, "{wrong}");
+        }
+        assert_eq!(parse_date("2026-3-2"), NaiveDate::from_ymd_opt(2026, 3, 2));
+        assert_eq!(parse_date("2026-03-02x"), None);
     }
 
     #[test]

@@ -7,11 +7,14 @@ use crate::config::{self, Settings};
 use crate::diag::Diagnostics;
 use crate::lang::Lang;
 use crate::load;
+use crate::report::field::{self, Field, Kind};
 use crate::report::{Category, split};
 use crate::run::Run;
 use crate::templates;
 use crate::time::{self, Time};
+use crate::yaml;
 use chrono::{Datelike, SecondsFormat, Timelike};
+use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -91,23 +94,58 @@ pub fn run(run: &Run, args: &NewArgs) -> anyhow::Result<ExitCode> {
     let body_start = split(&template).map_or(0, |s| s.body_offset);
     let (front, body) = template.split_at(body_start);
     let yaml_quote: fn(&str) -> String = |s| serde_json::to_string(s).unwrap_or_default();
-    let text = templates::fill(front, &values(yaml_quote))
-        + &templates::fill(body, &values(str::to_string));
+    let front = with_needed_fields(&templates::fill(front, &values(yaml_quote)), category);
+    let text = front + &templates::fill(body, &values(str::to_string));
     write_new(&root.join(&file), &text)?;
-    match lang {
+    let done = match lang {
         Lang::Zh => {
-            println!("已创建 {file}\n写好正文后运行 `xinbao check {file}`，再提交并发起合并请求。")
+            format!("已创建 {file}\n写好正文后运行 `xinbao check {file}`，再提交并发起合并请求。")
         }
-        Lang::En => println!(
+        Lang::En => format!(
             "created {file}\nwrite the text, run `xinbao check {file}`, then commit and open a pull request."
         ),
-    }
+    };
+    // The report is written: a reader that went away (`| head -0`) misses only the note.
+    let _ = writeln!(std::io::stdout(), "{done}");
     if author.is_empty() {
         eprintln!(
             "提示：git 未设置 user.name，请在 author 中填写供稿人 / note: git has no user.name; fill in `author`"
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The front matter `front` (with its `---` lines) with an empty line for each
+/// field `category` needs that it lacks, labelled from the field table: a
+/// bureau's own template that left one out still shows the writer what to fill.
+fn with_needed_fields(front: &str, category: Category) -> String {
+    let Ok(split) = split(front) else { return front.to_string() };
+    let Ok(node) = yaml::parse(split.yaml, split.yaml_line) else { return front.to_string() };
+    let mut lines = String::new();
+    for field in field::REPORT.iter().filter(|f| node.get(f.key).is_none()) {
+        needed_lines(field, category, 0, &mut lines);
+    }
+    let head = &front[..split.body_offset];
+    let close = head.trim_end_matches('\n').rfind('\n').map_or(0, |i| i + 1);
+    format!("{}{lines}{}", &front[..close], &front[close..])
+}
+
+/// `field:   # label，如 example`, indented by `depth`, when `category` needs it, with the
+/// needed fields of a mapping below it.
+fn needed_lines(field: &Field, category: Category, depth: usize, out: &mut String) {
+    if !field.required_for(Some(category)) {
+        return;
+    }
+    let example = match field.example {
+        "" => String::new(),
+        example => format!("，如 {example}"),
+    };
+    out.push_str(&format!("{}{}:   # {}{example}\n", "  ".repeat(depth), field.key, field.zh));
+    if let Kind::Record(parts) = field.kind {
+        for part in parts {
+            needed_lines(part, category, depth + 1, out);
+        }
+    }
 }
 
 /// The moment of this run in the bureau's offset, to the minute; `SOURCE_DATE_EPOCH` wins.
@@ -148,6 +186,44 @@ fn is_slug(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A template's front matter with its placeholders filled as `new` fills them.
+    fn filled(template: &str) -> String {
+        let front = &template[..split(template).unwrap().body_offset];
+        let values: Vec<(&str, String)> = ["title", "unit", "author", "phone"]
+            .into_iter()
+            .map(|key| (key, "\"x\"".to_string()))
+            .chain([("occurred_at", "2026-03-02T09:00:00+08:00".to_string())])
+            .chain([("submitted_at", "2026-03-02T10:00:00+08:00".to_string())])
+            .collect();
+        templates::fill(front, &values)
+    }
+
+    #[test]
+    fn the_shipped_templates_write_every_field_their_category_needs() {
+        for category in Category::ALL {
+            let front = filled(templates::report_template(*category));
+            assert_eq!(with_needed_fields(&front, *category), front, "{category:?}");
+        }
+    }
+
+    #[test]
+    fn a_template_without_a_needed_field_gets_it_labelled() {
+        let front = filled(templates::report_template(Category::LeaderVisit))
+            .replace("leaders: [领导姓名]", "tags: []");
+        let completed = with_needed_fields(&front, Category::LeaderVisit);
+        assert!(completed.ends_with("leaders:   # 领导，如 王五\n---\n"), "{completed}");
+        let work = filled(templates::report_template(Category::Work));
+        let completed = with_needed_fields(&work, Category::Emergency);
+        assert!(
+            completed.contains(
+                "emergency:   # 突发事件要素\n  severity:   # 事件等级，如 general\n  source:   # 信息来源，如 县应急局通报\n"
+            ),
+            "{completed}"
+        );
+        assert!(completed.contains("  casualties:   # 伤亡人数\n    dead:   # 死亡，如 0\n"));
+        assert!(!completed.contains("phone_reported_at"), "{completed}");
+    }
 
     #[test]
     fn slugs() {

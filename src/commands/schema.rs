@@ -3,9 +3,12 @@
 
 use crate::config;
 use crate::diag::Diagnostics;
-use crate::report::{Category, Emergency};
+use crate::report::field::{self, Field, Kind, Need};
+use crate::report::{Category, Severity};
 use crate::run::Run;
+use crate::time::{CLOCK_PATTERN, DATE_PATTERN};
 use serde_json::{Value, json};
+use std::io::Write as _;
 use std::process::ExitCode;
 
 /// Runs `schema`; units and adoption levels come from `xinbao.yaml` when the
@@ -18,114 +21,193 @@ pub fn run(run: Option<&Run>) -> anyhow::Result<ExitCode> {
         Some(settings) => settings.scoring.adoption.keys().cloned().collect(),
         None => config::Scoring::default().adoption.keys().cloned().collect(),
     };
-    println!("{}", serde_json::to_string_pretty(&schema(units, &levels))?);
+    let text = serde_json::to_string_pretty(&schema(units, &levels))?;
+    // `xinbao schema | head` is a reader that stops early, not a failure.
+    let _ = writeln!(std::io::stdout(), "{text}");
     Ok(ExitCode::SUCCESS)
 }
 
-/// A calendar date `YYYY-MM-DD`: each month's days, 29 February in leap years only.
-const DATE: &str = concat!(
-    "(?:\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))",
-    "|(?:\\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)"
-);
-
-/// A time of day and an optional offset: `09:00`, `09:00:00+08:00`.
-const CLOCK: &str = "[T ](?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d+)?)?(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)?";
+/// What the schema needs besides the field table: the bureau's units (an enum
+/// when known) and adoption levels.
+struct Choices<'a> {
+    units: Option<&'a [String]>,
+    levels: &'a [String],
+}
 
 /// The schema; `units` become an enum when known, `levels` are the adoption levels.
-/// It judges as `check` does: every scalar a text field reads (a number too),
-/// one text where a list is allowed, real calendar dates and clock times.
+/// It is made from the field table ([`field::REPORT`]) and judges as `check`
+/// does: every scalar a text field reads (a number too), one text where a list
+/// is allowed, a count written `0` or `"0"`, real calendar dates and clock
+/// times, and an empty value (nothing, `~`, spaces) as not written.
 pub fn schema(units: Option<&[String]>, levels: &[String]) -> Value {
-    let text = json!({"type": ["string", "number", "boolean"], "minLength": 1});
-    let texts = json!({"anyOf": [{"type": ["string", "number"], "minLength": 1},
-        {"type": "array", "items": {"type": ["string", "number"]}}]});
-    let time = json!({"type": "string", "description": "RFC 3339，如 2026-03-02T09:00:00+08:00",
-        "pattern": format!("^{DATE}{CLOCK}$")});
-    let date_or_time = json!({"type": "string", "description": "日期或 RFC 3339 时间，如 2026-03-02T09:00:00+08:00",
-        "pattern": format!("^{DATE}(?:{CLOCK})?$")});
-    let date = json!({"type": "string", "pattern": format!("^{DATE}$")});
-    let phone = json!({"description": "联系电话", "anyOf": [
-        {"type": "string", "pattern": "^(1[3-9]\\d{9}|0\\d{2,3}-?\\d{7,8})$"},
-        {"type": "integer", "minimum": 13_000_000_000u64, "maximum": 19_999_999_999u64}]});
-    let categories: Vec<Value> =
-        Category::ALL.iter().flat_map(|c| [json!(c.id()), json!(c.label())]).collect();
-    let unit = match units {
-        Some(units) => json!({"enum": units, "description": "供稿科室"}),
-        None => json!({"type": ["string", "number"], "minLength": 1, "description": "供稿科室"}),
-    };
-    let mut elements = serde_json::Map::new();
-    for (key, name) in Emergency::TEXT {
-        elements.insert(
-            key.to_string(),
-            json!({"type": ["string", "number"], "minLength": 1, "description": name}),
-        );
+    let choices = Choices { units, levels };
+    let mut schema = record(field::REPORT, &choices);
+    schema["$schema"] = json!("http://json-schema.org/draft-07/schema#");
+    schema["$id"] = json!("https://xinbao.invalid/schema/report.json");
+    schema["title"] = json!("xinbao 信息报送元数据");
+    let by_category = Category::ALL.iter().filter_map(|category| {
+        let then = needs_of(field::REPORT, *category, &choices)?;
+        Some(json!({"if": with_category(&[*category]), "then": then}))
+    });
+    let only_for = field::REPORT.iter().filter(|f| !f.only_for.is_empty()).map(|field| {
+        json!({"if": written(field.key),
+            "then": {"properties": {"category": one_of(&category_names(field.only_for))}}})
+    });
+    let mut all = schema["allOf"].as_array().cloned().unwrap_or_default();
+    all.extend(by_category.chain(only_for));
+    schema["allOf"] = json!(all);
+    schema
+}
+
+/// A mapping of `fields`: no other keys, those needed whenever it is written
+/// required and not empty, and those needed with another written when it is.
+fn record(fields: &[Field], choices: &Choices) -> Value {
+    let properties: serde_json::Map<String, Value> =
+        fields.iter().map(|f| (f.key.to_string(), property(f, choices))).collect();
+    let always: Vec<&str> =
+        fields.iter().filter(|f| f.need == Need::Always).map(|f| f.key).collect();
+    let with = fields.iter().filter_map(|f| match f.need {
+        Need::With(other) => Some(json!({"if": written(other), "then": written(f.key)})),
+        _ => None,
+    });
+    let always_written = (!always.is_empty()).then(|| written_all(&always));
+    let all: Vec<Value> = always_written.into_iter().chain(with).collect();
+    let mut record =
+        json!({"type": "object", "additionalProperties": false, "properties": properties});
+    if !always.is_empty() {
+        record["required"] = json!(always);
     }
-    elements.insert("severity".into(), json!({"enum": ["especially-major", "major", "large", "general", "特别重大", "重大", "较大", "一般"], "description": "事件等级"}));
-    let count = json!({"type": "integer", "minimum": 0});
-    elements.insert("casualties".into(), json!({"type": "object", "description": "伤亡人数", "additionalProperties": false,
-        "required": ["dead", "injured", "missing"], "properties": {"dead": count, "injured": count, "missing": count}}));
-    elements.insert(
-        "leaders_on_site".into(),
-        json!({"description": "相关领导到位情况", "allOf": [texts]}),
-    );
-    elements.insert(
-        "informant".into(),
-        json!({"type": "object", "description": "责任单位信息员", "additionalProperties": false,
-        "required": ["name", "phone"], "properties": {"name": text, "phone": phone}}),
-    );
-    elements.insert(
-        "phone_reported_at".into(),
-        json!({"description": "电话先行报告时间", "allOf": [time.clone()]}),
-    );
-    let required_elements: Vec<&str> =
-        Emergency::ELEMENTS.iter().map(|(k, _)| *k).filter(|k| *k != "phone_reported_at").collect();
-    let with_category = |ids: &[Category]| -> Value {
-        let names: Vec<Value> =
-            ids.iter().flat_map(|c| [json!(c.id()), json!(c.label())]).collect();
-        json!({"properties": {"category": {"enum": names}}, "required": ["category"]})
-    };
-    let timed: Vec<Category> =
-        Category::ALL.iter().copied().filter(|c| c.needs_occurred_at()).collect();
-    json!({
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": "https://xinbao.invalid/schema/report.json",
-        "title": "xinbao 信息报送元数据",
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["title", "category", "unit", "author", "phone", "submitted_at"],
-        "properties": {
-            "title": {"type": ["string", "number", "boolean"], "minLength": 1, "description": "标题（一行，主题凝练）"},
-            "category": {"enum": categories, "description": "类别"},
-            "unit": unit,
-            "author": {"type": ["string", "number"], "minLength": 1, "description": "供稿人"},
-            "phone": phone,
-            "occurred_at": {"description": "发生时间", "allOf": [date_or_time]},
-            "submitted_at": {"description": "报送时间", "allOf": [time.clone()]},
-            "images": {"type": "array", "description": "图片与图说", "items": {"type": "object", "additionalProperties": false,
-                "required": ["file", "caption"], "properties": {"file": text, "caption": {"type": ["string", "number"], "minLength": 1, "description": "图说"}}}},
-            "request": {"type": ["string", "number"], "description": "所答约稿的编号"},
-            "follow_up_of": {"type": ["string", "number"], "description": "续报：首报的编号"},
-            "retracts": {"type": ["string", "number"], "description": "更正：被更正信息的编号"},
-            "reason": {"type": ["string", "number"], "description": "更正原因"},
-            "late_reason": {"type": ["string", "number"], "description": "迟报原因（超过报送时限时说明）"},
-            "leaders": {"description": "领导（一人可不写成列表）", "allOf": [texts.clone()]},
-            "tags": {"description": "标签（一个可不写成列表）", "allOf": [texts]},
-            "emergency": {"type": "object", "description": "突发事件要素", "additionalProperties": false,
-                "required": required_elements, "properties": elements},
-            "adoptions": {"type": "array", "description": "采用情况（由局办公室在发布后登记）", "items": {"type": "object",
-                "additionalProperties": false, "required": ["by", "level", "date"], "properties": {
-                    "by": {"type": ["string", "number"], "minLength": 1, "description": "采用单位或刊物，如 县委办《每日要情》"},
-                    "level": {"enum": levels, "description": "采用级别：scoring.adoption 中的键"},
-                    "date": {"description": "采用日期", "allOf": [date]}}}},
+    if !all.is_empty() {
+        record["allOf"] = json!(all);
+    }
+    record
+}
+
+/// A field's schema: its value, or an empty one.
+fn property(field: &Field, choices: &Choices) -> Value {
+    let mut property =
+        json!({"description": field.hint, "anyOf": [empty(), value(field.kind, choices)]});
+    if !field.example.is_empty() {
+        let example = match field.kind {
+            Kind::Count => field.example.parse::<u32>().map_or(json!(field.example), |n| json!(n)),
+            _ => json!(field.example),
+        };
+        property["examples"] = json!([example]);
+    }
+    property
+}
+
+/// A value of `kind` that is written (not empty).
+fn value(kind: Kind, choices: &Choices) -> Value {
+    let scalar = json!(["string", "number", "boolean"]);
+    let pattern = |p: &str| json!({"type": "string", "pattern": format!("^\\s*(?:{p})\\s*$")});
+    match kind {
+        Kind::Text => json!({"type": scalar}),
+        Kind::Line => json!({"type": scalar,
+            "not": {"type": "string", "pattern": "\\S[\\s\\S]*\\n[\\s\\S]*\\S"}}),
+        Kind::Texts => json!({"type": ["string", "number", "boolean", "array"],
+            "items": {"type": ["string", "number", "boolean", "null"]}}),
+        Kind::Date => pattern(DATE_PATTERN),
+        Kind::Time => pattern(&format!("(?:{DATE_PATTERN}){CLOCK_PATTERN}")),
+        Kind::DateOrTime => pattern(&format!("(?:{DATE_PATTERN})(?:{CLOCK_PATTERN})?")),
+        Kind::Phone => json!({"anyOf": [pattern("1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}"),
+            {"type": "integer", "minimum": 13_000_000_000u64, "maximum": 19_999_999_999u64}]}),
+        Kind::Category => one_of(&category_names(Category::ALL)),
+        Kind::Unit => match choices.units {
+            Some(units) => one_of(&units.iter().map(String::as_str).collect::<Vec<_>>()),
+            None => json!({"type": scalar}),
         },
-        "allOf": [
-            {"if": with_category(&timed), "then": {"required": ["occurred_at"]}},
-            {"if": with_category(&[Category::LeaderVisit]), "then": {"required": ["leaders"]}},
-            {"if": with_category(&[Category::Emergency]), "then": {"required": ["emergency"],
-                "properties": {"occurred_at": {"description": "突发事件须写明时刻", "allOf": [time]}}}},
-            {"if": {"required": ["retracts"]}, "then": {"required": ["reason"]}},
-            {"if": {"required": ["follow_up_of"]}, "then": {"properties": {"category": {"enum": ["emergency", "突发紧急"]}}}},
-        ],
-    })
+        Kind::Severity => one_of(
+            &Severity::ALL.iter().flat_map(|(_, id, label)| [*id, *label]).collect::<Vec<_>>(),
+        ),
+        Kind::Level => {
+            let labels = choices.levels.iter().map(|l| config::Scoring::level_label(l));
+            let mut names: Vec<&str> = choices.levels.iter().map(String::as_str).collect();
+            names.extend(labels.filter(|l| !choices.levels.iter().any(|k| k == l)));
+            one_of(&names)
+        }
+        Kind::Count => json!({"anyOf": [
+            {"type": "integer", "minimum": 0, "maximum": i64::MAX},
+            pattern("\\+?[0-9]+|-0+")]}),
+        Kind::Record(fields) => record(fields, choices),
+        Kind::Records(fields) => json!({"type": "array", "items": record(fields, choices)}),
+    }
+}
+
+/// What a report of `category` must write among `fields` beyond what every
+/// report does, nested mappings included; `None` when nothing.
+fn needs_of(fields: &[Field], category: Category, choices: &Choices) -> Option<Value> {
+    let mut required = Vec::new();
+    let mut properties = serde_json::Map::new();
+    for field in fields {
+        let mut rules = Vec::new();
+        if matches!(field.need, Need::For(_)) && field.required_for(Some(category)) {
+            required.push(field.key);
+            rules.push(json!({"not": empty()}));
+        }
+        let kind = field.kind_for(Some(category));
+        if kind != field.kind {
+            rules.push(json!({"anyOf": [empty(), value(kind, choices)]}));
+        }
+        match field.kind {
+            Kind::Record(inner) => rules.extend(needs_of(inner, category, choices)),
+            Kind::Records(inner) => {
+                rules.extend(needs_of(inner, category, choices).map(|n| json!({"items": n})))
+            }
+            _ => {}
+        }
+        if !rules.is_empty() {
+            properties.insert(field.key.to_string(), json!({"allOf": rules}));
+        }
+    }
+    (!properties.is_empty()).then(|| json!({"required": required, "properties": properties}))
+}
+
+/// One of `names`, as an editor completes it, or written with spaces around
+/// (which `check` reads without them).
+fn one_of(names: &[&str]) -> Value {
+    let escaped: Vec<String> = names.iter().map(|name| escape(name)).collect();
+    json!({"anyOf": [{"enum": names},
+        {"type": "string", "pattern": format!("^\\s*(?:{})\\s*$", escaped.join("|"))}]})
+}
+
+/// `text` as a regular expression that matches just it.
+fn escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if "\\.^$|?*+()[]{}".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A value that counts as not written: nothing, `~`, or only spaces.
+fn empty() -> Value {
+    json!({"anyOf": [{"type": "null"}, {"type": "string", "pattern": "^\\s*$"}]})
+}
+
+/// `key` is written with a value that is not empty.
+fn written(key: &str) -> Value {
+    written_all(&[key])
+}
+
+/// Each of `keys` is written with a value that is not empty.
+fn written_all(keys: &[&str]) -> Value {
+    let properties: serde_json::Map<String, Value> =
+        keys.iter().map(|k| (k.to_string(), json!({"not": empty()}))).collect();
+    json!({"required": keys, "properties": properties})
+}
+
+/// Every way to write the categories `ids`: id and Chinese label.
+fn category_names(ids: &[Category]) -> Vec<&'static str> {
+    ids.iter().flat_map(|c| [c.id(), c.label()]).collect()
+}
+
+/// The report is of one of the categories `ids`.
+fn with_category(ids: &[Category]) -> Value {
+    json!({"properties": {"category": one_of(&category_names(ids))}, "required": ["category"]})
 }
 
 #[cfg(test)]
@@ -137,9 +219,8 @@ mod tests {
         let schema = schema(None, &["county".into()]);
         let properties = schema["properties"].as_object().unwrap();
         let keys: Vec<&str> = properties.keys().map(String::as_str).collect();
-        for key in crate::report::KEYS {
-            assert!(keys.contains(key), "{key}");
-        }
-        assert_eq!(keys.len(), crate::report::KEYS.len());
+        let mut table = field::keys(field::REPORT);
+        table.sort();
+        assert_eq!(keys, table);
     }
 }

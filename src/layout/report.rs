@@ -5,7 +5,7 @@ use super::document::{Block, Document, Signed, chinese_date};
 use super::markdown;
 use crate::approval::Trail;
 use crate::load::Repository;
-use crate::report::{Emergency, Report};
+use crate::report::{Emergency, Report, field};
 use crate::workspace::Workspace;
 use anyhow::Context as _;
 use chrono::FixedOffset;
@@ -108,8 +108,8 @@ pub fn layout(
 /// The emergency elements as label–value rows, in the order of the rules.
 fn emergency_pairs(emergency: &Emergency, zone: FixedOffset) -> Vec<(String, String)> {
     let mut rows = Vec::new();
-    for (key, label) in Emergency::ELEMENTS {
-        let value = match *key {
+    for element in field::EMERGENCY {
+        let value = match element.key {
             "severity" => emergency.severity.as_ref().map(|s| s.value.label().to_string()),
             "casualties" => emergency.casualties.map(|c| {
                 format!("死亡 {} 人，受伤 {} 人，失踪 {} 人", c.dead, c.injured, c.missing)
@@ -127,7 +127,7 @@ fn emergency_pairs(emergency: &Emergency, zone: FixedOffset) -> Vec<(String, Str
             key => emergency.text(key).map(str::to_string),
         };
         if let Some(value) = value {
-            rows.push((label.to_string(), value));
+            rows.push((element.zh.to_string(), value));
         }
     }
     rows

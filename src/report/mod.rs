@@ -5,6 +5,7 @@
 
 mod body;
 pub mod bulletin;
+pub mod field;
 pub mod front_matter;
 mod parse;
 pub mod picture;
@@ -14,8 +15,9 @@ pub mod picture;
 pub const MAX_PICTURES: usize = 200;
 
 pub use body::{Body, Heading, InlineImage, Link, markdown_options};
+pub use field::Field;
 pub use front_matter::{Split, split};
-pub use parse::{KEYS, is_phone, parse, parse_front_matter};
+pub use parse::{is_phone, parse, parse_front_matter};
 
 use crate::fields::Spanned;
 use crate::source::Pos;
@@ -203,10 +205,7 @@ impl Category {
 
     /// True when a time limit runs from `occurred_at`, which is then required.
     pub fn needs_occurred_at(self) -> bool {
-        matches!(
-            self,
-            Category::Work | Category::LeaderVisit | Category::HolidaySafety | Category::Emergency
-        )
+        field::TIMED.contains(&self)
     }
 
     /// True for the categories judged by the `routine` limit.
@@ -229,7 +228,8 @@ pub enum Severity {
 }
 
 impl Severity {
-    const ALL: [(Severity, &'static str, &'static str); 4] = [
+    /// Each severity with its id and Chinese label, the gravest first.
+    pub const ALL: [(Severity, &'static str, &'static str); 4] = [
         (Severity::EspeciallyMajor, "especially-major", "特别重大"),
         (Severity::Major, "major", "重大"),
         (Severity::Large, "large", "较大"),
@@ -268,7 +268,7 @@ pub struct Emergency {
     pub pos: Pos,
     /// 事件等级.
     pub severity: Option<Spanned<Severity>>,
-    /// The text elements by key (`source`, `location`, `cause`, …), in [`Emergency::TEXT`] order.
+    /// The text elements by key (`source`, `location`, `cause`, …), in the order of [`field::EMERGENCY`].
     pub texts: Vec<(&'static str, String)>,
     /// 伤亡人数: dead, injured, missing.
     pub casualties: Option<Casualties>,
@@ -281,39 +281,6 @@ pub struct Emergency {
 }
 
 impl Emergency {
-    /// The text elements, with their Chinese names.
-    pub const TEXT: &'static [(&'static str, &'static str)] = &[
-        ("source", "信息来源"),
-        ("location", "事发地点"),
-        ("cause", "事件起因或性质"),
-        ("property_loss", "财产损失"),
-        ("process", "基本过程"),
-        ("consequences", "已造成的后果"),
-        ("impact", "影响范围"),
-        ("trend", "事件发展趋势"),
-        ("measures", "已采取的初步措施"),
-        ("next_steps", "下一步工作措施"),
-    ];
-
-    /// Every element key of the block with its Chinese name; all but `phone_reported_at` are required.
-    pub const ELEMENTS: &'static [(&'static str, &'static str)] = &[
-        ("severity", "事件等级"),
-        ("source", "信息来源"),
-        ("location", "事发地点"),
-        ("cause", "事件起因或性质"),
-        ("casualties", "伤亡人数"),
-        ("property_loss", "财产损失"),
-        ("process", "基本过程"),
-        ("consequences", "已造成的后果"),
-        ("impact", "影响范围"),
-        ("trend", "事件发展趋势"),
-        ("leaders_on_site", "相关领导到位情况"),
-        ("measures", "已采取的初步措施"),
-        ("next_steps", "下一步工作措施"),
-        ("informant", "责任单位信息员"),
-        ("phone_reported_at", "电话先行报告时间"),
-    ];
-
     /// The text of element `key`, if given.
     pub fn text(&self, key: &str) -> Option<&str> {
         self.texts.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_str())

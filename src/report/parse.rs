@@ -1,5 +1,6 @@
 //! Text → [`Report`]: split, YAML, typed fields, body scan.
 
+use super::field::{self, Kind};
 use super::front_matter::{SplitError, split};
 use super::{Adoption, Body, Casualties, Category, Emergency, Image, Informant, Report, Severity};
 use crate::config::Settings;
@@ -8,45 +9,6 @@ use crate::fields::{Fields, Spanned, parse_mapping};
 use crate::lang::Text;
 use crate::source::Pos;
 use crate::yaml::{self, Node};
-
-/// The keys a report's front matter may have.
-pub const KEYS: &[&str] = &[
-    "title",
-    "category",
-    "unit",
-    "author",
-    "phone",
-    "occurred_at",
-    "submitted_at",
-    "images",
-    "request",
-    "follow_up_of",
-    "retracts",
-    "reason",
-    "late_reason",
-    "leaders",
-    "tags",
-    "emergency",
-    "adoptions",
-];
-
-const EMERGENCY_KEYS: &[&str] = &[
-    "severity",
-    "source",
-    "location",
-    "cause",
-    "casualties",
-    "property_loss",
-    "process",
-    "consequences",
-    "impact",
-    "trend",
-    "leaders_on_site",
-    "measures",
-    "next_steps",
-    "informant",
-    "phone_reported_at",
-];
 
 /// Parses the report `file` (repository-relative) from its normalized text.
 ///
@@ -60,7 +22,7 @@ pub fn parse(
 ) -> Option<Report> {
     let front = parse_front_matter(file, text, diags)?;
     let (front, _, body_offset) = front;
-    let mut f = Fields::new(&front, KEYS, file, diags);
+    let mut f = Fields::new(&front, &field::keys(field::REPORT), file, diags);
     let category = f.string("category").and_then(|text| match Category::parse(&text.value) {
         Some(value) => Some(text.with(value)),
         None => {
@@ -78,7 +40,9 @@ pub fn parse(
         }
     });
     // A date alone will do for when a meeting happened, not for an emergency.
-    let date_only = category.as_ref().is_none_or(|c| c.value != Category::Emergency);
+    let read = category.as_ref().map(|c| c.value);
+    let occurred = field::find(field::REPORT, "occurred_at").map(|f| f.kind_for(read));
+    let date_only = occurred == Some(Kind::DateOrTime);
     let zone = settings.timezone;
     let phone = f.string("phone");
     if let Some(phone) = &phone {
@@ -152,6 +116,16 @@ pub fn parse_front_matter<'t>(
     Some((node, split.body, split.body_offset))
 }
 
+/// `missing-field` for each of `parts` an item must always write and lacks (a
+/// missing caption is `caption-missing`, found with the pictures in the text).
+fn require_parts(f: &mut Fields, parts: &[field::Field], at: Pos) {
+    for part in parts {
+        if part.need == field::Need::Always && part.missing == Rule::MissingField {
+            f.require(part.key, at);
+        }
+    }
+}
+
 fn image(node: &Node, f: &mut Fields) -> Option<Image> {
     if let Some(path) = node.as_str() {
         let file = Spanned::at(path.trim().to_string(), node);
@@ -161,8 +135,8 @@ fn image(node: &Node, f: &mut Fields) -> Option<Image> {
         f.invalid(node, "images", "{file, caption}", "{file, caption}");
         return None;
     }
-    let mut item = f.nested(node, &["file", "caption"]);
-    item.require("file", node.pos);
+    let mut item = f.nested(node, &field::keys(field::IMAGE));
+    require_parts(&mut item, field::IMAGE, node.pos);
     let file = item.string("file")?;
     let caption = item.string("caption").map(|c| c.value).unwrap_or_default();
     Some(Image { file, caption, pos: node.pos })
@@ -175,10 +149,8 @@ fn adoption(node: &Node, settings: &Settings, parent: &mut Fields) -> Option<Ado
         parent.invalid(node, "adoptions", "{by, level, date}", "{by, level, date}");
         return None;
     }
-    let mut f = parent.nested(node, &["by", "level", "date"]);
-    for key in ["by", "level", "date"] {
-        f.require(key, node.pos);
-    }
+    let mut f = parent.nested(node, &field::keys(field::ADOPTION));
+    require_parts(&mut f, field::ADOPTION, node.pos);
     let by = f.string("by")?;
     let level = f.string("level")?;
     let levels = &settings.scoring.adoption;
@@ -203,7 +175,7 @@ fn adoption(node: &Node, settings: &Settings, parent: &mut Fields) -> Option<Ado
 
 fn emergency(node: &Node, settings: &Settings, parent: &mut Fields) -> Emergency {
     let pos = parent.key_pos("emergency").unwrap_or(node.pos);
-    let mut f = parent.nested(node, EMERGENCY_KEYS);
+    let mut f = parent.nested(node, &field::keys(field::EMERGENCY));
     let severity = f.string("severity").and_then(|text| match Severity::parse(&text.value) {
         Some(value) => Some(text.with(value)),
         None => {
@@ -217,27 +189,28 @@ fn emergency(node: &Node, settings: &Settings, parent: &mut Fields) -> Emergency
             None
         }
     });
-    let texts = Emergency::TEXT
+    let texts = field::EMERGENCY
         .iter()
-        .filter_map(|(key, _)| f.string(key).map(|text| (*key, text.value)))
+        .filter(|element| element.kind == Kind::Text)
+        .filter_map(|element| f.string(element.key).map(|text| (element.key, text.value)))
         .collect();
     let casualties = f.map("casualties").and_then(|node| {
-        let mut c = f.nested(node, &["dead", "injured", "missing"]);
+        let mut c = f.nested(node, &field::keys(field::CASUALTIES));
         let mut count =
             |key: &str| c.integer(key, false).map(|n| n.value.min(u32::MAX as i64) as u32);
-        Some(Casualties {
-            dead: count("dead")?,
-            injured: count("injured")?,
-            missing: count("missing")?,
-        })
+        // Each is read, so a wrong one is found even when another is missing.
+        let (dead, injured, missing) = (count("dead"), count("injured"), count("missing"));
+        Some(Casualties { dead: dead?, injured: injured?, missing: missing? })
     });
     let leaders_on_site = f.strings("leaders_on_site").into_iter().map(|s| s.value).collect();
     let informant = f.map("informant").and_then(|node| {
-        let mut i = f.nested(node, &["name", "phone"]);
-        let name = i.string("name")?;
-        let phone = i.string("phone")?;
-        check_phone(&mut i, "phone", &phone);
-        Some(Informant { name: name.value, phone: phone.value })
+        let mut i = f.nested(node, &field::keys(field::INFORMANT));
+        let name = i.string("name");
+        let phone = i.string("phone");
+        if let Some(phone) = &phone {
+            check_phone(&mut i, "phone", phone);
+        }
+        Some(Informant { name: name?.value, phone: phone?.value })
     });
     let phone_reported_at = f.time("phone_reported_at", settings.timezone, false);
     Emergency { pos, severity, texts, casualties, leaders_on_site, informant, phone_reported_at }

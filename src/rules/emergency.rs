@@ -2,7 +2,7 @@
 
 use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;
-use crate::report::{Category, Emergency, Report};
+use crate::report::{Category, Field, Report, field};
 
 pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
     if report.category() != Some(Category::Emergency) {
@@ -12,20 +12,19 @@ pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
     let pos = report.key_pos(if block.is_some() { "emergency" } else { "category" });
     // (element, its name, where to point: the empty key, else the block)
     let mut missing = Vec::new();
-    for (key, name) in Emergency::ELEMENTS.iter().filter(|(key, _)| *key != "phone_reported_at") {
+    let required = |f: &&Field| f.required_for(Some(Category::Emergency));
+    for element in field::EMERGENCY.iter().filter(required) {
+        let key = element.key;
         let entry = block.and_then(|b| b.entry(key));
         match entry.map(|e| (&e.value, e.key_pos)) {
-            None => missing.push((key.to_string(), *name, pos)),
-            Some((n, key_pos)) if n.is_empty() => missing.push((key.to_string(), *name, key_pos)),
-            Some((n, _)) if *key == "casualties" || *key == "informant" => {
-                let parts: &[(&str, &str)] = if *key == "casualties" {
-                    &[("dead", "死亡"), ("injured", "受伤"), ("missing", "失踪")]
-                } else {
-                    &[("name", "姓名"), ("phone", "联系电话")]
-                };
-                for (part, part_name) in parts {
-                    if n.entries().is_some() && n.get(part).is_none_or(|p| p.is_empty()) {
-                        missing.push((format!("{key}.{part}"), part_name, n.pos));
+            None => missing.push((key.to_string(), element.zh, pos)),
+            Some((n, key_pos)) if n.is_empty() => {
+                missing.push((key.to_string(), element.zh, key_pos))
+            }
+            Some((n, _)) if n.entries().is_some() => {
+                for part in element.fields().iter().filter(required) {
+                    if n.get(part.key).is_none_or(|p| p.is_empty()) {
+                        missing.push((format!("{key}.{}", part.key), part.zh, n.pos));
                     }
                 }
             }

@@ -4,7 +4,7 @@ use super::Context;
 use crate::config;
 use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;
-use crate::report::{Category, Report};
+use crate::report::{Report, field};
 use crate::source::Pos;
 
 pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
@@ -65,17 +65,11 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
 
 /// `missing-field` for each field the report's category requires and it lacks.
 fn required(report: &Report, diags: &mut Diagnostics) {
-    let category = report.category();
-    let mut keys = vec!["title", "category", "unit", "author", "phone", "submitted_at"];
-    if category.is_some_and(Category::needs_occurred_at) {
-        keys.push("occurred_at");
-    }
-    if category == Some(Category::LeaderVisit) {
-        keys.push("leaders");
-    }
-    if report.retracts.is_some() {
-        keys.push("reason");
-    }
+    let written = |key: &str| report.front.get(key).is_some_and(|n| !n.is_empty());
+    let keys = field::REPORT
+        .iter()
+        .filter(|f| f.missing == Rule::MissingField && f.required(report.category(), written))
+        .map(|f| f.key);
     for key in keys {
         let node = report.front.get(key);
         if node.is_some_and(|n| !n.is_empty()) {

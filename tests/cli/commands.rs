@@ -161,6 +161,55 @@ fn new_emergency_starts_with_every_element_to_fill() {
     assert!(rules.contains(&"missing-emergency-element"), "{json}");
 }
 
+/// `xinbao new … | head -0`: the reader is gone before `new` says what it made.
+/// The report is written and `new` exits as usual (no panic, no 101); `schema`
+/// into a closed pipe too.
+#[test]
+fn new_into_a_closed_pipe_writes_the_report_and_does_not_panic() {
+    let sandbox = Sandbox::new();
+    init_sample(&sandbox);
+    let closed = || {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        writer
+    };
+    let run = |args: &[&str]| {
+        let mut command = crate::support::xinbao();
+        command.current_dir(sandbox.root()).args(args).stdout(closed());
+        command.output().unwrap().status.code()
+    };
+    // No arguments at all, as in `xinbao new | head -1`: a usage error.
+    assert_eq!(run(&["new"]), Some(2));
+    assert_eq!(run(&["schema"]), Some(0));
+    let args = ["new", "work", "--title", "管道", "--unit", "投资科", "--slug", "guandao"];
+    assert_eq!(run(&args), Some(0));
+    let reports = walkdir::WalkDir::new(sandbox.root().join("reports")).into_iter();
+    let names: Vec<String> =
+        reports.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into()).collect();
+    assert!(names.iter().any(|n| n.ends_with("-guandao.md")), "{names:?}");
+}
+
+/// A bureau's own template that leaves out a field its category needs: `new`
+/// adds it, empty and labelled from the field table, and `check` asks for it.
+#[test]
+fn new_adds_a_needed_field_its_template_left_out() {
+    let sandbox = Sandbox::new();
+    init_sample(&sandbox);
+    let template = xinbao::templates::report_template(xinbao::report::Category::LeaderVisit);
+    sandbox.write("templates/leader-visit.md", template.replace("leaders: [领导姓名]", "tags: []"));
+    let args = ["new", "leader-visit", "--title", "视察", "--unit", "投资科", "--slug", "shicha"];
+    let out = sandbox.run(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let file = String::from_utf8_lossy(&out.stdout).split_whitespace().nth(1).unwrap().to_string();
+    let text = std::fs::read_to_string(sandbox.root().join(&file)).unwrap();
+    assert!(text.contains("\nleaders:   # 领导，如 王五\n---\n"), "{text}");
+    let (_, json) = sandbox.check_json(&[&file]);
+    let missing = json["diagnostics"].as_array().unwrap().iter().any(|d| {
+        d["rule"] == "missing-field" && d["message"].as_str().unwrap().contains("leaders")
+    });
+    assert!(missing, "{json}");
+}
+
 #[test]
 fn schema_describes_every_field() {
     let sandbox = Sandbox::new();
@@ -169,12 +218,15 @@ fn schema_describes_every_field() {
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
     assert_eq!(schema["additionalProperties"], false);
-    for key in xinbao::report::KEYS {
+    for key in xinbao::report::field::keys(xinbao::report::field::REPORT) {
         assert!(schema["properties"].get(key).is_some(), "{key}");
     }
-    let units = schema["properties"]["unit"]["enum"].as_array().unwrap();
-    assert!(units.iter().any(|u| u == "投资科"));
-    let categories = schema["properties"]["category"]["enum"].as_array().unwrap();
+    // Each field is empty (not written) or its value, a choice as an editor completes it.
+    let choices = |key: &str| schema["properties"][key]["anyOf"][1]["anyOf"][0]["enum"].clone();
+    let units = choices("unit");
+    assert!(units.as_array().unwrap().iter().any(|u| u == "投资科"), "{units}");
+    let categories = choices("category");
+    let categories = categories.as_array().unwrap();
     assert_eq!(categories.len(), 20);
 }
 

@@ -2,10 +2,11 @@
 """validate.py SCHEMA.json FILE.md...: validates each report's front matter against
 the JSON Schema with a real validator (python-jsonschema, Draft 7, formats not
 asserted) and prints one JSON object {file: [problems]}. The YAML is read as a
-YAML 1.2 editor reads it: times stay strings (PyYAML's YAML 1.1 timestamps are
-turned off), numbers are numbers. A file without a front-matter block or whose
+YAML 1.2 editor reads it (the core schema): times and yes/no stay strings, numbers
+are numbers as YAML 1.2 writes them (`0x10`, `0o17`, `1e3`; not YAML 1.1's
+`1_000`, `0b1`, `1:30` or `017` as octal). A file without a front-matter block or whose
 YAML does not parse gets the problem "yaml"."""
-import json, sys
+import json, re, sys
 import yaml
 import jsonschema
 
@@ -14,12 +15,25 @@ class Loader(yaml.SafeLoader):
     pass
 
 
-# YAML 1.2 has no timestamps or yes/no booleans: those stay strings.
+# YAML 1.2 has no timestamps or yes/no booleans, and its own numbers.
 for first, resolvers in list(Loader.yaml_implicit_resolvers.items()):
     Loader.yaml_implicit_resolvers[first] = [
         (tag, regexp) for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool",
+                       "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
     ]
+INT12, FLOAT12 = "tag:xinbao:int12", "tag:xinbao:float12"
+Loader.add_implicit_resolver(
+    INT12, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789"))
+Loader.add_implicit_resolver(
+    FLOAT12,
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+               r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+.0123456789"))
+Loader.add_constructor(INT12, lambda loader, node: (
+    lambda v: int(v, 0) if v[:2] in ("0o", "0x") else int(v, 10))(loader.construct_scalar(node)))
+Loader.add_constructor(FLOAT12, lambda loader, node: float(
+    loader.construct_scalar(node).lower().replace(".inf", "inf").replace(".nan", "nan")))
 def mapping(loader, node, deep=False):
     """A mapping whose keys are unique, as YAML 1.2 requires."""
     keys = set()
@@ -33,7 +47,7 @@ def mapping(loader, node, deep=False):
 
 Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
 Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"))
 
 
@@ -49,6 +63,7 @@ def front_matter(text):
 
 def main(schema_path, files):
     schema = json.load(open(schema_path, encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)  # a valid Draft 7 schema itself
     validator = jsonschema.Draft7Validator(schema)
     out = {}
     for f in files:
