@@ -173,10 +173,20 @@ pub fn judge(
     };
     let prefix = crate::history::in_repository(git, run.root(), "");
     let odb = git.odb()?;
-    let identities = identities(git, &odb, &prefix, commits)?;
+    // Each version of xinbao.yaml is parsed once: for the key files it names,
+    // then for the regime of each identity it is part of.
+    let mut parsed: HashMap<Oid, Option<Settings>> = HashMap::new();
+    for blob in commits.iter().filter_map(|c| c.settings) {
+        parsed.entry(blob).or_insert_with(|| settings_of(&odb, blob));
+    }
+    let identities = identities(git, &parsed, &prefix, commits)?;
     let mut versions: HashMap<Identity, Option<Arc<Regime>>> = HashMap::new();
     let mut regime = |identity: &Identity| {
-        versions.entry(identity.clone()).or_insert_with(|| parse(&odb, identity)).clone()
+        let settings = identity.settings.and_then(|blob| parsed.get(&blob)?.clone());
+        versions
+            .entry(identity.clone())
+            .or_insert_with(|| Some(parse(&odb, settings?, identity)))
+            .clone()
     };
     let mut regimes = Vec::with_capacity(commits.len());
     let mut verdicts = vec![Verdict::Unsigned; commits.len()];
@@ -293,18 +303,17 @@ fn verdict_of(odb: &git2::Odb, regime: &Regime, commit: &CommitFacts) -> Verdict
 /// the key files it names, looked up in the commit's tree (on all cores).
 fn identities(
     git: &git2::Repository,
-    odb: &git2::Odb,
+    parsed: &HashMap<Oid, Option<Settings>>,
     prefix: &str,
     commits: &[CommitFacts],
 ) -> anyhow::Result<Vec<Identity>> {
-    let mut key_files: HashMap<Oid, Vec<String>> = HashMap::new();
-    for blob in commits.iter().filter_map(|c| c.settings) {
-        key_files.entry(blob).or_insert_with(|| {
-            settings_of(odb, blob)
-                .map(|s| s.key_files().into_iter().map(str::to_string).collect())
-                .unwrap_or_default()
-        });
-    }
+    let key_files: HashMap<Oid, Vec<String>> = parsed
+        .iter()
+        .map(|(blob, settings)| {
+            let files = settings.iter().flat_map(|s| s.key_files()).map(str::to_string);
+            (*blob, files.collect())
+        })
+        .collect();
     let path = git.path().to_path_buf();
     let chunk = commits.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
     let found = commits
@@ -343,10 +352,9 @@ fn settings_of(odb: &git2::Odb, blob: Oid) -> Option<Settings> {
     config::from_bytes(object.data().to_vec(), &mut Diagnostics::default()).ok()
 }
 
-/// Parses one version of the settings with its key files; `None` when the
-/// settings cannot be read.
-fn parse(odb: &git2::Odb, identity: &Identity) -> Option<Arc<Regime>> {
-    let settings = settings_of(odb, identity.settings?)?;
+/// One version of the settings (`settings`, parsed from `identity`'s blob) with
+/// its key files.
+fn parse(odb: &git2::Odb, settings: Settings, identity: &Identity) -> Arc<Regime> {
     let files = |path: &str| -> Result<String, Text> {
         let missing =
             || Text::new(format!("{path}：密钥文件不存在"), format!("{path}: no such key file"));
@@ -363,7 +371,7 @@ fn parse(odb: &git2::Odb, identity: &Identity) -> Option<Arc<Regime>> {
         .map(|(p, b)| format!("{p}={}", b.map(|b| b.to_string()).unwrap_or_default()))
         .collect();
     let verdict = format!("{}\n{}", settings.verdict_text(), keys.join("\n"));
-    Some(Arc::new(Regime { settings, ring, verdict }))
+    Arc::new(Regime { settings, ring, verdict })
 }
 
 fn unsigned(commit: &CommitFacts, verdict: &Verdict, current: &Regime) -> Problem {
