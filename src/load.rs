@@ -408,3 +408,15 @@ fn decode(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String>
         }
     }
 }
+
+/// The human format quotes a report from the text the run read (no second read
+/// from disk); other files are read when quoted.
+impl crate::diag::Sources for Repository {
+    fn text(&self, file: &str) -> Option<Arc<str>> {
+        let report = self.report(&stem(file)).filter(|r| r.file == file);
+        match report.and_then(|r| r.read.as_ref()) {
+            Some(read) => Some(read.text.clone()),
+            None => self.workspace.text(file),
+        }
+    }
+}

@@ -103,7 +103,7 @@ pub fn run(run: &Run, args: &ApproveArgs) -> anyhow::Result<ExitCode> {
     let errors = crate::pipeline::errors_in(&merged, &files)?;
     if !errors.is_empty() {
         git::run(root, &["merge", "--abort"], None)?.map_err(anyhow::Error::msg)?;
-        crate::diag::print(merged.workspace(), &errors, files.len(), Format::Human, lang)?;
+        crate::diag::print(merged.workspace().as_ref(), &errors, files.len(), Format::Human, lang)?;
         return Err(refuse(
             "分支中的信息未通过检查，未合并",
             "the branch's reports fail the check; nothing was merged",
@@ -220,7 +220,7 @@ fn on_main(run: &Run, args: &ApproveArgs, dirty: &[String]) -> anyhow::Result<Ex
     let files: Vec<String> = waiting.iter().map(|t| t.file.clone()).collect();
     let errors = crate::pipeline::errors_in(run, &files)?;
     if !errors.is_empty() {
-        crate::diag::print(run.workspace(), &errors, files.len(), Format::Human, lang)?;
+        crate::diag::print(run.workspace().as_ref(), &errors, files.len(), Format::Human, lang)?;
         return Err(refuse(
             "信息未通过检查，未审核",
             "the reports fail the check; nothing was approved",

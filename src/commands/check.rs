@@ -50,7 +50,7 @@ pub fn run(run: &Run, args: &CheckArgs) -> anyhow::Result<ExitCode> {
         .as_ref()
         .map_or(repo.files.len() + repo.record_files.requests.len(), BTreeSet::len);
     let diagnostics = diags.into_sorted();
-    diag::print(&repo.workspace, &diagnostics, files, args.format, lang)?;
+    diag::print(&repo, &diagnostics, files, args.format, lang)?;
     let (errors, _) = diag::count(&diagnostics);
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -64,7 +64,7 @@ pub fn run(run: &Run, args: &PublishArgs) -> anyhow::Result<ExitCode> {
     }
     let errors = crate::pipeline::errors_in(run, &files)?;
     if !errors.is_empty() {
-        crate::diag::print(run.workspace(), &errors, files.len(), Format::Human, lang)?;
+        crate::diag::print(run.workspace().as_ref(), &errors, files.len(), Format::Human, lang)?;
         return Err(refuse(
             "信息未通过检查，未发布",
             "the reports fail the check; nothing was published",

@@ -10,6 +10,7 @@ use crate::workspace::Workspace;
 use anyhow::Context as _;
 use std::io::{IsTerminal as _, Write as _};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Output formats of `check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -29,9 +30,24 @@ pub enum Format {
     Brief,
 }
 
-/// Prints `diagnostics` in `format`, with the summary line of the human format.
+/// Where the human format finds the text of a file it quotes.
+pub trait Sources {
+    /// The text of `file` (relative to the root), normalized as when it was read.
+    fn text(&self, file: &str) -> Option<Arc<str>>;
+}
+
+impl Sources for Workspace {
+    /// Read from disk: for files the run did not keep.
+    fn text(&self, file: &str) -> Option<Arc<str>> {
+        let bytes = self.read(Path::new(file)).ok()?;
+        Some(source::normalize(String::from_utf8_lossy(&bytes).into_owned()).into())
+    }
+}
+
+/// Prints `diagnostics` in `format`, with the summary line of the human format;
+/// the lines it quotes come from `sources`.
 pub fn print(
-    ws: &Workspace,
+    sources: &dyn Sources,
     diagnostics: &[super::Diagnostic],
     files: usize,
     format: Format,
@@ -49,11 +65,9 @@ pub fn print(
             >::new());
             let line_of = |file: &str, line: u32| {
                 let mut texts = texts.borrow_mut();
-                let text = texts.entry(file.to_string()).or_insert_with(|| {
-                    let bytes = ws.read(Path::new(file)).ok()?;
-                    let text = source::normalize(String::from_utf8_lossy(&bytes).into_owned());
-                    Some(source::Lines::new(text))
-                });
+                let text = texts
+                    .entry(file.to_string())
+                    .or_insert_with(|| Some(source::Lines::new(sources.text(file)?.to_string())));
                 text.as_ref()?.line(line).map(str::to_string)
             };
             let errors: Vec<_>;
