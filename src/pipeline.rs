@@ -328,8 +328,8 @@ fn settings_in_force(run: &Run, in_force: &crate::config::Settings) -> crate::co
 /// settings in force, and that the signed ones are used.
 fn note_settings_differ(lang: Lang) {
     let text = Text::new(
-        "工作区的 xinbao.yaml 与历史中生效的设置不同；判定一律按已签名生效的设置（未经办公室或管理员签名提交的修改不生效）",
-        "xinbao.yaml in the work tree differs from the settings in force; verdicts use the signed settings in force (changes not committed with an office or admin signature do not count)",
+        "工作区的 xinbao.yaml 与历史中生效的设置不同；判定一律按已签名生效的设置（未经办公室或管理员签名提交的修改不生效；`xinbao status` 列出是哪些提交）",
+        "xinbao.yaml in the work tree differs from the settings in force; verdicts use the signed settings in force (changes not committed with an office or admin signature do not count; `xinbao status` lists which commits)",
     );
     tell(lang, Tone::Caution, &text);
 }
