@@ -82,6 +82,18 @@ fn work_tree_settings_do_not_change_any_verdict() {
     assert_eq!(state_of(&after, "2026-03-02-r2"), ("submitted".into(), vec!["key-unknown".into()]));
     assert_eq!(trust_problems(&after), []);
     assert_eq!(after, before);
+    // The run says so, in the user's language (`--lang`, not only the locale).
+    for (args, said) in [
+        (&["status"][..], "工作区的 xinbao.yaml 与历史中生效的设置不同"),
+        (
+            &["--lang", "en", "status"][..],
+            "xinbao.yaml in the work tree differs from the settings in force",
+        ),
+    ] {
+        let out = bureau.xinbao(args, &[("LANG", "zh_CN.UTF-8")]);
+        let told = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && told.contains(said), "{args:?}: {told}");
+    }
 }
 
 #[test]
