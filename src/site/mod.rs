@@ -322,7 +322,10 @@ impl<'a> Archive<'a> {
         let entries = site.entries.get(first..first + documents.len()).unwrap_or_default();
         let in_order = entries.len() == documents.len()
             && entries.iter().zip(&documents).all(|(e, (r, _))| std::ptr::eq(e.report, *r));
-        anyhow::ensure!(in_order, "the archive was given reports out of its order");
+        anyhow::ensure!(
+            in_order,
+            "the archive was given reports out of its order, or without their documents"
+        );
         let show_phone = site.input.repo.settings.site.show_phone;
         let documents: Vec<Document> = entries
             .par_iter()
@@ -354,9 +357,14 @@ impl<'a> Archive<'a> {
             self.added,
             site.entries.len()
         );
-        let mut pages = self.index.pages(site);
-        pages.extend(statistics::pages(site));
-        pages.extend(lists::pages(site));
+        let index = self.index;
+        // Independent of each other: made on all cores (the writer orders the files).
+        let (mut pages, (figures, lists)) = rayon::join(
+            || index.pages(site),
+            || rayon::join(|| statistics::pages(site), || lists::pages(site)),
+        );
+        pages.extend(figures);
+        pages.extend(lists);
         self.writer.put(pages)?;
         self.writer.finish()
     }
