@@ -357,14 +357,9 @@ impl<'a> Archive<'a> {
             self.added,
             site.entries.len()
         );
-        let index = self.index;
-        // Independent of each other: made on all cores (the writer orders the files).
-        let (mut pages, (figures, lists)) = rayon::join(
-            || index.pages(site),
-            || rayon::join(|| statistics::pages(site), || lists::pages(site)),
-        );
-        pages.extend(figures);
-        pages.extend(lists);
+        let mut pages = self.index.pages(site);
+        pages.extend(statistics::pages(site));
+        pages.extend(lists::pages(site));
         self.writer.put(pages)?;
         self.writer.finish()
     }
