@@ -2,7 +2,9 @@
 //! render → archive. Every published report that passes the check (with
 //! `--drafts`, every report that passes it) is rendered into `OUT/files/<id>.docx`
 //! and `OUT/files/<id>.pdf` on all cores, and the archive site is generated
-//! around them (SPEC §7: the archive is what the office published). Documents
+//! around them (SPEC §7: the archive is what the office published). Each report
+//! is laid out once, a batch at a time in the archive's order: the same
+//! `Document` makes its DOCX, its PDF and its archive page. Documents
 //! whose inputs (text, pictures, approvals, settings, xinbao version) did not
 //! change since the last build are kept, and only the site's files whose bytes
 //! changed are written; every file is written atomically, and everything is
