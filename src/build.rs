@@ -2,7 +2,9 @@
 //! render → archive. Every published report that passes the check (with
 //! `--drafts`, every report that passes it) is rendered into `OUT/files/<id>.docx`
 //! and `OUT/files/<id>.pdf` on all cores, and the archive site is generated
-//! around them (SPEC §7: the archive is what the office published). Documents
+//! around them (SPEC §7: the archive is what the office published). Each report
+//! is laid out once, a batch at a time in the archive's order: the same
+//! `Document` makes its DOCX, its PDF and its archive page. Documents
 //! whose inputs (text, pictures, approvals, settings, xinbao version) did not
 //! change since the last build are kept, and only the site's files whose bytes
 //! changed are written; every file is written atomically, and everything is
@@ -13,6 +15,7 @@ use crate::cli::{BuildArgs, Output};
 use crate::diag::{self, Severity};
 use crate::lang::Lang;
 use crate::layout::Document;
+use crate::load::Repository;
 use crate::out_dir::OutDir;
 use crate::render;
 use crate::report::Report;
@@ -169,25 +172,58 @@ pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
         repo.reports.iter().filter(|r| !failing.contains(&r.file)).collect();
     // Only what the office published goes out, unless this is a preview (SPEC §7).
     let published = |report: &Report| trail(report).is_some_and(|t| t.state == State::Published);
-    let reports: Vec<&Report> =
+    let mut reports: Vec<&Report> =
         checked.iter().copied().filter(|r| args.drafts || published(r)).collect();
+    // In the archive's order, so that it takes each batch of documents as it is rendered.
+    reports.sort_by(|a, b| site::newest_first(a, b));
     let documents_wanted: Vec<Output> =
         args.only.iter().copied().filter(|o| *o != Output::Site).collect();
     let site_wanted = args.only.contains(&Output::Site);
     let fonts = &repo.settings.fonts;
     let (font_set, problems) = render::font_set(&repo.workspace, fonts);
     problems.iter().for_each(|p| eprintln!("{p}"));
-    let layout = |report: &Report| crate::layout::report::prepare(&repo, report, trail(report));
+    let mut outcome = Outcome { out: out_dir, ..Outcome::default() };
 
-    // layout → render, a batch of reports at a time, so that only one batch's
-    // documents are in memory; the archive lays them out again for its pages
+    // bulletins first: the archive's statistics page links to their documents
+    if let Some(ledger) = &ledger {
+        bulletins(&repo, ledger, &font_set, &out, &documents_wanted, &mut outcome)?;
+    }
+    // Unreadable records were shown with the check's findings above.
+    outcome.failed +=
+        failing.iter().filter(|file| file.starts_with(crate::report::bulletin::DIR)).count();
+
+    let assessment = site_wanted.then(|| {
+        let bulletin_files: BTreeSet<String> = out.file_names(BULLETINS).into_iter().collect();
+        assessment(figures.as_ref(), bulletin_files)
+    });
+    let input = assessment.as_ref().map(|assessment| site::Input {
+        repo: &repo,
+        // A report is laid out unless it is not in the work tree (layout::report::prepare).
+        entries: reports
+            .iter()
+            .filter(|report| report.read.is_some())
+            .map(|report| {
+                let late = late.of(&report.file);
+                let received = history.as_ref().and_then(|h| h.received.get(&report.id)).copied();
+                site::Entry { report, trail: trail(report), late, received }
+            })
+            .collect(),
+        lang,
+        assessment,
+        drafts: args.drafts,
+    });
+    let mut archive = input.as_ref().map(|input| site::Archive::begin(&out, input)).transpose()?;
+
+    // layout → DOCX, PDF and archive page, a batch of reports at a time, so that
+    // only one batch's documents are in memory; each report is laid out once
     let progress = Progress::new(reports.len() * documents_wanted.len() + usize::from(site_wanted));
     let job = Job { fonts: &font_set, names: fonts, out: &out, dir: FILES, old: &old };
-    let mut laid_out: Vec<bool> = Vec::with_capacity(reports.len());
     let mut results: Vec<(String, anyhow::Result<(String, bool)>)> = Vec::new();
     for batch in reports.chunks(RENDER_BATCH) {
-        let documents: Vec<anyhow::Result<Document>> =
-            batch.par_iter().map(|report| layout(report)).collect();
+        let documents: Vec<anyhow::Result<Document>> = batch
+            .par_iter()
+            .map(|report| crate::layout::report::prepare(&repo, report, trail(report)))
+            .collect();
         let work: Vec<(&Report, &anyhow::Result<Document>, Output)> = batch
             .iter()
             .zip(&documents)
@@ -195,7 +231,7 @@ pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
                 documents_wanted.iter().map(move |output| (*report, document, *output))
             })
             .collect();
-        results.extend(render::on_threads(&work, |(report, document, output)| {
+        let rendered = render::on_threads(&work, |(report, document, output)| {
             let key = format!("{}.{}", report.id, extension(*output));
             let result = match document {
                 Ok(document) => job.build(&report.file, document, *output, &key),
@@ -203,11 +239,15 @@ pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
             };
             progress.tick();
             (key, result)
-        })?);
-        laid_out.extend(documents.iter().map(Result::is_ok));
+        })?;
+        if let Some(archive) = &mut archive {
+            let files = present(batch, &rendered, &documents_wanted, &job);
+            let laid_out = batch.iter().zip(documents).filter_map(|(r, d)| Some((*r, d.ok()?)));
+            archive.add(laid_out.collect(), &files)?;
+        }
+        results.extend(rendered);
     }
 
-    let mut outcome = Outcome { out: out_dir, ..Outcome::default() };
     let mut manifest = BTreeMap::new();
     outcome.record(results, &mut manifest);
     // Files of reports that are gone (or now fail the check) are removed.
@@ -217,81 +257,92 @@ pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
     let json = serde_json::to_vec_pretty(&manifest)?;
     out.write(&manifest_path, &json, true).context("writing the build manifest")?;
 
-    // bulletins: every recorded issue, kept when its inputs did not change
-    if let Some(ledger) = &ledger {
-        let bulletins_manifest = format!("{BULLETINS}/{MANIFEST}");
-        let job_old = read_manifest(&out, &bulletins_manifest);
-        let job = Job { fonts: &font_set, names: fonts, out: &out, dir: BULLETINS, old: &job_old };
-        let mut manifest = BTreeMap::new();
-        for issue in &repo.bulletins {
-            let document = match crate::layout::bulletin::issue(issue, &repo, ledger) {
-                Ok((document, missing)) => {
-                    for id in missing {
-                        eprintln!(
-                            "{}: 记录中的信息 {id} 已不存在 / report {id} no longer exists",
-                            issue.file
-                        );
-                    }
-                    document
-                }
-                Err(err) => {
-                    outcome.failed += 1;
-                    eprintln!("{}: {err:#}", issue.file);
-                    continue;
-                }
-            };
-            let built = render::on_threads(&documents_wanted, |output| {
-                let key = format!("{}.{}", issue.stem(), extension(*output));
-                let result = job.build(&issue.file, &document, *output, &key);
-                (key, result)
-            })?;
-            outcome.record(built, &mut manifest);
-        }
-        // Documents of removed issues are removed.
-        let exists = |stem: &str| repo.bulletins.iter().any(|issue| issue.stem() == stem);
-        carry_over(&job_old, &mut manifest, &documents_wanted, exists, &out, BULLETINS);
-        if !manifest.is_empty() || !job_old.is_empty() {
-            out.write(&bulletins_manifest, &serde_json::to_vec_pretty(&manifest)?, true)
-                .context("writing the bulletins' manifest")?;
-        }
-    }
-    // Unreadable records were shown with the check's findings above.
-    outcome.failed +=
-        failing.iter().filter(|file| file.starts_with(crate::report::bulletin::DIR)).count();
-
-    // archive
-    if site_wanted {
-        let bulletin_files: BTreeSet<String> = out.file_names(BULLETINS).into_iter().collect();
-        let assessment = assessment(figures.as_ref(), bulletin_files);
-        let present: BTreeSet<String> =
-            manifest.keys().filter(|key| out.is_file(&format!("{FILES}/{key}"))).cloned().collect();
-        let entries = reports
-            .iter()
-            .zip(&laid_out)
-            .filter(|(_, laid_out)| **laid_out)
-            .map(|(report, _)| {
-                let late = late.of(&report.file);
-                let received = history.as_ref().and_then(|h| h.received.get(&report.id)).copied();
-                site::Entry { report, trail: trail(report), late, received }
-            })
-            .collect();
-        let layout = |report: &Report| layout(report).ok();
-        let input = site::Input {
-            repo: &repo,
-            entries,
-            layout: &layout,
-            files: &present,
-            lang,
-            assessment: &assessment,
-            drafts: args.drafts,
-        };
-        outcome.site = Some(site::build(&out, &input)?);
+    // the archive's search index, statistics and lists
+    if let Some(archive) = archive {
+        outcome.site = Some(archive.finish()?);
         progress.tick();
     }
     progress.finish();
     outcome.skipped = repo.reports.len() - checked.len();
     outcome.unpublished = checked.len() - reports.len();
     Ok(outcome)
+}
+
+/// Renders every recorded bulletin issue as `wanted`, keeping the documents whose
+/// inputs did not change, and removes the documents of issues that are gone.
+fn bulletins(
+    repo: &Repository,
+    ledger: &crate::approval::Ledger,
+    fonts: &render::fonts::FontSet,
+    out: &OutDir,
+    wanted: &[Output],
+    outcome: &mut Outcome,
+) -> anyhow::Result<()> {
+    let manifest_path = format!("{BULLETINS}/{MANIFEST}");
+    let old = read_manifest(out, &manifest_path);
+    let names = &repo.settings.fonts;
+    let job = Job { fonts, names, out, dir: BULLETINS, old: &old };
+    let mut manifest = BTreeMap::new();
+    for issue in &repo.bulletins {
+        let document = match crate::layout::bulletin::issue(issue, repo, ledger) {
+            Ok((document, missing)) => {
+                for id in missing {
+                    eprintln!(
+                        "{}: 记录中的信息 {id} 已不存在 / report {id} no longer exists",
+                        issue.file
+                    );
+                }
+                document
+            }
+            Err(err) => {
+                outcome.failed += 1;
+                eprintln!("{}: {err:#}", issue.file);
+                continue;
+            }
+        };
+        let built = render::on_threads(wanted, |output| {
+            let key = format!("{}.{}", issue.stem(), extension(*output));
+            let result = job.build(&issue.file, &document, *output, &key);
+            (key, result)
+        })?;
+        outcome.record(built, &mut manifest);
+    }
+    // Documents of removed issues are removed.
+    let exists = |stem: &str| repo.bulletins.iter().any(|issue| issue.stem() == stem);
+    carry_over(&old, &mut manifest, wanted, exists, out, BULLETINS);
+    if !manifest.is_empty() || !old.is_empty() {
+        out.write(&manifest_path, &serde_json::to_vec_pretty(&manifest)?, true)
+            .context("writing the bulletins' manifest")?;
+    }
+    Ok(())
+}
+
+/// The documents present in `OUT/files/` for `batch` after this build: those
+/// just `rendered` or kept, and those of outputs not built this time (`--only`)
+/// that the previous build left (see [`carry_over`]).
+fn present(
+    batch: &[&Report],
+    rendered: &[(String, anyhow::Result<(String, bool)>)],
+    built: &[Output],
+    job: &Job,
+) -> BTreeSet<String> {
+    let ok: BTreeSet<&str> =
+        rendered.iter().filter(|(_, r)| r.is_ok()).map(|(key, _)| key.as_str()).collect();
+    let mut files = BTreeSet::new();
+    for report in batch {
+        for output in [Output::Docx, Output::Pdf] {
+            let key = format!("{}.{}", report.id, extension(output));
+            let recorded = if built.contains(&output) {
+                ok.contains(key.as_str())
+            } else {
+                job.old.contains_key(&key)
+            };
+            if recorded && job.out.is_file(&format!("{}/{key}", job.dir)) {
+                files.insert(key);
+            }
+        }
+    }
+    files
 }
 
 /// The figures of every quarter and year with reports on main, and the issues'
@@ -305,11 +356,12 @@ fn assessment(
     };
     let quarters = stats::quarters(input);
     let years: BTreeSet<i32> = quarters.iter().map(|q| q.year()).collect();
-    site::Assessment {
-        quarters: quarters.iter().map(|q| stats::compute(input, *q)).collect(),
-        years: years.into_iter().map(|y| stats::compute(input, stats::Period::Year(y))).collect(),
-        bulletin_files,
-    }
+    let count = quarters.len();
+    let periods: Vec<stats::Period> =
+        quarters.into_iter().chain(years.into_iter().map(stats::Period::Year)).collect();
+    let mut quarters = stats::compute_all(input, &periods);
+    let years = quarters.split_off(count);
+    site::Assessment { quarters, years, bulletin_files }
 }
 
 /// Completes `manifest` from the previous build's `old`: documents of outputs not

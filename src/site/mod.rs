@@ -4,10 +4,12 @@
 //! pictures, emergency elements, relations and approval trail, and a Chinese
 //! full-text search that runs in the browser from an index written at build time.
 //!
-//! [`build`] turns the checked reports into [`Page`]s a batch at a time, and its
-//! [`Writer`] puts on disk only the pages whose bytes changed, each atomically:
-//! assets first, then each batch's pictures before its report pages, then the
-//! search index, statistics and lists, the front page last, removals at the end.
+//! An [`Archive`] takes the checked reports a batch at a time, each with the same
+//! laid-out [`Document`] its DOCX and PDF were made from (the build lays every
+//! report out once), turns them into [`Page`]s, and its [`Writer`] puts on disk
+//! only the pages whose bytes changed, each atomically: assets first, then each
+//! batch's pictures before its report pages, then the search index, statistics
+//! and lists, the front page last, removals at the end.
 //! An interrupted build leaves every file whole (old or new); running it again
 //! completes the site.
 //!
@@ -88,13 +90,9 @@ impl Entry<'_> {
 pub struct Input<'a> {
     /// The repository with its settings.
     pub repo: &'a Repository,
-    /// The reports that passed the check, in any order.
+    /// The reports that passed the check and can be laid out (read from the work
+    /// tree), in any order.
     pub entries: Vec<Entry<'a>>,
-    /// Lays a report out (the same document as its DOCX and PDF), for its page
-    /// and its search keys: the archive takes the documents a batch at a time.
-    pub layout: &'a (dyn Fn(&Report) -> Option<Document> + Sync),
-    /// The documents present in `OUT/files/` (`<id>.docx`, `<id>.pdf`).
-    pub files: &'a BTreeSet<String>,
     /// The language of the site's own words.
     pub lang: Lang,
     /// The statistics and the bulletin issues.
@@ -148,7 +146,7 @@ struct Site<'a> {
 impl<'a> Site<'a> {
     fn new(input: &'a Input<'a>) -> Site<'a> {
         let mut entries: Vec<&Entry> = input.entries.iter().collect();
-        entries.sort_by(|a, b| b.submitted().cmp(&a.submitted()).then_with(|| a.id().cmp(b.id())));
+        entries.sort_by(|a, b| newest_first(a.report, b.report));
         let by_id = entries.iter().map(|e| (e.id(), *e)).collect();
         let mut units = BTreeMap::new();
         let mut taken = BTreeSet::new();
@@ -279,46 +277,92 @@ impl<'a> Site<'a> {
     }
 }
 
-/// How many reports' pages are made and written at a time: enough to keep every
-/// core busy, few enough that the site's memory does not grow with the archive.
-const BATCH: usize = 256;
+/// The archive's order of reports: newest submission first, then by id. The
+/// build lays reports out in this order so that the archive can take each batch
+/// of documents as it is rendered.
+pub fn newest_first(a: &Report, b: &Report) -> std::cmp::Ordering {
+    let submitted = |r: &Report| r.submitted_at.as_ref().map(|t| t.value);
+    submitted(b).cmp(&submitted(a)).then_with(|| a.id.cmp(&b.id))
+}
 
-/// Builds the archive for `input` under `out`: the assets, then the reports'
-/// pages and pictures a batch at a time, then the search index, the statistics
-/// and the lists, the front page last.
-pub fn build(out: &OutDir, input: &Input) -> anyhow::Result<Written> {
-    let site = Site::new(input);
-    let mut writer = Writer::open(out);
-    let show_phone = input.repo.settings.site.show_phone;
-    writer.put(vec![
-        asset("assets/style.css", include_str!("style.css")),
-        asset("assets/favicon.svg", include_str!("favicon.svg")),
-        asset("assets/search.js", include_str!("search.js")),
-    ])?;
-    let mut index = search::Index::default();
-    for batch in site.entries.chunks(BATCH) {
-        let documents: Vec<Option<Document>> = batch
+/// The archive being written: the assets when it begins, each batch of report
+/// pages as the build lays the reports out, the search index, statistics and
+/// lists when it finishes.
+pub struct Archive<'a> {
+    site: Site<'a>,
+    writer: Writer,
+    index: search::Index,
+    /// How many of `site.entries` (newest first) have been added.
+    added: usize,
+}
+
+impl<'a> Archive<'a> {
+    /// Starts the archive of `input` under `out`, writing its assets.
+    pub fn begin(out: &OutDir, input: &'a Input<'a>) -> anyhow::Result<Archive<'a>> {
+        let mut writer = Writer::open(out);
+        writer.put(vec![
+            asset("assets/style.css", include_str!("style.css")),
+            asset("assets/favicon.svg", include_str!("favicon.svg")),
+            asset("assets/search.js", include_str!("search.js")),
+        ])?;
+        Ok(Archive { site: Site::new(input), writer, index: search::Index::default(), added: 0 })
+    }
+
+    /// Writes the pages of the next `documents` in the archive's order
+    /// ([`newest_first`]): each report of the input's entries with the document
+    /// its DOCX and PDF were made from. `files` are the documents present in
+    /// `OUT/files/` (`<id>.docx`, `<id>.pdf`) for these reports.
+    pub fn add(
+        &mut self,
+        documents: Vec<(&Report, Document)>,
+        files: &BTreeSet<String>,
+    ) -> anyhow::Result<()> {
+        let site = &self.site;
+        let first = self.added;
+        let entries = site.entries.get(first..first + documents.len()).unwrap_or_default();
+        let in_order = entries.len() == documents.len()
+            && entries.iter().zip(&documents).all(|(e, (r, _))| std::ptr::eq(e.report, *r));
+        anyhow::ensure!(
+            in_order,
+            "the archive was given reports out of its order, or without their documents"
+        );
+        let show_phone = site.input.repo.settings.site.show_phone;
+        let documents: Vec<Document> = entries
             .par_iter()
-            .map(|entry| {
-                let document = (input.layout)(entry.report)?;
-                Some(privacy::for_archive(document, entry.report, show_phone))
-            })
+            .zip(documents)
+            .map(|(entry, (_, document))| privacy::for_archive(document, entry.report, show_phone))
             .collect();
         let laid: Vec<(&Entry, Option<&Document>)> =
-            batch.iter().copied().zip(documents.iter().map(Option::as_ref)).collect();
-        writer.put(
+            entries.iter().copied().zip(documents.iter().map(Some)).collect();
+        self.writer.put(
             laid.par_iter()
-                .filter_map(|(entry, document)| Some(report_page::page(&site, entry, (*document)?)))
+                .filter_map(|(entry, document)| {
+                    Some(report_page::page(site, entry, (*document)?, files))
+                })
                 .flatten()
                 .collect(),
         )?;
-        index.add(&laid);
+        self.index.add(&laid);
+        self.added += entries.len();
+        Ok(())
     }
-    let mut pages = index.pages(&site);
-    pages.extend(statistics::pages(&site));
-    pages.extend(lists::pages(&site));
-    writer.put(pages)?;
-    writer.finish()
+
+    /// Writes the search index, the statistics and the lists, the front page
+    /// last, and removes what the previous build wrote that is gone.
+    pub fn finish(mut self) -> anyhow::Result<Written> {
+        let site = &self.site;
+        anyhow::ensure!(
+            self.added == site.entries.len(),
+            "the archive was given {} of its {} reports",
+            self.added,
+            site.entries.len()
+        );
+        let mut pages = self.index.pages(site);
+        pages.extend(statistics::pages(site));
+        pages.extend(lists::pages(site));
+        self.writer.put(pages)?;
+        self.writer.finish()
+    }
 }
 
 fn asset(path: &str, text: &str) -> Page {

@@ -63,31 +63,36 @@ fn mask_text(document: &mut Document) {
 /// and a landline (`0851-86221234`). A run of digits that is part of a longer
 /// number, a date or an amount of another length is left alone.
 pub fn mask_numbers(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
+    // Digits, `+`, spaces and hyphens are ASCII: the text is scanned as bytes
+    // (a byte of a longer character is never one of them) and copied in slices.
+    let bytes = text.as_bytes();
+    let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
     let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
     let mut i = 0;
-    while i < chars.len() {
-        let starts = chars[i].is_ascii_digit()
-            || chars[i] == '+' && chars.get(i + 1).is_some_and(char::is_ascii_digit);
-        if !starts || i > 0 && chars[i - 1].is_ascii_digit() {
-            out.push(chars[i]);
+    while i < bytes.len() {
+        let starts = digit(i) || bytes[i] == b'+' && digit(i + 1);
+        if !starts || i > 0 && digit(i - 1) {
             i += 1;
             continue;
         }
         // The run: digits, with single spaces or hyphens between groups.
         let mut end = i + 1;
-        while end < chars.len() {
-            let next_is_digit = chars.get(end + 1).is_some_and(char::is_ascii_digit);
-            match chars[end] {
-                c if c.is_ascii_digit() => end += 1,
-                ' ' | '-' if next_is_digit => end += 1,
+        while end < bytes.len() {
+            match bytes[end] {
+                b'0'..=b'9' => end += 1,
+                b' ' | b'-' if digit(end + 1) => end += 1,
                 _ => break,
             }
         }
-        let run: String = chars[i..end].iter().collect();
-        out.push_str(&mask_run(&run).unwrap_or(run));
+        if let Some(masked) = mask_run(&text[i..end]) {
+            out.push_str(&text[copied..i]);
+            out.push_str(&masked);
+            copied = end;
+        }
         i = end;
     }
+    out.push_str(&text[copied..]);
     out
 }
 

@@ -9,10 +9,17 @@ use crate::approval::{Step, Trail};
 use crate::layout::Document;
 use crate::layout::document::{Block, Inline, Picture};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-/// The page of `entry`, laid out as `document`, and the pictures it shows.
-pub fn page(site: &Site, entry: &Entry, document: &Document) -> Vec<Page> {
+/// The page of `entry`, laid out as `document`, and the pictures it shows; `files`
+/// are the documents present in `OUT/files/`, to link its DOCX and PDF.
+pub fn page(
+    site: &Site,
+    entry: &Entry,
+    document: &Document,
+    files: &BTreeSet<String>,
+) -> Vec<Page> {
     let report = entry.report;
     let mut pages = Vec::new();
     let mut main = String::new();
@@ -47,7 +54,7 @@ pub fn page(site: &Site, entry: &Entry, document: &Document) -> Vec<Page> {
         state_name = site.state_name(state),
         title = esc(entry.title()),
         facts = facts(site, entry),
-        downloads = downloads(site, entry),
+        downloads = downloads(site, entry, files),
     );
     for block in &document.blocks {
         main.push_str(&self::block(site, entry, block, &mut pages));
@@ -116,11 +123,11 @@ fn facts(site: &Site, entry: &Entry) -> String {
     out
 }
 
-fn downloads(site: &Site, entry: &Entry) -> String {
+fn downloads(site: &Site, entry: &Entry, files: &BTreeSet<String>) -> String {
     let mut links = Vec::new();
     for (kind, label) in [("docx", "DOCX"), ("pdf", "PDF")] {
         let name = format!("{}.{kind}", entry.id());
-        if site.input.files.contains(&name) {
+        if files.contains(&name) {
             links.push(format!(
                 r#"<a class="download" href="../files/{}" download>{} {label}</a>"#,
                 url(&name),

@@ -203,38 +203,86 @@ fn arrival(late: &Lateness, report: &Report, submitted: Time) -> Time {
         .map_or(submitted, |at| at.with_timezone(&submitted.timezone()))
 }
 
+/// The reports on main with a known unit and a submission time, each with its
+/// state and arrival day, and what every period's figures look up: read once for
+/// all the periods of a build ([`compute_all`]).
+pub struct OnMain<'a> {
+    reports: Vec<OnMainReport<'a>>,
+    /// Report id → the first report on main that retracts it.
+    retracted_by: BTreeMap<&'a str, &'a str>,
+    /// (request, unit) answered.
+    answered: BTreeSet<(&'a str, &'a str)>,
+}
+
+/// One report of [`OnMain`].
+struct OnMainReport<'a> {
+    report: &'a Report,
+    unit: &'a str,
+    submitted: Time,
+    state: State,
+    trail: Option<&'a crate::approval::Trail>,
+    /// The local day of its arrival: a report belongs to the period of its arrival
+    /// (SPEC §8): its receipt, else submitted_at.
+    arrived: chrono::NaiveDate,
+}
+
+impl<'a> OnMain<'a> {
+    /// The reports on main of `input`.
+    pub fn new(input: &Input<'a>) -> OnMain<'a> {
+        let settings = &input.repo.settings;
+        let zone = settings.timezone;
+        let reports: Vec<OnMainReport> = input
+            .repo
+            .reports
+            .iter()
+            .filter_map(|report| {
+                let trail = input.ledger.trail_of(report);
+                let state = trail.map_or(State::Draft, |t| t.state);
+                if state == State::Draft {
+                    return None;
+                }
+                let unit = report.unit.as_ref().map(|u| u.value.as_str());
+                let unit = unit.filter(|u| settings.has_unit(u))?;
+                let submitted = report.submitted_at.as_ref()?.value;
+                let arrived = arrival(input.late, report, submitted);
+                let arrived = arrived.with_timezone(&zone).date_naive();
+                Some(OnMainReport { report, unit, submitted, state, trail, arrived })
+            })
+            .collect();
+        let mut retracted_by: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut answered: BTreeSet<(&str, &str)> = BTreeSet::new();
+        for OnMainReport { report, unit, .. } in &reports {
+            if let Some(target) = report.retracts.as_ref().filter(|t| t.value != report.id) {
+                retracted_by.entry(target.value.as_str()).or_insert(report.id.as_str());
+            }
+            if let Some(request) = &report.request {
+                answered.insert((request.value.as_str(), unit));
+            }
+        }
+        OnMain { reports, retracted_by, answered }
+    }
+}
+
 /// The figures of `period`.
 pub fn compute(input: &Input, period: Period) -> Stats {
+    compute_on(input, &OnMain::new(input), period)
+}
+
+/// The figures of each of `periods`, in order: the reports on main are read once.
+pub fn compute_all(input: &Input, periods: &[Period]) -> Vec<Stats> {
+    use rayon::prelude::*;
+    let on_main = OnMain::new(input);
+    periods.par_iter().map(|period| compute_on(input, &on_main, *period)).collect()
+}
+
+/// The figures of `period` from the reports `on_main` of `input`.
+fn compute_on(input: &Input, on_main: &OnMain, period: Period) -> Stats {
     let repo = input.repo;
     let settings = &repo.settings;
     let zone = settings.timezone;
     let day = |t: &Time| t.with_timezone(&zone).date_naive();
-    let state = |r: &Report| input.ledger.trail_of(r).map_or(State::Draft, |t| t.state);
     let text = |field| crate::fields::text(field).to_string();
-    // The reports on main, with a known unit and a submission time.
-    let on_main: Vec<(&Report, &str, Time)> = repo
-        .reports
-        .iter()
-        .filter(|r| state(r) != State::Draft)
-        .filter_map(|r| {
-            let unit =
-                r.unit.as_ref().map(|u| u.value.as_str()).filter(|u| settings.has_unit(u))?;
-            Some((r, unit, r.submitted_at.as_ref()?.value))
-        })
-        .collect();
-    // A report belongs to the period of its arrival (SPEC §8): its receipt, else submitted_at.
-    let arrived = |report: &Report, submitted: &Time| arrival(input.late, report, *submitted);
-    // Report id → the first report on main that retracts it; (request, unit) answered.
-    let mut retracted_by: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut answered: BTreeSet<(&str, &str)> = BTreeSet::new();
-    for (report, unit, _) in &on_main {
-        if let Some(target) = report.retracts.as_ref().filter(|t| t.value != report.id) {
-            retracted_by.entry(target.value.as_str()).or_insert(report.id.as_str());
-        }
-        if let Some(request) = &report.request {
-            answered.insert((request.value.as_str(), unit));
-        }
-    }
+    let OnMain { reports: on_main, retracted_by, answered } = on_main;
     let index: BTreeMap<&str, usize> =
         settings.units.iter().enumerate().map(|(i, u)| (u.as_str(), i)).collect();
     let mut units: Vec<Figures> = settings
@@ -247,14 +295,13 @@ pub fn compute(input: &Input, period: Period) -> Stats {
         })
         .collect();
 
-    for (report, unit, submitted) in &on_main {
+    for OnMainReport { report, unit, submitted, state: report_state, trail, arrived } in on_main {
+        let (report, submitted, report_state) = (*report, submitted, *report_state);
         let f = &mut units[index[unit]];
-        let report_state = state(report);
         // Adoptions count in the period of their own day, for published reports only.
         if report_state == State::Published {
             // Only the entries the office signed count (SPEC §6.3).
-            let vouched =
-                |key: &str| input.ledger.trail_of(report).is_some_and(|t| t.vouched.contains(key));
+            let vouched = |key: &str| trail.is_some_and(|t| t.vouched.contains(key));
             // Each entry once, however often the text repeats it.
             let mut seen = BTreeSet::new();
             let counted =
@@ -273,7 +320,7 @@ pub fn compute(input: &Input, period: Period) -> Stats {
                 });
             }
         }
-        if !period.contains(day(&arrived(report, submitted))) {
+        if !period.contains(*arrived) {
             continue;
         }
         f.submitted += 1;

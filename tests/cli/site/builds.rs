@@ -1,9 +1,10 @@
 //! Site builds are byte-identical across time zones and incremental: nothing changed, one
-//! report changed, one report deleted.
+//! report changed, one report deleted; the archive made beside the documents is the
+//! site-only archive.
 
 use super::{build_site, check_site, tree};
 use crate::support::{Sandbox, xinbao};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[test]
 fn site_builds_are_byte_identical_and_incremental() {
@@ -57,4 +58,45 @@ fn site_builds_are_byte_identical_and_incremental() {
     assert!(removed.contains("删除 1 个"), "{removed}");
     assert!(!a.join("reports/2026-03-08-good-tags.html").exists());
     check_site(&a);
+}
+
+/// The archive a build makes from the documents it renders (each report laid out
+/// once, for its DOCX, its PDF and its page) is the archive a site-only build makes
+/// over the same output folder, and a page links exactly the documents present.
+#[test]
+fn the_archive_built_with_the_documents_is_the_site_only_archive() {
+    let sandbox = Sandbox::from_fixture("repo");
+    let out = sandbox.root().join("out");
+    let full = xinbao()
+        .args(["build", "--drafts", "--only", "docx", "--only", "pdf", "--only", "site", "--out"])
+        .arg(&out)
+        .current_dir(sandbox.root())
+        .output()
+        .unwrap();
+    assert!(full.status.code().is_some_and(|c| c <= 1));
+    let site = |tree: BTreeMap<String, Vec<u8>>| -> BTreeMap<String, Vec<u8>> {
+        tree.into_iter().filter(|(path, _)| !path.starts_with("files/")).collect()
+    };
+    let with_documents = site(tree(&out));
+    let page = "reports/2026-03-02-good-work.html";
+    let html = String::from_utf8_lossy(&with_documents[page]).into_owned();
+    assert!(html.contains("files/2026-03-02-good-work.docx"), "{html}");
+    assert!(html.contains("files/2026-03-02-good-work.pdf"), "{html}");
+
+    let again = build_site(sandbox.root(), &out);
+    assert!(again.contains("档案网站：写入 0 个文件"), "{again}");
+    assert_eq!(site(tree(&out)), with_documents);
+
+    // A document gone: the next build that does not render it links only the other.
+    std::fs::remove_file(out.join("files/2026-03-02-good-work.docx")).unwrap();
+    let pdf_only = xinbao()
+        .args(["build", "--drafts", "--only", "pdf", "--only", "site", "--out"])
+        .arg(&out)
+        .current_dir(sandbox.root())
+        .output()
+        .unwrap();
+    assert!(pdf_only.status.code().is_some_and(|c| c <= 1));
+    let html = std::fs::read_to_string(out.join(page)).unwrap();
+    assert!(!html.contains("2026-03-02-good-work.docx"), "{html}");
+    assert!(html.contains("files/2026-03-02-good-work.pdf"), "{html}");
 }
