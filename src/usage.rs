@@ -176,7 +176,14 @@ fn chinese(err: &clap::Error, args: &[String]) -> String {
         ErrorKind::UnknownArgument => format!("不认识的参数 `{arg}`"),
         ErrorKind::InvalidValue if value.is_empty() => format!("`{arg}` 需要一个值"),
         ErrorKind::InvalidValue => format!("`{arg}` 的值 `{value}` 不合法"),
-        ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{arg}"),
+        ErrorKind::MissingRequiredArgument => {
+            // Every one of them is missing: a list, not a choice.
+            let missing = match err.get(ContextKind::InvalidArg) {
+                Some(ContextValue::Strings(list)) => list.join("`、`"),
+                _ => arg.clone(),
+            };
+            format!("缺少必需的参数：`{missing}`")
+        }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             "缺少命令".to_string()
         }

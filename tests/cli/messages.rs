@@ -123,4 +123,9 @@ fn help_and_command_line_mistakes_are_chinese_first() {
     let english = sandbox.run(&["--lang", "en", "chek"]);
     assert_eq!(english.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&english.stderr).contains("unrecognized subcommand 'chek'"));
+    // Several missing arguments are all named, each in its quotes.
+    let missing = sandbox.run(&["new"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&missing.stderr);
+    assert!(text.starts_with("错误：缺少必需的参数：`--title <TITLE>`、`<CATEGORY>`"), "{text}");
 }
