@@ -205,14 +205,14 @@ pub struct Branch {
 /// What commit `theirs` changes since it left `ours` (their merge base), over the
 /// whole tree of the reports repository at `root`.
 pub fn changes_since(
+    run: &crate::run::Run,
     repo: &git2::Repository,
-    root: &Path,
     ours: git2::Oid,
     theirs: git2::Oid,
 ) -> anyhow::Result<Branch> {
     let base = repo.merge_base(ours, theirs).context("no common history with HEAD")?;
     let theirs = repo.find_commit(theirs)?;
-    let prefix = crate::history::in_repository(repo, root, "");
+    let prefix = run.in_git("");
     let base_tree = repo.find_commit(base)?.tree()?;
     let mut changes = Vec::new();
     let odb = repo.odb()?;

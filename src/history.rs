@@ -48,22 +48,6 @@ pub struct Commit {
     pub changed: Vec<Change>,
 }
 
-/// The path in the git repository of `dir` (relative to `root`): the reports
-/// repository may be a folder inside a larger git repository.
-pub fn in_repository(repo: &Repository, root: &Path, dir: &str) -> String {
-    if repo.is_bare() {
-        // A server's bare repository: the reports repository is the whole of it.
-        return dir.to_string();
-    }
-    let workdir = repo.workdir().and_then(|w| w.canonicalize().ok()).unwrap_or_default();
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let prefix = root
-        .strip_prefix(&workdir)
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_default();
-    if prefix.is_empty() { dir.to_string() } else { format!("{prefix}/{dir}") }
-}
-
 /// What one commit adds under the folder read.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Added {
@@ -99,7 +83,7 @@ pub fn read(repo: &Repository, run: &crate::run::Run, dir: &str) -> Result<Histo
     let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else {
         return Ok(History::default());
     };
-    let tracked = in_repository(repo, run.root(), dir);
+    let tracked = run.in_git(dir);
 
     // v2: the parents' time is kept as it is and capped by the clock when used;
     // v3: each commit's parents and changed reports (the lines of versions).

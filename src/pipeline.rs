@@ -347,7 +347,7 @@ pub fn warn_if_not_main(run: &Run, repo: &Repository, ledger: &Ledger) {
         .iter()
         .filter(|report| repo.files.iter().any(|(_, file)| *file == report.file))
         .filter(|report| {
-            let path = crate::history::in_repository(git, run.root(), &report.file);
+            let path = run.in_git(&report.file);
             // Reports not on main are drafts and are not counted anyway.
             let Ok(entry) = tree.get_path(Path::new(&path)) else { return false };
             // A stale report is counted as signed: its work-tree bytes are on disk.

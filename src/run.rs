@@ -22,12 +22,28 @@ pub fn discover(root: &Path) -> Option<git2::Repository> {
     git2::Repository::discover(root).ok().filter(|repo| repo.workdir().is_some())
 }
 
+/// The folder of `root` in `git`'s work tree, ending in `/` (`""` at the top, and
+/// in a server's bare repository, which is the reports repository as a whole).
+fn prefix_in(git: &git2::Repository, root: &Path) -> String {
+    let Some(workdir) = git.workdir().and_then(|w| w.canonicalize().ok()) else {
+        return String::new();
+    };
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    match root.strip_prefix(&workdir).map(|p| p.to_string_lossy().replace('\\', "/")) {
+        Ok(folder) if !folder.is_empty() => format!("{folder}/"),
+        _ => String::new(),
+    }
+}
+
 /// The context of one run.
 pub struct Run {
     workspace: Arc<Workspace>,
     git: Option<Rc<git2::Repository>>,
     /// Whether the clone is shallow (its history is not all there).
     shallow: bool,
+    /// The folder of the reports repository in the git repository (`""`, or
+    /// `sub/` when it is a folder of a larger repository).
+    prefix: String,
     lang: Lang,
     trust_root: Option<String>,
 }
@@ -49,7 +65,8 @@ impl Run {
     ) -> Run {
         let workspace = Workspace::new(root, chrono::Utc::now());
         let shallow = git.as_ref().is_some_and(git2::Repository::is_shallow);
-        Run { workspace, git: git.map(Rc::new), shallow, lang, trust_root }
+        let prefix = git.as_ref().map(|git| prefix_in(git, root)).unwrap_or_default();
+        Run { workspace, git: git.map(Rc::new), shallow, prefix, lang, trust_root }
     }
 
     /// The trust anchor the user pinned: `--trust-root`, else `XINBAO_TRUST_ROOT`.
@@ -65,6 +82,7 @@ impl Run {
             workspace,
             git: self.git.clone(),
             shallow: self.shallow,
+            prefix: self.prefix.clone(),
             lang: self.lang,
             trust_root: self.trust_root.clone(),
         }
@@ -93,6 +111,12 @@ impl Run {
     /// The commit pinned as the trust anchor, if any (SPEC §6.1).
     pub fn trust_root(&self) -> Option<&str> {
         self.trust_root.as_deref()
+    }
+
+    /// The path in the git repository of `path` (relative to the root): the
+    /// reports repository may be a folder inside a larger git repository.
+    pub fn in_git(&self, path: &str) -> String {
+        format!("{}{path}", self.prefix)
     }
 
     /// The git repository, when the reports repository is in one.

@@ -171,7 +171,7 @@ pub fn judge(
             )
         })?),
     };
-    let prefix = crate::history::in_repository(git, run.root(), "");
+    let prefix = run.in_git("");
     let odb = git.odb()?;
     // Each version of xinbao.yaml is parsed once: for the key files it names,
     // then for the regime of each identity it is part of.

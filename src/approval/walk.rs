@@ -139,8 +139,8 @@ fn read_into(
     tip: Oid,
     name: &str,
 ) -> Result<Vec<CommitFacts>, git2::Error> {
-    let tracked = history::in_repository(repo, run.root(), load::REPORTS);
-    let settings_path = history::in_repository(repo, run.root(), crate::config::FILE);
+    let tracked = run.in_git(load::REPORTS);
+    let settings_path = run.in_git(crate::config::FILE);
     let prefix_len = tracked.len() - load::REPORTS.len();
     let key = cache::key(&[b"approvals-records", tracked.as_bytes(), settings_path.as_bytes()]);
     let paths = Paths { tracked: &tracked, settings: &settings_path, prefix_len };
@@ -314,8 +314,8 @@ pub fn read_against(
     oid: Oid,
     base: usize,
 ) -> Result<CommitFacts, git2::Error> {
-    let tracked = history::in_repository(repo, run.root(), load::REPORTS);
-    let settings = history::in_repository(repo, run.root(), crate::config::FILE);
+    let tracked = run.in_git(load::REPORTS);
+    let settings = run.in_git(crate::config::FILE);
     let prefix_len = tracked.len() - load::REPORTS.len();
     let paths = Paths { tracked: &tracked, settings: &settings, prefix_len };
     let mut facts = read_commit(repo, oid, &paths, base)?;

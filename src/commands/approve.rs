@@ -264,5 +264,5 @@ fn branch_changes(run: &Run, branch: &str) -> anyhow::Result<Branch> {
         ));
     };
     let ours = repo.head().and_then(|h| h.peel_to_commit()).context("reading HEAD")?;
-    changes_since(repo, run.root(), ours.id(), theirs.id())
+    changes_since(run, repo, ours.id(), theirs.id())
 }

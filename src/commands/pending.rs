@@ -22,7 +22,7 @@ struct Waiting {
 
 /// Runs `pending`.
 pub fn run(run: &Run, args: &PendingArgs) -> anyhow::Result<ExitCode> {
-    let (root, lang) = (run.root(), run.lang());
+    let lang = run.lang();
     let ledger = crate::pipeline::read_ledger(run, None)?;
     let Some(settings) = ledger.settings() else {
         return Err(crate::lang::unable(
@@ -55,7 +55,7 @@ pub fn run(run: &Run, args: &PendingArgs) -> anyhow::Result<ExitCode> {
         {
             continue;
         }
-        let Ok(changes) = changes_since(git, root, main, tip.id()) else { continue };
+        let Ok(changes) = changes_since(run, git, main, tip.id()) else { continue };
         for p in changes.proposed {
             // A report approved on main as it is on the branch waits for nothing.
             let done =
