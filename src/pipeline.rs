@@ -126,7 +126,7 @@ pub fn judge(run: &Run, purpose: Purpose) -> anyhow::Result<Verdicts> {
 impl Verdicts {
     /// The ledger, which the command needs: fails (exit 2) outside git.
     pub fn ledger(&self) -> anyhow::Result<&Ledger> {
-        self.ledger.as_ref().ok_or_else(no_history)
+        self.ledger.as_ref().ok_or_else(crate::run::no_git)
     }
 
     /// When the server received report `id` (SPEC §6.2); `None`: unconfirmed.
@@ -140,13 +140,6 @@ impl Verdicts {
         let in_force = self.ledger.as_ref().and_then(|l| l.in_force.as_deref());
         in_force.map_or_else(|| NONE.get_or_init(KeyRing::default), |r| &r.ring)
     }
-}
-
-/// Why a command that needs the approvals cannot run outside git.
-pub fn no_history() -> anyhow::Error {
-    anyhow::anyhow!(
-        "审核状态记录在 git 历史中：这里不是 git 仓库 / approvals live in the git history: not a git repository"
-    )
 }
 
 /// The office records in force in the history, for the check without a ledger

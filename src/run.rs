@@ -8,7 +8,7 @@
 
 use crate::lang::Lang;
 use crate::workspace::Workspace;
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -33,6 +33,13 @@ fn prefix_in(git: &git2::Repository, root: &Path) -> String {
         Ok(folder) if !folder.is_empty() => format!("{folder}/"),
         _ => String::new(),
     }
+}
+
+/// Why a command that needs the approvals cannot run outside git.
+pub fn no_git() -> anyhow::Error {
+    anyhow::anyhow!(
+        "审核状态记录在 git 历史中：这里不是 git 仓库 / approvals live in the git history: not a git repository"
+    )
 }
 
 /// The context of one run.
@@ -132,9 +139,7 @@ impl Run {
     /// The git repository for a verdict: refuses (exit 2) outside git and in a
     /// shallow clone, whose history is not all there.
     pub fn history(&self) -> anyhow::Result<&git2::Repository> {
-        let git = self.git().context(
-            "审核状态记录在 git 历史中：这里不是 git 仓库 / approvals live in the git history: not a git repository",
-        )?;
+        let git = self.git().ok_or_else(no_git)?;
         if self.shallow {
             bail!(
                 "这是浅克隆，历史不完整，无法判定审核状态；请先运行 `git fetch --unshallow`（CI 中 actions/checkout 设 fetch-depth: 0）/ this is a shallow clone: the history is incomplete and no verdict can be given; run `git fetch --unshallow` first (in CI, actions/checkout with fetch-depth: 0)"

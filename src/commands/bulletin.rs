@@ -22,7 +22,7 @@ pub fn run(run: &Run, args: &BulletinArgs) -> anyhow::Result<ExitCode> {
     let figures = crate::pipeline::Purpose::Figures { deleted: false };
     let crate::pipeline::Verdicts { repo, diags, ledger, .. } =
         crate::pipeline::judge(run, figures)?;
-    let Some(ledger) = ledger else { return Err(crate::pipeline::no_history()) };
+    let Some(ledger) = ledger else { return Err(crate::run::no_git()) };
     crate::pipeline::warn_if_not_main(run, &repo, &ledger);
     let problems: Vec<diag::Diagnostic> = diags
         .into_sorted()
