@@ -47,8 +47,8 @@ pub fn dirty_files(root: &Path) -> anyhow::Result<Vec<String>> {
 pub fn signer(root: &Path, settings: &Settings, ring: &KeyRing) -> anyhow::Result<usize> {
     find_signer(root, settings, ring).ok_or_else(|| {
         crate::lang::refuse(
-            "无法确定签名人：审核和发布都要签名提交，请先设置签名——git config gpg.format ssh，git config user.signingkey ~/.ssh/id_ed25519.pub（该公钥须已登记在 xinbao.yaml 你名下的 keys 中，见 README“一次性设置”）",
-            "cannot tell who signs: approving and publishing make signed commits; set up signing first — git config gpg.format ssh, git config user.signingkey ~/.ssh/id_ed25519.pub (that key must be listed under your name in xinbao.yaml; README, one-time set-up)",
+            "无法确定签名人：审核和发布都要签名提交，请先设置签名——git config gpg.format ssh，git config user.signingkey ~/.ssh/id_ed25519.pub（该公钥须已登记在 xinbao.yaml 你名下的 keys 中，见 xinbao 的文档 docs/trust.md“一次性设置”）",
+            "cannot tell who signs: approving and publishing make signed commits; set up signing first — git config gpg.format ssh, git config user.signingkey ~/.ssh/id_ed25519.pub (that key must be listed under your name in xinbao.yaml; xinbao's docs/trust.md, one-time set-up)",
         )
     })
 }
