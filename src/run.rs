@@ -15,10 +15,6 @@ use std::sync::Arc;
 
 /// Opens the git work tree that contains `root`, if any.
 pub fn discover(root: &Path) -> Option<git2::Repository> {
-    // libgit2 re-hashes every object it reads, which is a third of reading the
-    // history; git itself does not (its objects are checked by `git fsck`).
-    // Signatures are still verified over the exact bytes of each commit.
-    git2::opts::strict_hash_verification(false);
     git2::Repository::discover(root).ok().filter(|repo| repo.workdir().is_some())
 }
 
@@ -70,6 +66,10 @@ impl Run {
         lang: Lang,
         trust_root: Option<String>,
     ) -> Run {
+        // libgit2 re-hashes every object it reads, which is a third of reading the
+        // history; git itself does not (its objects are checked by `git fsck`).
+        // Signatures are still verified over the exact bytes of each commit.
+        git2::opts::strict_hash_verification(false);
         let workspace = Workspace::new(root, chrono::Utc::now());
         let shallow = git.as_ref().is_some_and(git2::Repository::is_shallow);
         let prefix = git.as_ref().map(|git| prefix_in(git, root)).unwrap_or_default();
