@@ -22,6 +22,15 @@ const AMENDED: &str = "2026-03-02T10:00:00+08:00";
 /// When a report or picture is changed or deleted on main, after it was approved.
 const CHANGED: &str = "2026-03-04T09:00:00+08:00";
 
+/// A bureau whose report 2026-03-02-r1 (投资科) 李四 approved and 钱七 published.
+fn r1_published() -> Option<(crate::bureau::Bureau, Report<'static>)> {
+    let bureau = crate::bureau::Bureau::new()?;
+    let r1 = Report::new("2026-03-02-r1", "投资科");
+    bureau.submit("zhang/r1", &[r1], Some("li"));
+    bureau.commit(PUBLISHED, Some("qian"), "发布\n\nPublished: 2026-03-02-r1");
+    Some((bureau, r1))
+}
+
 /// A `problems` array as `(rule, commit)`.
 fn pairs(problems: &Value) -> Vec<(String, String)> {
     let text = |p: &Value, key: &str| p[key].as_str().unwrap().to_string();

@@ -4,8 +4,8 @@
 //! the same pictures.
 
 use super::{
-    AMENDED, CHANGED, MERGED, PUBLISHED, Report, WRITTEN, all_problems, report, state_of,
-    trust_problems,
+    AMENDED, CHANGED, MERGED, PUBLISHED, Report, WRITTEN, all_problems, r1_published, report,
+    state_of, trust_problems,
 };
 use crate::bureau::{Bureau, document_xml};
 use crate::support::stderr;
@@ -227,10 +227,7 @@ fn a_retraction_of_another_units_report_counts_only_when_the_office_publishes_it
 
 #[test]
 fn a_second_file_with_a_published_id_never_takes_its_trail() {
-    let Some(bureau) = Bureau::new() else { return };
-    let original = Report::new("2026-03-02-r1", "投资科");
-    bureau.submit("zhang/r1", &[original], Some("li"));
-    bureau.commit(PUBLISHED, Some("qian"), "发布\n\nPublished: 2026-03-02-r1");
+    let Some((bureau, original)) = r1_published() else { return };
     // Another unit's file, in another month, with the same id.
     let intruder = "reports/2026/01/2026-03-02-r1.md";
     let text = Report::new("2026-03-02-r1", "价格科").body("冒名顶替的正文。").text();
@@ -298,10 +295,7 @@ fn a_moved_report_with_the_same_picture_bytes_keeps_its_trail() {
 
 #[test]
 fn an_unsigned_deletion_keeps_a_published_report_in_the_archive_and_the_figures() {
-    let Some(bureau) = Bureau::new() else { return };
-    let r1 = Report::new("2026-03-02-r1", "投资科");
-    bureau.submit("zhang/r1", &[r1], Some("li"));
-    bureau.commit(PUBLISHED, Some("qian"), "发布\n\nPublished: 2026-03-02-r1");
+    let Some((bureau, r1)) = r1_published() else { return };
     // Another file takes the id, then the original is removed, both unsigned.
     let text = Report::new("2026-03-02-r1", "价格科").body("冒名顶替的正文。").text();
     bureau.put("reports/2026/01/2026-03-02-r1.md", &text);

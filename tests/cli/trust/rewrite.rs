@@ -2,7 +2,7 @@
 //! parent under the signed record is `history-rewritten`, and verdicts follow the
 //! line it pushed aside.
 
-use super::{CHANGED, MERGED, PUBLISHED, Report, WRITTEN, state_of, trust_problems};
+use super::{CHANGED, MERGED, PUBLISHED, Report, WRITTEN, r1_published, state_of, trust_problems};
 use crate::bureau::Bureau;
 
 /// Moves main onto a merge of main's tree whose first parent is the root and
@@ -23,10 +23,7 @@ fn root_under_main(bureau: &Bureau, signer: Option<&str>) -> String {
 
 #[test]
 fn a_merge_that_puts_the_root_under_main_is_history_rewritten() {
-    let Some(bureau) = Bureau::new() else { return };
-    let r1 = Report::new("2026-03-02-r1", "投资科");
-    bureau.submit("zhang/r1", &[r1], Some("li"));
-    bureau.commit(PUBLISHED, Some("qian"), "发布\n\nPublished: 2026-03-02-r1");
+    let Some((bureau, r1)) = r1_published() else { return };
     let forged = root_under_main(&bureau, None);
     let status = bureau.status();
     assert_eq!(state_of(&status, r1.id), ("published".into(), vec![]), "{status:#}");
@@ -82,10 +79,7 @@ fn a_supervisors_merge_of_a_branch_with_his_own_signed_commit_is_no_rewrite() {
 
 #[test]
 fn a_supervisors_signature_does_not_push_the_offices_record_aside() {
-    let Some(bureau) = Bureau::new() else { return };
-    let r1 = Report::new("2026-03-02-r1", "投资科");
-    bureau.submit("zhang/r1", &[r1], Some("li"));
-    bureau.commit(PUBLISHED, Some("qian"), "发布\n\nPublished: 2026-03-02-r1");
+    let Some((bureau, r1)) = r1_published() else { return };
     // 李四, a supervisor valid on both lines, signs the merge that puts the root first.
     let forged = root_under_main(&bureau, Some("li"));
     let status = bureau.status();
