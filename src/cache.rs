@@ -13,7 +13,7 @@
 //! by a pull request or restored from another machine's CI cache does not verify
 //! and is ignored. The cache lives inside the local `.git` folder: it is never
 //! pushed, and a fresh clone (CI) starts without one. Any problem reading or
-//! writing it only means the history is read again. The commits of the tip last
+//! writing it only means the history is read again. The commits of the tips last
 //! read are kept too, so an unchanged branch is not even walked.
 
 use serde::de::DeserializeOwned;
@@ -21,21 +21,33 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
-/// The facts of one cache: by commit id, and the commits of the tip last read.
+/// The facts of one cache: by commit id, and the commits of the tips last read.
 #[derive(Serialize, Deserialize)]
 struct Facts<T> {
     /// What the facts depend on besides the commits.
     key: String,
-    /// The tip the chain was read from.
-    tip: String,
-    /// The commits of that tip, in the order they were walked.
-    chain: Vec<String>,
+    /// The commits of the tips last read, the latest last.
+    chains: Vec<Chain>,
     /// Facts by commit id.
     commits: HashMap<String, T>,
 }
 
+/// The commits of one tip, as one walk names them.
+#[derive(Clone, Serialize, Deserialize)]
+struct Chain {
+    walk: Walk,
+    /// The tip the chain was read from.
+    tip: String,
+    /// Its commits, in walk order.
+    commits: Vec<String>,
+}
+
+/// How many chains a cache remembers: main's first-parent chain and HEAD's
+/// commits, with room for a branch or a line a rewrite pushed aside.
+const CHAINS: usize = 4;
+
 /// Which commits of a tip are read.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Walk {
     /// Every commit reachable from the tip, in no particular order.
     All,
@@ -43,62 +55,97 @@ pub enum Walk {
     FirstParent,
 }
 
-/// The facts of every commit of `tip` (the commits `walk` names), in walk order.
-/// Facts read before come from cache `name` (when its key is `key`); the others
-/// are read by `read`, in parallel chunks, each with its own repository handle
-/// and scratch state `S`. The cache is then updated.
-pub fn read_commits<T, S>(
-    repo: &git2::Repository,
-    name: &str,
-    key: &str,
-    tip: git2::Oid,
-    walk: Walk,
-    read: impl Fn(&git2::Repository, &mut S, git2::Oid) -> Result<T, git2::Error> + Sync,
-) -> Result<Vec<(git2::Oid, T)>, git2::Error>
-where
-    T: Serialize + DeserializeOwned + Clone + Send,
-    S: Default,
-{
-    use rayon::prelude::*;
-    let mut cached = load::<T>(repo, name, key);
-    let (commits, walked) = cached.commits(repo, tip, walk)?;
-    let missing = cached.missing(&commits);
-    let chunk = missing.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
-    let path = repo.path().to_path_buf();
-    let fresh = missing
-        .par_chunks(chunk)
-        .map(|oids| {
-            let repo = git2::Repository::open(&path)?;
-            let mut scratch = S::default();
-            oids.iter()
-                .map(|oid| Ok((oid.to_string(), read(&repo, &mut scratch, *oid)?)))
-                .collect::<Result<Vec<_>, git2::Error>>()
-        })
-        .collect::<Result<Vec<_>, git2::Error>>()?;
-    cached.commits.extend(fresh.into_iter().flatten());
-    let facts = commits
-        .iter()
-        .filter_map(|oid| Some((*oid, cached.commits.get(&oid.to_string())?.clone())))
-        .collect();
-    if walked || !missing.is_empty() {
-        store(repo, name, cached, tip, &commits);
-    }
-    Ok(facts)
+/// One cache, loaded once and read through by every walk of a run.
+pub struct Store<T> {
+    name: String,
+    facts: Facts<T>,
+    /// How many commits were read from git (not found in the cache).
+    fresh: usize,
 }
 
-impl<T> Facts<T> {
-    /// The commits of `tip`: the ones last read when `tip` is the same, else
-    /// walked from the history. The flag says whether it walked.
+impl<T> Store<T>
+where
+    T: Serialize + DeserializeOwned + Clone + Send,
+{
+    /// Cache `name` of `repo`, when its file exists, its seal verifies and it
+    /// has `key`; else an empty one.
+    pub fn open(repo: &git2::Repository, name: &str, key: &str) -> Store<T> {
+        let facts = std::fs::read(path(repo, name))
+            .ok()
+            .and_then(|bytes| {
+                unseal(&bytes).and_then(|json| serde_json::from_slice::<Facts<T>>(json).ok())
+            })
+            .filter(|facts| facts.key == key)
+            .unwrap_or_else(|| Facts {
+                key: key.to_string(),
+                chains: Vec::new(),
+                commits: HashMap::new(),
+            });
+        Store { name: name.to_string(), facts, fresh: 0 }
+    }
+
+    /// The facts of every commit of `tip` (the commits `walk` names), in walk
+    /// order. Facts read before come from the cache; the others are read by
+    /// `read`, in parallel chunks, each with its own repository handle and
+    /// scratch state `S`. The cache file is then updated.
+    pub fn read<S: Default>(
+        &mut self,
+        repo: &git2::Repository,
+        tip: git2::Oid,
+        walk: Walk,
+        read: impl Fn(&git2::Repository, &mut S, git2::Oid) -> Result<T, git2::Error> + Sync,
+    ) -> Result<Vec<(git2::Oid, T)>, git2::Error> {
+        use rayon::prelude::*;
+        let (commits, walked) = self.commits(repo, tip, walk)?;
+        let missing: Vec<git2::Oid> = commits
+            .iter()
+            .filter(|oid| !self.facts.commits.contains_key(&oid.to_string()))
+            .copied()
+            .collect();
+        let chunk = missing.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
+        let path = repo.path().to_path_buf();
+        let fresh = missing
+            .par_chunks(chunk)
+            .map(|oids| {
+                let repo = git2::Repository::open(&path)?;
+                let mut scratch = S::default();
+                oids.iter()
+                    .map(|oid| Ok((oid.to_string(), read(&repo, &mut scratch, *oid)?)))
+                    .collect::<Result<Vec<_>, git2::Error>>()
+            })
+            .collect::<Result<Vec<_>, git2::Error>>()?;
+        self.fresh += missing.len();
+        self.facts.commits.extend(fresh.into_iter().flatten());
+        let facts = commits
+            .iter()
+            .filter_map(|oid| Some((*oid, self.facts.commits.get(&oid.to_string())?.clone())))
+            .collect();
+        if walked || !missing.is_empty() {
+            self.remember(walk, tip, &commits);
+            self.store(repo);
+        }
+        Ok(facts)
+    }
+
+    /// How many commits this store read from git rather than from the cache.
+    pub fn fresh(&self) -> usize {
+        self.fresh
+    }
+
+    /// The commits of `tip`: the ones last read when this walk of `tip` is
+    /// remembered, else walked from the history. The flag says whether it walked.
     fn commits(
         &self,
         repo: &git2::Repository,
         tip: git2::Oid,
         walk: Walk,
     ) -> Result<(Vec<git2::Oid>, bool), git2::Error> {
-        if self.tip == tip.to_string()
-            && let Some(chain) = self.chain.iter().map(|id| git2::Oid::from_str(id).ok()).collect()
+        let hex = tip.to_string();
+        if let Some(chain) = self.facts.chains.iter().find(|c| c.walk == walk && c.tip == hex)
+            && let Some(commits) =
+                chain.commits.iter().map(|id| git2::Oid::from_str(id).ok()).collect()
         {
-            return Ok((chain, false));
+            return Ok((commits, false));
         }
         let mut revwalk = repo.revwalk()?;
         revwalk.set_sorting(git2::Sort::NONE)?;
@@ -113,9 +160,30 @@ impl<T> Facts<T> {
         Ok((commits, true))
     }
 
-    /// The commits among `chain` with no facts yet.
-    fn missing(&self, chain: &[git2::Oid]) -> Vec<git2::Oid> {
-        chain.iter().filter(|oid| !self.commits.contains_key(&oid.to_string())).copied().collect()
+    /// Remembers `commits` as this walk of `tip`, the latest chain; the oldest
+    /// chains beyond [`CHAINS`] are forgotten, and with them the facts of
+    /// commits no remembered chain holds.
+    fn remember(&mut self, walk: Walk, tip: git2::Oid, commits: &[git2::Oid]) {
+        let tip = tip.to_string();
+        self.facts.chains.retain(|c| !(c.walk == walk && c.tip == tip));
+        let commits = commits.iter().map(git2::Oid::to_string).collect();
+        self.facts.chains.push(Chain { walk, tip, commits });
+        let extra = self.facts.chains.len().saturating_sub(CHAINS);
+        self.facts.chains.drain(..extra);
+        let kept: std::collections::HashSet<&String> =
+            self.facts.chains.iter().flat_map(|c| &c.commits).collect();
+        self.facts.commits.retain(|id, _| kept.contains(id));
+    }
+
+    /// Writes the cache file, sealed.
+    fn store(&self, repo: &git2::Repository) {
+        let target = path(repo, &self.name);
+        if let (Ok(json), Some(dir)) = (serde_json::to_vec(&self.facts), target.parent())
+            && let Some(bytes) = seal(json)
+            && std::fs::create_dir_all(dir).is_ok()
+        {
+            let _ = crate::atomic::write_unsynced(&target, &bytes);
+        }
     }
 }
 
@@ -130,49 +198,15 @@ pub fn key(parts: &[&[u8]]) -> String {
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Removes the files of caches no longer kept (their names before a change).
+pub fn forget(repo: &git2::Repository, names: &[&str]) {
+    for name in names {
+        let _ = std::fs::remove_file(path(repo, name));
+    }
+}
+
 fn path(repo: &git2::Repository, name: &str) -> std::path::PathBuf {
     repo.path().join("xinbao").join(format!("{name}.json"))
-}
-
-/// The facts of cache `name`, when the file exists, its seal verifies and it has
-/// `key`; else none.
-fn load<T: DeserializeOwned>(repo: &git2::Repository, name: &str, key: &str) -> Facts<T> {
-    std::fs::read(path(repo, name))
-        .ok()
-        .and_then(|bytes| {
-            unseal(&bytes).and_then(|json| serde_json::from_slice::<Facts<T>>(json).ok())
-        })
-        .filter(|facts| facts.key == key)
-        .unwrap_or_else(|| Facts {
-            key: key.to_string(),
-            tip: String::new(),
-            chain: Vec::new(),
-            commits: HashMap::new(),
-        })
-}
-
-/// Replaces cache `name` with `facts` as read for `chain`, the commits of `tip`
-/// (facts of other commits are dropped).
-fn store<T: Serialize>(
-    repo: &git2::Repository,
-    name: &str,
-    mut facts: Facts<T>,
-    tip: git2::Oid,
-    chain: &[git2::Oid],
-) {
-    let ids: Vec<String> = chain.iter().map(git2::Oid::to_string).collect();
-    let reachable: std::collections::HashSet<&String> = ids.iter().collect();
-    facts.commits.retain(|id, _| reachable.contains(id));
-    facts.tip = tip.to_string();
-    facts.chain = ids;
-    let file = facts;
-    let target = path(repo, name);
-    if let (Ok(json), Some(dir)) = (serde_json::to_vec(&file), target.parent())
-        && let Some(bytes) = seal(json)
-        && std::fs::create_dir_all(dir).is_ok()
-    {
-        let _ = crate::atomic::write_unsynced(&target, &bytes);
-    }
 }
 
 /// `json` preceded by a line with its HMAC, or `None` without a secret.
@@ -272,6 +306,24 @@ pub mod oid {
             Option::<String>::deserialize(d)?
                 .map(|text| git2::Oid::from_str(&text).map_err(D::Error::custom))
                 .transpose()
+        }
+    }
+
+    /// The same for a list of ids.
+    pub mod list {
+        use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+        /// Writes each id as hex.
+        pub fn serialize<S: Serializer>(list: &[git2::Oid], s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(list.iter().map(git2::Oid::to_string))
+        }
+
+        /// Reads the ids back.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<git2::Oid>, D::Error> {
+            Vec::<String>::deserialize(d)?
+                .into_iter()
+                .map(|text| git2::Oid::from_str(&text).map_err(D::Error::custom))
+                .collect()
         }
     }
 

@@ -216,7 +216,7 @@ pub fn changes_since(
     let base_tree = repo.find_commit(base)?.tree()?;
     let mut changes = Vec::new();
     let odb = repo.odb()?;
-    crate::history::diff_trees(
+    crate::tree::diff_trees(
         &odb,
         Some(base_tree.id()),
         Some(theirs.tree_id()),

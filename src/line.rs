@@ -158,7 +158,7 @@ impl<'a> Lines<'a> {
         let dir = crate::load::REPORTS;
         let entry = tree.get_path(Path::new(&format!("{}{dir}", self.history.prefix))).ok()?;
         let mut files = Vec::new();
-        crate::history::files_in(&odb, entry.id(), &format!("{dir}/"), &mut files);
+        crate::tree::files_in(&odb, entry.id(), &format!("{dir}/"), &mut files);
         files.into_iter().find(|(path, _)| path.ends_with(".md") && crate::load::stem(path) == id)
     }
 }

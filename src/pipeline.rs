@@ -259,7 +259,7 @@ pub fn history_times(
     ledger: Option<&Ledger>,
 ) -> Option<History> {
     let git = run.full_git()?;
-    match crate::history::read(git, run, crate::load::REPORTS) {
+    match crate::history::read(git, run) {
         Ok(mut history) => {
             crate::receipt::apply(git, run.workspace(), settings, ledger, &mut history);
             Some(history)

@@ -225,7 +225,7 @@ fn notes(git: &git2::Repository) -> Vec<(Oid, Oid)> {
         return Vec::new();
     };
     let mut files = Vec::new();
-    crate::history::files_in(&odb, tree.id(), "", &mut files);
+    crate::tree::files_in(&odb, tree.id(), "", &mut files);
     files
         .into_iter()
         .filter_map(|(path, blob)| Some((Oid::from_str(&path.replace('/', "")).ok()?, blob)))

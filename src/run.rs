@@ -3,9 +3,11 @@
 //!
 //! A [`Run`] holds the repository's [`Workspace`] (its root, every file read and
 //! the run's clock), the git repository opened once (none outside git), the
-//! user's language and the pinned trust anchor. Nothing below the commands opens
-//! the repository, reads the clock or the environment for these again.
+//! user's language, the pinned trust anchor and the facts of its commits, read
+//! once. Nothing below the commands opens the repository, walks its history,
+//! reads the clock or the environment for these again.
 
+use crate::commits::Commits;
 use crate::lang::Lang;
 use crate::workspace::Workspace;
 use anyhow::bail;
@@ -49,6 +51,8 @@ pub struct Run {
     prefix: String,
     lang: Lang,
     trust_root: Option<String>,
+    /// What each commit does, read once whoever asks.
+    commits: Rc<Commits>,
 }
 
 impl Run {
@@ -73,7 +77,8 @@ impl Run {
         let workspace = Workspace::new(root, chrono::Utc::now());
         let shallow = git.as_ref().is_some_and(git2::Repository::is_shallow);
         let prefix = git.as_ref().map(|git| prefix_in(git, root)).unwrap_or_default();
-        Run { workspace, git: git.map(Rc::new), shallow, prefix, lang, trust_root }
+        let commits = Rc::new(Commits::new(&prefix));
+        Run { workspace, git: git.map(Rc::new), shallow, prefix, lang, trust_root, commits }
     }
 
     /// The trust anchor the user pinned: `--trust-root`, else `XINBAO_TRUST_ROOT`.
@@ -92,6 +97,7 @@ impl Run {
             prefix: self.prefix.clone(),
             lang: self.lang,
             trust_root: self.trust_root.clone(),
+            commits: self.commits.clone(),
         }
     }
 
@@ -124,6 +130,12 @@ impl Run {
     /// reports repository may be a folder inside a larger git repository.
     pub fn in_git(&self, path: &str) -> String {
         format!("{}{path}", self.prefix)
+    }
+
+    /// What each commit of the git repository does: the first commits of
+    /// reports and the approvals read the same facts, each commit once.
+    pub fn commits(&self) -> &Commits {
+        &self.commits
     }
 
     /// The git repository, when the reports repository is in one.

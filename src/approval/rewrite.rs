@@ -63,7 +63,7 @@ pub fn follow(
         } else {
             problems.push(rewritten(rewriter, &commits, old, false));
             unacknowledged = true;
-            commits = walk::read_aside(git, run, old)?;
+            commits = walk::read(git, run, old)?;
         }
     }
     let odb = git.odb()?;
@@ -96,7 +96,7 @@ pub fn follow(
         decided.insert(commits[i].id);
         // The line pushed aside, and the merge read as if it were its first parent.
         let aside = git.find_commit(commits[i].id)?.parent_id(parent)?;
-        let mut line = walk::read_aside(git, run, aside)?;
+        let mut line = walk::read(git, run, aside)?;
         let merge_at = line.len();
         line.push(walk::read_against(git, run, commits[i].id, parent)?);
         line.extend(commits[i + 1..].iter().cloned());

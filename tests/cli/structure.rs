@@ -258,6 +258,16 @@ fn a_real_build_reads_each_report_and_picture_once_through_the_run() {
     git(&["init", "-q", "-b", "main"]);
     git(&["add", "-A"]);
     git(&["commit", "-q", "-m", "sample"]);
+    // A writer's branch merged: the approvals walk main's first parents, the
+    // first commits every commit of HEAD; both read each commit's facts.
+    git(&["checkout", "-q", "-b", "writer"]);
+    let edited = dir.path().join("reports/2026/03/2026-03-02-tiaoduhui.md");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, format!("{text}\n补充一句。\n")).unwrap();
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "draft"]);
+    git(&["checkout", "-q", "main"]);
+    git(&["merge", "-q", "--no-ff", "-m", "merge", "writer"]);
     let out = dir.path().join("public");
     let cli = <xinbao::cli::Cli as clap::Parser>::try_parse_from([
         "xinbao",
@@ -291,6 +301,13 @@ fn a_real_build_reads_each_report_and_picture_once_through_the_run() {
     let twice: Vec<_> = reads.iter().filter(|(_, n)| **n != 1).collect();
     assert!(twice.is_empty(), "read more than once: {twice:?}");
     assert!(out.join("index.html").is_file());
+    // One walk of the history: each of the 3 commits read from git once, though
+    // both the approvals and the first commits asked for them; the next run
+    // reads none (the cache has them).
+    assert_eq!(run.commits().fresh(), 3, "each commit read once per run");
+    let again = xinbao::run::Run::open(dir.path(), xinbao::lang::Lang::Zh, None);
+    xinbao::build::build(&again, &args).unwrap();
+    assert_eq!(again.commits().fresh(), 0, "the next run reads its commits from the cache");
 }
 
 #[test]

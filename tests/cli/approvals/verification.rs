@@ -41,7 +41,7 @@ fn the_history_cache_gives_the_same_answer_and_never_decides() {
     let Some(bureau) = bureau() else { return };
     bureau.submit("zhang/r1", &[Report::new("2026-03-02-r1", "投资科")], Some("li"));
     let first = bureau.xinbao(&["status", "--format", "json"], &[]);
-    let cache = bureau.root().join(".git/xinbao/approvals.json");
+    let cache = bureau.root().join(".git/xinbao/commits.json");
     assert!(cache.is_file(), "the facts of each commit are kept");
     let again = bureau.xinbao(&["status", "--format", "json"], &[]);
     assert_eq!(first.stdout, again.stdout, "from the cache, the same status");
