@@ -21,30 +21,40 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
-/// The facts of one cache: by commit id, and the commits of the tips last read.
+/// What a cache keeps of one commit: it knows its commit and first parent, so
+/// a first-parent chain is followed through the facts, not walked again.
+pub trait Fact {
+    /// The commit.
+    fn id(&self) -> git2::Oid;
+    /// Its first parent; `None` for a root commit.
+    fn first_parent(&self) -> Option<git2::Oid>;
+}
+
+/// A cache file: the facts of each commit, and the tips last read.
 #[derive(Serialize, Deserialize)]
-struct Facts<T> {
+struct File<T> {
     /// What the facts depend on besides the commits.
     key: String,
-    /// The commits of the tips last read, the latest last.
-    chains: Vec<Chain>,
-    /// Facts by commit id.
-    commits: HashMap<String, T>,
+    /// The tips last read, the latest last.
+    tips: Vec<Tip>,
+    /// The facts, one per commit.
+    commits: Vec<T>,
 }
 
-/// The commits of one tip, as one walk names them.
+/// A tip read, and for [`Walk::All`] its commits (a first-parent chain is
+/// followed through the facts instead).
 #[derive(Clone, Serialize, Deserialize)]
-struct Chain {
+struct Tip {
     walk: Walk,
-    /// The tip the chain was read from.
-    tip: String,
-    /// Its commits, in walk order.
-    commits: Vec<String>,
+    #[serde(with = "oid")]
+    tip: git2::Oid,
+    #[serde(with = "oid::list")]
+    commits: Vec<git2::Oid>,
 }
 
-/// How many chains a cache remembers: main's first-parent chain and HEAD's
+/// How many tips a cache remembers: main's first-parent chain and HEAD's
 /// commits, with room for a branch or a line a rewrite pushed aside.
-const CHAINS: usize = 4;
+const TIPS: usize = 4;
 
 /// Which commits of a tip are read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,30 +68,30 @@ pub enum Walk {
 /// One cache, loaded once and read through by every walk of a run.
 pub struct Store<T> {
     name: String,
-    facts: Facts<T>,
+    key: String,
+    tips: Vec<Tip>,
+    commits: HashMap<git2::Oid, T>,
     /// How many commits were read from git (not found in the cache).
     fresh: usize,
 }
 
 impl<T> Store<T>
 where
-    T: Serialize + DeserializeOwned + Clone + Send,
+    T: Fact + Serialize + DeserializeOwned + Clone + Send,
 {
     /// Cache `name` of `repo`, when its file exists, its seal verifies and it
     /// has `key`; else an empty one.
     pub fn open(repo: &git2::Repository, name: &str, key: &str) -> Store<T> {
-        let facts = std::fs::read(path(repo, name))
+        let file = std::fs::read(path(repo, name))
             .ok()
             .and_then(|bytes| {
-                unseal(&bytes).and_then(|json| serde_json::from_slice::<Facts<T>>(json).ok())
+                unseal(&bytes).and_then(|json| serde_json::from_slice::<File<T>>(json).ok())
             })
-            .filter(|facts| facts.key == key)
-            .unwrap_or_else(|| Facts {
-                key: key.to_string(),
-                chains: Vec::new(),
-                commits: HashMap::new(),
-            });
-        Store { name: name.to_string(), facts, fresh: 0 }
+            .filter(|file| file.key == key);
+        let (tips, commits) = file.map_or_else(Default::default, |file| {
+            (file.tips, file.commits.into_iter().map(|fact| (fact.id(), fact)).collect())
+        });
+        Store { name: name.to_string(), key: key.to_string(), tips, commits, fresh: 0 }
     }
 
     /// The facts of every commit of `tip` (the commits `walk` names), in walk
@@ -94,14 +104,14 @@ where
         tip: git2::Oid,
         walk: Walk,
         read: impl Fn(&git2::Repository, &mut S, git2::Oid) -> Result<T, git2::Error> + Sync,
-    ) -> Result<Vec<(git2::Oid, T)>, git2::Error> {
+    ) -> Result<Vec<T>, git2::Error> {
         use rayon::prelude::*;
-        let (commits, walked) = self.commits(repo, tip, walk)?;
-        let missing: Vec<git2::Oid> = commits
-            .iter()
-            .filter(|oid| !self.facts.commits.contains_key(&oid.to_string()))
-            .copied()
-            .collect();
+        let (commits, walked) = match walk {
+            Walk::All => self.all(repo, tip)?,
+            Walk::FirstParent => self.first_parents(repo, tip)?,
+        };
+        let missing: Vec<git2::Oid> =
+            commits.iter().filter(|oid| !self.commits.contains_key(oid)).copied().collect();
         let chunk = missing.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
         let path = repo.path().to_path_buf();
         let fresh = missing
@@ -110,18 +120,19 @@ where
                 let repo = git2::Repository::open(&path)?;
                 let mut scratch = S::default();
                 oids.iter()
-                    .map(|oid| Ok((oid.to_string(), read(&repo, &mut scratch, *oid)?)))
+                    .map(|oid| Ok((*oid, read(&repo, &mut scratch, *oid)?)))
                     .collect::<Result<Vec<_>, git2::Error>>()
             })
             .collect::<Result<Vec<_>, git2::Error>>()?;
         self.fresh += missing.len();
-        self.facts.commits.extend(fresh.into_iter().flatten());
-        let facts = commits
-            .iter()
-            .filter_map(|oid| Some((*oid, self.facts.commits.get(&oid.to_string())?.clone())))
-            .collect();
+        self.commits.extend(fresh.into_iter().flatten());
+        let facts = commits.iter().filter_map(|oid| self.commits.get(oid).cloned()).collect();
         if walked || !missing.is_empty() {
-            self.remember(walk, tip, &commits);
+            let remembered = match walk {
+                Walk::All => commits,
+                Walk::FirstParent => Vec::new(),
+            };
+            self.remember(Tip { walk, tip, commits: remembered });
             self.store(repo);
         }
         Ok(facts)
@@ -132,53 +143,79 @@ where
         self.fresh
     }
 
-    /// The commits of `tip`: the ones last read when this walk of `tip` is
-    /// remembered, else walked from the history. The flag says whether it walked.
-    fn commits(
+    /// Every commit of `tip`: the ones remembered for it, else walked from the
+    /// history. The flag says whether it walked.
+    fn all(
         &self,
         repo: &git2::Repository,
         tip: git2::Oid,
-        walk: Walk,
     ) -> Result<(Vec<git2::Oid>, bool), git2::Error> {
-        let hex = tip.to_string();
-        if let Some(chain) = self.facts.chains.iter().find(|c| c.walk == walk && c.tip == hex)
-            && let Some(commits) =
-                chain.commits.iter().map(|id| git2::Oid::from_str(id).ok()).collect()
-        {
-            return Ok((commits, false));
+        if let Some(known) = self.tips.iter().find(|t| t.walk == Walk::All && t.tip == tip) {
+            return Ok((known.commits.clone(), false));
         }
         let mut revwalk = repo.revwalk()?;
         revwalk.set_sorting(git2::Sort::NONE)?;
-        if walk == Walk::FirstParent {
-            revwalk.simplify_first_parent()?;
-        }
         revwalk.push(tip)?;
-        let mut commits = revwalk.collect::<Result<Vec<git2::Oid>, _>>()?;
-        if walk == Walk::FirstParent {
-            commits.reverse();
-        }
-        Ok((commits, true))
+        Ok((revwalk.collect::<Result<Vec<git2::Oid>, _>>()?, true))
     }
 
-    /// Remembers `commits` as this walk of `tip`, the latest chain; the oldest
-    /// chains beyond [`CHAINS`] are forgotten, and with them the facts of
-    /// commits no remembered chain holds.
-    fn remember(&mut self, walk: Walk, tip: git2::Oid, commits: &[git2::Oid]) {
-        let tip = tip.to_string();
-        self.facts.chains.retain(|c| !(c.walk == walk && c.tip == tip));
-        let commits = commits.iter().map(git2::Oid::to_string).collect();
-        self.facts.chains.push(Chain { walk, tip, commits });
-        let extra = self.facts.chains.len().saturating_sub(CHAINS);
-        self.facts.chains.drain(..extra);
-        let kept: std::collections::HashSet<&String> =
-            self.facts.chains.iter().flat_map(|c| &c.commits).collect();
-        self.facts.commits.retain(|id, _| kept.contains(id));
+    /// The first-parent chain of `tip`, oldest first: followed through the facts
+    /// kept, and through git's commits where none are. The flag says whether git
+    /// was asked.
+    fn first_parents(
+        &self,
+        repo: &git2::Repository,
+        tip: git2::Oid,
+    ) -> Result<(Vec<git2::Oid>, bool), git2::Error> {
+        let (mut chain, mut walked) = (Vec::new(), false);
+        let mut next = Some(tip);
+        while let Some(oid) = next {
+            chain.push(oid);
+            next = match self.commits.get(&oid) {
+                Some(fact) => fact.first_parent(),
+                None => {
+                    walked = true;
+                    repo.find_commit(oid)?.parent_ids().next()
+                }
+            };
+        }
+        chain.reverse();
+        Ok((chain, walked))
+    }
+
+    /// Remembers `tip` as the latest read; the oldest tips beyond [`TIPS`] are
+    /// forgotten, and with them the facts of commits no remembered tip holds.
+    fn remember(&mut self, tip: Tip) {
+        self.tips.retain(|t| !(t.walk == tip.walk && t.tip == tip.tip));
+        self.tips.push(tip);
+        let extra = self.tips.len().saturating_sub(TIPS);
+        self.tips.drain(..extra);
+        let mut kept = std::collections::HashSet::new();
+        for tip in &self.tips {
+            match tip.walk {
+                Walk::All => kept.extend(tip.commits.iter().copied()),
+                Walk::FirstParent => {
+                    let mut next = Some(tip.tip);
+                    while let Some(oid) = next.filter(|oid| kept.insert(*oid)) {
+                        next = self.commits.get(&oid).and_then(Fact::first_parent);
+                    }
+                }
+            }
+        }
+        self.commits.retain(|oid, _| kept.contains(oid));
     }
 
     /// Writes the cache file, sealed.
     fn store(&self, repo: &git2::Repository) {
+        #[derive(Serialize)]
+        struct Out<'a, T> {
+            key: &'a str,
+            tips: &'a [Tip],
+            commits: Vec<&'a T>,
+        }
+        let out = Out { key: &self.key, tips: &self.tips, commits: self.commits.values().collect() };
         let target = path(repo, &self.name);
-        if let (Ok(json), Some(dir)) = (serde_json::to_vec(&self.facts), target.parent())
+        if let (Ok(json), Some(dir)) = (serde_json::to_vec(&out), target.parent())
             && let Some(bytes) = seal(json)
             && std::fs::create_dir_all(dir).is_ok()
         {

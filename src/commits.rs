@@ -137,6 +137,16 @@ impl CommitFacts {
     }
 }
 
+impl cache::Fact for CommitFacts {
+    fn id(&self) -> Oid {
+        self.id
+    }
+
+    fn first_parent(&self) -> Option<Oid> {
+        self.parents.first().copied()
+    }
+}
+
 /// The facts of the commits of one git repository, loaded from the cache once
 /// per run and read through by every walk of the run.
 pub struct Commits {
@@ -168,14 +178,14 @@ impl Commits {
         let mut store = self.store.borrow_mut();
         let store = store.get_or_insert_with(|| {
             let (tracked, settings) = (&self.paths.tracked, &self.paths.settings);
-            let key = cache::key(&[b"commits-v1", tracked.as_bytes(), settings.as_bytes()]);
+            let key = cache::key(&[b"commits-v2", tracked.as_bytes(), settings.as_bytes()]);
             // Before one store served both walks, each had a file of its own.
             cache::forget(git, &["added", "approvals", "approvals-aside"]);
             cache::Store::open(git, "commits", &key)
         });
         let paths = &self.paths;
         let read = |repo: &Repository, _: &mut (), oid: Oid| read_commit(repo, oid, paths, 0);
-        Ok(store.read(git, tip, walk, read)?.into_iter().map(|(_, facts)| facts).collect())
+        store.read(git, tip, walk, read)
     }
 
     /// How many commits this run read from git rather than from the cache:
