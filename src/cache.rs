@@ -20,6 +20,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// What a cache keeps of one commit: it knows its commit and first parent, so
 /// a first-parent chain is followed through the facts, not walked again.
@@ -30,15 +31,46 @@ pub trait Fact {
     fn first_parent(&self) -> Option<git2::Oid>;
 }
 
-/// A cache file: the facts of each commit, and the tips last read.
-#[derive(Serialize, Deserialize)]
+/// A cache file as read: the facts of each commit (a list in the file, by id
+/// in memory), and the tips last read.
+#[derive(Deserialize)]
+#[serde(bound = "T: Fact + DeserializeOwned")]
 struct File<T> {
     /// What the facts depend on besides the commits.
     key: String,
     /// The tips last read, the latest last.
     tips: Vec<Tip>,
-    /// The facts, one per commit.
-    commits: Vec<T>,
+    /// The facts by commit.
+    #[serde(deserialize_with = "by_id")]
+    commits: HashMap<git2::Oid, Arc<T>>,
+}
+
+/// Reads a list of facts straight into a map by commit.
+fn by_id<'de, D, T>(d: D) -> Result<HashMap<git2::Oid, Arc<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Fact + DeserializeOwned,
+{
+    struct ById<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Fact + DeserializeOwned> serde::de::Visitor<'de> for ById<T> {
+        type Value = HashMap<git2::Oid, Arc<T>>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of commit facts")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut map = HashMap::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(fact) = seq.next_element::<T>()? {
+                map.insert(fact.id(), Arc::new(fact));
+            }
+            Ok(map)
+        }
+    }
+    d.deserialize_seq(ById(std::marker::PhantomData))
 }
 
 /// A tip read, and for [`Walk::All`] its commits (a first-parent chain is
@@ -70,14 +102,15 @@ pub struct Store<T> {
     name: String,
     key: String,
     tips: Vec<Tip>,
-    commits: HashMap<git2::Oid, T>,
+    /// The facts by commit, shared with the walks that read them.
+    commits: HashMap<git2::Oid, Arc<T>>,
     /// How many commits were read from git (not found in the cache).
     fresh: usize,
 }
 
 impl<T> Store<T>
 where
-    T: Fact + Serialize + DeserializeOwned + Clone + Send,
+    T: Fact + Serialize + DeserializeOwned + Send + Sync,
 {
     /// Cache `name` of `repo`, when its file exists, its seal verifies and it
     /// has `key`; else an empty one.
@@ -88,9 +121,7 @@ where
                 unseal(&bytes).and_then(|json| serde_json::from_slice::<File<T>>(json).ok())
             })
             .filter(|file| file.key == key);
-        let (tips, commits) = file.map_or_else(Default::default, |file| {
-            (file.tips, file.commits.into_iter().map(|fact| (fact.id(), fact)).collect())
-        });
+        let (tips, commits) = file.map_or_else(Default::default, |file| (file.tips, file.commits));
         Store { name: name.to_string(), key: key.to_string(), tips, commits, fresh: 0 }
     }
 
@@ -104,7 +135,7 @@ where
         tip: git2::Oid,
         walk: Walk,
         read: impl Fn(&git2::Repository, &mut S, git2::Oid) -> Result<T, git2::Error> + Sync,
-    ) -> Result<Vec<T>, git2::Error> {
+    ) -> Result<Vec<Arc<T>>, git2::Error> {
         use rayon::prelude::*;
         let (commits, walked) = match walk {
             Walk::All => self.all(repo, tip)?,
@@ -120,7 +151,7 @@ where
                 let repo = git2::Repository::open(&path)?;
                 let mut scratch = S::default();
                 oids.iter()
-                    .map(|oid| Ok((*oid, read(&repo, &mut scratch, *oid)?)))
+                    .map(|oid| Ok((*oid, Arc::new(read(&repo, &mut scratch, *oid)?))))
                     .collect::<Result<Vec<_>, git2::Error>>()
             })
             .collect::<Result<Vec<_>, git2::Error>>()?;
@@ -197,7 +228,7 @@ where
                 Walk::FirstParent => {
                     let mut next = Some(tip.tip);
                     while let Some(oid) = next.filter(|oid| kept.insert(*oid)) {
-                        next = self.commits.get(&oid).and_then(Fact::first_parent);
+                        next = self.commits.get(&oid).and_then(|fact| fact.first_parent());
                     }
                 }
             }
@@ -213,7 +244,8 @@ where
             tips: &'a [Tip],
             commits: Vec<&'a T>,
         }
-        let out = Out { key: &self.key, tips: &self.tips, commits: self.commits.values().collect() };
+        let commits = self.commits.values().map(|fact| &**fact).collect();
+        let out = Out { key: &self.key, tips: &self.tips, commits };
         let target = path(repo, &self.name);
         if let (Ok(json), Some(dir)) = (serde_json::to_vec(&out), target.parent())
             && let Some(bytes) = seal(json)

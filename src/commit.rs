@@ -216,13 +216,7 @@ pub fn changes_since(
     let base_tree = repo.find_commit(base)?.tree()?;
     let mut changes = Vec::new();
     let odb = repo.odb()?;
-    crate::tree::diff_trees(
-        &odb,
-        Some(base_tree.id()),
-        Some(theirs.tree_id()),
-        "",
-        &mut changes,
-    )?;
+    crate::tree::diff_trees(&odb, Some(base_tree.id()), Some(theirs.tree_id()), "", &mut changes)?;
     let mut result = Branch { proposed: Vec::new(), deleted: Vec::new(), others: Vec::new() };
     let mut pictures = Vec::new();
     let mut rest = Vec::new();

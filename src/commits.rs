@@ -21,6 +21,7 @@ use git2::{Oid, Repository};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The folders of office records: their versions take effect only when the
 /// office signs them (SPEC §6.3).
@@ -41,16 +42,19 @@ pub struct ReportChange {
     /// The path relative to the reports repository root.
     pub file: String,
     /// The old blob, `None` when the file is added.
-    #[serde(with = "crate::cache::oid::option")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::cache::oid::option")]
     pub old: Option<Oid>,
     /// The new blob, `None` when the file is deleted.
     #[serde(with = "crate::cache::oid::option")]
     pub blob: Option<Oid>,
     /// The `unit` of the new text, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// The pictures the new text references (paths relative to the root).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pictures: Vec<String>,
     /// The `adoptions` entries of the new text ([`report::adoption_key`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adoptions: Vec<String>,
 }
 
@@ -60,7 +64,7 @@ pub struct FileChange {
     /// The path relative to the reports repository root.
     pub path: String,
     /// The old blob, `None` when the file is added.
-    #[serde(with = "crate::cache::oid::option")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::cache::oid::option")]
     pub old: Option<Oid>,
     /// The new blob, `None` when the file is deleted.
     #[serde(with = "crate::cache::oid::option")]
@@ -89,19 +93,24 @@ pub struct CommitFacts {
     /// Reports changed relative to the first parent.
     pub changes: Vec<ReportChange>,
     /// Other files under `reports/` changed relative to the first parent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<FileChange>,
     /// Office records (under `requests/`, `bulletins/`, `templates/`) changed
     /// relative to the first parent (SPEC §6.3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<FileChange>,
     /// The `xinbao.yaml` blob of this commit's tree.
-    #[serde(with = "crate::cache::oid::option")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::cache::oid::option")]
     pub settings: Option<Oid>,
     /// Report ids named in `Published:` trailers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub published: Vec<String>,
     /// Report ids named in `Approved:` trailers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub approved: Vec<String>,
     /// Old tips named in `History-rewritten-from:` trailers: an office or admin
     /// signature on this commit acknowledges that the main line was rewritten.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rewritten_from: Vec<String>,
     /// Whether the commit carries a signature header.
     pub signed: bool,
@@ -110,7 +119,7 @@ pub struct CommitFacts {
     /// that it brings in through a parent other than its first, which does not
     /// contain them, with that parent's number. Non-empty is the shape of a
     /// rewrite of the main line (SPEC §6.3).
-    #[serde(with = "crate::cache::oid::numbered")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "crate::cache::oid::numbered")]
     pub brought: Vec<(usize, Oid)>,
 }
 
@@ -153,6 +162,8 @@ pub struct Commits {
     paths: Paths,
     /// The cache, opened on the first walk.
     store: RefCell<Option<cache::Store<CommitFacts>>>,
+    /// Commits read from git by stores already released.
+    released: std::cell::Cell<usize>,
 }
 
 impl Commits {
@@ -164,7 +175,7 @@ impl Commits {
             settings: format!("{prefix}{}", crate::config::FILE),
             prefix_len: prefix.len(),
         };
-        Commits { paths, store: RefCell::new(None) }
+        Commits { paths, store: RefCell::new(None), released: std::cell::Cell::new(0) }
     }
 
     /// The facts of the commits `walk` names from `tip`, in walk order: the ones
@@ -174,11 +185,11 @@ impl Commits {
         git: &Repository,
         tip: Oid,
         walk: Walk,
-    ) -> Result<Vec<CommitFacts>, git2::Error> {
+    ) -> Result<Vec<Arc<CommitFacts>>, git2::Error> {
         let mut store = self.store.borrow_mut();
         let store = store.get_or_insert_with(|| {
             let (tracked, settings) = (&self.paths.tracked, &self.paths.settings);
-            let key = cache::key(&[b"commits-v2", tracked.as_bytes(), settings.as_bytes()]);
+            let key = cache::key(&[b"commits-v3", tracked.as_bytes(), settings.as_bytes()]);
             // Before one store served both walks, each had a file of its own.
             cache::forget(git, &["added", "approvals", "approvals-aside"]);
             cache::Store::open(git, "commits", &key)
@@ -188,10 +199,20 @@ impl Commits {
         store.read(git, tip, walk, read)
     }
 
+    /// Lets the facts go once the history stage of a run is over: they would
+    /// otherwise be held while the work tree is read. A later walk opens the
+    /// cache again.
+    pub fn release(&self) {
+        let mut store = self.store.borrow_mut();
+        if let Some(store) = store.take() {
+            self.released.set(self.released.get() + store.fresh());
+        }
+    }
+
     /// How many commits this run read from git rather than from the cache:
     /// each at most once, however many walks asked for it.
     pub fn fresh(&self) -> usize {
-        self.store.borrow().as_ref().map_or(0, cache::Store::fresh)
+        self.released.get() + self.store.borrow().as_ref().map_or(0, cache::Store::fresh)
     }
 
     /// The facts of commit `oid` with its changes taken relative to its parent
@@ -341,7 +362,8 @@ fn is_record_commit(
     }
     // A signed change of a report: an approval or publication made by a commit
     // of its own, or a deletion.
-    let (new, old) = (at(&tree, &paths.tracked), parent.as_ref().and_then(|p| at(p, &paths.tracked)));
+    let (new, old) =
+        (at(&tree, &paths.tracked), parent.as_ref().and_then(|p| at(p, &paths.tracked)));
     if new == old {
         return Ok(false);
     }

@@ -104,11 +104,8 @@ fn reports_at(
 
 /// A commit as the lines of versions see it.
 fn commit(facts: &CommitFacts) -> Commit {
-    let change = |c: &crate::commits::ReportChange| Change {
-        path: c.file.clone(),
-        old: c.old,
-        new: c.blob,
-    };
+    let change =
+        |c: &crate::commits::ReportChange| Change { path: c.file.clone(), old: c.old, new: c.blob };
     Commit { parents: facts.parents.clone(), changed: facts.changes.iter().map(change).collect() }
 }
 

@@ -73,6 +73,25 @@ pub fn judge(run: &Run, purpose: Purpose) -> anyhow::Result<Verdicts> {
             (run.git().map(|_| read_ledger(run, None)).transpose()?, &[][..], true)
         }
     };
+    // The first commits, read while the facts of the commits are at hand (the
+    // approvals read them too); the receipts are judged once the settings are.
+    let history = match purpose {
+        // Receipts, when the server keeps any: only then is the history walked for them.
+        Purpose::Approvals { .. } => {
+            match run.git().is_some_and(|git| git.find_reference(crate::receipt::NOTES_REF).is_ok())
+            {
+                true => first_commits(run),
+                false => None,
+            }
+        }
+        _ => first_commits(run),
+    };
+    // Without a ledger, the office records in force are read from the same facts.
+    let records = match ledger {
+        None if has_records(run) => records_in_force(run),
+        _ => None,
+    };
+    run.commits().release();
     let in_force = match purpose {
         // `check` lints the work tree's settings file as it is.
         Purpose::Check { .. } => None,
@@ -95,21 +114,19 @@ pub fn judge(run: &Run, purpose: Purpose) -> anyhow::Result<Verdicts> {
     match &ledger {
         Some(ledger) => under_history(run, &mut repo, ledger, &mut diags),
         None => {
-            records_of_history(run, &mut repo);
+            // A report may name a request although the work tree has no office records.
+            let named = || repo.reports.iter().any(|r| r.request.is_some());
+            let records = records.or_else(|| named().then(|| records_in_force(run)).flatten());
+            if let (Some(records), Some(git)) = (records, run.git()) {
+                repo.use_records(&approval::record_bytes(git, &records));
+            }
             load::sever_cross_unit(&mut repo, None, &mut diags);
         }
     }
-    let history = match purpose {
-        // Receipts, when the server keeps any: only then is the history walked for them.
-        Purpose::Approvals { .. } => {
-            match run.git().is_some_and(|git| git.find_reference(crate::receipt::NOTES_REF).is_ok())
-            {
-                true => history_times(run, &repo.settings, ledger.as_ref()),
-                false => None,
-            }
-        }
-        _ => history_times(run, &repo.settings, ledger.as_ref()),
-    };
+    let history = history.map(|mut history| {
+        with_receipts(run, &repo.settings, ledger.as_ref(), &mut history);
+        history
+    });
     let late = match check {
         true => rules::check(&repo, history.as_ref(), &mut diags),
         false => rules::Lateness::default(),
@@ -142,17 +159,15 @@ impl Verdicts {
     }
 }
 
-/// The office records in force in the history, for the check without a ledger
-/// (SPEC §6.3). Only a repository with office records (or a report naming a
-/// request) pays for reading them.
-fn records_of_history(run: &Run, repo: &mut Repository) {
-    let records = approval::walk::RECORDS.iter().any(|dir| run.root().join(dir).exists())
-        || repo.reports.iter().any(|r| r.request.is_some());
-    if let (true, Some(git)) = (records, run.git())
-        && let Ok(Some(records)) = approval::records_in_force(run)
-    {
-        repo.use_records(&approval::record_bytes(git, &records));
-    }
+/// Whether the work tree has office records (SPEC §6.3): only then does the
+/// check without a ledger read the ones in force before it knows the reports.
+fn has_records(run: &Run) -> bool {
+    approval::walk::RECORDS.iter().any(|dir| run.root().join(dir).exists())
+}
+
+/// The office records in force in the history, for the check without a ledger.
+fn records_in_force(run: &Run) -> Option<std::collections::BTreeMap<String, git2::Oid>> {
+    approval::records_in_force(run).ok().flatten()
 }
 
 /// The ledger of the run's repository up to `rev` (default: the main branch),
@@ -258,12 +273,17 @@ pub fn history_times(
     settings: &crate::config::Settings,
     ledger: Option<&Ledger>,
 ) -> Option<History> {
+    let mut history = first_commits(run)?;
+    with_receipts(run, settings, ledger, &mut history);
+    Some(history)
+}
+
+/// When each report was first committed; none outside git or in a shallow clone
+/// (a history that cannot be read is said, and skipped).
+fn first_commits(run: &Run) -> Option<History> {
     let git = run.full_git()?;
     match crate::history::read(git, run) {
-        Ok(mut history) => {
-            crate::receipt::apply(git, run.workspace(), settings, ledger, &mut history);
-            Some(history)
-        }
+        Ok(history) => Some(history),
         Err(err) => {
             let text = Text::new(
                 format!("读取 git 历史失败，跳过首次提交时间检查：{err}"),
@@ -272,6 +292,18 @@ pub fn history_times(
             tell(run.lang(), Tone::Hint, &text);
             None
         }
+    }
+}
+
+/// Adds the server's receipts to `history` (see [`history_times`]).
+fn with_receipts(
+    run: &Run,
+    settings: &crate::config::Settings,
+    ledger: Option<&Ledger>,
+    history: &mut History,
+) {
+    if let Some(git) = run.full_git() {
+        crate::receipt::apply(git, run.workspace(), settings, ledger, history);
     }
 }
 

@@ -13,6 +13,7 @@ use crate::diag::Rule;
 use crate::lang::Text;
 use git2::Oid;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The office records in force after the last commit, and the versions that
 /// did not take effect.
@@ -26,7 +27,7 @@ pub struct Records {
 
 /// Replays the record changes of `commits` (a first-parent chain, oldest first)
 /// under the settings and signature verdicts of `judged`.
-pub fn replay(commits: &[CommitFacts], judged: &Judged) -> Records {
+pub fn replay(commits: &[Arc<CommitFacts>], judged: &Judged) -> Records {
     let mut records = Records::default();
     for (i, commit) in commits.iter().enumerate().filter(|(_, c)| !c.records.is_empty()) {
         let regime = judged.regimes[i].as_deref();

@@ -25,6 +25,7 @@ use crate::lang::Text;
 use crate::run::Run;
 use git2::Oid;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// How many pushed-aside lines are followed at most: each is a real rewrite the
 /// history shows, and a hostile history must not make the walk endless.
@@ -33,7 +34,7 @@ const MAX_LINES: usize = 16;
 /// The chain whose verdicts count, judged, with the rewrites found on the way.
 pub struct Line {
     /// The commits, oldest first.
-    pub commits: Vec<CommitFacts>,
+    pub commits: Vec<Arc<CommitFacts>>,
     /// Their settings and signatures.
     pub judged: Judged,
     /// One `history-rewritten` problem per rewrite.
@@ -144,7 +145,7 @@ fn commit_time(raw: &[u8]) -> Option<i64> {
 
 /// Whether a commit of `commits` signed by the office or an admin (valid under
 /// the settings before it) names `old` in `History-rewritten-from:`.
-fn acknowledged(odb: &git2::Odb, commits: &[CommitFacts], judged: &Judged, old: Oid) -> bool {
+fn acknowledged(odb: &git2::Odb, commits: &[Arc<CommitFacts>], judged: &Judged, old: Oid) -> bool {
     let old = old.to_string();
     commits.iter().enumerate().any(|(i, commit)| {
         commit.rewritten_from.iter().any(|r| r.len() >= 7 && old.starts_with(r.as_str()))
@@ -155,7 +156,7 @@ fn acknowledged(odb: &git2::Odb, commits: &[CommitFacts], judged: &Judged, old: 
     })
 }
 
-fn rewritten(at: Oid, commits: &[CommitFacts], old: Oid, acknowledged: bool) -> Problem {
+fn rewritten(at: Oid, commits: &[Arc<CommitFacts>], old: Oid, acknowledged: bool) -> Problem {
     let commit = commits.iter().find(|c| c.id == at);
     let (id, old) = (short(at), short(old));
     let message = match acknowledged {

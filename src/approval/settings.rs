@@ -115,7 +115,7 @@ pub struct Period {
 
 /// The periods of `regimes` (per commit) over `commits`, ending with `in_force`.
 fn periods(
-    commits: &[CommitFacts],
+    commits: &[Arc<CommitFacts>],
     regimes: &[Option<Arc<Regime>>],
     in_force: Option<&Arc<Regime>>,
 ) -> Vec<Period> {
@@ -134,7 +134,7 @@ fn periods(
         }
     }
     if let Some(now) = in_force {
-        let after = commits.last().map(CommitFacts::effective_time);
+        let after = commits.last().map(|c| c.effective_time());
         match periods.last_mut() {
             Some(last) if same(&last.regime, now) => {}
             Some(last) => {
@@ -159,7 +159,7 @@ fn periods(
 pub fn judge(
     git: &git2::Repository,
     run: &Run,
-    commits: &[CommitFacts],
+    commits: &[Arc<CommitFacts>],
     pin: Option<Oid>,
     reports: bool,
 ) -> anyhow::Result<Judged> {
@@ -305,7 +305,7 @@ fn identities(
     git: &git2::Repository,
     parsed: &HashMap<Oid, Option<Settings>>,
     prefix: &str,
-    commits: &[CommitFacts],
+    commits: &[Arc<CommitFacts>],
 ) -> anyhow::Result<Vec<Identity>> {
     let key_files: HashMap<Oid, Vec<String>> = parsed
         .iter()

@@ -11,6 +11,7 @@ use crate::diag::Rule;
 use crate::lang::Text;
 use git2::Oid;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// Where a report stands (SPEC §6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -244,7 +245,7 @@ impl Trail {
 /// Replays `commits` (oldest first), each judged by its settings and signature
 /// verdict in `judged`, into one trail per report the branch ever held.
 pub fn replay(
-    commits: &[CommitFacts],
+    commits: &[Arc<CommitFacts>],
     judged: &Judged,
     git: &git2::Repository,
 ) -> BTreeMap<String, Trail> {

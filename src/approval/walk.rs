@@ -5,13 +5,14 @@
 //! Nothing here depends on the settings; signatures are verified on every run,
 //! by the settings in force ([`super::settings`]).
 
+use crate::cache::Walk;
 pub use crate::commits::{
     APPROVED, CommitFacts, FileChange, PUBLISHED, RECORDS, REWRITTEN_FROM, ReportChange, text_of,
     trailer_ids, unit_of,
 };
-use crate::cache::Walk;
 use crate::run::Run;
 use git2::{Oid, Repository};
+use std::sync::Arc;
 
 /// Resolves the branch whose history records approvals: `rev` when given, else
 /// `main`, `master`, their `origin/` counterparts, else HEAD.
@@ -32,7 +33,7 @@ pub fn tip(repo: &Repository, rev: Option<&str>) -> Result<Option<Oid>, git2::Er
 
 /// Reads the facts of every commit on the first-parent chain ending at `tip`,
 /// oldest first. Facts of commits read before come from the cache.
-pub fn read(repo: &Repository, run: &Run, tip: Oid) -> Result<Vec<CommitFacts>, git2::Error> {
+pub fn read(repo: &Repository, run: &Run, tip: Oid) -> Result<Vec<Arc<CommitFacts>>, git2::Error> {
     let commits = run.commits().read(repo, tip, Walk::FirstParent)?;
     // A parent dated in the future does not push its children's time ahead: no
     // commit is judged later than now (one dated in the future is itself time-order).
@@ -48,12 +49,15 @@ pub fn read_against(
     run: &Run,
     oid: Oid,
     base: usize,
-) -> Result<CommitFacts, git2::Error> {
-    Ok(capped(run.commits().read_against(repo, oid, base)?, run.now().timestamp()))
+) -> Result<Arc<CommitFacts>, git2::Error> {
+    let facts = Arc::new(run.commits().read_against(repo, oid, base)?);
+    Ok(capped(facts, run.now().timestamp()))
 }
 
-/// `facts` with the parents' time capped at `now`.
-fn capped(mut facts: CommitFacts, now: i64) -> CommitFacts {
-    facts.parents_time = facts.parents_time.map(|p| p.min(now));
+/// `facts` with the parents' time capped at `now` (copied only when it is later).
+fn capped(mut facts: Arc<CommitFacts>, now: i64) -> Arc<CommitFacts> {
+    if facts.parents_time.is_some_and(|p| p > now) {
+        Arc::make_mut(&mut facts).parents_time = Some(now);
+    }
     facts
 }
