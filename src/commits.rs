@@ -454,7 +454,7 @@ mod tests {
     #[test]
     fn a_commit_counts_from_its_parent_but_never_after_now() {
         let at = |parents_time| CommitFacts {
-            id: Oid::zero(),
+            id: Oid::ZERO_SHA1,
             parents: Vec::new(),
             time: 100,
             author_time: 100,
