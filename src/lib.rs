@@ -26,6 +26,7 @@ pub mod cli;
 pub mod commands;
 pub(crate) mod commit;
 pub mod config;
+pub mod desk;
 pub mod diag;
 pub(crate) mod fields;
 pub(crate) mod history;

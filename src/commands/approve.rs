@@ -17,16 +17,54 @@ use std::process::ExitCode;
 /// Runs `approve`.
 pub fn run(run: &Run, args: &ApproveArgs) -> anyhow::Result<ExitCode> {
     let (root, lang) = (run.root(), run.lang());
-    let dirty = git::dirty_files(root)?;
     if args.on_main {
-        return on_main(run, args, &dirty);
+        return on_main(run, args, &git::dirty_files(root)?);
     }
     let [branch] = &args.targets[..] else {
         bail!(
             "只能审核一个分支；审核主分支上的信息请用 --on-main ID… / one branch at a time; for reports on main use --on-main ID…"
         );
     };
-    refuse_dirty(&dirty)?;
+    let Approved { signer, ids, head, key } = approve(run, branch, args.include_other_changes)?;
+    match lang {
+        Lang::Zh => println!(
+            "{} 已审核并合并 {} 条信息（提交 {}，密钥 {}）：{}；请 git push（若被拒绝，先 git pull --rebase 再推送：用合并的 git pull 会把签名的记录推离主线，记 history-rewritten）",
+            signer,
+            ids.len(),
+            &head.to_string()[..8],
+            key.unwrap_or_default(),
+            ids.join("、")
+        ),
+        Lang::En => println!(
+            "{} approved and merged {} reports (commit {}, key {}): {}; now git push (if it is refused, git pull --rebase first: a pull that merges pushes the signed record off the main line, history-rewritten)",
+            signer,
+            ids.len(),
+            &head.to_string()[..8],
+            key.unwrap_or_default(),
+            ids.join(", ")
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What an approval did.
+pub struct Approved {
+    /// The name of the person who signed.
+    pub signer: String,
+    /// The reports approved.
+    pub ids: Vec<String>,
+    /// The signed merge.
+    pub head: git2::Oid,
+    /// The fingerprint of the key that signed, as verified.
+    pub key: Option<String>,
+}
+
+/// `approve BRANCH`: the signed `--no-ff` merge of `branch` into HEAD, verified
+/// in-process; refused (nothing left behind) on a dirty work tree, failing
+/// reports, a signer without the authority, or other changes unless `include_other`.
+pub fn approve(run: &Run, branch: &str, include_other: bool) -> anyhow::Result<Approved> {
+    let (root, lang) = (run.root(), run.lang());
+    refuse_dirty(&git::dirty_files(root)?)?;
     let Branch { proposed, deleted, others } = branch_changes(run, branch)?;
     if proposed.is_empty() && deleted.is_empty() && others.is_empty() {
         return Err(refuse(
@@ -75,7 +113,7 @@ pub fn run(run: &Run, args: &ApproveArgs) -> anyhow::Result<ExitCode> {
             ),
         ));
     }
-    if !lines.is_empty() && !args.include_other_changes {
+    if !lines.is_empty() && !include_other {
         return Err(refuse(
             format!(
                 "分支 {} 除信息外还有以下改动，未合并；确认后加 --include-other-changes 再运行：\n{}",
@@ -127,25 +165,8 @@ pub fn run(run: &Run, args: &ApproveArgs) -> anyhow::Result<ExitCode> {
         .first()
         .and_then(|id| after.ledger.as_ref()?.trails.get(*id)?.last_approval())
         .map(|s| s.key.clone());
-    match lang {
-        Lang::Zh => println!(
-            "{} 已审核并合并 {} 条信息（提交 {}，密钥 {}）：{}；请 git push（若被拒绝，先 git pull --rebase 再推送：用合并的 git pull 会把签名的记录推离主线，记 history-rewritten）",
-            person.name,
-            ids.len(),
-            &head.to_string()[..8],
-            key.unwrap_or_default(),
-            ids.join("、")
-        ),
-        Lang::En => println!(
-            "{} approved and merged {} reports (commit {}, key {}): {}; now git push (if it is refused, git pull --rebase first: a pull that merges pushes the signed record off the main line, history-rewritten)",
-            person.name,
-            ids.len(),
-            &head.to_string()[..8],
-            key.unwrap_or_default(),
-            ids.join(", ")
-        ),
-    }
-    Ok(ExitCode::SUCCESS)
+    let ids = ids.into_iter().map(str::to_string).collect();
+    Ok(Approved { signer: person.name.clone(), ids, head, key })
 }
 
 /// Refuses on uncommitted changes: an approval signs exactly what is committed.

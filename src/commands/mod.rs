@@ -1,21 +1,21 @@
 //! One module per command; [`run`] dispatches and finds the repository root.
 
-mod approve;
+pub(crate) mod approve;
 mod build;
 mod bulletin;
-mod check;
+pub(crate) mod check;
 mod hook;
 mod init;
 mod keys;
-mod new;
-mod pending;
-mod publish;
+pub(crate) mod new;
+pub(crate) mod pending;
+pub(crate) mod publish;
 mod receipt;
-mod render;
+pub(crate) mod render;
 mod schema;
-mod serve;
+pub(crate) mod serve;
 mod stats;
-mod status;
+pub(crate) mod status;
 mod touch;
 
 use crate::cli::{Cli, Command};
@@ -51,6 +51,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bulletin(args) => bulletin::run(&open()?, args),
         Command::Touch(args) => touch::run(&open()?, args),
         Command::Pending(args) => pending::run(&open()?, args),
+        Command::Desk(args) => crate::desk::run(&open()?, args),
         Command::Receipt(args) => receipt::run(cli.root.as_deref(), args, lang, trust_root),
         Command::Schema => {
             let root = cli.root.as_deref().map(Path::to_path_buf).or_else(|| find_root(None).ok());
