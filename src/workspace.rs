@@ -49,11 +49,13 @@ impl Workspace {
         file: &str,
         text: &str,
     ) -> Arc<Workspace> {
-        let mut workspace = Workspace::new(root, now);
-        if let Some(workspace) = Arc::get_mut(&mut workspace) {
-            workspace.draft = Some((file.to_string(), Arc::from(text.as_bytes())));
-        }
-        workspace
+        Arc::new(Workspace {
+            root: root.to_path_buf(),
+            now,
+            shared: Mutex::default(),
+            reads: Mutex::default(),
+            draft: Some((file.to_string(), Arc::from(text.as_bytes()))),
+        })
     }
 
     /// The file (relative to the root) whose text is given instead of read, if any.

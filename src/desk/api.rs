@@ -278,7 +278,8 @@ fn report(run: &Run, id: &str, branch: Option<&str>) -> Result<Value, Failure> {
         Some(trail) => status::entry_json(&loaded, trail, run.lang()),
         None => json!({"id": id, "file": file, "state": "draft"}),
     };
-    let text = std::fs::read_to_string(at.root().join(&file)).unwrap_or_default();
+    let text = at.workspace().read(std::path::Path::new(&file)).unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).into_owned();
     let approved = ledger
         .trails
         .get(id)
@@ -359,7 +360,7 @@ fn mine(run: &Run) -> Result<Value, Failure> {
     let loaded = crate::pipeline::judge(run, Purpose::Approvals { rev: None })?;
     for trail in loaded.ledger()?.current() {
         let author = loaded.repo.report(&trail.id).and_then(|r| r.author.as_ref());
-        if trail.state == State::Draft || !author.is_some_and(|a| a.value == name) {
+        if trail.state == State::Draft || author.is_none_or(|a| a.value != name) {
             continue;
         }
         items.push(status::entry_json(&loaded, trail, run.lang()));
