@@ -80,7 +80,18 @@ fn fields(run: &Run, request: &Request) -> Result<Value, Failure> {
     let category = Category::parse(wanted).ok_or_else(|| {
         Failure::bad(format!("未知类别 `{wanted}`"), format!("unknown category `{wanted}`"))
     })?;
-    Ok(compose::fields_json(category, run.lang()))
+    let mut value = compose::fields_json(category, run.lang());
+    // The category's template body as `new` fills it (the research sections, say).
+    let args = crate::cli::NewArgs {
+        category: category.id().to_string(),
+        title: String::new(),
+        unit: None,
+        occurred_at: None,
+        slug: None,
+    };
+    value["body"] =
+        crate::commands::new::draft(run, &args).map(|d| d.body).unwrap_or_default().into();
+    Ok(value)
 }
 
 /// `check --format json` of the report `file` as the run reads it.

@@ -394,3 +394,40 @@ fn a_finding_appears_beside_its_field_as_the_writer_types() {
         "a check writes nothing"
     );
 }
+
+#[test]
+fn a_picture_is_stored_beside_the_report_under_a_name_the_desk_chooses() {
+    use base64::Engine as _;
+    let Some(office) = Office::new() else { return };
+    let desk = Desk::start(&office.clone("writer"));
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::GrayImage::from_pixel(8, 8, image::Luma([90]))
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    let data = base64::engine::general_purpose::STANDARD.encode(png.get_ref());
+    let mut typed = form("县发改局召开重点项目调度会");
+    typed["pictures"] = json!([{"name": "../../现场.png", "caption": "调度会现场", "data": data}]);
+    let saved = desk.ok("POST", "/api/reports", Some(typed));
+    let (id, path) = (saved["id"].as_str().unwrap(), saved["path"].as_str().unwrap());
+    assert_eq!(saved["errors"], 0, "{saved:#}");
+    let folder = path.rsplit_once('/').unwrap().0;
+    let tree = git(
+        &office.clone("writer"),
+        crate::bureau::WRITTEN,
+        &["ls-tree", "-r", "--name-only", &format!("desk/{id}")],
+    );
+    let tree = String::from_utf8_lossy(&tree.stdout).to_string();
+    assert!(tree.lines().any(|l| l == format!("{folder}/images/{id}-1.png")), "{tree}");
+    assert!(!tree.contains("现场"), "the writer's file name is not used: {tree}");
+    let text =
+        desk.ok("GET", &format!("/api/reports/{id}"), None)["text"].as_str().unwrap().to_string();
+    assert!(
+        text.contains(&format!("  - file: \"images/{id}-1.png\"\n    caption: \"调度会现场\"\n")),
+        "{text}"
+    );
+
+    // The research form comes with its sections, from the category's template.
+    let research = desk.ok("GET", "/api/fields?category=research", None);
+    let body = research["body"].as_str().unwrap();
+    assert!(["基本情况", "存在问题", "对策建议"].iter().all(|s| body.contains(s)), "{body}");
+}

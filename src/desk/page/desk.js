@@ -110,6 +110,7 @@ async function start() {
 let current = null; // the id of the draft being written, once saved
 let pictures = [];  // {name, caption, data}
 let fieldKeys = []; // [path, input] of the generated fields
+let template = "";  // the body the category's template gave
 
 async function setupForm() {
   const form = await api("GET", "/api/fields?category=work");
@@ -137,6 +138,10 @@ async function renderFields() {
   box.textContent = "";
   fieldKeys = [];
   form.fields.forEach((f) => box.appendChild(fieldNode(f, [])));
+  // The template's body, unless the writer has written their own.
+  const body = $("body");
+  if (!body.value.trim() || body.value === template) body.value = (form.body || "").trim();
+  template = body.value;
   scheduleCheck();
 }
 
