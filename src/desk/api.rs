@@ -475,6 +475,7 @@ fn approve_branch(run: &Run, body: &Value) -> Result<Value, Failure> {
     let done = approve::approve(&run, branch, false)?;
     let commit = done.head.to_string();
     let pushed = pushed(&run, &commit)?;
+    branches::forget_review(&run, branch);
     Ok(
         json!({"commit": commit, "ids": done.ids, "signer": done.signer, "key": done.key, "pushed": pushed}),
     )

@@ -189,6 +189,16 @@ pub fn review_tree(run: &Run, branch: &str) -> Result<PathBuf, Failure> {
     Ok(dir)
 }
 
+/// Removes the review work tree of `branch`, if there is one (after its approval).
+pub fn forget_review(run: &Run, branch: &str) {
+    if let Ok(dir) = tree_dir(run, &format!("review/{branch}"))
+        && dir.join(".git").exists()
+    {
+        let _ =
+            git(run.root(), &["worktree", "remove", "--force", &dir.display().to_string()], None);
+    }
+}
+
 /// The commit `branch` points at; 404 when there is no such branch.
 pub fn tip_of(root: &Path, branch: &str) -> Result<String, Failure> {
     let plain = !branch.is_empty() && !branch.starts_with('-') && !branch.contains("..");

@@ -97,8 +97,8 @@ impl Drop for Desk {
 }
 
 /// The usual bureau pushed to a bare origin, and a clone of it for each of the
-/// writer 张三, the supervisor 李四 and the office's 钱七, each with their own
-/// `git config` (name, and the signing key for the two who sign).
+/// writer 张三, the supervisors 李四 and 吴十 (both of 投资科) and the office's 钱七,
+/// each with their own `git config` (name, and the signing key of those who sign).
 struct Office {
     bureau: Bureau,
     dir: tempfile::TempDir,
@@ -117,11 +117,13 @@ impl Office {
             dir.path(),
             &["clone", "-q", "--bare", &bureau.root().display().to_string(), "origin.git"],
         );
-        for (folder, name, key) in [
+        let people = [
             ("writer", "张三", None),
             ("supervisor", "李四", Some("li")),
+            ("second", "吴十", Some("wu")),
             ("office", "钱七", Some("qian")),
-        ] {
+        ];
+        for (folder, name, key) in people {
             run(dir.path(), &["clone", "-q", &origin.display().to_string(), folder]);
             let clone = dir.path().join(folder);
             run(&clone, &["config", "user.name", name]);
@@ -430,4 +432,44 @@ fn a_picture_is_stored_beside_the_report_under_a_name_the_desk_chooses() {
     let research = desk.ok("GET", "/api/fields?category=research", None);
     let body = research["body"].as_str().unwrap();
     assert!(["基本情况", "存在问题", "对策建议"].iter().all(|s| body.contains(s)), "{body}");
+}
+
+#[test]
+fn two_supervisors_approve_one_branch_from_two_desks_and_one_wins() {
+    let Some(office) = Office::new() else { return };
+    let writer = Desk::start(&office.clone("writer"));
+    let saved = writer.ok("POST", "/api/reports", Some(form("县发改局召开重点项目调度会")));
+    let id = saved["id"].as_str().unwrap().to_string();
+    writer.ok("POST", &format!("/api/reports/{id}/submit"), None);
+    let folders = ["supervisor", "second"];
+    let desks = folders.map(|folder| Desk::start(&office.clone(folder)));
+    let branch = format!("origin/desk/{id}");
+    for desk in &desks {
+        assert!(pending_branch(&desk.ok("GET", "/api/pending", None), &branch).is_some());
+    }
+    let rev = |folder: &str, rev: &str| {
+        let out = git(&office.clone(folder), crate::bureau::WRITTEN, &["rev-parse", rev]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let before = folders.map(|folder| rev(folder, "HEAD"));
+    let body = json!({"branch": branch});
+    let answers: Vec<Answer> = std::thread::scope(|scope| {
+        let calls: Vec<_> = desks
+            .iter()
+            .map(|desk| scope.spawn(|| desk.call("POST", "/api/approve", Some(body.clone()))))
+            .collect();
+        calls.into_iter().map(|c| c.join().unwrap()).collect()
+    });
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
+    assert!(statuses == [200, 409] || statuses == [409, 200], "{statuses:?}");
+    let loser = statuses.iter().position(|s| *s == 409).unwrap();
+    // The refused desk kept no merge of its own: it is where it was, or at origin's main.
+    let head = rev(folders[loser], "HEAD");
+    assert!(head == before[loser] || head == rev(folders[loser], "origin/main"), "{head}");
+    let dirty =
+        git(&office.clone(folders[loser]), crate::bureau::WRITTEN, &["status", "--porcelain"]);
+    assert!(dirty.stdout.is_empty(), "{}", String::from_utf8_lossy(&dirty.stdout));
+    let winner = answers[1 - loser].json();
+    office.verify(folders[1 - loser], winner["commit"].as_str().unwrap());
+    assert_eq!(winner["pushed"], true);
 }
