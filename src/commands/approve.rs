@@ -16,9 +16,9 @@ use std::process::ExitCode;
 
 /// Runs `approve`.
 pub fn run(run: &Run, args: &ApproveArgs) -> anyhow::Result<ExitCode> {
-    let (root, lang) = (run.root(), run.lang());
+    let lang = run.lang();
     if args.on_main {
-        return on_main(run, args, &git::dirty_files(root)?);
+        return on_main(run, args);
     }
     let [branch] = &args.targets[..] else {
         bail!(
@@ -209,11 +209,36 @@ fn approved(trail: &crate::approval::Trail, head: git2::Oid) -> bool {
 /// `approve --on-main ID…`: a signed empty commit with one `Approved:` trailer per
 /// report already on main (pushed directly, or stale after an edit), by a
 /// supervisor of each report's unit (SPEC §6.2).
-fn on_main(run: &Run, args: &ApproveArgs, dirty: &[String]) -> anyhow::Result<ExitCode> {
+fn on_main(run: &Run, args: &ApproveArgs) -> anyhow::Result<ExitCode> {
+    let Approved { signer, ids, head, .. } = approve_on_main(run, &args.targets)?;
+    match run.lang() {
+        Lang::Zh => println!(
+            "{} 已审核 {} 条主分支上的信息（提交 {}）：{}；请 git push（若被拒绝，先 git pull --rebase 再推送：用合并的 git pull 会把签名的记录推离主线，记 history-rewritten）",
+            signer,
+            ids.len(),
+            &head.to_string()[..8],
+            ids.join("、")
+        ),
+        Lang::En => println!(
+            "{} approved {} reports on main (commit {}): {}; now git push (if it is refused, git pull --rebase first: a pull that merges pushes the signed record off the main line, history-rewritten)",
+            signer,
+            ids.len(),
+            &head.to_string()[..8],
+            ids.join(", ")
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `approve --on-main ID…` without the printing: the signed empty commit with an
+/// `Approved:` trailer per report, verified in-process; refused, with nothing left
+/// behind, on a dirty work tree, a report neither submitted nor stale, failing
+/// reports or a signer who does not supervise their units.
+pub fn approve_on_main(run: &Run, targets: &[String]) -> anyhow::Result<Approved> {
     let (root, lang) = (run.root(), run.lang());
-    refuse_dirty(dirty)?;
+    refuse_dirty(&git::dirty_files(root)?)?;
     let loaded = crate::pipeline::judge(run, Purpose::Approvals { rev: Some("HEAD") })?;
-    let trails = crate::pipeline::select(run, loaded.ledger()?, &args.targets)?;
+    let trails = crate::pipeline::select(run, loaded.ledger()?, targets)?;
     let waiting: Vec<&&crate::approval::Trail> = trails
         .iter()
         .filter(|t| {
@@ -256,23 +281,8 @@ fn on_main(run: &Run, args: &ApproveArgs, dirty: &[String]) -> anyhow::Result<Ex
     };
     let (after, head) = git::sign_and_verify(run, &signing, &message, &ids, approved)?;
     crate::pipeline::note_unvouched_adoptions(after.ledger()?, &ids, lang);
-    match lang {
-        Lang::Zh => println!(
-            "{} 已审核 {} 条主分支上的信息（提交 {}）：{}；请 git push（若被拒绝，先 git pull --rebase 再推送：用合并的 git pull 会把签名的记录推离主线，记 history-rewritten）",
-            person.name,
-            ids.len(),
-            &head.to_string()[..8],
-            ids.join("、")
-        ),
-        Lang::En => println!(
-            "{} approved {} reports on main (commit {}): {}; now git push (if it is refused, git pull --rebase first: a pull that merges pushes the signed record off the main line, history-rewritten)",
-            person.name,
-            ids.len(),
-            &head.to_string()[..8],
-            ids.join(", ")
-        ),
-    }
-    Ok(ExitCode::SUCCESS)
+    let ids = ids.into_iter().map(str::to_string).collect();
+    Ok(Approved { signer: person.name.clone(), ids, head, key: None })
 }
 
 /// Reads what `branch` changes since it left HEAD, over the whole tree.

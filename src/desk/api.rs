@@ -394,6 +394,19 @@ fn pending_for(run: &Run) -> Result<Value, Failure> {
             branch["returned"] = returned.map_or(Value::Null, Value::from);
         }
     }
+    // 已在主线: reports on main waiting for this supervisor (`approve --on-main`).
+    let person = name.as_deref().and_then(|n| settings(&run).ok()?.person(n).cloned());
+    let loaded = crate::pipeline::judge(&run, Purpose::Approvals { rev: Some("HEAD") })?;
+    let on_main: Vec<Value> = loaded
+        .ledger()?
+        .current()
+        .filter(|t| matches!(t.state, State::Submitted | State::Stale))
+        .filter(|t| {
+            person.as_ref().is_some_and(|p| p.supervises(t.unit.as_deref().unwrap_or_default()))
+        })
+        .map(|t| status::entry_json(&loaded, t, run.lang()))
+        .collect();
+    value["on_main"] = on_main.into();
     Ok(value)
 }
 
@@ -465,8 +478,21 @@ fn pushed(run: &Run, commit: &str) -> Result<bool, Failure> {
     }
 }
 
-/// `POST /api/approve` `{"branch"}`: `approve BRANCH`, pushed.
+/// `POST /api/approve` `{"branch"}`: `approve BRANCH`, pushed; or `{"ids"}`:
+/// `approve --on-main ID…` for reports already on main (submitted or stale), pushed.
 fn approve_branch(run: &Run, body: &Value) -> Result<Value, Failure> {
+    if body.get("branch").is_none() {
+        let ids = ids_of(body)?;
+        signing_ready(run)?;
+        branches::sync(run.root());
+        let run = run.reread();
+        let done = approve::approve_on_main(&run, &ids)?;
+        let commit = done.head.to_string();
+        let pushed = pushed(&run, &commit)?;
+        return Ok(
+            json!({"commit": commit, "ids": done.ids, "signer": done.signer, "pushed": pushed}),
+        );
+    }
     let branch = required(body, "branch")?;
     branches::tip_of(run.root(), branch)?;
     signing_ready(run)?;
@@ -520,8 +546,8 @@ fn return_branch(run: &Run, body: &Value) -> Result<Value, Failure> {
     Ok(json!({"commit": commit, "ids": ids}))
 }
 
-/// `POST /api/publish` `{"ids"}`: `publish ID…`, pushed.
-fn publish_ids(run: &Run, body: &Value) -> Result<Value, Failure> {
+/// The report ids of a request's `"ids"`: at least one, each a plain id.
+fn ids_of(body: &Value) -> Result<Vec<String>, Failure> {
     let ids: Vec<String> = body
         .get("ids")
         .and_then(Value::as_array)
@@ -533,6 +559,12 @@ fn publish_ids(run: &Run, body: &Value) -> Result<Value, Failure> {
     for id in &ids {
         id_of(id)?;
     }
+    Ok(ids)
+}
+
+/// `POST /api/publish` `{"ids"}`: `publish ID…`, pushed.
+fn publish_ids(run: &Run, body: &Value) -> Result<Value, Failure> {
+    let ids = ids_of(body)?;
     signing_ready(run)?;
     branches::sync(run.root());
     let run = run.reread();

@@ -473,3 +473,29 @@ fn two_supervisors_approve_one_branch_from_two_desks_and_one_wins() {
     office.verify(folders[1 - loser], winner["commit"].as_str().unwrap());
     assert_eq!(winner["pushed"], true);
 }
+
+#[test]
+fn a_report_pushed_straight_to_main_is_approved_from_the_desk() {
+    let Some(office) = Office::new() else { return };
+    let writer = Desk::start(&office.clone("writer"));
+    let saved = writer.ok("POST", "/api/reports", Some(form("县发改局召开重点项目调度会")));
+    let id = saved["id"].as_str().unwrap().to_string();
+    let push = git(
+        &office.clone("writer"),
+        crate::bureau::WRITTEN,
+        &["push", "-q", "origin", &format!("desk/{id}:main")],
+    );
+    assert!(push.status.success(), "{}", stderr(&push));
+    let supervisor = Desk::start(&office.clone("supervisor"));
+    let pending = supervisor.ok("GET", "/api/pending", None);
+    let on_main = pending["on_main"].as_array().unwrap();
+    assert!(
+        on_main.iter().any(|r| r["id"] == id.as_str() && r["state"] == "submitted"),
+        "{pending:#}"
+    );
+    let approved = supervisor.ok("POST", "/api/approve", Some(json!({"ids": [id]})));
+    office.verify("supervisor", approved["commit"].as_str().unwrap());
+    assert_eq!((approved["ids"].clone(), approved["pushed"].clone()), (json!([id]), json!(true)));
+    let again = supervisor.call("POST", "/api/approve", Some(json!({"ids": [id]})));
+    assert_eq!(again.status, 409, "{}", String::from_utf8_lossy(&again.body));
+}

@@ -26,7 +26,7 @@ const WORDS = {
   edit: ["修改正文", "Edit the text"], saveText: ["保存修改", "Save the changes"],
   unknownUser: ["git 的 user.name 不在 xinbao.yaml 的人员中", "git's user.name is not a person in xinbao.yaml"],
   working: ["正在处理……", "Working…"], unit: ["科室", "Unit"], branch: ["分支", "Branch"],
-  select: ["选择", "Select"],
+  select: ["选择", "Select"], onMain: ["已在主线", "Already on main"],
 };
 const STATES = {
   draft: ["草稿", "draft"], submitted: ["待审核", "submitted"], approved: ["已审核", "approved"],
@@ -314,6 +314,19 @@ async function loadReview() {
     ]);
     list.appendChild(card);
   }));
+  (value.on_main || []).forEach((r) => {
+    list.appendChild(el("div", { class: "card" }, [
+      el("p", { text: `${t("onMain")}：${r.id}（${r.unit || ""}，${state(r.state)}） ` }),
+      el("div", { class: "actions" }, [
+        el("button", { type: "button", text: t("view"), onclick: () => attempt(() => openReport(r.id, null, false)) }),
+        el("button", { type: "button", text: t("approve"), onclick: () => attempt(async () => {
+          const done = await api("POST", "/api/approve", { ids: [r.id] });
+          await loadReview();
+          notice(t("approved") + done.commit.slice(0, 8));
+        }) }),
+      ]),
+    ]));
+  });
   if (!list.children.length) list.appendChild(el("p", { text: t("nothing") }));
   notice("");
 }
