@@ -22,8 +22,8 @@ pub fn run(run: &Run, args: &CheckArgs) -> anyhow::Result<ExitCode> {
             ));
         }
     }
-    say_what_history_lacks(run);
     let Findings { repo, diagnostics, files } = findings(run, args)?;
+    say_what_history_lacks(run);
     diag::print(&repo, &diagnostics, files, args.format, run.lang())?;
     let (errors, _) = diag::count(&diagnostics);
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })

@@ -55,7 +55,7 @@ pub fn run_in(run: &Run, dir: &Path) -> Run {
     Run::open(&root, run.lang(), run.trust_root().map(str::to_string))
 }
 
-/// The main branch's name: `main`, else `master`.
+/// The main branch's name: `main`, else `master`, else `HEAD` (what is checked out).
 pub fn main_branch(root: &Path) -> String {
     let exists = |name: &str| {
         matches!(
@@ -63,7 +63,7 @@ pub fn main_branch(root: &Path) -> String {
             Ok(Ok(_))
         )
     };
-    if exists("main") || !exists("master") { "main".into() } else { "master".into() }
+    ["main", "master"].into_iter().find(|name| exists(name)).unwrap_or("HEAD").to_string()
 }
 
 /// Fetches `origin` (when there is one) and fast-forwards the checked-out branch

@@ -87,6 +87,8 @@ function show(id) {
 }
 
 async function start() {
+  // The cookie now holds the token: keep it out of the address bar and the history.
+  if (location.search.includes("token=")) history.replaceState(null, "", "/");
   document.querySelectorAll("[data-t]").forEach((n) => { n.textContent = t(n.dataset.t); });
   document.title = EN ? "xinbao desk" : "信报工作台";
   $("title").textContent = document.title;
