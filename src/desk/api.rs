@@ -368,13 +368,23 @@ fn mine(run: &Run) -> Result<Value, Failure> {
         };
         items.push(json!({"id": id, "branch": branch, "state": state, "returned": returned}));
     }
-    let loaded = crate::pipeline::judge(run, Purpose::Approvals { rev: None })?;
+    // Judged as `check` judges, for the lateness (迟报) of each report.
+    let purpose = Purpose::Check { approvals: true, rev: None, extra: &[] };
+    let loaded = crate::pipeline::judge(run, purpose)?;
     for trail in loaded.ledger()?.current() {
-        let author = loaded.repo.report(&trail.id).and_then(|r| r.author.as_ref());
+        let report = loaded.repo.report(&trail.id);
+        let author = report.and_then(|r| r.author.as_ref());
         if trail.state == State::Draft || author.is_none_or(|a| a.value != name) {
             continue;
         }
-        items.push(status::entry_json(&loaded, trail, run.lang()));
+        let mut entry = status::entry_json(&loaded, trail, run.lang());
+        let late: Vec<&str> =
+            loaded.late.of(&trail.file).iter().map(|t| t.get(run.lang())).collect();
+        entry["late"] = late.into();
+        entry["late_reason"] = report
+            .and_then(|r| r.late_reason.as_ref())
+            .map_or(Value::Null, |r| r.value.clone().into());
+        items.push(entry);
     }
     Ok(json!({ "reports": items }))
 }

@@ -36,8 +36,14 @@ impl Answer {
 impl Desk {
     /// `xinbao desk --port 0 --no-open` in `dir`, once its start line is printed.
     fn start(dir: &Path) -> Desk {
+        Desk::start_with(dir, &[])
+    }
+
+    /// [`Desk::start`] with the global options `global` (`--lang en`).
+    fn start_with(dir: &Path, global: &[&str]) -> Desk {
         let mut child = xinbao()
             .current_dir(dir)
+            .args(global)
             .args(["desk", "--port", "0", "--no-open"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -275,6 +281,13 @@ fn a_report_goes_from_the_writer_through_a_return_to_approval_and_publication() 
     let status: Value = serde_json::from_slice(&status.stdout).unwrap();
     let (state, problems) = crate::bureau::state_of(&status, &id);
     assert_eq!((state.as_str(), problems), ("published", Vec::<String>::new()));
+    let mine = writer.ok("GET", "/api/reports", None);
+    let item = mine["reports"].as_array().unwrap().iter().find(|r| r["id"] == id.as_str()).unwrap();
+    assert_eq!(
+        (item["state"].as_str(), item["late"].clone()),
+        (Some("published"), json!([])),
+        "{item}"
+    );
     let again = clerk.call("POST", "/api/publish", Some(json!({"ids": [id]})));
     assert_eq!(again.status, 200, "a second publication is a second signed record");
 }
@@ -498,4 +511,29 @@ fn a_report_pushed_straight_to_main_is_approved_from_the_desk() {
     assert_eq!((approved["ids"].clone(), approved["pushed"].clone()), (json!([id]), json!(true)));
     let again = supervisor.call("POST", "/api/approve", Some(json!({"ids": [id]})));
     assert_eq!(again.status, 409, "{}", String::from_utf8_lossy(&again.body));
+}
+
+#[test]
+fn with_lang_en_the_page_and_the_errors_are_english() {
+    let Some(office) = Office::new() else { return };
+    let desk = Desk::start_with(&office.clone("writer"), &["--lang", "en"]);
+    let page = desk.call("GET", "/", None);
+    assert!(String::from_utf8_lossy(&page.body).contains("<html lang=\"en\">"));
+    let answer = desk.call("POST", "/api/check", Some(json!({"path": "../x.md", "text": ""})));
+    let message = answer.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.starts_with("bad path ../x.md"), "{message}");
+    let checked = desk.ok(
+        "POST",
+        "/api/check",
+        Some(
+            json!({"path": "reports/2026/03/x.md", "text": "---\ncategory: work\n---\n\nText.\n"}),
+        ),
+    );
+    let messages: Vec<&str> = checked["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(messages.iter().all(|m| m.is_ascii()), "{messages:?}");
 }

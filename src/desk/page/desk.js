@@ -26,7 +26,8 @@ const WORDS = {
   edit: ["修改正文", "Edit the text"], saveText: ["保存修改", "Save the changes"],
   unknownUser: ["git 的 user.name 不在 xinbao.yaml 的人员中", "git's user.name is not a person in xinbao.yaml"],
   working: ["正在处理……", "Working…"], unit: ["科室", "Unit"], branch: ["分支", "Branch"],
-  select: ["选择", "Select"], onMain: ["已在主线", "Already on main"],
+  select: ["选择", "Select"], late: ["迟报", "late"], received: ["服务器收到时间", "Received by the server"],
+  unconfirmed: ["未经服务器确认", "not confirmed by the server"], onMain: ["已在主线", "Already on main"],
 };
 const STATES = {
   draft: ["草稿", "draft"], submitted: ["待审核", "submitted"], approved: ["已审核", "approved"],
@@ -272,8 +273,9 @@ async function loadMine() {
   const value = await api("GET", "/api/reports");
   const rows = value.reports.map((r) => el("tr", {}, [
     el("td", { text: r.id }),
-    el("td", { text: state(r.state) }),
+    el("td", { text: state(r.state) + (r.late && r.late.length ? `（${t("late")}：${r.late.join("；")}）` : "") }),
     el("td", { text: r.returned || "" }),
+    el("td", { text: r.received_at || (r.branch ? "" : t("unconfirmed")) }),
     el("td", {}, [
       el("button", { type: "button", text: t("view"), onclick: () => attempt(() => openReport(r.id, null, r.state !== "published" && r.state !== "approved")) }),
       r.branch ? el("button", { type: "button", text: t("submit"), onclick: () => attempt(async () => { current = r.id; await submit(); }) }) : el("span"),
@@ -281,7 +283,7 @@ async function loadMine() {
   ]));
   const list = $("mine-list");
   list.textContent = "";
-  list.appendChild(table([t("id"), t("state"), t("returnReason"), ""], rows));
+  list.appendChild(table([t("id"), t("state"), t("returnReason"), t("received"), ""], rows));
   notice("");
 }
 
