@@ -504,9 +504,9 @@ fn approve_branch(run: &Run, body: &Value) -> Result<Value, Failure> {
         );
     }
     let branch = required(body, "branch")?;
-    branches::tip_of(run.root(), branch)?;
     signing_ready(run)?;
     branches::sync(run.root());
+    may_judge(&run.reread(), branch, ("审核", "approve"))?;
     let run = run.reread();
     let done = approve::approve(&run, branch, false)?;
     let commit = done.head.to_string();
@@ -522,21 +522,32 @@ fn approve_branch(run: &Run, body: &Value) -> Result<Value, Failure> {
 fn return_branch(run: &Run, body: &Value) -> Result<Value, Failure> {
     let branch = required(body, "branch")?;
     let reason = required(body, "reason")?;
-    let tip = branches::tip_of(run.root(), branch)?;
     signing_ready(run)?;
-    let loaded = crate::pipeline::judge(run, Purpose::Approvals { rev: Some("HEAD") })?;
-    let git = run.git().ok_or_else(|| Failure::from(crate::run::no_git()))?;
-    let head = git.head().and_then(|h| h.peel_to_commit()).map_err(anyhow::Error::from)?;
-    let tip = git2::Oid::from_str(&tip).map_err(anyhow::Error::from)?;
-    let changes = crate::commit::changes_since(run, git, head.id(), tip)?;
-    if changes.proposed.is_empty() {
+    let ids = may_judge(run, branch, ("退回", "return"))?;
+    if ids.is_empty() {
         return Err(Failure::conflict(
             format!("分支 {branch} 没有待审核的信息（可能已审核）"),
             format!("branch {branch} has no report waiting (already approved?)"),
         ));
     }
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let commit = branches::record_return(run.root(), branch, &ids, reason)?;
+    Ok(json!({"commit": commit, "ids": ids}))
+}
+
+/// The reports `branch` adds or changes since it left HEAD, when the person git
+/// signs as (the same code as `approve`) supervises the unit of each; 403, saying
+/// who may not `verb` what, otherwise.
+fn may_judge(run: &Run, branch: &str, verb: (&str, &str)) -> Result<Vec<String>, Failure> {
+    let tip = branches::tip_of(run.root(), branch)?;
+    let loaded = crate::pipeline::judge(run, Purpose::Approvals { rev: Some("HEAD") })?;
+    let git = run.git().ok_or_else(|| Failure::from(crate::run::no_git()))?;
+    let head = git.head().and_then(|h| h.peel_to_commit()).map_err(anyhow::Error::from)?;
+    let tip = git2::Oid::from_str(&tip).map_err(anyhow::Error::from)?;
+    let changes = crate::commit::changes_since(run, git, head.id(), tip)?;
     let settings = &loaded.repo.settings;
-    let signer = crate::commit::signer(run.root(), settings, loaded.ring())?;
+    let signer = crate::commit::signer(run.root(), settings, loaded.ring())
+        .map_err(|err| Failure { status: 403, code: "not-authorized", ..Failure::from(err) })?;
     let person = &settings.people[signer];
     let outside: Vec<&str> = changes
         .proposed
@@ -544,16 +555,14 @@ fn return_branch(run: &Run, body: &Value) -> Result<Value, Failure> {
         .filter(|p| !person.supervises(p.unit.as_deref().unwrap_or_default()))
         .map(|p| p.id.as_str())
         .collect();
-    if !outside.is_empty() || !person.roles.contains(&Role::Supervisor) {
+    if !outside.is_empty() {
         return Err(Failure::forbidden(
             "not-authorized",
-            format!("{} 无权退回：{}", person.name, outside.join("、")),
-            format!("{} may not return: {}", person.name, outside.join(", ")),
+            format!("{} 无权{}：{}", person.name, verb.0, outside.join("、")),
+            format!("{} may not {}: {}", person.name, verb.1, outside.join(", ")),
         ));
     }
-    let ids: Vec<&str> = changes.proposed.iter().map(|p| p.id.as_str()).collect();
-    let commit = branches::record_return(run.root(), branch, &ids, reason)?;
-    Ok(json!({"commit": commit, "ids": ids}))
+    Ok(changes.proposed.into_iter().map(|p| p.id).collect())
 }
 
 /// The report ids of a request's `"ids"`: at least one, each a plain id.
@@ -576,6 +585,14 @@ fn ids_of(body: &Value) -> Result<Vec<String>, Failure> {
 fn publish_ids(run: &Run, body: &Value) -> Result<Value, Failure> {
     let ids = ids_of(body)?;
     signing_ready(run)?;
+    let person = user_name(run).and_then(|n| settings(run).ok()?.person(&n).cloned());
+    if !person.as_ref().is_some_and(|p| p.roles.contains(&Role::Office)) {
+        return Err(Failure::forbidden(
+            "not-authorized",
+            "只有办公室人员可以发布",
+            "only the office may publish",
+        ));
+    }
     branches::sync(run.root());
     let run = run.reread();
     let done = publish::publish(&run, &ids)?;

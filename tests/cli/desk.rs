@@ -358,6 +358,38 @@ fn the_desk_refuses_strangers_forged_requests_bad_pictures_and_paths_outside() {
     let unsigned = desk.call("POST", "/api/approve", Some(json!({"branch": "main"})));
     assert_eq!(unsigned.status, 403);
     assert_eq!(unsigned.json()["error"]["code"], "signing-not-set-up");
+    assert!(unsigned.json()["error"]["message"].as_str().unwrap().starts_with("尚未设置签名"));
+
+    // 赵六 supervises 价格科, not 投资科: he may neither approve nor return 张三's report.
+    let saved = desk.ok("POST", "/api/reports", Some(form("县发改局召开重点项目调度会")));
+    let id = saved["id"].as_str().unwrap();
+    desk.ok("POST", &format!("/api/reports/{id}/submit"), None);
+    let other = office.clone("second");
+    for (item, value) in [
+        ("user.name", "赵六"),
+        ("user.signingkey", &office.bureau.key("zhao").display().to_string()),
+    ] {
+        git(&other, crate::bureau::WRITTEN, &["config", item, value]);
+    }
+    let zhao = Desk::start(&other);
+    zhao.ok("GET", "/api/pending", None);
+    let branch = format!("origin/desk/{id}");
+    for (path, body) in [
+        ("/api/approve", json!({"branch": branch})),
+        ("/api/return", json!({"branch": branch, "reason": "x"})),
+    ] {
+        let answer = zhao.call("POST", path, Some(body));
+        assert_eq!(answer.status, 403, "{path}: {}", String::from_utf8_lossy(&answer.body));
+        assert_eq!(answer.json()["error"]["code"], "not-authorized");
+    }
+    let published = zhao.call("POST", "/api/publish", Some(json!({"ids": [id]})));
+    assert_eq!(published.status, 403);
+    let head = git(&other, crate::bureau::WRITTEN, &["log", "-1", "--format=%s", "origin/main"]);
+    assert_eq!(
+        String::from_utf8_lossy(&head.stdout).trim(),
+        "设置",
+        "nothing was merged or pushed"
+    );
 }
 
 #[test]
