@@ -7,7 +7,7 @@ use crate::cli::{ApproveArgs, Format};
 use crate::commit as git;
 use crate::commit::{Branch, changes_since};
 use crate::config::Role;
-use crate::lang::Lang;
+use crate::lang::Text;
 use crate::lang::refuse;
 use crate::pipeline::Purpose;
 use crate::run::Run;
@@ -26,24 +26,11 @@ pub fn run(run: &Run, args: &ApproveArgs) -> anyhow::Result<ExitCode> {
         );
     };
     let Approved { signer, ids, head, key } = approve(run, branch, args.include_other_changes)?;
-    match lang {
-        Lang::Zh => println!(
-            "{} 已审核并合并 {} 条信息（提交 {}，密钥 {}）：{}；请 git push（若被拒绝，先 git pull --rebase 再推送：用合并的 git pull 会把签名的记录推离主线，记 history-rewritten）",
-            signer,
-            ids.len(),
-            &head.to_string()[..8],
-            key.unwrap_or_default(),
-            ids.join("、")
-        ),
-        Lang::En => println!(
-            "{} approved and merged {} reports (commit {}, key {}): {}; now git push (if it is refused, git pull --rebase first: a pull that merges pushes the signed record off the main line, history-rewritten)",
-            signer,
-            ids.len(),
-            &head.to_string()[..8],
-            key.unwrap_or_default(),
-            ids.join(", ")
-        ),
-    }
+    let did = Text::new(
+        format!("已审核并合并 {} 条信息", ids.len()),
+        format!("approved and merged {} reports", ids.len()),
+    );
+    git::tell_done(lang, &signer, did, head, key.as_deref(), &ids);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -211,22 +198,11 @@ fn approved(trail: &crate::approval::Trail, head: git2::Oid) -> bool {
 /// supervisor of each report's unit (SPEC §6.2).
 fn on_main(run: &Run, args: &ApproveArgs) -> anyhow::Result<ExitCode> {
     let Approved { signer, ids, head, .. } = approve_on_main(run, &args.targets)?;
-    match run.lang() {
-        Lang::Zh => println!(
-            "{} 已审核 {} 条主分支上的信息（提交 {}）：{}；请 git push（若被拒绝，先 git pull --rebase 再推送：用合并的 git pull 会把签名的记录推离主线，记 history-rewritten）",
-            signer,
-            ids.len(),
-            &head.to_string()[..8],
-            ids.join("、")
-        ),
-        Lang::En => println!(
-            "{} approved {} reports on main (commit {}): {}; now git push (if it is refused, git pull --rebase first: a pull that merges pushes the signed record off the main line, history-rewritten)",
-            signer,
-            ids.len(),
-            &head.to_string()[..8],
-            ids.join(", ")
-        ),
-    }
+    let did = Text::new(
+        format!("已审核 {} 条主分支上的信息", ids.len()),
+        format!("approved {} reports on main", ids.len()),
+    );
+    git::tell_done(run.lang(), &signer, did, head, None, &ids);
     Ok(ExitCode::SUCCESS)
 }
 

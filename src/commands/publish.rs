@@ -6,7 +6,7 @@ use crate::approval::walk::PUBLISHED;
 use crate::cli::{Format, PublishArgs};
 use crate::commit as git;
 use crate::config::Role;
-use crate::lang::Lang;
+use crate::lang::Text;
 use crate::lang::refuse;
 use crate::pipeline::Purpose;
 use crate::run::Run;
@@ -15,22 +15,11 @@ use std::process::ExitCode;
 /// Runs `publish`.
 pub fn run(run: &Run, args: &PublishArgs) -> anyhow::Result<ExitCode> {
     let Published { signer, ids, head } = publish(run, &args.ids)?;
-    match run.lang() {
-        Lang::Zh => println!(
-            "{} 已发布 {} 条信息（提交 {}）：{}；请 git push（若被拒绝，先 git pull --rebase 再推送：用合并的 git pull 会把签名的记录推离主线，记 history-rewritten）",
-            signer,
-            ids.len(),
-            &head.to_string()[..8],
-            ids.join("、")
-        ),
-        Lang::En => println!(
-            "{} published {} reports (commit {}): {}; now git push (if it is refused, git pull --rebase first: a pull that merges pushes the signed record off the main line, history-rewritten)",
-            signer,
-            ids.len(),
-            &head.to_string()[..8],
-            ids.join(", ")
-        ),
-    }
+    let did = Text::new(
+        format!("已发布 {} 条信息", ids.len()),
+        format!("published {} reports", ids.len()),
+    );
+    git::tell_done(run.lang(), &signer, did, head, None, &ids);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -171,6 +171,11 @@ fn form(title: &str) -> Value {
     })
 }
 
+/// The text `key` of each item of the array `items`.
+fn strings<'a>(items: &'a Value, key: &str) -> Vec<&'a str> {
+    items.as_array().unwrap().iter().map(|item| item[key].as_str().unwrap()).collect()
+}
+
 /// The reports of branch `branch` in a `pending` object.
 fn pending_branch<'a>(pending: &'a Value, branch: &str) -> Option<&'a Value> {
     let groups = pending["pending"].as_array().unwrap();
@@ -418,23 +423,13 @@ fn a_finding_appears_beside_its_field_as_the_writer_types() {
     let fields = desk.ok("GET", "/api/fields?category=emergency", None);
     let emergency =
         fields["fields"].as_array().unwrap().iter().find(|f| f["key"] == "emergency").unwrap();
-    let keys: Vec<&str> = emergency["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["key"].as_str().unwrap())
-        .collect();
+    let keys = strings(&emergency["fields"], "key");
     assert!(keys.starts_with(&["severity", "source", "location"]), "{keys:?}");
     assert_eq!(emergency["required"], true);
     let text = "---\ntitle: 调度会\ncategory: work\n---\n\n正文。\n";
     let checked =
         desk.ok("POST", "/api/check", Some(json!({"path": "reports/2026/03/x.md", "text": text})));
-    let rules: Vec<&str> = checked["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap())
-        .collect();
+    let rules = strings(&checked["diagnostics"], "rule");
     assert!(rules.contains(&"missing-field"), "{rules:?}");
     assert!(
         !office.clone("writer").join("reports/2026/03/x.md").exists(),
@@ -561,11 +556,6 @@ fn with_lang_en_the_page_and_the_errors_are_english() {
             json!({"path": "reports/2026/03/x.md", "text": "---\ncategory: work\n---\n\nText.\n"}),
         ),
     );
-    let messages: Vec<&str> = checked["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["message"].as_str().unwrap())
-        .collect();
+    let messages = strings(&checked["diagnostics"], "message");
     assert!(messages.iter().all(|m| m.is_ascii()), "{messages:?}");
 }
