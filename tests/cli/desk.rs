@@ -86,6 +86,19 @@ impl Desk {
         self.raw(method, path, &headers, body.as_bytes())
     }
 
+    /// The id of a work report saved through the form.
+    fn saved(&self) -> String {
+        let saved = self.ok("POST", "/api/reports", Some(form("县发改局召开重点项目调度会")));
+        saved["id"].as_str().unwrap().to_string()
+    }
+
+    /// The id of a work report saved through the form and submitted.
+    fn submitted(&self) -> String {
+        let id = self.saved();
+        self.ok("POST", &format!("/api/reports/{id}/submit"), None);
+        id
+    }
+
     /// A request that must succeed; its JSON.
     fn ok(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let answer = self.call(method, path, body);
@@ -366,9 +379,7 @@ fn the_desk_refuses_strangers_forged_requests_bad_pictures_and_paths_outside() {
     assert!(unsigned.json()["error"]["message"].as_str().unwrap().starts_with("尚未设置签名"));
 
     // 赵六 supervises 价格科, not 投资科: he may neither approve nor return 张三's report.
-    let saved = desk.ok("POST", "/api/reports", Some(form("县发改局召开重点项目调度会")));
-    let id = saved["id"].as_str().unwrap();
-    desk.ok("POST", &format!("/api/reports/{id}/submit"), None);
+    let id = desk.submitted();
     let other = office.clone("second");
     for (item, value) in [
         ("user.name", "赵六"),
@@ -478,9 +489,7 @@ fn a_picture_is_stored_beside_the_report_under_a_name_the_desk_chooses() {
 fn two_supervisors_approve_one_branch_from_two_desks_and_one_wins() {
     let Some(office) = Office::new() else { return };
     let writer = Desk::start(&office.clone("writer"));
-    let saved = writer.ok("POST", "/api/reports", Some(form("县发改局召开重点项目调度会")));
-    let id = saved["id"].as_str().unwrap().to_string();
-    writer.ok("POST", &format!("/api/reports/{id}/submit"), None);
+    let id = writer.submitted();
     let folders = ["supervisor", "second"];
     let desks = folders.map(|folder| Desk::start(&office.clone(folder)));
     let branch = format!("origin/desk/{id}");
@@ -518,8 +527,7 @@ fn two_supervisors_approve_one_branch_from_two_desks_and_one_wins() {
 fn a_report_pushed_straight_to_main_is_approved_from_the_desk() {
     let Some(office) = Office::new() else { return };
     let writer = Desk::start(&office.clone("writer"));
-    let saved = writer.ok("POST", "/api/reports", Some(form("县发改局召开重点项目调度会")));
-    let id = saved["id"].as_str().unwrap().to_string();
+    let id = writer.saved();
     let push = git(
         &office.clone("writer"),
         crate::bureau::WRITTEN,
