@@ -460,20 +460,19 @@ fn required<'a>(body: &'a Value, key: &str) -> Result<&'a str, Failure> {
         .ok_or_else(|| Failure::bad(format!("缺少 {key}"), format!("{key} is missing")))
 }
 
-/// Pushes the new main-line commit when there is `origin`; undoes it (reset to
-/// its first parent) when the push is refused, so nothing is half-done.
-fn pushed(run: &Run, commit: &str) -> Result<bool, Failure> {
+/// Pushes the new main-line commit when there is `origin`; undoes it (`git reset
+/// MODE` to its first parent: `--hard` for an approval, made on a clean work tree;
+/// `--soft` for a publication, whose staged normalization stays staged, as
+/// `publish` itself undoes) when the push is refused, so nothing is half-done.
+fn pushed(run: &Run, commit: &str, mode: &str) -> Result<bool, Failure> {
     if !branches::has_origin(run.root()) {
         return Ok(false);
     }
     match branches::push_head(run.root()) {
         Ok(()) => Ok(true),
         Err(err) => {
-            let _ = crate::commit::run(
-                run.root(),
-                &["reset", "-q", "--hard", &format!("{commit}^")],
-                None,
-            );
+            let _ =
+                crate::commit::run(run.root(), &["reset", "-q", mode, &format!("{commit}^")], None);
             Err(Failure::conflict(
                 format!(
                     "推送被拒绝（主分支已有新提交），已撤销本次签名提交，请刷新后重试：{}",
@@ -498,7 +497,7 @@ fn approve_branch(run: &Run, body: &Value) -> Result<Value, Failure> {
         let run = run.reread();
         let done = approve::approve_on_main(&run, &ids)?;
         let commit = done.head.to_string();
-        let pushed = pushed(&run, &commit)?;
+        let pushed = pushed(&run, &commit, "--hard")?;
         return Ok(
             json!({"commit": commit, "ids": done.ids, "signer": done.signer, "pushed": pushed}),
         );
@@ -510,7 +509,7 @@ fn approve_branch(run: &Run, body: &Value) -> Result<Value, Failure> {
     let run = run.reread();
     let done = approve::approve(&run, branch, false)?;
     let commit = done.head.to_string();
-    let pushed = pushed(&run, &commit)?;
+    let pushed = pushed(&run, &commit, "--hard")?;
     branches::forget_review(&run, branch);
     Ok(
         json!({"commit": commit, "ids": done.ids, "signer": done.signer, "key": done.key, "pushed": pushed}),
@@ -597,6 +596,6 @@ fn publish_ids(run: &Run, body: &Value) -> Result<Value, Failure> {
     let run = run.reread();
     let done = publish::publish(&run, &ids)?;
     let commit = done.head.to_string();
-    let pushed = pushed(&run, &commit)?;
+    let pushed = pushed(&run, &commit, "--soft")?;
     Ok(json!({"commit": commit, "ids": done.ids, "signer": done.signer, "pushed": pushed}))
 }
