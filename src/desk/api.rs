@@ -310,7 +310,11 @@ fn report(run: &Run, id: &str, branch: Option<&str>) -> Result<Value, Failure> {
     value["text"] = text.into();
     let query = branch.map(|b| format!("?branch={}", encode(b))).unwrap_or_default();
     value["pdf"] = format!("/api/reports/{id}/pdf{query}").into();
-    let returned = branches::returned_reason(run.root(), branch.unwrap_or(&branch_of(id)));
+    // A return reaches the writer on `origin`'s copy of the draft branch.
+    let returned = match branch {
+        Some(branch) => branches::returned_reason(run.root(), branch),
+        None => branches::returned_reason(run.root(), &format!("origin/{}", branch_of(id))),
+    };
     value["returned"] = returned.map_or(Value::Null, Value::from);
     Ok(value)
 }

@@ -250,8 +250,9 @@ fn a_report_goes_from_the_writer_through_a_return_to_approval_and_publication() 
         (item["state"].as_str(), item["returned"].as_str()),
         (Some("returned"), Some(reason))
     );
-    let text =
-        writer.ok("GET", &format!("/api/reports/{id}"), None)["text"].as_str().unwrap().to_string();
+    let draft = writer.ok("GET", &format!("/api/reports/{id}"), None);
+    assert_eq!(draft["returned"], reason, "{draft:#}");
+    let text = draft["text"].as_str().unwrap().to_string();
     let changed = text.replace("逐一汇报", "就城东污水处理厂等项目逐一汇报");
     let resaved = writer.ok("PUT", &format!("/api/reports/{id}"), Some(json!({"text": changed})));
     assert_eq!(resaved["errors"], 0, "{resaved:#}");
