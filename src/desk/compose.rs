@@ -130,14 +130,24 @@ pub fn compose(
         )
     })?;
     let scalar = |key: &str| form.fields.get(key).and_then(Value::as_str).map(str::to_string);
-    let args = NewArgs {
+    let args = |occurred_at: Option<String>| NewArgs {
         category: category.id().to_string(),
         title: form.title.clone(),
         unit: scalar("unit").filter(|u| !u.trim().is_empty()),
-        occurred_at: scalar("occurred_at").filter(|t| !t.trim().is_empty()),
+        occurred_at,
         slug: None,
     };
-    let draft = new::draft(run, &args)?;
+    let occurred = scalar("occurred_at").filter(|t| !t.trim().is_empty());
+    // A time `new` cannot read still goes into the file, where `check` says what is
+    // wrong with it, beside its field; the file is then named after today.
+    let draft = new::draft(run, &args(occurred)).or_else(|_| new::draft(run, &args(None)));
+    let draft = draft.map_err(|err| match scalar("unit") {
+        None => Failure::bad(
+            "请在“供稿科室”中填写科室：git 的 user.name 不是 xinbao.yaml 中的人员（也可在终端运行 git config user.name 你的姓名）",
+            "fill in the unit: git's user.name is not a person of xinbao.yaml (or run git config user.name with your name)",
+        ),
+        Some(_) => Failure::from(err),
+    })?;
     let (file, id) = match existing {
         Some((file, id)) => (file.to_string(), id.to_string()),
         None => (draft.file.clone(), draft.id.clone()),

@@ -428,8 +428,29 @@ fn a_finding_appears_beside_its_field_as_the_writer_types() {
         (Some("invalid-value"), Some("error"))
     );
     typed["fields"]["phone"] = json!("13800000000");
-    let checked = desk.ok("POST", "/api/check", Some(typed));
+    let checked = desk.ok("POST", "/api/check", Some(typed.clone()));
     assert_eq!(checked["errors"], 0, "{checked:#}");
+    typed["fields"]["occurred_at"] = json!("昨天上午");
+    let checked = desk.ok("POST", "/api/check", Some(typed));
+    let occurred: Vec<&Value> = checked["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["field"] == "occurred_at")
+        .collect();
+    assert_eq!(
+        occurred.first().map(|d| d["rule"].clone()),
+        Some(json!("invalid-value")),
+        "{checked:#}"
+    );
+
+    // Someone git does not name as a person of the settings is told what to do.
+    let stranger = Desk::start(office.bureau.root());
+    assert_eq!(stranger.ok("GET", "/api/session", None)["known"], false);
+    let answer = stranger.call("POST", "/api/check", Some(form("县发改局召开重点项目调度会")));
+    assert_eq!(answer.status, 400);
+    let message = answer.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.starts_with("请在“供稿科室”中填写科室"), "{message}");
 
     // The form is the field table's: the emergency block with its elements, required.
     let fields = desk.ok("GET", "/api/fields?category=emergency", None);
