@@ -72,6 +72,19 @@ pub enum Command {
     Pending(PendingArgs),
     /// 服务器为新收到的提交签发收条（时间不可倒填）/ the server signs receipts for commits new to it
     Receipt(ReceiptArgs),
+    /// 在浏览器中撰写、审核、发布信息（仅本机）/ the browser desk for writers, supervisors and the office (127.0.0.1 only)
+    Desk(DeskArgs),
+}
+
+/// `xinbao desk`.
+#[derive(Debug, Args)]
+pub struct DeskArgs {
+    /// 端口（0 表示任选空闲端口）/ port on 127.0.0.1 (0 picks a free one)
+    #[arg(long, default_value_t = 8400)]
+    pub port: u16,
+    /// 不打开浏览器，只打印地址 / do not open a browser; only print the address
+    #[arg(long)]
+    pub no_open: bool,
 }
 
 /// `xinbao touch`.

@@ -112,6 +112,34 @@ pub fn message(summary: &str, trailer: &str, ids: &[&str]) -> String {
     message
 }
 
+/// What `approve` and `publish` print once their signed commit verifies: who
+/// `did` what (with the count, in both languages), the commit and its key, the
+/// reports, and how to push without pushing the signed record off the main line.
+pub fn tell_done(
+    lang: crate::lang::Lang,
+    signer: &str,
+    did: crate::lang::Text,
+    head: git2::Oid,
+    key: Option<&str>,
+    ids: &[String],
+) {
+    let commit = &head.to_string()[..8];
+    match lang {
+        crate::lang::Lang::Zh => println!(
+            "{signer} {}（提交 {commit}{}）：{}；请 git push（若被拒绝，先 git pull --rebase 再推送：用合并的 git pull 会把签名的记录推离主线，记 history-rewritten）",
+            did.zh,
+            key.map(|k| format!("，密钥 {k}")).unwrap_or_default(),
+            ids.join("、")
+        ),
+        crate::lang::Lang::En => println!(
+            "{signer} {} (commit {commit}{}): {}; now git push (if it is refused, git pull --rebase first: a pull that merges pushes the signed record off the main line, history-rewritten)",
+            did.en,
+            key.map(|k| format!(", key {k}")).unwrap_or_default(),
+            ids.join(", ")
+        ),
+    }
+}
+
 /// How a signed commit is made and, when it fails, undone.
 pub struct Signing<'a> {
     /// The `git commit` arguments (with `-S`); the message comes on standard input.

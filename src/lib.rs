@@ -27,6 +27,7 @@ pub mod commands;
 pub(crate) mod commit;
 pub(crate) mod commits;
 pub mod config;
+pub mod desk;
 pub mod diag;
 pub(crate) mod fields;
 pub(crate) mod history;

@@ -159,6 +159,11 @@ pub fn load_with(
             }
         }
     }
+    if let Some(file) = ws.drafted()
+        && !report_files.iter().any(|f| f == file)
+    {
+        report_files.push(file.to_string());
+    }
     report_files.sort();
     let request_files = find(root, REQUESTS, &["yaml", "yml"]);
 
@@ -351,6 +356,11 @@ pub fn read(ws: &Workspace, file: &str, diags: &mut Diagnostics) -> Option<Strin
 fn read_bytes(ws: &Workspace, file: &str, diags: &mut Diagnostics) -> Option<Vec<u8>> {
     let path = ws.root().join(file);
     let meta = match std::fs::symlink_metadata(&path) {
+        // A draft's text is given, not read: it is judged as the file it will be.
+        _ if ws.drafted() == Some(file) => {
+            let bytes = ws.read(&path).ok()?;
+            return within_limit(file, bytes.len() as u64, diags).then_some(bytes);
+        }
         Ok(meta) => meta,
         Err(err) => {
             unreadable(file, &err, diags);
@@ -369,16 +379,7 @@ fn read_bytes(ws: &Workspace, file: &str, diags: &mut Diagnostics) -> Option<Vec
         );
         return None;
     }
-    if meta.len() > MAX_FILE_BYTES {
-        diags.push(
-            file,
-            Pos::START,
-            Rule::FileTooLarge,
-            Text::new(
-                format!("文件大小 {} 字节，超过 1 MiB 上限", meta.len()),
-                format!("the file has {} bytes, over the 1 MiB limit", meta.len()),
-            ),
-        );
+    if !within_limit(file, meta.len(), diags) {
         return None;
     }
     match ws.read(&path) {
@@ -388,6 +389,23 @@ fn read_bytes(ws: &Workspace, file: &str, diags: &mut Diagnostics) -> Option<Vec
             None
         }
     }
+}
+
+/// Whether a file of `len` bytes may be read; records `file-too-large` when not.
+fn within_limit(file: &str, len: u64, diags: &mut Diagnostics) -> bool {
+    if len <= MAX_FILE_BYTES {
+        return true;
+    }
+    diags.push(
+        file,
+        Pos::START,
+        Rule::FileTooLarge,
+        Text::new(
+            format!("文件大小 {len} 字节，超过 1 MiB 上限"),
+            format!("the file has {len} bytes, over the 1 MiB limit"),
+        ),
+    );
+    false
 }
 
 /// Decodes a file's bytes as normalized text, or records that they are not UTF-8.

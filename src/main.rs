@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     // Typst lays pages out in rayon's pool too: its threads need the same room for
     // deep recursion as the rendering threads.
     let _ = rayon::ThreadPoolBuilder::new().stack_size(xinbao::render::pdf::STACK).build_global();
-    match xinbao::commands::run(cli) {
+    match xinbao::commands::run(cli, xinbao::desk::run) {
         Ok(code) => code,
         Err(err) => {
             if err.chain().any(|e| {

@@ -101,6 +101,15 @@ impl Run {
         }
     }
 
+    /// The same run with the report file `file` (relative to the root) reading as
+    /// `text`, on disk or not: the desk checks what the writer is typing.
+    pub fn with_draft(&self, file: &str, text: &str) -> Run {
+        Run {
+            workspace: Workspace::with_draft(self.root(), self.now(), file, text),
+            ..self.reread()
+        }
+    }
+
     /// The reports repository's root.
     pub fn root(&self) -> &Path {
         self.workspace.root()

@@ -23,6 +23,9 @@ pub struct Workspace {
     shared: Mutex<HashMap<PathBuf, Arc<OnceLock<Shared>>>>,
     /// How often each file was read from disk.
     reads: Mutex<BTreeMap<PathBuf, usize>>,
+    /// A report's text not (yet) on disk, read instead of the file (the desk's
+    /// check as the writer types): its path relative to the root, and its bytes.
+    draft: Option<(String, Arc<[u8]>)>,
 }
 
 impl Workspace {
@@ -34,7 +37,30 @@ impl Workspace {
             now,
             shared: Mutex::default(),
             reads: Mutex::default(),
+            draft: None,
         })
+    }
+
+    /// The workspace of `root` at `now` in which the report file `file` (relative to
+    /// the root) reads as `text`, whatever is on disk.
+    pub fn with_draft(
+        root: &Path,
+        now: chrono::DateTime<chrono::Utc>,
+        file: &str,
+        text: &str,
+    ) -> Arc<Workspace> {
+        Arc::new(Workspace {
+            root: root.to_path_buf(),
+            now,
+            shared: Mutex::default(),
+            reads: Mutex::default(),
+            draft: Some((file.to_string(), Arc::from(text.as_bytes()))),
+        })
+    }
+
+    /// The file (relative to the root) whose text is given instead of read, if any.
+    pub fn drafted(&self) -> Option<&str> {
+        self.draft.as_ref().map(|(file, _)| file.as_str())
     }
 
     /// The repository root.
@@ -50,6 +76,11 @@ impl Workspace {
     /// Reads `path` (absolute, or relative to the root) from disk.
     pub fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
         let path = self.root.join(path);
+        if let Some((file, text)) = &self.draft
+            && path == self.root.join(file)
+        {
+            return Ok(text.to_vec());
+        }
         *self
             .reads
             .lock()

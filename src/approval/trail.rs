@@ -665,11 +665,11 @@ fn diff(git: &git2::Repository, approved: Option<Oid>, published: Option<Oid>) -
     }
     let text = |oid| git.find_blob(oid).map(|b| String::from_utf8_lossy(b.content()).into_owned());
     let (old, new) = (text(approved).ok()?, text(published).ok()?);
-    let diff = similar::TextDiff::from_lines(&old, &new);
-    Some(
-        diff.unified_diff()
-            .context_radius(2)
-            .header("审核稿 approved", "发布稿 published")
-            .to_string(),
-    )
+    Some(unified_diff(&old, &new, "审核稿 approved", "发布稿 published"))
+}
+
+/// The unified diff (two lines of context) from `old` to `new`, headed by their labels.
+pub fn unified_diff(old: &str, new: &str, old_label: &str, new_label: &str) -> String {
+    let diff = similar::TextDiff::from_lines(old, new);
+    diff.unified_diff().context_radius(2).header(old_label, new_label).to_string()
 }

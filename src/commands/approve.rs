@@ -7,7 +7,7 @@ use crate::cli::{ApproveArgs, Format};
 use crate::commit as git;
 use crate::commit::{Branch, changes_since};
 use crate::config::Role;
-use crate::lang::Lang;
+use crate::lang::Text;
 use crate::lang::refuse;
 use crate::pipeline::Purpose;
 use crate::run::Run;
@@ -16,17 +16,42 @@ use std::process::ExitCode;
 
 /// Runs `approve`.
 pub fn run(run: &Run, args: &ApproveArgs) -> anyhow::Result<ExitCode> {
-    let (root, lang) = (run.root(), run.lang());
-    let dirty = git::dirty_files(root)?;
+    let lang = run.lang();
     if args.on_main {
-        return on_main(run, args, &dirty);
+        return on_main(run, args);
     }
     let [branch] = &args.targets[..] else {
         bail!(
             "只能审核一个分支；审核主分支上的信息请用 --on-main ID… / one branch at a time; for reports on main use --on-main ID…"
         );
     };
-    refuse_dirty(&dirty)?;
+    let Approved { signer, ids, head, key } = approve(run, branch, args.include_other_changes)?;
+    let did = Text::new(
+        format!("已审核并合并 {} 条信息", ids.len()),
+        format!("approved and merged {} reports", ids.len()),
+    );
+    git::tell_done(lang, &signer, did, head, key.as_deref(), &ids);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What an approval did.
+pub struct Approved {
+    /// The name of the person who signed.
+    pub signer: String,
+    /// The reports approved.
+    pub ids: Vec<String>,
+    /// The signed merge.
+    pub head: git2::Oid,
+    /// The fingerprint of the key that signed, as verified.
+    pub key: Option<String>,
+}
+
+/// `approve BRANCH`: the signed `--no-ff` merge of `branch` into HEAD, verified
+/// in-process; refused (nothing left behind) on a dirty work tree, failing
+/// reports, a signer without the authority, or other changes unless `include_other`.
+pub fn approve(run: &Run, branch: &str, include_other: bool) -> anyhow::Result<Approved> {
+    let (root, lang) = (run.root(), run.lang());
+    refuse_dirty(&git::dirty_files(root)?)?;
     let Branch { proposed, deleted, others } = branch_changes(run, branch)?;
     if proposed.is_empty() && deleted.is_empty() && others.is_empty() {
         return Err(refuse(
@@ -75,7 +100,7 @@ pub fn run(run: &Run, args: &ApproveArgs) -> anyhow::Result<ExitCode> {
             ),
         ));
     }
-    if !lines.is_empty() && !args.include_other_changes {
+    if !lines.is_empty() && !include_other {
         return Err(refuse(
             format!(
                 "分支 {} 除信息外还有以下改动，未合并；确认后加 --include-other-changes 再运行：\n{}",
@@ -127,25 +152,8 @@ pub fn run(run: &Run, args: &ApproveArgs) -> anyhow::Result<ExitCode> {
         .first()
         .and_then(|id| after.ledger.as_ref()?.trails.get(*id)?.last_approval())
         .map(|s| s.key.clone());
-    match lang {
-        Lang::Zh => println!(
-            "{} 已审核并合并 {} 条信息（提交 {}，密钥 {}）：{}；请 git push（若被拒绝，先 git pull --rebase 再推送：用合并的 git pull 会把签名的记录推离主线，记 history-rewritten）",
-            person.name,
-            ids.len(),
-            &head.to_string()[..8],
-            key.unwrap_or_default(),
-            ids.join("、")
-        ),
-        Lang::En => println!(
-            "{} approved and merged {} reports (commit {}, key {}): {}; now git push (if it is refused, git pull --rebase first: a pull that merges pushes the signed record off the main line, history-rewritten)",
-            person.name,
-            ids.len(),
-            &head.to_string()[..8],
-            key.unwrap_or_default(),
-            ids.join(", ")
-        ),
-    }
-    Ok(ExitCode::SUCCESS)
+    let ids = ids.into_iter().map(str::to_string).collect();
+    Ok(Approved { signer: person.name.clone(), ids, head, key })
 }
 
 /// Refuses on uncommitted changes: an approval signs exactly what is committed.
@@ -188,11 +196,25 @@ fn approved(trail: &crate::approval::Trail, head: git2::Oid) -> bool {
 /// `approve --on-main ID…`: a signed empty commit with one `Approved:` trailer per
 /// report already on main (pushed directly, or stale after an edit), by a
 /// supervisor of each report's unit (SPEC §6.2).
-fn on_main(run: &Run, args: &ApproveArgs, dirty: &[String]) -> anyhow::Result<ExitCode> {
+fn on_main(run: &Run, args: &ApproveArgs) -> anyhow::Result<ExitCode> {
+    let Approved { signer, ids, head, .. } = approve_on_main(run, &args.targets)?;
+    let did = Text::new(
+        format!("已审核 {} 条主分支上的信息", ids.len()),
+        format!("approved {} reports on main", ids.len()),
+    );
+    git::tell_done(run.lang(), &signer, did, head, None, &ids);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `approve --on-main ID…` without the printing: the signed empty commit with an
+/// `Approved:` trailer per report, verified in-process; refused, with nothing left
+/// behind, on a dirty work tree, a report neither submitted nor stale, failing
+/// reports or a signer who does not supervise their units.
+pub fn approve_on_main(run: &Run, targets: &[String]) -> anyhow::Result<Approved> {
     let (root, lang) = (run.root(), run.lang());
-    refuse_dirty(dirty)?;
+    refuse_dirty(&git::dirty_files(root)?)?;
     let loaded = crate::pipeline::judge(run, Purpose::Approvals { rev: Some("HEAD") })?;
-    let trails = crate::pipeline::select(run, loaded.ledger()?, &args.targets)?;
+    let trails = crate::pipeline::select(run, loaded.ledger()?, targets)?;
     let waiting: Vec<&&crate::approval::Trail> = trails
         .iter()
         .filter(|t| {
@@ -235,23 +257,8 @@ fn on_main(run: &Run, args: &ApproveArgs, dirty: &[String]) -> anyhow::Result<Ex
     };
     let (after, head) = git::sign_and_verify(run, &signing, &message, &ids, approved)?;
     crate::pipeline::note_unvouched_adoptions(after.ledger()?, &ids, lang);
-    match lang {
-        Lang::Zh => println!(
-            "{} 已审核 {} 条主分支上的信息（提交 {}）：{}；请 git push（若被拒绝，先 git pull --rebase 再推送：用合并的 git pull 会把签名的记录推离主线，记 history-rewritten）",
-            person.name,
-            ids.len(),
-            &head.to_string()[..8],
-            ids.join("、")
-        ),
-        Lang::En => println!(
-            "{} approved {} reports on main (commit {}): {}; now git push (if it is refused, git pull --rebase first: a pull that merges pushes the signed record off the main line, history-rewritten)",
-            person.name,
-            ids.len(),
-            &head.to_string()[..8],
-            ids.join(", ")
-        ),
-    }
-    Ok(ExitCode::SUCCESS)
+    let ids = ids.into_iter().map(str::to_string).collect();
+    Ok(Approved { signer: person.name.clone(), ids, head, key: None })
 }
 
 /// Reads what `branch` changes since it left HEAD, over the whole tree.

@@ -2,7 +2,7 @@
 
 use crate::approval::{self, KeyRing, State, trail::short};
 use crate::cli::CheckArgs;
-use crate::diag::{self, Diagnostics, Rule, Severity};
+use crate::diag::{self, Diagnostic, Diagnostics, Rule, Severity};
 use crate::history;
 use crate::lang::{Lang, Text, Tone, tell};
 use crate::load::{self, Repository};
@@ -14,8 +14,6 @@ use std::process::ExitCode;
 
 /// Runs `check` on the run's repository.
 pub fn run(run: &Run, args: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let lang = run.lang();
-    let mut extra = Vec::new();
     for path in &args.paths {
         if !path.exists() {
             return Err(crate::lang::unable(
@@ -23,6 +21,28 @@ pub fn run(run: &Run, args: &CheckArgs) -> anyhow::Result<ExitCode> {
                 format!("{}: no such file", path.display()),
             ));
         }
+    }
+    let Findings { repo, diagnostics, files } = findings(run, args)?;
+    say_what_history_lacks(run);
+    diag::print(&repo, &diagnostics, files, args.format, run.lang())?;
+    let (errors, _) = diag::count(&diagnostics);
+    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// What `check` found: what it prints, and what the desk's `POST /api/check` answers.
+pub struct Findings {
+    /// The repository as read (the human format quotes from it).
+    pub repo: Repository,
+    /// The findings, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many files they are about.
+    pub files: usize,
+}
+
+/// The findings of `check` as `args` asks.
+pub fn findings(run: &Run, args: &CheckArgs) -> anyhow::Result<Findings> {
+    let mut extra = Vec::new();
+    for path in &args.paths {
         extra.push(std::path::absolute(path).context("resolving a path")?);
     }
     // With --approvals (a verdict), the ledger's findings too, and the server's
@@ -30,7 +50,6 @@ pub fn run(run: &Run, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let purpose =
         Purpose::Check { approvals: args.approvals, rev: args.rev.as_deref(), extra: &extra };
     let Verdicts { repo, mut diags, ledger, history, .. } = crate::pipeline::judge(run, purpose)?;
-    say_what_history_lacks(run);
     // The keys are checked as part of the settings file (unreadable, listed twice).
     KeyRing::build(&repo.settings, &repo.workspace, &mut diags);
     if let Some(ledger) = &ledger {
@@ -49,10 +68,7 @@ pub fn run(run: &Run, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let files = selection
         .as_ref()
         .map_or(repo.files.len() + repo.record_files.requests.len(), BTreeSet::len);
-    let diagnostics = diags.into_sorted();
-    diag::print(&repo, &diagnostics, files, args.format, lang)?;
-    let (errors, _) = diag::count(&diagnostics);
-    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(Findings { repo, diagnostics: diags.into_sorted(), files })
 }
 
 /// Says when the first-commit check cannot be made: outside git, or in a shallow

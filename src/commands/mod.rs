@@ -1,21 +1,21 @@
 //! One module per command; [`run`] dispatches and finds the repository root.
 
-mod approve;
+pub(crate) mod approve;
 mod build;
 mod bulletin;
-mod check;
+pub(crate) mod check;
 mod hook;
 mod init;
 mod keys;
-mod new;
-mod pending;
-mod publish;
+pub(crate) mod new;
+pub(crate) mod pending;
+pub(crate) mod publish;
 mod receipt;
-mod render;
+pub(crate) mod render;
 mod schema;
-mod serve;
+pub(crate) mod serve;
 mod stats;
-mod status;
+pub(crate) mod status;
 mod touch;
 
 use crate::cli::{Cli, Command};
@@ -24,11 +24,15 @@ use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// The desk (`xinbao desk`), handed in by `main`: it is a front end over these
+/// commands, as the command line is, so the commands do not import it.
+pub type Desk = fn(&Run, &crate::cli::DeskArgs) -> anyhow::Result<ExitCode>;
+
 /// Runs the command of `cli`. An `Err` holding a [`crate::lang::Refusal`] gives
 /// the refusal's exit code (1, or 2 when the command cannot run as asked), any
 /// other `Err` exit code 2. The run's context ([`Run`]) is made here, once, from
 /// the parsed arguments, and passed down.
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub fn run(cli: Cli, desk: Desk) -> anyhow::Result<ExitCode> {
     let lang = cli.language();
     let trust_root = Run::pinned_anchor(cli.trust_root.clone());
     let open = || -> anyhow::Result<Run> {
@@ -51,6 +55,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bulletin(args) => bulletin::run(&open()?, args),
         Command::Touch(args) => touch::run(&open()?, args),
         Command::Pending(args) => pending::run(&open()?, args),
+        Command::Desk(args) => desk(&open()?, args),
         Command::Receipt(args) => receipt::run(cli.root.as_deref(), args, lang, trust_root),
         Command::Schema => {
             let root = cli.root.as_deref().map(Path::to_path_buf).or_else(|| find_root(None).ok());

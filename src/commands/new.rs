@@ -21,6 +21,48 @@ use std::process::ExitCode;
 /// Runs `new`.
 pub fn run(run: &Run, args: &NewArgs) -> anyhow::Result<ExitCode> {
     let (root, lang) = (run.root(), run.lang());
+    let Draft { file, text, author, .. } = draft(run, args)?;
+    write_new(&root.join(&file), &text)?;
+    let done = match lang {
+        Lang::Zh => {
+            format!("已创建 {file}\n写好正文后运行 `xinbao check {file}`，再提交并发起合并请求。")
+        }
+        Lang::En => format!(
+            "created {file}\nwrite the text, run `xinbao check {file}`, then commit and open a pull request."
+        ),
+    };
+    // The report is written: a reader that went away (`| head -0`) misses only the note.
+    let _ = writeln!(std::io::stdout(), "{done}");
+    if author.is_empty() {
+        eprintln!(
+            "提示：git 未设置 user.name，请在 author 中填写供稿人 / note: git has no user.name; fill in `author`"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A new report as `new` scaffolds it, not yet written.
+pub struct Draft {
+    /// Its file, relative to the root (a free id).
+    pub file: String,
+    /// Its id.
+    pub id: String,
+    /// The whole text: the template filled in.
+    pub text: String,
+    /// The body alone (the text after the front matter).
+    pub body: String,
+    /// The values filled in, by front matter key (`title`, `unit`, `author`,
+    /// `phone`, `occurred_at`, `submitted_at`), unquoted.
+    pub values: Vec<(&'static str, String)>,
+    /// The author (git's `user.name`; empty when unset).
+    pub author: String,
+}
+
+/// The report `new` would write for `args`: the category's template (the
+/// bureau's own under `templates/`, else the shipped one) with title, unit,
+/// author, phone and times filled in, at a free file name.
+pub fn draft(run: &Run, args: &NewArgs) -> anyhow::Result<Draft> {
+    let root = run.root();
     let settings = config::load(run.workspace(), &mut Diagnostics::default())?;
     let Some(category) = Category::parse(&args.category) else {
         let ids: Vec<_> =
@@ -95,24 +137,13 @@ pub fn run(run: &Run, args: &NewArgs) -> anyhow::Result<ExitCode> {
     let (front, body) = template.split_at(body_start);
     let yaml_quote: fn(&str) -> String = |s| serde_json::to_string(s).unwrap_or_default();
     let front = with_needed_fields(&templates::fill(front, &values(yaml_quote)), category);
-    let text = front + &templates::fill(body, &values(str::to_string));
-    write_new(&root.join(&file), &text)?;
-    let done = match lang {
-        Lang::Zh => {
-            format!("已创建 {file}\n写好正文后运行 `xinbao check {file}`，再提交并发起合并请求。")
-        }
-        Lang::En => format!(
-            "created {file}\nwrite the text, run `xinbao check {file}`, then commit and open a pull request."
-        ),
-    };
-    // The report is written: a reader that went away (`| head -0`) misses only the note.
-    let _ = writeln!(std::io::stdout(), "{done}");
-    if author.is_empty() {
-        eprintln!(
-            "提示：git 未设置 user.name，请在 author 中填写供稿人 / note: git has no user.name; fill in `author`"
-        );
-    }
-    Ok(ExitCode::SUCCESS)
+    let body = templates::fill(body, &values(str::to_string));
+    let text = front + &body;
+    let values = values(str::to_string)
+        .into_iter()
+        .filter(|(key, _)| field::find(field::REPORT, key).is_some())
+        .collect();
+    Ok(Draft { file, id, text, body, values, author })
 }
 
 /// The front matter `front` (with its `---` lines) with an empty line for each

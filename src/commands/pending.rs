@@ -22,7 +22,47 @@ struct Waiting {
 
 /// Runs `pending`.
 pub fn run(run: &Run, args: &PendingArgs) -> anyhow::Result<ExitCode> {
-    let lang = run.lang();
+    let lists = lists(run, args.person.as_deref())?;
+    let text = match args.format {
+        StatusFormat::Json => format!("{}\n", json_of(&lists)),
+        StatusFormat::Human => human(&lists, run.lang()),
+    };
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The branches waiting, by supervisor (`""`: nobody may approve them) and branch.
+pub struct Lists {
+    waiting: Vec<Waiting>,
+    groups: BTreeMap<String, BTreeMap<String, Vec<usize>>>,
+}
+
+/// The `pending --format json` object of `lists`.
+pub fn json_of(lists: &Lists) -> Value {
+    let groups: Vec<Value> = lists
+        .groups
+        .iter()
+        .map(|(name, branches)| {
+            let branches: Vec<Value> = branches
+                .iter()
+                .map(|(branch, reports)| {
+                    let reports: Vec<Value> = reports
+                        .iter()
+                        .map(|&i| &lists.waiting[i])
+                        .map(|w| json!({"id": w.id, "unit": w.unit, "file": w.file}))
+                        .collect();
+                    json!({"branch": branch, "reports": reports})
+                })
+                .collect();
+            json!({"supervisor": name, "branches": branches})
+        })
+        .collect();
+    json!({ "pending": groups })
+}
+
+/// What waits for approval on the branches, local and remote-tracking, for
+/// `person` (everybody's when `None`).
+pub fn lists(run: &Run, person: Option<&str>) -> anyhow::Result<Lists> {
     let ledger = crate::pipeline::read_ledger(run, None)?;
     let Some(settings) = ledger.settings() else {
         return Err(crate::lang::unable(
@@ -30,7 +70,7 @@ pub fn run(run: &Run, args: &PendingArgs) -> anyhow::Result<ExitCode> {
             "no xinbao.yaml on the main branch yet",
         ));
     };
-    if let Some(name) = &args.person
+    if let Some(name) = person
         && settings.person(name).is_none()
     {
         return Err(crate::lang::unable(
@@ -74,8 +114,8 @@ pub fn run(run: &Run, args: &PendingArgs) -> anyhow::Result<ExitCode> {
         }
     }
     // Supervisor → branch → reports; reports nobody may approve under "".
-    let mut lists: BTreeMap<String, BTreeMap<String, Vec<&Waiting>>> = BTreeMap::new();
-    for w in &waiting {
+    let mut groups: BTreeMap<String, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
+    for (i, w) in waiting.iter().enumerate() {
         let supervisors: Vec<&str> = settings
             .people
             .iter()
@@ -84,44 +124,26 @@ pub fn run(run: &Run, args: &PendingArgs) -> anyhow::Result<ExitCode> {
             .collect();
         let names = if supervisors.is_empty() { vec![""] } else { supervisors };
         for name in names {
-            if args.person.as_deref().is_some_and(|wanted| wanted != name) {
+            if person.is_some_and(|wanted| wanted != name) {
                 continue;
             }
-            lists.entry(name.to_string()).or_default().entry(w.branch.clone()).or_default().push(w);
+            groups
+                .entry(name.to_string())
+                .or_default()
+                .entry(w.branch.clone())
+                .or_default()
+                .push(i);
         }
     }
-    let text = match args.format {
-        StatusFormat::Json => {
-            let groups: Vec<Value> = lists
-                .iter()
-                .map(|(name, branches)| {
-                    let branches: Vec<Value> = branches
-                        .iter()
-                        .map(|(branch, reports)| {
-                            let reports: Vec<Value> = reports
-                                .iter()
-                                .map(|w| json!({"id": w.id, "unit": w.unit, "file": w.file}))
-                                .collect();
-                            json!({"branch": branch, "reports": reports})
-                        })
-                        .collect();
-                    json!({"supervisor": name, "branches": branches})
-                })
-                .collect();
-            format!("{}\n", json!({ "pending": groups }))
-        }
-        StatusFormat::Human => human(&lists, lang),
-    };
-    print!("{text}");
-    Ok(ExitCode::SUCCESS)
+    Ok(Lists { waiting, groups })
 }
 
-fn human(lists: &BTreeMap<String, BTreeMap<String, Vec<&Waiting>>>, lang: Lang) -> String {
+fn human(lists: &Lists, lang: Lang) -> String {
     let mut out = String::new();
-    if lists.is_empty() {
+    if lists.groups.is_empty() {
         out.push_str(lang.pick("没有待审核的分支。\n", "No branch waits for approval.\n"));
     }
-    for (name, branches) in lists {
+    for (name, branches) in &lists.groups {
         let who = match (name.as_str(), lang) {
             ("", Lang::Zh) => "（无人分管这些科室）".to_string(),
             ("", Lang::En) => "(no supervisor for these units)".to_string(),
@@ -130,7 +152,7 @@ fn human(lists: &BTreeMap<String, BTreeMap<String, Vec<&Waiting>>>, lang: Lang) 
         out.push_str(&format!("{who}\n"));
         for (branch, reports) in branches {
             out.push_str(&format!("  {branch}    xinbao approve {branch}\n"));
-            for w in reports {
+            for w in reports.iter().map(|&i| &lists.waiting[i]) {
                 out.push_str(&format!("    {}  {}  {}\n", w.id, w.unit, w.file));
             }
         }

@@ -6,7 +6,7 @@ use crate::approval::walk::PUBLISHED;
 use crate::cli::{Format, PublishArgs};
 use crate::commit as git;
 use crate::config::Role;
-use crate::lang::Lang;
+use crate::lang::Text;
 use crate::lang::refuse;
 use crate::pipeline::Purpose;
 use crate::run::Run;
@@ -14,9 +14,33 @@ use std::process::ExitCode;
 
 /// Runs `publish`.
 pub fn run(run: &Run, args: &PublishArgs) -> anyhow::Result<ExitCode> {
+    let Published { signer, ids, head } = publish(run, &args.ids)?;
+    let did = Text::new(
+        format!("已发布 {} 条信息", ids.len()),
+        format!("published {} reports", ids.len()),
+    );
+    git::tell_done(run.lang(), &signer, did, head, None, &ids);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What a publication did.
+pub struct Published {
+    /// The name of the office person who signed.
+    pub signer: String,
+    /// The reports published.
+    pub ids: Vec<String>,
+    /// The signed commit.
+    pub head: git2::Oid,
+}
+
+/// `publish ID…`: the office's signed commit with a `Published:` trailer per
+/// report (and the staged normalization of those reports), verified in-process;
+/// refused, with nothing left behind, unless every report is approved, passes the
+/// check and the signer is in the office.
+pub fn publish(run: &Run, wanted: &[String]) -> anyhow::Result<Published> {
     let (root, lang) = (run.root(), run.lang());
     let loaded = crate::pipeline::judge(run, Purpose::Approvals { rev: Some("HEAD") })?;
-    let trails = crate::pipeline::select(run, loaded.ledger()?, &args.ids)?;
+    let trails = crate::pipeline::select(run, loaded.ledger()?, wanted)?;
     let unapproved: Vec<String> = trails
         .iter()
         .filter(|t| !t.state.is_approved())
@@ -83,21 +107,6 @@ pub fn run(run: &Run, args: &PublishArgs) -> anyhow::Result<ExitCode> {
         trail.published_by.last().is_some_and(|s| s.commit == head)
     })?;
     crate::pipeline::note_unvouched_adoptions(after.ledger()?, &ids, lang);
-    match lang {
-        Lang::Zh => println!(
-            "{} 已发布 {} 条信息（提交 {}）：{}；请 git push（若被拒绝，先 git pull --rebase 再推送：用合并的 git pull 会把签名的记录推离主线，记 history-rewritten）",
-            person.name,
-            ids.len(),
-            &head.to_string()[..8],
-            ids.join("、")
-        ),
-        Lang::En => println!(
-            "{} published {} reports (commit {}): {}; now git push (if it is refused, git pull --rebase first: a pull that merges pushes the signed record off the main line, history-rewritten)",
-            person.name,
-            ids.len(),
-            &head.to_string()[..8],
-            ids.join(", ")
-        ),
-    }
-    Ok(ExitCode::SUCCESS)
+    let ids = ids.into_iter().map(str::to_string).collect();
+    Ok(Published { signer: person.name.clone(), ids, head })
 }

@@ -13,8 +13,46 @@ use std::process::ExitCode;
 
 /// Runs `render`.
 pub fn run(run: &Run, args: &RenderArgs) -> anyhow::Result<ExitCode> {
+    let lang = run.lang();
+    let Preview { repo, document, id, file } = preview(run, &args.report)?;
+    // Neither flag: both files, named after the report, in the current folder.
+    let (docx, pdf) = match (&args.docx, &args.pdf) {
+        (None, None) => {
+            (Some(PathBuf::from(format!("{id}.docx"))), Some(PathBuf::from(format!("{id}.pdf"))))
+        }
+        (docx, pdf) => (docx.clone(), pdf.clone()),
+    };
+    let written = render::write_files(
+        &repo.workspace,
+        &repo.settings.fonts,
+        &document,
+        &file,
+        docx.as_deref(),
+        pdf.as_deref(),
+    )?;
+    for out in written {
+        println!("{} {}", lang.pick("已生成", "wrote"), out.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One report laid out for its documents, as `render` and the desk's preview show it.
+pub struct Preview {
+    /// The repository it was read in.
+    pub repo: crate::load::Repository,
+    /// The laid-out document.
+    pub document: crate::layout::Document,
+    /// The report's id.
+    pub id: String,
+    /// Its file.
+    pub file: String,
+}
+
+/// The report `report` (an id, or a `.md` file) laid out with the approval block
+/// the history gives it; the check's findings are shown on standard error.
+pub fn preview(run: &Run, report: &str) -> anyhow::Result<Preview> {
     let (root, lang) = (run.root(), run.lang());
-    let given = Path::new(&args.report);
+    let given = Path::new(report);
     let extra: Vec<PathBuf> = if given.extension().is_some_and(|e| e == "md") && given.is_file() {
         vec![std::path::absolute(given).context("resolving the report path")?]
     } else {
@@ -26,7 +64,7 @@ pub fn run(run: &Run, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     let Verdicts { repo, mut diags, ledger, .. } = crate::pipeline::judge(run, check)?;
     let id = match extra.first() {
         Some(path) => load::stem(&load::relative(root, path)),
-        None => args.report.clone(),
+        None => report.to_string(),
     };
     let Some(report) = repo.report(&id) else {
         return Err(crate::lang::unable(
@@ -42,23 +80,6 @@ pub fn run(run: &Run, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     }
     let trail = ledger.as_ref().and_then(|l| l.trail_of(report));
     let document = crate::layout::report::prepare(&repo, report, trail)?;
-    // Neither flag: both files, named after the report, in the current folder.
-    let (docx, pdf) = match (&args.docx, &args.pdf) {
-        (None, None) => {
-            (Some(PathBuf::from(format!("{id}.docx"))), Some(PathBuf::from(format!("{id}.pdf"))))
-        }
-        (docx, pdf) => (docx.clone(), pdf.clone()),
-    };
-    let written = render::write_files(
-        &repo.workspace,
-        &repo.settings.fonts,
-        &document,
-        &report.file,
-        docx.as_deref(),
-        pdf.as_deref(),
-    )?;
-    for out in written {
-        println!("{} {}", lang.pick("已生成", "wrote"), out.display());
-    }
-    Ok(ExitCode::SUCCESS)
+    let file = report.file.clone();
+    Ok(Preview { repo, document, id, file })
 }

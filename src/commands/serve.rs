@@ -102,7 +102,7 @@ type Response = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
 
 /// Whether the Host header `host` names this server: `127.0.0.1`, `localhost`
 /// or `[::1]`, with `port`.
-fn is_local_host(host: &str, port: u16) -> bool {
+pub(crate) fn is_local_host(host: &str, port: u16) -> bool {
     let host = host.trim().to_ascii_lowercase();
     ["127.0.0.1", "localhost", "[::1]"].iter().any(|name| host == format!("{name}:{port}"))
 }
@@ -205,7 +205,7 @@ fn resolve(out: &Path, url: &str) -> Option<PathBuf> {
     Some(file)
 }
 
-fn percent_decode(text: &str) -> Option<String> {
+pub(crate) fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

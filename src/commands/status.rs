@@ -28,14 +28,7 @@ pub fn run(run: &Run, args: &StatusArgs) -> anyhow::Result<ExitCode> {
     let zone = loaded.repo.settings.timezone;
     let text = match args.format {
         StatusFormat::Json => {
-            let reports: Vec<Value> = trails
-                .iter()
-                .map(|t| {
-                    let mut value = trail_json(t, zone, lang);
-                    value["received_at"] = received_json(&loaded, t, zone);
-                    value
-                })
-                .collect();
+            let reports: Vec<Value> = trails.iter().map(|t| entry_json(&loaded, t, lang)).collect();
             let trust = trust_json(ledger, lang);
             format!("{}\n", json!({ "reports": reports, "trust": trust }))
         }
@@ -84,6 +77,15 @@ pub fn log(run: &Run, args: &LogArgs) -> anyhow::Result<ExitCode> {
         }
     };
     print(&text)
+}
+
+/// The entry of `trail` in `status --format json` (SPEC §9), with the time the
+/// server received it.
+pub fn entry_json(loaded: &Verdicts, trail: &Trail, lang: Lang) -> Value {
+    let zone = loaded.repo.settings.timezone;
+    let mut value = trail_json(trail, zone, lang);
+    value["received_at"] = received_json(loaded, trail, zone);
+    value
 }
 
 /// When the server received the report: RFC 3339, or null (未经服务器确认).

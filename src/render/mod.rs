@@ -68,17 +68,28 @@ pub fn write_files(
         written.push(out.to_path_buf());
     }
     if let Some(out) = pdf {
-        let (fonts, problems) = font_set(ws, names);
-        problems.iter().for_each(|p| eprintln!("{p}"));
-        let rendered = on_threads(&[document], |document| pdf::write(document, &fonts, names))?
-            .pop()
-            .context("the typst thread gave no result")??;
-        rendered.warnings.iter().for_each(|w| eprintln!("{label}: {w}"));
-        crate::atomic::write(out, &rendered.bytes)
-            .with_context(|| format!("writing {}", out.display()))?;
+        let bytes = pdf_bytes(ws, names, document, label)?;
+        crate::atomic::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
         written.push(out.to_path_buf());
     }
     Ok(written)
+}
+
+/// The PDF of one document (what `render --pdf` writes, and the desk's preview);
+/// font problems and typst's warnings go to standard error, prefixed with `label`.
+pub fn pdf_bytes(
+    ws: &crate::workspace::Workspace,
+    names: &crate::config::Fonts,
+    document: &Document,
+    label: &str,
+) -> anyhow::Result<Vec<u8>> {
+    let (fonts, problems) = font_set(ws, names);
+    problems.iter().for_each(|p| eprintln!("{p}"));
+    let rendered = on_threads(&[document], |document| pdf::write(document, &fonts, names))?
+        .pop()
+        .context("the typst thread gave no result")??;
+    rendered.warnings.iter().for_each(|w| eprintln!("{label}: {w}"));
+    Ok(rendered.bytes)
 }
 
 /// Runs `job` on each of `items` on threads of their own, one per core, with room

@@ -10,6 +10,7 @@ mod assessment;
 mod browser;
 mod bureau;
 mod commands;
+mod desk;
 mod documents;
 mod first_day;
 mod formats;

@@ -152,6 +152,7 @@ const READS_OUTSIDE_THE_WORKSPACE: &[(&str, &str)] = &[
     ("commands/hook.rs", "an existing git hook, before replacing it"),
     ("commands/serve.rs", "serving the built site"),
     ("commands/touch.rs", "rewriting submitted_at in reports in place"),
+    ("desk/security.rs", "the token's random bytes from /dev/urandom, not an input"),
 ];
 
 #[test]

@@ -1,0 +1,387 @@
+// The desk's page: every list, form and action comes from the desk's JSON API
+// (SPEC §11). Plain script, no build step, nothing newer than Chromium 90.
+"use strict";
+
+const TOKEN = document.querySelector('meta[name="xinbao-token"]').content;
+const EN = document.documentElement.lang === "en";
+const WORDS = {
+  write: ["新建信息", "New report"], mine: ["我的信息", "My reports"],
+  review: ["待审核", "To approve"], publish: ["待发布", "To publish"],
+  category: ["类别", "Category"], titleLabel: ["标题", "Title"], body: ["正文", "Text"],
+  pictures: ["图片与图说", "Pictures and captions"],
+  drop: ["把 PNG 或 JPEG 图片拖到这里，或用下面的按钮选择", "Drop PNG or JPEG pictures here, or choose them below"],
+  choose: ["选择图片", "Choose pictures"], findings: ["检查结果", "Findings"],
+  save: ["保存", "Save"], submit: ["提交审核", "Submit for approval"], clear: ["新建另一条", "Start another"],
+  publishGo: ["发布所选", "Publish the selected"], pdf: ["查看 PDF（打印效果）", "View the PDF (as printed)"],
+  diff: ["与上次审核稿的差异", "Changes since the last approved text"],
+  caption: ["图说", "Caption"], remove: ["移除", "Remove"], required: ["必填", "required"],
+  saved: ["已保存并提交到分支 ", "Saved and committed on branch "],
+  pushed: ["已提交审核（已推送到 origin）", "Submitted (pushed to origin)"],
+  notPushed: ["未能推送：", "Not pushed: "], noFindings: ["没有发现问题", "No findings"],
+  approve: ["审核通过", "Approve"], giveBack: ["退回修改", "Return for changes"],
+  reason: ["退回原因", "Reason for the return"], view: ["查看", "View"],
+  approved: ["已审核通过，提交 ", "Approved, commit "], returned: ["已退回，提交 ", "Returned, commit "],
+  published: ["已发布，提交 ", "Published, commit "], nothing: ["（无）", "(none)"],
+  id: ["编号", "Id"], state: ["状态", "State"], returnReason: ["退回原因", "Returned because"],
+  edit: ["修改正文", "Edit the text"], saveText: ["保存修改", "Save the changes"],
+  unknownUser: ["git 的 user.name 不在 xinbao.yaml 的人员中", "git's user.name is not a person in xinbao.yaml"],
+  working: ["正在处理……", "Working…"], unit: ["科室", "Unit"], branch: ["分支", "Branch"],
+  select: ["选择", "Select"], late: ["迟报", "late"], received: ["服务器收到时间", "Received by the server"],
+  unconfirmed: ["未经服务器确认", "not confirmed by the server"], onMain: ["已在主线", "Already on main"],
+};
+const STATES = {
+  draft: ["草稿", "draft"], submitted: ["待审核", "submitted"], approved: ["已审核", "approved"],
+  published: ["已发布", "published"], stale: ["审核失效", "stale"], returned: ["已退回", "returned"],
+};
+function t(key) { const w = WORDS[key]; return w ? w[EN ? 1 : 0] : key; }
+function state(id) { const s = STATES[id]; return s ? s[EN ? 1 : 0] : id; }
+function $(id) { return document.getElementById(id); }
+function el(tag, props, children) {
+  const node = document.createElement(tag);
+  Object.keys(props || {}).forEach((k) => {
+    if (k === "text") node.textContent = props[k];
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), props[k]);
+    else node.setAttribute(k, props[k]);
+  });
+  (children || []).forEach((c) => node.appendChild(c));
+  return node;
+}
+
+/** Calls the API; throws an Error carrying the desk's message. */
+async function api(method, path, body) {
+  const init = { method: method, headers: { "X-Xinbao-Token": TOKEN }, credentials: "same-origin" };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  const value = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const message = value.error ? value.error.message : response.statusText;
+    throw new Error(message);
+  }
+  return value;
+}
+
+function notice(text, error) {
+  const n = $("notice");
+  n.textContent = text;
+  n.className = error ? "error" : "";
+}
+
+async function attempt(job) {
+  notice(t("working"));
+  try { await job(); } catch (err) { notice(err.message, true); }
+}
+
+// ---- sections ---------------------------------------------------------------
+
+const SECTIONS = [];
+function show(id) {
+  ["write", "mine", "review", "publish", "detail"].forEach((s) => { $(s).hidden = s !== id; });
+  document.querySelectorAll("#tabs button").forEach((b) => {
+    if (b.dataset.section === id) b.setAttribute("aria-current", "page");
+    else b.removeAttribute("aria-current");
+  });
+  const load = { mine: loadMine, review: loadReview, publish: loadPublish }[id];
+  if (load) attempt(load);
+}
+
+async function start() {
+  // The cookie now holds the token: keep it out of the address bar and the history.
+  if (location.search.includes("token=")) history.replaceState(null, "", "/");
+  document.querySelectorAll("[data-t]").forEach((n) => { n.textContent = t(n.dataset.t); });
+  document.title = EN ? "xinbao desk" : "信报工作台";
+  $("title").textContent = document.title;
+  const session = await api("GET", "/api/session");
+  const roles = session.roles || [];
+  $("who").textContent = session.known
+    ? `${session.bureau} · ${session.name}${session.unit ? "（" + session.unit + "）" : ""} · ${roles.join(", ")}`
+    : `${session.bureau} · ${session.name || "?"} · ${t("unknownUser")}`;
+  if (roles.includes("writer") || roles.includes("office") || !session.known) SECTIONS.push("write", "mine");
+  if (roles.includes("supervisor")) SECTIONS.push("review");
+  if (roles.includes("office")) SECTIONS.push("publish");
+  SECTIONS.forEach((s) => {
+    $("tabs").appendChild(el("button", { type: "button", "data-section": s, text: t(s), onclick: () => show(s) }));
+  });
+  await setupForm();
+  show(SECTIONS[0] || "write");
+}
+
+// ---- the writer's form ------------------------------------------------------
+
+let current = null; // the id of the draft being written, once saved
+let pictures = [];  // {name, caption, data}
+let fieldKeys = []; // [path, input] of the generated fields
+let template = "";  // the body the category's template gave
+
+async function setupForm() {
+  const form = await api("GET", "/api/fields?category=work");
+  form.categories.forEach((c) => {
+    $("category").appendChild(el("option", { value: c.id, text: EN ? c.id : c.label }));
+  });
+  $("category").addEventListener("change", () => attempt(renderFields));
+  await renderFields();
+  $("form").addEventListener("input", scheduleCheck);
+  $("save").addEventListener("click", () => attempt(save));
+  $("submit").addEventListener("click", () => attempt(submit));
+  $("clear").addEventListener("click", () => { current = null; pictures = []; $("form").reset(); renderPictures(); notice(""); });
+  $("picture-file").addEventListener("change", (e) => addFiles(e.target.files));
+  const drop = $("drop");
+  drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); addFiles(e.dataTransfer.files); });
+  drop.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") $("picture-file").click(); });
+}
+
+/** The form of the chosen category, from the field table (GET /api/fields). */
+async function renderFields() {
+  const form = await api("GET", "/api/fields?category=" + encodeURIComponent($("category").value || "work"));
+  const box = $("fields");
+  box.textContent = "";
+  fieldKeys = [];
+  form.fields.forEach((f) => box.appendChild(fieldNode(f, [])));
+  // The template's body, unless the writer has written their own.
+  const body = $("body");
+  if (!body.value.trim() || body.value === template) body.value = (form.body || "").trim();
+  template = body.value;
+  scheduleCheck();
+}
+
+function fieldNode(field, parents) {
+  const path = parents.concat([field.key]);
+  const id = "f-" + path.join("-");
+  if (field.fields && field.fields.length && field.kind === "record") {
+    const set = el("fieldset", {}, [el("legend", { text: field.label })]);
+    field.fields.forEach((f) => set.appendChild(fieldNode(f, path)));
+    return set;
+  }
+  const label = el("label", { for: id, text: field.label });
+  if (field.required) label.appendChild(el("span", { class: "need", text: "*", title: t("required") }));
+  const input = el(field.kind === "text" && field.key.endsWith("reason") ? "textarea" : "input",
+    { id: id, name: path.join("."), "aria-describedby": id + "-hint find-" + path.join("-") });
+  if (field.required) input.setAttribute("aria-required", "true");
+  if (field.example) input.setAttribute("placeholder", field.example);
+  if (field.kind === "count") input.setAttribute("inputmode", "numeric");
+  if (field.kind === "phone") input.setAttribute("inputmode", "tel");
+  fieldKeys.push([path, input, field.kind]);
+  return el("div", { class: "row" }, [
+    label,
+    input,
+    el("p", { class: "hint", id: id + "-hint", text: field.hint }),
+    el("ul", { class: "findings", id: "find-" + path.join("-") }),
+  ]);
+}
+
+/** The form as the API takes it. */
+function formValue() {
+  const fields = {};
+  fieldKeys.forEach(([path, input, kind]) => {
+    let value = input.value.trim();
+    if (!value) return;
+    if (kind === "texts") value = value.split(/[、,，]\s*/).filter((v) => v);
+    let at = fields;
+    path.slice(0, -1).forEach((k) => { at[k] = at[k] || {}; at = at[k]; });
+    at[path[path.length - 1]] = value;
+  });
+  const value = { category: $("category").value, title: $("f-title").value, fields: fields, body: $("body").value,
+    pictures: pictures.map((p) => ({ name: p.name, caption: p.caption.value, data: p.data })) };
+  if (current) value.id = current;
+  return value;
+}
+
+let timer = null;
+function scheduleCheck() {
+  clearTimeout(timer);
+  timer = setTimeout(() => { runCheck().catch((err) => notice(err.message, true)); }, 400);
+}
+
+async function runCheck() {
+  const value = formValue();
+  delete value.pictures; // pictures are checked when saved
+  showFindings((await api("POST", "/api/check", value)).diagnostics);
+}
+
+/** Each finding beside its field; the rest under 检查结果. */
+function showFindings(diagnostics) {
+  document.querySelectorAll("#form .findings").forEach((u) => { u.textContent = ""; });
+  if (!diagnostics.length) $("find-other").appendChild(el("li", { text: t("noFindings") }));
+  diagnostics.forEach((d) => {
+    const item = el("li", { class: d.severity, text: `${d.message}（${d.rule}）` });
+    let target = null;
+    const byKey = (key) => fieldKeys.find(([path]) => path[path.length - 1] === key);
+    if (d.field === "title") target = $("find-title");
+    else if (d.field && byKey(d.field)) target = $("find-" + byKey(d.field)[0].join("-"));
+    else {
+      const named = fieldKeys.find(([path]) => d.message.includes("`" + path[path.length - 1] + "`") || d.message.includes(path.join(".")));
+      if (named) target = $("find-" + named[0].join("-"));
+    }
+    (target || $("find-other")).appendChild(item);
+  });
+}
+
+function addFiles(files) {
+  Array.from(files).forEach((file) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const data = String(reader.result).split(",")[1] || "";
+      pictures.push({ name: file.name, data: data, caption: el("input", { id: "caption-" + pictures.length }) });
+      renderPictures();
+    };
+    reader.readAsDataURL(file);
+  });
+}
+
+function renderPictures() {
+  const list = $("picture-list");
+  list.textContent = "";
+  pictures.forEach((p, i) => {
+    p.caption.id = "caption-" + i;
+    list.appendChild(el("li", {}, [
+      el("span", { text: p.name + " " }),
+      el("label", { for: p.caption.id, text: t("caption") }),
+      p.caption,
+      el("button", { type: "button", text: t("remove"), onclick: () => { pictures.splice(i, 1); renderPictures(); } }),
+    ]));
+  });
+}
+
+async function save() {
+  const value = formValue();
+  const done = current
+    ? await api("PUT", "/api/reports/" + encodeURIComponent(current), value)
+    : await api("POST", "/api/reports", value);
+  current = done.id;
+  showFindings(done.diagnostics);
+  notice(t("saved") + done.branch + "（" + done.commit.slice(0, 8) + "）");
+}
+
+async function submit() {
+  if (!current) await save();
+  const done = await api("POST", "/api/reports/" + encodeURIComponent(current) + "/submit");
+  notice(done.pushed ? t("pushed") : t("notPushed") + (done.error || ""), !done.pushed);
+}
+
+// ---- lists ------------------------------------------------------------------
+
+function table(headers, rows) {
+  const head = el("tr", {}, headers.map((h) => el("th", { scope: "col", text: h })));
+  return el("table", {}, [el("thead", {}, [head]), el("tbody", {}, rows)]);
+}
+
+async function loadMine() {
+  const value = await api("GET", "/api/reports");
+  const rows = value.reports.map((r) => el("tr", {}, [
+    el("td", { text: r.id }),
+    el("td", { text: state(r.state) + (r.late && r.late.length ? `（${t("late")}：${r.late.join("；")}）` : "") }),
+    el("td", { text: r.returned || "" }),
+    el("td", { text: r.received_at || (r.branch ? "" : t("unconfirmed")) }),
+    el("td", {}, [
+      el("button", { type: "button", text: t("view"), onclick: () => attempt(() => openReport(r.id, null, r.state !== "published" && r.state !== "approved")) }),
+      r.branch ? el("button", { type: "button", text: t("submit"), onclick: () => attempt(async () => { current = r.id; await submit(); }) }) : el("span"),
+    ]),
+  ]));
+  const list = $("mine-list");
+  list.textContent = "";
+  list.appendChild(table([t("id"), t("state"), t("returnReason"), t("received"), ""], rows));
+  notice("");
+}
+
+async function loadReview() {
+  const value = await api("GET", "/api/pending");
+  const list = $("review-list");
+  list.textContent = "";
+  value.pending.forEach((group) => group.branches.forEach((b) => {
+    const reason = el("textarea", { id: "reason-" + b.branch, rows: "2" });
+    const card = el("div", { class: "card" }, [
+      el("p", { text: `${t("branch")}：${b.branch}` + (b.returned ? `（${state("returned")}：${b.returned}）` : "") }),
+      el("ul", {}, b.reports.map((r) => el("li", {}, [
+        el("span", { text: `${r.id}（${r.unit}） ` }),
+        el("button", { type: "button", text: t("view"), onclick: () => attempt(() => openReport(r.id, b.branch, false)) }),
+      ]))),
+      el("div", { class: "actions" }, [
+        el("button", { type: "button", text: t("approve"), onclick: () => attempt(async () => {
+          const done = await api("POST", "/api/approve", { branch: b.branch });
+          await loadReview();
+          notice(t("approved") + done.commit.slice(0, 8));
+        }) }),
+      ]),
+      el("label", { for: reason.id, text: t("reason") }),
+      reason,
+      el("div", { class: "actions" }, [
+        el("button", { type: "button", text: t("giveBack"), onclick: () => attempt(async () => {
+          const done = await api("POST", "/api/return", { branch: b.branch, reason: reason.value });
+          await loadReview();
+          notice(t("returned") + done.commit.slice(0, 8));
+        }) }),
+      ]),
+    ]);
+    list.appendChild(card);
+  }));
+  (value.on_main || []).forEach((r) => {
+    list.appendChild(el("div", { class: "card" }, [
+      el("p", { text: `${t("onMain")}：${r.id}（${r.unit || ""}，${state(r.state)}） ` }),
+      el("div", { class: "actions" }, [
+        el("button", { type: "button", text: t("view"), onclick: () => attempt(() => openReport(r.id, null, false)) }),
+        el("button", { type: "button", text: t("approve"), onclick: () => attempt(async () => {
+          const done = await api("POST", "/api/approve", { ids: [r.id] });
+          await loadReview();
+          notice(t("approved") + done.commit.slice(0, 8));
+        }) }),
+      ]),
+    ]));
+  });
+  if (!list.children.length) list.appendChild(el("p", { text: t("nothing") }));
+  notice("");
+}
+
+async function loadPublish() {
+  const value = await api("GET", "/api/approved");
+  const list = $("publish-list");
+  list.textContent = "";
+  const rows = value.reports.map((r) => el("tr", {}, [
+    el("td", {}, [el("input", { type: "checkbox", id: "pub-" + r.id, value: r.id, "aria-label": t("select") + " " + r.id })]),
+    el("td", {}, [el("label", { for: "pub-" + r.id, text: r.title || r.id })]),
+    el("td", { text: r.unit || "" }),
+    el("td", {}, [el("button", { type: "button", text: t("view"), onclick: () => attempt(() => openReport(r.id, null, false)) })]),
+  ]));
+  list.appendChild(rows.length ? table([t("select"), t("titleLabel"), t("unit"), ""], rows) : el("p", { text: t("nothing") }));
+  $("publish-go").onclick = () => attempt(async () => {
+    const ids = Array.from(list.querySelectorAll("input:checked")).map((c) => c.value);
+    const done = await api("POST", "/api/publish", { ids: ids });
+    await loadPublish();
+    notice(t("published") + done.commit.slice(0, 8));
+  });
+  notice("");
+}
+
+/** One report: its state, the PDF, the findings and the diff; editable for its writer. */
+async function openReport(id, branch, editable) {
+  const query = branch ? "?branch=" + encodeURIComponent(branch) : "";
+  const r = await api("GET", "/api/reports/" + encodeURIComponent(id) + query);
+  show("detail");
+  $("detail-h").textContent = id;
+  $("detail-pdf").href = r.pdf;
+  $("detail-state").textContent = state(r.state) + (r.returned ? `（${t("returnReason")}：${r.returned}）` : "");
+  const findings = $("detail-findings");
+  findings.textContent = "";
+  (r.diagnostics || []).forEach((d) => findings.appendChild(el("li", { class: d.severity, text: `${d.message}（${d.rule}）` })));
+  if (!findings.children.length) findings.appendChild(el("li", { text: t("noFindings") }));
+  $("detail-diff").textContent = r.diff || t("nothing");
+  const actions = $("detail-actions");
+  actions.textContent = "";
+  if (editable) {
+    const text = el("textarea", { id: "edit-text", rows: "20" });
+    text.value = r.text || "";
+    actions.appendChild(el("div", { class: "row" }, [el("label", { for: "edit-text", text: t("edit") }), text]));
+    actions.appendChild(el("button", { type: "button", text: t("saveText"), onclick: () => attempt(async () => {
+      const done = await api("PUT", "/api/reports/" + encodeURIComponent(id), { text: text.value });
+      notice(t("saved") + done.branch + "（" + done.commit.slice(0, 8) + "）");
+      await openReport(id, null, true);
+    }) }));
+  }
+  $("detail-h").focus();
+  notice("");
+}
+
+start().catch((err) => notice(err.message, true));
