@@ -175,6 +175,24 @@ fn store<T: Serialize>(
     }
 }
 
+/// The bytes of the sealed file `file` of `.git/xinbao/`, when it exists and its
+/// seal verifies; else none. For caches of other shapes than commit facts.
+pub fn read_sealed(repo: &git2::Repository, file: &str) -> Option<Vec<u8>> {
+    let bytes = std::fs::read(repo.path().join("xinbao").join(file)).ok()?;
+    unseal(&bytes).map(<[u8]>::to_vec)
+}
+
+/// Replaces the file `file` of `.git/xinbao/` with `bytes`, sealed; silently
+/// nothing when there is no secret or the folder cannot be written.
+pub fn write_sealed(repo: &git2::Repository, file: &str, bytes: Vec<u8>) {
+    let dir = repo.path().join("xinbao");
+    if let Some(sealed) = seal(bytes)
+        && std::fs::create_dir_all(&dir).is_ok()
+    {
+        let _ = crate::atomic::write_unsynced(&dir.join(file), &sealed);
+    }
+}
+
 /// `json` preceded by a line with its HMAC, or `None` without a secret.
 fn seal(json: Vec<u8>) -> Option<Vec<u8>> {
     let mac = hmac(&secret()?, &json);
