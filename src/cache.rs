@@ -178,8 +178,10 @@ fn store<T: Serialize>(
 /// The bytes of the sealed file `file` of `.git/xinbao/`, when it exists and its
 /// seal verifies; else none. For caches of other shapes than commit facts.
 pub fn read_sealed(repo: &git2::Repository, file: &str) -> Option<Vec<u8>> {
-    let bytes = std::fs::read(repo.path().join("xinbao").join(file)).ok()?;
-    unseal(&bytes).map(<[u8]>::to_vec)
+    let mut bytes = std::fs::read(repo.path().join("xinbao").join(file)).ok()?;
+    let seal = bytes.len() - unseal(&bytes)?.len();
+    bytes.drain(..seal);
+    Some(bytes)
 }
 
 /// Replaces the file `file` of `.git/xinbao/` with `bytes`, sealed; silently

@@ -60,11 +60,11 @@ pub(super) struct Made {
 pub(super) struct Kept {
     /// What this build's inputs share (none: nothing is kept).
     base: Option<Hash>,
-    /// The previous build's entries, by key.
+    /// The previous build's entries not taken yet, by key.
     old: HashMap<Hash, Made>,
     /// This build's entries, by key.
     new: Vec<(Hash, Made)>,
-    /// Whether this build made an entry the previous one did not have.
+    /// Whether this build made an entry afresh.
     changed: bool,
 }
 
@@ -89,18 +89,26 @@ impl Kept {
         self.old.get(key)
     }
 
-    /// Records what this build made (or kept) for `key`.
-    pub fn put(&mut self, key: Option<Hash>, made: Made) {
+    /// Takes what the previous build made for `key` out, to be [put](Kept::put)
+    /// back as this build's.
+    pub fn take(&mut self, key: &Hash) -> Option<Made> {
+        self.old.remove(key)
+    }
+
+    /// Records what this build made for `key`: afresh, or `taken` from the
+    /// previous build.
+    pub fn put(&mut self, key: Option<Hash>, made: Made, taken: bool) {
         if let Some(key) = key {
-            self.changed |= !self.old.contains_key(&key);
+            self.changed |= !taken;
             self.new.push((key, made));
         }
     }
 
-    /// Replaces the file in `git` with this build's entries, when they changed.
+    /// Replaces the file in `git` with this build's entries, when they differ
+    /// from the previous build's.
     pub fn store(self, git: Option<&git2::Repository>) {
         let Some(git) = git.filter(|_| self.base.is_some()) else { return };
-        if self.changed || self.old.len() != self.new.len() {
+        if self.changed || !self.old.is_empty() {
             crate::cache::write_sealed(git, FILE, encode(&self.new));
         }
     }

@@ -339,17 +339,24 @@ impl<'a> Archive<'a> {
         let site = &self.site;
         let count = batch.iter().filter(|r| r.read.is_some()).count();
         let entries = site.entries.get(self.added..self.added + count).unwrap_or_default();
-        let kept = &self.kept;
-        let writer = &self.writer;
-        self.planned = entries
+        let (kept, writer) = (&self.kept, &self.writer);
+        let found: Vec<(Option<kept::Hash>, bool)> = entries
             .par_iter()
             .map(|entry| {
                 let key = kept.key(site, entry, files);
-                let made = key.as_ref().and_then(|key| kept.get(key)).filter(|made| {
+                let made = key.as_ref().and_then(|key| kept.get(key));
+                let on_disk = made.is_some_and(|made| {
                     writer.has(&entry.page(), &made.page)
                         && made.pictures.iter().all(|(path, hash)| writer.has(path, hash))
                 });
-                (key, made.cloned())
+                (key, on_disk)
+            })
+            .collect();
+        self.planned = found
+            .into_iter()
+            .map(|(key, on_disk)| {
+                let made = key.as_ref().filter(|_| on_disk).and_then(|key| self.kept.take(key));
+                (key, made)
             })
             .collect();
         let mut planned = self.planned.iter();
@@ -380,15 +387,16 @@ impl<'a> Archive<'a> {
         );
         let planned = std::mem::take(&mut self.planned);
         let show_phone = site.input.repo.settings.site.show_phone;
-        let made: Vec<anyhow::Result<(Made, Vec<Page>, Vec<kept::Hash>)>> = entries
+        let made: Vec<anyhow::Result<Added>> = entries
             .par_iter()
             .zip(documents)
-            .zip(&planned)
-            .map(|((entry, (_, document)), (_, kept))| match (kept, document) {
-                (Some(made), _) => Ok((made.clone(), Vec::new(), Vec::new())),
+            .zip(planned.into_par_iter())
+            .map(|((entry, (_, document)), (key, kept))| match (kept, document) {
+                (Some(made), _) => Ok((key, made, Vec::new(), Vec::new(), true)),
                 (None, Some(document)) => {
                     let document = privacy::for_archive(document, entry.report, show_phone);
-                    Ok(make(site, entry, &document, files))
+                    let (made, pages, hashes) = make(site, entry, &document, files);
+                    Ok((key, made, pages, hashes, false))
                 }
                 (None, None) => {
                     anyhow::bail!("{}: the archive was not given its document", entry.report.file)
@@ -398,20 +406,20 @@ impl<'a> Archive<'a> {
         let mut pages = Vec::new();
         let mut hashes = Vec::new();
         let mut made_all = Vec::with_capacity(made.len());
-        for (result, (key, kept)) in made.into_iter().zip(planned) {
-            let (made, fresh, fresh_hashes) = result?;
-            if kept.is_some() {
-                self.writer.keep(&entries[made_all.len()].page(), &made.page);
+        for (entry, result) in entries.iter().zip(made) {
+            let (key, made, fresh, fresh_hashes, kept) = result?;
+            if kept {
+                self.writer.keep(&entry.page(), &made.page);
                 made.pictures.iter().for_each(|(path, hash)| self.writer.keep(path, hash));
             }
             pages.extend(fresh);
             hashes.extend(fresh_hashes);
-            made_all.push((key, made));
+            made_all.push((key, made, kept));
         }
         self.writer.put_hashed(pages, hashes)?;
-        for (key, made) in made_all {
+        for (key, made, kept) in made_all {
             self.index.push(&made.keys, &made.summary);
-            self.kept.put(key, made);
+            self.kept.put(key, made, kept);
         }
         self.added += entries.len();
         Ok(())
@@ -437,6 +445,10 @@ impl<'a> Archive<'a> {
         Ok(written)
     }
 }
+
+/// One report added to the archive: its key, what is kept of it, its pages made
+/// afresh and their SHA-256 (none when kept), and whether it was kept.
+type Added = (Option<kept::Hash>, Made, Vec<Page>, Vec<kept::Hash>, bool);
 
 /// The page of `entry` laid out as `document` (phone numbers masked), with the
 /// pictures it copies and their SHA-256, and what is kept of it.

@@ -7,6 +7,7 @@
 
 mod builds;
 mod hooks;
+mod kept;
 mod outside;
 mod pages;
 mod published;
