@@ -162,7 +162,7 @@ impl Keys {
     }
 
     fn debug(&mut self, value: &impl std::fmt::Debug) {
-        let _ = write!(self, "{value:?}\n");
+        let _ = writeln!(self, "{value:?}");
     }
 
     fn text(&mut self, bytes: &[u8]) {

@@ -4,25 +4,11 @@
 //! publication state — the archive is the one a build into an empty folder makes;
 //! a tampered cache is ignored, even when the output folder was tampered to match.
 
-use super::tree;
+use super::{build_site_with as build, tree};
 use crate::bureau::{Bureau, PUBLISHED, Report};
-use crate::support::{Sandbox, stderr, xinbao};
+use crate::support::Sandbox;
 use sha2::{Digest, Sha256};
 use std::path::Path;
-
-/// `xinbao [GLOBAL] build --drafts --only site --out OUT` in `root`.
-fn build(root: &Path, global: &[&str], out: &Path) -> String {
-    let output = xinbao()
-        .args(global)
-        .args(["build", "--drafts", "--only", "site", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(output.status.code().is_some_and(|c| c <= 1), "{}", stderr(&output));
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
 
 /// Builds into `out` (kept pages in use) and into an empty folder beside it,
 /// and asserts the two archives are the same.
