@@ -270,9 +270,10 @@ fn decode(file: &[u8]) -> Option<HashMap<Hash, Made>> {
             (0..reader.number()?).map(|_| Some((reader.text()?, reader.hash()?))).collect();
         let summary = reader.text()?;
         let words = (0..reader.number()?).map(|_| reader.text()).collect::<Option<_>>()?;
-        let mut pairs = Vec::new();
+        let count = reader.number()?;
+        let mut pairs = Vec::with_capacity(usize::try_from(count).ok()?.min(reader.0.len()));
         let mut previous: u64 = 0;
-        for _ in 0..reader.number()? {
+        for _ in 0..count {
             previous = previous.checked_add(reader.number()?)?;
             pairs.push(previous);
         }

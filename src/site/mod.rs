@@ -461,11 +461,10 @@ fn make(
     let pages = report_page::page(site, entry, document, files);
     let hashes: Vec<kept::Hash> = pages.iter().map(|p| Sha256::digest(&p.bytes).into()).collect();
     let page = entry.page();
-    let mut made = Made {
-        keys: search::keys(&search::text(entry, document)),
-        summary: search::summary_of(document),
-        ..Made::default()
-    };
+    let mut keys = search::keys(&search::text(entry, document));
+    // Kept for the whole build: without the room left by the repeats removed.
+    keys.pairs.shrink_to_fit();
+    let mut made = Made { keys, summary: search::summary_of(document), ..Made::default() };
     for (p, hash) in pages.iter().zip(&hashes) {
         if p.path == page {
             made.page = *hash;
