@@ -7,7 +7,9 @@
 //! An [`Archive`] takes the checked reports a batch at a time, each with the same
 //! laid-out [`Document`] its DOCX and PDF were made from (the build lays every
 //! report out once), turns them into [`Page`]s, and its [`Writer`] puts on disk
-//! only the pages whose bytes changed, each atomically: assets first, then each
+//! only the pages whose bytes changed, each atomically. What it made of each
+//! report is kept between builds ([`kept`]): a report whose page cannot have
+//! changed is not laid out again. Order of writing: assets first, then each
 //! batch's pictures before its report pages, then the search index, statistics
 //! and lists, the front page last, removals at the end.
 //! An interrupted build leaves every file whole (old or new); running it again
