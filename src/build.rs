@@ -212,23 +212,36 @@ pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
         assessment,
         drafts: args.drafts,
     });
-    let mut archive = input.as_ref().map(|input| site::Archive::begin(&out, input)).transpose()?;
+    let git = run.git();
+    let mut archive =
+        input.as_ref().map(|input| site::Archive::begin(&out, input, git)).transpose()?;
 
     // layout → DOCX, PDF and archive page, a batch of reports at a time, so that
-    // only one batch's documents are in memory; each report is laid out once
+    // only one batch's documents are in memory; each report is laid out once, and
+    // not at all when only its archive page is wanted and the archive keeps it
     let progress = Progress::new(reports.len() * documents_wanted.len() + usize::from(site_wanted));
     let job = Job { fonts: &font_set, names: fonts, out: &out, dir: FILES, old: &old };
     let mut results: Vec<(String, anyhow::Result<(String, bool)>)> = Vec::new();
     for batch in reports.chunks(RENDER_BATCH) {
-        let documents: Vec<anyhow::Result<Document>> = batch
+        let kept = match &mut archive {
+            Some(archive) if documents_wanted.is_empty() => {
+                archive.plan(batch, &present(batch, &[], &documents_wanted, &job))
+            }
+            _ => vec![false; batch.len()],
+        };
+        let documents: Vec<Option<anyhow::Result<Document>>> = batch
             .par_iter()
-            .map(|report| crate::layout::report::prepare(&repo, report, trail(report)))
+            .zip(&kept)
+            .map(|(report, kept)| {
+                (!kept).then(|| crate::layout::report::prepare(&repo, report, trail(report)))
+            })
             .collect();
         let work: Vec<(&Report, &anyhow::Result<Document>, Output)> = batch
             .iter()
             .zip(&documents)
+            .filter_map(|(report, document)| Some((*report, document.as_ref()?)))
             .flat_map(|(report, document)| {
-                documents_wanted.iter().map(move |output| (*report, document, *output))
+                documents_wanted.iter().map(move |output| (report, document, *output))
             })
             .collect();
         let rendered = render::on_threads(&work, |(report, document, output)| {
@@ -242,7 +255,14 @@ pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
         })?;
         if let Some(archive) = &mut archive {
             let files = present(batch, &rendered, &documents_wanted, &job);
-            let laid_out = batch.iter().zip(documents).filter_map(|(r, d)| Some((*r, d.ok()?)));
+            if !documents_wanted.is_empty() {
+                archive.plan(batch, &files);
+            }
+            // Reports that could not be laid out (not in the work tree) have no page.
+            let laid_out = batch.iter().zip(documents).filter_map(|(r, d)| match d {
+                None => Some((*r, None)),
+                Some(d) => Some((*r, Some(d.ok()?))),
+            });
             archive.add(laid_out.collect(), &files)?;
         }
         results.extend(rendered);

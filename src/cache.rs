@@ -246,12 +246,8 @@ where
         }
         let commits = self.commits.values().map(|fact| &**fact).collect();
         let out = Out { key: &self.key, tips: &self.tips, commits };
-        let target = path(repo, &self.name);
-        if let (Ok(json), Some(dir)) = (serde_json::to_vec(&out), target.parent())
-            && let Some(bytes) = seal(json)
-            && std::fs::create_dir_all(dir).is_ok()
-        {
-            let _ = crate::atomic::write_unsynced(&target, &bytes);
+        if let Ok(json) = serde_json::to_vec(&out) {
+            write_sealed(repo, &format!("{}.json", self.name), json);
         }
     }
 }
@@ -276,6 +272,26 @@ pub fn forget(repo: &git2::Repository, names: &[&str]) {
 
 fn path(repo: &git2::Repository, name: &str) -> std::path::PathBuf {
     repo.path().join("xinbao").join(format!("{name}.json"))
+}
+
+/// The bytes of the sealed file `file` of `.git/xinbao/`, when it exists and its
+/// seal verifies; else none. For caches of other shapes than commit facts.
+pub fn read_sealed(repo: &git2::Repository, file: &str) -> Option<Vec<u8>> {
+    let mut bytes = std::fs::read(repo.path().join("xinbao").join(file)).ok()?;
+    let seal = bytes.len() - unseal(&bytes)?.len();
+    bytes.drain(..seal);
+    Some(bytes)
+}
+
+/// Replaces the file `file` of `.git/xinbao/` with `bytes`, sealed; silently
+/// nothing when there is no secret or the folder cannot be written.
+pub fn write_sealed(repo: &git2::Repository, file: &str, bytes: Vec<u8>) {
+    let dir = repo.path().join("xinbao");
+    if let Some(sealed) = seal(bytes)
+        && std::fs::create_dir_all(&dir).is_ok()
+    {
+        let _ = crate::atomic::write_unsynced(&dir.join(file), &sealed);
+    }
 }
 
 /// `json` preceded by a line with its HMAC, or `None` without a secret.

@@ -7,7 +7,9 @@
 //! An [`Archive`] takes the checked reports a batch at a time, each with the same
 //! laid-out [`Document`] its DOCX and PDF were made from (the build lays every
 //! report out once), turns them into [`Page`]s, and its [`Writer`] puts on disk
-//! only the pages whose bytes changed, each atomically: assets first, then each
+//! only the pages whose bytes changed, each atomically. What it made of each
+//! report is kept between builds ([`kept`]): a report whose page cannot have
+//! changed is not laid out again. Order of writing: assets first, then each
 //! batch's pictures before its report pages, then the search index, statistics
 //! and lists, the front page last, removals at the end.
 //! An interrupted build leaves every file whole (old or new); running it again
@@ -19,6 +21,7 @@
 //! appear. Phone numbers are masked on the pages ([`privacy`]).
 
 mod html;
+mod kept;
 mod lists;
 mod privacy;
 mod report_page;
@@ -34,7 +37,9 @@ use crate::out_dir::OutDir;
 use crate::report::{Category, Report};
 use crate::time::Time;
 use chrono::Datelike as _;
+use kept::Made;
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 pub use writer::Written;
 use writer::{Writer, hex};
@@ -57,6 +62,11 @@ pub struct Entry<'a> {
 impl Entry<'_> {
     fn id(&self) -> &str {
         &self.report.id
+    }
+
+    /// The path of its page in the site.
+    fn page(&self) -> String {
+        format!("reports/{}.html", self.id())
     }
 
     /// Its title, as in its DOCX and PDF.
@@ -287,68 +297,139 @@ pub fn newest_first(a: &Report, b: &Report) -> std::cmp::Ordering {
 
 /// The archive being written: the assets when it begins, each batch of report
 /// pages as the build lays the reports out, the search index, statistics and
-/// lists when it finishes.
+/// lists when it finishes. What it made of each report is kept for the next
+/// build ([`kept`]): a report whose page cannot have changed is not laid out
+/// again.
 pub struct Archive<'a> {
     site: Site<'a>,
     writer: Writer,
     index: search::Index,
+    kept: kept::Kept,
+    /// Where the kept entries are stored.
+    git: Option<&'a git2::Repository>,
+    /// For the next batch ([`Archive::plan`]): each entry's key and what is kept of it.
+    planned: Vec<(Option<kept::Hash>, Option<kept::Made>)>,
     /// How many of `site.entries` (newest first) have been added.
     added: usize,
 }
 
 impl<'a> Archive<'a> {
-    /// Starts the archive of `input` under `out`, writing its assets.
-    pub fn begin(out: &OutDir, input: &'a Input<'a>) -> anyhow::Result<Archive<'a>> {
+    /// Starts the archive of `input` under `out`, writing its assets; the
+    /// entries of the previous build are read from `git`.
+    pub fn begin(
+        out: &OutDir,
+        input: &'a Input<'a>,
+        git: Option<&'a git2::Repository>,
+    ) -> anyhow::Result<Archive<'a>> {
         let mut writer = Writer::open(out);
         writer.put(vec![
             asset("assets/style.css", include_str!("style.css")),
             asset("assets/favicon.svg", include_str!("favicon.svg")),
             asset("assets/search.js", include_str!("search.js")),
         ])?;
-        Ok(Archive { site: Site::new(input), writer, index: search::Index::default(), added: 0 })
+        let site = Site::new(input);
+        let kept = kept::Kept::open(git, &site);
+        let index = search::Index::default();
+        Ok(Archive { site, writer, index, kept, git, planned: Vec::new(), added: 0 })
     }
 
-    /// Writes the pages of the next `documents` in the archive's order
-    /// ([`newest_first`]): each report of the input's entries with the document
-    /// its DOCX and PDF were made from. `files` are the documents present in
-    /// `OUT/files/` (`<id>.docx`, `<id>.pdf`) for these reports.
+    /// Looks up the next `batch` of reports in the archive's order
+    /// ([`newest_first`]); `files` are the documents present in `OUT/files/`
+    /// (`<id>.docx`, `<id>.pdf`) for them. Says, report by report, which need no
+    /// document because their page, pictures and search keys are kept.
+    pub fn plan(&mut self, batch: &[&Report], files: &BTreeSet<String>) -> Vec<bool> {
+        let site = &self.site;
+        let count = batch.iter().filter(|r| r.read.is_some()).count();
+        let entries = site.entries.get(self.added..self.added + count).unwrap_or_default();
+        let (kept, writer) = (&self.kept, &self.writer);
+        let found: Vec<(Option<kept::Hash>, bool)> = entries
+            .par_iter()
+            .map(|entry| {
+                let key = kept.key(site, entry, files);
+                let made = key.as_ref().and_then(|key| kept.get(key));
+                let on_disk = made.is_some_and(|made| {
+                    writer.has(&entry.page(), &made.page)
+                        && made.pictures.iter().all(|(path, hash)| writer.has(path, hash))
+                });
+                (key, on_disk)
+            })
+            .collect();
+        self.planned = found
+            .into_iter()
+            .map(|(key, on_disk)| {
+                let made = key.as_ref().filter(|_| on_disk).and_then(|key| self.kept.take(key));
+                (key, made)
+            })
+            .collect();
+        let mut planned = self.planned.iter();
+        batch
+            .iter()
+            .map(|r| r.read.is_some() && planned.next().is_some_and(|(_, made)| made.is_some()))
+            .collect()
+    }
+
+    /// Writes the pages of the next `documents`, as [planned](Archive::plan):
+    /// each report of the input's entries with the document its DOCX and PDF
+    /// were made from, or none when its page is kept. `files` are those given
+    /// to the plan.
     pub fn add(
         &mut self,
-        documents: Vec<(&Report, Document)>,
+        documents: Vec<(&Report, Option<Document>)>,
         files: &BTreeSet<String>,
     ) -> anyhow::Result<()> {
         let site = &self.site;
         let first = self.added;
         let entries = site.entries.get(first..first + documents.len()).unwrap_or_default();
         let in_order = entries.len() == documents.len()
+            && self.planned.len() == documents.len()
             && entries.iter().zip(&documents).all(|(e, (r, _))| std::ptr::eq(e.report, *r));
         anyhow::ensure!(
             in_order,
-            "the archive was given reports out of its order, or without their documents"
+            "the archive was given reports out of its order, or without their plan"
         );
+        let planned = std::mem::take(&mut self.planned);
         let show_phone = site.input.repo.settings.site.show_phone;
-        let documents: Vec<Document> = entries
+        let made: Vec<anyhow::Result<Added>> = entries
             .par_iter()
             .zip(documents)
-            .map(|(entry, (_, document))| privacy::for_archive(document, entry.report, show_phone))
+            .zip(planned.into_par_iter())
+            .map(|((entry, (_, document)), (key, kept))| match (kept, document) {
+                (Some(made), _) => Ok((key, made, Vec::new(), Vec::new(), true)),
+                (None, Some(document)) => {
+                    let document = privacy::for_archive(document, entry.report, show_phone);
+                    let (made, pages, hashes) = make(site, entry, &document, files);
+                    Ok((key, made, pages, hashes, false))
+                }
+                (None, None) => {
+                    anyhow::bail!("{}: the archive was not given its document", entry.report.file)
+                }
+            })
             .collect();
-        let laid: Vec<(&Entry, Option<&Document>)> =
-            entries.iter().copied().zip(documents.iter().map(Some)).collect();
-        self.writer.put(
-            laid.par_iter()
-                .filter_map(|(entry, document)| {
-                    Some(report_page::page(site, entry, (*document)?, files))
-                })
-                .flatten()
-                .collect(),
-        )?;
-        self.index.add(&laid);
+        let mut pages = Vec::new();
+        let mut hashes = Vec::new();
+        let mut made_all = Vec::with_capacity(made.len());
+        for (entry, result) in entries.iter().zip(made) {
+            let (key, made, fresh, fresh_hashes, kept) = result?;
+            if kept {
+                self.writer.keep(&entry.page(), &made.page);
+                made.pictures.iter().for_each(|(path, hash)| self.writer.keep(path, hash));
+            }
+            pages.extend(fresh);
+            hashes.extend(fresh_hashes);
+            made_all.push((key, made, kept));
+        }
+        self.writer.put_hashed(pages, hashes)?;
+        for (key, made, kept) in made_all {
+            self.index.push(&made.keys, &made.summary);
+            self.kept.put(key, made, kept);
+        }
         self.added += entries.len();
         Ok(())
     }
 
     /// Writes the search index, the statistics and the lists, the front page
-    /// last, and removes what the previous build wrote that is gone.
+    /// last, and removes what the previous build wrote that is gone; keeps what
+    /// it made of each report for the next build.
     pub fn finish(mut self) -> anyhow::Result<Written> {
         let site = &self.site;
         anyhow::ensure!(
@@ -361,8 +442,39 @@ impl<'a> Archive<'a> {
         pages.extend(statistics::pages(site));
         pages.extend(lists::pages(site));
         self.writer.put(pages)?;
-        self.writer.finish()
+        let written = self.writer.finish()?;
+        self.kept.store(self.git);
+        Ok(written)
     }
+}
+
+/// One report added to the archive: its key, what is kept of it, its pages made
+/// afresh and their SHA-256 (none when kept), and whether it was kept.
+type Added = (Option<kept::Hash>, Made, Vec<Page>, Vec<kept::Hash>, bool);
+
+/// The page of `entry` laid out as `document` (phone numbers masked), with the
+/// pictures it copies and their SHA-256, and what is kept of it.
+fn make(
+    site: &Site,
+    entry: &Entry,
+    document: &Document,
+    files: &BTreeSet<String>,
+) -> (Made, Vec<Page>, Vec<kept::Hash>) {
+    let pages = report_page::page(site, entry, document, files);
+    let hashes: Vec<kept::Hash> = pages.iter().map(|p| Sha256::digest(&p.bytes).into()).collect();
+    let page = entry.page();
+    let mut keys = search::keys(&search::text(entry, document));
+    // Kept for the whole build: without the room left by the repeats removed.
+    keys.pairs.shrink_to_fit();
+    let mut made = Made { keys, summary: search::summary_of(document), ..Made::default() };
+    for (p, hash) in pages.iter().zip(&hashes) {
+        if p.path == page {
+            made.page = *hash;
+        } else {
+            made.pictures.push((p.path.clone(), *hash));
+        }
+    }
+    (made, pages, hashes)
 }
 
 fn asset(path: &str, text: &str) -> Page {

@@ -20,7 +20,6 @@ pub fn page(
     document: &Document,
     files: &BTreeSet<String>,
 ) -> Vec<Page> {
-    let report = entry.report;
     let mut pages = Vec::new();
     let mut main = String::new();
     let category = entry.category();
@@ -65,7 +64,7 @@ pub fn page(
     let frame =
         Frame { title: entry.title(), up: "../", section: Section::Categories, scripts: &[] };
     let bytes = super::html::page(site, &frame, &main).into_bytes();
-    pages.push(Page { path: format!("reports/{}.html", report.id), bytes, tier: 1 });
+    pages.push(Page { path: entry.page(), bytes, tier: 1 });
     pages
 }
 
@@ -226,7 +225,7 @@ fn inlines(site: &Site, entry: &Entry, runs: &[Inline]) -> String {
 /// another report (written as the relative path to its Markdown file). Anything
 /// else (scripts, local files, paths out of the repository) loses its link and
 /// keeps its text.
-fn safe_href(site: &Site, entry: &Entry, target: &str) -> Option<String> {
+pub(super) fn safe_href(site: &Site, entry: &Entry, target: &str) -> Option<String> {
     let target = target.trim();
     if target.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return None;

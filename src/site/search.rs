@@ -53,7 +53,7 @@ fn fold(c: char) -> char {
 
 /// The search keys of one text: Chinese pairs (the second may be `' '`, the end of
 /// a run) and lowercase ASCII words, each without repeats (words sorted).
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Keys {
     /// Adjacent Han characters, packed by [`pair`].
     pub pairs: Vec<u64>,
@@ -153,7 +153,7 @@ fn encode(docs: &[u32], out: &mut String) {
 }
 
 /// All text of a report that search looks at: title, keywords and body.
-fn text(entry: &Entry, document: &Document) -> String {
+pub(super) fn text(entry: &Entry, document: &Document) -> String {
     let mut text = entry.title().to_string();
     for tag in &entry.report.tags {
         text.push('\n');
@@ -171,7 +171,7 @@ fn runs_text(runs: &[Inline], out: &mut String) {
 }
 
 /// The opening of the report's first paragraph, for the result list.
-fn summary_of(document: &Document) -> String {
+pub(super) fn summary_of(document: &Document) -> String {
     let mut text = String::new();
     for block in &document.blocks {
         if let Block::Paragraph(runs) = block {
@@ -200,29 +200,17 @@ pub(super) struct Index {
 }
 
 impl Index {
-    /// Adds the next reports in the site's order, each with its document (none
-    /// when it could not be laid out: then it has no keys and no summary).
-    pub(super) fn add(&mut self, batch: &[(&Entry, Option<&Document>)]) {
-        use rayon::prelude::*;
-        let keys: Vec<Keys> = batch
-            .par_iter()
-            .map(|(entry, document)| document.map(|d| keys(&text(entry, d))).unwrap_or_default())
-            .collect();
-        for keys in keys {
-            let doc = self.summaries.len();
-            if doc < 1 << DOC_BITS {
-                self.postings
-                    .extend(keys.pairs.iter().map(|&pair| (pair << DOC_BITS) | doc as u64));
-                for word in keys.words {
-                    self.words.entry(word).or_default().push(doc as u32);
-                }
+    /// Adds the next report in the site's order, with its search `keys` and the
+    /// `summary` shown under its results.
+    pub(super) fn push(&mut self, keys: &Keys, summary: &str) {
+        let doc = self.summaries.len();
+        if doc < 1 << DOC_BITS {
+            self.postings.extend(keys.pairs.iter().map(|&pair| (pair << DOC_BITS) | doc as u64));
+            for word in &keys.words {
+                self.words.entry(word.clone()).or_default().push(doc as u32);
             }
-            self.summaries.push(String::new());
         }
-        let first = self.summaries.len() - batch.len();
-        for (summary, (_, document)) in self.summaries[first..].iter_mut().zip(batch) {
-            *summary = document.map(summary_of).unwrap_or_default();
-        }
+        self.summaries.push(summary.to_string());
     }
 
     /// The index files: `search/docs.js`, its shards and the summaries.

@@ -51,10 +51,20 @@ impl Writer {
 
     /// Writes the `pages` that changed, lower tiers first. A path already put
     /// keeps its first bytes (a picture shown by several reports is one file).
-    pub fn put(&mut self, mut pages: Vec<Page>) -> anyhow::Result<()> {
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
-        pages.dedup_by(|a, b| a.path == b.path);
-        pages.retain(|page| !self.new.contains_key(&page.path));
+    pub fn put(&mut self, pages: Vec<Page>) -> anyhow::Result<()> {
+        let hashes = pages.par_iter().map(|p| Sha256::digest(&p.bytes).into()).collect();
+        self.put_hashed(pages, hashes)
+    }
+
+    /// [`Writer::put`] for `pages` whose SHA-256 are already known (`hashes`, in
+    /// the same order).
+    pub fn put_hashed(&mut self, pages: Vec<Page>, hashes: Vec<[u8; 32]>) -> anyhow::Result<()> {
+        let mut pages: Vec<(Page, [u8; 32])> = pages.into_iter().zip(hashes).collect();
+        pages.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        pages.dedup_by(|a, b| a.0.path == b.0.path);
+        pages.retain(|(page, _)| !self.new.contains_key(&page.path));
+        let (pages, hashes): (Vec<Page>, Vec<[u8; 32]>) = pages.into_iter().unzip();
+        let hashes: Vec<String> = hashes.iter().map(|h| hex(h)).collect();
         for page in &pages {
             anyhow::ensure!(is_plain(&page.path), "not a path of the site: {}", page.path);
             let dir = page.path.rsplit_once('/').map_or("", |(dir, _)| dir);
@@ -63,8 +73,6 @@ impl Writer {
                 self.dirs.insert(dir.to_string());
             }
         }
-        let hashes: Vec<String> =
-            pages.par_iter().map(|p| hex(&Sha256::digest(&p.bytes))).collect();
         let mut order: Vec<usize> = (0..pages.len()).collect();
         order.sort_by_key(|&i| pages[i].tier);
         for tier in order.chunk_by(|&a, &b| pages[a].tier == pages[b].tier) {
@@ -92,6 +100,22 @@ impl Writer {
         }
         self.new.extend(pages.into_iter().map(|p| p.path).zip(hashes));
         Ok(())
+    }
+
+    /// Whether the file at `path` is on disk with the SHA-256 `hash`, as the
+    /// previous build recorded it: then [`Writer::keep`] may stand for writing it.
+    pub fn has(&self, path: &str, hash: &[u8; 32]) -> bool {
+        self.new.get(path).or_else(|| self.old.get(path)).is_some_and(|old| *old == hex(hash))
+            && self.out.is_file(path)
+    }
+
+    /// Counts the file at `path`, which [`Writer::has`] found with `hash`, as
+    /// part of this build, left as it is.
+    pub fn keep(&mut self, path: &str, hash: &[u8; 32]) {
+        if !self.new.contains_key(path) {
+            self.new.insert(path.to_string(), hex(hash));
+            self.done.kept += 1;
+        }
     }
 
     /// Records this build's files and removes those of the previous build that

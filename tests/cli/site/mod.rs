@@ -7,6 +7,7 @@
 
 mod builds;
 mod hooks;
+mod kept;
 mod outside;
 mod pages;
 mod published;
@@ -24,11 +25,17 @@ fn project() -> &'static Path {
 /// internal preview, with every report that passes the check (the fixtures are
 /// not git repositories, so nothing in them is published).
 fn build_site(root: &Path, out: &Path) -> String {
+    build_site_with(root, &[], out)
+}
+
+/// [`build_site`] with the options `global` before `build` (`--lang en`).
+fn build_site_with(root: &Path, global: &[&str], out: &Path) -> String {
     let mut command = xinbao();
     if root == project() {
         command.env("XINBAO_TRUST_ROOT", crate::support::PROJECT_TRUST_ROOT);
     }
     let output = command
+        .args(global)
         .args(["build", "--drafts", "--only", "site", "--root"])
         .arg(root)
         .arg("--out")

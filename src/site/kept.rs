@@ -1,0 +1,340 @@
+//! What the archive made of each report, kept between builds, so that a report
+//! whose page cannot have changed is not laid out again: its page's hash, the
+//! pictures the page copied, its search keys and its summary. The page's bytes
+//! are not kept here: the output folder has them, and a page is kept only while
+//! the folder still holds it with the hash the previous build recorded
+//! ([`super::writer::Writer::has`]); otherwise the report is laid out again.
+//!
+//! A report's entry is found by a key, the SHA-256 of everything its page, keys
+//! and summary are made from ([`Keys::of`]):
+//! - the build: xinbao's version and the binary itself (its size and time, so
+//!   that a rebuilt binary of the same version starts afresh), the language,
+//!   `--drafts`, and the settings in force (all of them);
+//! - the report: its file, its text (and its bytes on disk when they differ),
+//!   its approval trail (state, steps, signatures, what they signed), why it is
+//!   late, its receipt, its DOCX and PDF present in the output folder, its unit's
+//!   page;
+//! - its pictures: each picture it names (inline or listed), resolved as the
+//!   layout resolves it, with the SHA-256 of its bytes (or why it is not
+//!   there), and the bytes at each path its last signature covers (they decide
+//!   whether the text and pictures are the signed ones);
+//! - what it shows of other reports: the id and title of the reports it
+//!   follows up, retracts, is followed up or retracted by, of the other answers
+//!   to its request and the request's title, and where each of its links leads
+//!   in this archive.
+//!
+//! The file (`.git/xinbao/pages.bin`) is sealed like the history cache
+//! ([`crate::cache`]): a missing, foreign, edited or unreadable file means
+//! every report is laid out again, never an error. Without git, nothing is kept.
+
+use super::search::Keys as SearchKeys;
+use super::{Entry, Site};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+
+/// The cache's file under `.git/xinbao/`.
+const FILE: &str = "pages.bin";
+
+/// The first bytes of that file: its layout. Another layout is no cache.
+const FORMAT: &[u8] = b"xinbao pages 1\n";
+
+/// A SHA-256.
+pub(super) type Hash = [u8; 32];
+
+/// What the archive made of one report.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Made {
+    /// The SHA-256 of its page (`reports/<id>.html`).
+    pub page: Hash,
+    /// The pictures its page copied into the site: path and SHA-256.
+    pub pictures: Vec<(String, Hash)>,
+    /// Its search keys.
+    pub keys: SearchKeys,
+    /// The summary under its search results.
+    pub summary: String,
+}
+
+/// The entries read from the previous build and those of this one.
+#[derive(Default)]
+pub(super) struct Kept {
+    /// What this build's inputs share (none: nothing is kept).
+    base: Option<Hash>,
+    /// The previous build's entries not taken yet, by key.
+    old: HashMap<Hash, Made>,
+    /// This build's entries, by key.
+    new: Vec<(Hash, Made)>,
+    /// Whether this build made an entry afresh.
+    changed: bool,
+}
+
+impl Kept {
+    /// The entries the previous build left in `git` for a site of `site`; none
+    /// without git or without a usable file.
+    pub fn open(git: Option<&git2::Repository>, site: &Site) -> Kept {
+        let Some(base) = git.and_then(|_| base(site)) else { return Kept::default() };
+        let old = git.and_then(|git| crate::cache::read_sealed(git, FILE));
+        let old = old.and_then(|bytes| decode(&bytes)).unwrap_or_default();
+        Kept { base: Some(base), old, new: Vec::new(), changed: false }
+    }
+
+    /// The key of `entry`'s page, when entries are kept at all; `files` are the
+    /// documents present in `OUT/files/`.
+    pub fn key(&self, site: &Site, entry: &Entry, files: &BTreeSet<String>) -> Option<Hash> {
+        Some(Keys::of(site, &self.base?, entry, files))
+    }
+
+    /// What the previous build made for `key`.
+    pub fn get(&self, key: &Hash) -> Option<&Made> {
+        self.old.get(key)
+    }
+
+    /// Takes what the previous build made for `key` out, to be [put](Kept::put)
+    /// back as this build's.
+    pub fn take(&mut self, key: &Hash) -> Option<Made> {
+        self.old.remove(key)
+    }
+
+    /// Records what this build made for `key`: afresh, or `taken` from the
+    /// previous build.
+    pub fn put(&mut self, key: Option<Hash>, made: Made, taken: bool) {
+        if let Some(key) = key {
+            self.changed |= !taken;
+            self.new.push((key, made));
+        }
+    }
+
+    /// Replaces the file in `git` with this build's entries, when they differ
+    /// from the previous build's.
+    pub fn store(self, git: Option<&git2::Repository>) {
+        let Some(git) = git.filter(|_| self.base.is_some()) else { return };
+        if self.changed || !self.old.is_empty() {
+            crate::cache::write_sealed(git, FILE, encode(&self.new));
+        }
+    }
+}
+
+/// What every page of this build depends on besides its report.
+fn base(site: &Site) -> Option<Hash> {
+    let exe = std::env::current_exe().and_then(std::fs::metadata).ok()?;
+    let built = exe.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    let mut key = Keys(Sha256::new());
+    key.text(FORMAT);
+    key.text(env!("CARGO_PKG_VERSION").as_bytes());
+    key.debug(&(exe.len(), built.as_nanos()));
+    key.debug(&(site.lang(), site.input.drafts));
+    key.debug(&site.input.repo.settings);
+    Some(key.0.finalize().into())
+}
+
+/// A key being made: everything is fed in as `Debug` text (quoted and
+/// escaped, so that no two inputs read alike) or as length-prefixed bytes.
+struct Keys(Sha256);
+
+impl std::fmt::Write for Keys {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl Keys {
+    /// The key of `entry`'s page in the build whose shared inputs are `base`.
+    fn of(site: &Site, base: &Hash, entry: &Entry, files: &BTreeSet<String>) -> Hash {
+        let report = entry.report;
+        let mut key = Keys(Sha256::new());
+        key.0.update(base);
+        key.debug(&(&report.id, &report.file));
+        match &report.read {
+            Some(read) => {
+                key.text(read.text.as_bytes());
+                key.debug(&read.original.is_some());
+                read.original.as_deref().into_iter().for_each(|bytes| key.text(bytes));
+            }
+            None => key.debug(&"unread"),
+        }
+        key.debug(&(entry.trail, entry.late, entry.received));
+        let present = ["docx", "pdf"].map(|kind| files.contains(&format!("{}.{kind}", report.id)));
+        key.debug(&(present, site.units.get(entry.unit())));
+        key.others(site, entry);
+        key.pictures(site, entry);
+        key.0.finalize().into()
+    }
+
+    fn debug(&mut self, value: &impl std::fmt::Debug) {
+        let _ = writeln!(self, "{value:?}");
+    }
+
+    fn text(&mut self, bytes: &[u8]) {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    /// What the page shows of other reports and of its request.
+    fn others(&mut self, site: &Site, entry: &Entry) {
+        let report = entry.report;
+        let shown = |list: Option<&Vec<&Entry>>| -> Vec<(String, String)> {
+            let list = list.map(Vec::as_slice).unwrap_or_default();
+            list.iter().map(|e| (e.id().to_string(), e.title().to_string())).collect()
+        };
+        let lookup = |field: &Option<crate::fields::Spanned<String>>| {
+            let other = field.as_ref().and_then(|f| site.by_id.get(f.value.as_str()));
+            other.map(|e| (e.id(), e.title()))
+        };
+        self.debug(&(
+            shown(site.retracted_by.get(entry.id())),
+            shown(site.follow_ups.get(entry.id())),
+            lookup(&report.follow_up_of),
+            lookup(&report.retracts),
+        ));
+        let request = report.request.as_ref().and_then(|r| site.input.repo.request(&r.value));
+        let answers = request.and_then(|r| site.answers.get(r.id.as_str()));
+        self.debug(&(request.map(|r| (&r.id, &r.title)), shown(answers)));
+        for link in &report.body.links {
+            self.debug(&super::report_page::safe_href(site, entry, &link.target));
+        }
+    }
+
+    /// The pictures the layout finds for the report, and those its last
+    /// signature covers, by the SHA-256 of their bytes.
+    fn pictures(&mut self, site: &Site, entry: &Entry) {
+        let report = entry.report;
+        let ws = &site.input.repo.workspace;
+        let inline = report.body.images.iter().map(|i| i.target.as_str());
+        let listed = report.images.iter().map(|i| i.file.value.as_str());
+        for target in inline.chain(listed) {
+            match crate::report::picture::resolve(ws, &report.file, target) {
+                Ok(found) => self.debug(&(&found.path, Sha256::digest(&found.bytes))),
+                Err((rule, _)) => self.debug(&rule),
+            }
+        }
+        let signed = entry.trail.and_then(|t| t.signed_content());
+        for (path, _) in signed.map(|c| c.pictures.as_slice()).unwrap_or_default() {
+            let bytes = ws.picture(std::path::Path::new(path));
+            self.debug(&(path, bytes.as_deref().ok().map(Sha256::digest)));
+        }
+    }
+}
+
+/// The file's bytes for `entries`: [`FORMAT`], then per entry its key, page
+/// hash, pictures, summary, words and pairs (sorted, as gaps), numbers as
+/// LEB128.
+fn encode(entries: &[(Hash, Made)]) -> Vec<u8> {
+    let mut out = FORMAT.to_vec();
+    number(&mut out, entries.len() as u64);
+    for (key, made) in entries {
+        out.extend(key);
+        out.extend(made.page);
+        number(&mut out, made.pictures.len() as u64);
+        for (path, hash) in &made.pictures {
+            bytes(&mut out, path.as_bytes());
+            out.extend(hash);
+        }
+        bytes(&mut out, made.summary.as_bytes());
+        number(&mut out, made.keys.words.len() as u64);
+        made.keys.words.iter().for_each(|word| bytes(&mut out, word.as_bytes()));
+        let mut pairs = made.keys.pairs.clone();
+        pairs.sort_unstable();
+        number(&mut out, pairs.len() as u64);
+        let mut previous = 0;
+        for pair in pairs {
+            number(&mut out, pair - previous);
+            previous = pair;
+        }
+    }
+    out
+}
+
+fn number(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    number(out, bytes.len() as u64);
+    out.extend(bytes);
+}
+
+/// The entries of a file written by [`encode`]; none when it is not one.
+fn decode(file: &[u8]) -> Option<HashMap<Hash, Made>> {
+    let mut reader = Reader(file.strip_prefix(FORMAT)?);
+    let count = reader.number()?;
+    let mut entries = HashMap::new();
+    for _ in 0..count {
+        let key = reader.hash()?;
+        let page = reader.hash()?;
+        let pictures: Option<Vec<(String, Hash)>> =
+            (0..reader.number()?).map(|_| Some((reader.text()?, reader.hash()?))).collect();
+        let summary = reader.text()?;
+        let words = (0..reader.number()?).map(|_| reader.text()).collect::<Option<_>>()?;
+        let count = reader.number()?;
+        let mut pairs = Vec::with_capacity(usize::try_from(count).ok()?.min(reader.0.len()));
+        let mut previous: u64 = 0;
+        for _ in 0..count {
+            previous = previous.checked_add(reader.number()?)?;
+            pairs.push(previous);
+        }
+        let keys = SearchKeys { pairs, words };
+        entries.insert(key, Made { page, pictures: pictures?, keys, summary });
+    }
+    reader.0.is_empty().then_some(entries)
+}
+
+/// The unread rest of a file.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn number(&mut self) -> Option<u64> {
+        let mut n: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let (&byte, rest) = self.0.split_first()?;
+            self.0 = rest;
+            n |= u64::from(byte & 0x7f).checked_shl(shift)?;
+            if byte < 0x80 {
+                return Some(n);
+            }
+        }
+        None
+    }
+
+    fn take(&mut self, len: usize) -> Option<&[u8]> {
+        let (head, rest) = self.0.split_at_checked(len)?;
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn hash(&mut self) -> Option<Hash> {
+        self.take(32)?.try_into().ok()
+    }
+
+    fn text(&mut self) -> Option<String> {
+        let len = usize::try_from(self.number()?).ok()?;
+        String::from_utf8(self.take(len)?.to_vec()).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_round_trip_and_damage_reads_as_none() {
+        let made = Made {
+            page: [7; 32],
+            pictures: vec![("assets/img/ab.png".into(), [9; 32])],
+            keys: SearchKeys { pairs: vec![5 << 21, 3, 1 << 40], words: vec!["pm2".into()] },
+            summary: "调度会…".into(),
+        };
+        let file = encode(&[([1; 32], made.clone())]);
+        let back = decode(&file).unwrap();
+        let mut sorted = made;
+        sorted.keys.pairs.sort_unstable();
+        assert_eq!(back.get(&[1; 32]), Some(&sorted));
+        assert!(decode(&file[..file.len() - 1]).is_none());
+        assert!(decode(&[file.as_slice(), b"x"].concat()).is_none());
+        assert!(decode(b"xinbao pages 0\n").is_none());
+    }
+}

@@ -1,0 +1,150 @@
+//! The pages kept between builds (`.git/xinbao/pages.bin`): after each kind of
+//! change a kept page depends on — the report's text, a picture's bytes, a
+//! referenced report's title, the settings, the language, the approval and
+//! publication state — the archive is the one a build into an empty folder makes;
+//! a tampered cache is ignored, even when the output folder was tampered to match.
+
+use super::{build_site_with as build, tree};
+use crate::bureau::{Bureau, PUBLISHED, Report};
+use crate::support::Sandbox;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// Builds into `out` (kept pages in use) and into an empty folder beside it,
+/// and asserts the two archives are the same.
+fn build_and_compare(root: &Path, global: &[&str], out: &Path) {
+    build(root, global, out);
+    let fresh = out.with_file_name("fresh");
+    let _ = std::fs::remove_dir_all(&fresh);
+    build(root, global, &fresh);
+    let (kept, made) = (tree(out), tree(&fresh));
+    let differ: Vec<&String> = made.keys().filter(|p| kept.get(*p) != made.get(*p)).collect();
+    assert!(differ.is_empty() && kept.len() == made.len(), "stale after the change: {differ:?}");
+    std::fs::remove_dir_all(&fresh).unwrap();
+}
+
+/// The fixture repository committed in git, so that pages are kept.
+fn committed_fixture() -> Sandbox {
+    let sandbox = Sandbox::from_fixture("repo");
+    sandbox.git_init();
+    sandbox.commit_all("2026-03-12T12:00:00+08:00", "信息");
+    sandbox
+}
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn kept_pages_are_made_again_when_what_they_show_changes() {
+    let sandbox = committed_fixture();
+    let root = sandbox.root();
+    let out = root.join("out");
+    build(root, &[], &out);
+    let cache = root.join(".git/xinbao/pages.bin");
+    let stored = std::fs::metadata(&cache).expect("the pages are kept").modified().unwrap();
+    let again = build(root, &[], &out);
+    assert!(again.contains("档案网站：写入 0 个文件"), "{again}");
+    assert_eq!(std::fs::metadata(&cache).unwrap().modified().unwrap(), stored, "rewritten");
+
+    // The report's text.
+    let work = "reports/2026/03/2026-03-02-good-work.md";
+    edit(root, work, "安排下一步工作", "部署下一阶段工作");
+    build_and_compare(root, &[], &out);
+    let page = std::fs::read_to_string(out.join("reports/2026-03-02-good-work.html")).unwrap();
+    assert!(page.contains("部署下一阶段工作"));
+
+    // A picture's bytes, the text unchanged.
+    let picture = root.join("reports/2026/03/images/ok.png");
+    let before = std::fs::read_to_string(out.join("reports/2026-03-05-good-images.html")).unwrap();
+    image::GrayImage::from_pixel(8, 8, image::Luma([7])).save(&picture).unwrap();
+    build_and_compare(root, &[], &out);
+    let after = std::fs::read_to_string(out.join("reports/2026-03-05-good-images.html")).unwrap();
+    assert_ne!(before, after, "the page shows the new picture");
+
+    // The title of the report a follow-up links to.
+    let first = "reports/2026/03/2026-03-02-good-emergency.md";
+    edit(root, first, "title: ", "title: 更正：");
+    build_and_compare(root, &[], &out);
+    let follow_up =
+        std::fs::read_to_string(out.join("reports/2026-03-02-good-follow-up.html")).unwrap();
+    assert!(follow_up.contains("更正："), "{follow_up}");
+
+    // The settings: the bureau's name is on every page.
+    edit(root, "xinbao.yaml", "bureau: 测试县", "bureau: 示范县");
+    build_and_compare(root, &[], &out);
+    let page = std::fs::read_to_string(out.join("reports/2026-03-02-good-work.html")).unwrap();
+    assert!(page.contains("示范县") && !page.contains("测试县"));
+
+    // The language of the site, and back.
+    build_and_compare(root, &["--lang", "en"], &out);
+    let page = std::fs::read_to_string(out.join("reports/2026-03-02-good-work.html")).unwrap();
+    assert!(page.contains("Approval trail"), "{page}");
+    build_and_compare(root, &[], &out);
+}
+
+#[test]
+fn a_kept_page_follows_the_reports_approval_and_publication() {
+    let Some(bureau) = Bureau::new() else { return };
+    let report = Report::new("2026-03-02-huancun", "投资科").body("缓存的信息。");
+    let page = bureau.root().join(format!("out/reports/{}.html", report.id));
+    let out = bureau.root().join("out");
+    let shows = |words: &str| std::fs::read_to_string(&page).unwrap().contains(words);
+
+    // A draft in the work tree, then the same text approved, then published.
+    bureau.write(report);
+    build_and_compare(bureau.root(), &[], &out);
+    assert!(shows("未发布（草稿）"));
+    std::fs::remove_file(bureau.root().join(report.file())).unwrap();
+    bureau.submit("zhang/a", &[report], Some("li"));
+    assert_eq!(bureau.state(report.id).0, "approved");
+    build_and_compare(bureau.root(), &[], &out);
+    assert!(shows("未发布（已审核）"));
+    bureau.commit(PUBLISHED, Some("qian"), &format!("发布\n\nPublished: {}", report.id));
+    assert_eq!(bureau.state(report.id).0, "published");
+    build_and_compare(bureau.root(), &[], &out);
+    assert!(shows("办公室发布") && !shows("未发布（"));
+}
+
+#[test]
+fn a_tampered_cache_is_ignored() {
+    let sandbox = committed_fixture();
+    let root = sandbox.root();
+    let out = root.join("out");
+    build(root, &[], &out);
+    let path = "reports/2026-03-02-good-work.html";
+    let genuine = std::fs::read(out.join(path)).unwrap();
+
+    // A forged page in the output folder, its manifest and the kept entry made to
+    // agree with it: trusted, the cache would keep the forgery.
+    let text = String::from_utf8(genuine.clone()).unwrap();
+    let forged = text.replacen("安排下一步工作", "伪造的记录", 1).into_bytes();
+    assert_ne!(forged, genuine);
+    let hex = |bytes: &[u8]| -> String {
+        Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    };
+    std::fs::write(out.join(path), &forged).unwrap();
+    let manifest = out.join(".xinbao-site.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replace(&hex(&genuine), &hex(&forged))).unwrap();
+    let cache = root.join(".git/xinbao/pages.bin");
+    let bytes = std::fs::read(&cache).unwrap();
+    let (old, new) = (Sha256::digest(&genuine), Sha256::digest(&forged));
+    let at = bytes.windows(32).position(|w| w == old.as_slice()).expect("the page's entry");
+    let mut tampered = bytes.clone();
+    tampered[at..at + 32].copy_from_slice(&new);
+    std::fs::write(&cache, &tampered).unwrap();
+
+    build(root, &[], &out);
+    assert_eq!(std::fs::read(out.join(path)).unwrap(), genuine, "the forgery was kept");
+    assert_ne!(std::fs::read(&cache).unwrap(), tampered, "the tampered file is replaced");
+
+    // A cache cut short or of garbage: laid out again, no error.
+    for damage in [&bytes[..bytes.len() / 2], b"not a cache".as_slice()] {
+        std::fs::write(&cache, damage).unwrap();
+        build_and_compare(root, &[], &out);
+    }
+}
