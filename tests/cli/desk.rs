@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 
 /// A running desk, killed when dropped.
-struct Desk {
+pub(crate) struct Desk {
     child: Child,
-    port: u16,
-    token: String,
+    pub(crate) port: u16,
+    pub(crate) token: String,
 }
 
 /// An answer: status, headers and body.
@@ -35,7 +35,7 @@ impl Answer {
 
 impl Desk {
     /// `xinbao desk --port 0 --no-open` in `dir`, once its start line is printed.
-    fn start(dir: &Path) -> Desk {
+    pub(crate) fn start(dir: &Path) -> Desk {
         Desk::start_with(dir, &[])
     }
 
@@ -118,13 +118,13 @@ impl Drop for Desk {
 /// The usual bureau pushed to a bare origin, and a clone of it for each of the
 /// writer 张三, the supervisors 李四 and 吴十 (both of 投资科) and the office's 钱七,
 /// each with their own `git config` (name, and the signing key of those who sign).
-struct Office {
+pub(crate) struct Office {
     bureau: Bureau,
     dir: tempfile::TempDir,
 }
 
 impl Office {
-    fn new() -> Option<Office> {
+    pub(crate) fn new() -> Option<Office> {
         let bureau = Bureau::new()?;
         let dir = tempfile::tempdir().unwrap();
         let origin = dir.path().join("origin.git");
@@ -155,12 +155,12 @@ impl Office {
         Some(Office { bureau, dir })
     }
 
-    fn clone(&self, folder: &str) -> PathBuf {
+    pub(crate) fn clone(&self, folder: &str) -> PathBuf {
         self.dir.path().join(folder)
     }
 
     /// `git verify-commit COMMIT` in `folder`, with the allowed signers of the settings.
-    fn verify(&self, folder: &str, commit: &str) {
+    pub(crate) fn verify(&self, folder: &str, commit: &str) {
         let out = self.bureau.xinbao(&["keys", "allowed-signers"], &[]);
         let signers = self.bureau.outside("allowed_signers");
         std::fs::write(&signers, &out.stdout).unwrap();

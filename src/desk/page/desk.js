@@ -28,10 +28,15 @@ const WORDS = {
   working: ["正在处理……", "Working…"], unit: ["科室", "Unit"], branch: ["分支", "Branch"],
   select: ["选择", "Select"], late: ["迟报", "late"], received: ["服务器收到时间", "Received by the server"],
   unconfirmed: ["未经服务器确认", "not confirmed by the server"], onMain: ["已在主线", "Already on main"],
+  actions: ["操作", "Actions"],
 };
 const STATES = {
   draft: ["草稿", "draft"], submitted: ["待审核", "submitted"], approved: ["已审核", "approved"],
   published: ["已发布", "published"], stale: ["审核失效", "stale"], returned: ["已退回", "returned"],
+};
+const ROLES = {
+  writer: ["信息员", "writer"], supervisor: ["分管负责人", "supervisor"], office: ["办公室", "office"],
+  admin: ["管理员", "admin"], server: ["服务器", "server"],
 };
 function t(key) { const w = WORDS[key]; return w ? w[EN ? 1 : 0] : key; }
 function state(id) { const s = STATES[id]; return s ? s[EN ? 1 : 0] : id; }
@@ -96,15 +101,17 @@ async function start() {
   const session = await api("GET", "/api/session");
   const roles = session.roles || [];
   $("who").textContent = session.known
-    ? `${session.bureau} · ${session.name}${session.unit ? "（" + session.unit + "）" : ""} · ${roles.join(", ")}`
+    ? `${session.bureau} · ${session.name}${session.unit ? "（" + session.unit + "）" : ""} · ${roles.map((r) => (ROLES[r] ? ROLES[r][EN ? 1 : 0] : r)).join(EN ? ", " : "、")}`
     : `${session.bureau} · ${session.name || "?"} · ${t("unknownUser")}`;
   if (roles.includes("writer") || roles.includes("office") || !session.known) SECTIONS.push("write", "mine");
   if (roles.includes("supervisor")) SECTIONS.push("review");
   if (roles.includes("office")) SECTIONS.push("publish");
+  // Only those who may write get the form (and its checks as they type).
+  if (SECTIONS.includes("write")) await setupForm();
+  // The tabs appear with their first section shown, never before.
   SECTIONS.forEach((s) => {
     $("tabs").appendChild(el("button", { type: "button", "data-section": s, text: t(s), onclick: () => show(s) }));
   });
-  await setupForm();
   show(SECTIONS[0] || "write");
 }
 
@@ -283,7 +290,7 @@ async function loadMine() {
   ]));
   const list = $("mine-list");
   list.textContent = "";
-  list.appendChild(table([t("id"), t("state"), t("returnReason"), t("received"), ""], rows));
+  list.appendChild(table([t("id"), t("state"), t("returnReason"), t("received"), t("actions")], rows));
   notice("");
 }
 
@@ -345,7 +352,7 @@ async function loadPublish() {
     el("td", { text: r.unit || "" }),
     el("td", {}, [el("button", { type: "button", text: t("view"), onclick: () => attempt(() => openReport(r.id, null, false)) })]),
   ]));
-  list.appendChild(rows.length ? table([t("select"), t("titleLabel"), t("unit"), ""], rows) : el("p", { text: t("nothing") }));
+  list.appendChild(rows.length ? table([t("select"), t("titleLabel"), t("unit"), t("actions")], rows) : el("p", { text: t("nothing") }));
   $("publish-go").onclick = () => attempt(async () => {
     const ids = Array.from(list.querySelectorAll("input:checked")).map((c) => c.value);
     const done = await api("POST", "/api/publish", { ids: ids });
