@@ -4,6 +4,7 @@
 //! unparsable file stops the run (exit 2); anything else wrong in it is a
 //! diagnostic with the line, and the defaults of SPEC §2 stand in.
 
+pub mod placeholders;
 mod read;
 
 pub use read::{font_file_problem, from_bytes, load};
