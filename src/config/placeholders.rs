@@ -22,8 +22,10 @@ struct Written {
 fn written() -> &'static Written {
     static WRITTEN: OnceLock<Written> = OnceLock::new();
     WRITTEN.get_or_init(|| {
-        let node = crate::yaml::parse(crate::templates::SETTINGS, 1).unwrap_or_else(|_| {
-            Node { kind: crate::yaml::Kind::Null, pos: Default::default(), end: Default::default() }
+        let node = crate::yaml::parse(crate::templates::SETTINGS, 1).unwrap_or_else(|_| Node {
+            kind: crate::yaml::Kind::Null,
+            pos: Default::default(),
+            end: Default::default(),
         });
         let text = |n: Option<&Node>| n.and_then(Node::as_str).unwrap_or_default().to_string();
         Written {

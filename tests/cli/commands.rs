@@ -76,7 +76,10 @@ fn check_warns_while_the_settings_hold_the_placeholders_of_init() {
     let line_of = |text: &str| settings.lines().position(|l| l.contains(text)).unwrap() as u64 + 1;
     assert_eq!(placeholders.len(), 2, "{found:#}");
     assert_eq!(placeholders[0].0, line_of("bureau: 某某县某某局"));
-    assert!(placeholders[0].1.starts_with("`某某县某某局` 是 `xinbao init` 写入的示例"), "{found:#}");
+    assert!(
+        placeholders[0].1.starts_with("`某某县某某局` 是 `xinbao init` 写入的示例"),
+        "{found:#}"
+    );
     assert_eq!(placeholders[1].0, line_of("editor: 某某县某某局办公室"));
 
     // Once the names are the bureau's own, the warnings are gone.

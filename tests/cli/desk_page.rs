@@ -120,6 +120,14 @@ fn the_desk_in_a_browser_writes_approves_and_publishes_with_no_axe_violations() 
     click(&browser, "#tabs button[data-section=write]");
     browser.find("#f-title");
     axe(&browser, "office, the form", &mut violations);
+    click(&browser, "#tabs button[data-section=setup]");
+    let names: Vec<String> = browser
+        .all("#s-people input[id^=s-name]")
+        .iter()
+        .map(|e| browser.property(e, "value"))
+        .collect();
+    assert!(names.iter().any(|n| n == "钱七"), "{names:?}");
+    axe(&browser, "office, the set-up page", &mut violations);
 
     let status = xinbao()
         .current_dir(office.clone("office"))
