@@ -159,6 +159,18 @@ impl Office {
         self.dir.path().join(folder)
     }
 
+    /// Asserts that `status` in the office's clone has `id` published, with no problem.
+    pub(crate) fn assert_published(&self, id: &str) {
+        let status = xinbao()
+            .current_dir(self.clone("office"))
+            .args(["status", "--format", "json"])
+            .output()
+            .unwrap();
+        let status: Value = serde_json::from_slice(&status.stdout).unwrap();
+        let (state, problems) = crate::bureau::state_of(&status, id);
+        assert_eq!((state.as_str(), problems), ("published", Vec::<String>::new()));
+    }
+
     /// `git verify-commit COMMIT` in `folder`, with the allowed signers of the settings.
     pub(crate) fn verify(&self, folder: &str, commit: &str) {
         let out = self.bureau.xinbao(&["keys", "allowed-signers"], &[]);
@@ -292,14 +304,7 @@ fn a_report_goes_from_the_writer_through_a_return_to_approval_and_publication() 
     let published = clerk.ok("POST", "/api/publish", Some(json!({"ids": [id]})));
     office.verify("office", published["commit"].as_str().unwrap());
     assert_eq!(published["pushed"], true);
-    let status = xinbao()
-        .current_dir(office.clone("office"))
-        .args(["status", "--format", "json"])
-        .output()
-        .unwrap();
-    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
-    let (state, problems) = crate::bureau::state_of(&status, &id);
-    assert_eq!((state.as_str(), problems), ("published", Vec::<String>::new()));
+    office.assert_published(&id);
     let mine = writer.ok("GET", "/api/reports", None);
     let item = mine["reports"].as_array().unwrap().iter().find(|r| r["id"] == id.as_str()).unwrap();
     assert_eq!(

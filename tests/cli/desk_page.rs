@@ -8,8 +8,7 @@
 
 use crate::browser::{Browser, headless, save};
 use crate::desk::{Desk, Office};
-use crate::support::xinbao;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::{Duration, Instant};
 
 /// The text of `css` once `wanted` holds for it (up to a minute: approving fetches,
@@ -129,13 +128,6 @@ fn the_desk_in_a_browser_writes_approves_and_publishes_with_no_axe_violations() 
     assert!(names.iter().any(|n| n == "钱七"), "{names:?}");
     axe(&browser, "office, the set-up page", &mut violations);
 
-    let status = xinbao()
-        .current_dir(office.clone("office"))
-        .args(["status", "--format", "json"])
-        .output()
-        .unwrap();
-    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
-    let (state, problems) = crate::bureau::state_of(&status, &id);
-    assert_eq!((state.as_str(), problems), ("published", Vec::<String>::new()));
+    office.assert_published(&id);
     assert!(violations.is_empty(), "axe-core:\n{}", violations.join("\n"));
 }
