@@ -15,6 +15,9 @@ use crate::source::Pos;
 use chrono::{Duration, FixedOffset, NaiveDate};
 use std::collections::BTreeMap;
 
+/// The settings `xinbao init` writes, with the placeholders a bureau replaces.
+pub const INIT: &str = include_str!("../scaffold/xinbao.yaml");
+
 /// The settings file's name at the repository root.
 pub const FILE: &str = crate::workspace::SETTINGS_FILE;
 

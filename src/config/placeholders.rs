@@ -22,7 +22,7 @@ struct Written {
 fn written() -> &'static Written {
     static WRITTEN: OnceLock<Written> = OnceLock::new();
     WRITTEN.get_or_init(|| {
-        let node = crate::yaml::parse(crate::templates::SETTINGS, 1).unwrap_or_else(|_| Node {
+        let node = crate::yaml::parse(super::INIT, 1).unwrap_or_else(|_| Node {
             kind: crate::yaml::Kind::Null,
             pos: Default::default(),
             end: Default::default(),

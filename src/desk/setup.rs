@@ -15,12 +15,14 @@ use serde_json::{Map, Value, json};
 /// The work tree's `xinbao.yaml`, its text and tree.
 fn read(run: &Run) -> Result<(String, Node), Failure> {
     let path = run.root().join(config::FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Failure::bad(
-            format!("无法读取 {}：{e}", config::FILE),
-            format!("cannot read {}: {e}", config::FILE),
-        )
-    })?;
+    let bytes = run.workspace().read(&path);
+    let text =
+        bytes.and_then(|b| String::from_utf8(b).map_err(std::io::Error::other)).map_err(|e| {
+            Failure::bad(
+                format!("无法读取 {}：{e}", config::FILE),
+                format!("cannot read {}: {e}", config::FILE),
+            )
+        })?;
     let node = crate::yaml::parse(&text, 1).map_err(|_| {
         Failure::bad(
             format!("{} 不是合法的 YAML，请先用 `xinbao check` 查看并改正", config::FILE),
@@ -344,7 +346,7 @@ mod tests {
 
     #[test]
     fn the_form_replaces_inits_placeholders_and_keeps_the_rest() {
-        let template = crate::templates::SETTINGS;
+        let template = crate::config::INIT;
         let body = json!({
             "bureau": "测试县发展和改革局",
             "units": ["办公室", "投资科"],
