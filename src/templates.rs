@@ -25,7 +25,7 @@ pub const GITIGNORE: &str = "# xinbao build 的输出 / what `xinbao build` writ
 /// The `xinbao.yaml` a new bureau starts from: placeholders for the bureau, its
 /// units and one person of each role (with a commented `keys:` example), and no
 /// other bureau's data.
-pub const SETTINGS: &str = include_str!("scaffold/xinbao.yaml");
+pub const SETTINGS: &str = crate::config::INIT;
 
 /// The code forges `init --ci` writes a pipeline for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

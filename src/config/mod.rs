@@ -4,6 +4,7 @@
 //! unparsable file stops the run (exit 2); anything else wrong in it is a
 //! diagnostic with the line, and the defaults of SPEC §2 stand in.
 
+pub mod placeholders;
 mod read;
 
 pub use read::{font_file_problem, from_bytes, load};
@@ -13,6 +14,9 @@ use crate::lang::Text;
 use crate::source::Pos;
 use chrono::{Duration, FixedOffset, NaiveDate};
 use std::collections::BTreeMap;
+
+/// The settings `xinbao init` writes, with the placeholders a bureau replaces.
+pub const INIT: &str = include_str!("../scaffold/xinbao.yaml");
 
 /// The settings file's name at the repository root.
 pub const FILE: &str = crate::workspace::SETTINGS_FILE;

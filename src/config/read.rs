@@ -100,6 +100,10 @@ fn read_bytes(
             node.pos.column
         );
     }
+    // `check` lints the work tree's file: placeholders `init` wrote are warned about.
+    if root.is_some() {
+        super::placeholders::lint(&node, diags);
+    }
     Ok(parse(&node, root, diags))
 }
 

@@ -8,6 +8,7 @@ use super::branches::{self, branch_of};
 use super::compose::{self, Composed};
 use super::security;
 use super::server::{Desk, Failure, Reply, Request};
+use super::setup;
 use crate::approval::State;
 use crate::cli::{CheckArgs, Format};
 use crate::commands::{approve, check, pending, publish, render, status};
@@ -36,6 +37,8 @@ pub fn answer(desk: &Desk, request: &Request) -> Result<Reply, Failure> {
         ("POST", ["approve"]) => approve_branch(&run, &request.json()?)?,
         ("POST", ["return"]) => return_branch(&run, &request.json()?)?,
         ("POST", ["publish"]) => publish_ids(&run, &request.json()?)?,
+        ("GET", ["settings"]) => setup::current(&run)?,
+        ("POST", ["settings"]) => set_up(&run, &request.json()?)?,
         _ => return Err(Failure::not_found("没有这个接口", "no such API")),
     };
     Ok(Reply::json(value))
@@ -70,6 +73,8 @@ fn session(run: &Run) -> Result<Value, Failure> {
         "supervises": supervises,
         "branch": branch,
         "bureau": settings.bureau,
+        "placeholders": setup::placeholders(run),
+        "may_set_up": setup::may_set_up(&settings, name.as_deref()),
         "lang": match run.lang() { crate::lang::Lang::Zh => "zh", crate::lang::Lang::En => "en" },
     }))
 }
@@ -468,7 +473,7 @@ fn required<'a>(body: &'a Value, key: &str) -> Result<&'a str, Failure> {
 /// MODE` to its first parent: `--hard` for an approval, made on a clean work tree;
 /// `--soft` for a publication, whose staged normalization stays staged, as
 /// `publish` itself undoes) when the push is refused, so nothing is half-done.
-fn pushed(run: &Run, commit: &str, mode: &str) -> Result<bool, Failure> {
+pub(super) fn pushed(run: &Run, commit: &str, mode: &str) -> Result<bool, Failure> {
     if !branches::has_origin(run.root()) {
         return Ok(false);
     }
@@ -582,6 +587,14 @@ fn ids_of(body: &Value) -> Result<Vec<String>, Failure> {
         id_of(id)?;
     }
     Ok(ids)
+}
+
+/// `POST /api/settings`: the set-up page's settings, committed signed ([`setup::save`]), pushed.
+fn set_up(run: &Run, body: &Value) -> Result<Value, Failure> {
+    signing_ready(run)?;
+    branches::sync(run.root());
+    let run = run.reread();
+    setup::save(&run, body, user_name(&run).as_deref())
 }
 
 /// `POST /api/publish` `{"ids"}`: `publish ID…`, pushed.

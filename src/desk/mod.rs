@@ -7,7 +7,8 @@
 //! One process serves 127.0.0.1 ([`server`]) behind a token and a Host check
 //! ([`security`]); [`api`] answers the JSON API, [`pages`] the page built into
 //! the binary; [`compose`] turns the form into a report's text and pictures, and
-//! [`branches`] saves, submits and returns drafts on their git branches.
+//! [`branches`] saves, submits and returns drafts on their git branches;
+//! [`setup`] writes the set-up page's settings and commits them signed.
 
 mod api;
 mod branches;
@@ -15,6 +16,7 @@ mod compose;
 mod pages;
 mod security;
 mod server;
+mod setup;
 
 use crate::cli::DeskArgs;
 use crate::run::Run;

@@ -1,5 +1,6 @@
-//! The desk's page: one HTML page, one script and one style sheet, built into the
-//! binary (no CDN, no build step; nothing newer than Chromium 90 needs). The
+//! The desk's page: one HTML page, one script, one style sheet and a Chinese
+//! font for systems without one (the PDF's 黑体), built into the binary (no CDN,
+//! no build step; nothing newer than Chromium 90 needs). The
 //! page asks the API for everything, the form's fields included.
 
 use super::server::Reply;
@@ -22,6 +23,9 @@ pub fn file(path: &str, lang: Lang, token: &str) -> Option<Reply> {
         }
         "/desk.js" => ("text/javascript; charset=utf-8", SCRIPT.to_string()),
         "/desk.css" => ("text/css; charset=utf-8", STYLE.to_string()),
+        "/sans.ttf" => {
+            return Some(Reply::bytes("font/ttf", crate::render::fonts::sans().to_vec()).lasting());
+        }
         _ => return None,
     };
     Some(Reply::bytes(kind, body.into_bytes()))

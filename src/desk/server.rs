@@ -62,6 +62,8 @@ pub struct Reply {
     kind: &'static str,
     body: Vec<u8>,
     cookie: Option<String>,
+    /// Whether the browser may keep it (the font, the same in every desk).
+    lasting: bool,
 }
 
 impl Reply {
@@ -72,7 +74,12 @@ impl Reply {
 
     /// `body` of content type `kind` with status 200.
     pub fn bytes(kind: &'static str, body: Vec<u8>) -> Reply {
-        Reply { status: 200, kind, body, cookie: None }
+        Reply { status: 200, kind, body, cookie: None, lasting: false }
+    }
+
+    /// The same answer, which the browser may keep for a day.
+    pub fn lasting(self) -> Reply {
+        Reply { lasting: true, ..self }
     }
 
     /// The same answer, setting the token's cookie.
@@ -210,7 +217,10 @@ fn response(reply: Reply) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
         .with_chunked_threshold(usize::MAX);
     let headers = [
         Some(("Content-Type", reply.kind.to_string())),
-        Some(("Cache-Control", "no-store".to_string())),
+        Some((
+            "Cache-Control",
+            if reply.lasting { "private, max-age=86400" } else { "no-store" }.to_string(),
+        )),
         Some(("X-Content-Type-Options", "nosniff".to_string())),
         Some(("Referrer-Policy", "no-referrer".to_string())),
         Some((

@@ -72,6 +72,7 @@ rules! {
     HistoryRewritten = "history-rewritten", Error, "主分支的历史被改写或绕开了已签名的记录", "the main line was rewritten or pushed signed records aside";
     RawHtml = "raw-html", Warning, "正文含原始 HTML（输出时一律转义）", "raw HTML in the body (escaped in every output)";
     UnsafeLink = "unsafe-link", Warning, "链接指向仓库之外或使用危险协议", "a link leaves the repository or uses a script/file scheme";
+    SettingsPlaceholder = "settings-placeholder", Warning, "xinbao.yaml 仍有 xinbao init 写入的示例名称（局名、期刊编发单位）", "xinbao.yaml still holds a placeholder name `xinbao init` wrote (the bureau, the bulletin's editor)";
 }
 
 #[cfg(test)]

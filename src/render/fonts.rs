@@ -20,6 +20,12 @@ static EMBEDDED: &[&[u8]] = &[
     include_bytes!("../../fonts/NotoSerifCJKsc-Regular-subset.otf"),
 ];
 
+/// FandolHei (黑体), the sans-serif face the desk's page is shown in where the
+/// system has no Chinese font.
+pub fn sans() -> &'static [u8] {
+    EMBEDDED[2]
+}
+
 /// What a run of text is set in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {

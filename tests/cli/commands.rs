@@ -58,6 +58,40 @@ fn init_makes_a_repository_that_passes_check() {
     );
 }
 
+#[test]
+fn check_warns_while_the_settings_hold_the_placeholders_of_init() {
+    let sandbox = Sandbox::new();
+    assert!(sandbox.run(&["init"]).status.success());
+    let check = sandbox.run(&["check", "--format", "json"]);
+    assert!(check.status.success(), "warnings only");
+    let found: Value = serde_json::from_slice(&check.stdout).unwrap();
+    let placeholders: Vec<(u64, &str)> = found["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "settings-placeholder")
+        .map(|d| (d["line"].as_u64().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
+    let settings = std::fs::read_to_string(sandbox.root().join("xinbao.yaml")).unwrap();
+    let line_of = |text: &str| settings.lines().position(|l| l.contains(text)).unwrap() as u64 + 1;
+    assert_eq!(placeholders.len(), 2, "{found:#}");
+    assert_eq!(placeholders[0].0, line_of("bureau: 某某县某某局"));
+    assert!(
+        placeholders[0].1.starts_with("`某某县某某局` 是 `xinbao init` 写入的示例"),
+        "{found:#}"
+    );
+    assert_eq!(placeholders[1].0, line_of("editor: 某某县某某局办公室"));
+
+    // Once the names are the bureau's own, the warnings are gone.
+    let named = settings
+        .replace("bureau: 某某县某某局", "bureau: 测试县测试局")
+        .replace("editor: 某某县某某局办公室", "editor: 测试县测试局办公室");
+    sandbox.write("xinbao.yaml", &named);
+    let check = sandbox.run(&["check"]);
+    let out = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success() && !out.contains("settings-placeholder"), "{out}");
+}
+
 /// `init`, then the sample bureau's settings (息烽县发展和改革局: 张三 of 投资科,
 /// 李四…), filled in as a bureau does after `init`.
 fn init_sample(sandbox: &Sandbox) {

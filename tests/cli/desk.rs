@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 
 /// A running desk, killed when dropped.
-struct Desk {
+pub(crate) struct Desk {
     child: Child,
-    port: u16,
-    token: String,
+    pub(crate) port: u16,
+    pub(crate) token: String,
 }
 
 /// An answer: status, headers and body.
@@ -35,7 +35,7 @@ impl Answer {
 
 impl Desk {
     /// `xinbao desk --port 0 --no-open` in `dir`, once its start line is printed.
-    fn start(dir: &Path) -> Desk {
+    pub(crate) fn start(dir: &Path) -> Desk {
         Desk::start_with(dir, &[])
     }
 
@@ -118,13 +118,13 @@ impl Drop for Desk {
 /// The usual bureau pushed to a bare origin, and a clone of it for each of the
 /// writer 张三, the supervisors 李四 and 吴十 (both of 投资科) and the office's 钱七,
 /// each with their own `git config` (name, and the signing key of those who sign).
-struct Office {
+pub(crate) struct Office {
     bureau: Bureau,
     dir: tempfile::TempDir,
 }
 
 impl Office {
-    fn new() -> Option<Office> {
+    pub(crate) fn new() -> Option<Office> {
         let bureau = Bureau::new()?;
         let dir = tempfile::tempdir().unwrap();
         let origin = dir.path().join("origin.git");
@@ -155,12 +155,24 @@ impl Office {
         Some(Office { bureau, dir })
     }
 
-    fn clone(&self, folder: &str) -> PathBuf {
+    pub(crate) fn clone(&self, folder: &str) -> PathBuf {
         self.dir.path().join(folder)
     }
 
+    /// Asserts that `status` in the office's clone has `id` published, with no problem.
+    pub(crate) fn assert_published(&self, id: &str) {
+        let status = xinbao()
+            .current_dir(self.clone("office"))
+            .args(["status", "--format", "json"])
+            .output()
+            .unwrap();
+        let status: Value = serde_json::from_slice(&status.stdout).unwrap();
+        let (state, problems) = crate::bureau::state_of(&status, id);
+        assert_eq!((state.as_str(), problems), ("published", Vec::<String>::new()));
+    }
+
     /// `git verify-commit COMMIT` in `folder`, with the allowed signers of the settings.
-    fn verify(&self, folder: &str, commit: &str) {
+    pub(crate) fn verify(&self, folder: &str, commit: &str) {
         let out = self.bureau.xinbao(&["keys", "allowed-signers"], &[]);
         let signers = self.bureau.outside("allowed_signers");
         std::fs::write(&signers, &out.stdout).unwrap();
@@ -292,14 +304,7 @@ fn a_report_goes_from_the_writer_through_a_return_to_approval_and_publication() 
     let published = clerk.ok("POST", "/api/publish", Some(json!({"ids": [id]})));
     office.verify("office", published["commit"].as_str().unwrap());
     assert_eq!(published["pushed"], true);
-    let status = xinbao()
-        .current_dir(office.clone("office"))
-        .args(["status", "--format", "json"])
-        .output()
-        .unwrap();
-    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
-    let (state, problems) = crate::bureau::state_of(&status, &id);
-    assert_eq!((state.as_str(), problems), ("published", Vec::<String>::new()));
+    office.assert_published(&id);
     let mine = writer.ok("GET", "/api/reports", None);
     let item = mine["reports"].as_array().unwrap().iter().find(|r| r["id"] == id.as_str()).unwrap();
     assert_eq!(
@@ -588,4 +593,91 @@ fn with_lang_en_the_page_and_the_errors_are_english() {
     );
     let messages = strings(&checked["diagnostics"], "message");
     assert!(messages.iter().all(|m| m.is_ascii()), "{messages:?}");
+}
+
+#[test]
+fn a_new_bureau_is_set_up_at_the_desk_and_signed_by_its_office() {
+    if !crate::support::require("ssh-keygen") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let init = xinbao().current_dir(dir.path()).args(["init", "bureau"]).output().unwrap();
+    assert!(init.status.success(), "{}", stderr(&init));
+    let root = dir.path().join("bureau");
+    let key = dir.path().join("wang");
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "王五", "-f"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", stderr(&made));
+    let run = |args: &[&str]| {
+        let out = git(&root, crate::bureau::WRITTEN, args);
+        assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    run(&["config", "user.name", "王五"]);
+    run(&["config", "user.email", "wang@example.org"]);
+    run(&["config", "gpg.format", "ssh"]);
+    run(&["config", "user.signingkey", &key.display().to_string()]);
+    run(&["add", "-A"]);
+    run(&["commit", "-q", "-m", "xinbao init"]);
+
+    // The desk says the settings are init's, and lets the first person set them up.
+    let desk = Desk::start(&root);
+    let session = desk.ok("GET", "/api/session", None);
+    assert_eq!(
+        session["placeholders"],
+        json!(["某某县某某局", "某某县某某局办公室"]),
+        "{session:#}"
+    );
+    assert_eq!(
+        (session["known"].as_bool(), session["may_set_up"].as_bool()),
+        (Some(false), Some(true))
+    );
+    assert_eq!(desk.ok("GET", "/api/settings", None)["bureau"], "某某县某某局");
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    let form = json!({
+        "bureau": "测试县发展和改革局",
+        "units": ["办公室", "投资科"],
+        "people": [
+            {"name": "王五", "unit": "办公室", "roles": ["office"], "phone": "13800000002"},
+            {"name": "赵六", "unit": "投资科", "roles": ["writer"], "phone": "13800000000"},
+        ],
+        "key": {"name": "王五", "ssh": public.trim()},
+    });
+    let bad = desk.call(
+        "POST",
+        "/api/settings",
+        Some(json!({"key": {"name": "王五", "ssh": "not a key"}, "people": []})),
+    );
+    assert_eq!(bad.status, 400, "{}", String::from_utf8_lossy(&bad.body));
+    let saved = desk.ok("POST", "/api/settings", Some(form));
+    let commit = saved["commit"].as_str().unwrap().to_string();
+    assert_eq!(run(&["rev-parse", "HEAD"]), commit);
+    assert_eq!(run(&["status", "--porcelain"]), "", "nothing left uncommitted");
+
+    // Signed by the key it registers (the first office key: SPEC §6.1's bootstrap;
+    // the key is in force only after this commit, so git checks the signature alone).
+    let allowed = dir.path().join("allowed_signers");
+    std::fs::write(&allowed, format!("* {public}")).unwrap();
+    let allowed = format!("gpg.ssh.allowedSignersFile={}", allowed.display());
+    run(&["-c", &allowed, "verify-commit", &commit]);
+    let session = desk.ok("GET", "/api/session", None);
+    assert_eq!(
+        (session["placeholders"].clone(), session["roles"].clone()),
+        (json!([]), json!(["office"]))
+    );
+    let check = xinbao().current_dir(&root).args(["check", "--approvals"]).output().unwrap();
+    let out = String::from_utf8_lossy(&check.stdout).to_string();
+    assert!(check.status.success() && !out.contains("settings-"), "{out}");
+    let settings = std::fs::read_to_string(root.join("xinbao.yaml")).unwrap();
+    assert!(settings.contains("  routine: next-day "), "the rest of the file kept:\n{settings}");
+
+    // A writer may not change the settings: refused, nothing changed.
+    run(&["config", "user.name", "赵六"]);
+    let refused = desk.call("POST", "/api/settings", Some(json!({"bureau": "别的局"})));
+    assert_eq!(refused.status, 403, "{}", String::from_utf8_lossy(&refused.body));
+    assert_eq!(run(&["rev-parse", "HEAD"]), commit);
+    assert_eq!(std::fs::read_to_string(root.join("xinbao.yaml")).unwrap(), settings);
 }

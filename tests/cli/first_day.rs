@@ -50,6 +50,7 @@ fn a_new_bureau_gets_its_first_report_approved_published_and_archived() {
     let settings = std::fs::read_to_string(root.join("xinbao.yaml")).unwrap();
     let settings = settings
         .replace("bureau: 某某县某某局", "bureau: 测试县测试局")
+        .replace("editor: 某某县某某局办公室", "editor: 测试县测试局办公室")
         .replace(
             "    supervises: [第一科, 第二科]\n    phone: \"13800000001\"\n",
             &format!("    supervises: [第一科, 第二科]\n    phone: \"13800000001\"\n    keys:\n      - ssh: \"{}\"\n", public("yi").trim()),

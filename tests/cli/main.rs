@@ -11,6 +11,7 @@ mod browser;
 mod bureau;
 mod commands;
 mod desk;
+mod desk_page;
 mod documents;
 mod first_day;
 mod formats;

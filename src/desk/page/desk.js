@@ -28,10 +28,25 @@ const WORDS = {
   working: ["正在处理……", "Working…"], unit: ["科室", "Unit"], branch: ["分支", "Branch"],
   select: ["选择", "Select"], late: ["迟报", "late"], received: ["服务器收到时间", "Received by the server"],
   unconfirmed: ["未经服务器确认", "not confirmed by the server"], onMain: ["已在主线", "Already on main"],
+  actions: ["操作", "Actions"], setup: ["设置", "Set-up"],
+  setupIntro: ["填写本局的名称、科室和人员，登记要签名的人的公钥。保存时用你的签名提交 xinbao.yaml（SPEC §6.1：须由办公室或管理员签名才生效）。",
+    "Fill in the bureau's name, units and people, and register the public keys of those who sign. Saving commits xinbao.yaml signed by you (SPEC §6.1: only an office or admin signature makes it take effect)."],
+  bureauLabel: ["局名（发文机关全称）", "The bureau (full name)"], unitsLabel: ["科室（用顿号或逗号分开）", "Units (separated by commas)"],
+  people: ["人员", "People"], addPerson: ["添加人员", "Add a person"], keyTitle: ["登记公钥", "Register a public key"],
+  keyPerson: ["谁的公钥", "Whose key"], keyLabel: ["公钥（ssh-keygen 生成的 .pub 文件的一行内容；私钥不离开本人的电脑）", "Public key (the one line of the .pub file ssh-keygen made; the private key never leaves its owner's computer)"],
+  saveSettings: ["保存设置并签名提交", "Save the settings, signed"], name: ["姓名", "Name"], roles: ["角色（writer、supervisor、office、admin）", "Roles (writer, supervisor, office, admin)"],
+  supervises: ["分管科室", "Supervises"], phone: ["电话", "Phone"], keys: ["已登记密钥", "Keys"],
+  settingsSaved: ["设置已签名提交 ", "Settings committed, signed: "],
+  placeholders: ["xinbao.yaml 仍是 xinbao init 写入的示例（", "xinbao.yaml still holds xinbao init's placeholders ("],
+  placeholdersEnd: ["），请办公室或管理员在“设置”页填写本局的实际情况。", "): the office or an admin should fill in the bureau's own in Set-up."],
 };
 const STATES = {
   draft: ["草稿", "draft"], submitted: ["待审核", "submitted"], approved: ["已审核", "approved"],
   published: ["已发布", "published"], stale: ["审核失效", "stale"], returned: ["已退回", "returned"],
+};
+const ROLES = {
+  writer: ["信息员", "writer"], supervisor: ["分管负责人", "supervisor"], office: ["办公室", "office"],
+  admin: ["管理员", "admin"], server: ["服务器", "server"],
 };
 function t(key) { const w = WORDS[key]; return w ? w[EN ? 1 : 0] : key; }
 function state(id) { const s = STATES[id]; return s ? s[EN ? 1 : 0] : id; }
@@ -78,12 +93,12 @@ async function attempt(job) {
 
 const SECTIONS = [];
 function show(id) {
-  ["write", "mine", "review", "publish", "detail"].forEach((s) => { $(s).hidden = s !== id; });
+  ["write", "mine", "review", "publish", "setup", "detail"].forEach((s) => { $(s).hidden = s !== id; });
   document.querySelectorAll("#tabs button").forEach((b) => {
     if (b.dataset.section === id) b.setAttribute("aria-current", "page");
     else b.removeAttribute("aria-current");
   });
-  const load = { mine: loadMine, review: loadReview, publish: loadPublish }[id];
+  const load = { mine: loadMine, review: loadReview, publish: loadPublish, setup: loadSetup }[id];
   if (load) attempt(load);
 }
 
@@ -96,16 +111,24 @@ async function start() {
   const session = await api("GET", "/api/session");
   const roles = session.roles || [];
   $("who").textContent = session.known
-    ? `${session.bureau} · ${session.name}${session.unit ? "（" + session.unit + "）" : ""} · ${roles.join(", ")}`
+    ? `${session.bureau} · ${session.name}${session.unit ? "（" + session.unit + "）" : ""} · ${roles.map((r) => (ROLES[r] ? ROLES[r][EN ? 1 : 0] : r)).join(EN ? ", " : "、")}`
     : `${session.bureau} · ${session.name || "?"} · ${t("unknownUser")}`;
   if (roles.includes("writer") || roles.includes("office") || !session.known) SECTIONS.push("write", "mine");
   if (roles.includes("supervisor")) SECTIONS.push("review");
   if (roles.includes("office")) SECTIONS.push("publish");
+  if (session.may_set_up) SECTIONS.push("setup");
+  if ((session.placeholders || []).length) {
+    $("placeholders").textContent = t("placeholders") + session.placeholders.join("、") + t("placeholdersEnd");
+    $("placeholders").hidden = false;
+  }
+  // Only those who may write get the form (and its checks as they type).
+  if (SECTIONS.includes("write")) await setupForm();
+  // The tabs appear with their first section shown, never before.
   SECTIONS.forEach((s) => {
     $("tabs").appendChild(el("button", { type: "button", "data-section": s, text: t(s), onclick: () => show(s) }));
   });
-  await setupForm();
-  show(SECTIONS[0] || "write");
+  // A bureau not yet set up starts on the set-up page.
+  show(session.may_set_up && (session.placeholders || []).length ? "setup" : SECTIONS[0] || "write");
 }
 
 // ---- the writer's form ------------------------------------------------------
@@ -283,7 +306,7 @@ async function loadMine() {
   ]));
   const list = $("mine-list");
   list.textContent = "";
-  list.appendChild(table([t("id"), t("state"), t("returnReason"), t("received"), ""], rows));
+  list.appendChild(table([t("id"), t("state"), t("returnReason"), t("received"), t("actions")], rows));
   notice("");
 }
 
@@ -345,7 +368,7 @@ async function loadPublish() {
     el("td", { text: r.unit || "" }),
     el("td", {}, [el("button", { type: "button", text: t("view"), onclick: () => attempt(() => openReport(r.id, null, false)) })]),
   ]));
-  list.appendChild(rows.length ? table([t("select"), t("titleLabel"), t("unit"), ""], rows) : el("p", { text: t("nothing") }));
+  list.appendChild(rows.length ? table([t("select"), t("titleLabel"), t("unit"), t("actions")], rows) : el("p", { text: t("nothing") }));
   $("publish-go").onclick = () => attempt(async () => {
     const ids = Array.from(list.querySelectorAll("input:checked")).map((c) => c.value);
     const done = await api("POST", "/api/publish", { ids: ids });
@@ -353,6 +376,84 @@ async function loadPublish() {
     notice(t("published") + done.commit.slice(0, 8));
   });
   notice("");
+}
+
+// ---- the set-up page ---------------------------------------------------------
+
+let people = []; // [{person, inputs}]: the file's people (keys kept) and their rows
+const LIST = /[、,，]\s*/;
+
+function personRow(person) {
+  const i = people.length;
+  const cell = (key, label, value) => {
+    const input = el("input", { id: `s-${key}-${i}`, "aria-label": `${label} ${i + 1}` });
+    input.value = value || "";
+    return [key, input];
+  };
+  const inputs = [
+    cell("name", t("name"), person.name),
+    cell("unit", t("unit"), person.unit),
+    cell("roles", t("roles"), (person.roles || []).join("、")),
+    cell("supervises", t("supervises"), (person.supervises || []).join("、")),
+    cell("phone", t("phone"), person.phone),
+  ];
+  const entry = { person: person, inputs: inputs };
+  people.push(entry);
+  const keys = (person.keys || []).map((k) => (k.ssh || k.openpgp || "").split(" ").slice(0, 2).join(" ").slice(0, 40) + "…");
+  let tr = null;
+  tr = el("tr", {}, inputs.map(([, input]) => el("td", {}, [input])).concat([
+    el("td", { text: keys.join("；") }),
+    el("td", {}, [el("button", { type: "button", text: t("remove"), onclick: () => { entry.removed = true; tr.hidden = true; } })]),
+  ]));
+  return tr;
+}
+
+async function loadSetup() {
+  const value = await api("GET", "/api/settings");
+  $("s-bureau").value = value.bureau || "";
+  $("s-units").value = (value.units || []).join("、");
+  people = [];
+  const rows = (value.people || []).map(personRow);
+  const box = $("s-people");
+  box.textContent = "";
+  const heads = [t("name"), t("unit"), t("roles"), t("supervises"), t("phone"), t("keys"), t("actions")];
+  box.appendChild(table(heads, rows));
+  $("s-add").onclick = () => { box.querySelector("tbody").appendChild(personRow({})); keyChoices(); };
+  $("s-save").onclick = () => attempt(saveSetup);
+  keyChoices();
+  notice("");
+}
+
+function keyChoices() {
+  const select = $("s-key-person");
+  select.textContent = "";
+  people.forEach((p) => {
+    const name = p.inputs[0][1].value || p.person.name || "";
+    if (name) select.appendChild(el("option", { value: name, text: name }));
+  });
+}
+
+async function saveSetup() {
+  const list = (text) => text.split(LIST).map((v) => v.trim()).filter((v) => v);
+  const value = {
+    bureau: $("s-bureau").value,
+    units: list($("s-units").value),
+    people: people.filter((p) => !p.removed && p.inputs[0][1].value.trim()).map((p) => {
+      const person = Object.assign({}, p.person);
+      p.inputs.forEach(([key, input]) => {
+        person[key] = key === "roles" || key === "supervises" ? list(input.value) : input.value.trim();
+      });
+      return person;
+    }),
+  };
+  const key = $("s-key").value.trim();
+  if (key) value.key = { name: $("s-key-person").value, ssh: key };
+  const done = await api("POST", "/api/settings", value);
+  $("s-key").value = "";
+  await loadSetup();
+  const session = await api("GET", "/api/session");
+  $("placeholders").hidden = !(session.placeholders || []).length;
+  notice(t("settingsSaved") + done.commit.slice(0, 8) + (done.warnings.length ? "（" + done.warnings.join("；") + "）" : ""));
 }
 
 /** One report: its state, the PDF, the findings and the diff; editable for its writer. */

@@ -1,0 +1,133 @@
+//! The desk's page in real headless Chromium, driven over WebDriver as the
+//! archive's browser test drives it: the writer fills in the form, sees a finding
+//! appear beside its field, fixes it, saves and submits; the supervisor, at a desk
+//! of their own in another clone, approves; the office publishes. axe-core runs
+//! on every view of every role and finds nothing.
+//!
+//! `XINBAO_SCREENSHOTS=docs cargo test desk_page` refreshes the screenshots in `docs/`.
+
+use crate::browser::{Browser, headless, save};
+use crate::desk::{Desk, Office};
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+/// The text of `css` once `wanted` holds for it (up to a minute: approving fetches,
+/// merges, signs and pushes).
+fn until(browser: &Browser, css: &str, wanted: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let text = if browser.all(css).is_empty() { None } else { Some(browser.text(css)) };
+        if let Some(text) = text.filter(|t| wanted(t)) {
+            return text;
+        }
+        let notice = browser.all("#notice").first().map(|_| browser.text("#notice"));
+        assert!(Instant::now() < deadline, "{css} never as wanted; notice: {notice:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Opens the page of `desk` and waits until its first section is shown and loaded.
+fn open(browser: &Browser, desk: &Desk) {
+    browser.open(&format!("http://127.0.0.1:{}/?token={}", desk.port, desk.token));
+    browser.find("#tabs button");
+    until(browser, "#notice", |t| !t.contains("正在处理"));
+}
+
+/// Clicks `css` and waits until the page has done what the click asked of it
+/// (the notice no longer says it is working).
+fn click(browser: &Browser, css: &str) {
+    browser.click(css);
+    until(browser, "#notice", |t| !t.contains("正在处理"));
+}
+
+/// The axe-core violations of the view on screen, named after `view`.
+fn axe(browser: &Browser, view: &str, found: &mut Vec<String>) {
+    found.extend(browser.axe_violations().into_iter().map(|v| format!("{view}: {v}")));
+}
+
+#[test]
+fn the_desk_in_a_browser_writes_approves_and_publishes_with_no_axe_violations() {
+    let Some(office) = Office::new() else { return };
+    let Some(browser) = headless() else { return };
+    let shots = tempfile::tempdir().unwrap();
+    let mut violations = Vec::new();
+
+    // The writer fills in the form; a wrong phone number is flagged beside its field.
+    let writer = Desk::start(&office.clone("writer"));
+    open(&browser, &writer);
+    browser.find("#write:not([hidden]) #f-tags");
+    browser.type_into("#f-title", "县发改局召开重点项目调度会");
+    browser.type_into("#f-tags", "调度");
+    browser.clear("#body");
+    browser.type_into(
+        "#body",
+        "全县 12 个重点项目的负责人参加会议，逐一汇报了项目进度，会议部署了下一阶段工作。",
+    );
+    browser.type_into("#f-phone", "12345");
+    until(&browser, "#find-phone", |t| t.contains("invalid-value"));
+    browser.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({"script": "window.scrollTo(0, 0);", "args": []})),
+    );
+    save(shots.path(), "desk-writer.png", &browser.screenshot());
+    axe(&browser, "writer, the form with a finding", &mut violations);
+    browser.clear("#f-phone");
+    browser.type_into("#f-phone", "13800000000");
+    until(&browser, "#find-phone", str::is_empty);
+
+    // Saved on its own branch, then submitted.
+    browser.click("#save");
+    let saved = until(&browser, "#notice", |t| t.contains("desk/"));
+    let id = saved.split("desk/").nth(1).unwrap().split('（').next().unwrap().to_string();
+    browser.click("#submit");
+    until(&browser, "#notice", |t| t.contains("已提交审核"));
+    click(&browser, "#tabs button[data-section=mine]");
+    until(&browser, "#mine-list", |t| t.contains(&id));
+    axe(&browser, "writer, my reports", &mut violations);
+    click(&browser, "#mine-list tbody tr button");
+    until(&browser, "#detail-h", |t| t == id);
+    axe(&browser, "writer, a draft to edit", &mut violations);
+
+    // The supervisor, at their own desk, sees it, looks at it and approves it.
+    let supervisor = Desk::start(&office.clone("supervisor"));
+    open(&browser, &supervisor);
+    click(&browser, "#tabs button[data-section=review]");
+    until(&browser, "#review-list", |t| t.contains(&id));
+    save(shots.path(), "desk-supervisor.png", &browser.screenshot());
+    axe(&browser, "supervisor, to approve", &mut violations);
+    click(&browser, "#review-list .card li button");
+    until(&browser, "#detail-diff", |t| t.contains("县发改局召开重点项目调度会"));
+    axe(&browser, "supervisor, a report with its diff", &mut violations);
+    click(&browser, "#tabs button[data-section=review]");
+    until(&browser, "#review-list", |t| t.contains(&id));
+    browser.click("#review-list .card .actions button");
+    until(&browser, "#notice", |t| t.contains("已审核通过"));
+
+    // The office publishes it.
+    let clerk = Desk::start(&office.clone("office"));
+    open(&browser, &clerk);
+    click(&browser, "#tabs button[data-section=publish]");
+    let choice = format!("#pub-{id}");
+    browser.find(&choice);
+    save(shots.path(), "desk-office.png", &browser.screenshot());
+    axe(&browser, "office, to publish", &mut violations);
+    browser.click(&choice);
+    browser.click("#publish-go");
+    until(&browser, "#notice", |t| t.contains("已发布"));
+    axe(&browser, "office, published", &mut violations);
+    click(&browser, "#tabs button[data-section=write]");
+    browser.find("#f-title");
+    axe(&browser, "office, the form", &mut violations);
+    click(&browser, "#tabs button[data-section=setup]");
+    let names: Vec<String> = browser
+        .all("#s-people input[id^=s-name]")
+        .iter()
+        .map(|e| browser.property(e, "value"))
+        .collect();
+    assert!(names.iter().any(|n| n == "钱七"), "{names:?}");
+    axe(&browser, "office, the set-up page", &mut violations);
+
+    office.assert_published(&id);
+    assert!(violations.is_empty(), "axe-core:\n{}", violations.join("\n"));
+}
