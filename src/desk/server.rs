@@ -225,7 +225,7 @@ fn response(reply: Reply) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
         Some(("Referrer-Policy", "no-referrer".to_string())),
         Some((
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; frame-src 'self'; object-src 'self'"
+            "default-src 'self'; img-src 'self' data:; frame-src 'self'; object-src 'self'; frame-ancestors 'self'"
                 .to_string(),
         )),
         reply.cookie.map(|c| ("Set-Cookie", c)),
