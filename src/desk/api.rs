@@ -6,8 +6,8 @@
 
 use super::branches::{self, branch_of};
 use super::compose::{self, Composed};
+use super::http::{Desk, Failure, Reply, Request};
 use super::security;
-use super::server::{Desk, Failure, Reply, Request};
 use super::setup;
 use crate::approval::State;
 use crate::cli::{CheckArgs, Format};
@@ -469,33 +469,6 @@ fn required<'a>(body: &'a Value, key: &str) -> Result<&'a str, Failure> {
         .ok_or_else(|| Failure::bad(format!("缺少 {key}"), format!("{key} is missing")))
 }
 
-/// Pushes the new main-line commit when there is `origin`; undoes it (`git reset
-/// MODE` to its first parent: `--hard` for an approval, made on a clean work tree;
-/// `--soft` for a publication, whose staged normalization stays staged, as
-/// `publish` itself undoes) when the push is refused, so nothing is half-done.
-pub(super) fn pushed(run: &Run, commit: &str, mode: &str) -> Result<bool, Failure> {
-    if !branches::has_origin(run.root()) {
-        return Ok(false);
-    }
-    match branches::push_head(run.root()) {
-        Ok(()) => Ok(true),
-        Err(err) => {
-            let _ =
-                crate::commit::run(run.root(), &["reset", "-q", mode, &format!("{commit}^")], None);
-            Err(Failure::conflict(
-                format!(
-                    "推送被拒绝（主分支已有新提交），已撤销本次签名提交，请刷新后重试：{}",
-                    err.trim()
-                ),
-                format!(
-                    "the push was refused (the main branch moved); the signed commit was undone, reload and try again: {}",
-                    err.trim()
-                ),
-            ))
-        }
-    }
-}
-
 /// `POST /api/approve` `{"branch"}`: `approve BRANCH`, pushed; or `{"ids"}`:
 /// `approve --on-main ID…` for reports already on main (submitted or stale), pushed.
 fn approve_branch(run: &Run, body: &Value) -> Result<Value, Failure> {
@@ -506,7 +479,7 @@ fn approve_branch(run: &Run, body: &Value) -> Result<Value, Failure> {
         let run = run.reread();
         let done = approve::approve_on_main(&run, &ids)?;
         let commit = done.head.to_string();
-        let pushed = pushed(&run, &commit, "--hard")?;
+        let pushed = branches::pushed(&run, &commit, "--hard")?;
         return Ok(
             json!({"commit": commit, "ids": done.ids, "signer": done.signer, "pushed": pushed}),
         );
@@ -518,7 +491,7 @@ fn approve_branch(run: &Run, body: &Value) -> Result<Value, Failure> {
     let run = run.reread();
     let done = approve::approve(&run, branch, false)?;
     let commit = done.head.to_string();
-    let pushed = pushed(&run, &commit, "--hard")?;
+    let pushed = branches::pushed(&run, &commit, "--hard")?;
     branches::forget_review(&run, branch);
     Ok(
         json!({"commit": commit, "ids": done.ids, "signer": done.signer, "key": done.key, "pushed": pushed}),
@@ -613,6 +586,6 @@ fn publish_ids(run: &Run, body: &Value) -> Result<Value, Failure> {
     let run = run.reread();
     let done = publish::publish(&run, &ids)?;
     let commit = done.head.to_string();
-    let pushed = pushed(&run, &commit, "--soft")?;
+    let pushed = branches::pushed(&run, &commit, "--soft")?;
     Ok(json!({"commit": commit, "ids": done.ids, "signer": done.signer, "pushed": pushed}))
 }

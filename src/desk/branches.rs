@@ -4,7 +4,7 @@
 //! branch is read the same way. Saving, submitting and returning either happen
 //! whole or leave the repository as it was.
 
-use super::server::Failure;
+use super::http::Failure;
 use crate::commit::run as git;
 use crate::lang::Text;
 use crate::run::Run;
@@ -305,4 +305,30 @@ pub fn returned_reason(root: &Path, branch: &str) -> Option<String> {
     let reason: Vec<&str> =
         message.lines().skip(1).filter(|l| !l.starts_with(&format!("{RETURNED}: "))).collect();
     Some(reason.join("\n").trim().to_string())
+}
+
+/// Pushes the new main-line commit when there is `origin`; undoes it (`git reset
+/// MODE` to its first parent: `--hard` for an approval, made on a clean work tree;
+/// `--soft` for a publication, whose staged normalization stays staged, as
+/// `publish` itself undoes) when the push is refused, so nothing is half-done.
+pub fn pushed(run: &Run, commit: &str, mode: &str) -> Result<bool, Failure> {
+    if !has_origin(run.root()) {
+        return Ok(false);
+    }
+    match push_head(run.root()) {
+        Ok(()) => Ok(true),
+        Err(err) => {
+            let _ = git(run.root(), &["reset", "-q", mode, &format!("{commit}^")], None);
+            Err(Failure::conflict(
+                format!(
+                    "推送被拒绝（主分支已有新提交），已撤销本次签名提交，请刷新后重试：{}",
+                    err.trim()
+                ),
+                format!(
+                    "the push was refused (the main branch moved); the signed commit was undone, reload and try again: {}",
+                    err.trim()
+                ),
+            ))
+        }
+    }
 }

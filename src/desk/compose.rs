@@ -5,7 +5,7 @@
 //! Pictures are PNG or JPEG only, stored beside the report under names the desk
 //! chooses (`images/<id>-<n>.png`).
 
-use super::server::Failure;
+use super::http::Failure;
 use crate::cli::NewArgs;
 use crate::commands::new;
 use crate::report::Category;

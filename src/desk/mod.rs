@@ -13,6 +13,7 @@
 mod api;
 mod branches;
 mod compose;
+mod http;
 mod pages;
 mod security;
 mod server;
@@ -45,7 +46,7 @@ pub fn run(run: &Run, args: &DeskArgs) -> anyhow::Result<ExitCode> {
     if !args.no_open {
         open_browser(&url);
     }
-    let desk = server::Desk {
+    let desk = http::Desk {
         root: run.root().to_path_buf(),
         lang,
         trust_root: run.trust_root().map(str::to_string),

@@ -3,7 +3,7 @@
 //! no build step; nothing newer than Chromium 90 needs). The
 //! page asks the API for everything, the form's fields included.
 
-use super::server::Reply;
+use super::http::Reply;
 use crate::lang::Lang;
 
 const PAGE: &str = include_str!("page/index.html");

@@ -5,7 +5,7 @@
 //! signing set-up, by the same code as `approve`, so that it takes effect as
 //! SPEC §6.1 requires. A change that would not take effect is undone.
 
-use super::server::Failure;
+use super::http::Failure;
 use crate::config::{self, Role, placeholders};
 use crate::diag::{Diagnostics, Rule, Severity};
 use crate::run::Run;
@@ -331,7 +331,7 @@ pub fn save(run: &Run, body: &Value, user: Option<&str>) -> Result<Value, Failur
         ));
     }
     let commit = head.to_string();
-    let pushed = super::api::pushed(run, &commit, "--hard")?;
+    let pushed = super::branches::pushed(run, &commit, "--hard")?;
     let warnings = diags
         .iter()
         .filter(|d| d.severity == Severity::Warning)
