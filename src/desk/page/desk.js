@@ -191,7 +191,8 @@ function fieldNode(field, parents) {
   return el("div", { class: "row" }, [
     label,
     input,
-    el("p", { class: "hint", id: id + "-hint", text: field.hint }),
+    // A hint that only repeats the label is left empty.
+    el("p", { class: "hint", id: id + "-hint", text: field.hint === field.label ? "" : field.hint }),
     el("ul", { class: "findings", id: "find-" + path.join("-") }),
   ]);
 }
