@@ -6,6 +6,7 @@
 
 use super::branches::{self, branch_of};
 use super::compose::{self, Composed};
+use super::normalize;
 use super::security;
 use super::server::{Desk, Failure, Reply, Request};
 use super::setup;
@@ -34,6 +35,8 @@ pub fn answer(desk: &Desk, request: &Request) -> Result<Reply, Failure> {
         ("GET", ["reports", id, "pdf"]) => return pdf(&run, id, request.param("branch")),
         ("GET", ["pending"]) => pending_for(&run)?,
         ("GET", ["approved"]) => approved(&run)?,
+        ("GET", ["approved", id]) => normalize::open(&run, id)?,
+        ("PUT", ["approved", id]) => normalize::save(&run, id, &request.json()?)?,
         ("POST", ["approve"]) => approve_branch(&run, &request.json()?)?,
         ("POST", ["return"]) => return_branch(&run, &request.json()?)?,
         ("POST", ["publish"]) => publish_ids(&run, &request.json()?)?,
@@ -45,13 +48,13 @@ pub fn answer(desk: &Desk, request: &Request) -> Result<Reply, Failure> {
 }
 
 /// `git config user.name`.
-fn user_name(run: &Run) -> Option<String> {
+pub(super) fn user_name(run: &Run) -> Option<String> {
     let config = run.git()?.config().ok()?;
     config.get_string("user.name").ok().filter(|s| !s.trim().is_empty())
 }
 
 /// The settings of the work tree (what the page shows; verdicts use those in force).
-fn settings(run: &Run) -> Result<crate::config::Settings, Failure> {
+pub(super) fn settings(run: &Run) -> Result<crate::config::Settings, Failure> {
     Ok(crate::config::load(run.workspace(), &mut crate::diag::Diagnostics::default())?)
 }
 
@@ -100,7 +103,7 @@ fn fields(run: &Run, request: &Request) -> Result<Value, Failure> {
 }
 
 /// `check --format json` of the report `file` as the run reads it.
-fn findings(run: &Run, file: &str) -> Result<Value, Failure> {
+pub(super) fn findings(run: &Run, file: &str) -> Result<Value, Failure> {
     let args = CheckArgs {
         paths: vec![run.root().join(file)],
         changed_since: None,
@@ -169,7 +172,7 @@ fn path(file: &str) -> Result<&str, Failure> {
 }
 
 /// A report id of a request.
-fn id_of(id: &str) -> Result<&str, Failure> {
+pub(super) fn id_of(id: &str) -> Result<&str, Failure> {
     security::report_id(id)
         .ok_or_else(|| Failure::bad(format!("编号 {id} 无效"), format!("bad report id {id}")))
 }
