@@ -462,6 +462,15 @@ async function saveSetup() {
   notice(t("settingsSaved") + done.commit.slice(0, 8) + (done.warnings.length ? "（" + done.warnings.join("；") + "）" : ""));
 }
 
+/** The findings and the diff of a report in the detail view. */
+function detailFindings(r) {
+  const findings = $("detail-findings");
+  findings.textContent = "";
+  (r.diagnostics || []).forEach((d) => findings.appendChild(el("li", { class: d.severity, text: `${d.message}（${d.rule}）` })));
+  if (!findings.children.length) findings.appendChild(el("li", { text: t("noFindings") }));
+  $("detail-diff").textContent = r.diff || t("nothing");
+}
+
 /** One report: its state, the PDF, the findings and the diff; editable for its writer. */
 async function openReport(id, branch, editable) {
   const query = branch ? "?branch=" + encodeURIComponent(branch) : "";
@@ -470,11 +479,7 @@ async function openReport(id, branch, editable) {
   $("detail-h").textContent = id;
   $("detail-pdf").href = r.pdf;
   $("detail-state").textContent = state(r.state) + (r.returned ? `（${t("returnReason")}：${r.returned}）` : "");
-  const findings = $("detail-findings");
-  findings.textContent = "";
-  (r.diagnostics || []).forEach((d) => findings.appendChild(el("li", { class: d.severity, text: `${d.message}（${d.rule}）` })));
-  if (!findings.children.length) findings.appendChild(el("li", { text: t("noFindings") }));
-  $("detail-diff").textContent = r.diff || t("nothing");
+  detailFindings(r);
   const actions = $("detail-actions");
   actions.textContent = "";
   if (editable) {
@@ -495,26 +500,19 @@ async function openReport(id, branch, editable) {
  *  diff against the approved text (the one `publish` records), saved and published. */
 async function openApproved(id) {
   const path = "/api/approved/" + encodeURIComponent(id);
-  const shown = (r) => {
-    const findings = $("detail-findings");
-    findings.textContent = "";
-    (r.diagnostics || []).forEach((d) => findings.appendChild(el("li", { class: d.severity, text: `${d.message}（${d.rule}）` })));
-    if (!findings.children.length) findings.appendChild(el("li", { text: t("noFindings") }));
-    $("detail-diff").textContent = r.diff || t("nothing");
-  };
   const r = await api("GET", path);
   show("detail");
   $("detail-h").textContent = id;
   $("detail-pdf").href = "/api/reports/" + encodeURIComponent(id) + "/pdf";
   $("detail-state").textContent = state("approved");
-  shown(r);
+  detailFindings(r);
   const actions = $("detail-actions");
   actions.textContent = "";
   const text = el("textarea", { id: "edit-text", rows: "20" });
   text.value = r.text || "";
   actions.appendChild(el("div", { class: "row" }, [el("label", { for: "edit-text", text: t("normalizeText") }), text]));
   actions.appendChild(el("button", { type: "button", text: t("saveText"), onclick: () => attempt(async () => {
-    shown(await api("PUT", path, { text: text.value }));
+    detailFindings(await api("PUT", path, { text: text.value }));
     notice(t("staged"));
   }) }));
   actions.appendChild(el("button", { type: "button", text: t("publishOne"), onclick: () => attempt(async () => {
