@@ -4,6 +4,7 @@
 //! Each request is a fresh [`Run`] on the repository (the files and the clock
 //! read anew).
 
+use super::adoptions;
 use super::branches::{self, branch_of};
 use super::compose::{self, Composed};
 use super::normalize;
@@ -40,6 +41,7 @@ pub fn answer(desk: &Desk, request: &Request) -> Result<Reply, Failure> {
         ("POST", ["approve"]) => approve_branch(&run, &request.json()?)?,
         ("POST", ["return"]) => return_branch(&run, &request.json()?)?,
         ("POST", ["publish"]) => publish_ids(&run, &request.json()?)?,
+        ("POST", ["adoptions"]) => adoptions::register(&run, &request.json()?)?,
         ("GET", ["settings"]) => setup::current(&run)?,
         ("POST", ["settings"]) => set_up(&run, &request.json()?)?,
         _ => return Err(Failure::not_found("没有这个接口", "no such API")),
@@ -452,7 +454,7 @@ fn approved(run: &Run) -> Result<Value, Failure> {
 }
 
 /// Refuses (403, with what to do) when git has no signing key set up.
-fn signing_ready(run: &Run) -> Result<(), Failure> {
+pub(super) fn signing_ready(run: &Run) -> Result<(), Failure> {
     let key = crate::commit::run(run.root(), &["config", "--get", "user.signingkey"], None)?;
     if key.is_ok_and(|k| !k.trim().is_empty()) {
         return Ok(());
@@ -600,10 +602,8 @@ fn set_up(run: &Run, body: &Value) -> Result<Value, Failure> {
     setup::save(&run, body, user_name(&run).as_deref())
 }
 
-/// `POST /api/publish` `{"ids"}`: `publish ID…`, pushed.
-fn publish_ids(run: &Run, body: &Value) -> Result<Value, Failure> {
-    let ids = ids_of(body)?;
-    signing_ready(run)?;
+/// Refuses (403) a user not in the office.
+pub(super) fn may_publish(run: &Run) -> Result<(), Failure> {
     let person = user_name(run).and_then(|n| settings(run).ok()?.person(&n).cloned());
     if !person.as_ref().is_some_and(|p| p.roles.contains(&Role::Office)) {
         return Err(Failure::forbidden(
@@ -612,6 +612,14 @@ fn publish_ids(run: &Run, body: &Value) -> Result<Value, Failure> {
             "only the office may publish",
         ));
     }
+    Ok(())
+}
+
+/// `POST /api/publish` `{"ids"}`: `publish ID…`, pushed.
+fn publish_ids(run: &Run, body: &Value) -> Result<Value, Failure> {
+    let ids = ids_of(body)?;
+    signing_ready(run)?;
+    may_publish(run)?;
     branches::sync(run.root());
     let run = run.reread();
     let done = publish::publish(&run, &ids)?;

@@ -9,8 +9,10 @@
 //! the binary; [`compose`] turns the form into a report's text and pictures, and
 //! [`branches`] saves, submits and returns drafts on their git branches;
 //! [`setup`] writes the set-up page's settings and commits them signed;
-//! [`normalize`] stages the office's edit of an approved report for `publish`.
+//! [`normalize`] stages the office's edit of an approved report for `publish`,
+//! [`adoptions`] records an adoption on a published report and publishes it.
 
+mod adoptions;
 mod api;
 mod branches;
 mod compose;

@@ -383,6 +383,46 @@ fn the_office_normalizes_an_approved_report_sees_the_diff_and_publishes_it() {
 }
 
 #[test]
+fn the_office_registers_an_adoption_on_a_published_report_and_publishes_it() {
+    let Some(office) = Office::new() else { return };
+    let writer = Desk::start(&office.clone("writer"));
+    let id = writer.submitted();
+    let supervisor = Desk::start(&office.clone("supervisor"));
+    supervisor.ok("POST", "/api/approve", Some(json!({"branch": format!("origin/desk/{id}")})));
+    let clerk = Desk::start(&office.clone("office"));
+    let adoption = |level: &str| json!({"id": id, "by": "县委办《每日要情》", "level": level, "date": "2026-12-31"});
+    // Only a published report records adoptions.
+    let early = clerk.call("POST", "/api/adoptions", Some(adoption("county")));
+    assert_eq!(early.status, 409, "{}", String::from_utf8_lossy(&early.body));
+    clerk.ok("POST", "/api/publish", Some(json!({"ids": [id]})));
+
+    // Refused, with the report as it was: a writer; a level not in scoring.adoption.
+    let writer_tries = writer.call("POST", "/api/adoptions", Some(adoption("county")));
+    assert_eq!(writer_tries.status, 403, "{}", String::from_utf8_lossy(&writer_tries.body));
+    let bad = clerk.call("POST", "/api/adoptions", Some(adoption("galactic")));
+    assert_eq!(bad.status, 400, "{}", String::from_utf8_lossy(&bad.body));
+    assert!(bad.json()["error"]["message"].as_str().unwrap().contains("invalid-value"));
+    let status = git(&office.clone("office"), crate::bureau::WRITTEN, &["status", "--porcelain"]);
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "", "nothing half-done");
+
+    // Recorded as the command line records it: the entry added, then `publish`.
+    let done = clerk.ok("POST", "/api/adoptions", Some(adoption("county")));
+    office.verify("office", done["commit"].as_str().unwrap());
+    assert_eq!((done["ids"].clone(), done["pushed"].clone()), (json!([id]), json!(true)));
+    office.assert_published(&id);
+    let log = xinbao()
+        .current_dir(office.clone("office"))
+        .args(["log", &id, "--format", "json"])
+        .output()
+        .unwrap();
+    let log: Value = serde_json::from_slice(&log.stdout).unwrap();
+    let steps: Vec<&Value> =
+        log["trail"].as_array().unwrap().iter().filter(|s| s["step"] == "published").collect();
+    let diff = steps.last().unwrap()["diff"].as_str().unwrap_or_default();
+    assert!(steps.len() == 2 && diff.contains("+  - by: \"县委办《每日要情》\""), "{log:#}");
+}
+
+#[test]
 fn the_desk_refuses_strangers_forged_requests_bad_pictures_and_paths_outside() {
     let Some(office) = Office::new() else { return };
     let desk = Desk::start(&office.clone("writer"));

@@ -142,6 +142,18 @@ fn the_desk_in_a_browser_writes_approves_and_publishes_with_no_axe_violations() 
     browser.click("#publish-go");
     until(&browser, "#notice", |t| t.contains("已发布"));
     axe(&browser, "office, published", &mut violations);
+
+    // 采用登记: the published report adopted higher up, recorded and published.
+    browser.type_into("#a-id", &id);
+    browser.type_into("#a-by", "县委办《每日要情》");
+    browser.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({"script": "document.getElementById('a-date').value = '2026-12-31';", "args": []})),
+    );
+    browser.click("#a-go");
+    until(&browser, "#notice", |t| t.contains("已登记采用"));
+    axe(&browser, "office, an adoption recorded", &mut violations);
     click(&browser, "#tabs button[data-section=write]");
     browser.find("#f-title");
     axe(&browser, "office, the form", &mut violations);

@@ -26,7 +26,12 @@ const WORDS = {
   edit: ["修改正文", "Edit the text"], normalize: ["规范文字", "Normalize"],
   normalizeText: ["规范格式和文字（发布时随签名提交，差异记入审核记录）", "Normalize the format and wording (committed, signed, when published; the diff is kept in the trail)"],
   staged: ["已保存到工作区（尚未提交，发布时一并签名提交）", "Saved in the work tree (not committed; signed with the publication)"],
-  publishOne: ["发布", "Publish"], saveText: ["保存修改", "Save the changes"],
+  publishOne: ["发布", "Publish"], adopt: ["采用登记", "Adoptions"],
+  adoptIntro: ["已发布的信息被上级采用后，在这里登记：写入该信息的 adoptions 并用你的签名发布（与命令行相同）。",
+    "When a published report is adopted higher up, record it here: the entry goes into the report's adoptions and is published with your signature (as on the command line)."],
+  adoptId: ["信息编号（已发布）", "Report id (published)"], adoptBy: ["采用单位或刊物", "Adopted by (body or bulletin)"],
+  adoptLevel: ["级别", "Level"], adoptDate: ["采用日期", "Date adopted"], adoptGo: ["登记采用并签名发布", "Record the adoption, signed"],
+  adopted: ["已登记采用并发布，提交 ", "Adoption recorded and published, commit "], saveText: ["保存修改", "Save the changes"],
   unknownUser: ["git 的 user.name 不在 xinbao.yaml 的人员中", "git's user.name is not a person in xinbao.yaml"],
   working: ["正在处理……", "Working…"], unit: ["科室", "Unit"], branch: ["分支", "Branch"],
   select: ["选择", "Select"], late: ["迟报", "late"], received: ["服务器收到时间", "Received by the server"],
@@ -380,6 +385,11 @@ async function loadPublish() {
     const done = await api("POST", "/api/publish", { ids: ids });
     await loadPublish();
     notice(t("published") + done.commit.slice(0, 8));
+  });
+  $("a-go").onclick = () => attempt(async () => {
+    const adoption = { id: $("a-id").value, by: $("a-by").value, level: $("a-level").value, date: $("a-date").value };
+    const done = await api("POST", "/api/adoptions", adoption);
+    notice(t("adopted") + done.commit.slice(0, 8));
   });
   notice("");
 }
