@@ -316,14 +316,31 @@ fn a_report_goes_from_the_writer_through_a_return_to_approval_and_publication() 
     assert_eq!(again.status, 200, "a second publication is a second signed record");
 }
 
-#[test]
-fn the_office_normalizes_an_approved_report_sees_the_diff_and_publishes_it() {
-    let Some(office) = Office::new() else { return };
+/// The writer's desk and the id of a report written and submitted there, then
+/// approved at the supervisor's desk.
+fn approved_report(office: &Office) -> (Desk, String) {
     let writer = Desk::start(&office.clone("writer"));
     let id = writer.submitted();
     let supervisor = Desk::start(&office.clone("supervisor"));
-    let branch = format!("origin/desk/{id}");
-    supervisor.ok("POST", "/api/approve", Some(json!({"branch": branch})));
+    supervisor.ok("POST", "/api/approve", Some(json!({"branch": format!("origin/desk/{id}")})));
+    (writer, id)
+}
+
+/// The `published` steps of `xinbao log ID --format json` in the office's clone.
+fn published_steps(office: &Office, id: &str) -> Vec<Value> {
+    let log = xinbao()
+        .current_dir(office.clone("office"))
+        .args(["log", id, "--format", "json"])
+        .output()
+        .unwrap();
+    let log: Value = serde_json::from_slice(&log.stdout).unwrap();
+    log["trail"].as_array().unwrap().iter().filter(|s| s["step"] == "published").cloned().collect()
+}
+
+#[test]
+fn the_office_normalizes_an_approved_report_sees_the_diff_and_publishes_it() {
+    let Some(office) = Office::new() else { return };
+    let (writer, id) = approved_report(&office);
 
     // The office opens it: the work tree's text is the approved one, no diff yet.
     let clerk = Desk::start(&office.clone("office"));
@@ -367,14 +384,9 @@ fn the_office_normalizes_an_approved_report_sees_the_diff_and_publishes_it() {
     let published = clerk.ok("POST", "/api/publish", Some(json!({"ids": [id]})));
     office.verify("office", published["commit"].as_str().unwrap());
     office.assert_published(&id);
-    let log = xinbao()
-        .current_dir(office.clone("office"))
-        .args(["log", &id, "--format", "json"])
-        .output()
-        .unwrap();
-    let log: Value = serde_json::from_slice(&log.stdout).unwrap();
-    let step = log["trail"].as_array().unwrap().iter().find(|s| s["step"] == "published").unwrap();
-    assert_eq!(step["diff"], diff.as_str(), "{log:#}");
+    let steps = published_steps(&office, &id);
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0]["diff"], diff.as_str(), "{steps:#?}");
     let spec = format!("HEAD:{}", saved["file"].as_str().unwrap());
     let shown = git(&office.clone("office"), crate::bureau::WRITTEN, &["show", &spec]);
     assert_eq!(String::from_utf8_lossy(&shown.stdout), text);
@@ -385,10 +397,7 @@ fn the_office_normalizes_an_approved_report_sees_the_diff_and_publishes_it() {
 #[test]
 fn the_office_registers_an_adoption_on_a_published_report_and_publishes_it() {
     let Some(office) = Office::new() else { return };
-    let writer = Desk::start(&office.clone("writer"));
-    let id = writer.submitted();
-    let supervisor = Desk::start(&office.clone("supervisor"));
-    supervisor.ok("POST", "/api/approve", Some(json!({"branch": format!("origin/desk/{id}")})));
+    let (writer, id) = approved_report(&office);
     let clerk = Desk::start(&office.clone("office"));
     let adoption = |level: &str| json!({"id": id, "by": "县委办《每日要情》", "level": level, "date": "2026-12-31"});
     // Only a published report records adoptions.
@@ -410,16 +419,9 @@ fn the_office_registers_an_adoption_on_a_published_report_and_publishes_it() {
     office.verify("office", done["commit"].as_str().unwrap());
     assert_eq!((done["ids"].clone(), done["pushed"].clone()), (json!([id]), json!(true)));
     office.assert_published(&id);
-    let log = xinbao()
-        .current_dir(office.clone("office"))
-        .args(["log", &id, "--format", "json"])
-        .output()
-        .unwrap();
-    let log: Value = serde_json::from_slice(&log.stdout).unwrap();
-    let steps: Vec<&Value> =
-        log["trail"].as_array().unwrap().iter().filter(|s| s["step"] == "published").collect();
+    let steps = published_steps(&office, &id);
     let diff = steps.last().unwrap()["diff"].as_str().unwrap_or_default();
-    assert!(steps.len() == 2 && diff.contains("+  - by: \"县委办《每日要情》\""), "{log:#}");
+    assert!(steps.len() == 2 && diff.contains("+  - by: \"县委办《每日要情》\""), "{steps:#?}");
 }
 
 #[test]
