@@ -665,7 +665,16 @@ fn diff(git: &git2::Repository, approved: Option<Oid>, published: Option<Oid>) -
     }
     let text = |oid| git.find_blob(oid).map(|b| String::from_utf8_lossy(b.content()).into_owned());
     let (old, new) = (text(approved).ok()?, text(published).ok()?);
-    Some(unified_diff(&old, &new, "审核稿 approved", "发布稿 published"))
+    Some(edit_diff(&old, &new))
+}
+
+/// The diff a publication records of the office's edit (格式或文字规范): from the
+/// approved text to the published one, empty when they are the same.
+pub fn edit_diff(approved: &str, published: &str) -> String {
+    if approved == published {
+        return String::new();
+    }
+    unified_diff(approved, published, "审核稿 approved", "发布稿 published")
 }
 
 /// The unified diff (two lines of context) from `old` to `new`, headed by their labels.

@@ -4,15 +4,17 @@
 //! Each request is a fresh [`Run`] on the repository (the files and the clock
 //! read anew).
 
+use super::adoptions;
 use super::branches::{self, branch_of};
 use super::compose::{self, Composed};
-use super::http::{Desk, Failure, Reply, Request};
+use super::findings::findings;
+use super::http::{Desk, Failure, Reply, Request, id_of};
+use super::normalize;
 use super::security;
 use super::setup;
+use super::who::{may_publish, settings, signing_ready, user_name};
 use crate::approval::State;
-use crate::cli::{CheckArgs, Format};
-use crate::commands::{approve, check, pending, publish, render, status};
-use crate::config::Role;
+use crate::commands::{approve, pending, publish, render, status};
 use crate::pipeline::Purpose;
 use crate::report::Category;
 use crate::run::Run;
@@ -34,25 +36,17 @@ pub fn answer(desk: &Desk, request: &Request) -> Result<Reply, Failure> {
         ("GET", ["reports", id, "pdf"]) => return pdf(&run, id, request.param("branch")),
         ("GET", ["pending"]) => pending_for(&run)?,
         ("GET", ["approved"]) => approved(&run)?,
+        ("GET", ["approved", id]) => normalize::open(&run, id)?,
+        ("PUT", ["approved", id]) => normalize::save(&run, id, &request.json()?)?,
         ("POST", ["approve"]) => approve_branch(&run, &request.json()?)?,
         ("POST", ["return"]) => return_branch(&run, &request.json()?)?,
         ("POST", ["publish"]) => publish_ids(&run, &request.json()?)?,
+        ("POST", ["adoptions"]) => adoptions::register(&run, &request.json()?)?,
         ("GET", ["settings"]) => setup::current(&run)?,
         ("POST", ["settings"]) => set_up(&run, &request.json()?)?,
         _ => return Err(Failure::not_found("没有这个接口", "no such API")),
     };
     Ok(Reply::json(value))
-}
-
-/// `git config user.name`.
-fn user_name(run: &Run) -> Option<String> {
-    let config = run.git()?.config().ok()?;
-    config.get_string("user.name").ok().filter(|s| !s.trim().is_empty())
-}
-
-/// The settings of the work tree (what the page shows; verdicts use those in force).
-fn settings(run: &Run) -> Result<crate::config::Settings, Failure> {
-    Ok(crate::config::load(run.workspace(), &mut crate::diag::Diagnostics::default())?)
 }
 
 /// `GET /api/session`: who the user is, as `people` says.
@@ -99,41 +93,6 @@ fn fields(run: &Run, request: &Request) -> Result<Value, Failure> {
     Ok(value)
 }
 
-/// `check --format json` of the report `file` as the run reads it.
-fn findings(run: &Run, file: &str) -> Result<Value, Failure> {
-    let args = CheckArgs {
-        paths: vec![run.root().join(file)],
-        changed_since: None,
-        format: Format::Json,
-        approvals: false,
-        before_commit: true,
-        rev: None,
-    };
-    let found = check::findings(run, &args)?;
-    let json = crate::diag::render_json(&found.diagnostics, found.files, run.lang());
-    let mut value: Value = serde_json::from_str(&json).unwrap_or_default();
-    if let Some(text) = found.repo.report(&crate::load::stem(file)).and_then(|r| r.read.as_ref()) {
-        beside_fields(&mut value, &text.text);
-    }
-    Ok(value)
-}
-
-/// Names, on each finding, the front matter field on its line (`"field"`), so the
-/// page shows it beside that field.
-fn beside_fields(value: &mut Value, text: &str) {
-    let lines: Vec<&str> = text.lines().collect();
-    let Some(items) = value.get_mut("diagnostics").and_then(Value::as_array_mut) else { return };
-    for item in items {
-        let line = item.get("line").and_then(Value::as_u64).unwrap_or(0) as usize;
-        let key = lines.get(line.wrapping_sub(1)).and_then(|l| {
-            let (key, _) = l.trim_start().trim_start_matches("- ").split_once(':')?;
-            key.chars().all(|c| c.is_ascii_lowercase() || c == '_').then(|| key.to_string())
-        });
-        // A missing field is named in its message's rule, at the front matter's top.
-        item["field"] = key.map_or(Value::Null, Value::from);
-    }
-}
-
 /// `POST /api/check` `{"path"?, "text"}`, or the form of `POST /api/reports`.
 fn check_text(run: &Run, body: &Value) -> Result<Value, Failure> {
     let (file, text) = match body.get("text").and_then(Value::as_str) {
@@ -166,12 +125,6 @@ fn path(file: &str) -> Result<&str, Failure> {
             format!("bad path {file}: it must be a .md file under reports/"),
         )
     })
-}
-
-/// A report id of a request.
-fn id_of(id: &str) -> Result<&str, Failure> {
-    security::report_id(id)
-        .ok_or_else(|| Failure::bad(format!("编号 {id} 无效"), format!("bad report id {id}")))
 }
 
 /// The file and id of the existing report `id` (on its draft branch, or in the work tree).
@@ -448,19 +401,6 @@ fn approved(run: &Run) -> Result<Value, Failure> {
     Ok(json!({ "reports": items }))
 }
 
-/// Refuses (403, with what to do) when git has no signing key set up.
-fn signing_ready(run: &Run) -> Result<(), Failure> {
-    let key = crate::commit::run(run.root(), &["config", "--get", "user.signingkey"], None)?;
-    if key.is_ok_and(|k| !k.trim().is_empty()) {
-        return Ok(());
-    }
-    Err(Failure::forbidden(
-        "signing-not-set-up",
-        "尚未设置签名：审核、退回和发布都要用你自己的密钥签名。请在终端运行 git config gpg.format ssh 和 git config user.signingkey ~/.ssh/id_ed25519.pub（该公钥须已登记在 xinbao.yaml 你名下的 keys 中，见 docs/trust.md“一次性设置”），然后重试",
-        "signing is not set up: approving, returning and publishing are signed with your own key. Run git config gpg.format ssh and git config user.signingkey ~/.ssh/id_ed25519.pub (that key must be listed under your name in xinbao.yaml; docs/trust.md, one-time set-up), then try again",
-    ))
-}
-
 /// A text field of a request's body, required.
 fn required<'a>(body: &'a Value, key: &str) -> Result<&'a str, Failure> {
     body.get(key)
@@ -574,14 +514,7 @@ fn set_up(run: &Run, body: &Value) -> Result<Value, Failure> {
 fn publish_ids(run: &Run, body: &Value) -> Result<Value, Failure> {
     let ids = ids_of(body)?;
     signing_ready(run)?;
-    let person = user_name(run).and_then(|n| settings(run).ok()?.person(&n).cloned());
-    if !person.as_ref().is_some_and(|p| p.roles.contains(&Role::Office)) {
-        return Err(Failure::forbidden(
-            "not-authorized",
-            "只有办公室人员可以发布",
-            "only the office may publish",
-        ));
-    }
+    may_publish(run)?;
     branches::sync(run.root());
     let run = run.reread();
     let done = publish::publish(&run, &ids)?;

@@ -147,3 +147,9 @@ impl From<anyhow::Error> for Failure {
         }
     }
 }
+
+/// A report id of a request.
+pub fn id_of(id: &str) -> Result<&str, Failure> {
+    security::report_id(id)
+        .ok_or_else(|| Failure::bad(format!("编号 {id} 无效"), format!("bad report id {id}")))
+}

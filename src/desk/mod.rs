@@ -8,16 +8,22 @@
 //! ([`security`]); [`api`] answers the JSON API, [`pages`] the page built into
 //! the binary; [`compose`] turns the form into a report's text and pictures, and
 //! [`branches`] saves, submits and returns drafts on their git branches;
-//! [`setup`] writes the set-up page's settings and commits them signed.
+//! [`setup`] writes the set-up page's settings and commits them signed;
+//! [`normalize`] stages the office's edit of an approved report for `publish`,
+//! [`adoptions`] records an adoption on a published report and publishes it.
 
+mod adoptions;
 mod api;
 mod branches;
 mod compose;
+mod findings;
 mod http;
+mod normalize;
 mod pages;
 mod security;
 mod server;
 mod setup;
+mod who;
 
 use crate::cli::DeskArgs;
 use crate::run::Run;

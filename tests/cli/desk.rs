@@ -316,6 +316,114 @@ fn a_report_goes_from_the_writer_through_a_return_to_approval_and_publication() 
     assert_eq!(again.status, 200, "a second publication is a second signed record");
 }
 
+/// The writer's desk and the id of a report written and submitted there, then
+/// approved at the supervisor's desk.
+fn approved_report(office: &Office) -> (Desk, String) {
+    let writer = Desk::start(&office.clone("writer"));
+    let id = writer.submitted();
+    let supervisor = Desk::start(&office.clone("supervisor"));
+    supervisor.ok("POST", "/api/approve", Some(json!({"branch": format!("origin/desk/{id}")})));
+    (writer, id)
+}
+
+/// The `published` steps of `xinbao log ID --format json` in the office's clone.
+fn published_steps(office: &Office, id: &str) -> Vec<Value> {
+    let log = xinbao()
+        .current_dir(office.clone("office"))
+        .args(["log", id, "--format", "json"])
+        .output()
+        .unwrap();
+    let log: Value = serde_json::from_slice(&log.stdout).unwrap();
+    log["trail"].as_array().unwrap().iter().filter(|s| s["step"] == "published").cloned().collect()
+}
+
+#[test]
+fn the_office_normalizes_an_approved_report_sees_the_diff_and_publishes_it() {
+    let Some(office) = Office::new() else { return };
+    let (writer, id) = approved_report(&office);
+
+    // The office opens it: the work tree's text is the approved one, no diff yet.
+    let clerk = Desk::start(&office.clone("office"));
+    let path = format!("/api/approved/{id}");
+    let opened = clerk.ok("GET", &path, None);
+    assert_eq!(
+        (opened["text"].clone(), opened["diff"].as_str()),
+        (opened["approved_text"].clone(), Some(""))
+    );
+
+    // 格式或文字规范: one word changed, saved to the work tree and staged, not committed.
+    let text = opened["text"].as_str().unwrap().replace("逐一汇报", "逐项汇报");
+    let head = |folder| {
+        let out = git(&office.clone(folder), crate::bureau::WRITTEN, &["rev-parse", "HEAD"]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let before = head("office");
+    let saved = clerk.ok("PUT", &path, Some(json!({"text": text})));
+    let diff = saved["diff"].as_str().unwrap().to_string();
+    assert!(
+        diff.contains("-全县") && diff.contains("逐一汇报") && diff.contains("+全县"),
+        "{diff}"
+    );
+    assert!(diff.contains("逐项汇报"), "{diff}");
+    assert_eq!(saved["errors"], 0, "{saved:#}");
+    let file = office.clone("office").join(saved["file"].as_str().unwrap());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    assert_eq!(head("office"), before, "saving does not commit");
+    assert_eq!(
+        clerk.ok("GET", &path, None)["diff"],
+        diff.as_str(),
+        "the diff shown again on opening"
+    );
+
+    // Only the office (or an admin) normalizes: the writer is refused, nothing written.
+    let refused = writer.call("PUT", &path, Some(json!({"text": "x"})));
+    assert_eq!(refused.status, 403, "{}", String::from_utf8_lossy(&refused.body));
+    assert_eq!(writer.call("GET", &path, None).status, 403);
+
+    // 发布 is `publish`: the edit goes into the signed commit and the trail keeps its diff.
+    let published = clerk.ok("POST", "/api/publish", Some(json!({"ids": [id]})));
+    office.verify("office", published["commit"].as_str().unwrap());
+    office.assert_published(&id);
+    let steps = published_steps(&office, &id);
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0]["diff"], diff.as_str(), "{steps:#?}");
+    let spec = format!("HEAD:{}", saved["file"].as_str().unwrap());
+    let shown = git(&office.clone("office"), crate::bureau::WRITTEN, &["show", &spec]);
+    assert_eq!(String::from_utf8_lossy(&shown.stdout), text);
+    let gone = clerk.call("GET", &path, None);
+    assert_eq!(gone.status, 409, "published, no longer waiting");
+}
+
+#[test]
+fn the_office_registers_an_adoption_on_a_published_report_and_publishes_it() {
+    let Some(office) = Office::new() else { return };
+    let (writer, id) = approved_report(&office);
+    let clerk = Desk::start(&office.clone("office"));
+    let adoption = |level: &str| json!({"id": id, "by": "县委办《每日要情》", "level": level, "date": "2026-12-31"});
+    // Only a published report records adoptions.
+    let early = clerk.call("POST", "/api/adoptions", Some(adoption("county")));
+    assert_eq!(early.status, 409, "{}", String::from_utf8_lossy(&early.body));
+    clerk.ok("POST", "/api/publish", Some(json!({"ids": [id]})));
+
+    // Refused, with the report as it was: a writer; a level not in scoring.adoption.
+    let writer_tries = writer.call("POST", "/api/adoptions", Some(adoption("county")));
+    assert_eq!(writer_tries.status, 403, "{}", String::from_utf8_lossy(&writer_tries.body));
+    let bad = clerk.call("POST", "/api/adoptions", Some(adoption("galactic")));
+    assert_eq!(bad.status, 400, "{}", String::from_utf8_lossy(&bad.body));
+    assert!(bad.json()["error"]["message"].as_str().unwrap().contains("invalid-value"));
+    let status = git(&office.clone("office"), crate::bureau::WRITTEN, &["status", "--porcelain"]);
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "", "nothing half-done");
+
+    // Recorded as the command line records it: the entry added, then `publish`.
+    let done = clerk.ok("POST", "/api/adoptions", Some(adoption("county")));
+    office.verify("office", done["commit"].as_str().unwrap());
+    assert_eq!((done["ids"].clone(), done["pushed"].clone()), (json!([id]), json!(true)));
+    office.assert_published(&id);
+    let steps = published_steps(&office, &id);
+    let diff = steps.last().unwrap()["diff"].as_str().unwrap_or_default();
+    assert!(steps.len() == 2 && diff.contains("+  - by: \"县委办《每日要情》\""), "{steps:#?}");
+}
+
 #[test]
 fn the_desk_refuses_strangers_forged_requests_bad_pictures_and_paths_outside() {
     let Some(office) = Office::new() else { return };

@@ -1,7 +1,8 @@
 //! The desk's page in real headless Chromium, driven over WebDriver as the
 //! archive's browser test drives it: the writer fills in the form, sees a finding
 //! appear beside its field, fixes it, saves and submits; the supervisor, at a desk
-//! of their own in another clone, approves; the office publishes. axe-core runs
+//! of their own in another clone, approves; the office changes a word in place,
+//! sees the diff and publishes. axe-core runs
 //! on every view of every role and finds nothing.
 //!
 //! `XINBAO_SCREENSHOTS=docs cargo test desk_page` refreshes the screenshots in `docs/`.
@@ -40,6 +41,15 @@ fn click(browser: &Browser, css: &str) {
     until(browser, "#notice", |t| !t.contains("正在处理"));
 }
 
+/// Scrolls the page back to its top (for a screenshot).
+fn scroll_to_top(browser: &Browser) {
+    browser.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({"script": "window.scrollTo(0, 0);", "args": []})),
+    );
+}
+
 /// The axe-core violations of the view on screen, named after `view`.
 fn axe(browser: &Browser, view: &str, found: &mut Vec<String>) {
     found.extend(browser.axe_violations().into_iter().map(|v| format!("{view}: {v}")));
@@ -65,11 +75,7 @@ fn the_desk_in_a_browser_writes_approves_and_publishes_with_no_axe_violations() 
     );
     browser.type_into("#f-phone", "12345");
     until(&browser, "#find-phone", |t| t.contains("invalid-value"));
-    browser.call(
-        "POST",
-        "/execute/sync",
-        Some(json!({"script": "window.scrollTo(0, 0);", "args": []})),
-    );
+    scroll_to_top(&browser);
     save(shots.path(), "desk-writer.png", &browser.screenshot());
     axe(&browser, "writer, the form with a finding", &mut violations);
     browser.clear("#f-phone");
@@ -112,10 +118,42 @@ fn the_desk_in_a_browser_writes_approves_and_publishes_with_no_axe_violations() 
     browser.find(&choice);
     save(shots.path(), "desk-office.png", &browser.screenshot());
     axe(&browser, "office, to publish", &mut violations);
+
+    // 格式或文字规范: one word changed in place, saved, the diff shown.
+    click(&browser, &format!("#publish-list tr:has({choice}) td:last-child button:last-child"));
+    until(&browser, "#detail-h", |t| t == id);
+    browser.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({
+            "script": "const e = document.getElementById('edit-text'); e.value = e.value.replace('逐一汇报', '逐项汇报');",
+            "args": [],
+        })),
+    );
+    click(&browser, "#detail-actions > button");
+    until(&browser, "#detail-diff", |t| t.contains("+") && t.contains("逐项汇报"));
+    scroll_to_top(&browser);
+    save(shots.path(), "desk-office-edit.png", &browser.screenshot());
+    axe(&browser, "office, a report normalized, with its diff", &mut violations);
+
+    click(&browser, "#tabs button[data-section=publish]");
+    browser.find(&choice);
     browser.click(&choice);
     browser.click("#publish-go");
     until(&browser, "#notice", |t| t.contains("已发布"));
     axe(&browser, "office, published", &mut violations);
+
+    // 采用登记: the published report adopted higher up, recorded and published.
+    browser.type_into("#a-id", &id);
+    browser.type_into("#a-by", "县委办《每日要情》");
+    browser.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({"script": "document.getElementById('a-date').value = '2026-12-31';", "args": []})),
+    );
+    browser.click("#a-go");
+    until(&browser, "#notice", |t| t.contains("已登记采用"));
+    axe(&browser, "office, an adoption recorded", &mut violations);
     click(&browser, "#tabs button[data-section=write]");
     browser.find("#f-title");
     axe(&browser, "office, the form", &mut violations);
@@ -129,5 +167,14 @@ fn the_desk_in_a_browser_writes_approves_and_publishes_with_no_axe_violations() 
     axe(&browser, "office, the set-up page", &mut violations);
 
     office.assert_published(&id);
+    let log = crate::support::xinbao()
+        .current_dir(office.clone("office"))
+        .args(["log", &id, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&log.stdout)
+            .contains("+全县 12 个重点项目的负责人参加会议，逐项汇报")
+    );
     assert!(violations.is_empty(), "axe-core:\n{}", violations.join("\n"));
 }

@@ -23,7 +23,15 @@ const WORDS = {
   approved: ["已审核通过，提交 ", "Approved, commit "], returned: ["已退回，提交 ", "Returned, commit "],
   published: ["已发布，提交 ", "Published, commit "], nothing: ["（无）", "(none)"],
   id: ["编号", "Id"], state: ["状态", "State"], returnReason: ["退回原因", "Returned because"],
-  edit: ["修改正文", "Edit the text"], saveText: ["保存修改", "Save the changes"],
+  edit: ["修改正文", "Edit the text"], normalize: ["规范文字", "Normalize"],
+  normalizeText: ["规范格式和文字（发布时随签名提交，差异记入审核记录）", "Normalize the format and wording (committed, signed, when published; the diff is kept in the trail)"],
+  staged: ["已保存到工作区（尚未提交，发布时一并签名提交）", "Saved in the work tree (not committed; signed with the publication)"],
+  publishOne: ["发布", "Publish"], adopt: ["采用登记", "Adoptions"],
+  adoptIntro: ["已发布的信息被上级采用后，在这里登记：写入该信息的 adoptions 并用你的签名发布（与命令行相同）。",
+    "When a published report is adopted higher up, record it here: the entry goes into the report's adoptions and is published with your signature (as on the command line)."],
+  adoptId: ["信息编号（已发布）", "Report id (published)"], adoptBy: ["采用单位或刊物", "Adopted by (body or bulletin)"],
+  adoptLevel: ["级别", "Level"], adoptDate: ["采用日期", "Date adopted"], adoptGo: ["登记采用并签名发布", "Record the adoption, signed"],
+  adopted: ["已登记采用并发布，提交 ", "Adoption recorded and published, commit "], saveText: ["保存修改", "Save the changes"],
   unknownUser: ["git 的 user.name 不在 xinbao.yaml 的人员中", "git's user.name is not a person in xinbao.yaml"],
   working: ["正在处理……", "Working…"], unit: ["科室", "Unit"], branch: ["分支", "Branch"],
   select: ["选择", "Select"], late: ["迟报", "late"], received: ["服务器收到时间", "Received by the server"],
@@ -367,7 +375,10 @@ async function loadPublish() {
     el("td", {}, [el("input", { type: "checkbox", id: "pub-" + r.id, value: r.id, "aria-label": t("select") + " " + r.id })]),
     el("td", {}, [el("label", { for: "pub-" + r.id, text: r.title || r.id })]),
     el("td", { text: r.unit || "" }),
-    el("td", {}, [el("button", { type: "button", text: t("view"), onclick: () => attempt(() => openReport(r.id, null, false)) })]),
+    el("td", {}, [
+      el("button", { type: "button", text: t("view"), onclick: () => attempt(() => openReport(r.id, null, false)) }),
+      el("button", { type: "button", text: t("normalize"), onclick: () => attempt(() => openApproved(r.id)) }),
+    ]),
   ]));
   list.appendChild(rows.length ? table([t("select"), t("titleLabel"), t("unit"), t("actions")], rows) : el("p", { text: t("nothing") }));
   $("publish-go").onclick = () => attempt(async () => {
@@ -375,6 +386,11 @@ async function loadPublish() {
     const done = await api("POST", "/api/publish", { ids: ids });
     await loadPublish();
     notice(t("published") + done.commit.slice(0, 8));
+  });
+  $("a-go").onclick = () => attempt(async () => {
+    const adoption = { id: $("a-id").value, by: $("a-by").value, level: $("a-level").value, date: $("a-date").value };
+    const done = await api("POST", "/api/adoptions", adoption);
+    notice(t("adopted") + done.commit.slice(0, 8));
   });
   notice("");
 }
@@ -457,6 +473,15 @@ async function saveSetup() {
   notice(t("settingsSaved") + done.commit.slice(0, 8) + (done.warnings.length ? "（" + done.warnings.join("；") + "）" : ""));
 }
 
+/** The findings and the diff of a report in the detail view. */
+function detailFindings(r) {
+  const findings = $("detail-findings");
+  findings.textContent = "";
+  (r.diagnostics || []).forEach((d) => findings.appendChild(el("li", { class: d.severity, text: `${d.message}（${d.rule}）` })));
+  if (!findings.children.length) findings.appendChild(el("li", { text: t("noFindings") }));
+  $("detail-diff").textContent = r.diff || t("nothing");
+}
+
 /** One report: its state, the PDF, the findings and the diff; editable for its writer. */
 async function openReport(id, branch, editable) {
   const query = branch ? "?branch=" + encodeURIComponent(branch) : "";
@@ -465,11 +490,7 @@ async function openReport(id, branch, editable) {
   $("detail-h").textContent = id;
   $("detail-pdf").href = r.pdf;
   $("detail-state").textContent = state(r.state) + (r.returned ? `（${t("returnReason")}：${r.returned}）` : "");
-  const findings = $("detail-findings");
-  findings.textContent = "";
-  (r.diagnostics || []).forEach((d) => findings.appendChild(el("li", { class: d.severity, text: `${d.message}（${d.rule}）` })));
-  if (!findings.children.length) findings.appendChild(el("li", { text: t("noFindings") }));
-  $("detail-diff").textContent = r.diff || t("nothing");
+  detailFindings(r);
   const actions = $("detail-actions");
   actions.textContent = "";
   if (editable) {
@@ -482,6 +503,36 @@ async function openReport(id, branch, editable) {
       await openReport(id, null, true);
     }) }));
   }
+  $("detail-h").focus();
+  notice("");
+}
+
+/** The office's 待发布 of one report: its text edited in place (格式或文字规范), the
+ *  diff against the approved text (the one `publish` records), saved and published. */
+async function openApproved(id) {
+  const path = "/api/approved/" + encodeURIComponent(id);
+  const r = await api("GET", path);
+  show("detail");
+  $("detail-h").textContent = id;
+  $("detail-pdf").href = "/api/reports/" + encodeURIComponent(id) + "/pdf";
+  $("detail-state").textContent = state("approved");
+  detailFindings(r);
+  const actions = $("detail-actions");
+  actions.textContent = "";
+  const text = el("textarea", { id: "edit-text", rows: "20" });
+  text.value = r.text || "";
+  actions.appendChild(el("div", { class: "row" }, [el("label", { for: "edit-text", text: t("normalizeText") }), text]));
+  actions.appendChild(el("button", { type: "button", text: t("saveText"), onclick: () => attempt(async () => {
+    detailFindings(await api("PUT", path, { text: text.value }));
+    notice(t("staged"));
+  }) }));
+  actions.appendChild(el("button", { type: "button", text: t("publishOne"), onclick: () => attempt(async () => {
+    await api("PUT", path, { text: text.value });
+    const done = await api("POST", "/api/publish", { ids: [id] });
+    actions.textContent = "";
+    $("detail-state").textContent = state("published");
+    notice(t("published") + done.commit.slice(0, 8));
+  }) }));
   $("detail-h").focus();
   notice("");
 }

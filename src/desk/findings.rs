@@ -1,0 +1,43 @@
+//! A report judged as `check --format json` judges it, each finding named by the
+//! front matter field on its line, so the page shows it beside that field.
+
+use super::http::Failure;
+use crate::cli::{CheckArgs, Format};
+use crate::commands::check;
+use crate::run::Run;
+use serde_json::Value;
+
+/// `check --format json` of the report `file` as the run reads it.
+pub fn findings(run: &Run, file: &str) -> Result<Value, Failure> {
+    let args = CheckArgs {
+        paths: vec![run.root().join(file)],
+        changed_since: None,
+        format: Format::Json,
+        approvals: false,
+        before_commit: true,
+        rev: None,
+    };
+    let found = check::findings(run, &args)?;
+    let json = crate::diag::render_json(&found.diagnostics, found.files, run.lang());
+    let mut value: Value = serde_json::from_str(&json).unwrap_or_default();
+    if let Some(text) = found.repo.report(&crate::load::stem(file)).and_then(|r| r.read.as_ref()) {
+        beside_fields(&mut value, &text.text);
+    }
+    Ok(value)
+}
+
+/// Names, on each finding, the front matter field on its line (`"field"`), so the
+/// page shows it beside that field.
+fn beside_fields(value: &mut Value, text: &str) {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(items) = value.get_mut("diagnostics").and_then(Value::as_array_mut) else { return };
+    for item in items {
+        let line = item.get("line").and_then(Value::as_u64).unwrap_or(0) as usize;
+        let key = lines.get(line.wrapping_sub(1)).and_then(|l| {
+            let (key, _) = l.trim_start().trim_start_matches("- ").split_once(':')?;
+            key.chars().all(|c| c.is_ascii_lowercase() || c == '_').then(|| key.to_string())
+        });
+        // A missing field is named in its message's rule, at the front matter's top.
+        item["field"] = key.map_or(Value::Null, Value::from);
+    }
+}
