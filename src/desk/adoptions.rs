@@ -5,7 +5,7 @@
 
 use super::branches;
 use super::branches::pushed;
-use super::findings::findings;
+use super::findings::{findings, trail_on_head};
 use super::http::Failure;
 use super::http::id_of;
 use super::who::{may_publish, signing_ready};
@@ -57,12 +57,7 @@ pub fn register(run: &Run, body: &Value) -> Result<Value, Failure> {
 
 /// The file of report `id`, published on HEAD (404 no such report, 409 not published).
 fn published_file(run: &Run, id: &str) -> Result<String, Failure> {
-    let loaded =
-        crate::pipeline::judge(run, crate::pipeline::Purpose::Approvals { rev: Some("HEAD") })?;
-    let ledger = loaded.ledger()?;
-    let trail = ledger.trails.get(id).ok_or_else(|| {
-        Failure::not_found(format!("没有编号为 {id} 的信息"), format!("no report with id {id}"))
-    })?;
+    let trail = trail_on_head(run, id)?;
     if trail.state != State::Published {
         return Err(Failure::conflict(
             format!(
@@ -75,7 +70,7 @@ fn published_file(run: &Run, id: &str) -> Result<String, Failure> {
             ),
         ));
     }
-    Ok(trail.file.clone())
+    Ok(trail.file)
 }
 
 /// The report checked (400 with its errors), then `publish` and the push.
@@ -108,7 +103,7 @@ fn published(run: &Run, id: &str, file: &str) -> Result<(String, String, bool), 
 
 /// `text` written to the work tree's `file` and staged.
 fn stage(run: &Run, file: &str, text: &str) -> Result<(), Failure> {
-    crate::atomic::write(&run.root().join(file), text.as_bytes()).map_err(anyhow::Error::from)?;
+    super::security::write_under(run.root(), file, text.as_bytes()).map_err(anyhow::Error::from)?;
     crate::commit::run(run.root(), &["add", "--", file], None)?.map_err(anyhow::Error::msg)?;
     Ok(())
 }

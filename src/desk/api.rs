@@ -7,7 +7,7 @@
 use super::adoptions;
 use super::branches::{self, branch_of};
 use super::compose::{self, Composed};
-use super::findings::findings;
+use super::findings::{findings, signed_text};
 use super::http::{Desk, Failure, Reply, Request, id_of};
 use super::normalize;
 use super::security;
@@ -249,13 +249,7 @@ fn report(run: &Run, id: &str, branch: Option<&str>) -> Result<Value, Failure> {
     };
     let text = at.workspace().read(std::path::Path::new(&file)).unwrap_or_default();
     let text = String::from_utf8_lossy(&text).into_owned();
-    let approved = ledger
-        .trails
-        .get(id)
-        .and_then(|t| t.last_signed_text())
-        .and_then(|blob| run.git()?.find_blob(blob).ok())
-        .map(|b| String::from_utf8_lossy(b.content()).into_owned())
-        .unwrap_or_default();
+    let approved = ledger.trails.get(id).map(|t| signed_text(run, t)).unwrap_or_default();
     let found = findings(&at, &file)?;
     value["diagnostics"] = found["diagnostics"].clone();
     value["diff"] = crate::approval::trail::unified_diff(

@@ -1,9 +1,12 @@
 //! A report judged as `check --format json` judges it, each finding named by the
-//! front matter field on its line, so the page shows it beside that field.
+//! front matter field on its line, so the page shows it beside that field; and
+//! its trail as HEAD's signed history judges it.
 
 use super::http::Failure;
+use crate::approval::Trail;
 use crate::cli::{CheckArgs, Format};
 use crate::commands::check;
+use crate::pipeline::Purpose;
 use crate::run::Run;
 use serde_json::Value;
 
@@ -40,4 +43,21 @@ fn beside_fields(value: &mut Value, text: &str) {
         // A missing field is named in its message's rule, at the front matter's top.
         item["field"] = key.map_or(Value::Null, Value::from);
     }
+}
+
+/// The trail of report `id` as HEAD's history judges it (404 when there is none).
+pub fn trail_on_head(run: &Run, id: &str) -> Result<Trail, Failure> {
+    let loaded = crate::pipeline::judge(run, Purpose::Approvals { rev: Some("HEAD") })?;
+    loaded.ledger()?.trails.get(id).cloned().ok_or_else(|| {
+        Failure::not_found(format!("没有编号为 {id} 的信息"), format!("no report with id {id}"))
+    })
+}
+
+/// The text `trail` was last signed with, as the history holds it (empty before any).
+pub fn signed_text(run: &Run, trail: &Trail) -> String {
+    trail
+        .last_signed_text()
+        .and_then(|blob| run.git()?.find_blob(blob).ok())
+        .map(|b| String::from_utf8_lossy(b.content()).into_owned())
+        .unwrap_or_default()
 }

@@ -3,14 +3,13 @@
 //! office's edit written to the work tree and staged — not committed: `publish`
 //! takes it into its signed commit and records the same diff in the trail.
 
-use super::findings::findings;
+use super::findings::{findings, signed_text, trail_on_head};
 use super::http::Failure;
 use super::http::id_of;
 use super::who::{settings, user_name};
 use crate::approval::State;
 use crate::approval::trail::edit_diff;
 use crate::config::Role;
-use crate::pipeline::Purpose;
 use crate::run::Run;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -87,11 +86,7 @@ fn may_normalize(run: &Run) -> Result<(), Failure> {
 /// not approved).
 fn approved<'a>(run: &Run, id: &'a str) -> Result<(&'a str, Approved), Failure> {
     let id = id_of(id)?;
-    let loaded = crate::pipeline::judge(run, Purpose::Approvals { rev: Some("HEAD") })?;
-    let ledger = loaded.ledger()?;
-    let trail = ledger.trails.get(id).ok_or_else(|| {
-        Failure::not_found(format!("没有编号为 {id} 的信息"), format!("no report with id {id}"))
-    })?;
+    let trail = trail_on_head(run, id)?;
     if trail.state != State::Approved {
         return Err(Failure::conflict(
             format!("{id} 不是待发布的信息（{}）", trail.state.label().get(run.lang())),
@@ -101,10 +96,6 @@ fn approved<'a>(run: &Run, id: &'a str) -> Result<(&'a str, Approved), Failure> 
             ),
         ));
     }
-    let approved = trail
-        .last_signed_text()
-        .and_then(|blob| run.git()?.find_blob(blob).ok())
-        .map(|b| String::from_utf8_lossy(b.content()).into_owned())
-        .unwrap_or_default();
-    Ok((id, Approved { file: trail.file.clone(), approved }))
+    let approved = signed_text(run, &trail);
+    Ok((id, Approved { file: trail.file, approved }))
 }
