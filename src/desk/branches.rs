@@ -151,11 +151,8 @@ pub fn save(
 fn write_files(run: &Run, files: &[(String, Vec<u8>)]) -> Result<Vec<String>, Failure> {
     let mut paths = Vec::new();
     for (file, bytes) in files {
-        let path = run.root().join(file);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| git_failed(&e.to_string()))?;
-        }
-        crate::atomic::write(&path, bytes).map_err(|e| git_failed(&format!("{e:#}")))?;
+        super::security::write_under(run.root(), file, bytes)
+            .map_err(|e| git_failed(&format!("{e:#}")))?;
         paths.push(run.in_git(file));
     }
     Ok(paths)

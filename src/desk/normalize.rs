@@ -45,7 +45,7 @@ pub fn save(run: &Run, id: &str, body: &Value) -> Result<Value, Failure> {
         .and_then(Value::as_str)
         .filter(|t| !t.trim().is_empty())
         .ok_or_else(|| Failure::bad("缺少 text", "text is missing"))?;
-    crate::atomic::write(&run.root().join(&report.file), text.as_bytes())
+    super::security::write_under(run.root(), &report.file, text.as_bytes())
         .map_err(anyhow::Error::from)?;
     crate::commit::run(run.root(), &["add", "--", &report.file], None)?
         .map_err(anyhow::Error::msg)?;

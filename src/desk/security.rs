@@ -6,6 +6,7 @@
 
 use crate::lang::Text;
 use std::io::Read as _;
+use std::path::Path;
 
 /// The header that carries the token.
 pub const HEADER: &str = "X-Xinbao-Token";
@@ -74,15 +75,43 @@ fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// `file` when it is a plain relative path of a report under `reports/` ending in
-/// `.md` (no `..`, no absolute path, no backslash, no empty or hidden part).
-pub fn report_path(file: &str) -> Option<&str> {
+/// `file` when it is a plain relative path under `reports/` (no `..`, no
+/// absolute path, no backslash, no empty or hidden part).
+fn plain_path(file: &str) -> Option<&str> {
     let parts: Vec<&str> = file.split('/').collect();
     let plain = parts.iter().all(|part| {
         !part.is_empty() && !part.starts_with('.') && !part.contains(['\\', '\0', ':'])
     });
-    (plain && parts.len() >= 2 && parts[0] == crate::load::REPORTS && file.ends_with(".md"))
-        .then_some(file)
+    (plain && parts.len() >= 2 && parts[0] == crate::load::REPORTS).then_some(file)
+}
+
+/// `file` when it is a plain relative path of a report under `reports/` ending in
+/// `.md` (see [`plain_path`]).
+pub fn report_path(file: &str) -> Option<&str> {
+    plain_path(file).filter(|file| file.ends_with(".md"))
+}
+
+/// Writes `bytes` to `file` of the work tree `root`, atomically: only a plain
+/// path under `reports/`, and never through a symbolic link (a folder on the way
+/// or the file itself), so nothing is written outside the repository whatever a
+/// history or a work tree holds.
+pub fn write_under(root: &Path, file: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let refuse = |why: &str| {
+        std::io::Error::new(std::io::ErrorKind::PermissionDenied, format!("{file}: {why}"))
+    };
+    let file = plain_path(file).ok_or_else(|| refuse("not a plain path under reports/"))?;
+    let path = root.join(file);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut at = root.to_path_buf();
+    for part in file.split('/') {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(refuse("a symbolic link on the way"));
+        }
+    }
+    crate::atomic::write(&path, bytes)
 }
 
 /// `id` when it can name a report: the characters of a file stem, no path.
@@ -124,6 +153,16 @@ mod tests {
             assert!(report_path(bad).is_none(), "{bad}");
         }
         assert!(report_id("2026-03-02-a").is_some());
+        let dir = tempfile::tempdir().unwrap();
+        assert!(write_under(dir.path(), "reports/a/b.md", b"x").is_ok());
+        assert!(write_under(dir.path(), "reports/../b.md", b"x").is_err());
+        #[cfg(unix)]
+        {
+            let outside = tempfile::tempdir().unwrap();
+            std::os::unix::fs::symlink(outside.path(), dir.path().join("reports/l")).unwrap();
+            assert!(write_under(dir.path(), "reports/l/c.md", b"x").is_err());
+            assert!(!outside.path().join("c.md").exists(), "nothing written through the link");
+        }
         assert!(report_id("../a").is_none());
     }
 }
