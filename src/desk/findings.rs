@@ -45,10 +45,13 @@ fn beside_fields(value: &mut Value, text: &str) {
     }
 }
 
-/// The trail of report `id` as HEAD's history judges it (404 when there is none).
+/// The trail of report `id` as HEAD's history judges it (404 when there is none,
+/// or when its file is not a plain report path under `reports/`).
 pub fn trail_on_head(run: &Run, id: &str) -> Result<Trail, Failure> {
     let loaded = crate::pipeline::judge(run, Purpose::Approvals { rev: Some("HEAD") })?;
-    loaded.ledger()?.trails.get(id).cloned().ok_or_else(|| {
+    // A path no plain report could have (a hostile tree) is no report of the desk's.
+    let plain = |t: &&Trail| super::security::report_path(&t.file).is_some();
+    loaded.ledger()?.trails.get(id).filter(plain).cloned().ok_or_else(|| {
         Failure::not_found(format!("没有编号为 {id} 的信息"), format!("no report with id {id}"))
     })
 }
