@@ -22,6 +22,7 @@ pub fn select<'r>(
     let mut reports: Vec<&Report> = repo
         .reports
         .iter()
+        .map(|r| &**r)
         .filter(|r| ledger.trail_of(r).is_some_and(|t| t.state == State::Published))
         .filter(|r| {
             r.submitted_at

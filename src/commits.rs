@@ -164,6 +164,8 @@ pub struct Commits {
     store: RefCell<Option<cache::Store<CommitFacts>>>,
     /// Commits read from git by stores already released.
     released: std::cell::Cell<usize>,
+    /// Whether the facts stay loaded between runs (a long-lived process).
+    warm: bool,
 }
 
 impl Commits {
@@ -175,7 +177,7 @@ impl Commits {
             settings: format!("{prefix}{}", crate::config::FILE),
             prefix_len: prefix.len(),
         };
-        Commits { paths, store: RefCell::new(None), released: std::cell::Cell::new(0) }
+        Commits { paths, store: RefCell::new(None), released: std::cell::Cell::new(0), warm: false }
     }
 
     /// The facts of the commits `walk` names from `tip`, in walk order: the ones
@@ -199,10 +201,19 @@ impl Commits {
         store.read(git, tip, walk, read)
     }
 
+    /// The same commits, kept loaded between the runs of a long-lived process
+    /// (the desk): a later run reads only the commits made since.
+    pub fn warm(prefix: &str) -> Commits {
+        Commits { warm: true, ..Commits::new(prefix) }
+    }
+
     /// Lets the facts go once the history stage of a run is over: they would
     /// otherwise be held while the work tree is read. A later walk opens the
-    /// cache again.
+    /// cache again. Kept [warm](Commits::warm), they stay.
     pub fn release(&self) {
+        if self.warm {
+            return;
+        }
         let mut store = self.store.borrow_mut();
         if let Some(store) = store.take() {
             self.released.set(self.released.get() + store.fresh());

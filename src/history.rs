@@ -36,6 +36,9 @@ pub struct History {
     /// The path in the git repository of the reports repository's root (`""`,
     /// or `sub/` when it is a folder of a larger repository).
     pub prefix: String,
+    /// The latest time of a commit's parents: while it is not after the
+    /// clock, the history does not depend on the clock.
+    pub latest_parent_time: Option<i64>,
 }
 
 /// One commit as the lines of versions see it.
@@ -55,17 +58,27 @@ pub fn read(repo: &Repository, run: &crate::run::Run) -> Result<History, git2::E
     let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else {
         return Ok(History::default());
     };
+    run.first_commits(head.id(), || read_from(repo, run, &head))
+}
+
+/// [`read`] from `head`, its commit.
+fn read_from(
+    repo: &Repository,
+    run: &crate::run::Run,
+    head: &git2::Commit,
+) -> Result<History, git2::Error> {
     let dir = crate::load::REPORTS;
     let tracked = run.in_git(dir);
     let commits = run.commits().read(repo, head.id(), Walk::All)?;
     let now = run.now().timestamp();
     let mut history = History {
         prefix: tracked[..tracked.len() - dir.len()].to_string(),
-        tip: Some((head.id(), reports_at(repo, &head, &tracked, dir))),
+        tip: Some((head.id(), reports_at(repo, head, &tracked, dir))),
         ..History::default()
     };
     for facts in &commits {
         history.commits.insert(facts.id, commit(facts));
+        history.latest_parent_time = history.latest_parent_time.max(facts.parents_time);
         let time = facts.authored_at(now);
         if facts.parents.is_empty() {
             history.root_time = Some(history.root_time.map_or(time, |t| t.min(time)));

@@ -36,6 +36,7 @@ pub mod layout;
 pub(crate) mod line;
 pub mod load;
 pub mod out_dir;
+pub(crate) mod parsed;
 pub(crate) mod pipeline;
 pub(crate) mod receipt;
 pub mod render;

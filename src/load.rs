@@ -6,6 +6,7 @@
 use crate::config::{self, Settings};
 use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;
+use crate::parsed::{self, Parsed};
 use crate::report::{self, Report};
 use crate::request::{self, Request};
 use crate::source::{self, Pos};
@@ -35,7 +36,7 @@ pub struct Repository {
     /// Every report file found, parsed or not: `(id, file)`, sorted by file.
     pub files: Vec<(String, String)>,
     /// The reports whose front matter could be read, sorted by file.
-    pub reports: Vec<Report>,
+    pub reports: Vec<Arc<Report>>,
     /// The requests that could be read, sorted by file.
     pub requests: Vec<Request>,
     /// The bulletin issue records that could be read, by year and number.
@@ -81,7 +82,7 @@ impl Repository {
 
     /// The report with id `id` (the holder of its record, else the first of its id, by file).
     pub fn report(&self, id: &str) -> Option<&Report> {
-        self.by_id.get(id).map(|&i| &self.reports[i])
+        self.by_id.get(id).map(|&i| &*self.reports[i])
     }
 
     /// The request with id `id`.
@@ -137,8 +138,18 @@ pub fn load(
     extra: &[PathBuf],
     diags: &mut Diagnostics,
 ) -> anyhow::Result<Repository> {
+    load_kept(ws, extra, None, diags)
+}
+
+/// [`load`], reading through the reports a long-lived process keeps `parsed`.
+pub(crate) fn load_kept(
+    ws: &Arc<Workspace>,
+    extra: &[PathBuf],
+    parsed: Option<&Parsed>,
+    diags: &mut Diagnostics,
+) -> anyhow::Result<Repository> {
     let settings = config::load(ws, diags)?;
-    Ok(load_with(ws, extra, settings, diags))
+    Ok(load_with_kept(ws, extra, settings, parsed, diags))
 }
 
 /// Reads the repository of the workspace `ws` under `settings` (the ones in force
@@ -148,6 +159,18 @@ pub fn load_with(
     ws: &Arc<Workspace>,
     extra: &[PathBuf],
     settings: Settings,
+    diags: &mut Diagnostics,
+) -> Repository {
+    load_with_kept(ws, extra, settings, None, diags)
+}
+
+/// [`load_with`], reading through the reports a long-lived process keeps
+/// parsed: a file whose parse is `kept` unchanged is not read again.
+pub(crate) fn load_with_kept(
+    ws: &Arc<Workspace>,
+    extra: &[PathBuf],
+    settings: Settings,
+    kept: Option<&Parsed>,
     diags: &mut Diagnostics,
 ) -> Repository {
     let root = ws.root();
@@ -167,21 +190,50 @@ pub fn load_with(
     report_files.sort();
     let request_files = find(root, REQUESTS, &["yaml", "yml"]);
 
+    let digest = kept.map(|_| parsed::digest(&settings));
+    let began = std::time::SystemTime::now();
+    let parse = |file: &String| {
+        let mut local = Diagnostics::default();
+        let report = read_bytes(ws, file, &mut local).and_then(|bytes| {
+            let normalized = bytes.starts_with(b"\xef\xbb\xbf") || bytes.contains(&b'\r');
+            let original = normalized.then(|| bytes.clone().into());
+            let text = decode(file, bytes, &mut local)?;
+            let mut report = report::parse(file, &stem(file), &text, &settings, &mut local)?;
+            report.read = Some(report::ReadText { text: text.into(), original });
+            Some(Arc::new(report))
+        });
+        (report, local)
+    };
     let parsed: Vec<_> = report_files
         .par_iter()
         .map(|file| {
-            let mut local = Diagnostics::default();
-            let report = read_bytes(ws, file, &mut local).and_then(|bytes| {
-                let normalized = bytes.starts_with(b"\xef\xbb\xbf") || bytes.contains(&b'\r');
-                let original = normalized.then(|| bytes.clone().into());
-                let text = decode(file, bytes, &mut local)?;
-                let mut report = report::parse(file, &stem(file), &text, &settings, &mut local)?;
-                report.read = Some(report::ReadText { text: text.into(), original });
-                Some(report)
-            });
+            // A draft is what the writer is typing, never the file on disk.
+            let stamp = kept
+                .filter(|_| ws.drafted() != Some(file.as_str()))
+                .and_then(|_| parsed::Stamp::of(&root.join(file)));
+            let (Some(kept), Some(stamp), Some(digest)) = (kept, stamp, &digest) else {
+                let (report, local) = parse(file);
+                return (report, local, None);
+            };
+            if let Some((report, local)) = kept.get(file, &stamp, digest) {
+                return (report, local, None);
+            }
+            let (report, local) = parse(file);
+            let entry = (stamp, report.clone(), local.clone());
+            (report, local, Some((file.clone(), entry)))
+        })
+        .collect();
+    let mut fresh = Vec::new();
+    let parsed: Vec<_> = parsed
+        .into_iter()
+        .map(|(report, local, entry)| {
+            fresh.extend(entry);
             (report, local)
         })
         .collect();
+    if let (Some(kept), Some(digest)) = (kept, &digest) {
+        kept.keep(digest, began, fresh, &report_files);
+    }
     let mut reports = Vec::with_capacity(parsed.len());
     for (report, local) in parsed {
         reports.extend(report);
@@ -257,7 +309,7 @@ pub fn sever_cross_unit(
         }
     }
     for (index, key) in cut {
-        let report = &mut repo.reports[index];
+        let report = Arc::make_mut(&mut repo.reports[index]);
         match key {
             "follow_up_of" => report.follow_up_of = None,
             _ => report.retracts = None,
@@ -327,6 +379,29 @@ pub fn relative(root: &Path, path: &Path) -> String {
     let shown = absolute.strip_prefix(root).unwrap_or(&absolute);
     let parts: Vec<_> = shown.components().map(|c| c.as_os_str().to_string_lossy()).collect();
     parts.join("/")
+}
+
+/// The files under the paths a user named (`check FILE…`), each relative to
+/// the root as [`relative`] makes it: a file is within when it is a path named
+/// or under a folder named.
+pub struct Within(Vec<String>);
+
+impl Within {
+    /// The files under `paths` (as given on the command line) of the
+    /// repository at `root`.
+    pub fn new(root: &Path, paths: &[PathBuf]) -> Within {
+        let absolute = |p: &PathBuf| std::path::absolute(p).unwrap_or_default();
+        Within(paths.iter().map(|p| relative(root, &absolute(p))).collect())
+    }
+
+    /// Whether `file` (relative to the root) is within.
+    pub fn has(&self, file: &str) -> bool {
+        self.0.iter().any(|p| {
+            p.is_empty()
+                || file == p
+                || file.strip_prefix(p.as_str()).is_some_and(|r| r.starts_with('/'))
+        })
+    }
 }
 
 /// A file's stem: the report or request id.

@@ -100,9 +100,9 @@ pub fn judge(run: &Run, purpose: Purpose) -> anyhow::Result<Verdicts> {
     let mut repo = match in_force {
         Some(in_force) => {
             let settings = settings_in_force(run, in_force);
-            load::load_with(run.workspace(), extra, settings, &mut diags)
+            load::load_with_kept(run.workspace(), extra, settings, run.parsed(), &mut diags)
         }
-        None => load::load(run.workspace(), extra, &mut diags)?,
+        None => load::load_kept(run.workspace(), extra, run.parsed(), &mut diags)?,
     };
     // A report deleted without a signature keeps its record everywhere; one
     // deleted with a signature only in the statistics (`deleted`). A report
@@ -127,8 +127,11 @@ pub fn judge(run: &Run, purpose: Purpose) -> anyhow::Result<Verdicts> {
         with_receipts(run, &repo.settings, ledger.as_ref(), &mut history);
         history
     });
+    // `check FILE` (and the desk's check of a draft) judges the reports named.
+    let within = load::Within::new(run.root(), extra);
+    let named = |report: &crate::report::Report| extra.is_empty() || within.has(&report.file);
     let late = match check {
-        true => rules::check(&repo, history.as_ref(), &mut diags),
+        true => rules::check_only(&repo, history.as_ref(), &named, &mut diags),
         false => rules::Lateness::default(),
     };
     if let Some(ledger) = &mut ledger {
@@ -204,7 +207,7 @@ fn as_signed(git: &git2::Repository, repo: &mut Repository, ledger: &Ledger) {
         let blob = trail.last_signed_text();
         let mut ignored = Diagnostics::default();
         if let Some(signed) = from_history(&odb, trail, blob, &repo.settings, &mut ignored) {
-            *report = signed;
+            *report = std::sync::Arc::new(signed);
         }
     }
 }
@@ -326,7 +329,7 @@ fn add_deleted(
         let mut local = crate::diag::Diagnostics::default();
         if let Some(report) = from_history(&odb, trail, trail.blob(), &repo.settings, &mut local) {
             // Not among `files`, which are the work tree's: it is no draft.
-            repo.reports.push(report);
+            repo.reports.push(std::sync::Arc::new(report));
             diags.extend(local);
         }
     }

@@ -8,7 +8,9 @@
 //! reads the clock or the environment for these again.
 
 use crate::commits::Commits;
+use crate::history::History;
 use crate::lang::Lang;
+use crate::parsed::Parsed;
 use crate::workspace::Workspace;
 use anyhow::bail;
 use std::path::Path;
@@ -53,6 +55,19 @@ pub struct Run {
     trust_root: Option<String>,
     /// What each commit does, read once whoever asks.
     commits: Rc<Commits>,
+    /// What earlier runs of a long-lived process keep for this one.
+    warm: Option<Rc<Warm>>,
+}
+
+/// What a long-lived process (the desk) keeps between its runs on one
+/// repository: the facts of the commits and the reports as parsed, so that a
+/// run reads only the commits and files that changed since the last one.
+pub struct Warm {
+    root: std::path::PathBuf,
+    commits: Rc<Commits>,
+    parsed: Parsed,
+    /// The first commits last read, by the commit they were read from.
+    history: std::cell::RefCell<Option<(git2::Oid, History)>>,
 }
 
 impl Run {
@@ -78,7 +93,49 @@ impl Run {
         let shallow = git.as_ref().is_some_and(git2::Repository::is_shallow);
         let prefix = git.as_ref().map(|git| prefix_in(git, root)).unwrap_or_default();
         let commits = Rc::new(Commits::new(&prefix));
-        Run { workspace, git: git.map(Rc::new), shallow, prefix, lang, trust_root, commits }
+        let git = git.map(Rc::new);
+        Run { workspace, git, shallow, prefix, lang, trust_root, commits, warm: None }
+    }
+
+    /// What this run's repository keeps warm for the later runs of a long-lived
+    /// process ([`Run::warm`]).
+    pub fn keep_warm(&self) -> Rc<Warm> {
+        let commits = Rc::new(Commits::warm(&self.prefix));
+        let root = self.root().to_path_buf();
+        Rc::new(Warm { root, commits, parsed: Parsed::default(), history: Default::default() })
+    }
+
+    /// A run on the repository `warm` was made for, as [`Run::open`] makes it,
+    /// reading through what `warm` keeps from the earlier runs.
+    pub fn warm(lang: Lang, trust_root: Option<String>, warm: &Rc<Warm>) -> Run {
+        let run = Run::open(&warm.root, lang, trust_root);
+        Run { commits: warm.commits.clone(), warm: Some(warm.clone()), ..run }
+    }
+
+    /// The reports kept parsed by earlier runs, in a long-lived process.
+    pub fn parsed(&self) -> Option<&Parsed> {
+        self.warm.as_deref().map(|warm| &warm.parsed)
+    }
+
+    /// The first commits read from HEAD `tip` ([`crate::history::read`]): kept
+    /// by a long-lived process while HEAD stays, and while no commit's parent
+    /// is dated after this run's clock (the history would then read the clock).
+    pub fn first_commits(
+        &self,
+        tip: git2::Oid,
+        read: impl FnOnce() -> Result<History, git2::Error>,
+    ) -> Result<History, git2::Error> {
+        let Some(warm) = &self.warm else { return read() };
+        let now = self.now().timestamp();
+        if let Some((kept, history)) = &*warm.history.borrow()
+            && *kept == tip
+            && history.latest_parent_time.is_none_or(|t| t <= now)
+        {
+            return Ok(history.clone());
+        }
+        let history = read()?;
+        *warm.history.borrow_mut() = Some((tip, history.clone()));
+        Ok(history)
     }
 
     /// The trust anchor the user pinned: `--trust-root`, else `XINBAO_TRUST_ROOT`.
@@ -98,6 +155,7 @@ impl Run {
             lang: self.lang,
             trust_root: self.trust_root.clone(),
             commits: self.commits.clone(),
+            warm: self.warm.clone(),
         }
     }
 

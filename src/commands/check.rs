@@ -202,15 +202,8 @@ fn select(
         selected = Some(set);
     }
     if !args.paths.is_empty() {
-        let prefixes: Vec<String> = args
-            .paths
-            .iter()
-            .map(|p| load::relative(root, &std::path::absolute(p).unwrap_or_default()))
-            .collect();
-        let within = |file: &String| {
-            prefixes.iter().any(|p| p.is_empty() || file == p || file.starts_with(&format!("{p}/")))
-        };
-        let set: BTreeSet<String> = all().filter(within).collect();
+        let within = load::Within::new(root, &args.paths);
+        let set: BTreeSet<String> = all().filter(|file| within.has(file)).collect();
         selected = Some(match selected {
             Some(changed) => changed.intersection(&set).cloned().collect(),
             None => set,

@@ -108,7 +108,8 @@ fn lateness(run: &Run, loaded: &Verdicts, id: &str) -> (Vec<Text>, Option<String
         }
     };
     let mut diags = Diagnostics::default();
-    let late = crate::rules::check(repo, history, &mut diags).of(&report.file).to_vec();
+    let this = |r: &crate::report::Report| r.file == report.file;
+    let late = crate::rules::check_only(repo, history, &this, &mut diags).of(&report.file).to_vec();
     let reason = report.late_reason.as_ref().map(|r| r.value.clone()).filter(|_| !late.is_empty());
     (late, reason)
 }

@@ -2,7 +2,8 @@
 //! comes from the command line's own code: `check`'s findings, `status`'s
 //! entries, `pending`'s lists, `approve` and `publish` themselves, `render`'s PDF.
 //! Each request is a fresh [`Run`] on the repository (the files and the clock
-//! read anew).
+//! read anew), reading through what the desk keeps warm: the commits' facts and
+//! the reports whose files did not change ([`crate::run::Warm`]).
 
 use super::adoptions;
 use super::branches::{self, branch_of};
@@ -22,7 +23,7 @@ use serde_json::{Value, json};
 
 /// Answers an `/api/…` request.
 pub fn answer(desk: &Desk, request: &Request) -> Result<Reply, Failure> {
-    let run = Run::open(&desk.root, desk.lang, desk.trust_root.clone());
+    let run = Run::warm(desk.lang, desk.trust_root.clone(), &desk.warm);
     let parts: Vec<&str> = request.path.trim_start_matches("/api/").split('/').collect();
     let value = match (request.method.as_str(), parts.as_slice()) {
         ("GET", ["session"]) => session(&run)?,

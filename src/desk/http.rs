@@ -6,12 +6,9 @@
 use super::security;
 use crate::lang::{Lang, Refusal, Text};
 use serde_json::{Value, json};
-use std::path::PathBuf;
 
 /// What the desk works on, the same for every request.
 pub struct Desk {
-    /// The reports repository.
-    pub root: PathBuf,
     /// The language of messages and of the page.
     pub lang: Lang,
     /// The pinned trust anchor, if any.
@@ -20,6 +17,8 @@ pub struct Desk {
     pub token: String,
     /// The port it listens on.
     pub port: u16,
+    /// The history's facts and the reports as parsed, kept between requests.
+    pub warm: std::rc::Rc<crate::run::Warm>,
 }
 
 /// A request, read.

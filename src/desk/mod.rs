@@ -53,11 +53,11 @@ pub fn run(run: &Run, args: &DeskArgs) -> anyhow::Result<ExitCode> {
         open_browser(&url);
     }
     let desk = http::Desk {
-        root: run.root().to_path_buf(),
         lang,
         trust_root: run.trust_root().map(str::to_string),
         token,
         port,
+        warm: run.keep_warm(),
     };
     server::serve(server, &desk);
     Ok(ExitCode::SUCCESS)

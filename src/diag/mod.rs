@@ -64,7 +64,7 @@ pub struct Diagnostic {
 pub const MAX_PER_RULE: usize = 100;
 
 /// The findings of one run, in the order they were found.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
     /// Per file and rule: how many findings, and the first one not listed.

@@ -50,11 +50,27 @@ impl Lateness {
 
 /// Judges every report and request of `repo`; returns which reports are late.
 pub fn check(repo: &Repository, history: Option<&History>, diags: &mut Diagnostics) -> Lateness {
+    check_only(repo, history, &|_| true, diags)
+}
+
+/// Judges the reports of `repo` that are `wanted`, each in the light of all
+/// the others, and what is judged across reports and requests; returns which of
+/// the wanted reports are late. A report's own findings are all about its file,
+/// so they are the same as [`check`] finds for it.
+pub fn check_only(
+    repo: &Repository,
+    history: Option<&History>,
+    wanted: &(dyn Fn(&Report) -> bool + Sync),
+    diags: &mut Diagnostics,
+) -> Lateness {
     let cx = Context { repo, history };
     let per_report: Vec<(Diagnostics, Vec<Text>)> = repo
         .reports
         .par_iter()
         .map(|report| {
+            if !wanted(report) {
+                return (Diagnostics::default(), Vec::new());
+            }
             let mut local = Diagnostics::default();
             let late = check_report(&cx, report, &mut local);
             (local, late)

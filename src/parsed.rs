@@ -1,0 +1,114 @@
+//! Reports kept as they were parsed, between the runs of a long-lived process
+//! (the desk): a report file whose size, times and inode have not changed since
+//! it was parsed, under the same settings, is neither read nor parsed again.
+//! A command line run has none of this: it reads every file.
+//!
+//! A file is recognized unchanged as git's index recognizes it, by its
+//! `lstat`; a file changed within [`SETTLED`] of being read is not kept (its
+//! time could not tell a second change in the same tick), nor is a symbolic
+//! link or a draft given by the desk.
+
+use crate::config::Settings;
+use crate::diag::Diagnostics;
+use crate::report::Report;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime};
+
+/// How long ago a file must have changed for its parse to be kept.
+const SETTLED: Duration = Duration::from_secs(2);
+
+/// What a file's `lstat` says of it, compared to tell that it has not changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: SystemTime,
+    /// The inode and the status change time, where the system has them.
+    node: (u64, i64, i64),
+}
+
+impl Stamp {
+    /// The stamp of the regular file at `path`; none for anything else.
+    pub fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        if !meta.file_type().is_file() {
+            return None;
+        }
+        #[cfg(unix)]
+        let node = {
+            use std::os::unix::fs::MetadataExt as _;
+            (meta.ino(), meta.ctime(), meta.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let node = (0, 0, 0);
+        Some(Stamp { len: meta.len(), modified: meta.modified().ok()?, node })
+    }
+
+    /// Whether the file last changed long enough before `now` for this stamp
+    /// to tell any later change.
+    fn settled(&self, now: SystemTime) -> bool {
+        self.modified + SETTLED <= now
+    }
+}
+
+/// One file's parse: the report (none when it could not be read) and the
+/// findings of reading and parsing it.
+type Entry = (Stamp, Option<Arc<Report>>, Diagnostics);
+
+/// The reports kept, under the settings they were parsed with.
+#[derive(Default)]
+pub struct Parsed {
+    kept: RwLock<Kept>,
+}
+
+#[derive(Default)]
+struct Kept {
+    /// The SHA-256 of the settings the entries were parsed under.
+    settings: [u8; 32],
+    files: HashMap<String, Entry>,
+}
+
+/// The SHA-256 of `settings`, to tell another version of them.
+pub fn digest(settings: &Settings) -> [u8; 32] {
+    Sha256::digest(format!("{settings:?}")).into()
+}
+
+impl Parsed {
+    /// The parse of `file` kept for `stamp` under settings `digest`.
+    pub fn get(
+        &self,
+        file: &str,
+        stamp: &Stamp,
+        digest: &[u8; 32],
+    ) -> Option<(Option<Arc<Report>>, Diagnostics)> {
+        let kept = self.kept.read().ok()?;
+        let (kept_stamp, report, diags) =
+            kept.files.get(file).filter(|_| kept.settings == *digest)?;
+        (kept_stamp == stamp).then(|| (report.clone(), diags.clone()))
+    }
+
+    /// Keeps the parses of this run, made under settings `digest` at `now`;
+    /// files gone from the run are forgotten.
+    pub fn keep(
+        &self,
+        digest: &[u8; 32],
+        now: SystemTime,
+        parses: Vec<(String, Entry)>,
+        files: &[String],
+    ) {
+        let Ok(mut kept) = self.kept.write() else { return };
+        if kept.settings != *digest {
+            *kept = Kept { settings: *digest, files: HashMap::new() };
+        }
+        let present: std::collections::HashSet<&str> = files.iter().map(String::as_str).collect();
+        kept.files.retain(|file, _| present.contains(file.as_str()));
+        for (file, entry) in parses {
+            match entry.0.settled(now) {
+                true => kept.files.insert(file, entry),
+                false => kept.files.remove(&file),
+            };
+        }
+    }
+}
