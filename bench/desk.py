@@ -62,9 +62,11 @@ timed("POST /api/check (the new-report form)", "POST", "/api/check", form, runs=
 timed("POST /api/check (an existing report's text)", "POST", "/api/check", {"path": report, "text": text}, runs=50)
 for label, path in [("GET / (the page)", "/"), ("GET /desk.js", "/desk.js"), ("GET /api/session", "/api/session"),
                     ("GET /api/fields?category=work", "/api/fields?category=work"),
-                    ("GET /api/reports (my reports)", "/api/reports"), ("GET /api/approved (to publish)", "/api/approved"),
+                    ("GET /api/reports (my reports)", "/api/reports"), ("GET /api/pending (to approve)", "/api/pending"),
+                    ("GET /api/approved (to publish)", "/api/approved"),
                     ("GET /api/settings", "/api/settings"), (f"GET /api/reports/ID", f"/api/reports/{rid}")]:
     timed(label, "GET", path, runs=10)
+timed("GET /api/reports/ID/pdf (the preview, typeset)", "GET", f"/api/reports/{rid}/pdf", runs=5)
 time.sleep(5)
 print(f"\nidle after the requests: {rss()} MB (VmRSS)")
 desk.terminate()

@@ -6,10 +6,11 @@
 
 use crate::cache::Walk;
 use crate::commits::CommitFacts;
-use crate::tree::{Change, files_in};
+use crate::tree::files_in;
 use git2::{Oid, Repository};
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Times (seconds since the epoch) from the history of the repository.
 #[derive(Clone, Debug, Default)]
@@ -30,7 +31,7 @@ pub struct History {
     pub bad_receipts: HashMap<String, crate::lang::Text>,
     /// Every commit read: its parents and the reports it changes, for the lines
     /// of versions (see [`crate::line`]).
-    pub commits: HashMap<Oid, Commit>,
+    pub commits: HashMap<Oid, Arc<CommitFacts>>,
     /// The commit read from (HEAD), and the reports in it: `(path, blob)`.
     pub tip: Option<(Oid, Vec<(String, Oid)>)>,
     /// The path in the git repository of the reports repository's root (`""`,
@@ -41,43 +42,25 @@ pub struct History {
     pub latest_parent_time: Option<i64>,
 }
 
-/// One commit as the lines of versions see it.
-#[derive(Clone, Debug, Default)]
-pub struct Commit {
-    /// Its parents, the first parent first.
-    pub parents: Vec<Oid>,
-    /// The report files (`.md`) it changes relative to its first parent.
-    pub changed: Vec<Change>,
-}
-
 /// Reads when each report file and picture was first added, from the facts of
-/// every commit of HEAD ([`crate::run::Run::commits`]).
-///
-/// A repository without commits gives an empty history.
-pub fn read(repo: &Repository, run: &crate::run::Run) -> Result<History, git2::Error> {
-    let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) else {
-        return Ok(History::default());
-    };
-    run.first_commits(head.id(), || read_from(repo, run, &head))
-}
-
-/// [`read`] from `head`, its commit.
-fn read_from(
+/// every commit of `head` (`commits`, which the approvals read too), the reports
+/// being under `tracked` in git; a parent dated after `now` counts from `now`.
+pub fn read(
     repo: &Repository,
-    run: &crate::run::Run,
     head: &git2::Commit,
+    commits: &crate::commits::Commits,
+    tracked: &str,
+    now: i64,
 ) -> Result<History, git2::Error> {
     let dir = crate::load::REPORTS;
-    let tracked = run.in_git(dir);
-    let commits = run.commits().read(repo, head.id(), Walk::All)?;
-    let now = run.now().timestamp();
+    let commits = commits.read(repo, head.id(), Walk::All)?;
     let mut history = History {
         prefix: tracked[..tracked.len() - dir.len()].to_string(),
-        tip: Some((head.id(), reports_at(repo, head, &tracked, dir))),
+        tip: Some((head.id(), reports_at(repo, head, tracked, dir))),
         ..History::default()
     };
     for facts in &commits {
-        history.commits.insert(facts.id, commit(facts));
+        history.commits.insert(facts.id, facts.clone());
         history.latest_parent_time = history.latest_parent_time.max(facts.parents_time);
         let time = facts.authored_at(now);
         if facts.parents.is_empty() {
@@ -113,13 +96,6 @@ fn reports_at(
     files_in(&odb, entry.id(), &format!("{dir}/"), &mut files);
     files.retain(|(path, _)| path.ends_with(".md"));
     files
-}
-
-/// A commit as the lines of versions see it.
-fn commit(facts: &CommitFacts) -> Commit {
-    let change =
-        |c: &crate::commits::ReportChange| Change { path: c.file.clone(), old: c.old, new: c.blob };
-    Commit { parents: facts.parents.clone(), changed: facts.changes.iter().map(change).collect() }
 }
 
 /// The files (relative to `root`, `/`-separated) that differ between `rev` and the

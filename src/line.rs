@@ -58,8 +58,8 @@ impl<'a> Lines<'a> {
         let on_chain = chain.iter().enumerate().map(|(i, c)| (*c, i)).collect();
         let mut changes: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, commit) in chain.iter().enumerate() {
-            for change in history.commits.get(commit).map_or(&[][..], |c| &c.changed) {
-                changes.entry(change.path.as_str()).or_default().push(i);
+            for change in history.commits.get(commit).map_or(&[][..], |c| &c.changes) {
+                changes.entry(change.file.as_str()).or_default().push(i);
             }
         }
         Lines { history, chain, on_chain, changes }
@@ -112,7 +112,7 @@ impl<'a> Lines<'a> {
     ) -> Option<(Oid, String, Oid)> {
         let facts = self.history.commits.get(&commit)?;
         let (first, others) = facts.parents.split_first()?;
-        let change = facts.changed.iter().find(|c| c.path == path);
+        let change = facts.changes.iter().find(|c| c.file == path);
         let in_first = change.map_or(Some(blob), |c| c.old);
         let same = |p: &Oid| self.blob_at(git, *p, path).filter(|b| *b == blob);
         if in_first == Some(blob) {
@@ -132,10 +132,10 @@ impl<'a> Lines<'a> {
         // Moved: the same id at another path, in the first parent, then in the others.
         let id = crate::load::stem(path);
         let moved = facts
-            .changed
+            .changes
             .iter()
-            .find(|c| c.new.is_none() && crate::load::stem(&c.path) == id)
-            .and_then(|c| Some((*first, c.path.clone(), c.old?)));
+            .find(|c| c.blob.is_none() && crate::load::stem(&c.file) == id)
+            .and_then(|c| Some((*first, c.file.clone(), c.old?)));
         moved.or_else(|| {
             others.iter().find_map(|p| {
                 let (path, blob) = self.find_id(git, *p, &id)?;

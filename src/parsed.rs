@@ -112,3 +112,58 @@ impl Parsed {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs::File;
+
+    /// A report file written `ago` before now, and its stamp.
+    fn written(dir: &Path, text: &str, ago: Duration) -> (std::path::PathBuf, Stamp) {
+        let path = dir.join("r.md");
+        std::fs::write(&path, text).unwrap();
+        let file = File::options().write(true).open(&path).unwrap();
+        file.set_modified(SystemTime::now() - ago).unwrap();
+        (path.clone(), Stamp::of(&path).unwrap())
+    }
+
+    fn entry(stamp: Stamp) -> Entry {
+        (stamp, None, Diagnostics::default())
+    }
+
+    #[test]
+    fn a_settled_file_is_kept_until_it_or_the_settings_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, stamp) = written(dir.path(), "title: 一", Duration::from_secs(3600));
+        let parsed = Parsed::default();
+        let files = ["r.md".to_string()];
+        parsed.keep(&[1; 32], SystemTime::now(), vec![("r.md".into(), entry(stamp))], &files);
+        assert!(parsed.get("r.md", &stamp, &[1; 32]).is_some());
+        assert!(parsed.get("r.md", &stamp, &[2; 32]).is_none(), "other settings");
+        // Rewritten to the same length with its old time put back: its status
+        // change time (and so its stamp) still moved.
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(&path, "title: 二").unwrap();
+        let file = File::options().write(true).open(&path).unwrap();
+        file.set_modified(SystemTime::now() - Duration::from_secs(3600)).unwrap();
+        let again = Stamp::of(&path).unwrap();
+        assert_ne!(again, stamp);
+        assert!(parsed.get("r.md", &again, &[1; 32]).is_none());
+        // A file gone from the run is forgotten.
+        parsed.keep(&[1; 32], SystemTime::now(), Vec::new(), &[]);
+        assert!(parsed.get("r.md", &stamp, &[1; 32]).is_none());
+    }
+
+    #[test]
+    fn a_file_changed_just_now_and_a_link_are_not_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, stamp) = written(dir.path(), "title: 一", Duration::ZERO);
+        let parsed = Parsed::default();
+        let files = ["r.md".to_string()];
+        parsed.keep(&[1; 32], SystemTime::now(), vec![("r.md".into(), entry(stamp))], &files);
+        assert!(parsed.get("r.md", &stamp, &[1; 32]).is_none());
+        let link = dir.path().join("l.md");
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        assert!(Stamp::of(&link).is_none());
+    }
+}

@@ -282,10 +282,16 @@ pub fn history_times(
 }
 
 /// When each report was first committed; none outside git or in a shallow clone
-/// (a history that cannot be read is said, and skipped).
+/// (a history that cannot be read is said, and skipped). A repository without
+/// commits has an empty history.
 fn first_commits(run: &Run) -> Option<History> {
     let git = run.full_git()?;
-    match crate::history::read(git, run) {
+    let Ok(head) = git.head().and_then(|h| h.peel_to_commit()) else {
+        return Some(History::default());
+    };
+    let (tracked, now) = (run.in_git(load::REPORTS), run.now().timestamp());
+    let read = || crate::history::read(git, &head, run.commits(), &tracked, now);
+    match run.first_commits(head.id(), read) {
         Ok(history) => Some(history),
         Err(err) => {
             let text = Text::new(

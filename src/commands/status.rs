@@ -6,6 +6,7 @@ use crate::cli::{LogArgs, StatusArgs, StatusFormat};
 use crate::diag::Diagnostics;
 use crate::lang::{Lang, Text};
 use crate::pipeline::Verdicts;
+use crate::report::Report;
 use crate::run::Run;
 use chrono::{DateTime, FixedOffset};
 use serde_json::{Value, json};
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 use unicode_width::UnicodeWidthStr;
 
 /// Every report's approval state up to `rev`, as `status` and `log` show it.
-fn judge(run: &Run, rev: Option<&str>) -> anyhow::Result<Verdicts> {
+pub fn judge(run: &Run, rev: Option<&str>) -> anyhow::Result<Verdicts> {
     crate::pipeline::judge(run, crate::pipeline::Purpose::Approvals { rev })
 }
 
@@ -96,8 +97,21 @@ fn received_json(loaded: &Verdicts, trail: &Trail, zone: FixedOffset) -> Value {
 /// Why the report `id` is late (迟报, SPEC §6.2) and the writer's reason, as the
 /// check finds it: lateness is recorded with the trail.
 fn lateness(run: &Run, loaded: &Verdicts, id: &str) -> (Vec<Text>, Option<String>) {
+    let Some(report) = loaded.repo.report(id) else { return (Vec::new(), None) };
+    let this = |r: &Report| r.file == report.file;
+    let late = late_where(run, loaded, &this).of(&report.file).to_vec();
+    let reason = report.late_reason.as_ref().map(|r| r.value.clone()).filter(|_| !late.is_empty());
+    (late, reason)
+}
+
+/// Which of the `wanted` reports are late, as the check finds it, in verdicts
+/// that did not check (`status`'s).
+pub fn late_where(
+    run: &Run,
+    loaded: &Verdicts,
+    wanted: &(dyn Fn(&Report) -> bool + Sync),
+) -> crate::rules::Lateness {
     let repo = &loaded.repo;
-    let Some(report) = repo.report(id) else { return (Vec::new(), None) };
     // The history `load` read for the receipts, else read now for the first commits.
     let read;
     let history = match &loaded.history {
@@ -107,11 +121,7 @@ fn lateness(run: &Run, loaded: &Verdicts, id: &str) -> (Vec<Text>, Option<String
             read.as_ref()
         }
     };
-    let mut diags = Diagnostics::default();
-    let this = |r: &crate::report::Report| r.file == report.file;
-    let late = crate::rules::check_only(repo, history, &this, &mut diags).of(&report.file).to_vec();
-    let reason = report.late_reason.as_ref().map(|r| r.value.clone()).filter(|_| !late.is_empty());
-    (late, reason)
+    crate::rules::check_only(repo, history, wanted, &mut Diagnostics::default())
 }
 
 fn print(text: &str) -> anyhow::Result<ExitCode> {

@@ -241,7 +241,9 @@ fn report(run: &Run, id: &str, branch: Option<&str>) -> Result<Value, Failure> {
     let file = file_of(&at, id).ok_or_else(|| {
         Failure::not_found(format!("没有编号为 {id} 的信息"), format!("no report with id {id}"))
     })?;
-    let purpose = Purpose::Check { approvals: true, rev: None, extra: &[] };
+    // Judged as `check FILE` judges it (the status entry needs no other report's rules).
+    let named = [at.root().join(&file)];
+    let purpose = Purpose::Check { approvals: true, rev: None, extra: &named };
     let loaded = crate::pipeline::judge(&at, purpose)?;
     let ledger = loaded.ledger()?;
     let mut value = match ledger.trails.get(id) {
@@ -325,18 +327,17 @@ fn mine(run: &Run) -> Result<Value, Failure> {
         };
         items.push(json!({"id": id, "branch": branch, "state": state, "returned": returned}));
     }
-    // Judged as `check` judges, for the lateness (迟报) of each report.
-    let purpose = Purpose::Check { approvals: true, rev: None, extra: &[] };
-    let loaded = crate::pipeline::judge(run, purpose)?;
+    // As `status` judges them, with the lateness (迟报) of each as `check` finds it.
+    let loaded = status::judge(run, None)?;
+    let written = |r: &crate::report::Report| r.author.as_ref().is_some_and(|a| a.value == name);
+    let late = status::late_where(run, &loaded, &written);
     for trail in loaded.ledger()?.current() {
         let report = loaded.repo.report(&trail.id);
-        let author = report.and_then(|r| r.author.as_ref());
-        if trail.state == State::Draft || author.is_none_or(|a| a.value != name) {
+        if trail.state == State::Draft || !report.is_some_and(written) {
             continue;
         }
         let mut entry = status::entry_json(&loaded, trail, run.lang());
-        let late: Vec<&str> =
-            loaded.late.of(&trail.file).iter().map(|t| t.get(run.lang())).collect();
+        let late: Vec<&str> = late.of(&trail.file).iter().map(|t| t.get(run.lang())).collect();
         entry["late"] = late.into();
         entry["late_reason"] = report
             .and_then(|r| r.late_reason.as_ref())

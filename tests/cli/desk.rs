@@ -789,3 +789,58 @@ fn a_new_bureau_is_set_up_at_the_desk_and_signed_by_its_office() {
     assert_eq!(run(&["rev-parse", "HEAD"]), commit);
     assert_eq!(std::fs::read_to_string(root.join("xinbao.yaml")).unwrap(), settings);
 }
+
+#[test]
+fn the_desk_keeps_what_did_not_change_and_reads_again_what_did() {
+    let Some(office) = Office::new() else { return };
+    let clone = office.clone("office");
+    let new = xinbao()
+        .current_dir(&clone)
+        .args(["new", "work", "--title", "县发改局召开重点项目调度会", "--unit", "办公室"])
+        .output()
+        .unwrap();
+    assert!(new.status.success(), "{}", stderr(&new));
+    let file = walkdir::WalkDir::new(clone.join("reports"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .expect("a report")
+        .into_path();
+    let id = file.file_stem().unwrap().to_string_lossy().to_string();
+    let hour_ago = || {
+        let at = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options().write(true).open(&file).unwrap().set_modified(at).unwrap();
+    };
+    let rules = |report: &Value| -> Vec<String> {
+        let items = report["diagnostics"].as_array().unwrap();
+        let mut rules: Vec<String> =
+            items.iter().map(|d| d["rule"].as_str().unwrap().to_string()).collect();
+        rules.sort();
+        rules
+    };
+    hour_ago();
+    let desk = Desk::start(&clone);
+    let missing = |report: &Value| rules(report).iter().filter(|r| *r == "missing-field").count();
+    let before = desk.ok("GET", &format!("/api/reports/{id}"), None);
+    // Kept now; the file is then changed to the same length and its old time put back.
+    desk.ok("GET", &format!("/api/reports/{id}"), None);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("\ntitle:"), "{text}");
+    std::fs::write(&file, text.replacen("\ntitle:", "\ntitlx:", 1)).unwrap();
+    hour_ago();
+    let after = desk.ok("GET", &format!("/api/reports/{id}"), None);
+    let check = xinbao()
+        .current_dir(&clone)
+        .args(["check", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let check: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(missing(&after), missing(&before) + 1, "the title is missing now: {after:#}");
+    assert_eq!(rules(&after), rules(&check), "the desk and `check` differ");
+    // The writer's text, checked in the same desk, is judged as typed.
+    let path = xinbao::load::relative(&clone, &file);
+    let form = desk.ok("POST", "/api/check", Some(json!({"path": path, "text": text})));
+    assert_eq!(rules(&form), rules(&before), "{form:#}");
+}

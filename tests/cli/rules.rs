@@ -119,3 +119,31 @@ fn limits_come_from_the_settings() {
         .collect();
     assert_eq!(rules, [("reports/2026/03/2026-03-02-good-label.md", "deadline-exceeded")]);
 }
+
+#[test]
+fn a_file_checked_alone_has_exactly_its_findings_of_the_whole_check() {
+    // `check FILE` judges only the named reports' own rules (the desk checks a
+    // draft that way): each file must get what the whole check finds for it.
+    let sandbox = fixture_repo();
+    let (_, whole) = sandbox.check_json(&[]);
+    let of = |json: &serde_json::Value, file: &str| -> Vec<serde_json::Value> {
+        let items = json["diagnostics"].as_array().unwrap();
+        items.iter().filter(|d| d["file"] == file).cloned().collect()
+    };
+    let files: std::collections::BTreeSet<String> =
+        walkdir::WalkDir::new(sandbox.root().join("reports"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+            .map(|e| xinbao::load::relative(sandbox.root(), e.path()))
+            .collect();
+    assert!(files.len() > 50, "{files:?}");
+    let mut with_findings = 0;
+    for file in &files {
+        let (_, alone) = sandbox.check_json(&[file.as_str()]);
+        let expected = of(&whole, file);
+        with_findings += usize::from(!expected.is_empty());
+        assert_eq!(of(&alone, file), expected, "{file}");
+    }
+    assert!(with_findings > 30, "only {with_findings} files have findings");
+}
