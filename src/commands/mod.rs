@@ -14,7 +14,7 @@ mod receipt;
 pub(crate) mod render;
 mod schema;
 pub(crate) mod serve;
-mod stats;
+pub(crate) mod stats;
 pub(crate) mod status;
 mod touch;
 

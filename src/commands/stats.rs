@@ -64,9 +64,7 @@ pub fn run(run: &Run, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     if args.format == StatsFormat::Md {
         return emit(args.output.as_deref(), notice.markdown().as_bytes(), lang);
     }
-    let id = format!("notice-{period}");
-    let dated = crate::layout::document::start_of(date, repo.settings.timezone);
-    let document = crate::layout::notice::notice(&notice, &id, dated);
+    let (document, id) = notice_document(&notice, &repo.settings, period, date);
     let extension = if args.format == StatsFormat::Docx { "docx" } else { "pdf" };
     let out = match &args.output {
         Some(out) => out.clone(),
@@ -77,6 +75,18 @@ pub fn run(run: &Run, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     crate::render::write_files(&repo.workspace, &repo.settings.fonts, &document, &id, docx, pdf)?;
     wrote(&out, lang);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The notice of `period` laid out as a document dated `date`, and its id.
+pub fn notice_document(
+    notice: &stats::notice::Notice,
+    settings: &crate::config::Settings,
+    period: crate::stats::period::Period,
+    date: chrono::NaiveDate,
+) -> (crate::layout::Document, String) {
+    let id = format!("notice-{period}");
+    let dated = crate::layout::document::start_of(date, settings.timezone);
+    (crate::layout::notice::notice(notice, &id, dated), id)
 }
 
 /// Prints `bytes`, or writes them to `output`.

@@ -8,6 +8,7 @@
 use super::adoptions;
 use super::branches::{self, branch_of};
 use super::compose::{self, Composed};
+use super::documents;
 use super::findings::{findings, signed_text};
 use super::http::{Desk, Failure, Reply, Request, id_of};
 use super::normalize;
@@ -43,6 +44,11 @@ pub fn answer(desk: &Desk, request: &Request) -> Result<Reply, Failure> {
         ("POST", ["return"]) => return_branch(&run, &request.json()?)?,
         ("POST", ["publish"]) => publish_ids(&run, &request.json()?)?,
         ("POST", ["adoptions"]) => adoptions::register(&run, &request.json()?)?,
+        ("GET", ["notice"]) => return documents::notice(&run, request),
+        ("POST", ["bulletin"]) => documents::compile(&run, &request.json()?)?,
+        ("GET", ["bulletins", year, number, format]) => {
+            return documents::issue(&run, year, number, format);
+        }
         ("GET", ["settings"]) => setup::current(&run)?,
         ("POST", ["settings"]) => set_up(&run, &request.json()?)?,
         _ => return Err(Failure::not_found("没有这个接口", "no such API")),

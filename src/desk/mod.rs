@@ -10,12 +10,14 @@
 //! [`branches`] saves, submits and returns drafts on their git branches;
 //! [`setup`] writes the set-up page's settings and commits them signed;
 //! [`normalize`] stages the office's edit of an approved report for `publish`,
-//! [`adoptions`] records an adoption on a published report and publishes it.
+//! [`adoptions`] records an adoption on a published report and publishes it;
+//! [`documents`] typesets the quarterly notice and compiles a bulletin issue.
 
 mod adoptions;
 mod api;
 mod branches;
 mod compose;
+mod documents;
 mod findings;
 mod http;
 mod normalize;

@@ -78,11 +78,17 @@ fn same(a: &str, b: &str) -> bool {
 /// `file` when it is a plain relative path under `reports/` (no `..`, no
 /// absolute path, no backslash, no empty or hidden part).
 fn plain_path(file: &str) -> Option<&str> {
+    plain_in(file, crate::load::REPORTS)
+}
+
+/// `file` when it is a plain relative path under the folder `dir` (see
+/// [`plain_path`]).
+fn plain_in<'a>(file: &'a str, dir: &str) -> Option<&'a str> {
     let parts: Vec<&str> = file.split('/').collect();
     let plain = parts.iter().all(|part| {
         !part.is_empty() && !part.starts_with('.') && !part.contains(['\\', '\0', ':'])
     });
-    (plain && parts.len() >= 2 && parts[0] == crate::load::REPORTS).then_some(file)
+    (plain && parts.len() >= 2 && parts[0] == dir).then_some(file)
 }
 
 /// `file` when it is a plain relative path of a report under `reports/` ending in
@@ -96,20 +102,33 @@ pub fn report_path(file: &str) -> Option<&str> {
 /// or the file itself), so nothing is written outside the repository whatever a
 /// history or a work tree holds.
 pub fn write_under(root: &Path, file: &str, bytes: &[u8]) -> std::io::Result<()> {
+    write_in(root, crate::load::REPORTS, file, bytes)
+}
+
+/// [`write_under`] for a plain path under the folder `dir` (`bulletins`, say).
+pub fn write_in(root: &Path, dir: &str, file: &str, bytes: &[u8]) -> std::io::Result<()> {
     let refuse = |why: &str| {
         std::io::Error::new(std::io::ErrorKind::PermissionDenied, format!("{file}: {why}"))
     };
-    let file = plain_path(file).ok_or_else(|| refuse("not a plain path under reports/"))?;
+    let file =
+        plain_in(file, dir).ok_or_else(|| refuse(&format!("not a plain path under {dir}/")))?;
+    // Checked before any folder is made (a link would have them made outside), and after.
+    let linked = || {
+        let mut at = root.to_path_buf();
+        file.split('/').any(|part| {
+            at.push(part);
+            std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink())
+        })
+    };
+    if linked() {
+        return Err(refuse("a symbolic link on the way"));
+    }
     let path = root.join(file);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    let mut at = root.to_path_buf();
-    for part in file.split('/') {
-        at.push(part);
-        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(refuse("a symbolic link on the way"));
-        }
+    if linked() {
+        return Err(refuse("a symbolic link on the way"));
     }
     crate::atomic::write(&path, bytes)
 }
@@ -162,6 +181,10 @@ mod tests {
             std::os::unix::fs::symlink(outside.path(), dir.path().join("reports/l")).unwrap();
             assert!(write_under(dir.path(), "reports/l/c.md", b"x").is_err());
             assert!(!outside.path().join("c.md").exists(), "nothing written through the link");
+            assert!(write_under(dir.path(), "reports/l/d/e.md", b"x").is_err());
+            assert!(!outside.path().join("d").exists(), "no folder made through the link");
+            assert!(write_in(dir.path(), "bulletins", "bulletins/2026/01.yaml", b"x").is_ok());
+            assert!(write_in(dir.path(), "bulletins", "reports/a/b.md", b"x").is_err());
         }
         assert!(report_id("../a").is_none());
     }

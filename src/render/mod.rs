@@ -61,10 +61,8 @@ pub fn write_files(
 ) -> anyhow::Result<Vec<std::path::PathBuf>> {
     let mut written = Vec::new();
     if let Some(out) = docx {
-        let rendered = docx::write(document, names)?;
-        rendered.warnings.iter().for_each(|w| eprintln!("{label}: {w}"));
-        crate::atomic::write(out, &rendered.bytes)
-            .with_context(|| format!("writing {}", out.display()))?;
+        let bytes = docx_bytes(document, names, label)?;
+        crate::atomic::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
         written.push(out.to_path_buf());
     }
     if let Some(out) = pdf {
@@ -73,6 +71,17 @@ pub fn write_files(
         written.push(out.to_path_buf());
     }
     Ok(written)
+}
+
+/// The DOCX of one document; its warnings go to standard error, prefixed with `label`.
+pub fn docx_bytes(
+    document: &Document,
+    names: &crate::config::Fonts,
+    label: &str,
+) -> anyhow::Result<Vec<u8>> {
+    let rendered = docx::write(document, names)?;
+    rendered.warnings.iter().for_each(|w| eprintln!("{label}: {w}"));
+    Ok(rendered.bytes)
 }
 
 /// The PDF of one document (what `render --pdf` writes, and the desk's preview);

@@ -844,3 +844,47 @@ fn the_desk_keeps_what_did_not_change_and_reads_again_what_did() {
     let form = desk.ok("POST", "/api/check", Some(json!({"path": path, "text": text})));
     assert_eq!(rules(&form), rules(&before), "{form:#}");
 }
+
+#[test]
+fn the_office_compiles_a_bulletin_issue_signed_and_downloads_it_and_the_notice() {
+    let Some(office) = Office::new() else { return };
+    let (writer, id) = approved_report(&office);
+    let clerk = Desk::start(&office.clone("office"));
+    clerk.ok("POST", "/api/publish", Some(json!({"ids": [id]})));
+    let today = chrono::Local::now().date_naive();
+    let period =
+        json!({"from": format!("{}", today - chrono::Days::new(3)), "to": format!("{today}")});
+
+    // Only the office compiles; a period backwards is bad input; nothing is left behind.
+    let by_writer = writer.call("POST", "/api/bulletin", Some(period.clone()));
+    assert_eq!(by_writer.status, 403, "{}", String::from_utf8_lossy(&by_writer.body));
+    let backwards = json!({"from": period["to"], "to": period["from"]});
+    assert_eq!(clerk.call("POST", "/api/bulletin", Some(backwards)).status, 400);
+    let status = git(&office.clone("office"), crate::bureau::WRITTEN, &["status", "--porcelain"]);
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "", "nothing half-done");
+
+    // The record committed with the office's signature, in force, pushed.
+    let done = clerk.ok("POST", "/api/bulletin", Some(period.clone()));
+    office.verify("office", done["commit"].as_str().unwrap());
+    assert_eq!((done["reports"].clone(), done["pushed"].clone()), (json!(1), json!(true)));
+    let file = done["file"].as_str().unwrap();
+    let record = std::fs::read_to_string(office.clone("office").join(file)).unwrap();
+    assert!(record.contains(&id), "{record}");
+    let again = clerk.call("POST", "/api/bulletin", Some(period));
+    assert_eq!(again.status, 409, "{}", String::from_utf8_lossy(&again.body));
+
+    // The issue and the quarterly notice, typeset as the command line does.
+    let pdf = clerk.call("GET", done["pdf"].as_str().unwrap(), None);
+    assert!(pdf.status == 200 && pdf.body.starts_with(b"%PDF"), "{}", pdf.head);
+    let docx = clerk.call("GET", done["docx"].as_str().unwrap(), None);
+    assert!(docx.status == 200 && docx.body.starts_with(b"PK"), "{}", docx.head);
+    let quarter = format!(
+        "{}Q{}",
+        today.format("%Y"),
+        (today.format("%m").to_string().parse::<u32>().unwrap() - 1) / 3 + 1
+    );
+    let notice = clerk.call("GET", &format!("/api/notice?quarter={quarter}"), None);
+    assert!(notice.status == 200 && notice.body.starts_with(b"%PDF"), "{}", notice.head);
+    assert_eq!(clerk.call("GET", "/api/notice?quarter=2026", None).status, 400);
+    assert_eq!(writer.call("GET", &format!("/api/notice?quarter={quarter}"), None).status, 403);
+}

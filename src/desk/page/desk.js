@@ -31,7 +31,17 @@ const WORDS = {
     "When a published report is adopted higher up, record it here: the entry goes into the report's adoptions and is published with your signature (as on the command line)."],
   adoptId: ["信息编号（已发布）", "Report id (published)"], adoptBy: ["采用单位或刊物", "Adopted by (body or bulletin)"],
   adoptLevel: ["级别", "Level"], adoptDate: ["采用日期", "Date adopted"], adoptGo: ["登记采用并签名发布", "Record the adoption, signed"],
-  adopted: ["已登记采用并发布，提交 ", "Adoption recorded and published, commit "], saveText: ["保存修改", "Save the changes"],
+  adopted: ["已登记采用并发布，提交 ", "Adoption recorded and published, commit "],
+  bulletin: ["编发期刊", "Compile a bulletin issue"],
+  bulletinIntro: ["把一段时间内已发布的信息编成一期：期号记录用你的签名提交后才生效（与命令行 xinbao bulletin 相同）。",
+    "Compile the reports published in a period into one issue: its record counts once committed with your signature (as xinbao bulletin does)."],
+  bulletinFrom: ["起始日期", "First day"], bulletinTo: ["截止日期", "Last day"],
+  bulletinGo: ["编发并签名提交", "Compile and commit, signed"],
+  bulletinDone: ["已编发，提交 ", "Issue recorded, commit "], issueOf: ["期", "issue"],
+  noticeH: ["季度通报", "The quarterly notice"], noticeQuarter: ["季度（如 2026Q4）", "Quarter (e.g. 2026Q4)"],
+  noticePdf: ["下载通报 PDF", "Download the notice (PDF)"], noticeDocx: ["下载通报 DOCX", "Download the notice (DOCX)"],
+  volumeLater: ["年度信息汇编（定期整理）尚无命令，待 xinbao volume 完成后在此生成。",
+    "The year's volume (定期整理) has no command yet; it will be made here once xinbao volume exists."], saveText: ["保存修改", "Save the changes"],
   unknownUser: ["git 的 user.name 不在 xinbao.yaml 的人员中", "git's user.name is not a person in xinbao.yaml"],
   working: ["正在处理……", "Working…"], unit: ["科室", "Unit"], branch: ["分支", "Branch"],
   select: ["选择", "Select"], late: ["迟报", "late"], received: ["服务器收到时间", "Received by the server"],
@@ -392,6 +402,20 @@ async function loadPublish() {
     const done = await api("POST", "/api/adoptions", adoption);
     notice(t("adopted") + done.commit.slice(0, 8));
   });
+  $("b-go").onclick = () => attempt(async () => {
+    const done = await api("POST", "/api/bulletin", { from: $("b-from").value, to: $("b-to").value });
+    const files = $("b-files");
+    files.textContent = "";
+    files.appendChild(el("a", { href: done.pdf, text: done.year + " " + t("issueOf") + " " + done.number + " PDF" }));
+    files.appendChild(document.createTextNode(" · "));
+    files.appendChild(el("a", { href: done.docx, text: "DOCX" }));
+    notice(t("bulletinDone") + done.commit.slice(0, 8));
+  });
+  const download = (format) => () => {
+    window.location.href = "/api/notice?quarter=" + encodeURIComponent($("n-quarter").value.trim()) + "&format=" + format;
+  };
+  $("n-pdf").onclick = download("pdf");
+  $("n-docx").onclick = download("docx");
   notice("");
 }
 
