@@ -75,18 +75,17 @@ fn find_signer(root: &Path, settings: &Settings, ring: &KeyRing) -> Option<usize
     })
 }
 
-/// The fingerprint of the SSH key that `user.signingkey` names: `key::…` literal,
-/// a public key file, or a private key file (its public half, or the `.pub` beside it).
+/// The fingerprint of the SSH key that `user.signingkey` names ([`ssh_public_key`]).
 fn ssh_key_of(value: &str) -> Option<String> {
-    if let Some(literal) = value.strip_prefix("key::") {
-        return ssh_key::PublicKey::from_openssh(literal.trim())
-            .ok()
-            .map(|k| ssh_fingerprint(k.key_data()));
-    }
-    if value.starts_with("ssh-") || value.starts_with("ecdsa-") {
-        return ssh_key::PublicKey::from_openssh(value.trim())
-            .ok()
-            .map(|k| ssh_fingerprint(k.key_data()));
+    ssh_public_key(value).map(|key| ssh_fingerprint(key.key_data()))
+}
+
+/// The public SSH key that `user.signingkey` names: `key::…` literal, a public
+/// key file, or a private key file (its public half, or the `.pub` beside it).
+pub fn ssh_public_key(value: &str) -> Option<ssh_key::PublicKey> {
+    let literal = value.strip_prefix("key::").unwrap_or(value).trim();
+    if literal.starts_with("ssh-") || literal.starts_with("ecdsa-") {
+        return ssh_key::PublicKey::from_openssh(literal).ok();
     }
     let path = match value.strip_prefix("~/") {
         Some(rest) => std::env::home_dir()?.join(rest),
@@ -94,13 +93,13 @@ fn ssh_key_of(value: &str) -> Option<String> {
     };
     let text = std::fs::read_to_string(&path).ok()?;
     if let Ok(public) = ssh_key::PublicKey::from_openssh(text.trim()) {
-        return Some(ssh_fingerprint(public.key_data()));
+        return Some(public);
     }
     if let Ok(private) = ssh_key::PrivateKey::from_openssh(text.trim()) {
-        return Some(ssh_fingerprint(private.public_key().key_data()));
+        return Some(private.public_key().clone());
     }
     let public = std::fs::read_to_string(format!("{}.pub", path.display())).ok()?;
-    ssh_key::PublicKey::from_openssh(public.trim()).ok().map(|k| ssh_fingerprint(k.key_data()))
+    ssh_key::PublicKey::from_openssh(public.trim()).ok()
 }
 
 /// A commit message: the summary, a blank line, then `TRAILER: id` for each report.

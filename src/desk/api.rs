@@ -14,6 +14,7 @@ use super::http::{Desk, Failure, Reply, Request, id_of};
 use super::normalize;
 use super::security;
 use super::setup;
+use super::signing;
 use super::who::{may_publish, settings, signing_ready, user_name};
 use crate::approval::State;
 use crate::commands::{approve, pending, publish, render, status};
@@ -50,6 +51,8 @@ pub fn answer(desk: &Desk, request: &Request) -> Result<Reply, Failure> {
             return documents::issue(&run, year, number, format);
         }
         ("GET", ["settings"]) => setup::current(&run)?,
+        ("GET", ["signing"]) => signing::current(&run)?,
+        ("POST", ["signing"]) => signing::generate(&run)?,
         ("POST", ["settings"]) => set_up(&run, &request.json()?)?,
         _ => return Err(Failure::not_found("没有这个接口", "no such API")),
     };
@@ -76,8 +79,18 @@ fn session(run: &Run) -> Result<Value, Failure> {
         "bureau": settings.bureau,
         "placeholders": setup::placeholders(run),
         "may_set_up": setup::may_set_up(&settings, name.as_deref()),
+        // The adoption levels the settings score, in order of their points.
+        "adoption_levels": adoption_levels(&settings.scoring),
         "lang": match run.lang() { crate::lang::Lang::Zh => "zh", crate::lang::Lang::En => "en" },
     }))
+}
+
+/// The adoption levels of `scoring`, fewest points first: `[{"id", "label"}]`.
+fn adoption_levels(scoring: &crate::config::Scoring) -> Vec<Value> {
+    let mut levels: Vec<(&String, &i64)> = scoring.adoption.iter().collect();
+    levels.sort_by_key(|(id, points)| (**points, id.as_str()));
+    let label = |id: &str| format!("{} {id}", crate::config::Scoring::level_label(id));
+    levels.into_iter().map(|(id, _)| json!({"id": id, "label": label(id)})).collect()
 }
 
 /// `GET /api/fields?category=work`: the form of a category, from the field table.
@@ -236,6 +249,7 @@ fn submit(run: &Run, id: &str) -> Result<Value, Failure> {
         "pushed": submitted.pushed,
         "remote": submitted.remote,
         "error": submitted.error,
+        "request_url": submitted.request_url,
     }))
 }
 

@@ -215,6 +215,53 @@ pub struct Submitted {
     pub remote: Option<String>,
     /// git's message when the push failed.
     pub error: Option<String>,
+    /// The forge's page that opens the pull request, when `origin` is on a forge
+    /// xinbao knows ([`request_url`]).
+    pub request_url: Option<String>,
+}
+
+/// The address of the forge's page that opens a pull (merge) request of `branch`
+/// into `main`, for an `origin` on a forge xinbao knows (GitHub, GitLab, Gitea,
+/// Forgejo, Codeberg): the writer opens it in the browser and the forge does the
+/// rest (the desk itself talks to nothing but 127.0.0.1 and `git push`).
+pub fn request_url(origin: &str, main: &str, branch: &str) -> Option<String> {
+    let origin = origin.trim().trim_end_matches('/').trim_end_matches(".git");
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .or_else(|| origin.strip_prefix("ssh://"))
+        .map(|rest| rest.to_string())
+        .or_else(|| origin.split_once(':').map(|(host, path)| format!("{host}/{path}")))?;
+    let rest = rest.rsplit_once('@').map_or(rest.as_str(), |(_, after)| after);
+    let (host, path) = rest.split_once('/')?;
+    let host = host.split(':').next()?;
+    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let plain = |p: &&str| p.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c));
+    if parts.len() < 2 || !parts.iter().all(plain) || host.is_empty() {
+        return None;
+    }
+    let base = format!("https://{host}/{}", parts.join("/"));
+    let encoded = |text: &str| -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    let known = |names: &[&str]| names.iter().any(|n| host.contains(n));
+    if known(&["gitlab"]) {
+        Some(format!(
+            "{base}/-/merge_requests/new?merge_request%5Bsource_branch%5D={}",
+            encoded(branch)
+        ))
+    } else if known(&["github", "gitea", "forgejo", "codeberg"]) {
+        Some(format!("{base}/compare/{}...{}?expand=1", encoded(main), encoded(branch)))
+    } else {
+        None
+    }
 }
 
 /// Pushes the draft branch of `id` to `origin`. Without a remote, `pushed` is
@@ -225,11 +272,15 @@ pub fn submit(run: &Run, id: &str) -> Result<Submitted, Failure> {
     tip_of(root, &format!("refs/heads/{branch}"))?;
     if !has_origin(root) {
         let error = git(root, &["remote", "get-url", "origin"], None)?.err();
-        return Ok(Submitted { pushed: false, remote: None, error });
+        return Ok(Submitted { pushed: false, remote: None, error, request_url: None });
     }
     let refspec = format!("refs/heads/{branch}:refs/heads/{branch}");
     match git(root, &["push", "-q", "origin", &refspec], None)? {
-        Ok(_) => Ok(Submitted { pushed: true, remote: Some("origin".into()), error: None }),
+        Ok(_) => {
+            let origin = git(root, &["remote", "get-url", "origin"], None)?.unwrap_or_default();
+            let request_url = request_url(&origin, &main_branch(root), &branch);
+            Ok(Submitted { pushed: true, remote: Some("origin".into()), error: None, request_url })
+        }
         Err(err) => Err(Failure::conflict(
             format!("推送被拒绝，草稿仍在本机：{}", err.trim()),
             format!("the push was refused; the draft stays on this machine: {}", err.trim()),
@@ -327,5 +378,35 @@ pub fn pushed(run: &Run, commit: &str, mode: &str) -> Result<bool, Failure> {
                 ),
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::request_url;
+
+    #[test]
+    fn a_request_opens_on_the_forges_it_knows_and_nowhere_else() {
+        let github = "https://github.com/xifeng/reports/compare/main...desk/2026-12-07-a?expand=1";
+        assert_eq!(
+            request_url("git@github.com:xifeng/reports.git", "main", "desk/2026-12-07-a")
+                .as_deref(),
+            Some(github)
+        );
+        assert_eq!(
+            request_url("https://github.com/xifeng/reports", "main", "desk/2026-12-07-a")
+                .as_deref(),
+            Some(github)
+        );
+        assert_eq!(
+            request_url("ssh://git@gitlab.example.org:2222/fgj/reports.git", "main", "desk/a")
+                .as_deref(),
+            Some(
+                "https://gitlab.example.org/fgj/reports/-/merge_requests/new?merge_request%5Bsource_branch%5D=desk/a"
+            )
+        );
+        assert_eq!(request_url("/srv/git/reports.git", "main", "desk/a"), None);
+        assert_eq!(request_url("https://git.example.org/fgj/reports.git", "main", "desk/a"), None);
+        assert_eq!(request_url("https://github.com/a/b\"><script>", "main", "desk/a"), None);
     }
 }

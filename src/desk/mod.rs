@@ -8,7 +8,8 @@
 //! ([`security`]); [`api`] answers the JSON API, [`pages`] the page built into
 //! the binary; [`compose`] turns the form into a report's text and pictures, and
 //! [`branches`] saves, submits and returns drafts on their git branches;
-//! [`setup`] writes the set-up page's settings and commits them signed;
+//! [`setup`] writes the set-up page's settings and commits them signed, and
+//! [`signing`] makes the user's own key pair on this machine;
 //! [`normalize`] stages the office's edit of an approved report for `publish`,
 //! [`adoptions`] records an adoption on a published report and publishes it;
 //! [`documents`] typesets the quarterly notice and compiles a bulletin issue.
@@ -25,6 +26,7 @@ mod pages;
 mod security;
 mod server;
 mod setup;
+mod signing;
 mod who;
 
 use crate::cli::DeskArgs;

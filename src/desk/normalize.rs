@@ -6,10 +6,9 @@
 use super::findings::{findings, signed_text, trail_on_head};
 use super::http::Failure;
 use super::http::id_of;
-use super::who::{settings, user_name};
+use super::who::may_publish;
 use crate::approval::State;
 use crate::approval::trail::edit_diff;
-use crate::config::Role;
 use crate::run::Run;
 use serde_json::{Value, json};
 use std::path::Path;
@@ -25,7 +24,8 @@ struct Approved {
 /// `GET /api/approved/{id}`: `{"id", "file", "text", "approved_text", "diff",
 /// "diagnostics", "errors", "warnings"}` — the work tree's text (with any saved edit).
 pub fn open(run: &Run, id: &str) -> Result<Value, Failure> {
-    may_normalize(run)?;
+    // The office normalizes what it publishes (§七): publishing is the office's alone.
+    may_publish(run)?;
     super::branches::sync(run.root());
     let run = &run.reread();
     let (id, report) = approved(run, id)?;
@@ -36,7 +36,7 @@ pub fn open(run: &Run, id: &str) -> Result<Value, Failure> {
 /// `PUT /api/approved/{id}` `{"text"}`: the text written to the work tree and
 /// staged for `publish`; the same answer as [`open`].
 pub fn save(run: &Run, id: &str, body: &Value) -> Result<Value, Failure> {
-    may_normalize(run)?;
+    may_publish(run)?;
     super::branches::sync(run.root());
     let run = &run.reread();
     let (id, report) = approved(run, id)?;
@@ -65,21 +65,6 @@ fn answer(run: &Run, id: &str, report: &Approved, text: &str) -> Result<Value, F
         "errors": found["errors"],
         "warnings": found["warnings"],
     }))
-}
-
-/// Refuses (403) a user neither in the office nor an admin.
-fn may_normalize(run: &Run) -> Result<(), Failure> {
-    let person = user_name(run).and_then(|n| settings(run).ok()?.person(&n).cloned());
-    let allowed =
-        person.is_some_and(|p| p.roles.iter().any(|r| matches!(r, Role::Office | Role::Admin)));
-    if !allowed {
-        return Err(Failure::forbidden(
-            "not-authorized",
-            "只有办公室人员或管理员可以规范待发布的信息",
-            "only the office or an admin may normalize reports to publish",
-        ));
-    }
-    Ok(())
 }
 
 /// Report `id`, approved and not yet published on HEAD (404 no such report; 409

@@ -24,8 +24,8 @@ pub fn signing_ready(run: &Run) -> Result<(), Failure> {
     }
     Err(Failure::forbidden(
         "signing-not-set-up",
-        "尚未设置签名：审核、退回和发布都要用你自己的密钥签名。请在终端运行 git config gpg.format ssh 和 git config user.signingkey ~/.ssh/id_ed25519.pub（该公钥须已登记在 xinbao.yaml 你名下的 keys 中，见 docs/trust.md“一次性设置”），然后重试",
-        "signing is not set up: approving, returning and publishing are signed with your own key. Run git config gpg.format ssh and git config user.signingkey ~/.ssh/id_ed25519.pub (that key must be listed under your name in xinbao.yaml; docs/trust.md, one-time set-up), then try again",
+        "尚未设置签名：审核、退回和发布都要用你自己的密钥签名。请打开工作台的“签名密钥”页，在本机生成密钥并把公钥交给办公室登记（或在终端运行 git config gpg.format ssh 和 git config user.signingkey ~/.ssh/id_ed25519.pub，该公钥须已登记在 xinbao.yaml 你名下的 keys 中，见 docs/trust.md“一次性设置”），然后重试",
+        "signing is not set up: approving, returning and publishing are signed with your own key. Open the desk's Signing key page, make a key on this computer and give its public key to the office to register (or run git config gpg.format ssh and git config user.signingkey ~/.ssh/id_ed25519.pub, a key listed under your name in xinbao.yaml; docs/trust.md, one-time set-up), then try again",
     ))
 }
 

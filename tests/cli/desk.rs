@@ -851,7 +851,8 @@ fn the_office_compiles_a_bulletin_issue_signed_and_downloads_it_and_the_notice()
     let (writer, id) = approved_report(&office);
     let clerk = Desk::start(&office.clone("office"));
     clerk.ok("POST", "/api/publish", Some(json!({"ids": [id]})));
-    let today = chrono::Local::now().date_naive();
+    // The bureau's day (+08:00).
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
     let period =
         json!({"from": format!("{}", today - chrono::Days::new(3)), "to": format!("{today}")});
 
@@ -887,4 +888,42 @@ fn the_office_compiles_a_bulletin_issue_signed_and_downloads_it_and_the_notice()
     assert!(notice.status == 200 && notice.body.starts_with(b"%PDF"), "{}", notice.head);
     assert_eq!(clerk.call("GET", "/api/notice?quarter=2026", None).status, 400);
     assert_eq!(writer.call("GET", &format!("/api/notice?quarter={quarter}"), None).status, 403);
+}
+
+#[test]
+fn a_person_makes_a_signing_key_at_the_desk_and_the_office_registers_it() {
+    let Some(office) = Office::new() else { return };
+    let clone = office.clone("writer");
+    let writer = Desk::start(&clone);
+    assert_eq!(writer.ok("GET", "/api/signing", None)["configured"], false);
+    let made = writer.ok("POST", "/api/signing", None);
+    let public = made["ssh"].as_str().unwrap().to_string();
+    assert!(public.starts_with("ssh-ed25519 "), "{made:#}");
+    assert!(!made.to_string().contains("PRIVATE"), "the private key never goes to the page");
+
+    // Kept in the clone's git folder, for the user only, and git signs with it.
+    let file = clone.join(".git/xinbao/keys/id_ed25519");
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).unwrap().permissions());
+    assert_eq!(mode & 0o077, 0, "{mode:o}");
+    let config = git(&clone, crate::bureau::WRITTEN, &["config", "--get", "user.signingkey"]);
+    assert_eq!(String::from_utf8_lossy(&config.stdout).trim(), file.display().to_string());
+    let signed =
+        git(&clone, crate::bureau::WRITTEN, &["commit", "-q", "-S", "--allow-empty", "-m", "签名"]);
+    assert!(signed.status.success(), "{}", stderr(&signed));
+    assert_eq!(writer.ok("POST", "/api/signing", None)["ssh"], public.as_str(), "made once");
+    // A key the user set up themselves is left as it is.
+    let supervisor = Desk::start(&office.clone("supervisor"));
+    assert_eq!(supervisor.call("POST", "/api/signing", None).status, 409);
+    assert_eq!(supervisor.ok("GET", "/api/signing", None)["made_here"], false);
+
+    // The office registers it under 张三, in a commit it signs.
+    let clerk = Desk::start(&office.clone("office"));
+    let mut form = clerk.ok("GET", "/api/settings", None);
+    form["key"] = json!({"name": "张三", "ssh": public});
+    let done = clerk.ok("POST", "/api/settings", Some(form));
+    office.verify("office", done["commit"].as_str().unwrap());
+    let settings = std::fs::read_to_string(office.clone("office").join("xinbao.yaml")).unwrap();
+    let body: Vec<&str> = public.split_whitespace().take(2).collect();
+    assert!(settings.contains(&body.join(" ")), "{settings}");
 }

@@ -165,6 +165,35 @@ fn the_desk_in_a_browser_writes_approves_and_publishes_with_no_axe_violations() 
         .collect();
     assert!(names.iter().any(|n| n == "钱七"), "{names:?}");
     axe(&browser, "office, the set-up page", &mut violations);
+    // The bureau's name changed on the set-up page, committed with the office's signature.
+    browser.call(
+        "POST",
+        "/execute/sync",
+        Some(json!({"script": "document.getElementById('s-bureau').value = '测试县发展和改革局（更名）';", "args": []})),
+    );
+    browser.click("#s-save");
+    until(&browser, "#notice", |t| t.contains("设置已签名提交"));
+    let settings = std::fs::read_to_string(office.clone("office").join("xinbao.yaml")).unwrap();
+    assert!(settings.contains("测试县发展和改革局（更名）"), "{settings}");
+
+    // 编发期刊: the issue of the published report, its record signed, its files linked.
+    click(&browser, "#tabs button[data-section=publish]");
+    // The bureau's day (+08:00), from three days before.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let from = today - chrono::Days::new(3);
+    let dates = format!(
+        "document.getElementById('b-from').value = '{from}'; document.getElementById('b-to').value = '{today}';"
+    );
+    browser.call("POST", "/execute/sync", Some(json!({"script": dates, "args": []})));
+    browser.click("#b-go");
+    until(&browser, "#notice", |t| t.contains("已编发"));
+    assert!(browser.text("#b-files").contains("PDF"));
+    axe(&browser, "office, a bulletin issue compiled", &mut violations);
+
+    // 签名密钥: the office's own key, set up by hand, is shown and left as it is.
+    click(&browser, "#tabs button[data-section=keys]");
+    until(&browser, "#k-state", |t| t.contains("你自己的签名密钥"));
+    axe(&browser, "office, the signing key", &mut violations);
 
     office.assert_published(&id);
     let log = crate::support::xinbao()

@@ -32,6 +32,16 @@ const WORDS = {
   adoptId: ["信息编号（已发布）", "Report id (published)"], adoptBy: ["采用单位或刊物", "Adopted by (body or bulletin)"],
   adoptLevel: ["级别", "Level"], adoptDate: ["采用日期", "Date adopted"], adoptGo: ["登记采用并签名发布", "Record the adoption, signed"],
   adopted: ["已登记采用并发布，提交 ", "Adoption recorded and published, commit "],
+  keys: ["签名密钥", "Signing key"],
+  openRequest: ["在代码托管平台上创建合并请求", "Open the pull request on the forge"],
+  keysIntro: ["审核、退回和发布都要用你自己的密钥签名。工作台可以在这台电脑上为你生成一对密钥：私钥只存放在本仓库的 .git 文件夹中，从不离开这台电脑；把下面的公钥交给办公室，在“设置”中登记到你名下后即可签名。",
+    "Approving, returning and publishing are signed with your own key. The desk can make a key pair for you on this computer: the private key stays in this repository's .git folder and never leaves the computer; give the public key below to the office, who registers it under your name in Set-up, and you can sign."],
+  keyPublic: ["我的公钥", "My public key"], keyMake: ["在本机生成我的签名密钥", "Make my signing key on this computer"],
+  keyMine: ["填入我在本机的密钥", "Fill in my key from this computer"],
+  keyNone: ["git 尚未设置签名密钥。", "git has no signing key set up yet."],
+  keyHere: ["git 用工作台在本机生成的密钥签名。", "git signs with the key the desk made on this computer."],
+  keyOther: ["git 已设置你自己的签名密钥。", "git signs with a key you set up yourself."],
+  keyMade: ["签名密钥已就绪，请把公钥交给办公室登记。", "Your signing key is ready: give the public key to the office to register."],
   bulletin: ["编发期刊", "Compile a bulletin issue"],
   bulletinIntro: ["把一段时间内已发布的信息编成一期：期号记录用你的签名提交后才生效（与命令行 xinbao bulletin 相同）。",
     "Compile the reports published in a period into one issue: its record counts once committed with your signature (as xinbao bulletin does)."],
@@ -111,12 +121,12 @@ async function attempt(job) {
 
 const SECTIONS = [];
 function show(id) {
-  ["write", "mine", "review", "publish", "setup", "detail"].forEach((s) => { $(s).hidden = s !== id; });
+  ["write", "mine", "review", "publish", "setup", "keys", "detail"].forEach((s) => { $(s).hidden = s !== id; });
   document.querySelectorAll("#tabs button").forEach((b) => {
     if (b.dataset.section === id) b.setAttribute("aria-current", "page");
     else b.removeAttribute("aria-current");
   });
-  const load = { mine: loadMine, review: loadReview, publish: loadPublish, setup: loadSetup }[id];
+  const load = { mine: loadMine, review: loadReview, publish: loadPublish, setup: loadSetup, keys: loadKeys }[id];
   if (load) attempt(load);
 }
 
@@ -134,7 +144,12 @@ async function start() {
   if (roles.includes("writer") || roles.includes("office") || !session.known) SECTIONS.push("write", "mine");
   if (roles.includes("supervisor")) SECTIONS.push("review");
   if (roles.includes("office")) SECTIONS.push("publish");
+  // The adoption levels are those the settings score.
+  (session.adoption_levels || []).forEach((level) => {
+    $("a-level").appendChild(el("option", { value: level.id, text: level.label }));
+  });
   if (session.may_set_up) SECTIONS.push("setup");
+  if (session.known) SECTIONS.push("keys");
   if ((session.placeholders || []).length) {
     $("placeholders").textContent = t("placeholders") + session.placeholders.join("、") + t("placeholdersEnd");
     $("placeholders").hidden = false;
@@ -302,6 +317,10 @@ async function submit() {
   if (!current) await save();
   const done = await api("POST", "/api/reports/" + encodeURIComponent(current) + "/submit");
   notice(done.pushed ? t("pushed") : t("notPushed") + (done.error || ""), !done.pushed);
+  if (done.request_url) {
+    $("notice").appendChild(document.createTextNode(" "));
+    $("notice").appendChild(el("a", { href: done.request_url, target: "_blank", rel: "noopener", text: t("openRequest") }));
+  }
 }
 
 // ---- lists ------------------------------------------------------------------
@@ -461,6 +480,13 @@ async function loadSetup() {
   box.appendChild(table(heads, rows));
   $("s-add").onclick = () => { box.querySelector("tbody").appendChild(personRow({})); keyChoices(); };
   $("s-save").onclick = () => attempt(saveSetup);
+  $("s-mine").onclick = () => attempt(async () => {
+    const made = await api("POST", "/api/signing");
+    const session = await api("GET", "/api/session");
+    $("s-key").value = made.ssh;
+    $("s-key-person").value = session.name;
+    notice(t("keyMade"));
+  });
   keyChoices();
   notice("");
 }
@@ -495,6 +521,21 @@ async function saveSetup() {
   const session = await api("GET", "/api/session");
   $("placeholders").hidden = !(session.placeholders || []).length;
   notice(t("settingsSaved") + done.commit.slice(0, 8) + (done.warnings.length ? "（" + done.warnings.join("；") + "）" : ""));
+}
+
+// ---- the signing key ----------------------------------------------------------
+
+async function loadKeys() {
+  const shown = (value) => {
+    $("k-state").textContent = !value.configured ? t("keyNone") : value.made_here ? t("keyHere") : t("keyOther");
+    $("k-public").value = value.ssh || "";
+  };
+  shown(await api("GET", "/api/signing"));
+  $("k-make").onclick = () => attempt(async () => {
+    shown(await api("POST", "/api/signing"));
+    notice(t("keyMade"));
+  });
+  notice("");
 }
 
 /** The findings and the diff of a report in the detail view. */
