@@ -191,7 +191,7 @@ fn the_desk_in_a_browser_writes_approves_and_publishes_with_no_axe_violations() 
     axe(&browser, "office, a bulletin issue compiled", &mut violations);
 
     // 签名密钥: the office's own key, set up by hand, is shown and left as it is.
-    click(&browser, "#tabs button[data-section=keys]");
+    click(&browser, "#tabs button[data-section=signing]");
     until(&browser, "#k-state", |t| t.contains("你自己的签名密钥"));
     axe(&browser, "office, the signing key", &mut violations);
 

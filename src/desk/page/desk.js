@@ -32,7 +32,7 @@ const WORDS = {
   adoptId: ["信息编号（已发布）", "Report id (published)"], adoptBy: ["采用单位或刊物", "Adopted by (body or bulletin)"],
   adoptLevel: ["级别", "Level"], adoptDate: ["采用日期", "Date adopted"], adoptGo: ["登记采用并签名发布", "Record the adoption, signed"],
   adopted: ["已登记采用并发布，提交 ", "Adoption recorded and published, commit "],
-  keys: ["签名密钥", "Signing key"],
+  signing: ["签名密钥", "Signing key"],
   openRequest: ["在代码托管平台上创建合并请求", "Open the pull request on the forge"],
   keysIntro: ["审核、退回和发布都要用你自己的密钥签名。工作台可以在这台电脑上为你生成一对密钥：私钥只存放在本仓库的 .git 文件夹中，从不离开这台电脑；把下面的公钥交给办公室，在“设置”中登记到你名下后即可签名。",
     "Approving, returning and publishing are signed with your own key. The desk can make a key pair for you on this computer: the private key stays in this repository's .git folder and never leaves the computer; give the public key below to the office, who registers it under your name in Set-up, and you can sign."],
@@ -121,12 +121,12 @@ async function attempt(job) {
 
 const SECTIONS = [];
 function show(id) {
-  ["write", "mine", "review", "publish", "setup", "keys", "detail"].forEach((s) => { $(s).hidden = s !== id; });
+  ["write", "mine", "review", "publish", "setup", "signing", "detail"].forEach((s) => { $(s).hidden = s !== id; });
   document.querySelectorAll("#tabs button").forEach((b) => {
     if (b.dataset.section === id) b.setAttribute("aria-current", "page");
     else b.removeAttribute("aria-current");
   });
-  const load = { mine: loadMine, review: loadReview, publish: loadPublish, setup: loadSetup, keys: loadKeys }[id];
+  const load = { mine: loadMine, review: loadReview, publish: loadPublish, setup: loadSetup, signing: loadSigning }[id];
   if (load) attempt(load);
 }
 
@@ -149,7 +149,7 @@ async function start() {
     $("a-level").appendChild(el("option", { value: level.id, text: level.label }));
   });
   if (session.may_set_up) SECTIONS.push("setup");
-  if (session.known) SECTIONS.push("keys");
+  if (session.known) SECTIONS.push("signing");
   if ((session.placeholders || []).length) {
     $("placeholders").textContent = t("placeholders") + session.placeholders.join("、") + t("placeholdersEnd");
     $("placeholders").hidden = false;
@@ -525,7 +525,7 @@ async function saveSetup() {
 
 // ---- the signing key ----------------------------------------------------------
 
-async function loadKeys() {
+async function loadSigning() {
   const shown = (value) => {
     $("k-state").textContent = !value.configured ? t("keyNone") : value.made_here ? t("keyHere") : t("keyOther");
     $("k-public").value = value.ssh || "";
