@@ -76,7 +76,7 @@ pub fn run(run: &Run, args: &ServeArgs) -> anyhow::Result<ExitCode> {
 /// A hash of what the archive is built from: the files under `reports/`,
 /// `requests/`, `bulletins/` (names, sizes, times), `xinbao.yaml`, and the commits that
 /// `HEAD` and the main branch point at.
-fn fingerprint(root: &Path, git: Option<&git2::Repository>) -> Vec<u8> {
+pub(crate) fn fingerprint(root: &Path, git: Option<&git2::Repository>) -> Vec<u8> {
     let mut hash = Sha256::new();
     let dirs = [crate::load::REPORTS, crate::load::REQUESTS, crate::report::bulletin::DIR]
         .map(|d| root.join(d));
@@ -115,19 +115,8 @@ fn respond(out: &Path, method: &tiny_http::Method, url: &str) -> Response {
     if !matches!(method, Method::Get | Method::Head) {
         return text(405, "405 只支持 GET / only GET is served");
     }
-    let Some(file) = resolve(out, url) else {
-        return text(400, "400 路径无效 / bad path");
-    };
-    let file = match regular_file(out, file) {
-        Ok(file) => file,
-        Err(Refused::Missing) => return text(404, "404 没有这个页面 / not found"),
-        Err(Refused::Link) => {
-            return text(403, "403 不提供符号链接 / symbolic links are not served");
-        }
-    };
-    match std::fs::read(&file) {
-        Ok(bytes) => {
-            let kind = content_type(&file);
+    match served(out, url) {
+        Ok((bytes, kind)) => {
             let header = tiny_http::Header::from_bytes("Content-Type", kind).ok();
             let response = tiny_http::Response::from_data(bytes);
             match header {
@@ -135,8 +124,23 @@ fn respond(out: &Path, method: &tiny_http::Method, url: &str) -> Response {
                 None => response,
             }
         }
-        Err(_) => text(404, "404 没有这个页面 / not found"),
+        Err((status, message)) => text(status, message),
     }
+}
+
+/// The bytes and content type of the file `url` names under `out` (canonical),
+/// as [`respond`] serves it; else the status and why.
+pub(crate) fn served(
+    out: &Path,
+    url: &str,
+) -> Result<(Vec<u8>, &'static str), (u16, &'static str)> {
+    let file = resolve(out, url).ok_or((400, "400 路径无效 / bad path"))?;
+    let file = regular_file(out, file).map_err(|refused| match refused {
+        Refused::Missing => (404, "404 没有这个页面 / not found"),
+        Refused::Link => (403, "403 不提供符号链接 / symbolic links are not served"),
+    })?;
+    let bytes = std::fs::read(&file).map_err(|_| (404, "404 没有这个页面 / not found"))?;
+    Ok((bytes, content_type(&file)))
 }
 
 /// Why a path is not served.

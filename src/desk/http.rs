@@ -19,6 +19,8 @@ pub struct Desk {
     pub port: u16,
     /// The history's facts and the reports as parsed, kept between requests.
     pub warm: std::rc::Rc<crate::run::Warm>,
+    /// What the archive at `/archive/` was last built from ([`super::archive`]).
+    pub archive: std::cell::RefCell<Option<Vec<u8>>>,
 }
 
 /// A request, read.

@@ -12,10 +12,12 @@
 //! [`signing`] makes the user's own key pair on this machine;
 //! [`normalize`] stages the office's edit of an approved report for `publish`,
 //! [`adoptions`] records an adoption on a published report and publishes it;
-//! [`documents`] typesets the quarterly notice and compiles a bulletin issue.
+//! [`documents`] typesets the quarterly notice and compiles a bulletin issue;
+//! [`archive`] builds and serves the archive website of what was published.
 
 mod adoptions;
 mod api;
+mod archive;
 mod branches;
 mod compose;
 mod documents;
@@ -62,6 +64,7 @@ pub fn run(run: &Run, args: &DeskArgs) -> anyhow::Result<ExitCode> {
         token,
         port,
         warm: run.keep_warm(),
+        archive: Default::default(),
     };
     server::serve(server, &desk);
     Ok(ExitCode::SUCCESS)

@@ -65,6 +65,10 @@ fn route(desk: &Desk, request: &Request) -> Result<Reply, Failure> {
     if request.method != "GET" {
         return Err(Failure::not_found("没有这个地址", "no such address"));
     }
+    if let Some(path) = request.path.strip_prefix("/archive/") {
+        let run = crate::run::Run::warm(desk.lang, desk.trust_root.clone(), &desk.warm);
+        return super::archive::file(desk, &run, path);
+    }
     let reply = super::pages::file(&request.path, desk.lang, &desk.token)
         .ok_or_else(|| Failure::not_found("没有这个页面", "no such page"))?;
     // The first page sets the cookie, so the page's own requests carry the token.

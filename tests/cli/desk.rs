@@ -927,3 +927,37 @@ fn a_person_makes_a_signing_key_at_the_desk_and_the_office_registers_it() {
     let body: Vec<&str> = public.split_whitespace().take(2).collect();
     assert!(settings.contains(&body.join(" ")), "{settings}");
 }
+
+#[test]
+fn a_published_report_is_seen_in_the_archive_at_the_desk_and_nothing_else_is() {
+    let Some(office) = Office::new() else { return };
+    let (writer, id) = approved_report(&office);
+    let page = format!("/archive/reports/{id}.html");
+    // Approved is not published: the archive does not show it.
+    let early = writer.call("GET", &page, None);
+    assert_eq!(early.status, 404, "{}", String::from_utf8_lossy(&early.body));
+    let clerk = Desk::start(&office.clone("office"));
+    clerk.ok("POST", "/api/publish", Some(json!({"ids": [id]})));
+    // The writer's desk pulls the published main and rebuilds the archive.
+    let mine = writer.ok("GET", "/api/reports", None);
+    assert!(
+        mine["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == id.as_str() && r["state"] == "published"),
+        "{mine:#}"
+    );
+    let shown = writer.call("GET", &page, None);
+    assert_eq!(shown.status, 200, "{}", String::from_utf8_lossy(&shown.body));
+    assert!(shown.head.contains("text/html"), "{}", shown.head);
+    assert!(String::from_utf8_lossy(&shown.body).contains("县发改局召开重点项目调度会"));
+    assert_eq!(writer.call("GET", "/archive/index.html", None).status, 200);
+    // Nothing outside the archive's folder, and no token, no archive.
+    for path in ["/archive/../../xinbao.yaml", "/archive/%2e%2e/%2e%2e/xinbao.yaml"] {
+        let outside = writer.call("GET", path, None);
+        assert!(matches!(outside.status, 400 | 404), "{path}: {}", outside.status);
+    }
+    let stranger = writer.raw("GET", &page, &[format!("Host: 127.0.0.1:{}", writer.port)], b"");
+    assert_eq!(stranger.status, 403);
+}

@@ -33,6 +33,7 @@ const WORDS = {
   adoptLevel: ["级别", "Level"], adoptDate: ["采用日期", "Date adopted"], adoptGo: ["登记采用并签名发布", "Record the adoption, signed"],
   adopted: ["已登记采用并发布，提交 ", "Adoption recorded and published, commit "],
   signing: ["签名密钥", "Signing key"],
+  inArchive: ["在档案网站中查看", "See it in the archive"], archiveLink: ["档案网站（已发布的信息）", "The archive (what was published)"],
   openRequest: ["在代码托管平台上创建合并请求", "Open the pull request on the forge"],
   keysIntro: ["审核、退回和发布都要用你自己的密钥签名。工作台可以在这台电脑上为你生成一对密钥：私钥只存放在本仓库的 .git 文件夹中，从不离开这台电脑；把下面的公钥交给办公室，在“设置”中登记到你名下后即可签名。",
     "Approving, returning and publishing are signed with your own key. The desk can make a key pair for you on this computer: the private key stays in this repository's .git folder and never leaves the computer; give the public key below to the office, who registers it under your name in Set-up, and you can sign."],
@@ -340,6 +341,8 @@ async function loadMine() {
     el("td", {}, [
       el("button", { type: "button", text: t("view"), onclick: () => attempt(() => openReport(r.id, null, r.state !== "published" && r.state !== "approved")) }),
       r.branch ? el("button", { type: "button", text: t("submit"), onclick: () => attempt(async () => { current = r.id; await submit(); }) }) : el("span"),
+      // A published report, where the archive's readers see it.
+      r.state === "published" ? el("a", { href: "/archive/reports/" + encodeURIComponent(r.id) + ".html", target: "_blank", rel: "noopener", text: t("inArchive") }) : el("span"),
     ]),
   ]));
   const list = $("mine-list");
