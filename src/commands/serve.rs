@@ -44,6 +44,9 @@ pub fn run(run: &Run, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     std::thread::spawn(move || {
         let git = crate::run::discover(&root);
         let mut seen = fingerprint(&root, git.as_ref());
+        // What did not change stays warm between rebuilds: the commits' facts and
+        // the reports as parsed (a one-report change parses one report).
+        let warm = Run::open(&root, lang, trust_root.clone()).keep_warm();
         loop {
             std::thread::sleep(Duration::from_secs(1));
             let now = fingerprint(&root, git.as_ref());
@@ -52,8 +55,19 @@ pub fn run(run: &Run, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             }
             seen = now;
             // Each rebuild is a run of its own: the files and the clock read anew.
-            match build::build(&Run::open(&root, lang, trust_root.clone()), &build_args) {
-                Ok(outcome) => outcome.print(lang),
+            let began = std::time::Instant::now();
+            match build::build(&Run::warm(lang, trust_root.clone(), &warm), &build_args) {
+                Ok(outcome) => {
+                    outcome.print(lang);
+                    let took = began.elapsed().as_secs_f64();
+                    println!(
+                        "{}",
+                        lang.pick(
+                            &format!("重新生成用时 {took:.2} 秒"),
+                            &format!("rebuilt in {took:.2} s")
+                        )
+                    );
+                }
                 Err(err) => eprintln!("{err:#}"),
             }
             let _ = std::io::stdout().flush();
@@ -74,7 +88,7 @@ pub fn run(run: &Run, args: &ServeArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// A hash of what the archive is built from: the files under `reports/`,
-/// `requests/`, `bulletins/` (names, sizes, times), `xinbao.yaml`, and the commits that
+/// `requests/`, `bulletins/` (names and [stamps](crate::parsed::Stamp)), `xinbao.yaml`, and the commits that
 /// `HEAD` and the main branch point at.
 pub(crate) fn fingerprint(root: &Path, git: Option<&git2::Repository>) -> Vec<u8> {
     let mut hash = Sha256::new();
@@ -82,11 +96,10 @@ pub(crate) fn fingerprint(root: &Path, git: Option<&git2::Repository>) -> Vec<u8
         .map(|d| root.join(d));
     let files = dirs.iter().flat_map(|dir| walkdir::WalkDir::new(dir).sort_by_file_name());
     for entry in files.flatten().map(|e| e.into_path()).chain([root.join(crate::config::FILE)]) {
-        if let Ok(meta) = std::fs::symlink_metadata(&entry) {
-            hash.update(entry.to_string_lossy().as_bytes());
-            hash.update(meta.len().to_le_bytes());
-            hash.update(format!("{:?}", meta.modified().ok()));
-        }
+        // As git's index tells a change: size, times and inode (a file rewritten
+        // with its old time put back has a new status change time).
+        hash.update(entry.to_string_lossy().as_bytes());
+        hash.update(format!("{:?}\n", crate::parsed::Stamp::of(&entry)));
     }
     if let Some(git) = git {
         for name in ["HEAD", "main", "master"] {

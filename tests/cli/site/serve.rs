@@ -66,18 +66,33 @@ fn serve_previews_the_archive_and_rebuilds_on_change() {
     assert_eq!(get(server.port, "/../xinbao.yaml").0, 400);
     assert_eq!(get(server.port, "/%2e%2e/xinbao.yaml").0, 400);
 
+    // Each change is seen, however the rebuilds keep the reports that did not
+    // change: the second edit of one file too, and one with its old time put back.
     let path = sandbox.root().join("reports/2026/03/2026-03-02-good-work.md");
-    let text = std::fs::read_to_string(&path).unwrap().replace("安排下一步工作", "预览即时更新");
-    std::fs::write(&path, text).unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    loop {
-        let (_, body) = get(server.port, "/reports/2026-03-02-good-work.html");
-        if body.contains("预览即时更新") {
-            break;
+    let original = std::fs::read_to_string(&path).unwrap();
+    let shown = |words: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let (_, body) = get(server.port, "/reports/2026-03-02-good-work.html");
+            if body.contains(words) {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "no rebuild within 60 s: {words}");
+            std::thread::sleep(std::time::Duration::from_millis(300));
         }
-        assert!(std::time::Instant::now() < deadline, "no rebuild within 60 s");
-        std::thread::sleep(std::time::Duration::from_millis(300));
-    }
+    };
+    std::fs::write(&path, original.replace("安排下一步工作", "预览即时更新")).unwrap();
+    shown("预览即时更新");
+    std::fs::write(&path, original.replace("安排下一步工作", "预览再次更新")).unwrap();
+    shown("预览再次更新");
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let set_old =
+        || std::fs::File::options().write(true).open(&path).unwrap().set_modified(old).unwrap();
+    set_old();
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    std::fs::write(&path, original.replace("安排下一步工作", "预览三次更新")).unwrap();
+    set_old();
+    shown("预览三次更新");
 }
 
 #[cfg(unix)]
