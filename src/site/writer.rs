@@ -11,7 +11,8 @@ use crate::out_dir::{OutDir, is_plain};
 use anyhow::Context as _;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 /// What the archive's writer did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,6 +34,9 @@ pub struct Writer {
     new: BTreeMap<String, String>,
     /// Folders already made real folders.
     dirs: BTreeSet<String>,
+    /// The regular files of each folder the previous build's files are looked
+    /// for in, listed once ([`Writer::has`]): one folder read, not a stat a file.
+    listed: Mutex<HashMap<String, Arc<BTreeSet<String>>>>,
     done: Written,
 }
 
@@ -46,7 +50,14 @@ impl Writer {
             .unwrap_or_default();
         let old = old.into_iter().filter(|(path, _)| is_plain(path)).collect();
         let out = out.clone();
-        Writer { out, old, new: BTreeMap::new(), dirs: BTreeSet::new(), done: Written::default() }
+        Writer {
+            out,
+            old,
+            new: BTreeMap::new(),
+            dirs: BTreeSet::new(),
+            listed: Mutex::default(),
+            done: Written::default(),
+        }
     }
 
     /// Writes the `pages` that changed, lower tiers first. A path already put
@@ -105,8 +116,24 @@ impl Writer {
     /// Whether the file at `path` is on disk with the SHA-256 `hash`, as the
     /// previous build recorded it: then [`Writer::keep`] may stand for writing it.
     pub fn has(&self, path: &str, hash: &[u8; 32]) -> bool {
-        self.new.get(path).or_else(|| self.old.get(path)).is_some_and(|old| *old == hex(hash))
-            && self.out.is_file(path)
+        if let Some(new) = self.new.get(path) {
+            // Written (or kept) by this build.
+            return is_hex_of(new, hash);
+        }
+        self.old.get(path).is_some_and(|old| is_hex_of(old, hash)) && self.on_disk(path)
+    }
+
+    /// Whether the previous build's file `path` is still a regular file in a
+    /// real folder of the output ([`OutDir::file_names`], read once a folder).
+    fn on_disk(&self, path: &str) -> bool {
+        let Some((dir, name)) = path.rsplit_once('/') else { return self.out.is_file(path) };
+        let mut listed = self.listed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let names = listed
+            .entry(dir.to_string())
+            .or_insert_with(|| Arc::new(self.out.file_names(dir).into_iter().collect()))
+            .clone();
+        drop(listed);
+        names.contains(name)
     }
 
     /// Counts the file at `path`, which [`Writer::has`] found with `hash`, as
@@ -133,14 +160,43 @@ impl Writer {
     }
 }
 
+/// The digits of lower-case hexadecimal.
+const DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Whether `text` is the lower-case hexadecimal of `hash`.
+fn is_hex_of(text: &str, hash: &[u8; 32]) -> bool {
+    let text = text.as_bytes();
+    text.len() == 64
+        && hash.iter().enumerate().all(|(i, b)| {
+            text[2 * i] == DIGITS[usize::from(b >> 4)]
+                && text[2 * i + 1] == DIGITS[usize::from(b & 15)]
+        })
+}
+
 /// Lower-case hexadecimal of `bytes`.
 pub(super) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let mut text = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        text.push(char::from(DIGITS[usize::from(b >> 4)]));
+        text.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    text
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashes_read_as_their_hexadecimal() {
+        let hash: [u8; 32] = Sha256::digest(b"x").into();
+        let text = hex(&hash);
+        assert_eq!(text, "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881");
+        assert!(is_hex_of(&text, &hash));
+        assert!(!is_hex_of(&text.to_uppercase(), &hash));
+        assert!(!is_hex_of(&text[1..], &hash));
+        assert!(!is_hex_of(&hex(&[0; 32]), &hash));
+    }
 
     fn page(path: &str, text: &str, tier: u8) -> Page {
         Page { path: path.into(), bytes: text.as_bytes().to_vec(), tier }
