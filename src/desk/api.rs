@@ -10,7 +10,7 @@ use super::branches::{self, branch_of};
 use super::compose::{self, Composed};
 use super::documents;
 use super::findings::{findings, signed_text};
-use super::http::{Desk, Failure, Reply, Request, id_of};
+use super::http::{Desk, Failure, Reply, Request, id_of, percent_encode};
 use super::normalize;
 use super::security;
 use super::setup;
@@ -283,7 +283,7 @@ fn report(run: &Run, id: &str, branch: Option<&str>) -> Result<Value, Failure> {
     )
     .into();
     value["text"] = text.into();
-    let query = branch.map(|b| format!("?branch={}", encode(b))).unwrap_or_default();
+    let query = branch.map(|b| format!("?branch={}", percent_encode(b))).unwrap_or_default();
     value["pdf"] = format!("/api/reports/{id}/pdf{query}").into();
     // A return reaches the writer on `origin`'s copy of the draft branch.
     let returned = match branch {
@@ -292,18 +292,6 @@ fn report(run: &Run, id: &str, branch: Option<&str>) -> Result<Value, Failure> {
     };
     value["returned"] = returned.map_or(Value::Null, Value::from);
     Ok(value)
-}
-
-/// Percent-encodes a query value.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// `GET /api/reports/{id}/pdf`: the PDF as `render` makes it.

@@ -5,6 +5,7 @@
 //! whole or leave the repository as it was.
 
 use super::http::Failure;
+use super::http::percent_encode;
 use crate::commit::run as git;
 use crate::lang::Text;
 use crate::run::Run;
@@ -241,24 +242,18 @@ pub fn request_url(origin: &str, main: &str, branch: &str) -> Option<String> {
         return None;
     }
     let base = format!("https://{host}/{}", parts.join("/"));
-    let encoded = |text: &str| -> String {
-        text.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
     let known = |names: &[&str]| names.iter().any(|n| host.contains(n));
     if known(&["gitlab"]) {
         Some(format!(
             "{base}/-/merge_requests/new?merge_request%5Bsource_branch%5D={}",
-            encoded(branch)
+            percent_encode(branch)
         ))
     } else if known(&["github", "gitea", "forgejo", "codeberg"]) {
-        Some(format!("{base}/compare/{}...{}?expand=1", encoded(main), encoded(branch)))
+        Some(format!(
+            "{base}/compare/{}...{}?expand=1",
+            percent_encode(main),
+            percent_encode(branch)
+        ))
     } else {
         None
     }
