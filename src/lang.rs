@@ -43,7 +43,7 @@ impl Lang {
 }
 
 /// A message in both languages; the renderer picks one.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Text {
     /// The Chinese text.
     pub zh: String,

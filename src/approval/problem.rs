@@ -7,7 +7,7 @@ use crate::lang::Text;
 use git2::Oid;
 
 /// Something wrong with a report's approval or with the history, and its commit.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Problem {
     /// The rule broken.
     pub rule: Rule,

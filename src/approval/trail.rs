@@ -63,7 +63,7 @@ impl State {
 }
 
 /// A verified signature that approved or published a report.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Signature {
     /// The signer's name in `people`.
     pub name: String,
@@ -76,7 +76,7 @@ pub struct Signature {
 }
 
 /// One step in a report's trail.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Step {
     /// The commit that brought the report to the main branch.
     Submitted {
@@ -110,7 +110,7 @@ pub enum Step {
 }
 
 /// The state and history of one report.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Trail {
     /// The report id.
     pub id: String,
@@ -148,7 +148,7 @@ pub struct Trail {
 }
 
 /// A report's text and the pictures it references, as blobs: what an approval binds.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Content {
     /// The report's text.
     pub text: Oid,
@@ -157,7 +157,7 @@ pub struct Content {
 }
 
 /// The commit that deleted a report, and who signed it (if anyone with the right).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Deletion {
     /// The deleting commit.
     pub commit: Oid,

@@ -7,6 +7,41 @@ use crate::report::{Category, Report};
 /// The sections a research report must have (§三(四)).
 pub const RESEARCH_SECTIONS: [&str; 3] = ["基本情况", "存在问题", "对策建议"];
 
+/// Where each of `placeholders` occurs in `body`, as `match_indices` finds each
+/// (`(start, end, text)`): one pass over the body for all of them, from their
+/// first character (the templates' sentences all open with `（`).
+fn occurrences<'a>(body: &'a str, placeholders: &[String]) -> Vec<(usize, usize, &'a str)> {
+    let mut firsts: Vec<char> = placeholders.iter().filter_map(|p| p.chars().next()).collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    let one_first = match firsts[..] {
+        [first] if !placeholders.iter().any(String::is_empty) => Some(first),
+        _ => None,
+    };
+    let Some(first) = one_first else { return each_apart(body, placeholders) };
+    // Where each placeholder may match next: its matches do not overlap.
+    let mut free = vec![0; placeholders.len()];
+    let mut found = Vec::new();
+    for (at, _) in body.match_indices(first) {
+        for (p, free) in placeholders.iter().zip(&mut free) {
+            if at >= *free && body[at..].starts_with(p.as_str()) {
+                *free = at + p.len();
+                found.push((at, *free, &body[at..*free]));
+            }
+        }
+    }
+    found
+}
+
+/// [`occurrences`] one placeholder at a time.
+fn each_apart<'a>(body: &'a str, placeholders: &[String]) -> Vec<(usize, usize, &'a str)> {
+    let mut found = Vec::new();
+    for p in placeholders {
+        found.extend(body.match_indices(p.as_str()).map(|(at, text)| (at, at + text.len(), text)));
+    }
+    found
+}
+
 /// A body that still holds a placeholder sentence of its category's template
 /// (`（写明时间、地点……）`), or an unfilled `{{…}}`, was not written yet.
 pub(super) fn check_template_text(
@@ -18,10 +53,7 @@ pub(super) fn check_template_text(
     let Ok(split) = crate::report::split(&read.text) else { return };
     let base = split.body_offset;
     let body = split.body;
-    let mut found: Vec<(usize, usize, &str)> = placeholders
-        .iter()
-        .flat_map(|p| body.match_indices(p.as_str()).map(|(at, text)| (at, at + text.len(), text)))
-        .collect();
+    let mut found = occurrences(body, placeholders);
     let mut rest = 0;
     while let Some(open) = body[rest..].find("{{").map(|i| rest + i) {
         let close = body[open..].find("}}").map_or(open + 2, |i| open + i + 2);
@@ -138,4 +170,31 @@ fn unsafe_target(file: &str, target: &str) -> Option<Text> {
         return Some(Text::new("指向仓库之外", "leaves the repository"));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_found_in_one_pass_as_one_at_a_time() {
+        let sets: [&[&str]; 3] =
+            [&["（写明时间、地点）", "（写明参加人员）"], &["（甲（甲", "（甲"], &["（写明）", ""]];
+        let bodies = [
+            "",
+            "（写明时间、地点）和（写明参加人员）（写明时间、地点）",
+            "（甲（甲（甲（甲",
+            "（写明）（写明）无",
+        ];
+        for set in sets {
+            let set: Vec<String> = set.iter().map(|p| p.to_string()).collect();
+            for body in bodies {
+                let mut fast = occurrences(body, &set);
+                let mut plain = each_apart(body, &set);
+                fast.sort();
+                plain.sort();
+                assert_eq!(fast, plain, "{set:?} in {body}");
+            }
+        }
+    }
 }

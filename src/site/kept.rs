@@ -32,6 +32,7 @@ use super::{Entry, Site};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
+use std::hash::Hash as _;
 
 /// The cache's file under `.git/xinbao/`.
 const FILE: &str = "pages.bin";
@@ -128,13 +129,26 @@ fn base(site: &Site) -> Option<Hash> {
 }
 
 /// A key being made: everything is fed in as `Debug` text (quoted and
-/// escaped, so that no two inputs read alike) or as length-prefixed bytes.
+/// escaped, so that no two inputs read alike), as length-prefixed bytes, or
+/// through `Hash`.
 struct Keys(Sha256);
 
 impl std::fmt::Write for Keys {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
         self.0.update(s.as_bytes());
         Ok(())
+    }
+}
+
+/// Fed by `Hash` (length-prefixed and terminated as `Hash` writes them, so
+/// that no two inputs read alike).
+impl std::hash::Hasher for Keys {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        0
     }
 }
 
@@ -153,7 +167,8 @@ impl Keys {
             }
             None => key.debug(&"unread"),
         }
-        key.debug(&(entry.trail, entry.late, entry.received));
+        // Hashed, not formatted: a trail with its steps and diffs is long.
+        (entry.trail, entry.late, entry.received).hash(&mut key);
         let present = ["docx", "pdf"].map(|kind| files.contains(&format!("{}.{kind}", report.id)));
         key.debug(&(present, site.units.get(entry.unit())));
         key.others(site, entry);

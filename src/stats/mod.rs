@@ -265,18 +265,20 @@ impl<'a> OnMain<'a> {
 
 /// The figures of `period`.
 pub fn compute(input: &Input, period: Period) -> Stats {
-    compute_on(input, &OnMain::new(input), period)
+    compute_on(input, &OnMain::new(input), period, true)
 }
 
-/// The figures of each of `periods`, in order: the reports on main are read once.
+/// The figures of each of `periods`, in order, without the evidence behind
+/// them (the archive shows the figures): the reports on main are read once.
 pub fn compute_all(input: &Input, periods: &[Period]) -> Vec<Stats> {
     use rayon::prelude::*;
     let on_main = OnMain::new(input);
-    periods.par_iter().map(|period| compute_on(input, &on_main, *period)).collect()
+    periods.par_iter().map(|period| compute_on(input, &on_main, *period, false)).collect()
 }
 
-/// The figures of `period` from the reports `on_main` of `input`.
-fn compute_on(input: &Input, on_main: &OnMain, period: Period) -> Stats {
+/// The figures of `period` from the reports `on_main` of `input`, with the
+/// reports, requests and adoptions behind each (`evidence`) or not.
+fn compute_on(input: &Input, on_main: &OnMain, period: Period, evidence: bool) -> Stats {
     let repo = input.repo;
     let settings = &repo.settings;
     let zone = settings.timezone;
@@ -310,6 +312,9 @@ fn compute_on(input: &Input, on_main: &OnMain, period: Period) -> Stats {
                 let points = settings.scoring.adoption.get(&adoption.level).copied().unwrap_or(0);
                 f.adopted += 1;
                 f.adoption_points = f.adoption_points.saturating_add(points);
+                if !evidence {
+                    continue;
+                }
                 f.evidence.adoptions.push(Adopted {
                     id: report.id.clone(),
                     title: text(&report.title),
@@ -330,11 +335,24 @@ fn compute_on(input: &Input, on_main: &OnMain, period: Period) -> Stats {
         if let Some(category) = category {
             *f.by_category.entry(category.id()).or_default() += 1;
         }
-        let late: Vec<Text> = input.late.of(&report.file).to_vec();
+        let late = input.late.of(&report.file);
         if late.is_empty() {
             f.on_time += 1;
         } else {
             f.late += 1;
+        }
+        if let Some(by) = retracted_by.get(report.id.as_str()) {
+            f.false_reports += 1;
+            if evidence {
+                f.evidence.retracted.push(Retracted {
+                    id: report.id.clone(),
+                    title: text(&report.title),
+                    by: by.to_string(),
+                });
+            }
+        }
+        if !evidence {
+            continue;
         }
         f.evidence.reports.push(Item {
             id: report.id.clone(),
@@ -348,16 +366,8 @@ fn compute_on(input: &Input, on_main: &OnMain, period: Period) -> Stats {
                 .as_ref()
                 .map(|r| r.value.trim().to_string())
                 .filter(|r| !r.is_empty() && !late.is_empty()),
-            late,
+            late: late.to_vec(),
         });
-        if let Some(by) = retracted_by.get(report.id.as_str()) {
-            f.false_reports += 1;
-            f.evidence.retracted.push(Retracted {
-                id: report.id.clone(),
-                title: text(&report.title),
-                by: by.to_string(),
-            });
-        }
     }
 
     for request in &repo.requests {
@@ -373,6 +383,9 @@ fn compute_on(input: &Input, on_main: &OnMain, period: Period) -> Stats {
             if !answered.contains(&(request.id.as_str(), unit)) {
                 let f = &mut units[index[unit]];
                 f.missed += 1;
+                if !evidence {
+                    continue;
+                }
                 f.evidence.missed.push(Missed {
                     request: request.id.clone(),
                     title: request.title.clone(),
