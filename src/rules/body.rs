@@ -33,6 +33,20 @@ fn occurrences<'a>(body: &'a str, placeholders: &[String]) -> Vec<(usize, usize,
     found
 }
 
+/// Where `{{` (or `}}`: `brace` twice) first stands in `text` from byte `from`:
+/// found by its first byte, which is searched for as a single byte is.
+fn pair_at(text: &str, from: usize, brace: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    loop {
+        at += bytes.get(at..)?.iter().position(|b| *b == brace)?;
+        if bytes.get(at + 1) == Some(&brace) {
+            return Some(at);
+        }
+        at += 1;
+    }
+}
+
 /// [`occurrences`] one placeholder at a time.
 fn each_apart<'a>(body: &'a str, placeholders: &[String]) -> Vec<(usize, usize, &'a str)> {
     let mut found = Vec::new();
@@ -55,8 +69,8 @@ pub(super) fn check_template_text(
     let body = split.body;
     let mut found = occurrences(body, placeholders);
     let mut rest = 0;
-    while let Some(open) = body[rest..].find("{{").map(|i| rest + i) {
-        let close = body[open..].find("}}").map_or(open + 2, |i| open + i + 2);
+    while let Some(open) = pair_at(body, rest, b'{') {
+        let close = pair_at(body, open, b'}').map_or(open + 2, |at| at + 2);
         found.push((open, close, &body[open..close]));
         rest = close;
     }
@@ -175,6 +189,24 @@ fn unsafe_target(file: &str, target: &str) -> Option<Text> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pair_of_braces_is_found_as_find_finds_it() {
+        for text in ["", "{", "{{", "a{b{{c}}", "{x}{{", "｛{{", "}}{{}}"] {
+            for brace in [b'{', b'}'] {
+                let pair = if brace == b'{' { "{{" } else { "}}" };
+                for from in 0..=text.len() {
+                    if text.is_char_boundary(from) {
+                        assert_eq!(
+                            pair_at(text, from, brace),
+                            text[from..].find(pair).map(|i| from + i),
+                            "{text} {from}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn placeholders_are_found_in_one_pass_as_one_at_a_time() {

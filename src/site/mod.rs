@@ -438,9 +438,14 @@ impl<'a> Archive<'a> {
             self.added,
             site.entries.len()
         );
-        let mut pages = self.index.pages(site);
-        pages.extend(statistics::pages(site));
-        pages.extend(lists::pages(site));
+        // Each made beside the others: none reads what another makes.
+        let index = std::mem::take(&mut self.index);
+        let (mut pages, (statistics, lists)) = rayon::join(
+            || index.pages(site),
+            || rayon::join(|| statistics::pages(site), || lists::pages(site)),
+        );
+        pages.extend(statistics);
+        pages.extend(lists);
         self.writer.put(pages)?;
         let written = self.writer.finish()?;
         self.kept.store(self.git);

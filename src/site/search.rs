@@ -243,7 +243,7 @@ impl Index {
             format!("{{{}}}", body.join(","))
         };
         let mut pages: Vec<Page> = han_shards
-            .iter()
+            .par_iter()
             .zip(&word_shards)
             .enumerate()
             .map(|(k, (han, words))| {
