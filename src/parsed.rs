@@ -57,13 +57,17 @@ impl Stamp {
 /// findings of reading and parsing it.
 type Entry = (Stamp, Option<Arc<Report>>, Diagnostics);
 
-/// The reports kept, under the settings they were parsed with.
+/// The reports kept, under the settings they were parsed with: the work
+/// tree's and the signed ones in force may differ (`check` reads under the
+/// first, the verdicts under the second), so each keeps its own.
 #[derive(Default)]
 pub struct Parsed {
-    kept: RwLock<Kept>,
+    kept: RwLock<Vec<Kept>>,
 }
 
-#[derive(Default)]
+/// The most versions of the settings kept at once.
+const VERSIONS: usize = 2;
+
 struct Kept {
     /// The SHA-256 of the settings the entries were parsed under.
     settings: [u8; 32],
@@ -84,8 +88,8 @@ impl Parsed {
         digest: &[u8; 32],
     ) -> Option<(Option<Arc<Report>>, Diagnostics)> {
         let kept = self.kept.read().ok()?;
-        let (kept_stamp, report, diags) =
-            kept.files.get(file).filter(|_| kept.settings == *digest)?;
+        let version = kept.iter().find(|k| k.settings == *digest)?;
+        let (kept_stamp, report, diags) = version.files.get(file)?;
         (kept_stamp == stamp).then(|| (report.clone(), diags.clone()))
     }
 
@@ -99,15 +103,21 @@ impl Parsed {
         files: &[String],
     ) {
         let Ok(mut kept) = self.kept.write() else { return };
-        if kept.settings != *digest {
-            *kept = Kept { settings: *digest, files: HashMap::new() };
-        }
+        // The version used last goes first; the oldest beyond VERSIONS is let go.
+        let at = kept.iter().position(|k| k.settings == *digest);
+        let version = match at {
+            Some(at) => kept.remove(at),
+            None => Kept { settings: *digest, files: HashMap::new() },
+        };
+        kept.insert(0, version);
+        kept.truncate(VERSIONS);
+        let version = &mut kept[0];
         let present: std::collections::HashSet<&str> = files.iter().map(String::as_str).collect();
-        kept.files.retain(|file, _| present.contains(file.as_str()));
+        version.files.retain(|file, _| present.contains(file.as_str()));
         for (file, entry) in parses {
             match entry.0.settled(now) {
-                true => kept.files.insert(file, entry),
-                false => kept.files.remove(&file),
+                true => version.files.insert(file, entry),
+                false => version.files.remove(&file),
             };
         }
     }
@@ -140,6 +150,14 @@ mod tests {
         parsed.keep(&[1; 32], SystemTime::now(), vec![("r.md".into(), entry(stamp))], &files);
         assert!(parsed.get("r.md", &stamp, &[1; 32]).is_some());
         assert!(parsed.get("r.md", &stamp, &[2; 32]).is_none(), "other settings");
+        // The work tree's settings and those in force each keep their own.
+        parsed.keep(&[2; 32], SystemTime::now(), vec![("r.md".into(), entry(stamp))], &files);
+        assert!(
+            parsed.get("r.md", &stamp, &[1; 32]).is_some()
+                && parsed.get("r.md", &stamp, &[2; 32]).is_some()
+        );
+        parsed.keep(&[3; 32], SystemTime::now(), Vec::new(), &files);
+        assert!(parsed.get("r.md", &stamp, &[1; 32]).is_none(), "two versions at most");
         // Rewritten to the same length with its old time put back: its status
         // change time (and so its stamp) still moved.
         std::thread::sleep(Duration::from_millis(20));
