@@ -37,9 +37,10 @@ pub struct History {
     /// The path in the git repository of the reports repository's root (`""`,
     /// or `sub/` when it is a folder of a larger repository).
     pub prefix: String,
-    /// The latest time of a commit's parents: while it is not after the
-    /// clock, the history does not depend on the clock.
-    pub latest_parent_time: Option<i64>,
+    /// The clocks under which this history reads the same, from the one it
+    /// was read at: a commit counts from a parent dated after the clock only
+    /// while the clock is before its own time ([`CommitFacts::authored_at`]).
+    pub steady: (i64, i64),
 }
 
 /// Reads when each report file and picture was first added, from the facts of
@@ -57,11 +58,14 @@ pub fn read(
     let mut history = History {
         prefix: tracked[..tracked.len() - dir.len()].to_string(),
         tip: Some((head.id(), reports_at(repo, head, tracked, dir))),
+        steady: (now, i64::MAX),
         ..History::default()
     };
     for facts in &commits {
         history.commits.insert(facts.id, facts.clone());
-        history.latest_parent_time = history.latest_parent_time.max(facts.parents_time);
+        if facts.parents_time.is_some_and(|p| p > now) {
+            history.steady.1 = history.steady.1.min(facts.author_time);
+        }
         let time = facts.authored_at(now);
         if facts.parents.is_empty() {
             history.root_time = Some(history.root_time.map_or(time, |t| t.min(time)));

@@ -118,8 +118,8 @@ impl Run {
     }
 
     /// The first commits read from HEAD `tip` ([`crate::history::read`]): kept
-    /// by a long-lived process while HEAD stays, and while no commit's parent
-    /// is dated after this run's clock (the history would then read the clock).
+    /// by a long-lived process while HEAD stays and the clock is where that
+    /// history reads the same ([`History::steady`]).
     pub fn first_commits(
         &self,
         tip: git2::Oid,
@@ -129,7 +129,7 @@ impl Run {
         let now = self.now().timestamp();
         if let Some((kept, history)) = &*warm.history.borrow()
             && *kept == tip
-            && history.latest_parent_time.is_none_or(|t| t <= now)
+            && (history.steady.0..=history.steady.1).contains(&now)
         {
             return Ok(history.clone());
         }
