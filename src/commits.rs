@@ -138,6 +138,16 @@ impl CommitFacts {
         self.parents_time.map_or(self.author_time, |p| self.author_time.max(p.min(now)))
     }
 
+    /// The latest clock from `now` on under which [`CommitFacts::authored_at`]
+    /// gives what it gives at `now`: a commit after a parent dated after the
+    /// clock counts from the clock, until the clock reaches its own time.
+    pub fn steady_until(&self, now: i64) -> i64 {
+        match self.parents_time {
+            Some(parents) if parents > now => self.author_time.max(now),
+            _ => i64::MAX,
+        }
+    }
+
     /// The paths (relative to the root) this commit adds under `reports/`.
     pub fn added(&self) -> impl Iterator<Item = &str> {
         let reports = self.changes.iter().filter(|c| c.old.is_none() && c.blob.is_some());
@@ -487,6 +497,24 @@ mod tests {
         assert_eq!(at(Some(500)).authored_at(1_000), 500);
         assert_eq!(at(Some(5_000)).authored_at(1_000), 1_000);
         assert_eq!(at(Some(5_000)).authored_at(2_000), 2_000);
+        // How long each reads the same from a clock of 50.
+        for (parents, now) in [(None, 50), (Some(50), 50), (Some(500), 50), (Some(500), 300)] {
+            let facts = at(parents);
+            let until = facts.steady_until(now);
+            for later in [now, now + 1, 99, 100, 101, 499, 500, 5_000] {
+                if later >= now && later <= until {
+                    assert_eq!(
+                        facts.authored_at(later),
+                        facts.authored_at(now),
+                        "{parents:?} {now} {later}"
+                    );
+                }
+            }
+        }
+        // A commit of 100 after a parent of 500 reads 100 until the clock passes 100.
+        assert_eq!(at(Some(500)).steady_until(50), 100);
+        assert_eq!(at(Some(500)).authored_at(101), 101);
+        assert_eq!(at(Some(500)).steady_until(300), 300);
     }
 
     #[test]

@@ -38,8 +38,7 @@ pub struct History {
     /// or `sub/` when it is a folder of a larger repository).
     pub prefix: String,
     /// The clocks under which this history reads the same, from the one it
-    /// was read at: a commit counts from a parent dated after the clock only
-    /// while the clock is before its own time ([`CommitFacts::authored_at`]).
+    /// was read at ([`CommitFacts::steady_until`]).
     pub steady: (i64, i64),
 }
 
@@ -63,9 +62,7 @@ pub fn read(
     };
     for facts in &commits {
         history.commits.insert(facts.id, facts.clone());
-        if facts.parents_time.is_some_and(|p| p > now) {
-            history.steady.1 = history.steady.1.min(facts.author_time);
-        }
+        history.steady.1 = history.steady.1.min(facts.steady_until(now));
         let time = facts.authored_at(now);
         if facts.parents.is_empty() {
             history.root_time = Some(history.root_time.map_or(time, |t| t.min(time)));
