@@ -13,11 +13,18 @@ use crate::run::Run;
 pub fn file(desk: &Desk, run: &Run, path: &str) -> Result<Reply, Failure> {
     let git = run.git().ok_or_else(|| Failure::from(crate::run::no_git()))?;
     let out = git.commondir().join("xinbao").join("desk-archive");
-    let now = crate::commands::serve::fingerprint(run.root(), Some(git));
-    if desk.archive.borrow().as_ref() != Some(&now) || !out.join("index.html").is_file() {
-        let args = BuildArgs { out: Some(out.clone()), only: vec![Output::Site], drafts: false };
-        crate::build::build(run, &args)?;
-        *desk.archive.borrow_mut() = Some(now);
+    // A page is looked at afresh; what it loads (styles, scripts, the search
+    // shards, pictures) comes from the build the page came from.
+    let page = path.is_empty() || path.ends_with('/') || path.ends_with(".html");
+    let built = desk.archive.borrow().is_some() && out.join("index.html").is_file();
+    if page || !built {
+        let now = crate::commands::serve::fingerprint(run.root(), Some(git));
+        if desk.archive.borrow().as_ref() != Some(&now) || !built {
+            let args =
+                BuildArgs { out: Some(out.clone()), only: vec![Output::Site], drafts: false };
+            crate::build::build(run, &args)?;
+            *desk.archive.borrow_mut() = Some(now);
+        }
     }
     let out = out.canonicalize().map_err(anyhow::Error::from)?;
     match crate::commands::serve::served(&out, path) {
