@@ -4,9 +4,10 @@
 //! A command line run has none of this: it reads every file.
 //!
 //! A file is recognized unchanged as git's index recognizes it, by its
-//! `lstat`; a file changed within [`SETTLED`] of being read is not kept (its
-//! time could not tell a second change in the same tick), nor is a symbolic
-//! link or a draft given by the desk.
+//! `lstat`; a file whose content or status changed within [`SETTLED`] of being
+//! read is not kept (its times could not tell a second change in the same
+//! tick, even with its modification time put back), nor is a symbolic link or
+//! a draft given by the desk.
 
 use crate::config::Settings;
 use crate::diag::Diagnostics;
@@ -36,6 +37,7 @@ impl Stamp {
         if !meta.file_type().is_file() {
             return None;
         }
+        // The inode and the status change time (which no one sets back).
         #[cfg(unix)]
         let node = {
             use std::os::unix::fs::MetadataExt as _;
@@ -46,10 +48,16 @@ impl Stamp {
         Some(Stamp { len: meta.len(), modified: meta.modified().ok()?, node })
     }
 
-    /// Whether the file last changed long enough before `now` for this stamp
-    /// to tell any later change.
+    /// Whether the file last changed (content or status) long enough before
+    /// `now` for this stamp to tell any later change.
     fn settled(&self, now: SystemTime) -> bool {
-        self.modified + SETTLED <= now
+        let (_, secs, nanos) = self.node;
+        let changed = u64::try_from(secs).ok().map(|secs| {
+            let nanos = u32::try_from(nanos).unwrap_or(0);
+            SystemTime::UNIX_EPOCH + Duration::new(secs, nanos)
+        });
+        let changed = if cfg!(unix) { changed } else { Some(self.modified) };
+        self.modified + SETTLED <= now && changed.is_some_and(|at| at + SETTLED <= now)
     }
 }
 
@@ -147,11 +155,13 @@ mod tests {
         let (path, stamp) = written(dir.path(), "title: 一", Duration::from_secs(3600));
         let parsed = Parsed::default();
         let files = ["r.md".to_string()];
-        parsed.keep(&[1; 32], SystemTime::now(), vec![("r.md".into(), entry(stamp))], &files);
+        // Read three seconds after it was written: its times are settled.
+        let later = SystemTime::now() + Duration::from_secs(3);
+        parsed.keep(&[1; 32], later, vec![("r.md".into(), entry(stamp))], &files);
         assert!(parsed.get("r.md", &stamp, &[1; 32]).is_some());
         assert!(parsed.get("r.md", &stamp, &[2; 32]).is_none(), "other settings");
         // The work tree's settings and those in force each keep their own.
-        parsed.keep(&[2; 32], SystemTime::now(), vec![("r.md".into(), entry(stamp))], &files);
+        parsed.keep(&[2; 32], later, vec![("r.md".into(), entry(stamp))], &files);
         assert!(
             parsed.get("r.md", &stamp, &[1; 32]).is_some()
                 && parsed.get("r.md", &stamp, &[2; 32]).is_some()
@@ -180,6 +190,10 @@ mod tests {
         let files = ["r.md".to_string()];
         parsed.keep(&[1; 32], SystemTime::now(), vec![("r.md".into(), entry(stamp))], &files);
         assert!(parsed.get("r.md", &stamp, &[1; 32]).is_none());
+        // Its modification time put back an hour: its status changed just now all the same.
+        let (_, old) = written(dir.path(), "title: 二", Duration::from_secs(3600));
+        parsed.keep(&[1; 32], SystemTime::now(), vec![("r.md".into(), entry(old))], &files);
+        assert!(parsed.get("r.md", &old, &[1; 32]).is_none());
         let link = dir.path().join("l.md");
         std::os::unix::fs::symlink(&path, &link).unwrap();
         assert!(Stamp::of(&link).is_none());

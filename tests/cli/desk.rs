@@ -823,7 +823,9 @@ fn the_desk_keeps_what_did_not_change_and_reads_again_what_did() {
     let desk = Desk::start(&clone);
     let missing = |report: &Value| rules(report).iter().filter(|r| *r == "missing-field").count();
     let before = desk.ok("GET", &format!("/api/reports/{id}"), None);
-    // Kept now; the file is then changed to the same length and its old time put back.
+    // Kept now (its status change settled); the file is then changed to the
+    // same length and its old time put back.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
     desk.ok("GET", &format!("/api/reports/{id}"), None);
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("\ntitle:"), "{text}");
