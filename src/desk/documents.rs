@@ -94,6 +94,7 @@ pub fn compile(run: &Run, body: &Value) -> Result<Value, Failure> {
     )
     .map_err(anyhow::Error::from)?;
     let remove = || {
+        let _ = crate::commit::run(run.root(), &["reset", "-q", "--", &issue.file], None);
         let _ = std::fs::remove_file(run.root().join(&issue.file));
     };
     let staged = crate::commit::run(run.root(), &["add", "--", &issue.file], None)?;
@@ -107,25 +108,14 @@ pub fn compile(run: &Run, body: &Value) -> Result<Value, Failure> {
         undo: &["reset", "-q", "HEAD^"],
     };
     let message = format!("期刊：{}年第{}期（{} 至 {}）\n", issue.year, issue.number, from, to);
-    let (after, head) =
-        match crate::commit::sign_and_verify(run, &signing, &message, &[], |_, _| true) {
-            Ok(done) => done,
-            Err(err) => {
-                remove();
-                return Err(err.into());
-            }
-        };
     // The record counts only with an office or admin signature (SPEC §6.3).
-    if !after.ledger()?.records.contains_key(&run.in_git(&issue.file)) {
-        let _ = crate::commit::run(run.root(), &["reset", "-q", "HEAD^"], None);
-        let _ = crate::commit::run(run.root(), &["reset", "-q", "--", &issue.file], None);
-        remove();
-        return Err(Failure::forbidden(
-            "not-authorized",
-            "期号记录没有当时生效设置中办公室或管理员的有效签名，不会生效，已撤销",
-            "the issue record has no valid office or admin signature under the settings in force and would not count; it was undone",
-        ));
-    }
+    let counted =
+        |ledger: &crate::approval::Ledger, _| ledger.records.contains_key(&run.in_git(&issue.file));
+    let refusal = (
+        "期号记录没有当时生效设置中办公室或管理员的有效签名，不会生效，已撤销",
+        "the issue record has no valid office or admin signature under the settings in force and would not count; it was undone",
+    );
+    let head = super::signed::commit(run, &signing, &message, counted, remove, refusal)?;
     let commit = head.to_string();
     let pushed = super::branches::pushed(run, &commit, "--soft")?;
     let at = format!("/api/bulletins/{}/{}", issue.year, issue.number);

@@ -8,7 +8,8 @@
 //! ([`security`]); [`api`] answers the JSON API, [`pages`] the page built into
 //! the binary; [`compose`] turns the form into a report's text and pictures, and
 //! [`branches`] saves, submits and returns drafts on their git branches;
-//! [`setup`] writes the set-up page's settings and commits them signed, and
+//! [`setup`] writes the set-up page's settings and commits them signed ([`signed`]:
+//! kept only when the signed history counts them), and
 //! [`signing`] makes the user's own key pair on this machine;
 //! [`normalize`] stages the office's edit of an approved report for `publish`,
 //! [`adoptions`] records an adoption on a published report and publishes it;
@@ -28,6 +29,7 @@ mod pages;
 mod security;
 mod server;
 mod setup;
+mod signed;
 mod signing;
 mod who;
 

@@ -308,28 +308,14 @@ pub fn save(run: &Run, body: &Value, user: Option<&str>) -> Result<Value, Failur
         let _ = crate::atomic::write(&path, text.as_bytes());
     };
     let message = "设置：局名、科室和人员（工作台）\n";
-    let (after, head) =
-        match crate::commit::sign_and_verify(run, &signing, message, &[], |_, _| true) {
-            Ok(done) => done,
-            Err(err) => {
-                restore();
-                return Err(err.into());
-            }
-        };
-    let refused = after
-        .ledger()?
-        .problems
-        .iter()
-        .any(|p| p.rule == Rule::SettingsUnsigned && p.commit == head);
-    if refused {
-        let _ = crate::commit::run(run.root(), &["reset", "-q", "HEAD^"], None);
-        restore();
-        return Err(Failure::forbidden(
-            "not-authorized",
-            "这次修改没有当时生效设置中办公室或管理员的有效签名，不会生效，已撤销（SPEC §6.1）：请用已登记的办公室或管理员密钥签名",
-            "this change has no valid office or admin signature under the settings before it and would not take effect; it was undone (SPEC §6.1): sign with a registered office or admin key",
-        ));
-    }
+    let counted = |ledger: &crate::approval::Ledger, head: git2::Oid| {
+        !ledger.problems.iter().any(|p| p.rule == Rule::SettingsUnsigned && p.commit == head)
+    };
+    let refusal = (
+        "这次修改没有当时生效设置中办公室或管理员的有效签名，不会生效，已撤销（SPEC §6.1）：请用已登记的办公室或管理员密钥签名",
+        "this change has no valid office or admin signature under the settings before it and would not take effect; it was undone (SPEC §6.1): sign with a registered office or admin key",
+    );
+    let head = super::signed::commit(run, &signing, message, counted, restore, refusal)?;
     let commit = head.to_string();
     let pushed = super::branches::pushed(run, &commit, "--hard")?;
     let warnings = diags
