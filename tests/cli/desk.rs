@@ -963,3 +963,36 @@ fn a_published_report_is_seen_in_the_archive_at_the_desk_and_nothing_else_is() {
     let stranger = writer.raw("GET", &page, &[format!("Host: 127.0.0.1:{}", writer.port)], b"");
     assert_eq!(stranger.status, 403);
 }
+
+#[test]
+fn a_settings_change_or_an_issue_record_that_would_not_count_is_undone() {
+    let Some(office) = Office::new() else { return };
+    let (_writer, id) = approved_report(&office);
+    let clone = office.clone("office");
+    let clerk = Desk::start(&clone);
+    clerk.ok("POST", "/api/publish", Some(json!({"ids": [id]})));
+    // 钱七 now signs with 李四's key: a supervisor's signature counts for neither.
+    let li = office.bureau.key("li").display().to_string();
+    git(&clone, crate::bureau::WRITTEN, &["config", "user.signingkey", &li]);
+    let head = || {
+        String::from_utf8_lossy(&git(&clone, crate::bureau::WRITTEN, &["rev-parse", "HEAD"]).stdout)
+            .to_string()
+    };
+    let before = (head(), std::fs::read_to_string(clone.join("xinbao.yaml")).unwrap());
+    let mut form = clerk.ok("GET", "/api/settings", None);
+    // A unit decides verdicts (a name alone does not need the office's signature).
+    form["units"].as_array_mut().unwrap().push(json!("新设科"));
+    let settings = clerk.call("POST", "/api/settings", Some(form));
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let period =
+        json!({"from": format!("{}", today - chrono::Days::new(3)), "to": format!("{today}")});
+    let issue = clerk.call("POST", "/api/bulletin", Some(period));
+    for answer in [settings, issue] {
+        assert_eq!(answer.status, 403, "{}", String::from_utf8_lossy(&answer.body));
+        assert_eq!(answer.json()["error"]["code"], "not-authorized");
+    }
+    let after = (head(), std::fs::read_to_string(clone.join("xinbao.yaml")).unwrap());
+    assert_eq!(after, before, "no commit left, the settings as they were");
+    let status = git(&clone, crate::bureau::WRITTEN, &["status", "--porcelain"]);
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "", "nothing half-done");
+}
