@@ -203,7 +203,6 @@ fn the_project_archive_in_a_browser() -> Option<(tempfile::TempDir, Browser)> {
     let out = tempfile::tempdir().unwrap();
     let project = Path::new(env!("CARGO_MANIFEST_DIR"));
     let built = xinbao()
-        .env("XINBAO_TRUST_ROOT", crate::support::PROJECT_TRUST_ROOT)
         .args(["build", "--drafts", "--root"])
         .arg(project)
         .arg("--out")

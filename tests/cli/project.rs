@@ -18,6 +18,27 @@ fn the_projects_own_reports_pass_check() {
     assert_eq!(out.status.code(), Some(0));
 }
 
+/// The sample's history is signed throughout (issue 24): on a fresh clone nothing
+/// needs a pinned anchor, no trust problem is listed, most reports are published by
+/// signed commits, and `status` says nothing about settings that differ.
+#[test]
+fn the_sample_history_needs_no_pinned_anchor() {
+    let out = xinbao()
+        .env_remove("XINBAO_TRUST_ROOT")
+        .args(["status", "--format", "json", "--root"])
+        .arg(project())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "nothing to warn about");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["trust"]["anchor"]["kind"], "office-key", "{}", json["trust"]);
+    assert_eq!(json["trust"]["problems"], serde_json::json!([]), "{}", json["trust"]);
+    let reports = json["reports"].as_array().unwrap();
+    let published = reports.iter().filter(|r| r["state"] == "published").count();
+    assert!(published * 4 >= reports.len() * 3, "{published} of {} published", reports.len());
+}
+
 #[test]
 fn the_sample_covers_every_category() {
     let mut diags = xinbao::diag::Diagnostics::default();

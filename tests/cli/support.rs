@@ -252,13 +252,6 @@ pub fn soffice_text(dir: &Path, file: &Path) -> String {
     std::fs::read_to_string(dir.join(format!("{stem}.txt"))).unwrap()
 }
 
-/// The project's own trust anchor. Its sample history added 钱七's second key and
-/// the notice settings in unsigned commits, before SPEC §6.1 asked for an office
-/// signature (the sample private keys were destroyed after use, so the change
-/// cannot be signed now): the project pins the last of those commits, as a bureau
-/// would with `--trust-root` when it adopts xinbao on an existing history.
-pub const PROJECT_TRUST_ROOT: &str = "3855389a28d631fc2088f526d6dfd85a7750c120";
-
 /// What a command printed on standard output.
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

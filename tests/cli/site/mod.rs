@@ -30,11 +30,7 @@ fn build_site(root: &Path, out: &Path) -> String {
 
 /// [`build_site`] with the options `global` before `build` (`--lang en`).
 fn build_site_with(root: &Path, global: &[&str], out: &Path) -> String {
-    let mut command = xinbao();
-    if root == project() {
-        command.env("XINBAO_TRUST_ROOT", crate::support::PROJECT_TRUST_ROOT);
-    }
-    let output = command
+    let output = xinbao()
         .args(global)
         .args(["build", "--drafts", "--only", "site", "--root"])
         .arg(root)

@@ -36,7 +36,8 @@ fn the_projects_deployed_archive_holds_its_published_reports_only() {
     let summary = String::from_utf8_lossy(&built.stdout);
     assert_eq!(built.status.code(), Some(0), "{summary}{}", String::from_utf8_lossy(&built.stderr));
     let published = in_state("published");
-    assert!(!published.is_empty() && published.len() < 10, "{published:?}");
+    // Most sample reports are published; the approved and the waiting ones are not.
+    assert!(!published.is_empty() && !in_state("approved").is_empty(), "{published:?}");
     assert!(summary.contains("条信息尚未发布，未收入文件和档案网站"), "{summary}");
 
     let files = tree(out.path());
