@@ -66,6 +66,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// 编发期刊：把一段时间内已发布的信息编成一期（报头名称取 xinbao.yaml 的 bulletin.name）/ compile published reports into a bulletin issue
     Bulletin(BulletinArgs),
+    /// 定期整理：一个季度或年度已发布信息的汇编（PDF、DOCX）/ the period's 信息汇编 (compiled volume) as PDF and DOCX
+    Volume(VolumeArgs),
     /// 把信息的 submitted_at 改为当前时间（写完、提交前运行）/ set a report's submitted_at to now (run when it is written, before committing)
     Touch(TouchArgs),
     /// 待审核的分支，按分管负责人分组（审核人的晨间清单）/ branches whose reports wait for approval, per supervisor
@@ -177,6 +179,33 @@ pub struct BulletinArgs {
     /// DOCX、PDF 的输出目录，默认 public/bulletins / where the DOCX and PDF go
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+/// `xinbao volume`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("period").required(true).args(["quarter", "year"])))]
+pub struct VolumeArgs {
+    /// 季度，如 2026Q3 / the quarter, e.g. 2026Q3
+    #[arg(long, value_name = "YYYYQn", value_parser = quarter)]
+    pub quarter: Option<Period>,
+    /// 年度，如 2026 / the year, e.g. 2026
+    #[arg(long, value_name = "YYYY", value_parser = year)]
+    pub year: Option<Period>,
+    /// 目录分组：按类别或按月份 / group the contents by category or by month
+    #[arg(long, value_enum, default_value_t = VolumeBy::Category)]
+    pub by: VolumeBy,
+    /// PDF、DOCX 的输出目录，默认 public/volumes / where the PDF and DOCX go
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// How `volume` groups its contents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum VolumeBy {
+    /// 按信息类别 / by category
+    Category,
+    /// 按报送月份 / by month
+    Month,
 }
 
 fn quarter(text: &str) -> Result<Period, String> {

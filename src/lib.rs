@@ -52,5 +52,6 @@ pub mod templates;
 pub(crate) mod time;
 pub(crate) mod tree;
 pub mod usage;
+pub(crate) mod volume;
 pub(crate) mod workspace;
 pub(crate) mod yaml;

@@ -17,6 +17,7 @@ pub(crate) mod serve;
 pub(crate) mod stats;
 pub(crate) mod status;
 mod touch;
+pub(crate) mod volume;
 
 use crate::cli::{Cli, Command};
 use crate::run::Run;
@@ -53,6 +54,7 @@ pub fn run(cli: Cli, desk: Desk) -> anyhow::Result<ExitCode> {
         Command::Hook(args) => hook::run(&open()?, args),
         Command::Stats(args) => stats::run(&open()?, args),
         Command::Bulletin(args) => bulletin::run(&open()?, args),
+        Command::Volume(args) => volume::run(&open()?, args),
         Command::Touch(args) => touch::run(&open()?, args),
         Command::Pending(args) => pending::run(&open()?, args),
         Command::Desk(args) => desk(&open()?, args),

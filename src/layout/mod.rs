@@ -8,5 +8,6 @@ pub mod markdown;
 pub mod notice;
 pub mod picture;
 pub mod report;
+pub(crate) mod volume;
 
 pub use document::Document;

@@ -5,6 +5,7 @@
 pub mod docx;
 pub mod fonts;
 pub mod pdf;
+pub(crate) mod volume;
 
 use crate::layout::document::{self, Document};
 use anyhow::Context as _;

@@ -120,45 +120,172 @@ fn compile(
     pictures: bool,
     archival: bool,
 ) -> Result<Vec<u8>, Failure> {
-    let messages = |errors: &[typst::diag::SourceDiagnostic]| {
-        errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")
-    };
+    let paged = lay_out(document, fonts, names, pictures, &Part::default())?;
+    let pdf = export(&paged, &document.id, document.date, archival, true);
+    evict_caches();
+    pdf
+}
+
+/// Lays `document` out as `part` of the whole it belongs to (all of it, by default).
+fn lay_out(
+    document: &Document,
+    fonts: &FontSet,
+    names: &Fonts,
+    pictures: bool,
+    part: &Part,
+) -> Result<typst_layout::PagedDocument, Failure> {
     let mut files = HashMap::new();
-    let markup = markup(document, fonts, names, pictures, &mut files);
+    let markup = markup(document, fonts, names, pictures, part, &mut files);
     let main = file_id("/main.typ");
     let world = ReportWorld { main: Source::new(main, markup), files, fonts };
-    let compiled = typst::compile::<typst_layout::PagedDocument>(&world);
-    let paged = compiled.output.map_err(|errors| Failure::Layout(messages(&errors)))?;
+    typst::compile::<typst_layout::PagedDocument>(&world)
+        .output
+        .map_err(|errors| Failure::Layout(messages(&errors)))
+}
+
+fn messages(errors: &[typst::diag::SourceDiagnostic]) -> String {
+    errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")
+}
+
+/// Writes laid-out pages as PDF (PDF/A-2b when `archival`), with a document id
+/// made from `id` and the date `date`, so the same pages give the same bytes.
+fn export(
+    paged: &typst_layout::PagedDocument,
+    id: &str,
+    date: chrono::DateTime<chrono::Utc>,
+    archival: bool,
+    tagged: bool,
+) -> Result<Vec<u8>, Failure> {
     let standards = match archival {
         true => typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b])
             .map_err(|e| Failure::Archival(e.message().to_string()))?,
         false => typst_pdf::PdfStandards::default(),
     };
     let options = typst_pdf::PdfOptions {
-        ident: Smart::Custom(document.id.clone()),
+        ident: Smart::Custom(id.to_string()),
         creator: Smart::Custom(Some(concat!("xinbao ", env!("CARGO_PKG_VERSION")).into())),
         standards,
+        tagged,
         timestamp: {
             use chrono::{Datelike as _, Timelike as _};
-            let d = document.date;
             Datetime::from_ymd_hms(
-                d.year(),
-                d.month() as u8,
-                d.day() as u8,
-                d.hour() as u8,
-                d.minute() as u8,
-                d.second() as u8,
+                date.year(),
+                date.month() as u8,
+                date.day() as u8,
+                date.hour() as u8,
+                date.minute() as u8,
+                date.second() as u8,
             )
             .map(typst_pdf::Timestamp::new_utc)
         },
         ..typst_pdf::PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&paged, &options).map_err(|errors| match archival {
+    typst_pdf::pdf(paged, &options).map_err(|errors| match archival {
         true => Failure::Archival(messages(&errors)),
         false => Failure::Layout(messages(&errors)),
-    });
+    })
+}
+
+/// How a document is set as one part of a longer one (a volume's front matter,
+/// a report in it, its index): the bookmarks that point at its first page, and
+/// whether its pages are left without a number for the whole to number.
+#[derive(Clone, Debug, Default)]
+pub struct Part {
+    /// The outline entries at the part's start, outermost first.
+    pub bookmarks: Vec<Bookmark>,
+    /// No page numbers of its own.
+    pub unnumbered: bool,
+}
+
+/// One entry of a PDF's outline.
+#[derive(Clone, Debug)]
+pub struct Bookmark {
+    /// 1 for a group, 2 for a report in it.
+    pub level: u8,
+    /// What the outline shows.
+    pub title: String,
+    /// Unique in the whole (a report's id): two parts' entries never merge.
+    pub key: String,
+}
+
+/// `document` laid out as `part` of a longer document: its pages, for
+/// [`assemble`] (pictures that cannot be laid out are left out, as [`write`] does).
+pub fn part_pages(
+    document: &Document,
+    fonts: &FontSet,
+    names: &Fonts,
+    part: &Part,
+) -> anyhow::Result<Vec<typst_layout::Page>> {
+    let paged = match lay_out(document, fonts, names, true, part) {
+        Err(Failure::Layout(_)) if has_pictures(document) => {
+            lay_out(document, fonts, names, false, part)
+        }
+        other => other,
+    };
     evict_caches();
-    pdf
+    match paged {
+        Ok(paged) => Ok(paged.pages().to_vec()),
+        Err(Failure::Layout(why) | Failure::Archival(why)) => {
+            Err(anyhow::anyhow!("{}: {why}", document.id))
+        }
+    }
+}
+
+/// `count` pages with nothing but the official page number, from `first`: laid
+/// over the unnumbered pages of a volume, they number it continuously.
+pub fn page_numbers(
+    first: usize,
+    count: usize,
+    fonts: &FontSet,
+    names: &Fonts,
+) -> anyhow::Result<Vec<typst_layout::Page>> {
+    let mut markup = page_setup("", "", fonts, names, true);
+    let _ = writeln!(markup, "#counter(page).update({first})");
+    for n in 0..count {
+        markup.push_str(if n + 1 < count { "#box()\n#pagebreak()\n" } else { "#box()\n" });
+    }
+    let world = ReportWorld {
+        main: Source::new(file_id("/main.typ"), markup),
+        files: HashMap::new(),
+        fonts,
+    };
+    let paged = typst::compile::<typst_layout::PagedDocument>(&world)
+        .output
+        .map_err(|errors| anyhow::anyhow!("page numbers: {}", messages(&errors)))?;
+    Ok(paged.pages().to_vec())
+}
+
+/// One PDF of `pages`, each laid over by the page in `numbers` at its index
+/// (none for a page without a number), with the outline of every part's
+/// bookmarks: PDF/A-2b unless a font or picture forbids it (then plain PDF,
+/// and the reason is returned).
+pub fn assemble(
+    pages: Vec<typst_layout::Page>,
+    numbers: Vec<Option<typst_layout::Page>>,
+    title: &str,
+    author: &str,
+    id: &str,
+    date: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<(Vec<u8>, Option<String>)> {
+    let mut pages = pages;
+    for (page, number) in pages.iter_mut().zip(numbers) {
+        if let Some(number) = number {
+            page.frame.push_frame(typst::layout::Point::zero(), number.frame);
+        }
+    }
+    let mut info = typst::model::DocumentInfo::default();
+    info.title = Some(title.into());
+    info.author = vec![author.into()];
+    let paged = typst_layout::PagedDocument::new(pages.into_iter().collect(), info);
+    // The parts were laid out apart: their tags would not make one structure tree.
+    match export(&paged, id, date, true, false) {
+        Ok(bytes) => Ok((bytes, None)),
+        Err(Failure::Archival(why)) => match export(&paged, id, date, false, false) {
+            Ok(bytes) => Ok((bytes, Some(why))),
+            Err(Failure::Archival(why) | Failure::Layout(why)) => Err(anyhow::anyhow!("{id}: {why}")),
+        },
+        Err(Failure::Layout(why)) => Err(anyhow::anyhow!("{id}: {why}")),
+    }
 }
 
 /// Drops typst's memoized results that went unused for a while, as the typst CLI
@@ -222,36 +349,59 @@ fn runs(inlines: &[Inline]) -> String {
     out
 }
 
+/// The page, text and paragraph settings of every document, with the official
+/// page number in the footer (`numbered`) or none.
+fn page_setup(title: &str, bureau: &str, fonts: &FontSet, names: &Fonts, numbered: bool) -> String {
+    let body = families(fonts, Role::Body, names);
+    let song = families(fonts, Role::PageNumber, names);
+    let footer = match numbered {
+        true => format!(
+            r#"context {{
+    let n = counter(page).get().first()
+    set text(font: {song}, size: 14pt, top-edge: 0.86em, bottom-edge: -0.14em)
+    if calc.odd(n) {{ align(right, [— #n —#h(1em)]) }} else {{ align(left, [#h(1em)— #n —]) }}
+  }}"#
+        ),
+        false => "none".to_string(),
+    };
+    format!(
+        r#"#set document(title: {title}, author: {bureau})
+#set page(paper: "a4", margin: (top: 37mm, bottom: 35mm, left: 28mm, right: 26mm),
+  footer-descent: 7mm,
+  footer: {footer})
+#set text(font: {body}, size: 16pt, lang: "zh", region: "cn", top-edge: 0.86em, bottom-edge: -0.14em, cjk-latin-spacing: none, tracking: {TRACKING})
+#set par(first-line-indent: (amount: {INDENT}, all: true), justify: true, leading: {LEADING}, spacing: {LEADING})
+#set strong(delta: 300)
+"#,
+        title = lit(title),
+        bureau = lit(bureau),
+    )
+}
+
 fn markup(
     document: &Document,
     fonts: &FontSet,
     names: &Fonts,
     pictures: bool,
+    part: &Part,
     files: &mut HashMap<FileId, Bytes>,
 ) -> String {
     let body = families(fonts, Role::Body, names);
     let title = families(fonts, Role::Title, names);
     let hei = families(fonts, Role::Heading1, names);
     let kai = families(fonts, Role::Heading2, names);
-    let song = families(fonts, Role::PageNumber, names);
-    let mut m = String::new();
-    let _ = writeln!(
-        m,
-        r#"#set document(title: {title_text}, author: {bureau})
-#set page(paper: "a4", margin: (top: 37mm, bottom: 35mm, left: 28mm, right: 26mm),
-  footer-descent: 7mm,
-  footer: context {{
-    let n = counter(page).get().first()
-    set text(font: {song}, size: 14pt, top-edge: 0.86em, bottom-edge: -0.14em)
-    if calc.odd(n) {{ align(right, [— #n —#h(1em)]) }} else {{ align(left, [#h(1em)— #n —]) }}
-  }})
-#set text(font: {body}, size: 16pt, lang: "zh", region: "cn", top-edge: 0.86em, bottom-edge: -0.14em, cjk-latin-spacing: none, tracking: {TRACKING})
-#set par(first-line-indent: (amount: {INDENT}, all: true), justify: true, leading: {LEADING}, spacing: {LEADING})
-#set strong(delta: 300)
-"#,
-        title_text = lit(if document.title.is_empty() { &document.id } else { &document.title }),
-        bureau = lit(&document.bureau),
-    );
+    let shown = if document.title.is_empty() { &document.id } else { &document.title };
+    let mut m = page_setup(shown, &document.bureau, fonts, names, !part.unnumbered);
+    for mark in &part.bookmarks {
+        // Invisible, taking no room: only the outline shows it.
+        let _ = writeln!(
+            m,
+            "#place(hide(heading(level: {}, outlined: false, bookmarked: true, numbering: none, supplement: [#{}], {})))",
+            mark.level,
+            lit(&mark.key),
+            lit(&mark.title)
+        );
+    }
     if let Some(masthead) = &document.masthead {
         m.push_str(&masthead_markup(masthead, &title, &body));
     }
