@@ -29,6 +29,8 @@ pub struct Entry<'r> {
     pub report: &'r Report,
     /// Its trail: published.
     pub trail: &'r Trail,
+    /// When it arrived: its place in its group.
+    pub arrived: DateTime<Utc>,
     /// The local day it arrived: its date in the contents.
     pub day: NaiveDate,
     /// Whether it came late (迟报).
@@ -126,13 +128,14 @@ pub fn select<'r>(
             period.contains(day).then(|| Entry {
                 report,
                 trail,
+                arrived,
                 day,
                 late: !late.of(&report.file).is_empty(),
                 retracted_by: retracted_by.get(report.id.as_str()).map(|id| id.to_string()),
             })
         })
         .collect();
-    entries.sort_by(|a, b| (a.day, &a.report.id).cmp(&(b.day, &b.report.id)));
+    entries.sort_by(|a, b| (a.arrived, &a.report.id).cmp(&(b.arrived, &b.report.id)));
     let date = entries
         .iter()
         .flat_map(|e| e.trail.published_by.iter().map(|s| s.at))

@@ -37,14 +37,22 @@ pub fn run(run: &Run, args: &VolumeArgs) -> anyhow::Result<ExitCode> {
         Lang::Zh => println!(
             "《{}》：收录 {printed} 条信息{}，共 {} 页",
             volume.title(&repo.settings.bureau),
-            if retracted > 0 { format!("（另 {retracted} 条已撤回，只列目录）") } else { String::new() },
+            if retracted > 0 {
+                format!("（另 {retracted} 条已撤回，只列目录）")
+            } else {
+                String::new()
+            },
             written.1
         ),
         Lang::En => println!(
             "{} volume {}: {printed} reports{}, {} pages",
             repo.settings.bureau,
             period.english(),
-            if retracted > 0 { format!(" ({retracted} retracted, listed only)") } else { String::new() },
+            if retracted > 0 {
+                format!(" ({retracted} retracted, listed only)")
+            } else {
+                String::new()
+            },
             written.1
         ),
     }

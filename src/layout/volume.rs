@@ -181,7 +181,11 @@ pub fn whole(volume: &Volume, s: &Settings, reports: Vec<Document>, pages: &Page
                     Align::Left,
                     Face::Body,
                 ));
-                blocks.push(line(format!("{}密钥：{}", signed.role, signed.key), Align::Left, Face::Body));
+                blocks.push(line(
+                    format!("{}密钥：{}", signed.role, signed.key),
+                    Align::Left,
+                    Face::Body,
+                ));
             }
         }
     };

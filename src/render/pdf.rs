@@ -282,7 +282,9 @@ pub fn assemble(
         Ok(bytes) => Ok((bytes, None)),
         Err(Failure::Archival(why)) => match export(&paged, id, date, false, false) {
             Ok(bytes) => Ok((bytes, Some(why))),
-            Err(Failure::Archival(why) | Failure::Layout(why)) => Err(anyhow::anyhow!("{id}: {why}")),
+            Err(Failure::Archival(why) | Failure::Layout(why)) => {
+                Err(anyhow::anyhow!("{id}: {why}"))
+            }
         },
         Err(Failure::Layout(why)) => Err(anyhow::anyhow!("{id}: {why}")),
     }

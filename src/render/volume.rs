@@ -51,14 +51,23 @@ pub fn write(
     let mut marks: Vec<Vec<Bookmark>> = Vec::new();
     let mut last_group = None;
     for entry in &printed {
-        let group = volume.groups.iter().position(|g| g.entries.iter().any(|e| std::ptr::eq(e, *entry)));
+        let group =
+            volume.groups.iter().position(|g| g.entries.iter().any(|e| std::ptr::eq(e, *entry)));
         let mut mark = Vec::new();
         if group != last_group {
             let name = group.map_or_else(String::new, |g| volume.groups[g].name.clone());
-            mark.push(Bookmark { level: 1, title: name, key: format!("group-{}", group.unwrap_or(0)) });
+            mark.push(Bookmark {
+                level: 1,
+                title: name,
+                key: format!("group-{}", group.unwrap_or(0)),
+            });
             last_group = group;
         }
-        mark.push(Bookmark { level: 2, title: entry.title().to_string(), key: entry.report.id.clone() });
+        mark.push(Bookmark {
+            level: 2,
+            title: entry.title().to_string(),
+            key: entry.report.id.clone(),
+        });
         marks.push(mark);
     }
 
@@ -117,7 +126,10 @@ pub fn write(
     let (pdf, not_archival) =
         pdf::assemble(all, overlay, &title, &settings.bureau, &volume.stem(), volume.date)?;
     if let Some(why) = not_archival {
-        warnings.push(format!("{}：不符合 PDF/A-2b，已生成普通 PDF / not PDF/A-2b: {why}", volume.stem()));
+        warnings.push(format!(
+            "{}：不符合 PDF/A-2b，已生成普通 PDF / not PDF/A-2b: {why}",
+            volume.stem()
+        ));
     }
 
     // The DOCX: the same parts as one document, the contents with the PDF's pages.

@@ -6,6 +6,7 @@
 extern crate xinbao_test_harness;
 
 mod approvals;
+mod archiving;
 mod assessment;
 mod browser;
 mod bureau;
