@@ -68,6 +68,10 @@ pub enum Command {
     Bulletin(BulletinArgs),
     /// 定期整理：一个季度或年度已发布信息的汇编（PDF、DOCX）/ the period's 信息汇编 (compiled volume) as PDF and DOCX
     Volume(VolumeArgs),
+    /// 定期整理：一年已发布信息的档案移交包（档号、元数据、目录、汇编、历史包、清单）/ the year's transfer package for the county archive
+    Transfer(TransferArgs),
+    /// 四性检测：离线核验移交包（只用包内文件）/ check a transfer package offline (authenticity, integrity, usability, security)
+    VerifyTransfer(VerifyTransferArgs),
     /// 把信息的 submitted_at 改为当前时间（写完、提交前运行）/ set a report's submitted_at to now (run when it is written, before committing)
     Touch(TouchArgs),
     /// 待审核的分支，按分管负责人分组（审核人的晨间清单）/ branches whose reports wait for approval, per supervisor
@@ -197,6 +201,25 @@ pub struct VolumeArgs {
     /// PDF、DOCX 的输出目录，默认 public/volumes / where the PDF and DOCX go
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+/// `xinbao transfer`.
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    /// 年度，如 2026 / the year, e.g. 2026
+    #[arg(long, value_name = "YYYY", value_parser = year)]
+    pub year: Period,
+    /// 移交包目录（须不存在或为空）/ the package's folder (new or empty)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// `xinbao verify-transfer`.
+#[derive(Debug, Args)]
+pub struct VerifyTransferArgs {
+    /// 移交包目录 / the package's folder
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 /// How `volume` groups its contents.

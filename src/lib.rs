@@ -50,6 +50,7 @@ pub(crate) mod source;
 pub(crate) mod stats;
 pub mod templates;
 pub(crate) mod time;
+pub(crate) mod transfer;
 pub(crate) mod tree;
 pub mod usage;
 pub(crate) mod volume;

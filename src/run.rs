@@ -205,6 +205,12 @@ impl Run {
         &self.commits
     }
 
+    /// The user's name as git knows it (`user.name`), if set.
+    pub fn user_name(&self) -> Option<String> {
+        let config = self.git()?.config().ok()?;
+        config.get_string("user.name").ok().filter(|s| !s.trim().is_empty())
+    }
+
     /// The git repository, when the reports repository is in one.
     pub fn git(&self) -> Option<&git2::Repository> {
         self.git.as_deref()

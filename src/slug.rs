@@ -39,6 +39,21 @@ pub fn from_chinese(text: &str) -> String {
     if slug.is_empty() { "xinxi".to_string() } else { slug }
 }
 
+/// The initials of a Chinese name, upper case (`办公室` → `BGS`), ASCII letters
+/// and digits kept: a unit's default code in an archival reference (档号).
+pub fn initials(text: &str) -> String {
+    let mut code = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            code.push(c.to_ascii_uppercase());
+        } else if let Some(pinyin) = c.to_pinyin() {
+            code.extend(pinyin.plain().chars().next().map(|c| c.to_ascii_uppercase()));
+        }
+    }
+    code.truncate(16);
+    code
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +63,12 @@ mod tests {
         assert_eq!(from_chinese("工作会议"), "gongzuohuiyi");
         assert_eq!(from_chinese("召开2026年工作会议"), "zhaokai-2026-niangongzuohuiyi");
         assert_eq!(from_chinese("！！"), "xinxi");
+    }
+
+    #[test]
+    fn initials_make_a_unit_code() {
+        assert_eq!(initials("办公室"), "BGS");
+        assert_eq!(initials("价格科"), "JGK");
+        assert_eq!(initials("第2科"), "D2K");
     }
 }

@@ -17,6 +17,7 @@ pub(crate) mod serve;
 pub(crate) mod stats;
 pub(crate) mod status;
 mod touch;
+pub(crate) mod transfer;
 pub(crate) mod volume;
 
 use crate::cli::{Cli, Command};
@@ -55,6 +56,8 @@ pub fn run(cli: Cli, desk: Desk) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(&open()?, args),
         Command::Bulletin(args) => bulletin::run(&open()?, args),
         Command::Volume(args) => volume::run(&open()?, args),
+        Command::Transfer(args) => transfer::run(&open()?, args),
+        Command::VerifyTransfer(args) => transfer::verify(args, lang, trust_root),
         Command::Touch(args) => touch::run(&open()?, args),
         Command::Pending(args) => pending::run(&open()?, args),
         Command::Desk(args) => desk(&open()?, args),

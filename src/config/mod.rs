@@ -50,6 +50,86 @@ pub struct Settings {
     pub notice: Notice,
     /// How the archive site shows reports (verdict-free, no signature needed).
     pub site: Site,
+    /// The transfer package's archival settings (`archive:`, SPEC §7.1).
+    pub archive: Archive,
+}
+
+/// What the county archive assigns (`archive:` in `xinbao.yaml`, SPEC §7.1): the
+/// fonds (全宗号), how long each category is kept, and each unit's code in the
+/// 档号. Names only: they decide no verdict, so they change without a signature.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Archive {
+    /// 全宗号, e.g. Z109; empty until the archive assigns one.
+    pub fonds: String,
+    /// 立档单位名称; the bureau's name when empty.
+    pub fonds_name: String,
+    /// 保管期限.
+    pub retention: RetentionRules,
+    /// 机构（问题）代码 by unit, e.g. 办公室: BGS.
+    pub unit_codes: BTreeMap<String, String>,
+}
+
+/// How long reports are kept: a default and per category.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RetentionRules {
+    /// For every category not listed.
+    pub default: Retention,
+    /// By category id (`emergency: Y`).
+    pub categories: BTreeMap<String, Retention>,
+}
+
+impl RetentionRules {
+    /// The period for reports of `category`.
+    pub fn of(&self, category: Option<crate::report::Category>) -> Retention {
+        category.and_then(|c| self.categories.get(c.id()).copied()).unwrap_or(self.default)
+    }
+}
+
+/// 保管期限 (DA/T 22-2015): 永久, 定期30年, 定期10年.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Retention {
+    /// 永久 (Y).
+    Permanent,
+    /// 定期30年 (D30).
+    #[default]
+    Thirty,
+    /// 定期10年 (D10).
+    Ten,
+}
+
+impl Retention {
+    /// Reads `Y`, `D30` or `D10`.
+    pub fn parse(text: &str) -> Option<Retention> {
+        match text.trim() {
+            "Y" => Some(Retention::Permanent),
+            "D30" => Some(Retention::Thirty),
+            "D10" => Some(Retention::Ten),
+            _ => None,
+        }
+    }
+
+    /// The code in the 档号: Y, D30, D10.
+    pub fn code(self) -> &'static str {
+        match self {
+            Retention::Permanent => "Y",
+            Retention::Thirty => "D30",
+            Retention::Ten => "D10",
+        }
+    }
+
+    /// As the catalogue writes it: 永久, 30年, 10年.
+    pub fn label(self) -> &'static str {
+        match self {
+            Retention::Permanent => "永久",
+            Retention::Thirty => "30年",
+            Retention::Ten => "10年",
+        }
+    }
+}
+
+/// Whether `text` can stand in a 档号: ASCII letters and digits, not empty.
+pub fn is_code(text: &str) -> bool {
+    !text.is_empty() && text.len() <= 16 && text.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// The archive site's settings (`site:` in `xinbao.yaml`).

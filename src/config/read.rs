@@ -1,8 +1,8 @@
 //! Reading `xinbao.yaml` into [`Settings`]: every key checked, with its line.
 
 use super::{
-    Bulletin, FILE, Fonts, Key, KeyMaterial, Limits, Notice, Person, Quotas, Role, RoutineLimit,
-    Scoring, Settings, Site, unknown_unit,
+    Archive, Bulletin, FILE, Fonts, Key, KeyMaterial, Limits, Notice, Person, Quotas, Role,
+    RoutineLimit, Scoring, Settings, Site, unknown_unit,
 };
 use crate::diag::{Diagnostics, Rule};
 use crate::fields::Fields;
@@ -29,6 +29,7 @@ const KEYS: &[&str] = &[
     "bulletin",
     "notice",
     "site",
+    "archive",
 ];
 const PERSON_KEYS: &[&str] = &["name", "unit", "roles", "supervises", "phone", "keys"];
 const KEY_KEYS: &[&str] = &["ssh", "openpgp", "valid_from", "valid_until"];
@@ -47,6 +48,7 @@ const SCORING_KEYS: &[&str] =
 const BULLETIN_KEYS: &[&str] = &["name", "editor", "report_to", "send_to", "issue_to", "copies"];
 const NOTICE_KEYS: &[&str] = &["to", "cc", "code"];
 const SITE_KEYS: &[&str] = &["show_phone"];
+const ARCHIVE_KEYS: &[&str] = &["fonds", "fonds_name", "retention", "unit_codes"];
 
 /// Reads `xinbao.yaml` of the workspace `ws`. Fails (exit 2) when it is missing
 /// or not YAML.
@@ -133,6 +135,7 @@ fn parse(node: &Node, root: Option<&Path>, diags: &mut Diagnostics) -> Settings 
     let bulletin = bulletin(f.map("bulletin"), &bureau, &office, &mut f);
     let notice = notice(f.map("notice"), &mut f);
     let site = f.map("site").map(|n| site(n, &mut f)).unwrap_or_default();
+    let archive = f.map("archive").map(|n| archive(n, &units, &mut f)).unwrap_or_default();
     let settings = Settings {
         bureau,
         office,
@@ -147,6 +150,7 @@ fn parse(node: &Node, root: Option<&Path>, diags: &mut Diagnostics) -> Settings 
         bulletin,
         notice,
         site,
+        archive,
     };
     check_people(&settings, diags);
     settings
@@ -366,6 +370,44 @@ fn notice(node: Option<&Node>, parent: &mut Fields) -> Notice {
     notice.cc = f.strings("cc").into_iter().map(|s| s.value).collect();
     notice.code = f.string("code").map(|s| s.value).unwrap_or_default();
     notice
+}
+
+/// `archive:` (SPEC §7.1): the fonds, the retention periods and the units' codes
+/// of the transfer package; verdict-free, so no signature is needed to change it.
+fn archive(node: &Node, units: &[String], parent: &mut Fields) -> Archive {
+    let mut archive = Archive::default();
+    let mut f = parent.nested(node, ARCHIVE_KEYS);
+    archive.fonds = f.string("fonds").map(|s| s.value).unwrap_or_default();
+    if !archive.fonds.is_empty() && !super::is_code(&archive.fonds) {
+        let node = f.node("fonds").expect("present");
+        f.invalid(node, "fonds", "全宗号：字母和数字", "letters and digits");
+        archive.fonds.clear();
+    }
+    archive.fonds_name = f.string("fonds_name").map(|s| s.value).unwrap_or_default();
+    for entry in f.map("retention").and_then(Node::entries).unwrap_or_default() {
+        let Some(period) = entry.value.as_str().and_then(super::Retention::parse) else {
+            f.invalid(&entry.value, &entry.key, "Y、D30 或 D10", "Y, D30 or D10");
+            continue;
+        };
+        if entry.key == "default" {
+            archive.retention.default = period;
+        } else if crate::report::Category::ALL.iter().any(|c| c.id() == entry.key) {
+            archive.retention.categories.insert(entry.key.clone(), period);
+        } else {
+            f.invalid(&entry.value, &entry.key, "default 或信息类别", "default or a category");
+        }
+    }
+    for entry in f.map("unit_codes").and_then(Node::entries).unwrap_or_default() {
+        let code = entry.value.as_str().map(str::trim).unwrap_or_default();
+        if !super::is_code(code) {
+            f.invalid(&entry.value, &entry.key, "机构代码：字母和数字", "letters and digits");
+        } else if !units.contains(&entry.key) {
+            f.report(entry.key_pos, Rule::UnknownUnit, unknown_unit(&entry.key, units));
+        } else {
+            archive.unit_codes.insert(entry.key.clone(), code.to_string());
+        }
+    }
+    archive
 }
 
 fn site(node: &Node, parent: &mut Fields) -> Site {

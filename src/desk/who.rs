@@ -7,8 +7,7 @@ use crate::run::Run;
 
 /// `git config user.name`.
 pub fn user_name(run: &Run) -> Option<String> {
-    let config = run.git()?.config().ok()?;
-    config.get_string("user.name").ok().filter(|s| !s.trim().is_empty())
+    run.user_name()
 }
 
 /// The settings of the work tree (what the page shows; verdicts use those in force).

@@ -351,6 +351,60 @@ fn runs(inlines: &[Inline]) -> String {
     out
 }
 
+/// A printed catalogue (归档文件目录, DA/T 22): A4 landscape, its title and a
+/// line under it, then a ruled table with `header` repeated on every page and
+/// the page number at the foot. Compiled as PDF/A-2b, plain PDF if it cannot be.
+pub fn catalogue(
+    title: &str,
+    subtitle: &str,
+    header: &[&str],
+    rows: &[Vec<String>],
+    fonts: &FontSet,
+    names: &Fonts,
+    date: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Vec<u8>> {
+    let body = families(fonts, Role::Body, names);
+    let hei = families(fonts, Role::Heading1, names);
+    let heading = families(fonts, Role::Title, names);
+    let mut m = format!(
+        r#"#set document(title: {t}, author: {t})
+#set page(paper: "a4", flipped: true, margin: (x: 20mm, top: 20mm, bottom: 22mm),
+  footer: context align(center, text(size: 10.5pt, [— #counter(page).display() —])))
+#set text(font: {body}, size: 10.5pt, lang: "zh", region: "cn")
+#set par(justify: false, leading: 0.5em)
+#align(center, text(font: {heading}, size: 18pt, weight: "bold", {t}))
+#align(center, text(size: 12pt, {sub}))
+#v(6pt)
+#table(columns: (2.5em, 13em, 7em, 6em, 1fr, 5.5em, 3em, 3em, 7em), stroke: 0.5pt, inset: 4pt,
+  table.header({cells}),
+"#,
+        t = lit(title),
+        sub = lit(subtitle),
+        cells = header
+            .iter()
+            .map(|h| format!("[#set text(font: {hei})\n#{}]", lit(h)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    for row in rows {
+        for cell in row {
+            let _ = writeln!(m, "  [#{}],", lit(cell));
+        }
+    }
+    m.push_str(")\n");
+    let world =
+        ReportWorld { main: Source::new(file_id("/main.typ"), m), files: HashMap::new(), fonts };
+    let paged = typst::compile::<typst_layout::PagedDocument>(&world)
+        .output
+        .map_err(|errors| anyhow::anyhow!("{title}: {}", messages(&errors)))?;
+    match export(&paged, title, date, true, true) {
+        Ok(bytes) => Ok(bytes),
+        Err(_) => export(&paged, title, date, false, true).map_err(
+            |(Failure::Layout(why) | Failure::Archival(why))| anyhow::anyhow!("{title}: {why}"),
+        ),
+    }
+}
+
 /// The page, text and paragraph settings of every document, with the official
 /// page number in the footer (`numbered`) or none.
 fn page_setup(title: &str, bureau: &str, fonts: &FontSet, names: &Fonts, numbered: bool) -> String {

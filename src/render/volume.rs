@@ -29,8 +29,6 @@ pub struct Written {
     pub pdf: Vec<u8>,
     /// The DOCX.
     pub docx: Vec<u8>,
-    /// Where each printed report starts.
-    pub pages: Pages,
     /// The PDF's pages in all.
     pub page_count: usize,
     /// Reports left out and why, a PDF that could not be PDF/A.
@@ -140,7 +138,7 @@ pub fn write(
     let whole = layout::whole(volume, settings, reports, &pages);
     let docx = super::docx::write(&whole, names)?;
     warnings.extend(docx.warnings);
-    Ok(Written { pdf, docx: docx.bytes, pages, page_count, warnings })
+    Ok(Written { pdf, docx: docx.bytes, page_count, warnings })
 }
 
 /// A bookmark of the whole volume's outline.
