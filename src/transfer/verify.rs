@@ -42,6 +42,9 @@ impl Aspect {
     }
 }
 
+/// The most failures one check's line names.
+const SHOWN: usize = 20;
+
 /// One check and what failed it (each naming the 件 and the element or file).
 pub struct Check {
     /// Which property it checks.
@@ -69,9 +72,9 @@ impl Check {
         match self.failures.as_slice() {
             [] => format!("✓ {}：{what}（{}）", self.aspect.label(lang), self.covered),
             failures => {
-                let shown: Vec<&str> = failures.iter().take(5).map(String::as_str).collect();
+                let shown: Vec<&str> = failures.iter().take(SHOWN).map(String::as_str).collect();
                 let more = match failures.len() {
-                    n if n > 5 => format!("；另 {} 处", n - 5),
+                    n if n > SHOWN => format!("；另 {} 处", n - SHOWN),
                     _ => String::new(),
                 };
                 format!("✗ {}：{what} — {}{more}", self.aspect.label(lang), shown.join("；"))

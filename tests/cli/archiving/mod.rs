@@ -2,6 +2,7 @@
 //! package for the county archive, made from a bureau whose approvals and
 //! publications were signed with `xinbao approve` and `xinbao publish` and real keys.
 
+mod transfer;
 mod volume;
 
 use crate::bureau::{Bureau, MERGED, PUBLISHED, WRITTEN};
