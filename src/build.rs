@@ -38,6 +38,8 @@ const FILES: &str = "files";
 
 /// The bulletin issues' documents, under the output folder.
 const BULLETINS: &str = "bulletins";
+/// Where `xinbao volume` writes the volumes the archive links to.
+const VOLUMES: &str = "volumes";
 
 /// Reports laid out and rendered at a time: enough to keep every core busy, few
 /// enough that the documents in memory do not grow with the repository.
@@ -194,7 +196,8 @@ pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
 
     let assessment = site_wanted.then(|| {
         let bulletin_files: BTreeSet<String> = out.file_names(BULLETINS).into_iter().collect();
-        assessment(figures.as_ref(), bulletin_files)
+        let volume_files: BTreeSet<String> = out.file_names(VOLUMES).into_iter().collect();
+        assessment(figures.as_ref(), bulletin_files, volume_files)
     });
     let input = assessment.as_ref().map(|assessment| site::Input {
         repo: &repo,
@@ -370,9 +373,10 @@ fn present(
 fn assessment(
     figures: Option<&stats::Input>,
     bulletin_files: BTreeSet<String>,
+    volume_files: BTreeSet<String>,
 ) -> site::Assessment {
     let Some(input) = figures else {
-        return site::Assessment { bulletin_files, ..Default::default() };
+        return site::Assessment { bulletin_files, volume_files, ..Default::default() };
     };
     let quarters = stats::quarters(input);
     let years: BTreeSet<i32> = quarters.iter().map(|q| q.year()).collect();
@@ -381,7 +385,19 @@ fn assessment(
         quarters.into_iter().chain(years.into_iter().map(stats::Period::Year)).collect();
     let mut quarters = stats::compute_all(input, &periods);
     let years = quarters.split_off(count);
-    site::Assessment { quarters, years, bulletin_files }
+    // Each year's catalogue, numbered as `transfer` numbers it.
+    let volumes = years
+        .iter()
+        .rev()
+        .filter_map(|stats| {
+            let period = stats::Period::parse(&stats.period)?;
+            let by = crate::volume::By::Category;
+            let volume = crate::volume::select(input.repo, input.ledger, input.late, period, by);
+            let rows = crate::transfer::catalogue(&volume, &input.repo.settings);
+            (!rows.is_empty()).then(|| (period.year(), rows))
+        })
+        .collect();
+    site::Assessment { quarters, years, bulletin_files, volumes, volume_files }
 }
 
 /// Completes `manifest` from the previous build's `old`: documents of outputs not

@@ -141,7 +141,10 @@ pub fn select<'r>(
         .flat_map(|e| e.trail.published_by.iter().map(|s| s.at))
         .max()
         .and_then(|at| DateTime::from_timestamp(at, 0))
-        .unwrap_or_else(|| crate::layout::document::start_of(period.to(), zone));
+        .unwrap_or_else(|| {
+            let day = period.to().and_time(chrono::NaiveTime::MIN);
+            day.and_local_timezone(zone).single().map_or_else(|| day.and_utc(), |t| t.to_utc())
+        });
 
     let mut groups: Vec<Group> = Vec::new();
     let key = |entry: &Entry| match by {

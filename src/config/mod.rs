@@ -79,9 +79,9 @@ pub struct RetentionRules {
 }
 
 impl RetentionRules {
-    /// The period for reports of `category`.
-    pub fn of(&self, category: Option<crate::report::Category>) -> Retention {
-        category.and_then(|c| self.categories.get(c.id()).copied()).unwrap_or(self.default)
+    /// The period for reports of the category with id `category` (`emergency`).
+    pub fn of(&self, category: Option<&str>) -> Retention {
+        category.and_then(|c| self.categories.get(c).copied()).unwrap_or(self.default)
     }
 }
 

@@ -391,10 +391,9 @@ fn archive(node: &Node, units: &[String], parent: &mut Fields) -> Archive {
         };
         if entry.key == "default" {
             archive.retention.default = period;
-        } else if crate::report::Category::ALL.iter().any(|c| c.id() == entry.key) {
-            archive.retention.categories.insert(entry.key.clone(), period);
         } else {
-            f.invalid(&entry.value, &entry.key, "default 或信息类别", "default or a category");
+            // A category id (`transfer` names one that is no category).
+            archive.retention.categories.insert(entry.key.clone(), period);
         }
     }
     for entry in f.map("unit_codes").and_then(Node::entries).unwrap_or_default() {

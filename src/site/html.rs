@@ -58,6 +58,8 @@ pub enum Section {
     Stats,
     /// Bulletin issues (期刊).
     Bulletins,
+    /// The volumes (信息汇编) and the years' catalogues.
+    Volumes,
     /// The search page.
     Search,
 }
@@ -89,6 +91,7 @@ pub fn page(site: &Site, frame: &Frame, main: &str) -> String {
         (Section::Requests, "request/index.html", site.t("约稿", "Requests")),
         (Section::Stats, "stats.html", site.t("统计", "Statistics")),
         (Section::Bulletins, "bulletins.html", site.t("期刊", "Bulletins")),
+        (Section::Volumes, "volumes/index.html", site.t("汇编", "Volumes")),
         (Section::Search, "search.html", site.t("检索", "Search")),
     ]
     .iter()

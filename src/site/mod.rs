@@ -27,6 +27,7 @@ mod privacy;
 mod report_page;
 pub mod search;
 mod statistics;
+mod volumes;
 mod writer;
 
 use crate::approval::{State, Trail};
@@ -122,6 +123,10 @@ pub struct Assessment {
     /// The files in `OUT/bulletins/` (`2026-01.docx`, `2026-01.pdf`), to link the
     /// issues of `repo.bulletins` to their documents.
     pub bulletin_files: BTreeSet<String>,
+    /// Each year with published reports, newest first, with its catalogue.
+    pub volumes: Vec<(i32, Vec<crate::transfer::Row>)>,
+    /// The files in `OUT/volumes/` (`信息汇编-2026.pdf`), made by `xinbao volume`.
+    pub volume_files: BTreeSet<String>,
 }
 
 /// One file of the site.
@@ -444,6 +449,7 @@ impl<'a> Archive<'a> {
             || index.pages(site),
             || rayon::join(|| statistics::pages(site), || lists::pages(site)),
         );
+        pages.extend(volumes::pages(site));
         pages.extend(statistics);
         pages.extend(lists);
         self.writer.put(pages)?;

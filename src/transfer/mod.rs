@@ -105,10 +105,19 @@ pub fn write(run: &Run, verdicts: &Verdicts, year: i32, out: &Path) -> anyhow::R
         ));
     }
     let items = number(&volume, settings);
+    let categories = crate::report::Category::ALL.iter().map(|c| c.id());
+    let known: std::collections::BTreeSet<&str> = categories.collect();
+    let unknown: Vec<&String> =
+        archive.retention.categories.keys().filter(|k| !known.contains(k.as_str())).collect();
     let git = run.history()?;
     let names = &settings.fonts;
     let (fonts, problems) = crate::render::font_set(&repo.workspace, names);
     let mut warnings = problems;
+    for key in unknown {
+        warnings.push(format!(
+            "xinbao.yaml：archive.retention 的 `{key}` 不是信息类别，已忽略 / not a category, ignored"
+        ));
+    }
 
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
@@ -146,7 +155,7 @@ pub fn write(run: &Run, verdicts: &Verdicts, year: i32, out: &Path) -> anyhow::R
             put(&staging, &folder.join(format!("{code}.xml")), record.document().as_bytes())?;
             records.push(record);
         }
-        records.sort_by(|a, b| a.code.cmp(&b.code));
+        // In the order of the 档号's parts: retention (永久 first), unit, 件号.
         put(&staging, Path::new(CATALOGUE), catalogue_xml(&records, year, archive).as_bytes())?;
         let printed = catalogue_pdf(&records, year, settings, &fonts, volume.date)?;
         put(&staging, Path::new(PRINTED_CATALOGUE), &printed)?;
@@ -176,6 +185,54 @@ pub fn write(run: &Run, verdicts: &Verdicts, year: i32, out: &Path) -> anyhow::R
     Ok(Package { items: count, files: lines, bytes, warnings })
 }
 
+/// One line of a year's catalogue (归档文件目录) as the archive site shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// The report id.
+    pub id: String,
+    /// Its 档号; none until `archive.fonds` is set.
+    pub code: Option<String>,
+    /// 题名.
+    pub title: String,
+    /// 责任者.
+    pub unit: String,
+    /// The day it arrived.
+    pub day: chrono::NaiveDate,
+    /// 保管期限.
+    pub retention: Retention,
+    /// 迟报, 已撤回.
+    pub remark: String,
+}
+
+/// The catalogue of `volume` (a year's): each 件 in the order of its 档号, as
+/// [`write`] numbers them.
+pub fn catalogue(volume: &crate::volume::Volume, settings: &crate::config::Settings) -> Vec<Row> {
+    let year = volume.period.year();
+    let fonds = &settings.archive.fonds;
+    number(volume, settings)
+        .iter()
+        .map(|item| {
+            let entry = item.entry;
+            let mut remark = Vec::new();
+            if entry.retracted_by.is_some() {
+                remark.push("已撤回");
+            }
+            if entry.late {
+                remark.push("迟报");
+            }
+            Row {
+                id: entry.report.id.clone(),
+                code: (!fonds.is_empty()).then(|| item.code(fonds, year)),
+                title: entry.title().to_string(),
+                unit: entry.unit().to_string(),
+                day: entry.day,
+                retention: item.retention,
+                remark: remark.join("、"),
+            }
+        })
+        .collect()
+}
+
 /// The 件 of `volume` with their retention, unit code and 件号: numbered without
 /// gaps within year, retention and unit, in the order of arrival (DA/T 22).
 fn number<'v, 'r>(
@@ -190,7 +247,7 @@ fn number<'v, 'r>(
             let unit_code = archive.unit_codes.get(unit).cloned().unwrap_or_else(|| {
                 Some(crate::slug::initials(unit)).filter(|c| !c.is_empty()).unwrap_or("QT".into())
             });
-            let retention = archive.retention.of(entry.report.category());
+            let retention = archive.retention.of(entry.report.category().map(|c| c.id()));
             Item { entry, retention, unit_code, number: 0 }
         })
         .collect();
