@@ -46,6 +46,7 @@ pub fn answer(desk: &Desk, request: &Request) -> Result<Reply, Failure> {
         ("POST", ["publish"]) => publish_ids(&run, &request.json()?)?,
         ("POST", ["adoptions"]) => adoptions::register(&run, &request.json()?)?,
         ("GET", ["notice"]) => return documents::notice(&run, request),
+        ("GET", ["volume"]) => return documents::volume(&run, request),
         ("POST", ["bulletin"]) => documents::compile(&run, &request.json()?)?,
         ("GET", ["bulletins", year, number, format]) => {
             return documents::issue(&run, year, number, format);

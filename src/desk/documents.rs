@@ -2,7 +2,8 @@
 //! typeset as `stats --quarter Q --format pdf|docx` makes it, and a bulletin
 //! issue compiled as `bulletin` compiles it — its record committed with the
 //! office's signature, so that the issue counts (SPEC §6.3), and its DOCX and PDF
-//! made from the record in force.
+//! made from the record in force; the period's volume (信息汇编, SPEC §7.1) as
+//! `volume` makes it.
 
 use super::http::{Failure, Reply, Request};
 use super::who::{may_publish, signing_ready};
@@ -32,6 +33,46 @@ pub fn notice(run: &Run, request: &Request) -> Result<Reply, Failure> {
     let (document, id) =
         crate::commands::stats::notice_document(&notice, &repo.settings, period, date);
     typeset(&verdicts, &document, &id, request.param("format"))
+}
+
+/// `GET /api/volume?period=2026|2026Q3[&by=month][&format=docx]`: the period's
+/// 信息汇编 as PDF (or DOCX), as `xinbao volume` makes it; 404 when nothing was
+/// published in the period.
+pub fn volume(run: &Run, request: &Request) -> Result<Reply, Failure> {
+    may_publish(run)?;
+    let asked = request.param("period").unwrap_or_default();
+    let period = Period::parse(asked).ok_or_else(|| {
+        Failure::bad(
+            format!("不是年度或季度（如 2026、2026Q3）：{asked}"),
+            format!("not a year or quarter such as 2026 or 2026Q3: {asked}"),
+        )
+    })?;
+    let by = match request.param("by") {
+        Some("month") => crate::volume::By::Month,
+        _ => crate::volume::By::Category,
+    };
+    let verdicts = crate::pipeline::judge(run, Purpose::Figures { deleted: false })?;
+    let (repo, ledger) = (&verdicts.repo, verdicts.ledger()?);
+    let volume = crate::volume::select(repo, ledger, &verdicts.late, period, by);
+    if volume.groups.is_empty() {
+        return Err(Failure::not_found(
+            format!("{}没有已发布的信息", period.chinese()),
+            format!("nothing was published in {}", period.english()),
+        ));
+    }
+    let names = &repo.settings.fonts;
+    let (fonts, _) = crate::render::font_set(&repo.workspace, names);
+    let written = crate::render::volume::write(&volume, repo, &fonts, names)?;
+    match request.param("format").unwrap_or("pdf") {
+        "pdf" => Ok(Reply::bytes("application/pdf", written.pdf)),
+        "docx" => Ok(Reply::bytes(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            written.docx,
+        )),
+        other => {
+            Err(Failure::bad(format!("不支持的格式 {other}"), format!("no such format {other}")))
+        }
+    }
 }
 
 /// `POST /api/bulletin` `{"from", "to", "number"?}`: the issue of the reports

@@ -848,7 +848,7 @@ fn the_desk_keeps_what_did_not_change_and_reads_again_what_did() {
 }
 
 #[test]
-fn the_office_compiles_a_bulletin_issue_signed_and_downloads_it_and_the_notice() {
+fn the_office_compiles_a_bulletin_issue_signed_and_downloads_it_the_notice_and_the_volume() {
     let Some(office) = Office::new() else { return };
     let (writer, id) = approved_report(&office);
     let clerk = Desk::start(&office.clone("office"));
@@ -890,6 +890,26 @@ fn the_office_compiles_a_bulletin_issue_signed_and_downloads_it_and_the_notice()
     assert!(notice.status == 200 && notice.body.starts_with(b"%PDF"), "{}", notice.head);
     assert_eq!(clerk.call("GET", "/api/notice?quarter=2026", None).status, 400);
     assert_eq!(writer.call("GET", &format!("/api/notice?quarter={quarter}"), None).status, 403);
+
+    // The year's volume, the same bytes as `xinbao volume` makes.
+    let year = today.format("%Y").to_string();
+    let volume = clerk.call("GET", &format!("/api/volume?period={year}"), None);
+    assert!(volume.status == 200 && volume.body.starts_with(b"%PDF"), "{}", volume.head);
+    let docx = clerk.call("GET", &format!("/api/volume?period={year}&format=docx"), None);
+    assert!(docx.status == 200 && docx.body.starts_with(b"PK"), "{}", docx.head);
+    let out = office.clone("office").join("volume-out");
+    let made = xinbao()
+        .current_dir(office.clone("office"))
+        .args(["volume", "--year", &year, "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let file = std::fs::read(out.join(format!("信息汇编-{year}.pdf"))).unwrap();
+    assert!(file == volume.body, "the desk's volume differs from the command line's");
+    assert_eq!(clerk.call("GET", "/api/volume?period=1999", None).status, 404);
+    assert_eq!(clerk.call("GET", "/api/volume?period=soon", None).status, 400);
+    assert_eq!(writer.call("GET", &format!("/api/volume?period={year}"), None).status, 403);
 }
 
 #[test]

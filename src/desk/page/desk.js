@@ -51,8 +51,8 @@ const WORDS = {
   bulletinDone: ["已编发，提交 ", "Issue recorded, commit "], issueOf: ["期", "issue"],
   noticeH: ["季度通报", "The quarterly notice"], noticeQuarter: ["季度（如 2026Q4）", "Quarter (e.g. 2026Q4)"],
   noticePdf: ["下载通报 PDF", "Download the notice (PDF)"], noticeDocx: ["下载通报 DOCX", "Download the notice (DOCX)"],
-  volumeLater: ["年度信息汇编（定期整理）尚无命令，待 xinbao volume 完成后在此生成。",
-    "The year's volume (定期整理) has no command yet; it will be made here once xinbao volume exists."], saveText: ["保存修改", "Save the changes"],
+  volumeH: ["信息汇编（定期整理）", "The volume (信息汇编)"], volumePeriod: ["年度或季度（如 2026、2026Q3）", "Year or quarter (e.g. 2026, 2026Q3)"],
+  volumePdf: ["下载汇编 PDF", "Download the volume (PDF)"], volumeDocx: ["下载汇编 DOCX", "Download the volume (DOCX)"], saveText: ["保存修改", "Save the changes"],
   unknownUser: ["git 的 user.name 不在 xinbao.yaml 的人员中", "git's user.name is not a person in xinbao.yaml"],
   working: ["正在处理……", "Working…"], unit: ["科室", "Unit"], branch: ["分支", "Branch"],
   select: ["选择", "Select"], late: ["迟报", "late"], received: ["服务器收到时间", "Received by the server"],
@@ -438,6 +438,11 @@ async function loadPublish() {
   };
   $("n-pdf").onclick = download("pdf");
   $("n-docx").onclick = download("docx");
+  const volume = (format) => () => {
+    window.location.href = "/api/volume?period=" + encodeURIComponent($("v-period").value.trim()) + "&format=" + format;
+  };
+  $("v-pdf").onclick = volume("pdf");
+  $("v-docx").onclick = volume("docx");
   notice("");
 }
 
