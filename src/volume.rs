@@ -108,10 +108,10 @@ pub fn select<'r>(
     let mut retracted_by: BTreeMap<&str, &str> = BTreeMap::new();
     for report in repo.reports.iter() {
         let on_main = ledger.trail_of(report).is_some_and(|t| t.state != State::Draft);
-        if let (true, Some(target)) = (on_main, &report.retracts) {
-            if target.value != report.id {
-                retracted_by.entry(target.value.as_str()).or_insert(report.id.as_str());
-            }
+        if let (true, Some(target)) = (on_main, &report.retracts)
+            && target.value != report.id
+        {
+            retracted_by.entry(target.value.as_str()).or_insert(report.id.as_str());
         }
     }
     let mut entries: Vec<Entry> = repo

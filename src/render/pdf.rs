@@ -273,9 +273,11 @@ pub fn assemble(
             page.frame.push_frame(typst::layout::Point::zero(), number.frame);
         }
     }
-    let mut info = typst::model::DocumentInfo::default();
-    info.title = Some(title.into());
-    info.author = vec![author.into()];
+    let info = typst::model::DocumentInfo {
+        title: Some(title.into()),
+        author: vec![author.into()],
+        ..Default::default()
+    };
     let paged = typst_layout::PagedDocument::new(pages.into_iter().collect(), info);
     // The parts were laid out apart: their tags would not make one structure tree.
     match export(&paged, id, date, true, false) {

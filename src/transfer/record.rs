@@ -204,43 +204,21 @@ pub fn read(xml: &str) -> Result<Vec<Record>, String> {
                 let value = text.decode().map_err(|e| e.to_string())?;
                 let value = quick_xml::escape::unescape(&value).map_err(|e| e.to_string())?;
                 let Some(name) = path.last() else { continue };
-                if let Some(a) = action.as_mut() {
-                    let slot = match name.as_str() {
-                        "机构人员名称" => &mut a.person,
-                        "行为时间" => &mut a.time,
-                        "提交" => &mut a.commit,
-                        "密钥指纹" => &mut a.key,
-                        "收条时间" => &mut a.received,
-                        _ => continue,
-                    };
-                    slot.push_str(&value);
-                } else if let Some(r) = current.as_mut() {
-                    if let Some(slot) = slot(r, name) {
-                        slot.push_str(&value);
-                    }
-                }
+                append(current.as_mut(), action.as_mut(), name, &value);
             }
             Ok(Event::GeneralRef(reference)) => {
                 // An entity between text pieces (&amp; and the like).
-                let name = String::from_utf8_lossy(&reference).into_owned();
-                let text = match name.as_str() {
+                let entity = String::from_utf8_lossy(&reference).into_owned();
+                let text = match entity.as_str() {
                     "amp" => "&",
                     "lt" => "<",
                     "gt" => ">",
                     "quot" => "\"",
                     "apos" => "'",
-                    _ => return Err(format!("unknown entity &{name};")),
+                    _ => return Err(format!("unknown entity &{entity};")),
                 };
-                let Some(element) = path.last() else { continue };
-                if let Some(a) = action.as_mut() {
-                    if element == "机构人员名称" {
-                        a.person.push_str(text);
-                    }
-                } else if let Some(r) = current.as_mut() {
-                    if let Some(slot) = slot(r, element) {
-                        slot.push_str(text);
-                    }
-                }
+                let Some(name) = path.last() else { continue };
+                append(current.as_mut(), action.as_mut(), name, text);
             }
             Ok(_) => {}
         }
@@ -249,6 +227,25 @@ pub fn read(xml: &str) -> Result<Vec<Record>, String> {
         return Err(format!("未闭合的元素 / unclosed element <{}>", path.join("><")));
     }
     Ok(records)
+}
+
+/// Adds `text` to the element `name` of the action being read, else of the record.
+fn append(record: Option<&mut Record>, action: Option<&mut Action>, name: &str, text: &str) {
+    let slot = match (action, record) {
+        (Some(a), _) => match name {
+            "机构人员名称" => Some(&mut a.person),
+            "行为时间" => Some(&mut a.time),
+            "提交" => Some(&mut a.commit),
+            "密钥指纹" => Some(&mut a.key),
+            "收条时间" => Some(&mut a.received),
+            _ => None,
+        },
+        (None, Some(r)) => slot(r, name),
+        (None, None) => None,
+    };
+    if let Some(slot) = slot {
+        slot.push_str(text);
+    }
 }
 
 /// The field of `record` that element `name` fills.

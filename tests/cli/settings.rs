@@ -119,3 +119,41 @@ fn font_files_outside_the_repository_are_invalid_and_never_read() {
     assert!(!said.contains("不是可用的字体文件"), "a font outside was read: {said}");
     assert!(sandbox.root().join("a.pdf").is_file());
 }
+
+/// `archive:` (SPEC §7.1): a good section gives no finding; a fonds or unit code
+/// that cannot stand in a 档号, a retention period that is none of Y/D30/D10, an
+/// unknown key and a unit not in `units` are findings at their lines.
+#[test]
+fn the_archive_settings_are_checked_where_they_are_written() {
+    let sandbox = Sandbox::from_fixture("repo");
+    let settings = std::fs::read_to_string(sandbox.root().join("xinbao.yaml")).unwrap();
+    let first = settings.lines().count() as u64;
+    let good = "archive:\n  fonds: Z109\n  fonds_name: 测试局\n  retention:\n    default: D30\n    emergency: Y\n  unit_codes:\n    投资科: TZK\n";
+    sandbox.write("xinbao.yaml", format!("{settings}{good}"));
+    let (_, json) = sandbox.check_json(&[]);
+    let found = |json: &serde_json::Value| -> Vec<(u64, String)> {
+        finding_list(json)
+            .into_iter()
+            .filter(|(file, _, _)| file == "xinbao.yaml")
+            .map(|(_, line, rule)| (line, rule))
+            .collect()
+    };
+    assert_eq!(found(&json), [], "{json}");
+    let bad = "archive:\n  fonds: Z-109\n  retention:\n    default: D20\n  unit_codes:\n    投资科: T-K\n    外单位: WDW\n  shelf: 3\n";
+    sandbox.write("xinbao.yaml", format!("{settings}{bad}"));
+    let (_, json) = sandbox.check_json(&[]);
+    let at = |n: u64, rule: &str| (first + n, rule.to_string());
+    let mut got = found(&json);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            at(2, "invalid-value"),
+            at(4, "invalid-value"),
+            at(6, "invalid-value"),
+            at(7, "unknown-unit"),
+            at(8, "unknown-field"),
+        ],
+        "{json}"
+    );
+}

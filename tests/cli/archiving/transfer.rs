@@ -242,3 +242,39 @@ fn an_approval_taken_out_of_the_bundled_history_fails_naming_the_item() {
     assert!(!history.contains("TZK-0001：业务行为 审核"), "{history}");
     assert!(history.contains("TZK-0001：业务行为 发布"), "{history}");
 }
+
+#[test]
+fn the_archive_site_has_a_page_per_year_with_its_volumes_and_catalogue() {
+    let Some((bureau, dir)) = packaged() else { return };
+    if crate::support::require("pdfinfo") {
+        // The printed catalogue is A4 landscape (DA/T 22).
+        let info = crate::render::poppler("pdfinfo", &[], &dir.join("其他/归档文件目录.pdf"));
+        assert!(info.contains("841.89 x 595.276 pts (A4)"), "{info}");
+    }
+    let out = bureau.run(&["volume", "--year", "2026"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = bureau.run(&["build", "--only", "site"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = bureau.root().join("public");
+    let index = std::fs::read_to_string(public.join("volumes/index.html")).unwrap();
+    assert!(index.contains(r#"<a href="2026.html">"#), "{index}");
+    let year = std::fs::read_to_string(public.join("volumes/2026.html")).unwrap();
+    for link in [
+        "%E4%BF%A1%E6%81%AF%E6%B1%87%E7%BC%96-2026.pdf",
+        "%E4%BF%A1%E6%81%AF%E6%B1%87%E7%BC%96-2026.docx",
+    ] {
+        assert!(year.contains(&format!(r#"href="{link}""#)), "{link} in {year}");
+    }
+    // The catalogue: the codes the package gave, each report linked to its page.
+    let package = std::fs::read_to_string(dir.join("文件目录.xml")).unwrap();
+    for item in &ITEMS {
+        assert!(year.contains(&format!("../reports/{}.html", item.id)), "{} in {year}", item.id);
+    }
+    for code in package.lines().filter_map(|l| l.trim().strip_prefix("<档号>")) {
+        let code = code.trim_end_matches("</档号>");
+        assert!(year.contains(code), "{code} in {year}");
+    }
+    assert!(year.contains("已撤回") && year.contains("迟报"), "{year}");
+    let front = std::fs::read_to_string(public.join("index.html")).unwrap();
+    assert!(front.contains(r#"href="volumes/index.html""#), "the navigation names the volumes");
+}
