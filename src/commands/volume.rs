@@ -5,7 +5,6 @@ use crate::cli::{VolumeArgs, VolumeBy};
 use crate::lang::{Lang, Tone, tell};
 use crate::run::Run;
 use crate::volume::{self, By};
-use anyhow::Context as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -80,11 +79,14 @@ pub fn write(
     for warning in &written.warnings {
         tell(run.lang(), Tone::Caution, &crate::lang::Text::new(warning.clone(), warning.clone()));
     }
+    // Never through a link of the repository's (a `public` committed as one, say).
     let out = out.unwrap_or_else(|| run.root().join("public").join("volumes"));
-    let pdf = out.join(format!("{}.pdf", volume.stem()));
-    let docx = out.join(format!("{}.docx", volume.stem()));
-    for (path, bytes) in [(&pdf, &written.pdf), (&docx, &written.docx)] {
-        crate::atomic::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    let out = crate::out_dir::OutDir::open(run.root(), &out)?;
+    let mut paths = Vec::new();
+    for (ext, bytes) in [("pdf", &written.pdf), ("docx", &written.docx)] {
+        let file = format!("{}.{ext}", volume.stem());
+        out.write(&file, bytes, true)?;
+        paths.push(out.path().join(file));
     }
-    Ok((vec![pdf, docx], written.page_count))
+    Ok((paths, written.page_count))
 }

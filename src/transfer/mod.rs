@@ -120,7 +120,17 @@ pub fn write(run: &Run, verdicts: &Verdicts, year: i32, out: &Path) -> anyhow::R
     }
 
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    // Never through a link of the repository's, nor into one.
+    crate::out_dir::OutDir::open(run.root(), parent)?;
+    if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(crate::lang::unable(
+            format!("{} 是符号链接：移交包写入真实的新目录", out.display()),
+            format!(
+                "{} is a symbolic link: the package goes into a real new folder",
+                out.display()
+            ),
+        ));
+    }
     let name = out.file_name().context("--out names no folder")?.to_string_lossy();
     let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);

@@ -152,6 +152,20 @@ fn a_changed_byte_a_missing_item_or_an_extra_file_fails_naming_the_item() {
     );
     std::fs::remove_file(item(&dir, code).join("说明.txt")).unwrap();
 
+    // A link to a file outside, and a manifest line that climbs out: neither is read.
+    std::os::unix::fs::symlink("/etc/hostname", item(&dir, code).join("outside.pdf")).unwrap();
+    let manifest = dir.join("manifest-sha256.txt");
+    let listed = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, format!("{listed}{}  ../outside.txt\n", "0".repeat(64))).unwrap();
+    let (exit, said) = verify(&bureau, &dir);
+    assert_eq!(exit, 1, "{said}");
+    let link = said.lines().find(|l| l.contains("符号链接")).unwrap();
+    assert!(link.starts_with('✗') && link.contains("outside.pdf"), "{said}");
+    let climb = said.lines().find(|l| l.contains("清单中的路径")).unwrap();
+    assert!(climb.starts_with('✗') && climb.contains("../outside.txt"), "{said}");
+    std::fs::remove_file(item(&dir, code).join("outside.pdf")).unwrap();
+    std::fs::write(&manifest, listed).unwrap();
+
     // A missing 件, the manifest written again without it.
     let gone = "Z109-WS·2026-D30-JGK-0002";
     std::fs::remove_dir_all(item(&dir, gone)).unwrap();

@@ -152,3 +152,15 @@ fn a_period_with_nothing_published_has_no_volume() {
     assert!(stderr(&out).contains("2026年第二季度没有已发布的信息"), "{}", stderr(&out));
     assert!(!bureau.root().join("ignored").exists());
 }
+
+#[test]
+fn the_volume_is_never_written_through_a_link_in_the_repository() {
+    let Some(bureau) = quarter() else { return };
+    let elsewhere = bureau.outside("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, bureau.root().join("public")).unwrap();
+    let out = bureau.run(&["volume", "--year", "2026"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("符号链接"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0, "written through the link");
+}
