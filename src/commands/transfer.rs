@@ -17,24 +17,17 @@ pub fn run(run: &Run, args: &TransferArgs) -> anyhow::Result<ExitCode> {
     for warning in &package.warnings {
         tell(lang, Tone::Caution, &crate::lang::Text::new(warning.clone(), warning.clone()));
     }
-    match lang {
-        Lang::Zh => println!(
-            "{year}年度移交包：{} 件，{} 个文件，{} 字节，在 {}\n核验：xinbao verify-transfer {}",
-            package.items,
-            package.files + 1,
-            package.bytes,
-            args.out.display(),
-            args.out.display()
+    let (items, files, bytes, out) =
+        (package.items, package.files + 1, package.bytes, args.out.display());
+    let done = crate::lang::Text::new(
+        format!(
+            "{year}年度移交包：{items} 件，{files} 个文件，{bytes} 字节，在 {out}\n核验：xinbao verify-transfer {out}"
         ),
-        Lang::En => println!(
-            "transfer package of {year}: {} items, {} files, {} bytes, in {}\ncheck it: xinbao verify-transfer {}",
-            package.items,
-            package.files + 1,
-            package.bytes,
-            args.out.display(),
-            args.out.display()
+        format!(
+            "transfer package of {year}: {items} items, {files} files, {bytes} bytes, in {out}\ncheck it: xinbao verify-transfer {out}"
         ),
-    }
+    );
+    println!("{}", done.get(lang));
     Ok(ExitCode::SUCCESS)
 }
 
