@@ -134,6 +134,13 @@ fn the_volume_is_pdf_a_its_docx_is_valid_and_the_same_history_gives_the_same_byt
         let out = std::process::Command::new("python3").arg(validator).arg(&docx).output().unwrap();
         assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     }
+    // Grouped by month: one group, the month of arrival.
+    let by_month = bureau.outside("by-month");
+    let (months, _, _) = volume(&bureau, &["--year", "2026", "--by", "month"], &by_month);
+    if require("pdftotext") {
+        let contents = text_pages(&months).into_iter().find(|p| p.starts_with("目录")).unwrap();
+        assert!(contents.contains("2026年3月") && !contents.contains("工作动态"), "{contents}");
+    }
     let document = crate::bureau::document_xml(&docx);
     for item in &ITEMS {
         assert!(document.contains(item.title), "{} not in the DOCX", item.title);
