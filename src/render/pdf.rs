@@ -147,8 +147,13 @@ fn messages(errors: &[typst::diag::SourceDiagnostic]) -> String {
     errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")
 }
 
-/// Writes laid-out pages as PDF (PDF/A-2b when `archival`), with a document id
-/// made from `id` and the date `date`, so the same pages give the same bytes.
+/// Writes laid-out pages as PDF, with a document id made from `id` and the date
+/// `date`, so the same pages give the same bytes. When `archival`: PDF/A-2b, and
+/// when `tagged` also PDF/UA-1 (ISO 14289-1) — the accessible document a screen
+/// reader and an archive check (language, title shown, headings, pictures' alt
+/// text, header rows), kept at PDF/A part 2 level B because SPEC §7.1 names
+/// PDF/A-2b and level B allows the tags and Unicode that PDF/UA brings; a
+/// document that cannot be PDF/UA is written as PDF/A-2b alone.
 fn export(
     paged: &typst_layout::PagedDocument,
     id: &str,
@@ -156,34 +161,57 @@ fn export(
     archival: bool,
     tagged: bool,
 ) -> Result<Vec<u8>, Failure> {
-    let standards = match archival {
-        true => typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b])
-            .map_err(|e| Failure::Archival(e.message().to_string()))?,
-        false => typst_pdf::PdfStandards::default(),
+    use typst_pdf::PdfStandard::{A_2b, Ua_1};
+    let accessible: &[typst_pdf::PdfStandard] = &[A_2b, Ua_1];
+    let attempts: &[&[typst_pdf::PdfStandard]] = match (archival, tagged) {
+        (true, true) => &[accessible, &[A_2b]],
+        (true, false) => &[&[A_2b]],
+        (false, _) => &[&[]],
     };
-    let options = typst_pdf::PdfOptions {
-        ident: Smart::Custom(id.to_string()),
-        creator: Smart::Custom(Some(concat!("xinbao ", env!("CARGO_PKG_VERSION")).into())),
-        standards,
-        tagged,
-        timestamp: {
-            use chrono::{Datelike as _, Timelike as _};
-            Datetime::from_ymd_hms(
-                date.year(),
-                date.month() as u8,
-                date.day() as u8,
-                date.hour() as u8,
-                date.minute() as u8,
-                date.second() as u8,
-            )
-            .map(typst_pdf::Timestamp::new_utc)
-        },
-        ..typst_pdf::PdfOptions::default()
-    };
-    typst_pdf::pdf(paged, &options).map_err(|errors| match archival {
-        true => Failure::Archival(messages(&errors)),
-        false => Failure::Layout(messages(&errors)),
+    let mut why = String::new();
+    for list in attempts {
+        let standards = typst_pdf::PdfStandards::new(list)
+            .map_err(|e| Failure::Archival(e.message().to_string()))?;
+        let options = typst_pdf::PdfOptions {
+            ident: Smart::Custom(id.to_string()),
+            creator: Smart::Custom(Some(concat!("xinbao ", env!("CARGO_PKG_VERSION")).into())),
+            standards,
+            tagged,
+            timestamp: {
+                use chrono::{Datelike as _, Timelike as _};
+                Datetime::from_ymd_hms(
+                    date.year(),
+                    date.month() as u8,
+                    date.day() as u8,
+                    date.hour() as u8,
+                    date.minute() as u8,
+                    date.second() as u8,
+                )
+                .map(typst_pdf::Timestamp::new_utc)
+            },
+            ..typst_pdf::PdfOptions::default()
+        };
+        match typst_pdf::pdf(paged, &options) {
+            Ok(bytes) => return Ok(without_suspects(bytes)),
+            Err(errors) => why = messages(&errors),
+        }
+    }
+    Err(match archival {
+        true => Failure::Archival(why),
+        false => Failure::Layout(why),
     })
+}
+
+/// `bytes` with the catalog's `/Suspects false` blanked out (the same length, so
+/// no offset moves): false is the default, and poppler takes the entry for an
+/// error ("Suspects object is wrong type") on every page it reads.
+fn without_suspects(mut bytes: Vec<u8>) -> Vec<u8> {
+    const MARK: &[u8] = b"/MarkInfo<</Marked true/Suspects false>>";
+    if let Some(at) = bytes.windows(MARK.len()).position(|w| w == MARK) {
+        let start = at + b"/MarkInfo<</Marked true".len();
+        bytes[start..start + b"/Suspects false".len()].fill(b' ');
+    }
+    bytes
 }
 
 /// How a document is set as one part of a longer one (a volume's front matter,
@@ -450,6 +478,20 @@ fn markup(
     let kai = families(fonts, Role::Heading2, names);
     let shown = if document.title.is_empty() { &document.id } else { &document.title };
     let mut m = page_setup(shown, &document.bureau, fonts, names, !part.unnumbered);
+    // Headings are tagged H1–H5 for a screen reader (PDF/UA) and look as the
+    // official style sets them: the title 二号小标宋 centred, the body's levels in
+    // 黑体, 楷体 and 仿宋 at the body's size, indented as a paragraph, kept with
+    // what follows (spaced as the body's paragraphs are).
+    let _ = writeln!(
+        m,
+        r#"#show heading.where(level: 1): it => align(center, block(width: 100%, above: {LEADING}, below: {LEADING}, sticky: false, par(first-line-indent: 0em, leading: 13pt, text(font: {title}, size: 22pt, weight: "bold", it.body))))
+#show heading.where(level: 2): it => block(above: {LEADING}, below: {LEADING}, sticky: true)[#set text(font: {hei}, size: 16pt, weight: "regular")
+#it.body]
+#show heading.where(level: 3): it => block(above: {LEADING}, below: {LEADING}, sticky: true)[#set text(font: {kai}, size: 16pt, weight: "regular")
+#it.body]
+#show heading: it => if it.level > 3 {{ block(above: {LEADING}, below: {LEADING}, sticky: true)[#set text(font: {body}, size: 16pt, weight: "regular")
+#it.body] }} else {{ it }}"#
+    );
     for mark in &part.bookmarks {
         // Invisible, taking no room: only the outline shows it.
         let _ = writeln!(
@@ -464,7 +506,7 @@ fn markup(
         m.push_str(&masthead_markup(masthead, &title, &body));
     }
     if !document.title.is_empty() {
-        let _ = writeln!(m, "{}\n#v(28.95pt)\n", title_line(&document.title, &title));
+        let _ = writeln!(m, "{}\n#v(28.95pt)\n", title_line(&document.title));
     }
     let mut picture_count = 0;
     for block in &document.blocks {
@@ -473,13 +515,13 @@ fn markup(
                 let _ = writeln!(m, "{}\n", runs(inlines));
             }
             Block::Heading { level, text } => {
-                let font = match level {
-                    1 => &hei,
-                    2 => &kai,
-                    _ => &body,
-                };
-                let _ =
-                    writeln!(m, "#block(sticky: true)[#set text(font: {font})\n{}]\n", runs(text));
+                // H2–H5 of the structure (the title is H1), set by the show rules above.
+                let _ = writeln!(
+                    m,
+                    "#heading(level: {}, outlined: false, bookmarked: false, numbering: none)[{}]\n",
+                    level + 1,
+                    runs(text)
+                );
             }
             Block::ListItem { depth, text } => {
                 let _ = writeln!(m, "#pad(left: {}em)[{}]\n", 2 * depth, runs(text));
@@ -573,9 +615,9 @@ fn approval_markup(signatures: &[super::document::Signed], not_approved_text: bo
 }
 
 /// A centred title in 二号小标宋, broken into lines of its own.
-fn title_line(text: &str, font: &str) -> String {
+fn title_line(text: &str) -> String {
     format!(
-        "#align(center, block(width: 100%, par(first-line-indent: 0em, leading: 13pt, text(font: {font}, size: 22pt, weight: \"bold\", {}))))",
+        "#heading(level: 1, outlined: false, bookmarked: false, numbering: none, {})",
         lit(text)
     )
 }
@@ -649,15 +691,24 @@ fn table(rows: &[Vec<Vec<Inline>>], labels: bool, hei: &str) -> String {
         "#[#set par(first-line-indent: 0em, justify: false, leading: 0.5em)\n#set text(size: {size}pt)\n#table(columns: {widths}, stroke: 0.5pt, inset: 4pt,\n"
     );
     for (r, row) in rows.iter().enumerate() {
+        // The header row is the table's header (TH for a screen reader, repeated
+        // on each page the table runs onto).
+        let header = !labels && r == 0;
+        if header {
+            m.push_str("  table.header(\n");
+        }
         for c in 0..columns {
             let cell = row.get(c).map(Vec::as_slice).unwrap_or(&[]);
-            let head = (labels && c == 0) || (!labels && r == 0);
+            let head = (labels && c == 0) || header;
             let content = runs(cell);
             if head {
                 let _ = writeln!(m, "  [#set text(font: {hei})\n{content}],");
             } else {
                 let _ = writeln!(m, "  [{content}],");
             }
+        }
+        if header {
+            m.push_str("  ),\n");
         }
     }
     m.push_str(")]\n\n");
@@ -689,7 +740,7 @@ fn figure(
   let room = page.height - 35mm - locate(<xinbao-picture-{n}>).position().y - 16mm
   let natural = {natural:.2}mm
   let height = if natural <= room or room < 75mm {{ natural }} else {{ room }}
-  align(center, block(breakable: false)[#image({path}, height: height)
+  align(center, block(breakable: false)[#image({path}, height: height, alt: {caption})
 #par(first-line-indent: 0em, justify: false, text(font: {kai}, size: 14pt, tracking: 0pt, {caption}))])
 }}
 

@@ -314,3 +314,40 @@ fn a_picture_that_does_not_fit_is_scaled_into_the_room_left_when_that_is_over_a_
     let pages = pages(&sandbox.root().join("tall.pdf"));
     assert!(!pages[0].contains("项目工地全景") && pages[1].contains("项目工地全景"), "{pages:?}");
 }
+
+/// Every PDF is PDF/UA-1 as well as PDF/A-2b (issue 27): it says so, its language
+/// is zh-CN and its title is displayed, its structure has the title as H1, and no
+/// poppler warning. The report with pictures and a table has each picture as a
+/// Figure with its caption as /Alt, its headings as H2 and its header row as TH.
+#[test]
+fn every_pdf_is_pdf_ua_with_headings_figures_and_header_cells_tagged() {
+    if !require("qpdf") || !require("pdftotext") {
+        return;
+    }
+    let json_of = |pdf: &Path| {
+        let out = std::process::Command::new("qpdf").arg("--json=2").arg(pdf).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for pdf in all_pdf() {
+        let bytes = std::fs::read(&pdf).unwrap();
+        let has = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+        assert!(has("<pdfuaid:part>1</pdfuaid:part>"), "{pdf:?} does not say PDF/UA-1");
+        let json = json_of(&pdf);
+        for needle in
+            [r#""/Lang": "u:zh-CN""#, r#""/DisplayDocTitle": true"#, r#""/S": "/Document""#]
+        {
+            assert!(json.contains(needle), "{pdf:?} lacks {needle}");
+        }
+        let said = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&said.stderr), "", "poppler warns on {pdf:?}");
+    }
+    let report = built().join("public/files/2026-05-12-zhongdian-xiangmu-jinzhan.pdf");
+    let json = json_of(&report);
+    let count = |needle: &str| json.matches(needle).count();
+    assert_eq!(count(r#""/S": "/H1""#), 1, "the title");
+    assert_eq!(count(r#""/S": "/H2""#), 3, "the three level-1 headings");
+    assert_eq!(count(r#""/S": "/Figure""#), 2);
+    assert!(json.contains(r#""/Alt": "u:温泉康养旅游配套项目基础施工现场""#));
+    assert!(json.contains(r#""/Alt": "u:小寨坝磷化工园区某精细化工项目主体施工现场""#));
+    assert_eq!(count(r#""/S": "/TH""#), 4, "the table's header row");
+}
