@@ -351,3 +351,40 @@ fn every_pdf_is_pdf_ua_with_headings_figures_and_header_cells_tagged() {
     assert!(json.contains(r#""/Alt": "u:小寨坝磷化工园区某精细化工项目主体施工现场""#));
     assert_eq!(count(r#""/S": "/TH""#), 4, "the table's header row");
 }
+
+/// Every DOCX says what it is (issue 27): Chinese as the East Asian language, a
+/// font table naming each face the document uses with its GB2312 character set,
+/// family, pitch, PANOSE class and the name Windows and WPS ship it under, and the
+/// official grid (22 lines of 28.95 pt, 28 characters a line) on every section.
+#[test]
+fn every_docx_names_its_language_its_faces_and_the_official_grid() {
+    let files = all_docx();
+    assert!(files.len() >= 44, "{files:?}");
+    for docx in files {
+        let styles = part(&docx, "word/styles.xml");
+        assert!(
+            styles.contains(r#"<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>"#),
+            "{docx:?}"
+        );
+        let fonts = part(&docx, "word/fontTable.xml");
+        for (name, alt) in [
+            ("仿宋_GB2312", "FangSong"),
+            ("方正小标宋简体", "SimSun"),
+            ("黑体", "SimHei"),
+            ("楷体_GB2312", "KaiTi"),
+            ("宋体", "SimSun"),
+        ] {
+            let entry =
+                format!(r#"<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="#);
+            assert!(fonts.contains(&entry), "{name} in the font table of {docx:?}: {fonts}");
+        }
+        assert_eq!(fonts.matches(r#"<w:charset w:val="86"/>"#).count(), 5, "{fonts}");
+        assert!(fonts.contains(r#"<w:font w:name="Times New Roman"><w:panose1"#), "{fonts}");
+        let document = part(&docx, "word/document.xml");
+        let sections = document.matches("<w:sectPr").count();
+        let grids = document
+            .matches(r#"<w:docGrid w:type="linesAndChars" w:linePitch="579" w:charSpace="-842"/>"#)
+            .count();
+        assert!(sections > 0 && grids == sections, "{docx:?}: {grids} grids, {sections} sections");
+    }
+}

@@ -119,6 +119,7 @@ pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
         date: document.date,
         captions: &w.captions,
         id: &document.id,
+        fonts,
     };
     Ok(Rendered { bytes: package::finish(&raw.into_inner(), &properties)?, warnings: w.warnings })
 }

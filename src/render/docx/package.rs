@@ -25,6 +25,8 @@ pub struct Properties<'a> {
     pub captions: &'a [String],
     /// The document's id, from which the package ids are made.
     pub id: &'a str,
+    /// The font names the document uses, for the font table.
+    pub fonts: &'a crate::config::Fonts,
 }
 
 /// Parts docx-rs always writes that no document of xinbao refers to (comments,
@@ -78,6 +80,7 @@ fn part(name: &str, data: &[u8], properties: &Properties) -> anyhow::Result<Vec<
     match name {
         "docProps/core.xml" => return Ok(core(properties).into_bytes()),
         "docProps/app.xml" => return Ok(app(properties).into_bytes()),
+        "word/fontTable.xml" => return Ok(font_table(properties.fonts).into_bytes()),
         _ => {}
     }
     let is_word_part = name.starts_with("word/") && name.ends_with(".xml");
@@ -102,6 +105,12 @@ fn part(name: &str, data: &[u8], properties: &Properties) -> anyhow::Result<Vec<
             })
         });
     } else {
+        if name == "word/styles.xml" {
+            chinese_by_default(&mut nodes);
+        }
+        if name == "word/document.xml" {
+            official_grid(&mut nodes);
+        }
         schema::conform(&mut nodes);
         if name == "word/settings.xml" {
             schema::complete_settings(&mut nodes, properties.id.as_bytes());
@@ -139,6 +148,139 @@ fn name_pictures(nodes: &mut [Node], captions: &[String]) {
             }
         }
     });
+}
+
+/// An element with `attributes` and nothing inside.
+fn empty(name: &str, attributes: &[(&str, &str)]) -> Node {
+    let mut element = Element::new(name);
+    for (key, value) in attributes {
+        element.set_attribute(key, value);
+    }
+    Node::Element(element)
+}
+
+/// The document's languages (`w:lang` in the default run properties): Chinese for
+/// East Asian text, so a word processor picks a Chinese face, not a Japanese one,
+/// for a font it has to replace.
+fn chinese_by_default(nodes: &mut [Node]) {
+    xml::walk(nodes, b"", &mut |element: &mut Element, parent: &[u8]| {
+        if element.name() == b"w:rPr" && parent == b"w:rPrDefault" {
+            let lang = [("w:val", "en-US"), ("w:eastAsia", "zh-CN"), ("w:bidi", "ar-SA")];
+            element.children.push(empty("w:lang", &lang));
+        }
+    });
+}
+
+/// The character pitch of the official grid, as `w:charSpace` (4096ths of a point
+/// added to the 三号 body's 16 pt): 28 characters on the 156 mm line (442.25 pt,
+/// 15.794 pt a character, FORMAT.md §1.1), a little under, so that the 28th fits.
+const CHAR_SPACE: &str = "-842";
+
+/// The document grid on every section (`w:docGrid`): 22 lines of 28.95 pt and 28
+/// characters a line, as GB/T 9704 sets the body (Word otherwise sets 27).
+fn official_grid(nodes: &mut [Node]) {
+    xml::walk(nodes, b"", &mut |element: &mut Element, _| {
+        if element.name() == b"w:sectPr" {
+            element.children.retain(|c| !matches!(c, Node::Element(e) if e.name() == b"w:docGrid"));
+            let grid =
+                [("w:type", "linesAndChars"), ("w:linePitch", "579"), ("w:charSpace", CHAR_SPACE)];
+            element.children.push(empty("w:docGrid", &grid));
+        }
+    });
+}
+
+/// What a font table says of a face, so that a reader without it substitutes one
+/// of the same kind: the name Windows and WPS ship it under (`w:altName`), its
+/// PANOSE class, the GB2312 character set, family and pitch, and its code pages.
+struct Face {
+    alt: &'static str,
+    panose: &'static str,
+    charset: &'static str,
+    family: &'static str,
+    pitch: &'static str,
+    /// usb0–usb3, csb0, csb1.
+    sig: [&'static str; 6],
+}
+
+/// The Chinese faces' code page bits: Simplified Chinese (GB2312).
+const GB2312_SIG: [&str; 6] =
+    ["00000001", "080E0000", "00000010", "00000000", "00040000", "00000000"];
+
+/// Each role's face: 仿宋 for the body, 宋体 for the title and page numbers
+/// (小标宋 is a 宋 face), 黑体, 楷体, and a Latin serif.
+fn face(role: &str) -> Face {
+    let chinese = |alt, panose, family, pitch| Face {
+        alt,
+        panose,
+        charset: "86",
+        family,
+        pitch,
+        sig: GB2312_SIG,
+    };
+    match role {
+        "body" => chinese("FangSong", "02010609030101010101", "modern", "fixed"),
+        "heading1" => chinese("SimHei", "02010609060101010101", "modern", "fixed"),
+        "heading2" => chinese("KaiTi", "02010609030101010101", "modern", "fixed"),
+        "title" | "page_number" => chinese("SimSun", "02010600030101010101", "auto", "variable"),
+        _ => Face {
+            alt: "Times New Roman",
+            panose: "02020603050405020304",
+            charset: "00",
+            family: "roman",
+            pitch: "variable",
+            sig: ["E0002EFF", "C000785B", "00000009", "00000000", "000001FF", "00000000"],
+        },
+    }
+}
+
+/// `word/fontTable.xml`: every face the document names, once, with what a reader
+/// needs to substitute it.
+fn font_table(fonts: &crate::config::Fonts) -> String {
+    let roles = [
+        ("body", &fonts.body),
+        ("title", &fonts.title),
+        ("heading1", &fonts.heading1),
+        ("heading2", &fonts.heading2),
+        ("page_number", &fonts.page_number),
+        ("latin", &fonts.latin),
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    let mut table = String::from(concat!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+        r#"<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
+    ));
+    for (role, name) in roles {
+        if !seen.insert(name.as_str()) {
+            continue;
+        }
+        let f = face(role);
+        let alt = match f.alt == name.as_str() {
+            true => String::new(),
+            false => format!(r#"<w:altName w:val="{}"/>"#, f.alt),
+        };
+        let [u0, u1, u2, u3, c0, c1] = f.sig;
+        table.push_str(&format!(
+            concat!(
+                r#"<w:font w:name="{name}">{alt}<w:panose1 w:val="{panose}"/><w:charset w:val="{charset}"/>"#,
+                r#"<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/>"#,
+                r#"<w:sig w:usb0="{u0}" w:usb1="{u1}" w:usb2="{u2}" w:usb3="{u3}" w:csb0="{c0}" w:csb1="{c1}"/></w:font>"#
+            ),
+            name = escape(name.as_str()),
+            alt = alt,
+            panose = f.panose,
+            charset = f.charset,
+            family = f.family,
+            pitch = f.pitch,
+            u0 = u0,
+            u1 = u1,
+            u2 = u2,
+            u3 = u3,
+            c0 = c0,
+            c1 = c1,
+        ));
+    }
+    table.push_str("</w:fonts>");
+    table
 }
 
 /// Marks `Normal` as the default paragraph style (docx-rs does not), as Word does:
