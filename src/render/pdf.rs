@@ -478,19 +478,24 @@ fn markup(
     let kai = families(fonts, Role::Heading2, names);
     let shown = if document.title.is_empty() { &document.id } else { &document.title };
     let mut m = page_setup(shown, &document.bureau, fonts, names, !part.unnumbered);
+    // In a volume a report's headings sit under its bookmark (level 2) in the structure.
+    let base: u8 = if part.bookmarks.is_empty() { 0 } else { 2 };
     // Headings are tagged H1–H5 for a screen reader (PDF/UA) and look as the
     // official style sets them: the title 二号小标宋 centred, the body's levels in
     // 黑体, 楷体 and 仿宋 at the body's size, indented as a paragraph, kept with
     // what follows (spaced as the body's paragraphs are).
     let _ = writeln!(
         m,
-        r#"#show heading.where(level: 1): it => align(center, block(width: 100%, above: {LEADING}, below: {LEADING}, sticky: false, par(first-line-indent: 0em, leading: 13pt, text(font: {title}, size: 22pt, weight: "bold", it.body))))
-#show heading.where(level: 2): it => block(above: {LEADING}, below: {LEADING}, sticky: true)[#set text(font: {hei}, size: 16pt, weight: "regular")
+        r#"#show heading.where(level: {t}): it => align(center, block(width: 100%, above: {LEADING}, below: {LEADING}, sticky: false, par(first-line-indent: 0em, leading: 13pt, text(font: {title}, size: 22pt, weight: "bold", it.body))))
+#show heading.where(level: {h1}): it => block(above: {LEADING}, below: {LEADING}, sticky: true)[#set text(font: {hei}, size: 16pt, weight: "regular")
 #it.body]
-#show heading.where(level: 3): it => block(above: {LEADING}, below: {LEADING}, sticky: true)[#set text(font: {kai}, size: 16pt, weight: "regular")
+#show heading.where(level: {h2}): it => block(above: {LEADING}, below: {LEADING}, sticky: true)[#set text(font: {kai}, size: 16pt, weight: "regular")
 #it.body]
-#show heading: it => if it.level > 3 {{ block(above: {LEADING}, below: {LEADING}, sticky: true)[#set text(font: {body}, size: 16pt, weight: "regular")
-#it.body] }} else {{ it }}"#
+#show heading: it => if it.level > {h2} {{ block(above: {LEADING}, below: {LEADING}, sticky: true)[#set text(font: {body}, size: 16pt, weight: "regular")
+#it.body] }} else {{ it }}"#,
+        t = base + 1,
+        h1 = base + 2,
+        h2 = base + 3,
     );
     for mark in &part.bookmarks {
         // Invisible, taking no room: only the outline shows it.
@@ -506,7 +511,7 @@ fn markup(
         m.push_str(&masthead_markup(masthead, &title, &body));
     }
     if !document.title.is_empty() {
-        let _ = writeln!(m, "{}\n#v(28.95pt)\n", title_line(&document.title));
+        let _ = writeln!(m, "{}\n#v(28.95pt)\n", title_line(&document.title, base + 1));
     }
     let mut picture_count = 0;
     for block in &document.blocks {
@@ -519,7 +524,7 @@ fn markup(
                 let _ = writeln!(
                     m,
                     "#heading(level: {}, outlined: false, bookmarked: false, numbering: none)[{}]\n",
-                    level + 1,
+                    base + level + 1,
                     runs(text)
                 );
             }
@@ -615,9 +620,9 @@ fn approval_markup(signatures: &[super::document::Signed], not_approved_text: bo
 }
 
 /// A centred title in 二号小标宋, broken into lines of its own.
-fn title_line(text: &str) -> String {
+fn title_line(text: &str, level: u8) -> String {
     format!(
-        "#heading(level: 1, outlined: false, bookmarked: false, numbering: none, {})",
+        "#heading(level: {level}, outlined: false, bookmarked: false, numbering: none, {})",
         lit(text)
     )
 }
@@ -681,7 +686,8 @@ fn imprint_markup(imprint: &Imprint) -> String {
 fn table(rows: &[Vec<Vec<Inline>>], labels: bool, hei: &str) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
     let widths = if labels && columns == 2 {
-        "(7.5em, 1fr)".to_string()
+        // The DOCX's label column (2,600 twips): the longest label, 相关领导到位情况, on one line.
+        "(130pt, 1fr)".to_string()
     } else {
         let weights: Vec<String> = column_weights(rows).iter().map(|w| format!("{w}fr")).collect();
         format!("({},)", weights.join(", "))
