@@ -388,3 +388,39 @@ fn every_docx_names_its_language_its_faces_and_the_official_grid() {
         assert!(sections > 0 && grids == sections, "{docx:?}: {grids} grids, {sections} sections");
     }
 }
+
+/// The approval block never stands on a page without body text (GB/T 9704 7.3.5,
+/// issue 27): in every report of the sample without pictures, the page where 审核
+/// starts also holds at least two lines of the body above the credit line, and
+/// 2026-11-28-tuijinhui's block is no longer alone on its second page.
+#[test]
+fn the_approval_block_is_kept_with_the_last_lines_of_the_body() {
+    if !require("pdftotext") {
+        return;
+    }
+    let project = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = Vec::new();
+    for entry in walkdir::WalkDir::new(project.join("reports")).into_iter().filter_map(Result::ok) {
+        let path = entry.path();
+        if path.extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        if text.contains("images/") {
+            continue;
+        }
+        let id = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let pages = pages(&report_docx(&id).with_extension("pdf"));
+        let Some(page) = pages.iter().find(|p| p.contains("审核：")) else { continue };
+        let above = page.split("审核：").next().unwrap();
+        let body: Vec<&str> = above
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("（供稿") && !l.starts_with('—'))
+            .collect();
+        assert!(body.len() >= 2, "{id}: the approval block without the body:\n{page}");
+        checked.push(id);
+    }
+    assert!(checked.len() >= 25, "{checked:?}");
+    assert!(checked.iter().any(|id| id == "2026-11-28-tuijinhui"), "{checked:?}");
+}
