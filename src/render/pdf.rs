@@ -456,7 +456,7 @@ fn page_setup(title: &str, bureau: &str, fonts: &FontSet, names: &Fonts, numbere
   footer-descent: 7mm,
   footer: {footer})
 #set text(font: {body}, size: 16pt, lang: "zh", region: "cn", top-edge: 0.86em, bottom-edge: -0.14em, cjk-latin-spacing: none, tracking: {TRACKING})
-#set par(first-line-indent: (amount: {INDENT}, all: true), justify: true, leading: {LEADING}, spacing: {LEADING})
+#set par(first-line-indent: (amount: {INDENT}, all: true), justify: true, linebreaks: "simple", leading: {LEADING}, spacing: {LEADING})
 #set strong(delta: 300)
 "#,
         title = lit(title),

@@ -271,10 +271,72 @@ fn a_body_line_holds_28_characters() {
     }
     let (id, _) = PUBLISHED;
     let text = pages(&built().join(format!("public/files/{id}.pdf"))).concat();
-    // A full line of the body: 28 三号 characters on the 156 mm line (GB/T 9704 5.2.3).
-    let line = "巡查显示，全县重要民生商品供应充足，价格总体平稳。其中，";
-    assert_eq!(line.chars().count(), 28);
+    // A paragraph's first line: the 2-character indent and 26 三号 characters, 28
+    // cells on the 156 mm line (GB/T 9704 5.2.3), its punctuation at full width.
+    let line = "巡查显示，全县重要民生商品供应充足，价格总体平稳。其";
+    assert_eq!(line.chars().count(), 26);
     assert!(text.lines().any(|l| l == line), "{text}");
+}
+
+/// The grid, cell by cell (issue 27): on every PDF the sample produces, no full
+/// line of the body (三号, reaching the right margin) that is all Chinese holds
+/// more than 28 cells, a paragraph's indent counted as two — punctuation is never
+/// squeezed to make room for a 29th character — and one holds fewer only where
+/// GB/T 15834 pushes a character down: punctuation that may not begin a line
+/// follows at the start of the next (alone or after the character carried with
+/// it), or this line would end with one that may not end it.
+#[test]
+fn every_full_body_line_of_chinese_holds_28_cells() {
+    if !require("pdftotext") {
+        return;
+    }
+    const NO_START: &str = "，。、；：？！）》」』”’…—·";
+    const NO_END: &str = "（《「『“‘";
+    let (mut full, mut wrong) = (0, Vec::new());
+    for pdf in all_pdf().iter().filter(|p| p.parent().is_some_and(|d| d.ends_with("files"))) {
+        let layout = poppler("pdftotext", &["-bbox-layout"], pdf);
+        // Each body line: its text, where it starts and whether it reaches the margin.
+        let mut lines: Vec<(String, bool, bool)> = Vec::new();
+        for line in layout.split("<line ").skip(1) {
+            let number = |key: &str| -> f64 {
+                let at = line.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
+                line[at..].split('"').next().unwrap().parse().unwrap()
+            };
+            let (x_min, y_min, x_max, y_max) =
+                (number("xMin"), number("yMin"), number("xMax"), number("yMax"));
+            if !(15.0..17.5).contains(&(y_max - y_min)) {
+                continue;
+            }
+            let words: String = line
+                .split("</line>")
+                .next()
+                .unwrap()
+                .split("</word>")
+                .filter_map(|w| w.rsplit('>').next())
+                .flat_map(str::chars)
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            lines.push((words, x_min > 100.0, x_max >= 515.0));
+        }
+        for (i, (words, indented, reaches)) in lines.iter().enumerate() {
+            if !reaches || words.chars().any(|c| c.is_ascii()) {
+                continue;
+            }
+            full += 1;
+            let cells = words.chars().count() + if *indented { 2 } else { 0 };
+            // The next line's first character, or its second with the first carried
+            // along (a character is never left without the punctuation after it).
+            let next: Vec<char> =
+                lines.get(i + 1).map(|(w, _, _)| w.chars().take(2).collect()).unwrap_or_default();
+            let pushed = next.iter().any(|c| NO_START.contains(*c))
+                || words.chars().last().is_some_and(|c| NO_END.contains(c));
+            if cells > 28 || (cells < 28 && !pushed) {
+                wrong.push(format!("{}: {cells} cells: {words}", pdf.display()));
+            }
+        }
+    }
+    assert!(full >= 100, "only {full} full lines");
+    assert!(wrong.is_empty(), "{} of {full} lines:\n{}", wrong.len(), wrong.join("\n"));
 }
 
 /// A report whose tall picture (150 mm at the text width) does not fit below
