@@ -654,15 +654,16 @@ fn title_line(text: &str, level: u8) -> String {
 /// line, a bulletin's editor and date, and the red rule.
 fn masthead_markup(masthead: &Masthead, title: &str, body: &str) -> String {
     let chars = masthead.name.chars().count().max(1) as f64;
-    // 初号 (42 pt) unless the name, tracked by 0.1 em, is too long for the 156 mm text block.
-    let size = (440.0 / (chars * 1.1)).min(42.0);
+    // 初号 (42 pt) unless the name is too long for the 156 mm text block. Set
+    // without extra tracking, so that the name reads back as one word.
+    let size = (440.0 / chars).min(42.0);
     let mut m = String::new();
     if masthead.drop_mm > 0 {
         let _ = writeln!(m, "#v({}mm)", masthead.drop_mm);
     }
     let _ = writeln!(
         m,
-        "#align(center, par(first-line-indent: 0em, text(font: {title}, size: {size:.1}pt, weight: \"bold\", fill: rgb(\"#e60012\"), tracking: 0.1em, {})))",
+        "#align(center, par(first-line-indent: 0em, text(font: {title}, size: {size:.1}pt, weight: \"bold\", fill: rgb(\"#e60012\"), {})))",
         lit(&masthead.name)
     );
     if let Some(number) = &masthead.number {

@@ -486,3 +486,14 @@ fn the_approval_block_is_kept_with_the_last_lines_of_the_body() {
     assert!(checked.len() >= 25, "{checked:?}");
     assert!(checked.iter().any(|id| id == "2026-11-28-tuijinhui"), "{checked:?}");
 }
+
+/// The red masthead reads back whole (issue 27): pdftotext gives the bulletin's
+/// name as one word, not split by letter spacing.
+#[test]
+fn the_masthead_reads_back_as_one_word() {
+    if !require("pdftotext") {
+        return;
+    }
+    let issue = pages(&built().join("public/bulletins/2026-01.pdf")).remove(0);
+    assert_eq!(issue.lines().next(), Some("发改信息"), "{issue}");
+}
