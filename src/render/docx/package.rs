@@ -171,19 +171,15 @@ fn chinese_by_default(nodes: &mut [Node]) {
     });
 }
 
-/// The character pitch of the official grid, as `w:charSpace` (4096ths of a point
-/// added to the 三号 body's 16 pt): 28 characters on the 156 mm line (442.25 pt,
-/// 15.794 pt a character, FORMAT.md §1.1), a little under, so that the 28th fits.
-const CHAR_SPACE: &str = "-842";
-
-/// The document grid on every section (`w:docGrid`): 22 lines of 28.95 pt and 28
-/// characters a line, as GB/T 9704 sets the body (Word otherwise sets 27).
+/// The document grid on every section (`w:docGrid`): 22 lines of 28.95 pt, as
+/// GB/T 9704 sets the body. A character grid (`linesAndChars` with a
+/// `w:charSpace` for 28 characters a line) is left out: LibreOffice reads the
+/// pitch from it differently from Word and sets 18 to 20 characters a line.
 fn official_grid(nodes: &mut [Node]) {
     xml::walk(nodes, b"", &mut |element: &mut Element, _| {
         if element.name() == b"w:sectPr" {
             element.children.retain(|c| !matches!(c, Node::Element(e) if e.name() == b"w:docGrid"));
-            let grid =
-                [("w:type", "linesAndChars"), ("w:linePitch", "579"), ("w:charSpace", CHAR_SPACE)];
+            let grid = [("w:type", "lines"), ("w:linePitch", "579")];
             element.children.push(empty("w:docGrid", &grid));
         }
     });
