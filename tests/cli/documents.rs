@@ -525,7 +525,8 @@ fn libreoffice_gives_the_pdfs_page_count() {
             fonts.display(),
             dir.path().join("cache").display()
         ),
-    );
+    )
+    .unwrap();
     let docx: Vec<PathBuf> =
         all_docx().into_iter().filter(|d| d.with_extension("pdf").is_file()).collect();
     assert!(docx.len() >= 41, "{docx:?}");
