@@ -38,7 +38,8 @@ const SIZE_TITLE: usize = 44;
 const SIZE_SMALL: usize = 28;
 /// 五号 (10.5 pt): a key's fingerprint in the approval block.
 const SIZE_KEY: usize = 21;
-/// The approval block's line pitch: 14 pt and the body's paragraph spacing, as in the PDF.
+/// The line pitch of the approval block and the end block (版记): 14 pt and the
+/// body's paragraph spacing, as in the PDF.
 const APPROVAL_LINE: i32 = 539;
 /// One 三号 character in twips (the 字 unit).
 const CHAR: i32 = 320;
@@ -262,11 +263,15 @@ impl Writer<'_> {
         };
         let body = self.fonts.body.clone();
         let count = imprint.lines.len() + 1;
-        docx = docx.add_paragraph(self.paragraph());
+        // On the pitch of the PDF's end block (四号 and the body's spacing), with no
+        // blank line before it: the PDF pushes it to the page's foot instead, so it
+        // never needs a page of its own.
         for i in 0..count {
             let mut paragraph = self
                 .paragraph()
-                .line_spacing(LineSpacing::new().line(LINE).line_rule(LineSpacingType::Exact))
+                .line_spacing(
+                    LineSpacing::new().line(APPROVAL_LINE).line_rule(LineSpacingType::Exact),
+                )
                 .indent(Some(SIZE_SMALL as i32 * 10), None, Some(SIZE_SMALL as i32 * 10), None);
             paragraph = match imprint.lines.get(i) {
                 Some(line) => paragraph.add_run(self.run(line, &body, SIZE_SMALL)),
