@@ -102,7 +102,9 @@ pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
         docx = w.block(docx, block);
     }
     if !document.credit.is_empty() {
-        docx = docx.add_paragraph(w.body(&[Inline::plain(&document.credit)]));
+        // Kept with the approval block, as in the PDF.
+        let kept = document.signatures.is_some();
+        docx = docx.add_paragraph(w.body(&[Inline::plain(&document.credit)]).keep_next(kept));
     }
     if let Some(signatures) = &document.signatures {
         docx = w.approval(docx, signatures, document.not_approved_text);
@@ -564,7 +566,8 @@ impl Writer<'_> {
         signatures: &[super::document::Signed],
         not_approved_text: bool,
     ) -> Docx {
-        docx = docx.add_paragraph(self.paragraph());
+        // The block stays on one page (keep with next, as the PDF keeps it whole).
+        docx = docx.add_paragraph(self.paragraph().keep_next(true));
         // Each line as the PDF sets it: 四号 on a 26.95 pt pitch (14 pt and the body's
         // paragraph spacing), a key's fingerprint in 五号 on the line of its label.
         let lines: Vec<(String, Option<&str>)> = if signatures.is_empty() {
@@ -587,6 +590,7 @@ impl Writer<'_> {
                     LineSpacing::new().line(APPROVAL_LINE).line_rule(LineSpacingType::Exact),
                 )
                 .indent(Some(2 * CHAR), None, None, None)
+                .keep_next(true)
                 .add_run(self.run(&line, &self.fonts.body, SIZE_SMALL));
             if let Some(key) = key {
                 paragraph = paragraph.add_run(self.run(key, &self.fonts.body, SIZE_KEY));
