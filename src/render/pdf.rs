@@ -516,8 +516,8 @@ fn markup(
     let mut picture_count = 0;
     // The last two blocks of a report stick to its credit and approval block, so
     // that the block never stands on a page without body text (GB/T 9704 7.3.5).
-    // Of the sample's 40 reports, 37 keep two body lines with it; the 3 that end
-    // with a picture too tall to share a page with it do not.
+    // A report that ends with a picture keeps the picture and its caption with it
+    // instead (the picture leaves room for the block, see `figure`).
     let sticky = match document.signatures {
         Some(_) => document.blocks.len().saturating_sub(2),
         None => usize::MAX,
@@ -602,7 +602,9 @@ fn markup(
         }
         // A picture is not held to what follows: it is scaled into the room left
         // (the last one leaves room for the approval block, see `figure`).
-        match at >= sticky && !matches!(block, Block::Picture(_)) {
+        // Nor is a block held to a picture after it (it would leave its page half empty).
+        let picture_after = document.blocks[at..].iter().any(|b| matches!(b, Block::Picture(_)));
+        match at >= sticky && !picture_after {
             true => {
                 let _ = writeln!(m, "#block(sticky: true)[\n{b}]\n");
             }

@@ -505,12 +505,11 @@ fn libreoffice_gives_the_pdfs_page_count() {
     if !require("soffice") || !require("pdfinfo") {
         return;
     }
-    // Pictures the PDF scales to the room left and the DOCX sets at full size, and
-    // a bulletin of the whole year (48 pages) whose items break differently.
-    const NOT_YET: [&str; 5] = [
-        "2026-03-02-tiaoduhui",
-        "2026-03-10-xianzhang-diaoyan",
-        "2026-05-12-zhongdian-xiangmu-jinzhan",
+    // An emergency report and its follow-up whose element tables wrap differently
+    // in the word processor, and a bulletin of the whole year (48 pages) whose items
+    // break differently.
+    const NOT_YET: [&str; 3] = [
+        "2026-04-14-gongdi-jiaoshoujia-tanta",
         "2026-07-22-tianranqi-guandao-xielou-xubao",
         "2026-02",
     ];
