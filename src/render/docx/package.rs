@@ -161,12 +161,18 @@ fn empty(name: &str, attributes: &[(&str, &str)]) -> Node {
 
 /// The document's languages (`w:lang` in the default run properties): Chinese for
 /// East Asian text, so a word processor picks a Chinese face, not a Japanese one,
-/// for a font it has to replace.
+/// for a font it has to replace. And no extra space between Chinese and Latin
+/// letters or digits (`w:autoSpaceDE`, `w:autoSpaceDN`), as the PDF sets none: the
+/// grid counts a digit as half a character.
 fn chinese_by_default(nodes: &mut [Node]) {
     xml::walk(nodes, b"", &mut |element: &mut Element, parent: &[u8]| {
         if element.name() == b"w:rPr" && parent == b"w:rPrDefault" {
             let lang = [("w:val", "en-US"), ("w:eastAsia", "zh-CN"), ("w:bidi", "ar-SA")];
             element.children.push(empty("w:lang", &lang));
+        }
+        if element.name() == b"w:pPr" && parent == b"w:pPrDefault" {
+            element.children.push(empty("w:autoSpaceDE", &[("w:val", "0")]));
+            element.children.push(empty("w:autoSpaceDN", &[("w:val", "0")]));
         }
     });
 }
