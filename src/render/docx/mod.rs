@@ -276,6 +276,7 @@ impl Writer<'_> {
                 .line_spacing(
                     LineSpacing::new().line(APPROVAL_LINE).line_rule(LineSpacingType::Exact),
                 )
+                .snap_to_grid(false)
                 .indent(Some(SIZE_SMALL as i32 * 10), None, Some(SIZE_SMALL as i32 * 10), None);
             paragraph = match imprint.lines.get(i) {
                 Some(line) => paragraph.add_run(self.run(line, &body, SIZE_SMALL)),
@@ -492,9 +493,13 @@ impl Writer<'_> {
                         } else {
                             self.fonts.body.clone()
                         };
-                        let paragraph = self.paragraph().line_spacing(
-                            LineSpacing::new().line(400).line_rule(LineSpacingType::Exact),
-                        );
+                        // Off the line grid, as the PDF sets a table on its own pitch.
+                        let paragraph = self
+                            .paragraph()
+                            .line_spacing(
+                                LineSpacing::new().line(400).line_rule(LineSpacingType::Exact),
+                            )
+                            .snap_to_grid(false);
                         let paragraph = self.runs(paragraph, inlines, &font, size);
                         TableCell::new().add_paragraph(paragraph).width(widths[c], WidthType::Dxa)
                     })
@@ -502,9 +507,16 @@ impl Writer<'_> {
                 TableRow::new(cells)
             })
             .collect();
+        // The PDF's 4 pt inset on every side of a cell.
+        let inset = docx_rs::TableCellMargins::new()
+            .margin_top(80, WidthType::Dxa)
+            .margin_bottom(80, WidthType::Dxa)
+            .margin_left(80, WidthType::Dxa)
+            .margin_right(80, WidthType::Dxa);
         Table::new(rows)
             .set_grid(widths)
             .width(TEXT_WIDTH as usize, WidthType::Dxa)
+            .margins(inset)
             .set_borders(borders)
     }
 
@@ -527,6 +539,7 @@ impl Writer<'_> {
             .paragraph()
             .align(AlignmentType::Center)
             .line_spacing(LineSpacing::new().line(240).line_rule(LineSpacingType::Auto))
+            .snap_to_grid(false)
             .add_run(Run::new().add_image(pic));
         let caption = self
             .paragraph()
@@ -593,6 +606,7 @@ impl Writer<'_> {
                 .line_spacing(
                     LineSpacing::new().line(APPROVAL_LINE).line_rule(LineSpacingType::Exact),
                 )
+                .snap_to_grid(false)
                 .indent(Some(2 * CHAR), None, None, None)
                 .keep_next(true)
                 .add_run(self.run(&line, &self.fonts.body, SIZE_SMALL));
