@@ -498,16 +498,13 @@ fn the_masthead_reads_back_as_one_word() {
 
 /// LibreOffice lays the DOCX out on as many pages as the PDF (issue 27), given the
 /// faces the PDF uses (the project's Fandol fonts, through a fontconfig of the
-/// test's own, so nothing is installed): every report, the bulletin issue. The
-/// documents listed are those it does not yet, with why; the list can only shrink.
+/// test's own, so nothing is installed): every report and every bulletin issue
+/// of the sample.
 #[test]
 fn libreoffice_gives_the_pdfs_page_count() {
     if !require("soffice") || !require("pdfinfo") {
         return;
     }
-    // An emergency follow-up whose end falls differently in the word processor,
-    // and a bulletin of the whole year (48 pages against 49).
-    const NOT_YET: [&str; 2] = ["2026-07-22-tianranqi-guandao-xielou-xubao", "2026-02"];
     let dir = tempfile::tempdir().unwrap();
     let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
     let config = dir.path().join("fonts.conf");
@@ -542,14 +539,8 @@ fn libreoffice_gives_the_pdfs_page_count() {
         let ours = count(&file.with_extension("pdf"));
         let theirs = count(&dir.path().join(format!("{stem}.pdf")));
         if ours != theirs {
-            differ.push(stem.clone());
+            differ.push(format!("{stem}: the PDF has {ours} pages, LibreOffice {theirs}"));
         }
-        assert!(
-            ours == theirs || NOT_YET.contains(&stem.as_str()),
-            "{stem}: the PDF has {ours} pages, LibreOffice {theirs}"
-        );
     }
-    for stem in NOT_YET {
-        assert!(differ.iter().any(|d| d == stem), "{stem} agrees now: take it off the list");
-    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
 }

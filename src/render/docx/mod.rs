@@ -497,7 +497,7 @@ impl Writer<'_> {
                         let paragraph = self
                             .paragraph()
                             .line_spacing(
-                                LineSpacing::new().line(400).line_rule(LineSpacingType::Exact),
+                                LineSpacing::new().line(420).line_rule(LineSpacingType::Exact),
                             )
                             .snap_to_grid(false);
                         let paragraph = self.runs(paragraph, inlines, &font, size);
@@ -507,10 +507,12 @@ impl Writer<'_> {
                 TableRow::new(cells)
             })
             .collect();
-        // The PDF's 4 pt inset on every side of a cell.
+        // The PDF's 4 pt inset left and right; above and below, its rows' 14 pt
+        // lines on a 21 pt pitch (0.5 em leading) come to the same height as
+        // exact 21 pt lines without an inset.
         let inset = docx_rs::TableCellMargins::new()
-            .margin_top(80, WidthType::Dxa)
-            .margin_bottom(80, WidthType::Dxa)
+            .margin_top(0, WidthType::Dxa)
+            .margin_bottom(0, WidthType::Dxa)
             .margin_left(80, WidthType::Dxa)
             .margin_right(80, WidthType::Dxa);
         Table::new(rows)
