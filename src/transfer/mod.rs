@@ -175,7 +175,7 @@ pub fn write(run: &Run, verdicts: &Verdicts, year: i32, out: &Path) -> anyhow::R
         bundle(run.root(), &staging.join(BUNDLE))?;
         let (files, bytes) = listing(&staging)?;
         let tip = git.find_reference("refs/heads/main")?.peel_to_commit()?.id().to_string();
-        let readme = readme(run, settings, year, &records, files + 1, bytes, &tip);
+        let readme = readme(run, settings, year, &records, files, bytes, &tip);
         put(&staging, Path::new(README), readme.as_bytes())?;
         let manifest = manifest(&staging)?;
         put(&staging, Path::new(MANIFEST), manifest.as_bytes())?;

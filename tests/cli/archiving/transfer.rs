@@ -85,6 +85,11 @@ fn the_package_has_the_layout_and_archival_codes_of_da_t_22_and_verifies_clean()
             assert!(folder.join(format!("{code}.{ext}")).is_file(), "{code}.{ext}");
         }
     }
+    // The description counts every file but itself and the manifest.
+    let files = walkdir::WalkDir::new(&dir).into_iter().filter_map(Result::ok);
+    let files = files.filter(|e| e.file_type().is_file()).count();
+    let readme = std::fs::read_to_string(dir.join("说明文件.txt")).unwrap();
+    assert!(readme.contains(&format!("文件数：{}（", files - 2)), "{files} files:\n{readme}");
     let catalogue = std::fs::read_to_string(dir.join("文件目录.xml")).unwrap();
     assert!(catalogue.contains("件数=\"5\""), "{catalogue}");
     let tuijin =
