@@ -378,6 +378,8 @@ fn sources(
     folder: &Path,
 ) -> anyhow::Result<()> {
     let content = trail.signed_content().context("no signed content")?;
+    // Paths from the history are written under the 件's folder only when plain.
+    anyhow::ensure!(crate::out_dir::is_plain(&trail.file), "{}: not a plain path", trail.file);
     let text = git.find_blob(content.text)?;
     put(root, &folder.join(&trail.file), text.content())?;
     for (path, blob) in &content.pictures {
