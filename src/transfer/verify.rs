@@ -127,6 +127,12 @@ pub fn pdf_facts(bytes: &[u8]) -> Option<PdfFacts> {
 /// Reads the regular file `rel` inside `dir`, refusing a link anywhere on its
 /// way and any path that is not plain.
 fn read_inside(dir: &Path, rel: &str) -> Option<Vec<u8>> {
+    std::fs::read(file_inside(dir, rel)?).ok()
+}
+
+/// The regular file `rel` inside `dir`, when it is reached without a link and
+/// `rel` is plain.
+fn file_inside(dir: &Path, rel: &str) -> Option<PathBuf> {
     if !crate::out_dir::is_plain(rel) {
         return None;
     }
@@ -139,7 +145,7 @@ fn read_inside(dir: &Path, rel: &str) -> Option<Vec<u8>> {
         }
     }
     std::fs::symlink_metadata(&path).ok().filter(|m| m.is_file())?;
-    std::fs::read(&path).ok()
+    Some(path)
 }
 
 /// One 件 found in the package.
@@ -496,11 +502,10 @@ fn judge_history(
     history: &mut Check,
     sources: &mut Check,
 ) -> Option<usize> {
-    let bundle = dir.join(BUNDLE);
-    if read_inside(dir, BUNDLE).is_none() {
+    let Some(bundle) = file_inside(dir, BUNDLE) else {
         history.fail(format!("缺少 {BUNDLE} / missing"));
         return None;
-    }
+    };
     let scratch = Scratch::new();
     let clone = scratch.0.join("repository");
     let out = std::process::Command::new("git")
