@@ -170,6 +170,18 @@ pub struct Signed {
     pub key: String,
 }
 
+impl Signed {
+    /// Its first line in the approval block: `审核：李四　2026年3月2日`.
+    pub fn line(&self) -> String {
+        format!("{}：{}　{}", self.role, self.name, self.date)
+    }
+
+    /// The label its key's fingerprint follows: `审核密钥：`.
+    pub fn key_label(&self) -> String {
+        format!("{}密钥：", self.role)
+    }
+}
+
 /// One report, bulletin issue or notice laid out for print.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Document {

@@ -176,13 +176,9 @@ pub fn whole(volume: &Volume, s: &Settings, reports: Vec<Document>, pages: &Page
         if let Some(signatures) = document.signatures {
             blocks.push(Block::Blank);
             for signed in signatures {
+                blocks.push(line(signed.line(), Align::Left, Face::Body));
                 blocks.push(line(
-                    format!("{}：{}　{}", signed.role, signed.name, signed.date),
-                    Align::Left,
-                    Face::Body,
-                ));
-                blocks.push(line(
-                    format!("{}密钥：{}", signed.role, signed.key),
+                    format!("{}{}", signed.key_label(), signed.key),
                     Align::Left,
                     Face::Body,
                 ));

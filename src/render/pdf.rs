@@ -636,8 +636,8 @@ fn approval_markup(signatures: &[super::document::Signed], not_approved_text: bo
         let _ = writeln!(m, "#text({})\n", lit(line));
     }
     for s in signatures {
-        let _ = writeln!(m, "#text({})\n", lit(&format!("{}：{}　{}", s.role, s.name, s.date)));
-        let label = lit(&format!("{}密钥：", s.role));
+        let _ = writeln!(m, "#text({})\n", lit(&s.line()));
+        let label = lit(&s.key_label());
         let _ = writeln!(m, "#text({label})#text(size: 10.5pt, {})\n", lit(&s.key));
     }
     let _ = writeln!(m, "#text({})\n#v(3 * 28.95pt)]", lit("签章："));

@@ -594,12 +594,7 @@ impl Writer<'_> {
         } else {
             signatures
                 .iter()
-                .flat_map(|s| {
-                    [
-                        (format!("{}：{}　{}", s.role, s.name, s.date), None),
-                        (format!("{}密钥：", s.role), Some(s.key.as_str())),
-                    ]
-                })
+                .flat_map(|s| [(s.line(), None), (s.key_label(), Some(s.key.as_str()))])
                 .collect()
         };
         for (line, key) in lines.into_iter().chain([("签章：".to_string(), None)]) {
