@@ -44,29 +44,22 @@ pub fn write(
 ) -> anyhow::Result<Written> {
     let settings = &repo.settings;
     let mut warnings = Vec::new();
-    let printed: Vec<&crate::volume::Entry> = volume.entries().filter(|e| e.printed()).collect();
-    // The outline: a group's entry at its first printed report.
+    // The printed reports in order, each with its outline entries: its group's at
+    // the group's first printed report, then its own.
+    let mut printed: Vec<&crate::volume::Entry> = Vec::new();
     let mut marks: Vec<Vec<Bookmark>> = Vec::new();
-    let mut last_group = None;
-    for entry in &printed {
-        let group =
-            volume.groups.iter().position(|g| g.entries.iter().any(|e| std::ptr::eq(e, *entry)));
-        let mut mark = Vec::new();
-        if group != last_group {
-            let name = group.map_or_else(String::new, |g| volume.groups[g].name.clone());
-            mark.push(Bookmark {
-                level: 1,
-                title: name,
-                key: format!("group-{}", group.unwrap_or(0)),
-            });
-            last_group = group;
+    for (g, group) in volume.groups.iter().enumerate() {
+        for (n, entry) in group.entries.iter().filter(|e| e.printed()).enumerate() {
+            let mut mark = Vec::new();
+            if n == 0 {
+                let key = format!("group-{g}");
+                mark.push(Bookmark { level: 1, title: group.name.clone(), key });
+            }
+            let key = entry.report.id.clone();
+            mark.push(Bookmark { level: 2, title: entry.title().to_string(), key });
+            printed.push(entry);
+            marks.push(mark);
         }
-        mark.push(Bookmark {
-            level: 2,
-            title: entry.title().to_string(),
-            key: entry.report.id.clone(),
-        });
-        marks.push(mark);
     }
 
     // The reports, a batch at a time, each alone and unnumbered.
