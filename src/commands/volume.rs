@@ -66,7 +66,7 @@ pub fn run(run: &Run, args: &VolumeArgs) -> anyhow::Result<ExitCode> {
 
 /// Writes `volume`'s PDF and DOCX into `out` (default `public/volumes`): the
 /// files written and the PDF's page count.
-pub fn write(
+fn write(
     run: &Run,
     volume: &volume::Volume,
     repo: &crate::load::Repository,
