@@ -65,6 +65,8 @@ pub fn write(
     // The reports, a batch at a time, each alone and unnumbered.
     let mut pages = Pages::new();
     let mut body = Vec::new();
+    // Each report's document, laid out once: its PDF pages here, the DOCX below.
+    let mut reports: Vec<Document> = Vec::new();
     for (batch, marks) in printed.chunks(BATCH).zip(marks.chunks(BATCH)) {
         let documents: Vec<(Option<Document>, Part)> = batch
             .iter()
@@ -83,16 +85,17 @@ pub fn write(
         let laid = super::on_threads(&documents, |(document, part)| {
             document.as_ref().map(|d| pdf::part_pages(d, fonts, names, part))
         })?;
-        for ((entry, laid), (document, _)) in batch.iter().zip(laid).zip(&documents) {
-            match (laid, document) {
-                (Some(Ok(laid)), _) => {
+        for (entry, laid) in batch.iter().zip(laid) {
+            match laid {
+                Some(Ok(laid)) => {
                     pages.insert(entry.report.id.clone(), body.len() + 1);
                     body.extend(laid);
                 }
-                (Some(Err(err)), _) => warnings.push(format!("{err:#}")),
-                (None, _) => {}
+                Some(Err(err)) => warnings.push(format!("{err:#}")),
+                None => {}
             }
         }
+        reports.extend(documents.into_iter().filter_map(|(document, _)| document));
     }
     let index = Part { bookmarks: vec![mark("单位索引", "index")], unnumbered: true };
     body.extend(pdf::part_pages(&layout::index(volume, settings, &pages), fonts, names, &index)?);
@@ -124,10 +127,6 @@ pub fn write(
     }
 
     // The DOCX: the same parts as one document, the contents with the PDF's pages.
-    let reports: Vec<Document> = printed
-        .iter()
-        .filter_map(|entry| report::prepare(repo, entry.report, Some(entry.trail)).ok())
-        .collect();
     let whole = layout::whole(volume, settings, reports, &pages);
     let docx = super::docx::write(&whole, names)?;
     warnings.extend(docx.warnings);
