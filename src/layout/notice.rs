@@ -32,7 +32,8 @@ pub fn notice(notice: &Notice, id: &str, date: chrono::DateTime<chrono::Utc>) ->
     }
     blocks.push(Block::Blank);
     blocks.push(paragraph(&format!("附件：{}", notice.attachment)));
-    blocks.push(Block::Blank);
+    // Unsealed: the issuer one blank line under the attachment note, two
+    // characters in from the right, the date on the next line (GB/T 9704 7.3.5.2).
     blocks.push(Block::Blank);
     blocks.push(line(&notice.issuer, Align::Right, Face::Body));
     blocks.push(line(&notice.date, Align::Right, Face::Body));

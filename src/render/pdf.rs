@@ -488,11 +488,11 @@ fn markup(
         m,
         r#"#show heading.where(level: {t}): it => align(center, block(width: 100%, above: {LEADING}, below: {LEADING}, sticky: false, par(first-line-indent: 0em, leading: 13pt, text(font: {title}, size: 22pt, weight: "bold", it.body))))
 #show heading.where(level: {h1}): it => block(above: {LEADING}, below: {LEADING}, sticky: true)[#set text(font: {hei}, size: 16pt, weight: "regular")
-#it.body]
+#h({INDENT})#it.body]
 #show heading.where(level: {h2}): it => block(above: {LEADING}, below: {LEADING}, sticky: true)[#set text(font: {kai}, size: 16pt, weight: "regular")
-#it.body]
+#h({INDENT})#it.body]
 #show heading: it => if it.level > {h2} {{ block(above: {LEADING}, below: {LEADING}, sticky: true)[#set text(font: {body}, size: 16pt, weight: "regular")
-#it.body] }} else {{ it }}"#,
+#h({INDENT})#it.body] }} else {{ it }}"#,
         t = base + 1,
         h1 = base + 2,
         h2 = base + 3,
@@ -538,12 +538,15 @@ fn markup(
                 );
             }
             Block::ListItem { depth, text } => {
-                let _ = writeln!(b, "#pad(left: {}em)[{}]\n", 2 * depth, runs(text));
+                let _ = writeln!(b, "#pad(left: {}em)[#h({INDENT}){}]\n", 2 * depth, runs(text));
             }
             Block::Quote(paragraphs) => {
                 for inlines in paragraphs {
-                    let _ =
-                        writeln!(b, "#pad(left: 2em)[#set text(font: {kai})\n{}]\n", runs(inlines));
+                    let _ = writeln!(
+                        b,
+                        "#pad(left: 2em)[#set text(font: {kai})\n#h({INDENT}){}]\n",
+                        runs(inlines)
+                    );
                 }
             }
             Block::Preformatted(text) => {
@@ -597,7 +600,7 @@ fn markup(
                     "#align({align}, pad(right: {pad}, par(first-line-indent: 0em, justify: false, leading: {leading}, {content})))\n"
                 );
             }
-            Block::Blank => b.push_str("#v(16pt)\n\n"),
+            Block::Blank => b.push_str("#v(28.95pt)\n\n"),
             Block::PageBreak => b.push_str("#pagebreak()\n\n"),
         }
         // A picture is not held to what follows: it is scaled into the room left
@@ -685,15 +688,19 @@ fn masthead_markup(masthead: &Masthead, title: &str, body: &str) -> String {
             lit(right)
         );
     }
-    m.push_str("#v(-4pt)\n#line(length: 100%, stroke: 1.5pt + rgb(\"#e60012\"))\n#v(28.95pt)\n\n");
+    // What follows (the title) sits two blank lines under the rule (GB/T 9704 7.3.1).
+    m.push_str(
+        "#v(-4pt)\n#line(length: 100%, stroke: 1.5pt + rgb(\"#e60012\"))\n#v(2 * 28.95pt)\n\n",
+    );
     m
 }
 
 /// The end block at the foot of the last page: thick rules outside, thin between,
-/// 四号 lines one character in from each side.
+/// 四号 lines one character in from each side, each on the approval block's
+/// pitch (14 pt and the body's paragraph spacing), as the DOCX sets it.
 fn imprint_markup(imprint: &Imprint) -> String {
     let mut m = String::from(
-        "#v(1fr)\n#block(breakable: false)[#set text(size: 14pt)\n#set par(first-line-indent: 0em, justify: false, leading: 0.6em)\n#line(length: 100%, stroke: 1pt)\n",
+        "#v(1fr)\n#block(breakable: false)[#set text(size: 14pt)\n#set par(first-line-indent: 0em, justify: false, leading: 0.6em, spacing: 6.475pt)\n#set block(spacing: 6.475pt)\n#line(length: 100%, stroke: 1pt)\n",
     );
     for line in &imprint.lines {
         let _ =

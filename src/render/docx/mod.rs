@@ -30,6 +30,15 @@ const MARGINS: (i32, i32, i32, i32) = (2098, 1984, 1587, 1474);
 const TEXT_WIDTH: i32 = 11906 - 1587 - 1474;
 /// The body's exact line pitch: 28.95 pt, 22 lines to the 225 mm text block.
 const LINE: i32 = 579;
+/// The blank line under a title: the body's type, 16 pt, without its leading.
+const UNDER_TITLE: i32 = 10 * SIZE_BODY as i32;
+/// The room the PDF leaves above a table and below it beyond what a line of
+/// the body gives (its leading is between blocks, Word's above each line).
+const BEFORE_TABLE: i32 = 168;
+const AFTER_TABLE: i32 = 91;
+/// The room between the masthead's lines when the name is not dropped (a
+/// bulletin's): 8 pt, as in the PDF.
+const MASTHEAD_GAP: u32 = 160;
 /// 三号 (16 pt) in half-points.
 const SIZE_BODY: usize = 32;
 /// 二号 (22 pt).
@@ -67,6 +76,7 @@ pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
         paragraphs: 0,
         new_page: false,
         captions: Vec::new(),
+        headed: Vec::new(),
         warnings: Vec::new(),
     };
     let date = document.date.format("%Y-%m-%dT%H:%M:%SZ").to_string();
@@ -98,7 +108,7 @@ pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
         docx = w.masthead(docx, masthead);
     }
     if !document.title.is_empty() {
-        docx = docx.add_paragraph(w.title(&document.title)).add_paragraph(w.paragraph());
+        docx = docx.add_paragraph(w.title(&document.title)).add_paragraph(w.under_title());
     }
     for block in &document.blocks {
         docx = w.block(docx, block);
@@ -127,6 +137,7 @@ pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
         company: &document.bureau,
         date: document.date,
         captions: &w.captions,
+        headed: &w.headed,
         id: &document.id,
         fonts,
     };
@@ -140,6 +151,8 @@ struct Writer<'a> {
     new_page: bool,
     /// The captions of the pictures so far, in order: their alt text.
     captions: Vec<String>,
+    /// Whether each table so far has a header row, repeated on every page.
+    headed: Vec<bool>,
     warnings: Vec<String>,
 }
 
@@ -188,15 +201,35 @@ impl Writer<'_> {
             .add_run(self.run(text, &font, SIZE_TITLE))
     }
 
+    /// The blank line under the title: 16 pt, the body's type without its
+    /// leading. The PDF puts leading only between lines, Word and LibreOffice in
+    /// every line, the last on the page included; taken out here, the page under
+    /// a title holds as many body lines in both.
+    fn under_title(&mut self) -> Paragraph {
+        self.paragraph()
+            .line_spacing(LineSpacing::new().line(UNDER_TITLE).line_rule(LineSpacingType::Exact))
+    }
+
+    /// An empty paragraph `twips` high.
+    fn gap(&mut self, twips: i32) -> Paragraph {
+        self.paragraph()
+            .line_spacing(LineSpacing::new().line(twips).line_rule(LineSpacingType::Exact))
+    }
+
     /// A paragraph at the body's exact line pitch.
     fn line(&mut self) -> Paragraph {
-        self.paragraph()
-            .line_spacing(LineSpacing::new().line(LINE).line_rule(LineSpacingType::Exact))
+        self.line_after(0)
+    }
+
+    /// A paragraph at the body's exact line pitch, `before` twips under the last.
+    fn line_after(&mut self, before: u32) -> Paragraph {
+        let spacing = LineSpacing::new().before(before).line(LINE);
+        self.paragraph().line_spacing(spacing.line_rule(LineSpacingType::Exact))
     }
 
     /// The red header: the name in red 小标宋 sized to fit one line, the number
     /// line, a bulletin's editor (left) and date (right), and the red rule under
-    /// the last of them.
+    /// the last of them (the name itself when there is neither).
     fn masthead(&mut self, mut docx: Docx, masthead: &Masthead) -> Docx {
         let chars = masthead.name.chars().count().max(1);
         // 初号 (42 pt) unless the name is too long for the text block.
@@ -213,16 +246,17 @@ impl Writer<'_> {
                     .line_rule(LineSpacingType::Exact),
             )
             .add_run(self.run(&masthead.name, &font, size).color(RED).bold().character_spacing(40));
-        docx = docx.add_paragraph(name);
-        let mut last = Vec::new();
+        let mut last = vec![name];
         if let Some(number) = &masthead.number {
             // A document's 发文字号 sits two blank lines under the issuer's name (GB/T 9704 7.2.5).
             if masthead.drop_mm > 0 {
-                docx = docx.add_paragraph(self.line()).add_paragraph(self.line());
+                last.extend([self.line(), self.line()]);
             }
             let body = self.fonts.body.clone();
+            // Or 8 pt under it, as the PDF sets a bulletin's number.
+            let before = if masthead.drop_mm > 0 { 0 } else { MASTHEAD_GAP };
             last.push(
-                self.line()
+                self.line_after(before)
                     .align(AlignmentType::Center)
                     .add_run(self.run(number, &body, SIZE_BODY)),
             );
@@ -230,15 +264,14 @@ impl Writer<'_> {
         if let Some((left, right)) = &masthead.sides {
             let body = self.fonts.body.clone();
             let paragraph = self
-                .line()
+                .line_after(MASTHEAD_GAP)
                 .add_tab(Tab::new().val(TabValueType::Right).pos(TEXT_WIDTH as usize))
                 .add_run(self.run(left, &body, SIZE_BODY))
                 .add_run(self.after_tab(right, &body, SIZE_BODY));
             last.push(paragraph);
         }
-        if last.is_empty() {
-            last.push(self.line());
-        }
+        // The red rule under the last of them; the title two blank lines below it
+        // (GB/T 9704 7.3.1).
         let count = last.len();
         for (i, mut paragraph) in last.into_iter().enumerate() {
             if i + 1 == count {
@@ -276,7 +309,6 @@ impl Writer<'_> {
                 .line_spacing(
                     LineSpacing::new().line(APPROVAL_LINE).line_rule(LineSpacingType::Exact),
                 )
-                .snap_to_grid(false)
                 .indent(Some(SIZE_SMALL as i32 * 10), None, Some(SIZE_SMALL as i32 * 10), None);
             paragraph = match imprint.lines.get(i) {
                 Some(line) => paragraph.add_run(self.run(line, &body, SIZE_SMALL)),
@@ -406,7 +438,10 @@ impl Writer<'_> {
                 }
                 docx
             }
-            Block::Table(rows) => docx.add_table(self.table(rows, false)),
+            Block::Table(rows) => docx
+                .add_paragraph(self.gap(BEFORE_TABLE))
+                .add_table(self.table(rows, false))
+                .add_paragraph(self.gap(AFTER_TABLE)),
             Block::Pairs(pairs) => {
                 let rows: Vec<Vec<Vec<Inline>>> = pairs
                     .iter()
@@ -414,7 +449,9 @@ impl Writer<'_> {
                         vec![vec![Inline::plain(label)], vec![Inline::plain(value)]]
                     })
                     .collect();
-                docx.add_table(self.table(&rows, true)).add_paragraph(self.paragraph())
+                docx.add_paragraph(self.gap(BEFORE_TABLE))
+                    .add_table(self.table(&rows, true))
+                    .add_paragraph(self.gap(LINE + AFTER_TABLE))
             }
             Block::Picture(picture) => match self.picture(picture) {
                 Ok((image, caption)) => docx.add_paragraph(image).add_paragraph(caption),
@@ -458,6 +495,7 @@ impl Writer<'_> {
     /// A bordered table in 四号 at the text width; `labels` makes a two-column
     /// label–value table with the labels in 黑体.
     fn table(&mut self, rows: &[Vec<Vec<Inline>>], labels: bool) -> Table {
+        self.headed.push(!labels);
         let columns = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let widths: Vec<usize> = if labels && columns == 2 {
             vec![2600, TEXT_WIDTH as usize - 2600]
@@ -494,12 +532,9 @@ impl Writer<'_> {
                             self.fonts.body.clone()
                         };
                         // Off the line grid, as the PDF sets a table on its own pitch.
-                        let paragraph = self
-                            .paragraph()
-                            .line_spacing(
-                                LineSpacing::new().line(420).line_rule(LineSpacingType::Exact),
-                            )
-                            .snap_to_grid(false);
+                        let paragraph = self.paragraph().line_spacing(
+                            LineSpacing::new().line(420).line_rule(LineSpacingType::Exact),
+                        );
                         let paragraph = self.runs(paragraph, inlines, &font, size);
                         TableCell::new().add_paragraph(paragraph).width(widths[c], WidthType::Dxa)
                     })
@@ -507,12 +542,13 @@ impl Writer<'_> {
                 TableRow::new(cells)
             })
             .collect();
-        // The PDF's 4 pt inset left and right; above and below, its rows' 14 pt
-        // lines on a 21 pt pitch (0.5 em leading) come to the same height as
-        // exact 21 pt lines without an inset.
+        // The PDF's 4 pt inset left and right. Above and below, its rows' 14 pt
+        // lines on a 21 pt pitch (0.5 em leading) and 8 pt of inset come to exact
+        // 21 pt lines, a half-point rule and a quarter point each side: one line
+        // 22 pt, two 43.
         let inset = docx_rs::TableCellMargins::new()
-            .margin_top(0, WidthType::Dxa)
-            .margin_bottom(0, WidthType::Dxa)
+            .margin_top(5, WidthType::Dxa)
+            .margin_bottom(5, WidthType::Dxa)
             .margin_left(80, WidthType::Dxa)
             .margin_right(80, WidthType::Dxa);
         Table::new(rows)
@@ -541,7 +577,6 @@ impl Writer<'_> {
             .paragraph()
             .align(AlignmentType::Center)
             .line_spacing(LineSpacing::new().line(240).line_rule(LineSpacingType::Auto))
-            .snap_to_grid(false)
             .add_run(Run::new().add_image(pic));
         let caption = self
             .paragraph()
@@ -603,7 +638,6 @@ impl Writer<'_> {
                 .line_spacing(
                     LineSpacing::new().line(APPROVAL_LINE).line_rule(LineSpacingType::Exact),
                 )
-                .snap_to_grid(false)
                 .indent(Some(2 * CHAR), None, None, None)
                 .keep_next(true)
                 .add_run(self.run(&line, &self.fonts.body, SIZE_SMALL));

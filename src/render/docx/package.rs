@@ -23,6 +23,8 @@ pub struct Properties<'a> {
     pub date: chrono::DateTime<chrono::Utc>,
     /// The pictures' captions, in document order: their alt text.
     pub captions: &'a [String],
+    /// Whether each table, in document order, has a header row.
+    pub headed: &'a [bool],
     /// The document's id, from which the package ids are made.
     pub id: &'a str,
     /// The font names the document uses, for the font table.
@@ -117,6 +119,7 @@ fn part(name: &str, data: &[u8], properties: &Properties) -> anyhow::Result<Vec<
         }
         if name == "word/document.xml" {
             name_pictures(&mut nodes, properties.captions);
+            repeat_headers(&mut nodes, properties.headed);
         }
         if name == "word/styles.xml" {
             mark_default_style(&mut nodes);
@@ -150,6 +153,30 @@ fn name_pictures(nodes: &mut [Node], captions: &[String]) {
     });
 }
 
+/// Marks the first row of each table that has a header (`w:tblHeader`, which
+/// docx-rs cannot write), so that Word and LibreOffice repeat it on every page,
+/// as the PDF does.
+fn repeat_headers(nodes: &mut [Node], headed: &[bool]) {
+    let mut tables = headed.iter();
+    xml::walk(nodes, b"", &mut |element: &mut Element, _| {
+        if element.name() != b"w:tbl" || tables.next() != Some(&true) {
+            return;
+        }
+        let first_row = element.children.iter_mut().find_map(|c| match c {
+            Node::Element(e) if e.name() == b"w:tr" => Some(e),
+            _ => None,
+        });
+        let properties =
+            first_row.into_iter().flat_map(|row| row.children.iter_mut()).find_map(|c| match c {
+                Node::Element(e) if e.name() == b"w:trPr" => Some(e),
+                _ => None,
+            });
+        if let Some(properties) = properties {
+            properties.children.push(empty("w:tblHeader", &[]));
+        }
+    });
+}
+
 /// An element with `attributes` and nothing inside.
 fn empty(name: &str, attributes: &[(&str, &str)]) -> Node {
     let mut element = Element::new(name);
@@ -161,9 +188,11 @@ fn empty(name: &str, attributes: &[(&str, &str)]) -> Node {
 
 /// The document's languages (`w:lang` in the default run properties): Chinese for
 /// East Asian text, so a word processor picks a Chinese face, not a Japanese one,
-/// for a font it has to replace. And no extra space between Chinese and Latin
+/// for a font it has to replace. No extra space between Chinese and Latin
 /// letters or digits (`w:autoSpaceDE`, `w:autoSpaceDN`), as the PDF sets none: the
-/// grid counts a digit as half a character.
+/// grid counts a digit as half a character. Paragraphs keep the grid by their
+/// exact line pitch and the runs' tracking rather than by snapping to it
+/// (`w:snapToGrid` off, see [`official_grid`]).
 fn chinese_by_default(nodes: &mut [Node]) {
     xml::walk(nodes, b"", &mut |element: &mut Element, parent: &[u8]| {
         if element.name() == b"w:rPr" && parent == b"w:rPrDefault" {
@@ -171,21 +200,43 @@ fn chinese_by_default(nodes: &mut [Node]) {
             element.children.push(empty("w:lang", &lang));
         }
         if element.name() == b"w:pPr" && parent == b"w:pPrDefault" {
+            element.children.push(empty("w:snapToGrid", &[("w:val", "0")]));
             element.children.push(empty("w:autoSpaceDE", &[("w:val", "0")]));
             element.children.push(empty("w:autoSpaceDN", &[("w:val", "0")]));
+        }
+        if element.name() == b"w:style"
+            && element.attribute("w:styleId").as_deref() == Some(b"Normal")
+        {
+            // The size the grid's `w:charSpace` is reckoned from, in Word and in
+            // LibreOffice (which reads only the Normal style's, not the defaults').
+            let size = super::SIZE_BODY.to_string();
+            for child in &mut element.children {
+                if let Node::Element(rpr) = child
+                    && rpr.name() == b"w:rPr"
+                {
+                    rpr.children.push(empty("w:sz", &[("w:val", &size)]));
+                    rpr.children.push(empty("w:szCs", &[("w:val", &size)]));
+                }
+            }
         }
     });
 }
 
-/// The document grid on every section (`w:docGrid`): 22 lines of 28.95 pt, as
-/// GB/T 9704 sets the body. A character grid (`linesAndChars` with a
-/// `w:charSpace` for 28 characters a line) is left out: LibreOffice reads the
-/// pitch from it differently from Word and sets 18 to 20 characters a line.
+/// The document grid on every section (`w:docGrid`, GB/T 9704 7.1): 22 lines of
+/// 28.95 pt and 28 characters of 15.79 pt, the 三号 character's 16 pt less
+/// 849/4096 pt (`w:charSpace`, reckoned from the Normal style's size, as the
+/// official templates set it). Word's page set-up shows 22 × 28 and a new line
+/// typed into the document keeps it.
+///
+/// The text keeps the grid by its exact line pitch and the runs' tracking, not
+/// by snapping to it: LibreOffice gives a character wider than its cell (16 pt in
+/// 15.79) two cells and sets 18 to 20 characters a line.
 fn official_grid(nodes: &mut [Node]) {
     xml::walk(nodes, b"", &mut |element: &mut Element, _| {
         if element.name() == b"w:sectPr" {
             element.children.retain(|c| !matches!(c, Node::Element(e) if e.name() == b"w:docGrid"));
-            let grid = [("w:type", "lines"), ("w:linePitch", "579")];
+            let grid =
+                [("w:type", "linesAndChars"), ("w:linePitch", "579"), ("w:charSpace", "-849")];
             element.children.push(empty("w:docGrid", &grid));
         }
     });
