@@ -49,6 +49,8 @@ pub struct FontSet {
     pub fonts: Vec<Font>,
     /// The code points some font covers, as sorted, disjoint, inclusive ranges.
     covered: Vec<(u32, u32)>,
+    /// Each font's family names: typst's, then those of its name table.
+    names: Vec<Vec<String>>,
 }
 
 impl FontSet {
@@ -87,12 +89,24 @@ impl FontSet {
         }
         let book = LazyHash::new(FontBook::from_fonts(&fonts));
         let covered = coverage(&fonts);
-        FontSet { book, fonts, covered }
+        let names = fonts.iter().map(family_names).collect();
+        FontSet { book, fonts, covered, names }
     }
 
-    /// Whether a family of that name is loaded.
-    fn has_family(&self, family: &str) -> bool {
-        self.fonts.iter().any(|f| f.info().family.eq_ignore_ascii_case(family))
+    /// The family typst knows the loaded face `name` by: its own family name, or
+    /// any family name in the font's name table, in any language (方正小标宋简体
+    /// for FZXiaoBiaoSong-B05S), as Word and WPS find a face by either.
+    fn family(&self, name: &str) -> Option<&str> {
+        let at =
+            self.names.iter().position(|names| names.iter().any(|n| n.eq_ignore_ascii_case(name)));
+        at.map(|at| self.fonts[at].info().family.as_str())
+    }
+
+    /// The configured Latin face (Times New Roman by default) when such a font is
+    /// loaded (from `fonts.files`): set before the role's face for Latin letters
+    /// and digits, as the DOCX names it.
+    pub fn latin(&self, names: &Fonts) -> Option<&str> {
+        self.family(&names.latin)
     }
 
     /// The family names to try for `role`, best first: the configured name when
@@ -105,12 +119,11 @@ impl FontSet {
             Role::Heading2 => (&names.heading2, "FandolKai"),
             Role::PageNumber => (&names.page_number, "FandolSong"),
         };
-        let mut families = Vec::new();
-        if self.has_family(configured) {
-            families.push(configured.clone());
-        }
-        for family in [embedded, "Noto Serif CJK SC"] {
-            if self.has_family(family) && !families.iter().any(|f| f == family) {
+        let mut families: Vec<String> = Vec::new();
+        for name in [configured.as_str(), embedded, "Noto Serif CJK SC"] {
+            if let Some(family) = self.family(name)
+                && !families.iter().any(|f| f == family)
+            {
                 families.push(family.to_string());
             }
         }
@@ -133,6 +146,24 @@ impl FontSet {
         let after = self.covered.partition_point(|(start, _)| *start <= c);
         after > 0 && c <= self.covered[after - 1].1
     }
+}
+
+/// The family names of `font`: typst's, then every family and typographic family
+/// name of its name table, in whatever language.
+fn family_names(font: &Font) -> Vec<String> {
+    let mut names = vec![font.info().family.clone()];
+    if let Ok(face) = ttf_parser::Face::parse(font.data(), font.index()) {
+        for entry in face.names() {
+            // 1: the family, 16: the typographic family.
+            if matches!(entry.name_id, 1 | 16)
+                && let Some(name) = entry.to_string()
+                && !names.contains(&name)
+            {
+                names.push(name);
+            }
+        }
+    }
+    names
 }
 
 /// The code points `fonts` cover together, merged into ranges. Typst's own
@@ -164,6 +195,11 @@ mod tests {
         assert_eq!(set.families(Role::Heading1, &names), ["FandolHei", "Noto Serif CJK SC"]);
         assert_eq!(set.families(Role::Heading2, &names), ["FandolKai", "Noto Serif CJK SC"]);
         assert_eq!(set.families(Role::Title, &names), ["FandolSong", "Noto Serif CJK SC"]);
+        // A face is found by any family name of its name table, not only typst's.
+        let named = Fonts { body: "FandolFang".into(), latin: "FandolHei".into(), ..names };
+        assert_eq!(set.families(Role::Body, &named), ["FandolFang R", "Noto Serif CJK SC"]);
+        assert_eq!(set.latin(&named), Some("FandolHei"));
+        assert_eq!(set.latin(&Fonts::default()), None);
     }
 
     #[test]

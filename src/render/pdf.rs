@@ -355,9 +355,13 @@ fn lit(text: &str) -> String {
     out
 }
 
-/// A typst array of font family names.
+/// A typst array of font family names: the configured Latin face for Latin
+/// letters and digits when it is loaded, then the role's faces.
 fn families(fonts: &FontSet, role: Role, names: &Fonts) -> String {
-    let list: Vec<String> = fonts.families(role, names).iter().map(|f| lit(f)).collect();
+    let mut list: Vec<String> = fonts.families(role, names).iter().map(|f| lit(f)).collect();
+    if let Some(latin) = fonts.latin(names) {
+        list.insert(0, format!("(name: {}, covers: \"latin-in-cjk\")", lit(latin)));
+    }
     format!("({},)", list.join(", "))
 }
 

@@ -447,3 +447,41 @@ fn large_pictures_are_scaled_to_three_hundred_dpi() {
         assert_eq!(sizes, [(443, 1772), (1843, 1229)], "{list}");
     }
 }
+
+/// A face the bureau owns, named once in `xinbao.yaml` with its file in the
+/// repository (`fonts.files`, issue 27), is the one the PDF embeds and the DOCX
+/// names: here DejaVu Serif for Latin letters and digits, standing in for the
+/// official faces that cannot be shipped.
+#[test]
+fn a_font_file_named_in_the_settings_is_embedded_in_the_pdf_and_named_by_the_docx() {
+    const DEJAVU: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf";
+    if !require("pdffonts") || !crate::support::require_file(DEJAVU, "fonts-dejavu-core") {
+        return;
+    }
+    let sandbox = fixture_with_photo();
+    std::fs::create_dir_all(sandbox.root().join("fonts")).unwrap();
+    std::fs::copy(DEJAVU, sandbox.root().join("fonts/DejaVuSerif.ttf")).unwrap();
+    let settings = std::fs::read_to_string(sandbox.root().join("xinbao.yaml")).unwrap();
+    let fonts = "fonts:\n  latin: DejaVu Serif\n  files:\n    - fonts/DejaVuSerif.ttf\n";
+    sandbox.write("xinbao.yaml", format!("{settings}{fonts}"));
+    let report = "2026-03-02-good-emergency";
+    let out = sandbox.run(&["render", report, "--pdf", "out.pdf", "--docx", "out.docx"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let embedded = poppler("pdffonts", &[], &sandbox.root().join("out.pdf"));
+    let dejavu = embedded.lines().find(|l| l.contains("+DejaVuSerif")).unwrap_or_else(|| {
+        panic!("DejaVu Serif is not in the PDF:\n{embedded}");
+    });
+    assert_eq!(dejavu.split_whitespace().rev().nth(4), Some("yes"), "{dejavu}");
+    assert!(embedded.contains("FandolFang"), "the body keeps its face:\n{embedded}");
+
+    let docx = std::fs::read(sandbox.root().join("out.docx")).unwrap();
+    let part = |name: &str| {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
+        let mut text = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+        text
+    };
+    assert!(part("word/document.xml").contains(r#"w:ascii="DejaVu Serif""#));
+    assert!(part("word/fontTable.xml").contains(r#"<w:font w:name="DejaVu Serif">"#));
+}

@@ -139,6 +139,16 @@ pub fn require_python(modules: &str, packages: &str) -> bool {
     found
 }
 
+/// Whether the file `path` (from the Debian `package`) is there; missing, as for
+/// [`require`].
+pub fn require_file(path: &str, package: &str) -> bool {
+    let found = Path::new(path).is_file();
+    if !found {
+        missing(package);
+    }
+    found
+}
+
 /// A tool the test cannot do without: a failure in CI, else the test ends as ignored.
 fn missing(what: &str) {
     assert!(std::env::var("CI").is_err(), "{what} is required in CI (.ci/run installs it)");
