@@ -368,8 +368,9 @@ fn families(fonts: &FontSet, role: Role, names: &Fonts) -> String {
 /// The runs as typst code: `#text("…")`, bold, italic, struck.
 fn runs(inlines: &[Inline]) -> String {
     let mut out = String::new();
-    for inline in inlines {
-        let mut call = format!("text({})", lit(&inline.text));
+    for (at, inline) in inlines.iter().enumerate() {
+        let after = inlines[at + 1..].iter().find_map(|next| next.text.chars().next());
+        let mut call = full_width_marks(&inline.text, after);
         if inline.bold {
             call = format!("strong({call})");
         }
@@ -383,6 +384,42 @@ fn runs(inlines: &[Inline]) -> String {
         out.push_str(&call);
     }
     out
+}
+
+/// The marks typst halves when one ends a line, as CLREQ allows (点号 and
+/// closing brackets and quotes): that half cell lets a 29th character onto the
+/// line.
+const LINE_END_MARKS: &[char] = &[
+    '，', '。', '．', '、', '：', '；', '？', '！', '”', '’', '）', '》', '〉', '】', '」', '』',
+    '〕',
+];
+
+/// `text` as typst code, each mark of [`LINE_END_MARKS`] keeping its full cell
+/// at a line's end (GB/T 9704: 28 cells, a mark in a cell of its own). Typst
+/// halves a line's last glyph only when the line ends in text, so a mark is
+/// followed by the least spacing typst keeps, `h(0.01pt)` (it drops `h(0pt)`); not where a closing mark or quote follows it (`after`
+/// is the character after the text), which must not begin a line.
+fn full_width_marks(text: &str, after: Option<char>) -> String {
+    let opens = |c: char| matches!(c, '“' | '‘' | '（' | '《' | '〈' | '【' | '「' | '『');
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n).or(after);
+        if !LINE_END_MARKS.contains(&c) || next.is_some_and(|n| !n.is_alphanumeric() && !opens(n)) {
+            continue;
+        }
+        let end = at + c.len_utf8();
+        parts.push(format!("#text({})#h(0.01pt)", lit(&text[start..end])));
+        start = end;
+    }
+    if parts.is_empty() {
+        return format!("text({})", lit(text));
+    }
+    if start < text.len() {
+        parts.push(format!("#text({})", lit(&text[start..])));
+    }
+    format!("[{}]", parts.concat())
 }
 
 /// A printed catalogue (归档文件目录, DA/T 22): A4 landscape, its title and a
@@ -459,7 +496,7 @@ fn page_setup(title: &str, bureau: &str, fonts: &FontSet, names: &Fonts, numbere
 #set page(paper: "a4", margin: (top: 37mm, bottom: 35mm, left: 28mm, right: 26mm),
   footer-descent: 7mm,
   footer: {footer})
-#set text(font: {body}, size: 16pt, lang: "zh", region: "cn", top-edge: 0.86em, bottom-edge: -0.14em, cjk-latin-spacing: none, tracking: {TRACKING})
+#set text(font: {body}, size: 16pt, lang: "zh", region: "cn", top-edge: 0.86em, bottom-edge: -0.14em, cjk-latin-spacing: none, overhang: false, tracking: {TRACKING})
 #set par(first-line-indent: (amount: {INDENT}, all: true), justify: true, linebreaks: "simple", leading: {LEADING}, spacing: {LEADING})
 #set strong(delta: 300)
 "#,
@@ -845,6 +882,18 @@ impl World for ReportWorld<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mark_keeps_its_cell_unless_a_closing_mark_follows_it() {
+        assert_eq!(full_width_marks("无标点", None), r#"text("无标点")"#);
+        assert_eq!(
+            full_width_marks("一，二“三”。", None),
+            r#"[#text("一，")#h(0.01pt)#text("二“三”。")#h(0.01pt)]"#
+        );
+        // Not before a closing mark, which must not begin a line, here the next run's.
+        assert_eq!(full_width_marks("好。", Some('”')), r#"text("好。")"#);
+        assert_eq!(full_width_marks("好。", Some('下')), r#"[#text("好。")#h(0.01pt)]"#);
+    }
 
     #[test]
     fn report_text_is_always_a_string_literal() {

@@ -285,14 +285,15 @@ fn a_body_line_holds_28_characters() {
 }
 
 /// The grid, cell by cell (issue 27): on every PDF the sample produces, no full
-/// line of the body (三号, reaching the right margin) that is all Chinese holds
-/// more than 28 cells, a paragraph's indent counted as two — punctuation is never
-/// squeezed to make room for a 29th character — and one holds fewer only where
-/// GB/T 15834 pushes a character down: punctuation that may not begin a line
-/// follows at the start of the next (alone or after the character carried with
-/// it), or this line would end with one that may not end it.
+/// line of the body (三号, reaching the right margin) holds more than 28 cells,
+/// a paragraph's indent counted as two and an ASCII letter or digit as half —
+/// punctuation is never squeezed, nor hung past the text block, to make room for
+/// a 29th character. A line that is all Chinese holds fewer only where GB/T 15834
+/// pushes a character down: punctuation that may not begin a line follows at the
+/// start of the next (alone or after the character carried with it), or this
+/// line would end with one that may not end it.
 #[test]
-fn every_full_body_line_of_chinese_holds_28_cells() {
+fn every_full_body_line_holds_28_cells_an_ascii_character_half_a_cell() {
     if !require("pdftotext") {
         return;
     }
@@ -302,7 +303,7 @@ fn every_full_body_line_of_chinese_holds_28_cells() {
     for pdf in all_pdf().iter().filter(|p| p.parent().is_some_and(|d| d.ends_with("files"))) {
         let layout = poppler("pdftotext", &["-bbox-layout"], pdf);
         // Each body line: its text, where it starts and whether it reaches the margin.
-        let mut lines: Vec<(String, bool, bool)> = Vec::new();
+        let mut lines: Vec<(String, bool, f64)> = Vec::new();
         for line in layout.split("<line ").skip(1) {
             let number = |key: &str| -> f64 {
                 let at = line.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
@@ -322,13 +323,26 @@ fn every_full_body_line_of_chinese_holds_28_cells() {
                 .flat_map(str::chars)
                 .filter(|c| !c.is_whitespace())
                 .collect();
-            lines.push((words, x_min > 100.0, x_max >= 515.0));
+            lines.push((words, x_min > 100.0, x_max));
         }
-        for (i, (words, indented, reaches)) in lines.iter().enumerate() {
-            if !reaches || words.chars().any(|c| c.is_ascii()) {
+        // The text block's right edge: 28 mm + 156 mm, and the last glyph's
+        // quarter point of tracking.
+        const RIGHT: f64 = 184.0 / 25.4 * 72.0 + 0.5;
+        for (i, (words, indented, x_max)) in lines.iter().enumerate() {
+            if *x_max < 515.0 {
                 continue;
             }
             full += 1;
+            let indent = if *indented { 4 } else { 0 };
+            let halves: usize = words.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+            if halves + indent > 56 || *x_max > RIGHT {
+                let cells = (halves + indent) as f64 / 2.0;
+                wrong.push(format!("{}: {cells} cells to {x_max}: {words}", pdf.display()));
+                continue;
+            }
+            if words.chars().any(|c| c.is_ascii()) {
+                continue;
+            }
             let cells = words.chars().count() + if *indented { 2 } else { 0 };
             // The next line's first character, or its second with the first carried
             // along (a character is never left without the punctuation after it).

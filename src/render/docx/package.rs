@@ -190,7 +190,9 @@ fn empty(name: &str, attributes: &[(&str, &str)]) -> Node {
 /// East Asian text, so a word processor picks a Chinese face, not a Japanese one,
 /// for a font it has to replace. No extra space between Chinese and Latin
 /// letters or digits (`w:autoSpaceDE`, `w:autoSpaceDN`), as the PDF sets none: the
-/// grid counts a digit as half a character. Paragraphs keep the grid by their
+/// grid counts a digit as half a character. No mark hangs past the line's end
+/// (`w:overflowPunct` off): the PDF gives it a cell of its own inside the 28.
+/// Paragraphs keep the grid by their
 /// exact line pitch and the runs' tracking rather than by snapping to it
 /// (`w:snapToGrid` off, see [`official_grid`]).
 fn chinese_by_default(nodes: &mut [Node]) {
@@ -200,6 +202,7 @@ fn chinese_by_default(nodes: &mut [Node]) {
             element.children.push(empty("w:lang", &lang));
         }
         if element.name() == b"w:pPr" && parent == b"w:pPrDefault" {
+            element.children.push(empty("w:overflowPunct", &[("w:val", "0")]));
             element.children.push(empty("w:snapToGrid", &[("w:val", "0")]));
             element.children.push(empty("w:autoSpaceDE", &[("w:val", "0")]));
             element.children.push(empty("w:autoSpaceDN", &[("w:val", "0")]));
