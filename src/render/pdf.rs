@@ -396,9 +396,11 @@ const LINE_END_MARKS: &[char] = &[
 
 /// `text` as typst code, each mark of [`LINE_END_MARKS`] keeping its full cell
 /// at a line's end (GB/T 9704: 28 cells, a mark in a cell of its own). Typst
-/// halves a line's last glyph only when the line ends in text, so a mark is
-/// followed by the least spacing typst keeps, `h(0.01pt)` (it drops `h(0pt)`); not where a closing mark or quote follows it (`after`
-/// is the character after the text), which must not begin a line.
+/// halves a line's last glyph only when the line ends in text, so a mark ends
+/// its run and is followed by the tracking typst leaves off a run's last glyph,
+/// `h(-0.25pt)`: the line is as wide as one run would be. Not where a closing
+/// mark or quote follows it (`after` is the character after the text), which
+/// must not begin a line.
 fn full_width_marks(text: &str, after: Option<char>) -> String {
     let opens = |c: char| matches!(c, '“' | '‘' | '（' | '《' | '〈' | '【' | '「' | '『');
     let mut parts = Vec::new();
@@ -410,7 +412,7 @@ fn full_width_marks(text: &str, after: Option<char>) -> String {
             continue;
         }
         let end = at + c.len_utf8();
-        parts.push(format!("#text({})#h(0.01pt)", lit(&text[start..end])));
+        parts.push(format!("#text({})#h({TRACKING})", lit(&text[start..end])));
         start = end;
     }
     if parts.is_empty() {
@@ -888,11 +890,11 @@ mod tests {
         assert_eq!(full_width_marks("无标点", None), r#"text("无标点")"#);
         assert_eq!(
             full_width_marks("一，二“三”。", None),
-            r#"[#text("一，")#h(0.01pt)#text("二“三”。")#h(0.01pt)]"#
+            r#"[#text("一，")#h(-0.25pt)#text("二“三”。")#h(-0.25pt)]"#
         );
         // Not before a closing mark, which must not begin a line, here the next run's.
         assert_eq!(full_width_marks("好。", Some('”')), r#"text("好。")"#);
-        assert_eq!(full_width_marks("好。", Some('下')), r#"[#text("好。")#h(0.01pt)]"#);
+        assert_eq!(full_width_marks("好。", Some('下')), r#"[#text("好。")#h(-0.25pt)]"#);
     }
 
     #[test]
