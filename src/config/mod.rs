@@ -256,7 +256,7 @@ pub enum KeyMaterial {
 
 /// The font families of the official layout (FORMAT.md §2.1), by role. Word and
 /// LibreOffice substitute what a machine lacks; the PDF embeds free faces.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Fonts {
     /// 标题: 二号小标宋.
     pub title: String,

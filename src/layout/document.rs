@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 /// A run of text with its emphasis.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Inline {
     /// The text.
     pub text: String,
@@ -30,7 +30,7 @@ impl Inline {
 }
 
 /// A block of the body.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Block {
     /// A body paragraph: 2-character first-line indent.
     Paragraph(Vec<Inline>),
@@ -74,7 +74,7 @@ pub enum Block {
 }
 
 /// The alignment of a [`Block::Line`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Align {
     /// Flush left.
     Left,
@@ -85,7 +85,7 @@ pub enum Align {
 }
 
 /// The face of a [`Block::Line`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Face {
     /// 三号仿宋, as the body.
     Body,
@@ -97,7 +97,7 @@ pub enum Face {
 
 /// The red header above the red rule: the issuer's name (发文机关标志, or a
 /// bulletin's name), the number line, and a bulletin's editor and date.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Masthead {
     /// 发文机关标志 or the bulletin's name, in red.
     pub name: String,
@@ -111,7 +111,7 @@ pub struct Masthead {
 
 /// The end block between rules (版记 / 报尾): 抄送 or 报/送/发 lines, then the
 /// issuer at the left and the date or print run at the right.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Imprint {
     /// Lines such as `抄送：局领导。` or `报：县委办，县政府办。`.
     pub lines: Vec<String>,
@@ -145,8 +145,16 @@ impl Picture {
     }
 }
 
+/// The picture without its bytes (which the build's input hash adds itself)
+/// or its printed form.
+impl std::hash::Hash for Picture {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (&self.path, &self.caption, self.width, self.height).hash(state);
+    }
+}
+
 impl std::fmt::Debug for Picture {
-    /// The picture without its bytes: what the build's input hash records.
+    /// The picture without its bytes.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Picture")
             .field("path", &self.path)
@@ -158,7 +166,7 @@ impl std::fmt::Debug for Picture {
 }
 
 /// A signature shown in the approval block.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Signed {
     /// 审核 or 发布.
     pub role: &'static str,
@@ -183,7 +191,7 @@ impl Signed {
 }
 
 /// One report, bulletin issue or notice laid out for print.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Document {
     /// The report id, or the issue's or notice's name; names the PDF.
     pub id: String,

@@ -14,16 +14,32 @@ use sha2::{Digest, Sha256};
 /// A hash of everything a rendered file depends on: the laid-out document, the
 /// pictures' bytes, the fonts, the output format and the xinbao version.
 pub fn inputs_hash(document: &Document, fonts: &crate::config::Fonts, format: &str) -> String {
-    let mut hash = Sha256::new();
-    hash.update(env!("CARGO_PKG_VERSION"));
-    hash.update(format);
-    hash.update(format!("{document:?}{fonts:?}"));
+    use std::hash::Hash as _;
+    let mut hash = Sha(Sha256::new());
+    hash.0.update(env!("CARGO_PKG_VERSION"));
+    hash.0.update(format);
+    (document, fonts).hash(&mut hash);
     for block in &document.blocks {
         if let document::Block::Picture(picture) = block {
-            hash.update(&picture.bytes);
+            hash.0.update(&picture.bytes);
         }
     }
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hash.0.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 as a [`std::hash::Hasher`], so that a document hashes itself into it
+/// field by field.
+struct Sha(Sha256);
+
+impl std::hash::Hasher for Sha {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    /// Unused: the digest is read from the SHA-256 itself.
+    fn finish(&self) -> u64 {
+        0
+    }
 }
 
 /// The fonts for the PDFs of the work tree `ws`: the files of `fonts.files`

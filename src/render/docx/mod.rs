@@ -125,8 +125,7 @@ pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
         docx = w.imprint(docx, imprint);
     }
 
-    let mut raw = std::io::Cursor::new(Vec::new());
-    docx.build().pack(&mut raw).context("writing the DOCX package")?;
+    let parts = package::parts(docx.build());
     let title = match document.title.as_str() {
         "" => document.masthead.as_ref().map_or(document.id.as_str(), |m| m.name.as_str()),
         title => title,
@@ -141,7 +140,7 @@ pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
         id: &document.id,
         fonts,
     };
-    Ok(Rendered { bytes: package::finish(&raw.into_inner(), &properties)?, warnings: w.warnings })
+    Ok(Rendered { bytes: package::finish(parts, &properties)?, warnings: w.warnings })
 }
 
 struct Writer<'a> {
