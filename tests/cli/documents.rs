@@ -303,7 +303,7 @@ fn every_full_body_line_holds_28_cells_an_ascii_character_half_a_cell() {
     for pdf in all_pdf().iter().filter(|p| p.parent().is_some_and(|d| d.ends_with("files"))) {
         let layout = poppler("pdftotext", &["-bbox-layout"], pdf);
         // Each body line: its text, where it starts and whether it reaches the margin.
-        let mut lines: Vec<(String, bool, f64)> = Vec::new();
+        let mut lines: Vec<(String, f64, f64)> = Vec::new();
         for line in layout.split("<line ").skip(1) {
             let number = |key: &str| -> f64 {
                 let at = line.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
@@ -323,19 +323,21 @@ fn every_full_body_line_holds_28_cells_an_ascii_character_half_a_cell() {
                 .flat_map(str::chars)
                 .filter(|c| !c.is_whitespace())
                 .collect();
-            lines.push((words, x_min > 100.0, x_max));
+            lines.push((words, x_min, x_max));
         }
-        // The text block's right edge: 28 mm + 156 mm, and the last glyph's
+        // The text block's edges: 28 mm, and 28 mm + 156 mm with the last glyph's
         // quarter point of tracking.
+        const LEFT: f64 = 28.0 / 25.4 * 72.0 - 0.5;
         const RIGHT: f64 = 184.0 / 25.4 * 72.0 + 0.5;
-        for (i, (words, indented, x_max)) in lines.iter().enumerate() {
+        for (i, (words, x_min, x_max)) in lines.iter().enumerate() {
+            let indented = *x_min > 100.0;
             if *x_max < 515.0 {
                 continue;
             }
             full += 1;
-            let indent = if *indented { 4 } else { 0 };
+            let indent = if indented { 4 } else { 0 };
             let halves: usize = words.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-            if halves + indent > 56 || *x_max > RIGHT {
+            if halves + indent > 56 || *x_min < LEFT || *x_max > RIGHT {
                 let cells = (halves + indent) as f64 / 2.0;
                 wrong.push(format!("{}: {cells} cells to {x_max}: {words}", pdf.display()));
                 continue;
@@ -343,7 +345,7 @@ fn every_full_body_line_holds_28_cells_an_ascii_character_half_a_cell() {
             if words.chars().any(|c| c.is_ascii()) {
                 continue;
             }
-            let cells = words.chars().count() + if *indented { 2 } else { 0 };
+            let cells = words.chars().count() + if indented { 2 } else { 0 };
             // The next line's first character, or its second with the first carried
             // along (a character is never left without the punctuation after it).
             let next: Vec<char> =
