@@ -1,5 +1,5 @@
-//! The DOCX package as Word, WPS and the ECMA-376 schemas expect it, from the one
-//! docx-rs writes: the WordprocessingML parts in schema order, a drawing id and
+//! The DOCX package as Word, WPS and the ECMA-376 schemas expect it, from the parts
+//! docx-rs builds: the WordprocessingML parts in schema order, a drawing id and
 //! alt text (the caption) for each picture, only the parts the document uses,
 //! core and application properties filled in (title, author, the bureau, the
 //! document's date), and a zip with sorted entries and fixed times, so the same
