@@ -25,6 +25,11 @@ pub fn run(run: &Run, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let lang = run.lang();
     let mut build_args = args.build.clone();
     build_args.drafts = !args.published;
+    // What the first build is made from, taken before it: a change made while it
+    // runs, or before the watcher below first looks, is seen and rebuilt.
+    let (root, trust_root) = (run.root().to_path_buf(), run.trust_root().map(str::to_string));
+    let git = crate::run::discover(&root);
+    let mut seen = fingerprint(&root, git.as_ref());
     let outcome = build::build(run, &build_args)?;
     outcome.print(lang);
     let server = tiny_http::Server::http(("127.0.0.1", args.port))
@@ -40,10 +45,7 @@ pub fn run(run: &Run, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     }
     std::io::stdout().flush().context("writing to standard output")?;
 
-    let (root, trust_root) = (run.root().to_path_buf(), run.trust_root().map(str::to_string));
     std::thread::spawn(move || {
-        let git = crate::run::discover(&root);
-        let mut seen = fingerprint(&root, git.as_ref());
         // What did not change stays warm between rebuilds: the commits' facts and
         // the reports as parsed (a one-report change parses one report).
         let warm = Run::open(&root, lang, trust_root.clone()).keep_warm();
