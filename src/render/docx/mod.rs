@@ -30,7 +30,10 @@ const MARGINS: (i32, i32, i32, i32) = (2098, 1984, 1587, 1474);
 const TEXT_WIDTH: i32 = 11906 - 1587 - 1474;
 /// The body's exact line pitch: 28.95 pt, 22 lines to the 225 mm text block.
 const LINE: i32 = 579;
-/// The blank line under a title: the body's type, 16 pt, without its leading.
+/// The blank line under the title: 16 pt, the body's type without its leading.
+/// The PDF puts leading only between lines, Word and LibreOffice in every line,
+/// the last on the page included; taken out here, the page under a title holds
+/// as many body lines in both.
 const UNDER_TITLE: i32 = 10 * SIZE_BODY as i32;
 /// The room the PDF leaves above a table and below it beyond what a line of
 /// the body gives (its leading is between blocks, Word's above each line).
@@ -108,7 +111,7 @@ pub fn write(document: &Document, fonts: &Fonts) -> anyhow::Result<Rendered> {
         docx = w.masthead(docx, masthead);
     }
     if !document.title.is_empty() {
-        docx = docx.add_paragraph(w.title(&document.title)).add_paragraph(w.under_title());
+        docx = docx.add_paragraph(w.title(&document.title)).add_paragraph(w.gap(UNDER_TITLE));
     }
     for block in &document.blocks {
         docx = w.block(docx, block);
@@ -198,15 +201,6 @@ impl Writer<'_> {
             .align(AlignmentType::Center)
             .line_spacing(LineSpacing::new().line(700).line_rule(LineSpacingType::Exact))
             .add_run(self.run(text, &font, SIZE_TITLE))
-    }
-
-    /// The blank line under the title: 16 pt, the body's type without its
-    /// leading. The PDF puts leading only between lines, Word and LibreOffice in
-    /// every line, the last on the page included; taken out here, the page under
-    /// a title holds as many body lines in both.
-    fn under_title(&mut self) -> Paragraph {
-        self.paragraph()
-            .line_spacing(LineSpacing::new().line(UNDER_TITLE).line_rule(LineSpacingType::Exact))
     }
 
     /// An empty paragraph `twips` high.
@@ -530,7 +524,7 @@ impl Writer<'_> {
                         } else {
                             self.fonts.body.clone()
                         };
-                        // Off the line grid, as the PDF sets a table on its own pitch.
+                        // On the PDF's own pitch for a table (see the inset below).
                         let paragraph = self.paragraph().line_spacing(
                             LineSpacing::new().line(420).line_rule(LineSpacingType::Exact),
                         );

@@ -133,7 +133,7 @@ fn part(name: &str, data: &[u8], properties: &Properties) -> anyhow::Result<Vec<
         });
     } else {
         if name == "word/styles.xml" {
-            chinese_by_default(&mut nodes);
+            style_defaults(&mut nodes);
         }
         if name == "word/document.xml" {
             official_grid(&mut nodes);
@@ -145,9 +145,6 @@ fn part(name: &str, data: &[u8], properties: &Properties) -> anyhow::Result<Vec<
         if name == "word/document.xml" {
             name_pictures(&mut nodes, properties.captions);
             repeat_headers(&mut nodes, properties.headed);
-        }
-        if name == "word/styles.xml" {
-            mark_default_style(&mut nodes);
         }
     }
     Ok(xml::write(&nodes))
@@ -211,16 +208,18 @@ fn empty(name: &str, attributes: &[(&str, &str)]) -> Node {
     Node::Element(element)
 }
 
-/// The document's languages (`w:lang` in the default run properties): Chinese for
-/// East Asian text, so a word processor picks a Chinese face, not a Japanese one,
-/// for a font it has to replace. No extra space between Chinese and Latin
-/// letters or digits (`w:autoSpaceDE`, `w:autoSpaceDN`), as the PDF sets none: the
-/// grid counts a digit as half a character. No mark hangs past the line's end
-/// (`w:overflowPunct` off): the PDF gives it a cell of its own inside the 28.
-/// Paragraphs keep the grid by their
-/// exact line pitch and the runs' tracking rather than by snapping to it
-/// (`w:snapToGrid` off, see [`official_grid`]).
-fn chinese_by_default(nodes: &mut [Node]) {
+/// The styles' defaults. The document's languages (`w:lang` in the default run
+/// properties): Chinese for East Asian text, so a word processor picks a Chinese
+/// face, not a Japanese one, for a font it has to replace. No extra space between
+/// Chinese and Latin letters or digits (`w:autoSpaceDE`, `w:autoSpaceDN`), as the
+/// PDF sets none: the grid counts a digit as half a character. No mark hangs past
+/// the line's end (`w:overflowPunct` off): the PDF gives it a cell of its own
+/// inside the 28. Paragraphs keep the grid by their exact line pitch and the
+/// runs' tracking rather than by snapping to it (`w:snapToGrid` off, see
+/// [`official_grid`]). And `Normal` marked as the default paragraph style
+/// (docx-rs does not), as Word does: readers take paragraphs without a style to
+/// be in it.
+fn style_defaults(nodes: &mut [Node]) {
     xml::walk(nodes, b"", &mut |element: &mut Element, parent: &[u8]| {
         if element.name() == b"w:rPr" && parent == b"w:rPrDefault" {
             let lang = [("w:val", "en-US"), ("w:eastAsia", "zh-CN"), ("w:bidi", "ar-SA")];
@@ -235,6 +234,7 @@ fn chinese_by_default(nodes: &mut [Node]) {
         if element.name() == b"w:style"
             && element.attribute("w:styleId").as_deref() == Some(b"Normal")
         {
+            element.set_attribute("w:default", "1");
             // The size the grid's `w:charSpace` is reckoned from, in Word and in
             // LibreOffice (which reads only the Normal style's, not the defaults').
             let size = super::SIZE_BODY.to_string();
@@ -251,24 +251,29 @@ fn chinese_by_default(nodes: &mut [Node]) {
 }
 
 /// The document grid on every section (`w:docGrid`, GB/T 9704 7.1): 22 lines of
-/// 28.95 pt and 28 characters of 15.79 pt, the 三号 character's 16 pt less
-/// 849/4096 pt (`w:charSpace`, reckoned from the Normal style's size, as the
-/// official templates set it). Word's page set-up shows 22 × 28 and a new line
+/// the body's pitch and 28 characters of 15.79 pt, the 三号 character's 16 pt
+/// less [`CHAR_SPACE`]/4096 pt. Word's page set-up shows 22 × 28 and a new line
 /// typed into the document keeps it.
 ///
 /// The text keeps the grid by its exact line pitch and the runs' tracking, not
 /// by snapping to it: LibreOffice gives a character wider than its cell (16 pt in
 /// 15.79) two cells and sets 18 to 20 characters a line.
 fn official_grid(nodes: &mut [Node]) {
+    let (pitch, space) = (super::LINE.to_string(), CHAR_SPACE.to_string());
     xml::walk(nodes, b"", &mut |element: &mut Element, _| {
         if element.name() == b"w:sectPr" {
             element.children.retain(|c| !matches!(c, Node::Element(e) if e.name() == b"w:docGrid"));
             let grid =
-                [("w:type", "linesAndChars"), ("w:linePitch", "579"), ("w:charSpace", "-849")];
+                [("w:type", "linesAndChars"), ("w:linePitch", &pitch), ("w:charSpace", &space)];
             element.children.push(empty("w:docGrid", &grid));
         }
     });
 }
+
+/// `w:charSpace`: 4096ths of a point off the Normal style's size (三号, 16 pt)
+/// for 28 characters to the 156 mm line, (442.2 / 28 − 16) × 4096, as the
+/// official templates set it.
+const CHAR_SPACE: i32 = -849;
 
 /// What a font table says of a face, so that a reader without it substitutes one
 /// of the same kind: the name Windows and WPS ship it under (`w:altName`), its
@@ -362,18 +367,6 @@ fn font_table(fonts: &crate::config::Fonts) -> String {
     }
     table.push_str("</w:fonts>");
     table
-}
-
-/// Marks `Normal` as the default paragraph style (docx-rs does not), as Word does:
-/// readers take paragraphs without a style to be in it.
-fn mark_default_style(nodes: &mut [Node]) {
-    xml::walk(nodes, b"", &mut |element: &mut Element, _| {
-        if element.name() == b"w:style"
-            && element.attribute("w:styleId").as_deref() == Some(b"Normal")
-        {
-            element.set_attribute("w:default", "1");
-        }
-    });
 }
 
 /// `docProps/core.xml`: title, creator, language and dates.
