@@ -530,12 +530,8 @@ fn markup(
     let _ = writeln!(
         m,
         r#"#show heading.where(level: {t}): it => align(center, block(width: 100%, above: {LEADING}, below: {LEADING}, sticky: false, par(first-line-indent: 0em, leading: 13pt, text(font: {title}, size: 22pt, weight: "bold", it.body))))
-#show heading.where(level: {h1}): it => block(above: {LEADING}, below: {LEADING}, sticky: true)[#set text(font: {hei}, size: 16pt, weight: "regular")
-#h({INDENT})#it.body]
-#show heading.where(level: {h2}): it => block(above: {LEADING}, below: {LEADING}, sticky: true)[#set text(font: {kai}, size: 16pt, weight: "regular")
-#h({INDENT})#it.body]
-#show heading: it => if it.level > {h2} {{ block(above: {LEADING}, below: {LEADING}, sticky: true)[#set text(font: {body}, size: 16pt, weight: "regular")
-#h({INDENT})#it.body] }} else {{ it }}"#,
+#show heading: it => if it.level <= {t} {{ it }} else {{ block(above: {LEADING}, below: {LEADING}, sticky: true)[#set text(font: if it.level == {h1} {{ {hei} }} else if it.level == {h2} {{ {kai} }} else {{ {body} }}, size: 16pt, weight: "regular")
+#h({INDENT})#it.body] }}"#,
         t = base + 1,
         h1 = base + 2,
         h2 = base + 3,
