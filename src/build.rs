@@ -386,13 +386,13 @@ fn assessment(
     let mut quarters = stats::compute_all(input, &periods);
     let years = quarters.split_off(count);
     // Each year's catalogue, numbered as `transfer` numbers it.
+    let published = crate::volume::Published::of(input.repo, input.ledger, input.late);
     let volumes = years
         .iter()
         .rev()
         .filter_map(|stats| {
             let period = stats::Period::parse(&stats.period)?;
-            let by = crate::volume::By::Category;
-            let volume = crate::volume::select(input.repo, input.ledger, input.late, period, by);
+            let volume = published.volume(period, crate::volume::By::Category);
             let rows = crate::transfer::catalogue(&volume, &input.repo.settings);
             (!rows.is_empty()).then(|| (period.year(), rows))
         })

@@ -247,7 +247,7 @@ where
         let commits = self.commits.values().map(|fact| &**fact).collect();
         let out = Out { key: &self.key, tips: &self.tips, commits };
         if let Ok(json) = serde_json::to_vec(&out) {
-            write_sealed(repo, &format!("{}.json", self.name), json);
+            write_sealed(repo.path(), &format!("{}.json", self.name), json);
         }
     }
 }
@@ -276,8 +276,8 @@ fn path(repo: &git2::Repository, name: &str) -> std::path::PathBuf {
 
 /// The bytes of the sealed file `file` of `.git/xinbao/`, when it exists and its
 /// seal verifies; else none. For caches of other shapes than commit facts.
-pub fn read_sealed(repo: &git2::Repository, file: &str) -> Option<Vec<u8>> {
-    let mut bytes = std::fs::read(repo.path().join("xinbao").join(file)).ok()?;
+pub fn read_sealed(git_dir: &std::path::Path, file: &str) -> Option<Vec<u8>> {
+    let mut bytes = std::fs::read(git_dir.join("xinbao").join(file)).ok()?;
     let seal = bytes.len() - unseal(&bytes)?.len();
     bytes.drain(..seal);
     Some(bytes)
@@ -285,8 +285,8 @@ pub fn read_sealed(repo: &git2::Repository, file: &str) -> Option<Vec<u8>> {
 
 /// Replaces the file `file` of `.git/xinbao/` with `bytes`, sealed; silently
 /// nothing when there is no secret or the folder cannot be written.
-pub fn write_sealed(repo: &git2::Repository, file: &str, bytes: Vec<u8>) {
-    let dir = repo.path().join("xinbao");
+pub fn write_sealed(git_dir: &std::path::Path, file: &str, bytes: Vec<u8>) {
+    let dir = git_dir.join("xinbao");
     if let Some(sealed) = seal(bytes)
         && std::fs::create_dir_all(&dir).is_ok()
     {

@@ -24,6 +24,7 @@ pub enum By {
 }
 
 /// One report of the volume.
+#[derive(Clone)]
 pub struct Entry<'r> {
     /// The report as the history puts it (the signed text).
     pub report: &'r Report,
@@ -102,67 +103,88 @@ pub fn select<'r>(
     period: Period,
     by: By,
 ) -> Volume<'r> {
-    let zone = repo.settings.timezone;
-    // Reports on main (not drafts) that retract another: SPEC §6.3 severed the
-    // references across units already.
-    let mut retracted_by: BTreeMap<&str, &str> = BTreeMap::new();
-    for report in repo.reports.iter() {
-        let on_main = ledger.trail_of(report).is_some_and(|t| t.state != State::Draft);
-        if let (true, Some(target)) = (on_main, &report.retracts)
-            && target.value != report.id
-        {
-            retracted_by.entry(target.value.as_str()).or_insert(report.id.as_str());
-        }
-    }
-    let mut entries: Vec<Entry> = repo
-        .reports
-        .iter()
-        .filter_map(|report| {
-            let trail = ledger.trail_of(report).filter(|t| t.state == State::Published)?;
-            let submitted = report.submitted_at.as_ref()?.value;
-            let arrived = late
-                .received(&report.file)
-                .and_then(|at| DateTime::from_timestamp(at, 0))
-                .map_or(submitted.to_utc(), |at| at);
-            let day = arrived.with_timezone(&zone).date_naive();
-            period.contains(day).then(|| Entry {
-                report,
-                trail,
-                arrived,
-                day,
-                late: !late.of(&report.file).is_empty(),
-                retracted_by: retracted_by.get(report.id.as_str()).map(|id| id.to_string()),
-            })
-        })
-        .collect();
-    entries.sort_by(|a, b| (a.arrived, &a.report.id).cmp(&(b.arrived, &b.report.id)));
-    let date = entries
-        .iter()
-        .flat_map(|e| e.trail.published_by.iter().map(|s| s.at))
-        .max()
-        .and_then(|at| DateTime::from_timestamp(at, 0))
-        .unwrap_or_else(|| {
-            let day = period.to().and_time(chrono::NaiveTime::MIN);
-            day.and_local_timezone(zone).single().map_or_else(|| day.and_utc(), |t| t.to_utc())
-        });
+    Published::of(repo, ledger, late).volume(period, by)
+}
 
-    let mut groups: Vec<Group> = Vec::new();
-    let key = |entry: &Entry| match by {
-        By::Category => entry.report.category().map_or(usize::MAX, |c| {
-            crate::report::Category::ALL.iter().position(|x| *x == c).unwrap_or(usize::MAX)
-        }),
-        By::Month => (entry.day.year() as usize) * 12 + entry.day.month0() as usize,
-    };
-    let name = |entry: &Entry| match by {
-        By::Category => entry.report.category().map_or("其他", |c| c.label()).to_string(),
-        By::Month => format!("{}年{}月", entry.day.year(), entry.day.month()),
-    };
-    entries.sort_by_key(|e| key(e));
-    for entry in entries {
-        match groups.last_mut() {
-            Some(group) if group.name == name(&entry) => group.entries.push(entry),
-            _ => groups.push(Group { name: name(&entry), entries: vec![entry] }),
+/// Every published report with its day of arrival, found once for the volumes
+/// of several periods (the archive's catalogue of each year).
+pub struct Published<'r> {
+    entries: Vec<Entry<'r>>,
+    zone: chrono::FixedOffset,
+}
+
+impl<'r> Published<'r> {
+    /// The published reports of `repo`, by arrival.
+    pub fn of(repo: &'r Repository, ledger: &'r Ledger, late: &Lateness) -> Published<'r> {
+        let zone = repo.settings.timezone;
+        // Reports on main (not drafts) that retract another: SPEC §6.3 severed the
+        // references across units already.
+        let mut retracted_by: BTreeMap<&str, &str> = BTreeMap::new();
+        for report in repo.reports.iter() {
+            let on_main = ledger.trail_of(report).is_some_and(|t| t.state != State::Draft);
+            if let (true, Some(target)) = (on_main, &report.retracts)
+                && target.value != report.id
+            {
+                retracted_by.entry(target.value.as_str()).or_insert(report.id.as_str());
+            }
         }
+        let mut entries: Vec<Entry> = repo
+            .reports
+            .iter()
+            .filter_map(|report| {
+                let trail = ledger.trail_of(report).filter(|t| t.state == State::Published)?;
+                let submitted = report.submitted_at.as_ref()?.value;
+                let arrived = late
+                    .received(&report.file)
+                    .and_then(|at| DateTime::from_timestamp(at, 0))
+                    .map_or(submitted.to_utc(), |at| at);
+                Some(Entry {
+                    report,
+                    trail,
+                    arrived,
+                    day: arrived.with_timezone(&zone).date_naive(),
+                    late: !late.of(&report.file).is_empty(),
+                    retracted_by: retracted_by.get(report.id.as_str()).map(|id| id.to_string()),
+                })
+            })
+            .collect();
+        entries.sort_by(|a, b| (a.arrived, &a.report.id).cmp(&(b.arrived, &b.report.id)));
+        Published { entries, zone }
     }
-    Volume { period, by, groups, date }
+
+    /// The volume of `period`, grouped `by` category or month.
+    pub fn volume(&self, period: Period, by: By) -> Volume<'r> {
+        let mut entries: Vec<Entry> =
+            self.entries.iter().filter(|e| period.contains(e.day)).cloned().collect();
+        let date = entries
+            .iter()
+            .flat_map(|e| e.trail.published_by.iter().map(|s| s.at))
+            .max()
+            .and_then(|at| DateTime::from_timestamp(at, 0))
+            .unwrap_or_else(|| {
+                let day = period.to().and_time(chrono::NaiveTime::MIN);
+                let zone = self.zone;
+                day.and_local_timezone(zone).single().map_or_else(|| day.and_utc(), |t| t.to_utc())
+            });
+
+        let mut groups: Vec<Group> = Vec::new();
+        let key = |entry: &Entry| match by {
+            By::Category => entry.report.category().map_or(usize::MAX, |c| {
+                crate::report::Category::ALL.iter().position(|x| *x == c).unwrap_or(usize::MAX)
+            }),
+            By::Month => (entry.day.year() as usize) * 12 + entry.day.month0() as usize,
+        };
+        let name = |entry: &Entry| match by {
+            By::Category => entry.report.category().map_or("其他", |c| c.label()).to_string(),
+            By::Month => format!("{}年{}月", entry.day.year(), entry.day.month()),
+        };
+        entries.sort_by_key(|e| key(e));
+        for entry in entries {
+            match groups.last_mut() {
+                Some(group) if group.name == name(&entry) => group.entries.push(entry),
+                _ => groups.push(Group { name: name(&entry), entries: vec![entry] }),
+            }
+        }
+        Volume { period, by, groups, date }
+    }
 }

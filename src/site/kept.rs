@@ -67,6 +67,8 @@ pub(super) struct Kept {
     new: Vec<(Hash, Made)>,
     /// Whether this build made an entry afresh.
     changed: bool,
+    /// The repository's `.git` folder, where the entries are stored.
+    git_dir: Option<std::path::PathBuf>,
 }
 
 impl Kept {
@@ -74,9 +76,10 @@ impl Kept {
     /// without git or without a usable file.
     pub fn open(git: Option<&git2::Repository>, site: &Site) -> Kept {
         let Some(base) = git.and_then(|_| base(site)) else { return Kept::default() };
-        let old = git.and_then(|git| crate::cache::read_sealed(git, FILE));
+        let git_dir = git.map(|git| git.path().to_path_buf());
+        let old = git_dir.as_deref().and_then(|dir| crate::cache::read_sealed(dir, FILE));
         let old = old.and_then(|bytes| decode(&bytes)).unwrap_or_default();
-        Kept { base: Some(base), old, new: Vec::new(), changed: false }
+        Kept { base: Some(base), old, new: Vec::new(), changed: false, git_dir }
     }
 
     /// The key of `entry`'s page, when entries are kept at all; `files` are the
@@ -105,12 +108,14 @@ impl Kept {
         }
     }
 
-    /// Replaces the file in `git` with this build's entries, when they differ
+    /// Replaces the stored file with this build's entries, when they differ
     /// from the previous build's.
-    pub fn store(self, git: Option<&git2::Repository>) {
-        let Some(git) = git.filter(|_| self.base.is_some()) else { return };
+    pub fn store(self) {
+        let Some(git_dir) = self.git_dir.as_deref().filter(|_| self.base.is_some()) else {
+            return;
+        };
         if self.changed || !self.old.is_empty() {
-            crate::cache::write_sealed(git, FILE, encode(&self.new));
+            crate::cache::write_sealed(git_dir, FILE, encode(&self.new));
         }
     }
 }
@@ -248,11 +253,11 @@ fn encode(entries: &[(Hash, Made)]) -> Vec<u8> {
         bytes(&mut out, made.summary.as_bytes());
         number(&mut out, made.keys.words.len() as u64);
         made.keys.words.iter().for_each(|word| bytes(&mut out, word.as_bytes()));
-        let mut pairs = made.keys.pairs.clone();
-        pairs.sort_unstable();
+        let pairs = &made.keys.pairs;
+        debug_assert!(pairs.is_sorted(), "a report's search pairs are kept sorted");
         number(&mut out, pairs.len() as u64);
         let mut previous = 0;
-        for pair in pairs {
+        for &pair in pairs {
             number(&mut out, pair - previous);
             previous = pair;
         }
@@ -340,14 +345,12 @@ mod tests {
         let made = Made {
             page: [7; 32],
             pictures: vec![("assets/img/ab.png".into(), [9; 32])],
-            keys: SearchKeys { pairs: vec![5 << 21, 3, 1 << 40], words: vec!["pm2".into()] },
+            keys: SearchKeys { pairs: vec![3, 5 << 21, 1 << 40], words: vec!["pm2".into()] },
             summary: "调度会…".into(),
         };
         let file = encode(&[([1; 32], made.clone())]);
         let back = decode(&file).unwrap();
-        let mut sorted = made;
-        sorted.keys.pairs.sort_unstable();
-        assert_eq!(back.get(&[1; 32]), Some(&sorted));
+        assert_eq!(back.get(&[1; 32]), Some(&made));
         assert!(decode(&file[..file.len() - 1]).is_none());
         assert!(decode(&[file.as_slice(), b"x"].concat()).is_none());
         assert!(decode(b"xinbao pages 0\n").is_none());

@@ -310,8 +310,6 @@ pub struct Archive<'a> {
     writer: Writer,
     index: search::Index,
     kept: kept::Kept,
-    /// Where the kept entries are stored.
-    git: Option<&'a git2::Repository>,
     /// For the next batch ([`Archive::plan`]): each entry's key and what is kept of it.
     planned: Vec<(Option<kept::Hash>, Option<kept::Made>)>,
     /// How many of `site.entries` (newest first) have been added.
@@ -335,7 +333,7 @@ impl<'a> Archive<'a> {
         let site = Site::new(input);
         let kept = kept::Kept::open(git, &site);
         let index = search::Index::default();
-        Ok(Archive { site, writer, index, kept, git, planned: Vec::new(), added: 0 })
+        Ok(Archive { site, writer, index, kept, planned: Vec::new(), added: 0 })
     }
 
     /// Looks up the next `batch` of reports in the archive's order
@@ -443,18 +441,24 @@ impl<'a> Archive<'a> {
             self.added,
             site.entries.len()
         );
-        // Each made beside the others: none reads what another makes.
         let index = std::mem::take(&mut self.index);
-        let (mut pages, (statistics, lists)) = rayon::join(
-            || index.pages(site),
-            || rayon::join(|| statistics::pages(site), || lists::pages(site)),
+        // Each made beside the others: none reads what another makes; what was
+        // made of each report is stored for the next build meanwhile.
+        let kept = std::mem::take(&mut self.kept);
+        let ((mut pages, (statistics, lists)), ()) = rayon::join(
+            || {
+                rayon::join(
+                    || index.pages(site),
+                    || rayon::join(|| statistics::pages(site), || lists::pages(site)),
+                )
+            },
+            || kept.store(),
         );
         pages.extend(volumes::pages(site));
         pages.extend(statistics);
         pages.extend(lists);
         self.writer.put(pages)?;
         let written = self.writer.finish()?;
-        self.kept.store(self.git);
         Ok(written)
     }
 }
@@ -475,8 +479,10 @@ fn make(
     let hashes: Vec<kept::Hash> = pages.iter().map(|p| Sha256::digest(&p.bytes).into()).collect();
     let page = entry.page();
     let mut keys = search::keys(&search::text(entry, document));
-    // Kept for the whole build: without the room left by the repeats removed.
+    // Kept for the whole build: without the room left by the repeats removed,
+    // and sorted, as the kept entries are stored.
     keys.pairs.shrink_to_fit();
+    keys.pairs.sort_unstable();
     let mut made = Made { keys, summary: search::summary_of(document), ..Made::default() };
     for (p, hash) in pages.iter().zip(&hashes) {
         if p.path == page {
