@@ -137,6 +137,12 @@ impl Outcome {
 /// Builds the outputs of `args` for the run's repository.
 pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
     let (root, lang) = (run.root(), run.lang());
+    // What the previous build kept of the archive is read while the history is judged.
+    let git_dir = run.git().filter(|_| args.only.contains(&Output::Site)).map(|git| git.path());
+    let previous = git_dir.map(|dir| {
+        let dir = dir.to_path_buf();
+        std::thread::spawn(move || site::Previous::read(&dir))
+    });
     // history → settings in force → load → check → approvals
     let figures = crate::pipeline::Purpose::Figures { deleted: false };
     let crate::pipeline::Verdicts { repo, diags, late, ledger, history } =
@@ -215,9 +221,9 @@ pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
         assessment,
         drafts: args.drafts,
     });
-    let git = run.git();
+    let previous = previous.and_then(|reading| reading.join().ok());
     let mut archive =
-        input.as_ref().map(|input| site::Archive::begin(&out, input, git)).transpose()?;
+        input.as_ref().map(|input| site::Archive::begin(&out, input, previous)).transpose()?;
 
     // layout → DOCX, PDF and archive page, a batch of reports at a time, so that
     // only one batch's documents are in memory; each report is laid out once, and

@@ -118,7 +118,7 @@ where
         let file = std::fs::read(path(repo, name))
             .ok()
             .and_then(|bytes| {
-                unseal(&bytes).and_then(|json| serde_json::from_slice::<File<T>>(json).ok())
+                unseal(&bytes).and_then(|facts| postcard::from_bytes::<File<T>>(facts).ok())
             })
             .filter(|file| file.key == key);
         let (tips, commits) = file.map_or_else(Default::default, |file| (file.tips, file.commits));
@@ -246,8 +246,8 @@ where
         }
         let commits = self.commits.values().map(|fact| &**fact).collect();
         let out = Out { key: &self.key, tips: &self.tips, commits };
-        if let Ok(json) = serde_json::to_vec(&out) {
-            write_sealed(repo.path(), &format!("{}.json", self.name), json);
+        if let Ok(facts) = postcard::to_stdvec(&out) {
+            write_sealed(repo.path(), &format!("{}.bin", self.name), facts);
         }
     }
 }
@@ -263,15 +263,23 @@ pub fn key(parts: &[&[u8]]) -> String {
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Removes the files of caches no longer kept (their names before a change).
-pub fn forget(repo: &git2::Repository, names: &[&str]) {
-    for name in names {
-        let _ = std::fs::remove_file(path(repo, name));
+/// Removes the files of caches no longer kept (their file names before a change).
+pub fn forget(repo: &git2::Repository, files: &[&str]) {
+    for file in files {
+        let _ = std::fs::remove_file(repo.path().join("xinbao").join(file));
     }
 }
 
 fn path(repo: &git2::Repository, name: &str) -> std::path::PathBuf {
-    repo.path().join("xinbao").join(format!("{name}.json"))
+    repo.path().join("xinbao").join(format!("{name}.bin"))
+}
+
+/// This binary's size and modification time: a cache of what its own types
+/// hold is not read by another build of xinbao, even of the same version.
+pub fn this_binary() -> Option<(u64, u128)> {
+    let exe = std::env::current_exe().and_then(std::fs::metadata).ok()?;
+    let built = exe.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some((exe.len(), built.as_nanos()))
 }
 
 /// The bytes of the sealed file `file` of `.git/xinbao/`, when it exists and its
@@ -294,23 +302,23 @@ pub fn write_sealed(git_dir: &std::path::Path, file: &str, bytes: Vec<u8>) {
     }
 }
 
-/// `json` preceded by a line with its HMAC, or `None` without a secret.
-fn seal(json: Vec<u8>) -> Option<Vec<u8>> {
-    let mac = hmac(&secret()?, &json);
-    let mut bytes = format!("{mac}\n").into_bytes();
-    bytes.extend(json);
-    Some(bytes)
+/// `bytes` preceded by a line with their HMAC, or `None` without a secret.
+fn seal(bytes: Vec<u8>) -> Option<Vec<u8>> {
+    let mac = hmac(&secret()?, &bytes);
+    let mut sealed = format!("{mac}\n").into_bytes();
+    sealed.extend(bytes);
+    Some(sealed)
 }
 
-/// The JSON of a sealed file whose HMAC verifies.
+/// The contents of a sealed file whose HMAC verifies.
 fn unseal(bytes: &[u8]) -> Option<&[u8]> {
     let newline = bytes.iter().position(|&b| b == b'\n')?;
-    let (mac, json) = (&bytes[..newline], &bytes[newline + 1..]);
-    let expected = hmac(&secret()?, json);
+    let (mac, contents) = (&bytes[..newline], &bytes[newline + 1..]);
+    let expected = hmac(&secret()?, contents);
     // Compared in full, without an early exit.
     let same = mac.len() == expected.len()
         && mac.iter().zip(expected.as_bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-    same.then_some(json)
+    same.then_some(contents)
 }
 
 /// HMAC-SHA256 (RFC 2104) of `data` under `key`, as hex.

@@ -42,19 +42,16 @@ pub struct ReportChange {
     /// The path relative to the reports repository root.
     pub file: String,
     /// The old blob, `None` when the file is added.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::cache::oid::option")]
+    #[serde(with = "crate::cache::oid::option")]
     pub old: Option<Oid>,
     /// The new blob, `None` when the file is deleted.
     #[serde(with = "crate::cache::oid::option")]
     pub blob: Option<Oid>,
     /// The `unit` of the new text, when it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// The pictures the new text references (paths relative to the root).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pictures: Vec<String>,
     /// The `adoptions` entries of the new text ([`report::adoption_key`]).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub adoptions: Vec<String>,
 }
 
@@ -64,7 +61,7 @@ pub struct FileChange {
     /// The path relative to the reports repository root.
     pub path: String,
     /// The old blob, `None` when the file is added.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::cache::oid::option")]
+    #[serde(with = "crate::cache::oid::option")]
     pub old: Option<Oid>,
     /// The new blob, `None` when the file is deleted.
     #[serde(with = "crate::cache::oid::option")]
@@ -93,24 +90,19 @@ pub struct CommitFacts {
     /// Reports changed relative to the first parent.
     pub changes: Vec<ReportChange>,
     /// Other files under `reports/` changed relative to the first parent.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<FileChange>,
     /// Office records (under `requests/`, `bulletins/`, `templates/`) changed
     /// relative to the first parent (SPEC §6.3).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<FileChange>,
     /// The `xinbao.yaml` blob of this commit's tree.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::cache::oid::option")]
+    #[serde(with = "crate::cache::oid::option")]
     pub settings: Option<Oid>,
     /// Report ids named in `Published:` trailers.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub published: Vec<String>,
     /// Report ids named in `Approved:` trailers.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub approved: Vec<String>,
     /// Old tips named in `History-rewritten-from:` trailers: an office or admin
     /// signature on this commit acknowledges that the main line was rewritten.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rewritten_from: Vec<String>,
     /// Whether the commit carries a signature header.
     pub signed: bool,
@@ -119,7 +111,7 @@ pub struct CommitFacts {
     /// that it brings in through a parent other than its first, which does not
     /// contain them, with that parent's number. Non-empty is the shape of a
     /// rewrite of the main line (SPEC §6.3).
-    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "crate::cache::oid::numbered")]
+    #[serde(with = "crate::cache::oid::numbered")]
     pub brought: Vec<(usize, Oid)>,
 }
 
@@ -201,9 +193,11 @@ impl Commits {
         let mut store = self.store.borrow_mut();
         let store = store.get_or_insert_with(|| {
             let (tracked, settings) = (&self.paths.tracked, &self.paths.settings);
-            let key = cache::key(&[b"commits-v3", tracked.as_bytes(), settings.as_bytes()]);
-            // Before one store served both walks, each had a file of its own.
-            cache::forget(git, &["added", "approvals", "approvals-aside"]);
+            let key = cache::key(&[b"commits-v4", tracked.as_bytes(), settings.as_bytes()]);
+            // Before one store served both walks, each had a file of its own;
+            // before the facts were stored as postcard, they were JSON.
+            let old = ["added.json", "approvals.json", "approvals-aside.json", "commits.json"];
+            cache::forget(git, &old);
             cache::Store::open(git, "commits", &key)
         });
         let paths = &self.paths;

@@ -9,7 +9,7 @@ use crate::yaml::{self, Kind, Node};
 use chrono::{FixedOffset, NaiveDate};
 
 /// A value and where it was written.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spanned<T> {
     /// The value.
     pub value: T,

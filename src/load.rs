@@ -194,12 +194,9 @@ pub(crate) fn load_with_kept(
     let began = std::time::SystemTime::now();
     let parse = |file: &String| {
         let mut local = Diagnostics::default();
-        let report = read_bytes(ws, file, &mut local).and_then(|bytes| {
-            let normalized = bytes.starts_with(b"\xef\xbb\xbf") || bytes.contains(&b'\r');
-            let original = normalized.then(|| bytes.clone().into());
-            let text = decode(file, bytes, &mut local)?;
-            let mut report = report::parse(file, &stem(file), &text, &settings, &mut local)?;
-            report.read = Some(report::ReadText { text: text.into(), original });
+        let report = read_text(ws, file, &mut local).and_then(|read| {
+            let mut report = report::parse(file, &stem(file), &read.text, &settings, &mut local)?;
+            report.read = Some(read);
             Some(Arc::new(report))
         });
         (report, local)
@@ -215,12 +212,18 @@ pub(crate) fn load_with_kept(
                 let (report, local) = parse(file);
                 return (report, local, None);
             };
-            if let Some((report, local)) = kept.get(file, &stamp, digest) {
-                return (report, local, None);
-            }
-            let (report, local) = parse(file);
+            let taken = kept.take(file, &stamp, digest);
+            let (report, local, fresh) = match taken
+                .and_then(|(report, local)| Some((with_text(ws, file, report, &stamp)?, local)))
+            {
+                Some((report, local)) => (report, local, false),
+                None => {
+                    let (report, local) = parse(file);
+                    (report, local, true)
+                }
+            };
             let entry = (stamp, report.clone(), local.clone());
-            (report, local, Some((file.clone(), entry)))
+            (report, local, Some((file.clone(), entry, fresh)))
         })
         .collect();
     let mut fresh = Vec::new();
@@ -484,6 +487,43 @@ fn within_limit(file: &str, len: u64, diags: &mut Diagnostics) -> bool {
 }
 
 /// Decodes a file's bytes as normalized text, or records that they are not UTF-8.
+/// The text of the report file `file` as the loader reads it (its bytes too,
+/// when normalizing changed them).
+fn read_text(ws: &Workspace, file: &str, diags: &mut Diagnostics) -> Option<report::ReadText> {
+    decode_read(file, read_bytes(ws, file, diags)?, diags)
+}
+
+/// The text of the report file `file` read as `bytes`.
+fn decode_read(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<report::ReadText> {
+    let normalized = bytes.starts_with(b"\xef\xbb\xbf") || bytes.contains(&b'\r');
+    let original = normalized.then(|| bytes.clone().into());
+    let text = decode(file, bytes, diags)?;
+    Some(report::ReadText { text: text.into(), original })
+}
+
+/// A kept parse of `file`, with its text: stored parses leave the text to the
+/// file, which is read again and must still have the stamp the parse was kept
+/// for (else it is parsed afresh: `None`).
+fn with_text(
+    ws: &Workspace,
+    file: &str,
+    report: Option<Arc<Report>>,
+    stamp: &parsed::Stamp,
+) -> Option<Option<Arc<Report>>> {
+    let mut report = match report {
+        Some(report) if report.read.is_none() => report,
+        kept => return Some(kept),
+    };
+    // The stamp says it is a regular file of the size it was parsed at.
+    let path = ws.root().join(file);
+    let read = decode_read(file, ws.read(&path).ok()?, &mut Diagnostics::default())?;
+    let unchanged = parsed::Stamp::of(&path).as_ref() == Some(stamp);
+    unchanged.then(|| {
+        Arc::make_mut(&mut report).read = Some(read);
+        Some(report)
+    })
+}
+
 fn decode(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
     match source::decode(bytes) {
         Ok(text) => Some(text),

@@ -1,7 +1,13 @@
 //! Reports kept as they were parsed, between the runs of a long-lived process
-//! (the desk): a report file whose size, times and inode have not changed since
-//! it was parsed, under the same settings, is neither read nor parsed again.
-//! A command line run has none of this: it reads every file.
+//! (the desk) and between command line runs: a report file whose size, times
+//! and inode have not changed since it was parsed, under the same settings, is
+//! neither read nor parsed again.
+//!
+//! A command line run keeps them in `.git/xinbao/parsed.bin`, sealed like the
+//! history cache ([`crate::cache`]) and keyed by xinbao's version, the binary
+//! itself and the repository's root: a missing, foreign, edited or unreadable
+//! file only means every report is read and parsed again. A parse is never a
+//! verdict: the rules and the history are judged afresh on every run.
 //!
 //! A file is recognized unchanged as git's index recognizes it, by its
 //! `lstat`; a file whose content or status changed within [`SETTLED`] of being
@@ -12,9 +18,11 @@
 use crate::config::Settings;
 use crate::diag::Diagnostics;
 use crate::report::Report;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
@@ -22,7 +30,7 @@ use std::time::{Duration, SystemTime};
 const SETTLED: Duration = Duration::from_secs(2);
 
 /// What a file's `lstat` says of it, compared to tell that it has not changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
     len: u64,
     modified: SystemTime,
@@ -71,10 +79,25 @@ type Entry = (Stamp, Option<Arc<Report>>, Diagnostics);
 #[derive(Default)]
 pub struct Parsed {
     kept: RwLock<Vec<Kept>>,
+    /// Where they are stored between command line runs (none in memory only).
+    stored: Option<Stored>,
 }
 
 /// The most versions of the settings kept at once.
 const VERSIONS: usize = 2;
+
+/// The file of `.git/xinbao/` the parses are stored in.
+const FILE: &str = "parsed.bin";
+
+/// Its first bytes: the layout. Another layout is no store.
+const FORMAT: &[u8] = b"xinbao parsed 1\n";
+
+/// Where the parses are stored, and what they depend on besides a file's stamp
+/// and the settings.
+struct Stored {
+    git_dir: PathBuf,
+    key: [u8; 32],
+}
 
 struct Kept {
     /// The SHA-256 of the settings the entries were parsed under.
@@ -88,26 +111,44 @@ pub fn digest(settings: &Settings) -> [u8; 32] {
 }
 
 impl Parsed {
-    /// The parse of `file` kept for `stamp` under settings `digest`.
-    pub fn get(
+    /// The parses a command line run stored in the `.git` folder `git_dir` for
+    /// the reports repository at `root`; none when there are none to use. They
+    /// are stored again when a run parses a file afresh ([`Parsed::keep`]).
+    pub fn stored(git_dir: &Path, root: &Path) -> Parsed {
+        let Some(key) = key(root) else { return Parsed::default() };
+        let kept = crate::cache::read_sealed(git_dir, FILE).and_then(|bytes| {
+            let rest = bytes.strip_prefix(FORMAT)?.strip_prefix(key.as_slice())?;
+            decode(rest)
+        });
+        let stored = Some(Stored { git_dir: git_dir.to_path_buf(), key });
+        Parsed { kept: RwLock::new(kept.unwrap_or_default()), stored }
+    }
+
+    /// Takes the parse of `file` kept for `stamp` under settings `digest` out
+    /// (the run gives it back to [`Parsed::keep`]; taken, it is not shared, and
+    /// its text can be added without copying it).
+    pub fn take(
         &self,
         file: &str,
         stamp: &Stamp,
         digest: &[u8; 32],
     ) -> Option<(Option<Arc<Report>>, Diagnostics)> {
-        let kept = self.kept.read().ok()?;
-        let version = kept.iter().find(|k| k.settings == *digest)?;
-        let (kept_stamp, report, diags) = version.files.get(file)?;
-        (kept_stamp == stamp).then(|| (report.clone(), diags.clone()))
+        let mut kept = self.kept.write().ok()?;
+        let version = kept.iter_mut().find(|k| k.settings == *digest)?;
+        let found = version.files.get(file).is_some_and(|(kept, _, _)| kept == stamp);
+        let (_, report, diags) = found.then(|| version.files.remove(file))??;
+        Some((report, diags))
     }
 
-    /// Keeps the parses of this run, made under settings `digest` at `now`;
-    /// files gone from the run are forgotten.
+    /// Keeps the parses of this run, made under settings `digest` at `now`:
+    /// those taken, and those made afresh (`true`), which are kept once their
+    /// file has settled; files gone from the run are forgotten. Stores them
+    /// when anything changed and they are stored at all.
     pub fn keep(
         &self,
         digest: &[u8; 32],
         now: SystemTime,
-        parses: Vec<(String, Entry)>,
+        parses: Vec<(String, Entry, bool)>,
         files: &[String],
     ) {
         let Ok(mut kept) = self.kept.write() else { return };
@@ -121,14 +162,82 @@ impl Parsed {
         kept.truncate(VERSIONS);
         let version = &mut kept[0];
         let present: std::collections::HashSet<&str> = files.iter().map(String::as_str).collect();
+        let before = version.files.len();
         version.files.retain(|file, _| present.contains(file.as_str()));
-        for (file, entry) in parses {
-            match entry.0.settled(now) {
-                true => version.files.insert(file, entry),
-                false => version.files.remove(&file),
-            };
+        let mut changed = at.is_none() || version.files.len() != before;
+        for (file, entry, fresh) in parses {
+            if !fresh || entry.0.settled(now) {
+                changed |= fresh;
+                version.files.insert(file, entry);
+            } else {
+                changed |= version.files.remove(&file).is_some();
+            }
+        }
+        if let (true, Some(stored)) = (changed, &self.stored)
+            && let Some(bytes) = encode(&kept)
+        {
+            let file = [FORMAT, stored.key.as_slice(), &bytes].concat();
+            crate::cache::write_sealed(&stored.git_dir, FILE, file);
         }
     }
+}
+
+/// One version of the settings as stored: each file's entry encoded apart, so
+/// that the entries are encoded and decoded on all cores.
+#[derive(Serialize, Deserialize)]
+struct StoredVersion<'a> {
+    settings: [u8; 32],
+    #[serde(borrow)]
+    files: Vec<(&'a str, &'a [u8])>,
+}
+
+/// The stored form of `kept` (none if an entry cannot be encoded).
+fn encode(kept: &[Kept]) -> Option<Vec<u8>> {
+    /// A version's settings and its files' entries, encoded.
+    type Encoded<'a> = ([u8; 32], Vec<(&'a str, Vec<u8>)>);
+    let versions: Vec<Encoded> = kept
+        .iter()
+        .map(|version| {
+            let files = version.files.par_iter().map(|(file, entry)| {
+                postcard::to_stdvec(entry).ok().map(|bytes| (file.as_str(), bytes))
+            });
+            Some((version.settings, files.collect::<Option<_>>()?))
+        })
+        .collect::<Option<_>>()?;
+    let stored: Vec<StoredVersion> = versions
+        .iter()
+        .map(|(settings, files)| StoredVersion {
+            settings: *settings,
+            files: files.iter().map(|(file, bytes)| (*file, bytes.as_slice())).collect(),
+        })
+        .collect();
+    postcard::to_stdvec(&stored).ok()
+}
+
+/// The versions stored in `bytes` by [`encode`]; none if any entry does not decode.
+fn decode(bytes: &[u8]) -> Option<Vec<Kept>> {
+    let stored: Vec<StoredVersion> = postcard::from_bytes(bytes).ok()?;
+    stored
+        .into_iter()
+        .map(|version| {
+            let files = version.files.par_iter().map(|(file, bytes)| {
+                Some((file.to_string(), postcard::from_bytes::<Entry>(bytes).ok()?))
+            });
+            Some(Kept { settings: version.settings, files: files.collect::<Option<_>>()? })
+        })
+        .collect()
+}
+
+/// What stored parses depend on besides each file and the settings: xinbao's
+/// version, the binary itself (a rebuilt binary may lay a report out in
+/// memory differently) and the repository's root.
+fn key(root: &Path) -> Option<[u8; 32]> {
+    let binary = crate::cache::this_binary()?;
+    let mut key = Sha256::new();
+    key.update(FORMAT);
+    key.update(format!("{}\n{binary:?}\n", env!("CARGO_PKG_VERSION")));
+    key.update(root.as_os_str().as_encoded_bytes());
+    Some(key.finalize().into())
 }
 
 #[cfg(test)]
@@ -149,6 +258,13 @@ mod tests {
         (stamp, None, Diagnostics::default())
     }
 
+    /// Whether `parsed` keeps `r.md` for `stamp` under `digest`.
+    fn kept(parsed: &Parsed, stamp: &Stamp, digest: &[u8; 32]) -> bool {
+        let kept = parsed.kept.read().unwrap();
+        let version = kept.iter().find(|k| k.settings == *digest);
+        version.and_then(|v| v.files.get("r.md")).is_some_and(|(kept, _, _)| kept == stamp)
+    }
+
     #[test]
     fn a_settled_file_is_kept_until_it_or_the_settings_change() {
         let dir = tempfile::tempdir().unwrap();
@@ -157,17 +273,14 @@ mod tests {
         let files = ["r.md".to_string()];
         // Read three seconds after it was written: its times are settled.
         let later = SystemTime::now() + Duration::from_secs(3);
-        parsed.keep(&[1; 32], later, vec![("r.md".into(), entry(stamp))], &files);
-        assert!(parsed.get("r.md", &stamp, &[1; 32]).is_some());
-        assert!(parsed.get("r.md", &stamp, &[2; 32]).is_none(), "other settings");
+        parsed.keep(&[1; 32], later, vec![("r.md".into(), entry(stamp), true)], &files);
+        assert!(kept(&parsed, &stamp, &[1; 32]));
+        assert!(!kept(&parsed, &stamp, &[2; 32]), "other settings");
         // The work tree's settings and those in force each keep their own.
-        parsed.keep(&[2; 32], later, vec![("r.md".into(), entry(stamp))], &files);
-        assert!(
-            parsed.get("r.md", &stamp, &[1; 32]).is_some()
-                && parsed.get("r.md", &stamp, &[2; 32]).is_some()
-        );
+        parsed.keep(&[2; 32], later, vec![("r.md".into(), entry(stamp), true)], &files);
+        assert!(kept(&parsed, &stamp, &[1; 32]) && kept(&parsed, &stamp, &[2; 32]));
         parsed.keep(&[3; 32], SystemTime::now(), Vec::new(), &files);
-        assert!(parsed.get("r.md", &stamp, &[1; 32]).is_none(), "two versions at most");
+        assert!(!kept(&parsed, &stamp, &[1; 32]), "two versions at most");
         // Rewritten to the same length with its old time put back: its status
         // change time (and so its stamp) still moved.
         std::thread::sleep(Duration::from_millis(20));
@@ -176,10 +289,10 @@ mod tests {
         file.set_modified(SystemTime::now() - Duration::from_secs(3600)).unwrap();
         let again = Stamp::of(&path).unwrap();
         assert_ne!(again, stamp);
-        assert!(parsed.get("r.md", &again, &[1; 32]).is_none());
+        assert!(!kept(&parsed, &again, &[1; 32]));
         // A file gone from the run is forgotten.
         parsed.keep(&[1; 32], SystemTime::now(), Vec::new(), &[]);
-        assert!(parsed.get("r.md", &stamp, &[1; 32]).is_none());
+        assert!(!kept(&parsed, &stamp, &[1; 32]));
     }
 
     #[test]
@@ -188,12 +301,12 @@ mod tests {
         let (path, stamp) = written(dir.path(), "title: 一", Duration::ZERO);
         let parsed = Parsed::default();
         let files = ["r.md".to_string()];
-        parsed.keep(&[1; 32], SystemTime::now(), vec![("r.md".into(), entry(stamp))], &files);
-        assert!(parsed.get("r.md", &stamp, &[1; 32]).is_none());
+        parsed.keep(&[1; 32], SystemTime::now(), vec![("r.md".into(), entry(stamp), true)], &files);
+        assert!(!kept(&parsed, &stamp, &[1; 32]));
         // Its modification time put back an hour: its status changed just now all the same.
         let (_, old) = written(dir.path(), "title: 二", Duration::from_secs(3600));
-        parsed.keep(&[1; 32], SystemTime::now(), vec![("r.md".into(), entry(old))], &files);
-        assert!(parsed.get("r.md", &old, &[1; 32]).is_none());
+        parsed.keep(&[1; 32], SystemTime::now(), vec![("r.md".into(), entry(old), true)], &files);
+        assert!(!kept(&parsed, &old, &[1; 32]));
         let link = dir.path().join("l.md");
         std::os::unix::fs::symlink(&path, &link).unwrap();
         assert!(Stamp::of(&link).is_none());

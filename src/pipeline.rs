@@ -63,6 +63,7 @@ pub struct Verdicts {
 /// never from the work tree (SPEC §6.1); outside git the work tree's are all
 /// there is. A shallow clone is refused where a verdict needs the history.
 pub fn judge(run: &Run, purpose: Purpose) -> anyhow::Result<Verdicts> {
+    run.read_ahead();
     let mut diags = Diagnostics::default();
     let (mut ledger, extra, check) = match purpose {
         Purpose::Check { approvals, rev, extra } => {

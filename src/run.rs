@@ -57,6 +57,16 @@ pub struct Run {
     commits: Rc<Commits>,
     /// What earlier runs of a long-lived process keep for this one.
     warm: Option<Rc<Warm>>,
+    /// The reports earlier command line runs kept parsed.
+    stored: Rc<Stored>,
+}
+
+/// The reports earlier command line runs kept parsed: read ahead on a thread of
+/// their own ([`Run::read_ahead`]), or when first asked.
+#[derive(Default)]
+struct Stored {
+    reading: std::cell::RefCell<Option<std::thread::JoinHandle<Parsed>>>,
+    parsed: std::cell::OnceCell<Option<Parsed>>,
 }
 
 /// What a long-lived process (the desk) keeps between its runs on one
@@ -94,7 +104,8 @@ impl Run {
         let prefix = git.as_ref().map(|git| prefix_in(git, root)).unwrap_or_default();
         let commits = Rc::new(Commits::new(&prefix));
         let git = git.map(Rc::new);
-        Run { workspace, git, shallow, prefix, lang, trust_root, commits, warm: None }
+        let stored = Rc::default();
+        Run { workspace, git, shallow, prefix, lang, trust_root, commits, warm: None, stored }
     }
 
     /// What this run's repository keeps warm for the later runs of a long-lived
@@ -112,9 +123,34 @@ impl Run {
         Run { commits: warm.commits.clone(), warm: Some(warm.clone()), ..run }
     }
 
-    /// The reports kept parsed by earlier runs, in a long-lived process.
+    /// The reports kept parsed by earlier runs: of a long-lived process, else
+    /// those stored in the work tree's `.git` folder (none outside git).
     pub fn parsed(&self) -> Option<&Parsed> {
-        self.warm.as_deref().map(|warm| &warm.parsed)
+        if let Some(warm) = &self.warm {
+            return Some(&warm.parsed);
+        }
+        let stored = || match self.stored.reading.take() {
+            Some(reading) => reading.join().ok(),
+            None => self.stored_in().map(|(git_dir, root)| Parsed::stored(&git_dir, &root)),
+        };
+        self.stored.parsed.get_or_init(stored).as_ref()
+    }
+
+    /// Starts reading the reports kept parsed on a thread of its own, while the
+    /// history is read; [`Run::parsed`] takes them.
+    pub fn read_ahead(&self) {
+        let pending = self.warm.is_some() || self.stored.parsed.get().is_some();
+        let mut reading = self.stored.reading.borrow_mut();
+        if let (false, None, Some((git_dir, root))) = (pending, &*reading, self.stored_in()) {
+            *reading = Some(std::thread::spawn(move || Parsed::stored(&git_dir, &root)));
+        }
+    }
+
+    /// Where a command line run stores parses: the work tree's `.git` folder,
+    /// for this root.
+    fn stored_in(&self) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+        let git = self.git().filter(|git| git.workdir().is_some())?;
+        Some((git.path().to_path_buf(), self.root().to_path_buf()))
     }
 
     /// The first commits read from HEAD `tip` ([`crate::history::read`]): kept
@@ -156,6 +192,7 @@ impl Run {
             trust_root: self.trust_root.clone(),
             commits: self.commits.clone(),
             warm: self.warm.clone(),
+            stored: self.stored.clone(),
         }
     }
 

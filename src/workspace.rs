@@ -22,7 +22,7 @@ pub struct Workspace {
     /// Pictures by path, each read by the first thread that asks for it.
     shared: Mutex<HashMap<PathBuf, Arc<OnceLock<Shared>>>>,
     /// How often each file was read from disk.
-    reads: Mutex<BTreeMap<PathBuf, usize>>,
+    reads: Mutex<HashMap<PathBuf, usize>>,
     /// A report's text not (yet) on disk, read instead of the file (the desk's
     /// check as the writer types): its path relative to the root, and its bytes.
     draft: Option<(String, Arc<[u8]>)>,
@@ -108,7 +108,8 @@ impl Workspace {
 
     /// How often each file was read from disk so far.
     pub fn reads(&self) -> BTreeMap<PathBuf, usize> {
-        self.reads.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        let reads = self.reads.lock().unwrap_or_else(PoisonError::into_inner);
+        reads.iter().map(|(path, count)| (path.clone(), *count)).collect()
     }
 }
 

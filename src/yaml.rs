@@ -16,7 +16,7 @@ pub const MAX_DEPTH: usize = 32;
 pub const MAX_NODES: usize = 20_000;
 
 /// A YAML value with where it is in its file.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     /// The value.
     pub kind: Kind,
@@ -27,7 +27,7 @@ pub struct Node {
 }
 
 /// The shape of a YAML value. Scalars keep their text; the reader decides the type.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     /// `~`, `null` or nothing.
     Null,
@@ -40,7 +40,7 @@ pub enum Kind {
 }
 
 /// One key of a mapping.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// The key's text.
     pub key: String,

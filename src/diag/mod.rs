@@ -24,7 +24,9 @@ use crate::lang::Text;
 use crate::source::{Pos, Span};
 
 /// How serious a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     /// Blocks the report: `check` exits 1.
     Error,
@@ -43,7 +45,7 @@ impl Severity {
 }
 
 /// One finding: which rule, where, and what to say.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// Repository-relative path with `/` separators.
     pub file: String,
@@ -64,7 +66,7 @@ pub struct Diagnostic {
 pub const MAX_PER_RULE: usize = 100;
 
 /// The findings of one run, in the order they were found.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
     /// Per file and rule: how many findings, and the first one not listed.

@@ -5,7 +5,7 @@ use crate::source::{Locator, Span};
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// The parts of a body the rules look at.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Body {
     /// Headings of every level.
     pub headings: Vec<Heading>,
@@ -18,7 +18,7 @@ pub struct Body {
 }
 
 /// A heading and its plain text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     /// 1 to 6.
     pub level: u8,
@@ -29,7 +29,7 @@ pub struct Heading {
 }
 
 /// An inline picture.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InlineImage {
     /// The path or URL as written.
     pub target: String,
@@ -40,7 +40,7 @@ pub struct InlineImage {
 }
 
 /// A link.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     /// The target as written.
     pub target: String,

@@ -44,10 +44,12 @@ impl ReadText {
 }
 
 /// One report file, parsed.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     /// The text it was read from, when it was read from the work tree (a report
-    /// deleted from the work tree but still counted has none).
+    /// deleted from the work tree but still counted has none). Not stored with
+    /// a kept parse: the file holds it ([`crate::parsed`]).
+    #[serde(skip)]
     pub read: Option<ReadText>,
     /// The file stem, unique in the repository (`2026-03-02-tiaoduhui`).
     pub id: String,
@@ -95,7 +97,7 @@ pub struct Report {
 
 /// One adoption (采用) of a report by a higher body, as the office records it under
 /// `adoptions:` in the published report; it scores by `scoring.adoption[level]`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Adoption {
     /// Who adopted it, e.g. 县委办《每日要情》.
     pub by: String,
@@ -138,7 +140,7 @@ impl Report {
 }
 
 /// A picture listed under `images:`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Image {
     /// Path relative to the report's folder.
     pub file: Spanned<String>,
@@ -151,7 +153,7 @@ pub struct Image {
 macro_rules! categories {
     ($($variant:ident = $id:literal, $label:literal, $english:literal, $full:literal;)*) => {
         /// The ten kinds of report of §三 of the rules.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         pub enum Category {
             $(#[doc = $full] $variant,)*
         }
@@ -215,7 +217,9 @@ impl Category {
 }
 
 /// The severity of an emergency (特别重大/重大/较大/一般).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     /// 特别重大.
     EspeciallyMajor,
@@ -262,13 +266,14 @@ impl Severity {
 }
 
 /// The elements of an emergency report (§三(十)). Text elements may say 暂无.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Emergency {
     /// Where `emergency:` is written.
     pub pos: Pos,
     /// 事件等级.
     pub severity: Option<Spanned<Severity>>,
     /// The text elements by key (`source`, `location`, `cause`, …), in the order of [`field::EMERGENCY`].
+    #[serde(with = "element_texts")]
     pub texts: Vec<(&'static str, String)>,
     /// 伤亡人数: dead, injured, missing.
     pub casualties: Option<Casualties>,
@@ -280,6 +285,30 @@ pub struct Emergency {
     pub phone_reported_at: Option<Spanned<Time>>,
 }
 
+/// The text elements kept as key and text, each key read back as the field
+/// table's (an unknown key is no emergency of this version).
+mod element_texts {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(texts: &[(&str, String)], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(texts)
+    }
+
+    pub fn deserialize<'de, D>(d: D) -> Result<Vec<(&'static str, String)>, D::Error>
+    where
+        D: Deserializer<'de>,
+    {
+        let texts: Vec<(String, String)> = Deserialize::deserialize(d)?;
+        let known = |key: &str| super::field::EMERGENCY.iter().find(|e| e.key == key);
+        let element = |(key, text): (String, String)| match known(&key) {
+            Some(element) => Ok((element.key, text)),
+            None => Err(D::Error::custom(format!("no emergency element {key}"))),
+        };
+        texts.into_iter().map(element).collect()
+    }
+}
+
 impl Emergency {
     /// The text of element `key`, if given.
     pub fn text(&self, key: &str) -> Option<&str> {
@@ -288,7 +317,7 @@ impl Emergency {
 }
 
 /// 伤亡人数.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Casualties {
     /// 死亡.
     pub dead: u32,
@@ -299,7 +328,7 @@ pub struct Casualties {
 }
 
 /// 责任单位信息员.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Informant {
     /// Name.
     pub name: String,

@@ -71,15 +71,29 @@ pub(super) struct Kept {
     git_dir: Option<std::path::PathBuf>,
 }
 
+/// What the previous build left in `.git/xinbao/`, read ahead of the build
+/// (it does not depend on this build's inputs: each entry has its own key).
+pub struct Previous {
+    git_dir: std::path::PathBuf,
+    entries: HashMap<Hash, Made>,
+}
+
+impl Previous {
+    /// The entries stored in the `.git` folder `git_dir` (none when its file is
+    /// missing or unusable).
+    pub fn read(git_dir: &std::path::Path) -> Previous {
+        let entries = crate::cache::read_sealed(git_dir, FILE).and_then(|bytes| decode(&bytes));
+        Previous { git_dir: git_dir.to_path_buf(), entries: entries.unwrap_or_default() }
+    }
+}
+
 impl Kept {
-    /// The entries the previous build left in `git` for a site of `site`; none
-    /// without git or without a usable file.
-    pub fn open(git: Option<&git2::Repository>, site: &Site) -> Kept {
-        let Some(base) = git.and_then(|_| base(site)) else { return Kept::default() };
-        let git_dir = git.map(|git| git.path().to_path_buf());
-        let old = git_dir.as_deref().and_then(|dir| crate::cache::read_sealed(dir, FILE));
-        let old = old.and_then(|bytes| decode(&bytes)).unwrap_or_default();
-        Kept { base: Some(base), old, new: Vec::new(), changed: false, git_dir }
+    /// The entries the `previous` build left for a site of `site`; none without
+    /// git (no `previous`).
+    pub fn open(previous: Option<Previous>, site: &Site) -> Kept {
+        let (Some(previous), Some(base)) = (previous, base(site)) else { return Kept::default() };
+        let Previous { git_dir, entries: old } = previous;
+        Kept { base: Some(base), old, new: Vec::new(), changed: false, git_dir: Some(git_dir) }
     }
 
     /// The key of `entry`'s page, when entries are kept at all; `files` are the
@@ -122,12 +136,11 @@ impl Kept {
 
 /// What every page of this build depends on besides its report.
 fn base(site: &Site) -> Option<Hash> {
-    let exe = std::env::current_exe().and_then(std::fs::metadata).ok()?;
-    let built = exe.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    let binary = crate::cache::this_binary()?;
     let mut key = Keys(Sha256::new());
     key.text(FORMAT);
     key.text(env!("CARGO_PKG_VERSION").as_bytes());
-    key.debug(&(exe.len(), built.as_nanos()));
+    key.debug(&binary);
     key.debug(&(site.lang(), site.input.drafts));
     key.debug(&site.input.repo.settings);
     Some(key.0.finalize().into())

@@ -22,6 +22,7 @@
 
 mod html;
 mod kept;
+pub use kept::Previous;
 mod lists;
 mod privacy;
 mod report_page;
@@ -317,12 +318,12 @@ pub struct Archive<'a> {
 }
 
 impl<'a> Archive<'a> {
-    /// Starts the archive of `input` under `out`, writing its assets; the
-    /// entries of the previous build are read from `git`.
+    /// Starts the archive of `input` under `out`, writing its assets; what the
+    /// `previous` build made is kept where it still holds (none outside git).
     pub fn begin(
         out: &OutDir,
         input: &'a Input<'a>,
-        git: Option<&'a git2::Repository>,
+        previous: Option<kept::Previous>,
     ) -> anyhow::Result<Archive<'a>> {
         let mut writer = Writer::open(out);
         writer.put(vec![
@@ -331,7 +332,7 @@ impl<'a> Archive<'a> {
             asset("assets/search.js", include_str!("search.js")),
         ])?;
         let site = Site::new(input);
-        let kept = kept::Kept::open(git, &site);
+        let kept = kept::Kept::open(previous, &site);
         let index = search::Index::default();
         Ok(Archive { site, writer, index, kept, planned: Vec::new(), added: 0 })
     }

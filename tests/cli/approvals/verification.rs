@@ -41,7 +41,7 @@ fn the_history_cache_gives_the_same_answer_and_never_decides() {
     let Some(bureau) = bureau() else { return };
     bureau.submit("zhang/r1", &[Report::new("2026-03-02-r1", "投资科")], Some("li"));
     let first = bureau.xinbao(&["status", "--format", "json"], &[]);
-    let cache = bureau.root().join(".git/xinbao/commits.json");
+    let cache = bureau.root().join(".git/xinbao/commits.bin");
     assert!(cache.is_file(), "the facts of each commit are kept");
     let again = bureau.xinbao(&["status", "--format", "json"], &[]);
     assert_eq!(first.stdout, again.stdout, "from the cache, the same status");
@@ -64,11 +64,11 @@ fn the_history_cache_gives_the_same_answer_and_never_decides() {
     assert_eq!(bureau.state("2026-03-02-r1"), ("approved".into(), vec![]));
     assert_eq!(bureau.state("2026-03-02-r3"), ("submitted".into(), vec!["key-unknown".into()]));
     // A corrupt cache is ignored; so is one edited by hand (its seal no longer verifies).
-    let sealed = std::fs::read_to_string(&cache).unwrap();
-    std::fs::write(&cache, "{not json").unwrap();
+    let sealed = std::fs::read(&cache).unwrap();
+    std::fs::write(&cache, "not facts").unwrap();
     assert_eq!(bureau.state("2026-03-02-r3"), ("submitted".into(), vec!["key-unknown".into()]));
-    let (_, json) = sealed.split_once('\n').unwrap();
-    let edited = format!("{}\n{json}", "0".repeat(64));
+    let facts = &sealed[sealed.iter().position(|&b| b == b'\n').unwrap() + 1..];
+    let edited = [format!("{}\n", "0".repeat(64)).as_bytes(), facts].concat();
     std::fs::write(&cache, edited).unwrap();
     assert_eq!(bureau.state("2026-03-02-r3"), ("submitted".into(), vec!["key-unknown".into()]));
 }

@@ -148,3 +148,54 @@ fn a_tampered_cache_is_ignored() {
         build_and_compare(root, &[], &out);
     }
 }
+
+/// The reports kept parsed between command line runs (`.git/xinbao/parsed.bin`):
+/// a run that reads them gives the findings and the archive a run without them
+/// gives; a report edited since is parsed again; a store edited by hand (its
+/// seal no longer verifies), cut short or of garbage is ignored.
+#[test]
+fn reports_kept_parsed_between_runs_change_no_finding_and_no_page() {
+    let sandbox = committed_fixture();
+    let root = sandbox.root();
+    // A file changed within two seconds of a run is not kept: its times could not
+    // tell a second change in the same tick.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let first = sandbox.check_json(&[]);
+    let store = root.join(".git/xinbao/parsed.bin");
+    let stored = std::fs::read(&store).expect("the parses are kept");
+    assert_eq!(sandbox.check_json(&[]), first, "from the kept parses, the same findings");
+    assert_eq!(std::fs::read(&store).unwrap(), stored, "nothing parsed afresh, nothing stored");
+
+    // The archive from the kept parses is the one made without them.
+    let (out, fresh) = (root.join("out"), root.join("fresh"));
+    build(root, &[], &out);
+    std::fs::remove_file(&store).unwrap();
+    build(root, &[], &fresh);
+    assert_eq!(tree(&out), tree(&fresh), "the archive from the kept parses differs");
+    std::fs::remove_dir_all(&fresh).unwrap();
+
+    // A report edited since it was kept is read and parsed again.
+    let work = "reports/2026/03/2026-03-02-good-work.md";
+    edit(root, work, "title: 投资科召开", "title: 投资科举行");
+    build(root, &[], &out);
+    let page = std::fs::read_to_string(out.join("reports/2026-03-02-good-work.html")).unwrap();
+    assert!(page.contains("投资科举行重点项目调度会"), "the edit is not shown");
+
+    // The kept title changed by hand, as a forger would: the seal fails, the
+    // store is ignored, and the report's own text decides.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    build(root, &[], &out);
+    let bytes = std::fs::read(&store).unwrap();
+    let title = "投资科举行重点项目调度会".as_bytes();
+    let at = bytes.windows(title.len()).position(|w| w == title).expect("the kept title");
+    let mut forged = bytes.clone();
+    forged[at..at + title.len()].copy_from_slice("伪造的记录伪造的记录伪造".as_bytes());
+    let damaged = [forged.as_slice(), &bytes[..bytes.len() / 2], b"not a store".as_slice()];
+    for (damage, bytes) in ["forged", "cut short", "garbage"].iter().zip(damaged) {
+        std::fs::write(&store, bytes).unwrap();
+        assert_eq!(sandbox.check_json(&[]).0, first.0);
+        build(root, &[], &out);
+        let page = std::fs::read_to_string(out.join("reports/2026-03-02-good-work.html")).unwrap();
+        assert!(page.contains("投资科举行重点项目调度会") && !page.contains("伪造"), "{damage}");
+    }
+}
