@@ -147,9 +147,11 @@ impl Picture {
 
 /// The picture without its bytes (which the build's input hash adds itself)
 /// or its printed form.
+/// Without its bytes (the build hashes them itself) and without the folder the
+/// repository is in: the same report gives the same input hash in any clone.
 impl std::hash::Hash for Picture {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        (&self.path, &self.caption, self.width, self.height).hash(state);
+        (self.path.file_name(), &self.caption, self.width, self.height).hash(state);
     }
 }
 

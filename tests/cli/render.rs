@@ -255,6 +255,24 @@ fn builds_are_byte_identical_and_incremental() {
         let b = std::fs::read(sandbox.root().join("b/files").join(name)).unwrap();
         assert!(a == b, "{name} differs between two builds");
     }
+    // The same repository in another folder gives the same bytes, the record of
+    // each document's inputs included (it names no folder).
+    let elsewhere = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(sandbox.root(), elsewhere.path());
+    let out = elsewhere.path().join("c");
+    let moved = crate::support::xinbao()
+        .args(["build", "--drafts", "--root"])
+        .arg(elsewhere.path())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(moved.status.code(), Some(1));
+    for name in names.iter().map(String::as_str).chain([".xinbao-inputs.json"]) {
+        let a = std::fs::read(sandbox.root().join("a/files").join(name)).unwrap();
+        let c = std::fs::read(out.join("files").join(name)).unwrap();
+        assert!(a == c, "{name} differs in another folder");
+    }
     // Nothing changed: nothing is rewritten. One report changed: one file is.
     let again = sandbox.run(&["build", "--drafts", "--out", "a"]);
     assert!(

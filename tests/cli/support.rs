@@ -162,7 +162,8 @@ fn hermetic(command: &mut Command) {
         .env("HOME", std::env::temp_dir());
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies the folder `from` with everything in it to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());
