@@ -3,19 +3,11 @@
 //! Reports are read once, with a UTF-8 BOM removed and CRLF or lone CR line ends
 //! turned into LF, so every later stage counts lines the way an editor shows them.
 
+use serde::{Deserialize, Serialize};
+
 /// A 1-based line and column (columns count characters, not bytes).
 #[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
 pub struct Pos {
     /// Line, from 1.
@@ -37,17 +29,7 @@ impl Pos {
 /// A range of a file between two positions; `end` is just past the last
 /// character (equal to `start` when only the start is known).
 #[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    serde::Serialize,
-    serde::Deserialize,
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
 pub struct Span {
     /// The first character.
