@@ -294,6 +294,7 @@ pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
     progress.finish();
     outcome.skipped = repo.reports.len() - checked.len();
     outcome.unpublished = checked.len() - reports.len();
+    crate::run::free_later((repo, ledger, history, late));
     Ok(outcome)
 }
 

@@ -35,6 +35,14 @@ fn prefix_in(git: &git2::Repository, root: &Path) -> String {
     }
 }
 
+/// Frees `value` on a thread of its own: a command's answer does not wait for
+/// the memory of 10,000 parsed reports to be given back (a process that ends
+/// does not wait for it at all). Freed here when no thread can be started.
+pub fn free_later<T: Send + 'static>(value: T) {
+    // Should no thread start, the closure is dropped here, and the value with it.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
+}
+
 /// Why a command that needs the approvals cannot run outside git.
 pub fn no_git() -> anyhow::Error {
     anyhow::anyhow!(
@@ -67,6 +75,15 @@ pub struct Run {
 struct Stored {
     reading: std::cell::RefCell<Option<std::thread::JoinHandle<Parsed>>>,
     parsed: std::cell::OnceCell<Option<Parsed>>,
+}
+
+/// The parses are freed as the verdicts are ([`free_later`]).
+impl Drop for Stored {
+    fn drop(&mut self) {
+        if let Some(parsed) = self.parsed.take() {
+            free_later(parsed);
+        }
+    }
 }
 
 /// What a long-lived process (the desk) keeps between its runs on one
