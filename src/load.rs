@@ -486,7 +486,6 @@ fn within_limit(file: &str, len: u64, diags: &mut Diagnostics) -> bool {
     false
 }
 
-/// Decodes a file's bytes as normalized text, or records that they are not UTF-8.
 /// The text of the report file `file` as the loader reads it (its bytes too,
 /// when normalizing changed them).
 fn read_text(ws: &Workspace, file: &str, diags: &mut Diagnostics) -> Option<report::ReadText> {
@@ -524,6 +523,7 @@ fn with_text(
     })
 }
 
+/// Decodes a file's bytes as normalized text, or records that they are not UTF-8.
 fn decode(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
     match source::decode(bytes) {
         Ok(text) => Some(text),

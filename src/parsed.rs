@@ -1,13 +1,14 @@
 //! Reports kept as they were parsed, between the runs of a long-lived process
 //! (the desk) and between command line runs: a report file whose size, times
 //! and inode have not changed since it was parsed, under the same settings, is
-//! neither read nor parsed again.
+//! not parsed again (nor read again, in a long-lived process).
 //!
 //! A command line run keeps them in `.git/xinbao/parsed.bin`, sealed like the
 //! history cache ([`crate::cache`]) and keyed by xinbao's version, the binary
 //! itself and the repository's root: a missing, foreign, edited or unreadable
-//! file only means every report is read and parsed again. A parse is never a
-//! verdict: the rules and the history are judged afresh on every run.
+//! file only means every report is parsed again. The texts are not stored: the
+//! loader reads each file again and checks its stamp after the read. A parse is
+//! never a verdict: the rules and the history are judged afresh on every run.
 //!
 //! A file is recognized unchanged as git's index recognizes it, by its
 //! `lstat`; a file whose content or status changed within [`SETTLED`] of being
