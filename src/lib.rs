@@ -22,6 +22,7 @@ pub(crate) mod atomic;
 pub mod build;
 pub(crate) mod bulletin;
 pub(crate) mod cache;
+pub mod category;
 pub mod cli;
 pub mod commands;
 pub(crate) mod commit;

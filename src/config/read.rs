@@ -389,11 +389,27 @@ fn archive(node: &Node, units: &[String], parent: &mut Fields) -> Archive {
             f.invalid(&entry.value, &entry.key, "Y、D30 或 D10", "Y, D30 or D10");
             continue;
         };
-        if entry.key == "default" {
-            archive.retention.default = period;
-        } else {
-            // A category id (`transfer` names one that is no category).
-            archive.retention.categories.insert(entry.key.clone(), period);
+        let category = crate::category::Category::ALL.iter().find(|c| c.id() == entry.key);
+        match (entry.key.as_str(), category) {
+            ("default", _) => archive.retention.default = period,
+            (_, Some(_)) => {
+                archive.retention.categories.insert(entry.key.clone(), period);
+            }
+            (key, None) => {
+                let ids: Vec<&str> =
+                    crate::category::Category::ALL.iter().map(|c| c.id()).collect();
+                let message = Text::new(
+                    format!(
+                        "archive.retention 的 `{key}` 不是信息类别（可用：default、{}）",
+                        ids.join("、")
+                    ),
+                    format!(
+                        "`{key}` in archive.retention is not a category (known: default, {})",
+                        ids.join(", ")
+                    ),
+                );
+                f.report(entry.key_pos, Rule::InvalidValue, message);
+            }
         }
     }
     for entry in f.map("unit_codes").and_then(Node::entries).unwrap_or_default() {

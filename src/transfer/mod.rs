@@ -105,19 +105,10 @@ pub fn write(run: &Run, verdicts: &Verdicts, year: i32, out: &Path) -> anyhow::R
         ));
     }
     let items = number(&volume, settings);
-    let categories = crate::report::Category::ALL.iter().map(|c| c.id());
-    let known: std::collections::BTreeSet<&str> = categories.collect();
-    let unknown: Vec<&String> =
-        archive.retention.categories.keys().filter(|k| !known.contains(k.as_str())).collect();
     let git = run.history()?;
     let names = &settings.fonts;
     let (fonts, problems) = crate::render::font_set(&repo.workspace, names);
     let mut warnings = problems;
-    for key in unknown {
-        warnings.push(format!(
-            "xinbao.yaml：archive.retention 的 `{key}` 不是信息类别，已忽略 / not a category, ignored"
-        ));
-    }
 
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     // Never through a link of the repository's, nor into one.

@@ -121,8 +121,9 @@ fn font_files_outside_the_repository_are_invalid_and_never_read() {
 }
 
 /// `archive:` (SPEC §7.1): a good section gives no finding; a fonds or unit code
-/// that cannot stand in a 档号, a retention period that is none of Y/D30/D10, an
-/// unknown key and a unit not in `units` are findings at their lines.
+/// that cannot stand in a 档号, a retention period that is none of Y/D30/D10, a
+/// retention key that is no category id, an unknown key and a unit not in
+/// `units` are findings at their lines.
 #[test]
 fn the_archive_settings_are_checked_where_they_are_written() {
     let sandbox = Sandbox::from_fixture("repo");
@@ -139,7 +140,7 @@ fn the_archive_settings_are_checked_where_they_are_written() {
             .collect()
     };
     assert_eq!(found(&json), [], "{json}");
-    let bad = "archive:\n  fonds: Z-109\n  retention:\n    default: D20\n  unit_codes:\n    投资科: T-K\n    外单位: WDW\n  shelf: 3\n";
+    let bad = "archive:\n  fonds: Z-109\n  retention:\n    default: D20\n    emergncy: Y\n  unit_codes:\n    投资科: T-K\n    外单位: WDW\n  shelf: 3\n";
     sandbox.write("xinbao.yaml", format!("{settings}{bad}"));
     let (_, json) = sandbox.check_json(&[]);
     let at = |n: u64, rule: &str| (first + n, rule.to_string());
@@ -150,9 +151,10 @@ fn the_archive_settings_are_checked_where_they_are_written() {
         [
             at(2, "invalid-value"),
             at(4, "invalid-value"),
-            at(6, "invalid-value"),
-            at(7, "unknown-unit"),
-            at(8, "unknown-field"),
+            at(5, "invalid-value"),
+            at(7, "invalid-value"),
+            at(8, "unknown-unit"),
+            at(9, "unknown-field"),
         ],
         "{json}"
     );
