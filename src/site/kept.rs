@@ -267,7 +267,7 @@ fn encode(entries: &[(Hash, Made)]) -> Vec<u8> {
         number(&mut out, made.keys.words.len() as u64);
         made.keys.words.iter().for_each(|word| bytes(&mut out, word.as_bytes()));
         let pairs = &made.keys.pairs;
-        debug_assert!(pairs.is_sorted(), "a report's search pairs are kept sorted");
+        debug_assert!(pairs.is_sorted(), "search::keys gives its pairs sorted");
         number(&mut out, pairs.len() as u64);
         let mut previous = 0;
         for &pair in pairs {

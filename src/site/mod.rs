@@ -480,10 +480,8 @@ fn make(
     let hashes: Vec<kept::Hash> = pages.iter().map(|p| Sha256::digest(&p.bytes).into()).collect();
     let page = entry.page();
     let mut keys = search::keys(&search::text(entry, document));
-    // Kept for the whole build: without the room left by the repeats removed,
-    // and sorted, as the kept entries are stored.
+    // Kept for the whole build: without the room left by the repeats removed.
     keys.pairs.shrink_to_fit();
-    keys.pairs.sort_unstable();
     let mut made = Made { keys, summary: search::summary_of(document), ..Made::default() };
     for (p, hash) in pages.iter().zip(&hashes) {
         if p.path == page {

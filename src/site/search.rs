@@ -52,7 +52,7 @@ fn fold(c: char) -> char {
 }
 
 /// The search keys of one text: Chinese pairs (the second may be `' '`, the end of
-/// a run) and lowercase ASCII words, each without repeats (words sorted).
+/// a run) and lowercase ASCII words, each sorted and without repeats.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Keys {
     /// Adjacent Han characters, packed by [`pair`].
@@ -88,32 +88,11 @@ pub fn keys(text: &str) -> Keys {
         keys.pairs.push(pair(p, ' '));
     }
     flush_word(&mut word, &mut keys.words);
-    without_repeats(&mut keys.pairs);
+    keys.pairs.sort_unstable();
+    keys.pairs.dedup();
     keys.words.sort_unstable();
     keys.words.dedup();
     keys
-}
-
-/// Drops repeated pairs, keeping the first of each, through an open-addressing
-/// table (a report has a few thousand pairs; sorting them costs more).
-fn without_repeats(pairs: &mut Vec<u64>) {
-    const EMPTY: u64 = u64::MAX; // a pair has 42 bits
-    let size = (pairs.len() * 2).next_power_of_two().max(16);
-    let shift = 64 - size.trailing_zeros();
-    let mut table = vec![EMPTY; size];
-    pairs.retain(|&pair| {
-        let mut slot = (pair.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
-        loop {
-            match table[slot] {
-                EMPTY => {
-                    table[slot] = pair;
-                    return true;
-                }
-                seen if seen == pair => return false,
-                _ => slot = (slot + 1) & (size - 1),
-            }
-        }
-    });
 }
 
 /// Two characters as one number, the first in the high bits.
