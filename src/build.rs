@@ -138,11 +138,10 @@ impl Outcome {
 pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
     let (root, lang) = (run.root(), run.lang());
     // What the previous build kept of the archive is read while the history is judged.
-    let git_dir = run.git().filter(|_| args.only.contains(&Output::Site)).map(|git| git.path());
-    let previous = git_dir.map(|dir| {
-        let dir = dir.to_path_buf();
-        std::thread::spawn(move || site::Previous::read(&dir))
-    });
+    let site_wanted = args.only.contains(&Output::Site);
+    let git_dir = run.git().filter(|_| site_wanted).map(|git| git.path().to_path_buf());
+    let read = git_dir.clone().map(|dir| move || site::Previous::read(&dir));
+    let reading = read.and_then(|read| std::thread::Builder::new().spawn(read).ok());
     // history → settings in force → load → check → approvals
     let figures = crate::pipeline::Purpose::Figures { deleted: false };
     let crate::pipeline::Verdicts { repo, diags, late, ledger, history } =
@@ -186,7 +185,6 @@ pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
     reports.sort_by(|a, b| site::newest_first(a, b));
     let documents_wanted: Vec<Output> =
         args.only.iter().copied().filter(|o| *o != Output::Site).collect();
-    let site_wanted = args.only.contains(&Output::Site);
     let fonts = &repo.settings.fonts;
     let (font_set, problems) = render::font_set(&repo.workspace, fonts);
     problems.iter().for_each(|p| eprintln!("{p}"));
@@ -221,7 +219,10 @@ pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
         assessment,
         drafts: args.drafts,
     });
-    let previous = previous.and_then(|reading| reading.join().ok());
+    let previous = match reading {
+        Some(reading) => reading.join().ok(),
+        None => git_dir.map(|dir| site::Previous::read(&dir)),
+    };
     let mut archive =
         input.as_ref().map(|input| site::Archive::begin(&out, input, previous)).transpose()?;
 

@@ -159,7 +159,9 @@ impl Run {
         let pending = self.warm.is_some() || self.stored.parsed.get().is_some();
         let mut reading = self.stored.reading.borrow_mut();
         if let (false, None, Some((git_dir, root))) = (pending, &*reading, self.stored_in()) {
-            *reading = Some(std::thread::spawn(move || Parsed::stored(&git_dir, &root)));
+            // Without a thread, they are read when first asked.
+            let read = move || Parsed::stored(&git_dir, &root);
+            *reading = std::thread::Builder::new().spawn(read).ok();
         }
     }
 
