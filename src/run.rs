@@ -66,19 +66,19 @@ pub struct Run {
     /// What earlier runs of a long-lived process keep for this one.
     warm: Option<Rc<Warm>>,
     /// The reports earlier command line runs kept parsed.
-    stored: Rc<Stored>,
+    stored: Rc<StoredParses>,
 }
 
 /// The reports earlier command line runs kept parsed: read ahead on a thread of
 /// their own ([`Run::read_ahead`]), or when first asked.
 #[derive(Default)]
-struct Stored {
+struct StoredParses {
     reading: std::cell::RefCell<Option<std::thread::JoinHandle<Parsed>>>,
     parsed: std::cell::OnceCell<Option<Parsed>>,
 }
 
 /// The parses are freed as the verdicts are ([`free_later`]).
-impl Drop for Stored {
+impl Drop for StoredParses {
     fn drop(&mut self) {
         if let Some(parsed) = self.parsed.take() {
             free_later(parsed);
