@@ -7,7 +7,7 @@ use crate::config::{self, Settings};
 use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;
 use crate::parsed::{self, Parsed};
-use crate::report::{self, Report};
+use crate::report::{self, Placeholders, Report};
 use crate::request::{self, Request};
 use crate::source::{self, Pos};
 use crate::workspace::Workspace;
@@ -47,7 +47,7 @@ pub struct Repository {
     pub record_files: RecordFiles,
     /// The placeholder sentences of each category's template (the repository's
     /// `templates/` and the built-in ones), which a report must not keep.
-    pub placeholders: Vec<(crate::report::Category, Vec<String>)>,
+    pub placeholders: Placeholders,
     /// Report id → its index in `reports` (the first file of that id).
     pub by_id: std::collections::HashMap<String, usize>,
 }
@@ -122,11 +122,6 @@ impl Repository {
         self.bulletins.sort_by_key(|issue| (issue.year, issue.number));
         self.placeholders = placeholders(|own| text(own));
     }
-
-    /// The placeholder sentences of `category`'s templates.
-    pub fn placeholders(&self, category: crate::report::Category) -> &[String] {
-        self.placeholders.iter().find(|(c, _)| *c == category).map_or(&[], |(_, p)| p.as_slice())
-    }
 }
 
 /// Reads the repository of the workspace `ws` under its own settings, plus any
@@ -190,12 +185,17 @@ pub(crate) fn load_with_kept(
     report_files.sort();
     let request_files = find(root, REQUESTS, &["yaml", "yml"]);
 
-    let digest = kept.map(|_| parsed::digest(&settings));
+    let placeholders = placeholders(|own| {
+        ws.read(Path::new(own)).ok().and_then(|bytes| String::from_utf8(bytes).ok())
+    });
+    let digest = kept.map(|_| parsed::digest(&settings, &placeholders));
     let began = std::time::SystemTime::now();
     let parse = |file: &String| {
         let mut local = Diagnostics::default();
         let report = read_text(ws, file, &mut local).and_then(|read| {
-            let mut report = report::parse(file, &stem(file), &read.text, &settings, &mut local)?;
+            let text = read.text(ws, file)?;
+            let mut report =
+                report::parse(file, &stem(file), text, &settings, &placeholders, &mut local)?;
             report.read = Some(read);
             Some(Arc::new(report))
         });
@@ -212,10 +212,8 @@ pub(crate) fn load_with_kept(
                 let (report, local) = parse(file);
                 return (report, local, None);
             };
-            let taken = kept.take(file, &stamp, digest);
-            let (report, local, fresh) = match taken
-                .and_then(|(report, local)| Some((with_text(ws, file, report, &stamp)?, local)))
-            {
+            // A kept parse brings no text: it is read when needed (`ReadText::loaded`).
+            let (report, local, fresh) = match kept.take(file, &stamp, digest) {
                 Some((report, local)) => (report, local, false),
                 None => {
                     let (report, local) = parse(file);
@@ -250,9 +248,6 @@ pub(crate) fn load_with_kept(
     }
     let bulletins = work_tree_bulletins(ws, diags);
     let files = report_files.iter().map(|file| (stem(file), file.clone())).collect();
-    let placeholders = placeholders(|own| {
-        ws.read(Path::new(own)).ok().and_then(|bytes| String::from_utf8(bytes).ok())
-    });
     let mut repo = Repository {
         root: root.to_path_buf(),
         settings,
@@ -339,10 +334,8 @@ pub fn work_tree_bulletins(
 /// The placeholder sentences of each category: those of the repository's own
 /// template (`templates/<category>.md`, read by `read`, when it has one) and of
 /// the built-in one.
-fn placeholders(
-    read: impl Fn(&str) -> Option<String>,
-) -> Vec<(crate::report::Category, Vec<String>)> {
-    crate::report::Category::ALL
+fn placeholders(read: impl Fn(&str) -> Option<String>) -> Placeholders {
+    let by_category = crate::report::Category::ALL
         .iter()
         .map(|category| {
             let mut found =
@@ -354,7 +347,8 @@ fn placeholders(
             found.dedup();
             (*category, found)
         })
-        .collect()
+        .collect();
+    Placeholders::new(by_category)
 }
 
 /// Repository-relative paths (with `/`) of the files under `dir` with one of `extensions`.
@@ -486,60 +480,29 @@ fn within_limit(file: &str, len: u64, diags: &mut Diagnostics) -> bool {
     false
 }
 
-/// The text of the report file `file` as the loader reads it (its bytes too,
-/// when normalizing changed them).
+/// The text of the report file `file` as the loader reads it.
 fn read_text(ws: &Workspace, file: &str, diags: &mut Diagnostics) -> Option<report::ReadText> {
-    decode_read(file, read_bytes(ws, file, diags)?, diags)
-}
-
-/// The text of the report file `file` read as `bytes`.
-fn decode_read(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<report::ReadText> {
-    let normalized = bytes.starts_with(b"\xef\xbb\xbf") || bytes.contains(&b'\r');
-    let original = normalized.then(|| bytes.clone().into());
-    let text = decode(file, bytes, diags)?;
-    Some(report::ReadText { text: text.into(), original })
-}
-
-/// A kept parse of `file`, with its text: stored parses leave the text to the
-/// file, which is read again and must still have the stamp the parse was kept
-/// for (else it is parsed afresh: `None`).
-fn with_text(
-    ws: &Workspace,
-    file: &str,
-    report: Option<Arc<Report>>,
-    stamp: &parsed::Stamp,
-) -> Option<Option<Arc<Report>>> {
-    let mut report = match report {
-        Some(report) if report.read.is_none() => report,
-        kept => return Some(kept),
-    };
-    // The stamp says it is a regular file of the size it was parsed at.
-    let path = ws.root().join(file);
-    let read = decode_read(file, ws.read(&path).ok()?, &mut Diagnostics::default())?;
-    let unchanged = parsed::Stamp::of(&path).as_ref() == Some(stamp);
-    unchanged.then(|| {
-        Arc::make_mut(&mut report).read = Some(read);
-        Some(report)
-    })
+    report::ReadText::of(read_bytes(ws, file, diags)?)
+        .map_err(|pos| not_utf8(file, pos, diags))
+        .ok()
 }
 
 /// Decodes a file's bytes as normalized text, or records that they are not UTF-8.
 fn decode(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
-    match source::decode(bytes) {
-        Ok(text) => Some(text),
-        Err(pos) => {
-            diags.push(
-                file,
-                pos,
-                Rule::InvalidValue,
-                Text::new(
-                    "文件不是有效的 UTF-8 编码（请以 UTF-8 保存）",
-                    "the file is not valid UTF-8 (save it as UTF-8)",
-                ),
-            );
-            None
-        }
-    }
+    source::decode(bytes).map_err(|pos| not_utf8(file, pos, diags)).ok()
+}
+
+/// Records that `file` is not UTF-8 from `pos` on.
+fn not_utf8(file: &str, pos: Pos, diags: &mut Diagnostics) {
+    diags.push(
+        file,
+        pos,
+        Rule::InvalidValue,
+        Text::new(
+            "文件不是有效的 UTF-8 编码（请以 UTF-8 保存）",
+            "the file is not valid UTF-8 (save it as UTF-8)",
+        ),
+    );
 }
 
 /// The human format quotes a report from the text the run read (no second read
@@ -547,8 +510,8 @@ fn decode(file: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<String>
 impl crate::diag::Sources for Repository {
     fn text(&self, file: &str) -> Option<Arc<str>> {
         let report = self.report(&stem(file)).filter(|r| r.file == file);
-        match report.and_then(|r| r.read.as_ref()) {
-            Some(read) => Some(read.text.clone()),
+        match report.and_then(|r| r.read.as_ref()?.text(&self.workspace, file)) {
+            Some(text) => Some(text.clone()),
             None => self.workspace.text(file),
         }
     }

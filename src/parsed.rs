@@ -1,13 +1,14 @@
 //! Reports kept as they were parsed, between the runs of a long-lived process
 //! (the desk) and between command line runs: a report file whose size, times
 //! and inode have not changed since it was parsed, under the same settings, is
-//! not parsed again (nor read again, in a long-lived process).
+//! not parsed again, nor read again.
 //!
 //! A command line run keeps them in `.git/xinbao/parsed.bin`, sealed like the
 //! history cache ([`crate::cache`]) and keyed by xinbao's version, the binary
 //! itself and the repository's root: a missing, foreign, edited or unreadable
-//! file only means every report is parsed again. The texts are not stored: the
-//! loader reads each file again and checks its stamp after the read. A parse is
+//! file only means every report is parsed again. The texts are not stored, nor
+//! read again: a kept report's text is read when something needs it, and must
+//! hash as it did ([`crate::report::ReadText::loaded`]). A parse is
 //! never a verdict: the rules and the history are judged afresh on every run.
 //!
 //! A file is recognized unchanged as git's index recognizes it, by its
@@ -18,7 +19,7 @@
 
 use crate::config::Settings;
 use crate::diag::Diagnostics;
-use crate::report::Report;
+use crate::report::{Placeholders, Report};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -106,9 +107,13 @@ struct Kept {
     files: HashMap<String, Entry>,
 }
 
-/// The SHA-256 of `settings`, to tell another version of them.
-pub fn digest(settings: &Settings) -> [u8; 32] {
-    Sha256::digest(format!("{settings:?}")).into()
+/// The SHA-256 of `settings` and the templates' `placeholders`, to tell
+/// another version of them.
+pub fn digest(settings: &Settings, placeholders: &Placeholders) -> [u8; 32] {
+    let mut digest = Sha256::new();
+    digest.update(format!("{settings:?}"));
+    digest.update(placeholders.digest());
+    digest.finalize().into()
 }
 
 impl Parsed {

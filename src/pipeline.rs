@@ -207,7 +207,9 @@ fn as_signed(git: &git2::Repository, repo: &mut Repository, ledger: &Ledger) {
         };
         let blob = trail.last_signed_text();
         let mut ignored = Diagnostics::default();
-        if let Some(signed) = from_history(&odb, trail, blob, &repo.settings, &mut ignored) {
+        if let Some(signed) =
+            from_history(&odb, trail, blob, (&repo.settings, &repo.placeholders), &mut ignored)
+        {
             *report = std::sync::Arc::new(signed);
         }
     }
@@ -219,12 +221,13 @@ fn from_history(
     odb: &git2::Odb,
     trail: &approval::Trail,
     blob: Option<git2::Oid>,
-    settings: &crate::config::Settings,
+    (settings, placeholders): (&crate::config::Settings, &crate::report::Placeholders),
     diags: &mut Diagnostics,
 ) -> Option<crate::report::Report> {
     let text = approval::walk::text_of(odb, blob?)?;
-    let mut report = crate::report::parse(&trail.file, &trail.id, &text, settings, diags)?;
-    report.read = Some(crate::report::ReadText { text: text.into(), original: None });
+    let mut report =
+        crate::report::parse(&trail.file, &trail.id, &text, settings, placeholders, diags)?;
+    report.read = Some(crate::report::ReadText::of_text(text));
     Some(report)
 }
 
@@ -334,7 +337,13 @@ fn add_deleted(
             continue;
         }
         let mut local = crate::diag::Diagnostics::default();
-        if let Some(report) = from_history(&odb, trail, trail.blob(), &repo.settings, &mut local) {
+        if let Some(report) = from_history(
+            &odb,
+            trail,
+            trail.blob(),
+            (&repo.settings, &repo.placeholders),
+            &mut local,
+        ) {
             // Not among `files`, which are the work tree's: it is no draft.
             repo.reports.push(std::sync::Arc::new(report));
             diags.extend(local);
@@ -391,7 +400,9 @@ pub fn warn_if_not_main(run: &Run, repo: &Repository, ledger: &Ledger) {
                 true => {
                     git2::Oid::hash_file(git2::ObjectType::Blob, run.root().join(&report.file)).ok()
                 }
-                false => report.read.as_ref().and_then(|read| read.blob()),
+                false => {
+                    report.read.as_ref().and_then(|read| read.blob(&repo.workspace, &report.file))
+                }
             };
             blob.is_some_and(|blob| blob != entry.id())
         })

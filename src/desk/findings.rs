@@ -23,8 +23,9 @@ pub fn findings(run: &Run, file: &str) -> Result<Value, Failure> {
     let found = check::findings(run, &args)?;
     let json = crate::diag::render_json(&found.diagnostics, found.files, run.lang());
     let mut value: Value = serde_json::from_str(&json).unwrap_or_default();
-    if let Some(text) = found.repo.report(&crate::load::stem(file)).and_then(|r| r.read.as_ref()) {
-        beside_fields(&mut value, &text.text);
+    let report = found.repo.report(&crate::load::stem(file));
+    if let Some(text) = report.and_then(|r| r.read.as_ref()?.text(run.workspace(), &r.file)) {
+        beside_fields(&mut value, text);
     }
     Ok(value)
 }

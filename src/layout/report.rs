@@ -20,10 +20,14 @@ pub fn prepare(
     let read =
         report.read.as_ref().with_context(|| format!("{}: not in the work tree", report.file))?;
     let ws = &repo.workspace;
+    let text = read.text(ws, &report.file).with_context(|| {
+        format!("{}: the file changed while xinbao ran (run again)", report.file)
+    })?;
     // The text's blob id (a SHA-1 of the whole text) only when there is a signature to compare.
-    let signed =
-        trail.is_some_and(|t| t.signed_content().is_some() && t.signs_content(read.blob(), ws));
-    let body = crate::report::split(&read.text).map(|s| s.body).unwrap_or(&read.text);
+    let signed = trail.is_some_and(|t| {
+        t.signed_content().is_some() && t.signs_content(read.blob(ws, &report.file), ws)
+    });
+    let body = crate::report::split(text).map(|s| s.body).unwrap_or(text);
     let settings = &repo.settings;
     Ok(layout(report, body, ws, trail, signed, &settings.bureau, settings.timezone))
 }

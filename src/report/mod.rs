@@ -9,6 +9,7 @@ pub mod field;
 pub mod front_matter;
 mod parse;
 pub mod picture;
+mod template_text;
 
 /// The most pictures one report lays out: more is hostile input (a finding, and
 /// the rest left out of the documents), not a report.
@@ -19,27 +20,91 @@ pub use body::{Body, Heading, InlineImage, Link, markdown_options};
 pub use field::Field;
 pub use front_matter::{Split, split};
 pub use parse::{is_phone, parse, parse_front_matter};
+pub use template_text::{Placeholders, TemplateText};
 
 use crate::fields::Spanned;
 use crate::source::Pos;
 use crate::time::Time;
+use crate::workspace::Workspace;
 use crate::yaml::Node;
+use sha2::Digest as _;
+use std::sync::{Arc, OnceLock};
 
-/// A report's text as the loader read it from the work tree.
-#[derive(Clone, Debug)]
+/// A report's text as the loader read it from the work tree: the length and
+/// SHA-256 of the file's bytes, and the text once read. A parse kept between
+/// runs ([`crate::parsed`]) brings the length and digest only: its text is read
+/// again when something needs it ([`ReadText::loaded`]), and must hash the same.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ReadText {
+    /// The file's length in bytes, as it is on disk.
+    pub len: u64,
+    /// The SHA-256 of the file's bytes as they are on disk: what is made from
+    /// the text (an archive page) is keyed by it.
+    pub digest: [u8; 32],
+    #[serde(skip)]
+    loaded: OnceLock<Loaded>,
+}
+
+/// The text of a [`ReadText`], read.
+#[derive(Clone, Debug)]
+pub struct Loaded {
     /// The text, normalized (see [`crate::source::decode`]).
-    pub text: std::sync::Arc<str>,
+    pub text: Arc<str>,
     /// The file's bytes as they are on disk, kept only when normalizing changed
     /// them (a BOM, CR line ends); otherwise they are the text's.
-    pub original: Option<std::sync::Arc<[u8]>>,
+    pub original: Option<Arc<[u8]>>,
 }
 
 impl ReadText {
+    /// What a file holding `bytes` reads as; the position of the first byte
+    /// that is not UTF-8, if one is not.
+    pub fn of(bytes: Vec<u8>) -> Result<ReadText, Pos> {
+        let len = bytes.len() as u64;
+        let digest = sha2::Sha256::digest(&bytes).into();
+        let normalized = bytes.starts_with(b"\xef\xbb\xbf") || bytes.contains(&b'\r');
+        let original = normalized.then(|| bytes.clone().into());
+        let text = crate::source::decode(bytes)?.into();
+        Ok(ReadText { len, digest, loaded: OnceLock::from(Loaded { text, original }) })
+    }
+
+    /// The text `text` (a version from the history), read.
+    pub fn of_text(text: String) -> ReadText {
+        let len = text.len() as u64;
+        let digest = sha2::Sha256::digest(text.as_bytes()).into();
+        ReadText {
+            len,
+            digest,
+            loaded: OnceLock::from(Loaded { text: text.into(), original: None }),
+        }
+    }
+
+    /// The text of the report file `file` (relative to the root of `ws`): read
+    /// from it the first time it is asked for, if a parse was kept. None if the
+    /// file no longer holds the bytes that were parsed (or is no longer a
+    /// regular file): it changed during the run.
+    pub fn loaded(&self, ws: &Workspace, file: &str) -> Option<&Loaded> {
+        if let Some(loaded) = self.loaded.get() {
+            return Some(loaded);
+        }
+        let meta = std::fs::symlink_metadata(ws.root().join(file)).ok()?;
+        if !meta.file_type().is_file() || meta.len() != self.len {
+            return None;
+        }
+        let read = ReadText::of(ws.read(std::path::Path::new(file)).ok()?).ok()?;
+        let loaded = read.loaded.into_inner().filter(|_| read.digest == self.digest)?;
+        Some(self.loaded.get_or_init(|| loaded))
+    }
+
+    /// The text ([`ReadText::loaded`]).
+    pub fn text(&self, ws: &Workspace, file: &str) -> Option<&Arc<str>> {
+        self.loaded(ws, file).map(|loaded| &loaded.text)
+    }
+
     /// The git blob id of the file's bytes as they are on disk; computed when
     /// asked (only documents need it), not on the check's path.
-    pub fn blob(&self) -> Option<git2::Oid> {
-        let bytes = self.original.as_deref().unwrap_or(self.text.as_bytes());
+    pub fn blob(&self, ws: &Workspace, file: &str) -> Option<git2::Oid> {
+        let loaded = self.loaded(ws, file)?;
+        let bytes = loaded.original.as_deref().unwrap_or(loaded.text.as_bytes());
         git2::Oid::hash_object(git2::ObjectType::Blob, bytes).ok()
     }
 }
@@ -48,9 +113,7 @@ impl ReadText {
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     /// The text it was read from, when it was read from the work tree (a report
-    /// deleted from the work tree but still counted has none). Not stored with
-    /// a kept parse: the file holds it ([`crate::parsed`]).
-    #[serde(skip)]
+    /// deleted from the work tree but still counted has none).
     pub read: Option<ReadText>,
     /// The file stem, unique in the repository (`2026-03-02-tiaoduhui`).
     pub id: String,
@@ -94,6 +157,8 @@ pub struct Report {
     pub adoptions: Vec<Adoption>,
     /// What the Markdown body contains.
     pub body: Body,
+    /// The template text its body still holds.
+    pub template_text: TemplateText,
 }
 
 /// One adoption (采用) of a report by a higher body, as the office records it under

@@ -2,7 +2,10 @@
 
 use super::field::{self, Kind};
 use super::front_matter::{SplitError, split};
-use super::{Adoption, Body, Casualties, Category, Emergency, Image, Informant, Report, Severity};
+use super::{
+    Adoption, Body, Casualties, Category, Emergency, Image, Informant, Placeholders, Report,
+    Severity, TemplateText,
+};
 use crate::config::Settings;
 use crate::diag::{Diagnostics, Rule};
 use crate::fields::{Fields, Spanned, parse_mapping};
@@ -10,7 +13,8 @@ use crate::lang::Text;
 use crate::source::Pos;
 use crate::yaml::{self, Node};
 
-/// Parses the report `file` (repository-relative) from its normalized text.
+/// Parses the report `file` (repository-relative) from its normalized text,
+/// finding the text left of the `placeholders` of its category's templates.
 ///
 /// Returns `None` when the front matter cannot be read at all; the reason is a diagnostic.
 pub fn parse(
@@ -18,6 +22,7 @@ pub fn parse(
     id: &str,
     text: &str,
     settings: &Settings,
+    placeholders: &Placeholders,
     diags: &mut Diagnostics,
 ) -> Option<Report> {
     let front = parse_front_matter(file, text, diags)?;
@@ -74,6 +79,7 @@ pub fn parse(
             .collect(),
         category,
         body: Body::scan(text, body_offset),
+        template_text: TemplateText::find(text, read, placeholders),
         front: front.clone(),
     };
     Some(report)

@@ -2,92 +2,39 @@
 
 use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;
-use crate::report::{Category, Report};
+use crate::report::{Category, Placeholders, Report, TemplateText};
+use crate::workspace::Workspace;
 
 /// The sections a research report must have (§三(四)).
 pub const RESEARCH_SECTIONS: [&str; 3] = ["基本情况", "存在问题", "对策建议"];
 
-/// Where each of `placeholders` occurs in `body`, as `match_indices` finds each
-/// (`(start, end, text)`): one pass over the body for all of them, from their
-/// first character (the templates' sentences all open with `（`).
-fn occurrences<'a>(body: &'a str, placeholders: &[String]) -> Vec<(usize, usize, &'a str)> {
-    let mut firsts: Vec<char> = placeholders.iter().filter_map(|p| p.chars().next()).collect();
-    firsts.sort_unstable();
-    firsts.dedup();
-    let one_first = match firsts[..] {
-        [first] if !placeholders.iter().any(String::is_empty) => Some(first),
-        _ => None,
-    };
-    let Some(first) = one_first else { return each_apart(body, placeholders) };
-    // Where each placeholder may match next: its matches do not overlap.
-    let mut free = vec![0; placeholders.len()];
-    let mut found = Vec::new();
-    for (at, _) in body.match_indices(first) {
-        for (p, free) in placeholders.iter().zip(&mut free) {
-            if at >= *free && body[at..].starts_with(p.as_str()) {
-                *free = at + p.len();
-                found.push((at, *free, &body[at..*free]));
-            }
-        }
-    }
-    found
-}
-
-/// Where `{{` (or `}}`: `brace` twice) first stands in `text` from byte `from`:
-/// found by its first byte, which is searched for as a single byte is.
-fn pair_at(text: &str, from: usize, brace: u8) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut at = from;
-    loop {
-        at += bytes.get(at..)?.iter().position(|b| *b == brace)?;
-        if bytes.get(at + 1) == Some(&brace) {
-            return Some(at);
-        }
-        at += 1;
-    }
-}
-
-/// [`occurrences`] one placeholder at a time.
-fn each_apart<'a>(body: &'a str, placeholders: &[String]) -> Vec<(usize, usize, &'a str)> {
-    let mut found = Vec::new();
-    for p in placeholders {
-        found.extend(body.match_indices(p.as_str()).map(|(at, text)| (at, at + text.len(), text)));
-    }
-    found
-}
-
 /// A body that still holds a placeholder sentence of its category's template
-/// (`（写明时间、地点……）`), or an unfilled `{{…}}`, was not written yet.
+/// (`（写明时间、地点……）`), or an unfilled `{{…}}`, was not written yet. Found
+/// when the report was parsed, if under the templates in force; else found now
+/// in its text.
 pub(super) fn check_template_text(
     report: &Report,
-    placeholders: &[String],
+    placeholders: &Placeholders,
+    ws: &Workspace,
     diags: &mut Diagnostics,
 ) {
-    let Some(read) = &report.read else { return };
-    let Ok(split) = crate::report::split(&read.text) else { return };
-    let base = split.body_offset;
-    let body = split.body;
-    let mut found = occurrences(body, placeholders);
-    let mut rest = 0;
-    while let Some(open) = pair_at(body, rest, b'{') {
-        let close = pair_at(body, open, b'}').map_or(open + 2, |at| at + 2);
-        found.push((open, close, &body[open..close]));
-        rest = close;
-    }
-    found.sort();
-    if found.is_empty() {
-        return;
-    }
-    let locator = crate::source::Locator::new(&read.text);
-    for (start, end, text) in found {
+    let found = match &report.template_text {
+        found if found.placeholders == placeholders.digest() => found.found.clone(),
+        _ => {
+            let text = report.read.as_ref().and_then(|read| read.text(ws, &report.file));
+            let Some(text) = text else { return };
+            TemplateText::find(text, report.category(), placeholders).found
+        }
+    };
+    for at in found {
         // Long placeholders are named by their start.
-        let text: String = match text.chars().count() > 14 {
-            true => text.chars().take(12).chain("…）".chars()).collect(),
-            false => text.to_string(),
+        let text: String = match at.value.chars().count() > 14 {
+            true => at.value.chars().take(12).chain("…）".chars()).collect(),
+            false => at.value.clone(),
         };
         diags.push(
             &report.file,
-            locator.span(base + start..base + end),
+            at.span(),
             Rule::TemplateText,
             Text::new(
                 format!("正文仍是模板的提示文字 {text}：请按提示写成信息，并删去提示"),
@@ -184,49 +131,4 @@ fn unsafe_target(file: &str, target: &str) -> Option<Text> {
         return Some(Text::new("指向仓库之外", "leaves the repository"));
     }
     None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_pair_of_braces_is_found_as_find_finds_it() {
-        for text in ["", "{", "{{", "a{b{{c}}", "{x}{{", "｛{{", "}}{{}}"] {
-            for brace in [b'{', b'}'] {
-                let pair = if brace == b'{' { "{{" } else { "}}" };
-                for from in 0..=text.len() {
-                    if text.is_char_boundary(from) {
-                        assert_eq!(
-                            pair_at(text, from, brace),
-                            text[from..].find(pair).map(|i| from + i),
-                            "{text} {from}"
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn placeholders_are_found_in_one_pass_as_one_at_a_time() {
-        let sets: [&[&str]; 3] =
-            [&["（写明时间、地点）", "（写明参加人员）"], &["（甲（甲", "（甲"], &["（写明）", ""]];
-        let bodies = [
-            "",
-            "（写明时间、地点）和（写明参加人员）（写明时间、地点）",
-            "（甲（甲（甲（甲",
-            "（写明）（写明）无",
-        ];
-        for set in sets {
-            let set: Vec<String> = set.iter().map(|p| p.to_string()).collect();
-            for body in bodies {
-                let mut fast = occurrences(body, &set);
-                let mut plain = each_apart(body, &set);
-                fast.sort();
-                plain.sort();
-                assert_eq!(fast, plain, "{set:?} in {body}");
-            }
-        }
-    }
 }

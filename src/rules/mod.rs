@@ -94,9 +94,7 @@ pub fn check_only(
 fn check_report(cx: &Context, report: &Report, diags: &mut Diagnostics) -> Vec<Text> {
     fields::check(cx, report, diags);
     body::check(report, diags);
-    if let Some(category) = report.category() {
-        body::check_template_text(report, cx.repo.placeholders(category), diags);
-    }
+    body::check_template_text(report, &cx.repo.placeholders, &cx.repo.workspace, diags);
     emergency::check(report, diags);
     images::check(cx, report, diags);
     let late = timing::check(cx, report, diags);

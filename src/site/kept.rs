@@ -177,12 +177,9 @@ impl Keys {
         let mut key = Keys(Sha256::new());
         key.0.update(base);
         key.debug(&(&report.id, &report.file));
+        // The file's bytes, by their digest (a kept parse's text is not read).
         match &report.read {
-            Some(read) => {
-                key.text(read.text.as_bytes());
-                key.debug(&read.original.is_some());
-                read.original.as_deref().into_iter().for_each(|bytes| key.text(bytes));
-            }
+            Some(read) => key.text(&read.digest),
             None => key.debug(&"unread"),
         }
         // Hashed, not formatted: a trail with its steps and diffs is long.

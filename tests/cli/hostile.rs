@@ -81,7 +81,8 @@ fn every_truncation_of_a_report_parses_without_panicking() {
     let settings = xinbao::config::load(run.workspace(), &mut diags).unwrap();
     for (end, _) in text.char_indices() {
         let mut diags = xinbao::diag::Diagnostics::default();
-        let _ = xinbao::report::parse("r.md", "r", &text[..end], &settings, &mut diags);
+        let none = xinbao::report::Placeholders::default();
+        let _ = xinbao::report::parse("r.md", "r", &text[..end], &settings, &none, &mut diags);
         assert!(diags.iter().all(|d| d.pos.line >= 1 && d.pos.column >= 1));
     }
 }

@@ -335,7 +335,8 @@ fn a_report_keeps_the_blob_id_of_its_bytes_on_disk() {
             .output()
             .unwrap();
         let expected = String::from_utf8(output.stdout).unwrap();
-        let read = repo.report(id).unwrap().read.as_ref().unwrap();
-        assert_eq!(read.blob().map(|b| b.to_string()), Some(expected.trim().to_string()), "{id}");
+        let report = repo.report(id).unwrap();
+        let blob = report.read.as_ref().unwrap().blob(ws, &report.file);
+        assert_eq!(blob.map(|b| b.to_string()), Some(expected.trim().to_string()), "{id}");
     }
 }

@@ -199,3 +199,51 @@ fn reports_kept_parsed_between_runs_change_no_finding_and_no_page() {
         assert!(page.contains("投资科举行重点项目调度会") && !page.contains("伪造"), "{damage}");
     }
 }
+
+/// `check`'s template-text findings, with where they stand and what they say.
+fn template_text(bureau: &Bureau) -> Vec<String> {
+    let out = bureau.xinbao(&["check", "--format", "json"], &[]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let all = json["diagnostics"].as_array().unwrap().iter();
+    let found = all.filter(|d| d["rule"] == "template-text");
+    found.map(|d| format!("{} {}:{} {}", d["file"], d["line"], d["column"], d["message"])).collect()
+}
+
+#[test]
+fn template_text_is_judged_from_kept_parses_under_the_templates_in_force() {
+    let Some(bureau) = Bureau::new() else { return };
+    let published = Report::new("2026-03-02-pub", "投资科");
+    bureau.submit("zhang/pub", &[published], Some("li"));
+    bureau.commit(PUBLISHED, Some("qian"), "发布\n\nPublished: 2026-03-02-pub");
+    let body = "{{日期}}召开调度会（会议为期一整天），安排下一步工作。";
+    let draft = Report::new("2026-03-04-draft", "价格科").body(body);
+    bureau.write(draft);
+    // A template pushed without the office's signature is not in force.
+    let template = "---\ntitle: \ncategory: work\n---\n\n（会议为期一整天）\n";
+    bureau.put("templates/work.md", template);
+    bureau.commit("2026-03-04T09:00:00+08:00", None, "改模板");
+    let store = bureau.root().join(".git/xinbao/parsed.bin");
+    let unfilled = |found: &[String]| {
+        found.len() == 1 && found[0].contains(&draft.file()) && found[0].contains("{{日期}}")
+    };
+
+    // Parsed under the work tree's template, judged under the one in force;
+    // from the kept parse (its text read when the rule needs it) the same.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let first = template_text(&bureau);
+    assert!(unfilled(&first), "{first:?}");
+    let stored = std::fs::read(&store).expect("the parses are kept");
+    assert_eq!(template_text(&bureau), first, "from the kept parses");
+    assert_eq!(std::fs::read(&store).unwrap(), stored, "nothing parsed afresh");
+    std::fs::remove_file(&store).unwrap();
+    assert_eq!(template_text(&bureau), first, "without them");
+
+    // Signed by the office, the template's sentence is found too, kept or not.
+    bureau.put("templates/work.md", format!("{template}\n"));
+    bureau.commit("2026-03-05T09:00:00+08:00", Some("qian"), "办公室改模板");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let signed = template_text(&bureau);
+    assert_eq!(signed.len(), 2, "{signed:?}");
+    assert!(signed.iter().any(|f| f.contains("（会议为期一整天）")), "{signed:?}");
+    assert_eq!(template_text(&bureau), signed, "from the kept parses");
+}
