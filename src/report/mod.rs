@@ -27,19 +27,18 @@ use crate::source::Pos;
 use crate::time::Time;
 use crate::workspace::Workspace;
 use crate::yaml::Node;
-use sha2::Digest as _;
 use std::sync::{Arc, OnceLock};
 
 /// A report's text as the loader read it from the work tree: the length and
-/// SHA-256 of the file's bytes, and the text once read. A parse kept between
+/// digest of the file's bytes, and the text once read. A parse kept between
 /// runs ([`crate::parsed`]) brings the length and digest only: its text is read
 /// again when something needs it ([`ReadText::loaded`]), and must hash the same.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ReadText {
     /// The file's length in bytes, as it is on disk.
     pub len: u64,
-    /// The SHA-256 of the file's bytes as they are on disk: what is made from
-    /// the text (an archive page) is keyed by it.
+    /// The BLAKE3 digest of the file's bytes as they are on disk: what is made
+    /// from the text (an archive page) is keyed by it.
     pub digest: [u8; 32],
     #[serde(skip)]
     loaded: OnceLock<Loaded>,
@@ -60,7 +59,7 @@ impl ReadText {
     /// that is not UTF-8, if one is not.
     pub fn of(bytes: Vec<u8>) -> Result<ReadText, Pos> {
         let len = bytes.len() as u64;
-        let digest = sha2::Sha256::digest(&bytes).into();
+        let digest = *blake3::hash(&bytes).as_bytes();
         let normalized = bytes.starts_with(b"\xef\xbb\xbf") || bytes.contains(&b'\r');
         let original = normalized.then(|| bytes.clone().into());
         let text = crate::source::decode(bytes)?.into();
@@ -70,7 +69,7 @@ impl ReadText {
     /// The text `text` (a version from the history), read.
     pub fn of_text(text: String) -> ReadText {
         let len = text.len() as u64;
-        let digest = sha2::Sha256::digest(text.as_bytes()).into();
+        let digest = *blake3::hash(text.as_bytes()).as_bytes();
         ReadText {
             len,
             digest,

@@ -96,7 +96,9 @@ fn occurrences<'a>(body: &'a str, placeholders: &[String]) -> Vec<(usize, usize,
     // Where each placeholder may match next: its matches do not overlap.
     let mut free = vec![0; placeholders.len()];
     let mut found = Vec::new();
-    for (at, _) in body.match_indices(first) {
+    let mut first_bytes = [0; 4];
+    let first = first.encode_utf8(&mut first_bytes).as_bytes();
+    for at in memchr::memmem::find_iter(body.as_bytes(), first) {
         for (p, free) in placeholders.iter().zip(&mut free) {
             if at >= *free && body[at..].starts_with(p.as_str()) {
                 *free = at + p.len();
@@ -107,18 +109,9 @@ fn occurrences<'a>(body: &'a str, placeholders: &[String]) -> Vec<(usize, usize,
     found
 }
 
-/// Where `{{` (or `}}`: `brace` twice) first stands in `text` from byte `from`:
-/// found by its first byte, which is searched for as a single byte is.
+/// Where `{{` (or `}}`: `brace` twice) first stands in `text` from byte `from`.
 fn pair_at(text: &str, from: usize, brace: u8) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut at = from;
-    loop {
-        at += bytes.get(at..)?.iter().position(|b| *b == brace)?;
-        if bytes.get(at + 1) == Some(&brace) {
-            return Some(at);
-        }
-        at += 1;
-    }
+    Some(from + memchr::memmem::find(text.as_bytes().get(from..)?, &[brace, brace])?)
 }
 
 /// [`occurrences`] one placeholder at a time.

@@ -10,7 +10,7 @@
 //! - the build: xinbao's version and the binary itself (its size and time, so
 //!   that a rebuilt binary of the same version starts afresh), the language,
 //!   `--drafts`, and the settings in force (all of them);
-//! - the report: its file, its text (and its bytes on disk when they differ),
+//! - the report: its file, the digest of its bytes on disk (or of its text from the history),
 //!   its approval trail (state, steps, signatures, what they signed), why it is
 //!   late, its receipt, its DOCX and PDF present in the output folder, its unit's
 //!   page;
