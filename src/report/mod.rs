@@ -410,3 +410,37 @@ fn picture_paths<'t>(file: &str, targets: impl Iterator<Item = &'t str>) -> Vec<
     paths.dedup();
     paths
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_text_is_read_again_only_if_the_file_still_holds_its_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let bytes = "\u{feff}---\r\ntitle: 一\r\n---\r\n正文\r\n".as_bytes();
+        std::fs::write(dir.path().join("r.md"), bytes).unwrap();
+        let read = ReadText::of(bytes.to_vec()).unwrap();
+        let ws = Workspace::new(dir.path(), chrono::Utc::now());
+        let blob = read.blob(&ws, "r.md").unwrap();
+        assert_eq!(blob, git2::Oid::hash_object(git2::ObjectType::Blob, bytes).unwrap());
+        // Kept: the digest only, as a stored parse brings it.
+        let kept: ReadText = postcard::from_bytes(&postcard::to_stdvec(&read).unwrap()).unwrap();
+        assert!(kept.loaded.get().is_none());
+        // Changed to the same length: not the text that was parsed.
+        let other = "\u{feff}---\r\ntitle: 二\r\n---\r\n正文\r\n".as_bytes();
+        std::fs::write(dir.path().join("r.md"), other).unwrap();
+        assert!(kept.text(&ws, "r.md").is_none());
+        // Back as it was: read, normalized, and its blob the bytes on disk.
+        std::fs::write(dir.path().join("r.md"), bytes).unwrap();
+        assert_eq!(kept.text(&ws, "r.md").map(|t| &**t), Some("---\ntitle: 一\n---\n正文\n"));
+        assert_eq!(kept.blob(&ws, "r.md"), Some(blob));
+        // A link in its place is not followed.
+        std::fs::remove_file(dir.path().join("r.md")).unwrap();
+        std::fs::write(dir.path().join("elsewhere.md"), bytes).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("elsewhere.md"), dir.path().join("r.md"))
+            .unwrap();
+        let again: ReadText = postcard::from_bytes(&postcard::to_stdvec(&read).unwrap()).unwrap();
+        assert!(again.text(&ws, "r.md").is_none());
+    }
+}
