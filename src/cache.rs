@@ -31,46 +31,17 @@ pub trait Fact {
     fn first_parent(&self) -> Option<git2::Oid>;
 }
 
-/// A cache file as read: the facts of each commit (a list in the file, by id
-/// in memory), and the tips last read.
+/// A cache file as read: the tips last read, and the facts of each commit,
+/// each encoded apart so that they are decoded on all cores.
 #[derive(Deserialize)]
-#[serde(bound = "T: Fact + DeserializeOwned")]
-struct File<T> {
+struct File<'a> {
     /// What the facts depend on besides the commits.
     key: String,
     /// The tips last read, the latest last.
     tips: Vec<Tip>,
-    /// The facts by commit.
-    #[serde(deserialize_with = "by_id")]
-    commits: HashMap<git2::Oid, Arc<T>>,
-}
-
-/// Reads a list of facts straight into a map by commit.
-fn by_id<'de, D, T>(d: D) -> Result<HashMap<git2::Oid, Arc<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Fact + DeserializeOwned,
-{
-    struct ById<T>(std::marker::PhantomData<T>);
-    impl<'de, T: Fact + DeserializeOwned> serde::de::Visitor<'de> for ById<T> {
-        type Value = HashMap<git2::Oid, Arc<T>>;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a list of commit facts")
-        }
-
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(
-            self,
-            mut seq: A,
-        ) -> Result<Self::Value, A::Error> {
-            let mut map = HashMap::with_capacity(seq.size_hint().unwrap_or(0));
-            while let Some(fact) = seq.next_element::<T>()? {
-                map.insert(fact.id(), Arc::new(fact));
-            }
-            Ok(map)
-        }
-    }
-    d.deserialize_seq(ById(std::marker::PhantomData))
+    /// Each commit's facts, encoded.
+    #[serde(borrow)]
+    commits: Vec<&'a [u8]>,
 }
 
 /// A tip read, and for [`Walk::All`] its commits (a first-parent chain is
@@ -115,13 +86,21 @@ where
     /// Cache `name` of `repo`, when its file exists, its seal verifies and it
     /// has `key`; else an empty one.
     pub fn open(repo: &git2::Repository, name: &str, key: &str) -> Store<T> {
-        let file = std::fs::read(path(repo, name))
-            .ok()
-            .and_then(|bytes| {
-                unseal(&bytes).and_then(|facts| postcard::from_bytes::<File<T>>(facts).ok())
-            })
+        use rayon::prelude::*;
+        let bytes = std::fs::read(path(repo, name)).ok();
+        let file = bytes
+            .as_deref()
+            .and_then(unseal)
+            .and_then(|facts| postcard::from_bytes::<File>(facts).ok())
             .filter(|file| file.key == key);
-        let (tips, commits) = file.map_or_else(Default::default, |file| (file.tips, file.commits));
+        let decoded = file.and_then(|file| {
+            let commits = file.commits.par_iter().map(|bytes| {
+                let fact = postcard::from_bytes::<T>(bytes).ok()?;
+                Some((fact.id(), Arc::new(fact)))
+            });
+            Some((file.tips, commits.collect::<Option<HashMap<_, _>>>()?))
+        });
+        let (tips, commits) = decoded.unwrap_or_default();
         Store { name: name.to_string(), key: key.to_string(), tips, commits, fresh: 0 }
     }
 
@@ -238,13 +217,17 @@ where
 
     /// Writes the cache file, sealed.
     fn store(&self, repo: &git2::Repository) {
+        use rayon::prelude::*;
         #[derive(Serialize)]
-        struct Out<'a, T> {
+        struct Out<'a> {
             key: &'a str,
             tips: &'a [Tip],
-            commits: Vec<&'a T>,
+            commits: Vec<&'a [u8]>,
         }
-        let commits = self.commits.values().map(|fact| &**fact).collect();
+        let encoded: Option<Vec<Vec<u8>>> =
+            self.commits.par_iter().map(|(_, fact)| postcard::to_stdvec(&**fact).ok()).collect();
+        let Some(encoded) = encoded else { return };
+        let commits = encoded.iter().map(Vec::as_slice).collect();
         let out = Out { key: &self.key, tips: &self.tips, commits };
         if let Ok(facts) = postcard::to_stdvec(&out) {
             write_sealed(repo.path(), &format!("{}.bin", self.name), facts);
