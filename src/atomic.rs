@@ -8,17 +8,23 @@ use std::path::Path;
 /// Writes `bytes` to a temporary file beside `path` (creating its folder),
 /// flushes it to the disk and renames it into place.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    replace(path, bytes, true)
+    replace(path, &[bytes], true)
 }
 
 /// Like [`write()`] without waiting for the disk: an interrupted process still
 /// leaves the old or the new file whole, at a fraction of the cost for thousands
 /// of small files (the archive's pages).
 pub fn write_unsynced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    replace(path, bytes, false)
+    replace(path, &[bytes], false)
 }
 
-fn replace(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
+/// [`write_unsynced`] of `parts` one after another, not joined in memory first
+/// (a cache file of megabytes).
+pub fn write_parts_unsynced(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+    replace(path, parts, false)
+}
+
+fn replace(path: &Path, parts: &[&[u8]], sync: bool) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let (temp, mut file) = match tempfile_in(dir) {
         // The folder is made only when it is missing, off the path of a rebuild.
@@ -28,7 +34,10 @@ fn replace(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
         }
         opened => opened?,
     };
-    let written = file.write_all(bytes).and_then(|()| if sync { file.sync_all() } else { Ok(()) });
+    let written = parts
+        .iter()
+        .try_for_each(|part| file.write_all(part))
+        .and_then(|()| if sync { file.sync_all() } else { Ok(()) });
     drop(file);
     let result = written.and_then(|()| std::fs::rename(&temp, path));
     if result.is_err() {

@@ -31,6 +31,24 @@ pub trait Fact {
     fn first_parent(&self) -> Option<git2::Oid>;
 }
 
+/// Bytes written as one run (postcard: their length, then the bytes), not one
+/// by one as serde writes a slice; read back borrowed. A stored entry is such
+/// a run, so that it is decoded apart and written again without encoding it.
+#[derive(Clone, Copy)]
+pub struct Bytes<'a>(pub &'a [u8]);
+
+impl Serialize for Bytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Bytes<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <&'a [u8]>::deserialize(deserializer).map(Bytes)
+    }
+}
+
 /// A cache file as read: the tips last read, and the facts of each commit,
 /// each encoded apart so that they are decoded on all cores.
 #[derive(Deserialize)]
@@ -41,7 +59,7 @@ struct File<'a> {
     tips: Vec<Tip>,
     /// Each commit's facts, encoded.
     #[serde(borrow)]
-    commits: Vec<&'a [u8]>,
+    commits: Vec<Bytes<'a>>,
 }
 
 /// A tip read, and for [`Walk::All`] its commits (a first-parent chain is
@@ -95,7 +113,7 @@ where
             .filter(|file| file.key == key);
         let decoded = file.and_then(|file| {
             let commits = file.commits.par_iter().map(|bytes| {
-                let fact = postcard::from_bytes::<T>(bytes).ok()?;
+                let fact = postcard::from_bytes::<T>(bytes.0).ok()?;
                 Some((fact.id(), Arc::new(fact)))
             });
             Some((file.tips, commits.collect::<Option<HashMap<_, _>>>()?))
@@ -222,15 +240,15 @@ where
         struct Out<'a> {
             key: &'a str,
             tips: &'a [Tip],
-            commits: Vec<&'a [u8]>,
+            commits: Vec<Bytes<'a>>,
         }
         let encoded: Option<Vec<Vec<u8>>> =
             self.commits.par_iter().map(|(_, fact)| postcard::to_stdvec(&**fact).ok()).collect();
         let Some(encoded) = encoded else { return };
-        let commits = encoded.iter().map(Vec::as_slice).collect();
+        let commits = encoded.iter().map(|bytes| Bytes(bytes)).collect();
         let out = Out { key: &self.key, tips: &self.tips, commits };
         if let Ok(facts) = postcard::to_stdvec(&out) {
-            write_sealed(repo.path(), &format!("{}.bin", self.name), facts);
+            write_sealed(repo.path(), &format!("{}.bin", self.name), &[&facts]);
         }
     }
 }
@@ -274,44 +292,40 @@ pub fn read_sealed(git_dir: &std::path::Path, file: &str) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
-/// Replaces the file `file` of `.git/xinbao/` with `bytes`, sealed; silently
-/// nothing when there is no secret or the folder cannot be written.
-pub fn write_sealed(git_dir: &std::path::Path, file: &str, bytes: Vec<u8>) {
+/// Replaces the file `file` of `.git/xinbao/` with `parts` one after another,
+/// sealed (a line with their HMAC first; the parts are not joined in memory);
+/// silently nothing when there is no secret or the folder cannot be written.
+pub fn write_sealed(git_dir: &std::path::Path, file: &str, parts: &[&[u8]]) {
+    let Some(secret) = secret() else { return };
+    let seal = format!("{}\n", hmac(&secret, parts));
     let dir = git_dir.join("xinbao");
-    if let Some(sealed) = seal(bytes)
-        && std::fs::create_dir_all(&dir).is_ok()
-    {
-        let _ = crate::atomic::write_unsynced(&dir.join(file), &sealed);
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let sealed: Vec<&[u8]> =
+            std::iter::once(seal.as_bytes()).chain(parts.iter().copied()).collect();
+        let _ = crate::atomic::write_parts_unsynced(&dir.join(file), &sealed);
     }
-}
-
-/// `bytes` preceded by a line with their HMAC, or `None` without a secret.
-fn seal(bytes: Vec<u8>) -> Option<Vec<u8>> {
-    let mac = hmac(&secret()?, &bytes);
-    let mut sealed = format!("{mac}\n").into_bytes();
-    sealed.extend(bytes);
-    Some(sealed)
 }
 
 /// The contents of a sealed file whose HMAC verifies.
 fn unseal(bytes: &[u8]) -> Option<&[u8]> {
     let newline = bytes.iter().position(|&b| b == b'\n')?;
     let (mac, contents) = (&bytes[..newline], &bytes[newline + 1..]);
-    let expected = hmac(&secret()?, contents);
+    let expected = hmac(&secret()?, &[contents]);
     // Compared in full, without an early exit.
     let same = mac.len() == expected.len()
         && mac.iter().zip(expected.as_bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
     same.then_some(contents)
 }
 
-/// HMAC-SHA256 (RFC 2104) of `data` under `key`, as hex.
-fn hmac(key: &[u8; 32], data: &[u8]) -> String {
+/// HMAC-SHA256 (RFC 2104) of `parts`, one after another, under `key`, as hex.
+fn hmac(key: &[u8; 32], parts: &[&[u8]]) -> String {
     let pad = |byte: u8| -> Vec<u8> {
         let mut block = vec![byte; 64];
         block.iter_mut().zip(key).for_each(|(b, k)| *b ^= k);
         block
     };
-    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(data).finalize();
+    let inner = parts.iter().fold(Sha256::new().chain_update(pad(0x36)), |h, p| h.chain_update(p));
+    let inner = inner.finalize();
     let outer = Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize();
     outer.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -17,6 +17,7 @@
 //! tick, even with its modification time put back), nor is a symbolic link or
 //! a draft given by the desk.
 
+use crate::cache::Bytes;
 use crate::config::Settings;
 use crate::diag::Diagnostics;
 use crate::report::{Placeholders, Report};
@@ -105,6 +106,9 @@ struct Kept {
     /// The SHA-256 of the settings the entries were parsed under.
     settings: [u8; 32],
     files: HashMap<String, Entry>,
+    /// Each entry as it was read from the store: stored again as it is, so
+    /// that a run which parsed one file afresh encodes that one only.
+    encoded: HashMap<String, Arc<[u8]>>,
 }
 
 /// The SHA-256 of `settings` and the templates' `placeholders`, to tell
@@ -162,7 +166,7 @@ impl Parsed {
         let at = kept.iter().position(|k| k.settings == *digest);
         let version = match at {
             Some(at) => kept.remove(at),
-            None => Kept { settings: *digest, files: HashMap::new() },
+            None => Kept { settings: *digest, files: HashMap::new(), encoded: HashMap::new() },
         };
         kept.insert(0, version);
         kept.truncate(VERSIONS);
@@ -172,6 +176,9 @@ impl Parsed {
         version.files.retain(|file, _| present.contains(file.as_str()));
         let mut changed = at.is_none() || version.files.len() != before;
         for (file, entry, fresh) in parses {
+            if fresh {
+                version.encoded.remove(&file);
+            }
             if !fresh || entry.0.settled(now) {
                 changed |= fresh;
                 version.files.insert(file, entry);
@@ -179,11 +186,13 @@ impl Parsed {
                 changed |= version.files.remove(&file).is_some();
             }
         }
+        let files = &version.files;
+        version.encoded.retain(|file, _| files.contains_key(file));
         if let (true, Some(stored)) = (changed, &self.stored)
             && let Some(bytes) = encode(&kept)
         {
-            let file = [FORMAT, stored.key.as_slice(), &bytes].concat();
-            crate::cache::write_sealed(&stored.git_dir, FILE, file);
+            let parts = [FORMAT, stored.key.as_slice(), &bytes];
+            crate::cache::write_sealed(&stored.git_dir, FILE, &parts);
         }
     }
 }
@@ -194,18 +203,23 @@ impl Parsed {
 struct StoredVersion<'a> {
     settings: [u8; 32],
     #[serde(borrow)]
-    files: Vec<(&'a str, &'a [u8])>,
+    files: Vec<(&'a str, Bytes<'a>)>,
 }
 
-/// The stored form of `kept` (none if an entry cannot be encoded).
+/// The stored form of `kept` (none if an entry cannot be encoded): each
+/// entry as it was read, unless it was parsed afresh.
 fn encode(kept: &[Kept]) -> Option<Vec<u8>> {
     /// A version's settings and its files' entries, encoded.
-    type Encoded<'a> = ([u8; 32], Vec<(&'a str, Vec<u8>)>);
+    type Encoded<'a> = ([u8; 32], Vec<(&'a str, Arc<[u8]>)>);
     let versions: Vec<Encoded> = kept
         .iter()
         .map(|version| {
             let files = version.files.par_iter().map(|(file, entry)| {
-                postcard::to_stdvec(entry).ok().map(|bytes| (file.as_str(), bytes))
+                let bytes = match version.encoded.get(file) {
+                    Some(bytes) => bytes.clone(),
+                    None => postcard::to_stdvec(entry).ok()?.into(),
+                };
+                Some((file.as_str(), bytes))
             });
             Some((version.settings, files.collect::<Option<_>>()?))
         })
@@ -214,10 +228,13 @@ fn encode(kept: &[Kept]) -> Option<Vec<u8>> {
         .iter()
         .map(|(settings, files)| StoredVersion {
             settings: *settings,
-            files: files.iter().map(|(file, bytes)| (*file, bytes.as_slice())).collect(),
+            files: files.iter().map(|(file, bytes)| (*file, Bytes(bytes))).collect(),
         })
         .collect();
-    postcard::to_stdvec(&stored).ok()
+    // Made in one buffer of the size it takes: each new page costs a fault.
+    let size = versions.iter().flat_map(|(_, files)| files).map(|(f, b)| f.len() + b.len() + 8);
+    let buffer = Vec::with_capacity(size.sum::<usize>() + 64);
+    postcard::to_extend(&stored, buffer).ok()
 }
 
 /// The versions stored in `bytes` by [`encode`]; none if any entry does not decode.
@@ -227,9 +244,11 @@ fn decode(bytes: &[u8]) -> Option<Vec<Kept>> {
         .into_iter()
         .map(|version| {
             let files = version.files.par_iter().map(|(file, bytes)| {
-                Some((file.to_string(), postcard::from_bytes::<Entry>(bytes).ok()?))
+                let entry = postcard::from_bytes::<Entry>(bytes.0).ok()?;
+                Some(((file.to_string(), entry), (file.to_string(), Arc::from(bytes.0))))
             });
-            Some(Kept { settings: version.settings, files: files.collect::<Option<_>>()? })
+            let (files, encoded) = files.collect::<Option<Vec<_>>>()?.into_iter().unzip();
+            Some(Kept { settings: version.settings, files, encoded })
         })
         .collect()
 }
@@ -316,5 +335,32 @@ mod tests {
         let link = dir.path().join("l.md");
         std::os::unix::fs::symlink(&path, &link).unwrap();
         assert!(Stamp::of(&link).is_none());
+    }
+
+    #[test]
+    fn a_store_read_back_keeps_its_entries_and_takes_a_fresh_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, old) = written(dir.path(), "title: 一", Duration::from_secs(3600));
+        let parsed = Parsed::default();
+        let files = ["r.md".to_string(), "s.md".to_string()];
+        let later = SystemTime::now() + Duration::from_secs(3);
+        let both = vec![("r.md".into(), entry(old), true), ("s.md".into(), entry(old), true)];
+        parsed.keep(&[1; 32], later, both, &files);
+        let bytes = encode(&parsed.kept.read().unwrap()).unwrap();
+        let read = Parsed { kept: RwLock::new(decode(&bytes).unwrap()), stored: None };
+        assert!(kept(&read, &old, &[1; 32]));
+        // r.md parsed afresh (another stamp), s.md given back as it was taken.
+        let (_, new) = written(dir.path(), "title: 二", Duration::from_secs(1800));
+        let taken = read.take("s.md", &old, &[1; 32]).unwrap();
+        let again = vec![
+            ("r.md".into(), entry(new), true),
+            ("s.md".into(), (old, taken.0, taken.1), false),
+        ];
+        read.keep(&[1; 32], later, again, &files);
+        let bytes = encode(&read.kept.read().unwrap()).unwrap();
+        let back = Parsed { kept: RwLock::new(decode(&bytes).unwrap()), stored: None };
+        assert!(kept(&back, &new, &[1; 32]), "the fresh parse is stored");
+        let versions = back.kept.read().unwrap();
+        assert_eq!(versions[0].files.get("s.md").map(|e| e.0), Some(old), "the other kept");
     }
 }

@@ -129,7 +129,7 @@ impl Kept {
             return;
         };
         if self.changed || !self.old.is_empty() {
-            crate::cache::write_sealed(git_dir, FILE, encode(&self.new));
+            crate::cache::write_sealed(git_dir, FILE, &[&encode(&self.new)]);
         }
     }
 }
