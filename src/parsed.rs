@@ -86,6 +86,11 @@ pub struct Parsed {
     stored: Option<Stored>,
 }
 
+/// The store is written again once one file in this many was parsed afresh:
+/// fewer are parsed again by the next run, which is cheaper than writing
+/// thousands of entries again for them (one report edited in 10,000).
+const AFRESH: usize = 64;
+
 /// The most versions of the settings kept at once.
 const VERSIONS: usize = 2;
 
@@ -152,8 +157,9 @@ impl Parsed {
 
     /// Keeps the parses of this run, made under settings `digest` at `now`:
     /// those taken, and those made afresh (`true`), which are kept once their
-    /// file has settled; files gone from the run are forgotten. Stores them
-    /// when anything changed and they are stored at all.
+    /// file has settled; files gone from the run are forgotten. Stores them,
+    /// if they are stored at all, for other settings, files gone, or once a
+    /// [`AFRESH`] share of the files was parsed afresh.
     pub fn keep(
         &self,
         digest: &[u8; 32],
@@ -175,17 +181,20 @@ impl Parsed {
         let before = version.files.len();
         version.files.retain(|file, _| present.contains(file.as_str()));
         let mut changed = at.is_none() || version.files.len() != before;
+        let mut afresh = 0;
         for (file, entry, fresh) in parses {
             if fresh {
                 version.encoded.remove(&file);
+                afresh += 1;
             }
             if !fresh || entry.0.settled(now) {
-                changed |= fresh;
                 version.files.insert(file, entry);
             } else {
-                changed |= version.files.remove(&file).is_some();
+                version.files.remove(&file);
             }
         }
+        // A stored entry of a file changed since is never taken (its stamp differs).
+        changed |= afresh > 0 && afresh * AFRESH >= version.files.len();
         let files = &version.files;
         version.encoded.retain(|file, _| files.contains_key(file));
         if let (true, Some(stored)) = (changed, &self.stored)
@@ -362,5 +371,33 @@ mod tests {
         assert!(kept(&back, &new, &[1; 32]), "the fresh parse is stored");
         let versions = back.kept.read().unwrap();
         assert_eq!(versions[0].files.get("s.md").map(|e| e.0), Some(old), "the other kept");
+    }
+
+    #[test]
+    fn a_few_files_parsed_afresh_do_not_write_the_store_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let git_dir = dir.path().join(".git");
+        std::fs::create_dir_all(&git_dir).unwrap();
+        let (_, stamp) = written(dir.path(), "title: 一", Duration::from_secs(3600));
+        let files: Vec<String> = (0..128).map(|i| format!("r{i}.md")).collect();
+        let parsed = Parsed::stored(&git_dir, dir.path());
+        let later = SystemTime::now() + Duration::from_secs(3);
+        let all = files.iter().map(|f| (f.clone(), entry(stamp), true)).collect();
+        parsed.keep(&[1; 32], later, all, &files);
+        let store = git_dir.join("xinbao").join(FILE);
+        let first = std::fs::read(&store).expect("all parsed afresh: stored");
+        // `afresh` of the 128 files parsed again, the others given back as taken.
+        let run = |afresh: usize| {
+            let parses = files.iter().enumerate().map(|(i, f)| {
+                let (report, diags) = parsed.take(f, &stamp, &[1; 32]).unwrap();
+                (f.clone(), (stamp, report, diags), i < afresh)
+            });
+            parsed.keep(&[1; 32], later, parses.collect(), &files);
+        };
+        run(1);
+        assert_eq!(std::fs::read(&store).unwrap(), first, "one in 128: not written again");
+        std::fs::remove_file(&store).unwrap();
+        run(2);
+        assert!(store.is_file(), "two in 128 (one in 64): written again");
     }
 }
