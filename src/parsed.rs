@@ -111,9 +111,6 @@ struct Kept {
     /// The SHA-256 of the settings the entries were parsed under.
     settings: [u8; 32],
     files: HashMap<String, Entry>,
-    /// Each entry as it was read from the store: stored again as it is, so
-    /// that a run which parsed one file afresh encodes that one only.
-    encoded: HashMap<String, Arc<[u8]>>,
 }
 
 /// The SHA-256 of `settings` and the templates' `placeholders`, to tell
@@ -128,7 +125,7 @@ pub fn digest(settings: &Settings, placeholders: &Placeholders) -> [u8; 32] {
 impl Parsed {
     /// The parses a command line run stored in the `.git` folder `git_dir` for
     /// the reports repository at `root`; none when there are none to use. They
-    /// are stored again when a run parses a file afresh ([`Parsed::keep`]).
+    /// are stored again when a run parses enough files afresh ([`Parsed::keep`]).
     pub fn stored(git_dir: &Path, root: &Path) -> Parsed {
         let Some(key) = key(root) else { return Parsed::default() };
         let kept = crate::cache::read_sealed(git_dir, FILE).and_then(|bytes| {
@@ -172,7 +169,7 @@ impl Parsed {
         let at = kept.iter().position(|k| k.settings == *digest);
         let version = match at {
             Some(at) => kept.remove(at),
-            None => Kept { settings: *digest, files: HashMap::new(), encoded: HashMap::new() },
+            None => Kept { settings: *digest, files: HashMap::new() },
         };
         kept.insert(0, version);
         kept.truncate(VERSIONS);
@@ -183,10 +180,7 @@ impl Parsed {
         let mut changed = at.is_none() || version.files.len() != before;
         let mut afresh = 0;
         for (file, entry, fresh) in parses {
-            if fresh {
-                version.encoded.remove(&file);
-                afresh += 1;
-            }
+            afresh += usize::from(fresh);
             if !fresh || entry.0.settled(now) {
                 version.files.insert(file, entry);
             } else {
@@ -195,8 +189,6 @@ impl Parsed {
         }
         // A stored entry of a file changed since is never taken (its stamp differs).
         changed |= afresh > 0 && afresh * AFRESH >= version.files.len();
-        let files = &version.files;
-        version.encoded.retain(|file, _| files.contains_key(file));
         if let (true, Some(stored)) = (changed, &self.stored)
             && let Some(bytes) = encode(&kept)
         {
@@ -215,20 +207,15 @@ struct StoredVersion<'a> {
     files: Vec<(&'a str, Bytes<'a>)>,
 }
 
-/// The stored form of `kept` (none if an entry cannot be encoded): each
-/// entry as it was read, unless it was parsed afresh.
+/// The stored form of `kept` (none if an entry cannot be encoded).
 fn encode(kept: &[Kept]) -> Option<Vec<u8>> {
     /// A version's settings and its files' entries, encoded.
-    type Encoded<'a> = ([u8; 32], Vec<(&'a str, Arc<[u8]>)>);
+    type Encoded<'a> = ([u8; 32], Vec<(&'a str, Vec<u8>)>);
     let versions: Vec<Encoded> = kept
         .iter()
         .map(|version| {
             let files = version.files.par_iter().map(|(file, entry)| {
-                let bytes = match version.encoded.get(file) {
-                    Some(bytes) => bytes.clone(),
-                    None => postcard::to_stdvec(entry).ok()?.into(),
-                };
-                Some((file.as_str(), bytes))
+                postcard::to_stdvec(entry).ok().map(|bytes| (file.as_str(), bytes))
             });
             Some((version.settings, files.collect::<Option<_>>()?))
         })
@@ -253,11 +240,9 @@ fn decode(bytes: &[u8]) -> Option<Vec<Kept>> {
         .into_iter()
         .map(|version| {
             let files = version.files.par_iter().map(|(file, bytes)| {
-                let entry = postcard::from_bytes::<Entry>(bytes.0).ok()?;
-                Some(((file.to_string(), entry), (file.to_string(), Arc::from(bytes.0))))
+                Some((file.to_string(), postcard::from_bytes::<Entry>(bytes.0).ok()?))
             });
-            let (files, encoded) = files.collect::<Option<Vec<_>>>()?.into_iter().unzip();
-            Some(Kept { settings: version.settings, files, encoded })
+            Some(Kept { settings: version.settings, files: files.collect::<Option<_>>()? })
         })
         .collect()
 }
