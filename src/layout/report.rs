@@ -21,7 +21,10 @@ pub fn prepare(
         report.read.as_ref().with_context(|| format!("{}: not in the work tree", report.file))?;
     let ws = &repo.workspace;
     let text = read.text(ws, &report.file).with_context(|| {
-        format!("{}: the file changed while xinbao ran (run again)", report.file)
+        format!(
+            "{0}：运行期间文件被改动，请重新运行 / {0}: the file changed while xinbao ran (run again)",
+            report.file
+        )
     })?;
     // The text's blob id (a SHA-1 of the whole text) only when there is a signature to compare.
     let signed = trail.is_some_and(|t| {
