@@ -128,7 +128,7 @@ where
     /// scratch state `S`. The cache file is then updated.
     pub fn read<S: Default>(
         &mut self,
-        repo: &git2::Repository,
+        repo: &crate::repo::Repo,
         tip: git2::Oid,
         walk: Walk,
         read: impl Fn(&git2::Repository, &mut S, git2::Oid) -> Result<T, git2::Error> + Sync,
@@ -141,15 +141,16 @@ where
         let missing: Vec<git2::Oid> =
             commits.iter().filter(|oid| !self.commits.contains_key(oid)).copied().collect();
         let chunk = missing.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
-        let path = repo.path().to_path_buf();
+        let workers = repo.workers();
         let fresh = missing
             .par_chunks(chunk)
             .map(|oids| {
-                let repo = git2::Repository::open(&path)?;
-                let mut scratch = S::default();
-                oids.iter()
-                    .map(|oid| Ok((*oid, Arc::new(read(&repo, &mut scratch, *oid)?))))
-                    .collect::<Result<Vec<_>, git2::Error>>()
+                workers.with(|repo| {
+                    let mut scratch = S::default();
+                    oids.iter()
+                        .map(|oid| Ok((*oid, Arc::new(read(repo, &mut scratch, *oid)?))))
+                        .collect::<Result<Vec<_>, git2::Error>>()
+                })
             })
             .collect::<Result<Vec<_>, git2::Error>>()?;
         self.fresh += missing.len();

@@ -186,7 +186,7 @@ impl Commits {
     /// read before from the cache, the others read now.
     pub fn read(
         &self,
-        git: &Repository,
+        git: &crate::repo::Repo,
         tip: Oid,
         walk: Walk,
     ) -> Result<Vec<Arc<CommitFacts>>, git2::Error> {

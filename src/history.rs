@@ -46,7 +46,7 @@ pub struct History {
 /// every commit of `head` (`commits`, which the approvals read too), the reports
 /// being under `tracked` in git; a parent dated after `now` counts from `now`.
 pub fn read(
-    repo: &Repository,
+    repo: &crate::repo::Repo,
     head: &git2::Commit,
     commits: &crate::commits::Commits,
     tracked: &str,

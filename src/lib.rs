@@ -41,6 +41,7 @@ pub(crate) mod parsed;
 pub(crate) mod pipeline;
 pub(crate) mod receipt;
 pub mod render;
+pub mod repo;
 pub mod report;
 pub(crate) mod request;
 pub mod rules;

@@ -11,6 +11,7 @@ use crate::commits::Commits;
 use crate::history::History;
 use crate::lang::Lang;
 use crate::parsed::Parsed;
+use crate::repo::Repo;
 use crate::workspace::Workspace;
 use anyhow::bail;
 use std::path::Path;
@@ -53,7 +54,7 @@ pub fn no_git() -> anyhow::Error {
 /// The context of one run.
 pub struct Run {
     workspace: Arc<Workspace>,
-    git: Option<Rc<git2::Repository>>,
+    git: Option<Rc<Repo>>,
     /// Whether the clone is shallow (its history is not all there).
     shallow: bool,
     /// The folder of the reports repository in the git repository (`""`, or
@@ -120,7 +121,7 @@ impl Run {
         let shallow = git.as_ref().is_some_and(git2::Repository::is_shallow);
         let prefix = git.as_ref().map(|git| prefix_in(git, root)).unwrap_or_default();
         let commits = Rc::new(Commits::new(&prefix));
-        let git = git.map(Rc::new);
+        let git = git.map(|git| Rc::new(Repo::new(git)));
         let stored = Rc::default();
         Run { workspace, git, shallow, prefix, lang, trust_root, commits, warm: None, stored }
     }
@@ -268,18 +269,18 @@ impl Run {
     }
 
     /// The git repository, when the reports repository is in one.
-    pub fn git(&self) -> Option<&git2::Repository> {
+    pub fn git(&self) -> Option<&Repo> {
         self.git.as_deref()
     }
 
     /// The git repository when its whole history is there (not a shallow clone).
-    pub fn full_git(&self) -> Option<&git2::Repository> {
+    pub fn full_git(&self) -> Option<&Repo> {
         self.git().filter(|_| !self.shallow)
     }
 
     /// The git repository for a verdict: refuses (exit 2) outside git and in a
     /// shallow clone, whose history is not all there.
-    pub fn history(&self) -> anyhow::Result<&git2::Repository> {
+    pub fn history(&self) -> anyhow::Result<&Repo> {
         let git = self.git().ok_or_else(no_git)?;
         if self.shallow {
             bail!(

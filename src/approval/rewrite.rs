@@ -47,7 +47,7 @@ pub struct Line {
 /// rewrite pushed the signed record aside; `recorded` is the last tip of `main`
 /// the server recorded, when there is one. `pin` is the pinned trust anchor.
 pub fn follow(
-    git: &git2::Repository,
+    git: &crate::repo::Repo,
     run: &Run,
     tip: Oid,
     pin: Option<Oid>,

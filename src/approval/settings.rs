@@ -157,7 +157,7 @@ fn periods(
 /// change settings or office records, and, with `reports`, for those that touch
 /// reports too.
 pub fn judge(
-    git: &git2::Repository,
+    git: &crate::repo::Repo,
     run: &Run,
     commits: &[Arc<CommitFacts>],
     pin: Option<Oid>,
@@ -266,19 +266,20 @@ pub fn judge(
             c.signed && touches && verdicts[i] == Verdict::Unsigned && regimes[i].is_some()
         })
         .collect();
-    let path = git.path().to_path_buf();
+    let workers = git.workers();
     let found: Vec<(usize, Verdict)> = needed
         .par_chunks(needed.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1))
         .map(|chunk| {
-            let repo = git2::Repository::open(&path)?;
-            let odb = repo.odb()?;
-            Ok(chunk
-                .iter()
-                .filter_map(|&i| {
-                    let regime = regimes[i].as_ref()?;
-                    Some((i, verdict_of(&odb, regime, &commits[i])))
-                })
-                .collect::<Vec<_>>())
+            workers.with(|repo| {
+                let odb = repo.odb()?;
+                Ok(chunk
+                    .iter()
+                    .filter_map(|&i| {
+                        let regime = regimes[i].as_ref()?;
+                        Some((i, verdict_of(&odb, regime, &commits[i])))
+                    })
+                    .collect::<Vec<_>>())
+            })
         })
         .collect::<Result<Vec<_>, git2::Error>>()?
         .into_iter()
@@ -302,7 +303,7 @@ fn verdict_of(odb: &git2::Odb, regime: &Regime, commit: &CommitFacts) -> Verdict
 /// The identity of each commit's settings: the `xinbao.yaml` blob and the blobs of
 /// the key files it names, looked up in the commit's tree (on all cores).
 fn identities(
-    git: &git2::Repository,
+    git: &crate::repo::Repo,
     parsed: &HashMap<Oid, Option<Settings>>,
     prefix: &str,
     commits: &[Arc<CommitFacts>],
@@ -314,33 +315,35 @@ fn identities(
             (*blob, files.collect())
         })
         .collect();
-    let path = git.path().to_path_buf();
+    let workers = git.workers();
     let chunk = commits.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
     let found = commits
         .par_chunks(chunk)
         .map(|chunk| {
-            let repo = git2::Repository::open(&path)?;
-            chunk
-                .iter()
-                .map(|commit| {
-                    let files = commit.settings.and_then(|b| key_files.get(&b));
-                    let keys = match files {
-                        Some(files) if !files.is_empty() => {
-                            let tree = repo.find_commit(commit.id)?.tree()?;
-                            files
-                                .iter()
-                                .map(|file| {
-                                    let path = format!("{prefix}{file}");
-                                    let blob = tree.get_path(Path::new(&path)).ok().map(|e| e.id());
-                                    (file.clone(), blob)
-                                })
-                                .collect()
-                        }
-                        _ => Vec::new(),
-                    };
-                    Ok(Identity { settings: commit.settings, keys })
-                })
-                .collect::<Result<Vec<_>, git2::Error>>()
+            workers.with(|repo| {
+                chunk
+                    .iter()
+                    .map(|commit| {
+                        let files = commit.settings.and_then(|b| key_files.get(&b));
+                        let keys = match files {
+                            Some(files) if !files.is_empty() => {
+                                let tree = repo.find_commit(commit.id)?.tree()?;
+                                files
+                                    .iter()
+                                    .map(|file| {
+                                        let path = format!("{prefix}{file}");
+                                        let blob =
+                                            tree.get_path(Path::new(&path)).ok().map(|e| e.id());
+                                        (file.clone(), blob)
+                                    })
+                                    .collect()
+                            }
+                            _ => Vec::new(),
+                        };
+                        Ok(Identity { settings: commit.settings, keys })
+                    })
+                    .collect::<Result<Vec<_>, git2::Error>>()
+            })
         })
         .collect::<Result<Vec<_>, git2::Error>>()?;
     Ok(found.into_iter().flatten().collect())

@@ -10,6 +10,7 @@ pub use crate::commits::{
     APPROVED, CommitFacts, FileChange, PUBLISHED, RECORDS, REWRITTEN_FROM, ReportChange, text_of,
     trailer_ids, unit_of,
 };
+use crate::repo::Repo;
 use crate::run::Run;
 use git2::{Oid, Repository};
 use std::sync::Arc;
@@ -33,7 +34,7 @@ pub fn tip(repo: &Repository, rev: Option<&str>) -> Result<Option<Oid>, git2::Er
 
 /// Reads the facts of every commit on the first-parent chain ending at `tip`,
 /// oldest first. Facts of commits read before come from the cache.
-pub fn read(repo: &Repository, run: &Run, tip: Oid) -> Result<Vec<Arc<CommitFacts>>, git2::Error> {
+pub fn read(repo: &Repo, run: &Run, tip: Oid) -> Result<Vec<Arc<CommitFacts>>, git2::Error> {
     let commits = run.commits().read(repo, tip, Walk::FirstParent)?;
     // A parent dated in the future does not push its children's time ahead: no
     // commit is judged later than now (one dated in the future is itself time-order).

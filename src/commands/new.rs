@@ -73,7 +73,7 @@ pub fn draft(run: &Run, args: &NewArgs) -> anyhow::Result<Draft> {
             format!("unknown category `{}`; use one of: {}", args.category, ids_en.join(", ")),
         ));
     };
-    let user = git_user_name(run.git());
+    let user = git_user_name(run.git().map(|git| &**git));
     let person = user.as_deref().and_then(|name| settings.person(name));
     let unit = match (&args.unit, person.and_then(|p| p.unit.as_ref())) {
         (Some(unit), _) => unit.clone(),

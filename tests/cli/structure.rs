@@ -203,8 +203,7 @@ fn copy_sample(to: &Path) {
 /// The files of `src/` that open a git repository themselves, and why: every
 /// other place works in the run's one repository (`Run::git`).
 const OPENS_A_REPOSITORY: &[(&str, &str)] = &[
-    ("cache.rs", "a handle for each worker thread of the parallel walk, by the run's path"),
-    ("approval/settings.rs", "a handle for each worker thread reading settings versions"),
+    ("repo.rs", "the run's handles for its worker threads, each opened once a run"),
     ("commands/mod.rs", "finding the root when no folder holds xinbao.yaml"),
     ("commands/init.rs", "creating the repository"),
     ("commands/receipt.rs", "the server's bare repository, handed to its Run"),
@@ -308,6 +307,11 @@ fn a_real_build_reads_each_report_and_picture_once_through_the_run() {
     // both the approvals and the first commits asked for them; the next run
     // reads none (the cache has them).
     assert_eq!(run.commits().fresh(), 3, "each commit read once per run");
+    // One git handle: the run's, opened by `Run::open`; work spread over the
+    // cores borrows a handle per worker thread, opened once for the whole run
+    // (the commits, the settings' identities and the signatures all share them).
+    let workers = run.git().unwrap().workers().opened();
+    assert!(workers <= rayon::current_num_threads(), "{workers} handles opened for workers");
     let again = xinbao::run::Run::open(dir.path(), xinbao::lang::Lang::Zh, None);
     xinbao::build::build(&again, &args).unwrap();
     assert_eq!(again.commits().fresh(), 0, "the next run reads its commits from the cache");
