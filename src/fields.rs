@@ -72,7 +72,7 @@ impl<'a, 'd> Fields<'a, 'd> {
     }
 
     /// Reads a mapping nested in this one, sharing the file and the diagnostics.
-    pub fn nested<'n>(&'n mut self, map: &'n Node, known: &[&str]) -> Fields<'n, 'n> {
+    pub fn nested<'m, 'n>(&'n mut self, map: &'m Node, known: &[&str]) -> Fields<'m, 'n> {
         Fields::new(map, known, self.file, self.diags)
     }
 

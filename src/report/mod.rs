@@ -9,6 +9,7 @@ pub mod field;
 pub mod front_matter;
 mod parse;
 pub mod picture;
+mod read;
 mod template_text;
 
 /// The most pictures one report lays out: more is hostile input (a finding, and
