@@ -10,7 +10,7 @@ use crate::parsed::{self, Parsed};
 use crate::report::{self, Placeholders, Report};
 use crate::request::{self, Request};
 use crate::source::{self, Pos};
-use crate::workspace::Workspace;
+use crate::workspace::{Unread, Workspace};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -407,77 +407,43 @@ pub fn stem(file: &str) -> String {
     name.rsplit_once('.').map_or(name, |(stem, _)| stem).to_string()
 }
 
-/// Records that `file` could not be read at all.
-fn unreadable(file: &str, err: &std::io::Error, diags: &mut Diagnostics) {
-    diags.push(
-        file,
-        Pos::START,
-        Rule::InvalidValue,
-        Text::new(format!("无法读取文件：{err}"), format!("cannot read the file: {err}")),
-    );
-}
-
 /// Reads a repository file as normalized text, or records why it cannot be read.
 pub fn read(ws: &Workspace, file: &str, diags: &mut Diagnostics) -> Option<String> {
     let bytes = read_bytes(ws, file, diags)?;
     decode(file, bytes, diags)
 }
 
-/// Reads a repository file's bytes, unless it is a symlink or too large; records
-/// why it cannot be read.
+/// Reads a repository file's bytes, unless it is not a regular file or is too
+/// large ([`Workspace::read_file`]); records why it cannot be read.
 fn read_bytes(ws: &Workspace, file: &str, diags: &mut Diagnostics) -> Option<Vec<u8>> {
-    let path = ws.root().join(file);
-    let meta = match std::fs::symlink_metadata(&path) {
-        // A draft's text is given, not read: it is judged as the file it will be.
-        _ if ws.drafted() == Some(file) => {
-            let bytes = ws.read(&path).ok()?;
-            return within_limit(file, bytes.len() as u64, diags).then_some(bytes);
-        }
-        Ok(meta) => meta,
-        Err(err) => {
-            unreadable(file, &err, diags);
-            return None;
-        }
+    let why = match ws.read_file(file, MAX_FILE_BYTES) {
+        Ok(bytes) => return Some(bytes),
+        Err(why) => why,
     };
-    if meta.file_type().is_symlink() {
-        diags.push(
-            file,
-            Pos::START,
+    let (rule, zh, en) = match why {
+        Unread::Link => (
             Rule::UnsafeLink,
-            Text::new(
-                "文件是符号链接，已跳过（请提交文件本身）",
-                "the file is a symbolic link and was skipped (commit the file itself)",
-            ),
-        );
-        return None;
-    }
-    if !within_limit(file, meta.len(), diags) {
-        return None;
-    }
-    match ws.read(&path) {
-        Ok(bytes) => Some(bytes),
-        Err(err) => {
-            unreadable(file, &err, diags);
-            None
-        }
-    }
-}
-
-/// Whether a file of `len` bytes may be read; records `file-too-large` when not.
-fn within_limit(file: &str, len: u64, diags: &mut Diagnostics) -> bool {
-    if len <= MAX_FILE_BYTES {
-        return true;
-    }
-    diags.push(
-        file,
-        Pos::START,
-        Rule::FileTooLarge,
-        Text::new(
+            "文件是符号链接，已跳过（请提交文件本身）".to_string(),
+            "the file is a symbolic link and was skipped (commit the file itself)".to_string(),
+        ),
+        Unread::NotAFile => (
+            Rule::InvalidValue,
+            "不是普通文件（文件夹、管道或设备），已跳过".to_string(),
+            "not a regular file (a folder, a pipe or a device) and was skipped".to_string(),
+        ),
+        Unread::TooLarge(len) => (
+            Rule::FileTooLarge,
             format!("文件大小 {len} 字节，超过 1 MiB 上限"),
             format!("the file has {len} bytes, over the 1 MiB limit"),
         ),
-    );
-    false
+        Unread::Io(err) => (
+            Rule::InvalidValue,
+            format!("无法读取文件：{err}"),
+            format!("cannot read the file: {err}"),
+        ),
+    };
+    diags.push(file, Pos::START, rule, Text::new(zh, en));
+    None
 }
 
 /// The text of the report file `file` as the loader reads it.

@@ -73,21 +73,45 @@ impl Workspace {
         self.now
     }
 
-    /// Reads `path` (absolute, or relative to the root) from disk.
-    pub fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        let path = self.root.join(path);
-        if let Some((file, text)) = &self.draft
-            && path == self.root.join(file)
+    /// The bytes of the repository file `file` (relative to the root), read
+    /// only when it is a regular file of at most `max` bytes: a link is never
+    /// followed, and a pipe or a device is never opened (reading one could
+    /// wait for ever). A drafted file's text is given, not read.
+    pub fn read_file(&self, file: &str, max: u64) -> Result<Vec<u8>, Unread> {
+        self.read_at(&self.root.join(file), max)
+    }
+
+    /// [`Workspace::read_file`] of the absolute `path`.
+    fn read_at(&self, path: &Path, max: u64) -> Result<Vec<u8>, Unread> {
+        if let Some((drafted, text)) = &self.draft
+            && path == self.root.join(drafted)
         {
-            return Ok(text.to_vec());
+            let len = text.len() as u64;
+            return if len > max { Err(Unread::TooLarge(len)) } else { Ok(text.to_vec()) };
         }
         *self
             .reads
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .entry(path.clone())
+            .entry(path.to_path_buf())
             .or_default() += 1;
-        std::fs::read(&path)
+        let meta = std::fs::symlink_metadata(path).map_err(Unread::Io)?;
+        if meta.file_type().is_symlink() {
+            return Err(Unread::Link);
+        }
+        if !meta.is_file() {
+            return Err(Unread::NotAFile);
+        }
+        if meta.len() > max {
+            return Err(Unread::TooLarge(meta.len()));
+        }
+        std::fs::read(path).map_err(Unread::Io)
+    }
+
+    /// Reads `path` (absolute, or relative to the root) from disk, whatever its
+    /// size, when it is a regular file ([`Workspace::read_file`]).
+    pub fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        self.read_at(&self.root.join(path), u64::MAX).map_err(std::io::Error::from)
     }
 
     /// The bytes of the picture at `path` (absolute, or relative to the root):
@@ -110,6 +134,31 @@ impl Workspace {
     pub fn reads(&self) -> BTreeMap<PathBuf, usize> {
         let reads = self.reads.lock().unwrap_or_else(PoisonError::into_inner);
         reads.iter().map(|(path, count)| (path.clone(), *count)).collect()
+    }
+}
+
+/// Why a repository file was not read ([`Workspace::read_file`]).
+#[derive(Debug)]
+pub enum Unread {
+    /// It is a symbolic link.
+    Link,
+    /// It is not a regular file: a folder, a pipe, a device.
+    NotAFile,
+    /// It has this many bytes, more than the limit.
+    TooLarge(u64),
+    /// Reading it failed.
+    Io(std::io::Error),
+}
+
+impl From<Unread> for std::io::Error {
+    fn from(why: Unread) -> std::io::Error {
+        let other = |zh: &str, en: &str| std::io::Error::other(format!("{zh} / {en}"));
+        match why {
+            Unread::Link => other("是符号链接，未读取", "a symbolic link, not read"),
+            Unread::NotAFile => other("不是普通文件", "not a regular file"),
+            Unread::TooLarge(len) => other(&format!("有 {len} 字节"), &format!("{len} bytes")),
+            Unread::Io(err) => err,
+        }
     }
 }
 
@@ -150,5 +199,27 @@ mod tests {
         });
         assert_eq!(ws.reads()[&dir.join("b.png")], 1);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_a_regular_file_within_the_limit_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::new(dir.path(), chrono::Utc::now());
+        std::fs::write(dir.path().join("a.md"), b"text").unwrap();
+        std::os::unix::fs::symlink("a.md", dir.path().join("link.md")).unwrap();
+        std::fs::create_dir(dir.path().join("folder.md")).unwrap();
+        let fifo = std::process::Command::new("mkfifo").arg(dir.path().join("pipe.md")).status();
+        assert_eq!(ws.read_file("a.md", 4).unwrap(), b"text");
+        assert!(matches!(ws.read_file("a.md", 3), Err(Unread::TooLarge(4))));
+        assert!(matches!(ws.read_file("link.md", 10), Err(Unread::Link)));
+        assert!(matches!(ws.read_file("folder.md", 10), Err(Unread::NotAFile)));
+        assert!(matches!(ws.read_file("none.md", 10), Err(Unread::Io(_))));
+        // A pipe with no writer: opening it to read would wait for ever.
+        if fifo.is_ok_and(|s| s.success()) {
+            assert!(matches!(ws.read_file("pipe.md", 10), Err(Unread::NotAFile)));
+        }
+        let drafted = Workspace::with_draft(dir.path(), chrono::Utc::now(), "new.md", "draft");
+        assert_eq!(drafted.read_file("new.md", 10).unwrap(), b"draft");
     }
 }

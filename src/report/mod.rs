@@ -86,11 +86,8 @@ impl ReadText {
         if let Some(loaded) = self.loaded.get() {
             return Some(loaded);
         }
-        let meta = std::fs::symlink_metadata(ws.root().join(file)).ok()?;
-        if !meta.file_type().is_file() || meta.len() != self.len {
-            return None;
-        }
-        let read = ReadText::of(ws.read(std::path::Path::new(file)).ok()?).ok()?;
+        let bytes = ws.read_file(file, self.len).ok().filter(|b| b.len() as u64 == self.len)?;
+        let read = ReadText::of(bytes).ok()?;
         let loaded = read.loaded.into_inner().filter(|_| read.digest == self.digest)?;
         Some(self.loaded.get_or_init(|| loaded))
     }

@@ -100,6 +100,33 @@ fn a_symlinked_report_is_not_followed() {
     assert_eq!(json["diagnostics"][0]["rule"], "unsafe-link", "{json}");
 }
 
+#[test]
+fn a_pipe_named_as_a_report_is_a_finding_not_a_hang() {
+    // Reading a pipe that no one writes to waits for ever: `check` used to.
+    let sandbox = settings_only();
+    std::fs::create_dir_all(sandbox.root().join("reports/2026/03")).unwrap();
+    let pipe = sandbox.root().join("reports/2026/03/2026-03-01-pipe.md");
+    assert!(std::process::Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    let mut child = crate::support::xinbao()
+        .current_dir(sandbox.root())
+        .args(["check", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("check still waits on the pipe after 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["diagnostics"][0]["rule"], "invalid-value", "{json}");
+    assert_eq!(json["diagnostics"][0]["file"], "reports/2026/03/2026-03-01-pipe.md", "{json}");
+}
+
 /// A report of thousands of pictures is a finding, and its documents hold the
 /// first 200: a 1 MiB file of 30,000 pictures once kept the PDF layout busy for
 /// minutes.
