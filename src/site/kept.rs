@@ -28,6 +28,7 @@
 //! every report is laid out again, never an error. Without git, nothing is kept.
 
 use super::search::Keys as SearchKeys;
+use super::search::write_number as number;
 use super::{Entry, Site};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap};
@@ -39,6 +40,11 @@ const FILE: &str = "pages.bin";
 
 /// The first bytes of that file: its layout. Another layout is no cache.
 const FORMAT: &[u8] = b"xinbao pages 1\n";
+
+/// The file is written again once one report in this many was laid out
+/// afresh or left its entry behind: the next build lays those few out again,
+/// which is cheaper than writing 10,000 entries again for one edited report.
+const AFRESH: usize = 64;
 
 /// A SHA-256.
 pub(super) type Hash = [u8; 32];
@@ -65,8 +71,8 @@ pub(super) struct Kept {
     old: HashMap<Hash, Made>,
     /// This build's entries, by key.
     new: Vec<(Hash, Made)>,
-    /// Whether this build made an entry afresh.
-    changed: bool,
+    /// How many entries this build made afresh.
+    fresh: usize,
     /// The repository's `.git` folder, where the entries are stored.
     git_dir: Option<std::path::PathBuf>,
 }
@@ -93,13 +99,19 @@ impl Kept {
     pub fn open(previous: Option<Previous>, site: &Site) -> Kept {
         let (Some(previous), Some(base)) = (previous, base(site)) else { return Kept::default() };
         let Previous { git_dir, entries: old } = previous;
-        Kept { base: Some(base), old, new: Vec::new(), changed: false, git_dir: Some(git_dir) }
+        Kept { base: Some(base), old, new: Vec::new(), fresh: 0, git_dir: Some(git_dir) }
     }
 
     /// The key of `entry`'s page, when entries are kept at all; `files` are the
     /// documents present in `OUT/files/`.
     pub fn key(&self, site: &Site, entry: &Entry, files: &BTreeSet<String>) -> Option<Hash> {
         Some(Keys::of(site, &self.base?, entry, files))
+    }
+
+    /// How many search pairs the previous build's entries hold: about as many
+    /// as this build's index will.
+    pub fn pairs(&self) -> usize {
+        self.old.values().map(|made| made.keys.pairs.len()).sum()
     }
 
     /// What the previous build made for `key`.
@@ -117,21 +129,30 @@ impl Kept {
     /// previous build.
     pub fn put(&mut self, key: Option<Hash>, made: Made, taken: bool) {
         if let Some(key) = key {
-            self.changed |= !taken;
+            self.fresh += usize::from(!taken);
             self.new.push((key, made));
         }
     }
 
-    /// Replaces the stored file with this build's entries, when they differ
-    /// from the previous build's.
+    /// Replaces the stored file with this build's entries, once an [`AFRESH`]
+    /// share of them differs from the previous build's (made afresh, or left
+    /// behind: a report changed or gone). The entries left behind stay in the
+    /// file meanwhile; one is never taken for a page that changed, since its key
+    /// or the page on disk differs.
     pub fn store(self) {
         let Some(git_dir) = self.git_dir.as_deref().filter(|_| self.base.is_some()) else {
             return;
         };
-        if self.changed || !self.old.is_empty() {
+        if worth_storing(self.fresh + self.old.len(), self.new.len()) {
             crate::cache::write_sealed(git_dir, FILE, &[&encode(&self.new)]);
         }
     }
+}
+
+/// Whether a file of `entries`, of which `differ` differ from the stored
+/// file's, is worth writing ([`AFRESH`]).
+fn worth_storing(differ: usize, entries: usize) -> bool {
+    differ > 0 && differ * AFRESH >= entries
 }
 
 /// What every page of this build depends on besides its report.
@@ -263,24 +284,10 @@ fn encode(entries: &[(Hash, Made)]) -> Vec<u8> {
         bytes(&mut out, made.summary.as_bytes());
         number(&mut out, made.keys.words.len() as u64);
         made.keys.words.iter().for_each(|word| bytes(&mut out, word.as_bytes()));
-        let pairs = &made.keys.pairs;
-        debug_assert!(pairs.is_sorted(), "search::keys gives its pairs sorted");
-        number(&mut out, pairs.len() as u64);
-        let mut previous = 0;
-        for &pair in pairs {
-            number(&mut out, pair - previous);
-            previous = pair;
-        }
+        number(&mut out, made.keys.pairs.len() as u64);
+        out.extend(made.keys.pairs.gaps());
     }
     out
-}
-
-fn number(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
 }
 
 fn bytes(out: &mut Vec<u8>, bytes: &[u8]) {
@@ -300,13 +307,8 @@ fn decode(file: &[u8]) -> Option<HashMap<Hash, Made>> {
             (0..reader.number()?).map(|_| Some((reader.text()?, reader.hash()?))).collect();
         let summary = reader.text()?;
         let words = (0..reader.number()?).map(|_| reader.text()).collect::<Option<_>>()?;
-        let count = reader.number()?;
-        let mut pairs = Vec::with_capacity(usize::try_from(count).ok()?.min(reader.0.len()));
-        let mut previous: u64 = 0;
-        for _ in 0..count {
-            previous = previous.checked_add(reader.number()?)?;
-            pairs.push(previous);
-        }
+        let count = usize::try_from(reader.number()?).ok()?;
+        let pairs = reader.gaps(count)?;
         let keys = SearchKeys { pairs, words };
         entries.insert(key, Made { page, pictures: pictures?, keys, summary });
     }
@@ -318,16 +320,17 @@ struct Reader<'a>(&'a [u8]);
 
 impl Reader<'_> {
     fn number(&mut self) -> Option<u64> {
-        let mut n: u64 = 0;
-        for shift in (0..64).step_by(7) {
-            let (&byte, rest) = self.0.split_first()?;
-            self.0 = rest;
-            n |= u64::from(byte & 0x7f).checked_shl(shift)?;
-            if byte < 0x80 {
-                return Some(n);
-            }
-        }
-        None
+        super::search::read_number(&mut self.0)
+    }
+
+    /// `count` search pairs, as their gaps.
+    fn gaps(&mut self, count: usize) -> Option<super::search::Pairs> {
+        // Each gap ends at a byte below 0x80: the `count`th such byte ends them.
+        let len = match count {
+            0 => 0,
+            _ => self.0.iter().enumerate().filter(|(_, b)| **b < 0x80).nth(count - 1)?.0 + 1,
+        };
+        super::search::Pairs::from_gaps(count, self.take(len)?)
     }
 
     fn take(&mut self, len: usize) -> Option<&[u8]> {
@@ -355,7 +358,10 @@ mod tests {
         let made = Made {
             page: [7; 32],
             pictures: vec![("assets/img/ab.png".into(), [9; 32])],
-            keys: SearchKeys { pairs: vec![3, 5 << 21, 1 << 40], words: vec!["pm2".into()] },
+            keys: SearchKeys {
+                pairs: super::super::search::Pairs::of(&[3, 5 << 21, 1 << 40]),
+                words: vec!["pm2".into()],
+            },
             summary: "调度会…".into(),
         };
         let file = encode(&[([1; 32], made.clone())]);
@@ -364,5 +370,16 @@ mod tests {
         assert!(decode(&file[..file.len() - 1]).is_none());
         assert!(decode(&[file.as_slice(), b"x"].concat()).is_none());
         assert!(decode(b"xinbao pages 0\n").is_none());
+        let none = Made { keys: SearchKeys::default(), ..made.clone() };
+        assert_eq!(decode(&encode(&[([2; 32], none.clone())])).unwrap()[&[2; 32]], none);
+    }
+
+    #[test]
+    fn the_file_is_written_again_once_one_entry_in_64_differs() {
+        assert!(!worth_storing(0, 10_000), "nothing changed");
+        assert!(!worth_storing(2, 10_000), "one report edited: its entry made, the old left");
+        assert!(worth_storing(157, 10_000));
+        assert!(worth_storing(1, 50), "a small archive is written for one change");
+        assert!(worth_storing(3, 0), "every report gone");
     }
 }

@@ -333,7 +333,9 @@ impl<'a> Archive<'a> {
         ])?;
         let site = Site::new(input);
         let kept = kept::Kept::open(previous, &site);
-        let index = search::Index::default();
+        // Room for the previous build's search pairs and a quarter more: growing
+        // a vector of millions by doubling copies it, and touches fresh memory.
+        let index = search::Index::with_capacity(kept.pairs() / 4 * 5);
         Ok(Archive { site, writer, index, kept, planned: Vec::new(), added: 0 })
     }
 
@@ -479,9 +481,7 @@ fn make(
     let pages = report_page::page(site, entry, document, files);
     let hashes: Vec<kept::Hash> = pages.iter().map(|p| Sha256::digest(&p.bytes).into()).collect();
     let page = entry.page();
-    let mut keys = search::keys(&search::text(entry, document));
-    // Kept for the whole build: without the room left by the repeats removed.
-    keys.pairs.shrink_to_fit();
+    let keys = search::keys(&search::text(entry, document));
     let mut made = Made { keys, summary: search::summary_of(document), ..Made::default() };
     for (p, hash) in pages.iter().zip(&hashes) {
         if p.path == page {

@@ -56,43 +56,126 @@ fn fold(c: char) -> char {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Keys {
     /// Adjacent Han characters, packed by [`pair`].
-    pub pairs: Vec<u64>,
+    pub pairs: Pairs,
     /// ASCII words, at most 32 characters.
     pub words: Vec<String>,
 }
 
+/// A report's pairs, sorted, kept as the gaps between them in LEB128: a
+/// quarter of their size as numbers, and the form they are stored in between
+/// builds, so that a kept report's pairs are copied, not decoded, until the
+/// index reads them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pairs {
+    count: usize,
+    gaps: Vec<u8>,
+}
+
+impl Pairs {
+    /// The pairs `sorted` (ascending).
+    pub fn of(sorted: &[u64]) -> Pairs {
+        let mut gaps = Vec::with_capacity(sorted.len() * 3);
+        let mut previous = 0;
+        for &pair in sorted {
+            write_number(&mut gaps, pair - previous);
+            previous = pair;
+        }
+        Pairs { count: sorted.len(), gaps }
+    }
+
+    /// `count` pairs written as `gaps`; none unless the bytes are exactly that
+    /// many gaps that add up within 64 bits.
+    pub fn from_gaps(count: usize, gaps: &[u8]) -> Option<Pairs> {
+        let mut rest = gaps;
+        let mut previous: u64 = 0;
+        for _ in 0..count {
+            previous = previous.checked_add(read_number(&mut rest)?)?;
+        }
+        rest.is_empty().then(|| Pairs { count, gaps: gaps.to_vec() })
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Their gaps, as written.
+    pub fn gaps(&self) -> &[u8] {
+        &self.gaps
+    }
+
+    /// The pairs, ascending.
+    pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        let mut rest = self.gaps.as_slice();
+        let mut previous: u64 = 0;
+        (0..self.count).map_while(move |_| {
+            previous = previous.checked_add(read_number(&mut rest)?)?;
+            Some(previous)
+        })
+    }
+}
+
+/// Writes `n` in LEB128.
+pub fn write_number(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Reads a number written by [`write_number`] from the front of `bytes`.
+pub fn read_number(bytes: &mut &[u8]) -> Option<u64> {
+    let mut n: u64 = 0;
+    for shift in (0..64).step_by(7) {
+        let (&byte, rest) = bytes.split_first()?;
+        *bytes = rest;
+        n |= u64::from(byte & 0x7f).checked_shl(shift)?;
+        if byte < 0x80 {
+            return Some(n);
+        }
+    }
+    None
+}
+
 /// The search keys of `text`.
 pub fn keys(text: &str) -> Keys {
-    let mut keys = Keys::default();
+    let mut pairs = Vec::new();
+    let mut words = Vec::new();
     let mut previous: Option<char> = None;
     let mut word = String::new();
     for c in text.chars().map(fold) {
         if is_han(c) {
-            flush_word(&mut word, &mut keys.words);
+            flush_word(&mut word, &mut words);
             if let Some(p) = previous {
-                keys.pairs.push(pair(p, c));
+                pairs.push(pair(p, c));
             }
             previous = Some(c);
             continue;
         }
         if let Some(p) = previous.take() {
-            keys.pairs.push(pair(p, ' '));
+            pairs.push(pair(p, ' '));
         }
         if c.is_ascii_alphanumeric() {
             word.push(c);
         } else {
-            flush_word(&mut word, &mut keys.words);
+            flush_word(&mut word, &mut words);
         }
     }
     if let Some(p) = previous {
-        keys.pairs.push(pair(p, ' '));
+        pairs.push(pair(p, ' '));
     }
-    flush_word(&mut word, &mut keys.words);
-    keys.pairs.sort_unstable();
-    keys.pairs.dedup();
-    keys.words.sort_unstable();
-    keys.words.dedup();
-    keys
+    flush_word(&mut word, &mut words);
+    pairs.sort_unstable();
+    pairs.dedup();
+    words.sort_unstable();
+    words.dedup();
+    Keys { pairs: Pairs::of(&pairs), words }
 }
 
 /// Two characters as one number, the first in the high bits.
@@ -179,12 +262,17 @@ pub(super) struct Index {
 }
 
 impl Index {
+    /// An index with room for `pairs` (pair, report) postings.
+    pub(super) fn with_capacity(pairs: usize) -> Index {
+        Index { postings: Vec::with_capacity(pairs), ..Index::default() }
+    }
+
     /// Adds the next report in the site's order, with its search `keys` and the
     /// `summary` shown under its results.
     pub(super) fn push(&mut self, keys: &Keys, summary: &str) {
         let doc = self.summaries.len();
         if doc < 1 << DOC_BITS {
-            self.postings.extend(keys.pairs.iter().map(|&pair| (pair << DOC_BITS) | doc as u64));
+            self.postings.extend(keys.pairs.iter().map(|pair| (pair << DOC_BITS) | doc as u64));
             for word in &keys.words {
                 self.words.entry(word.clone()).or_default().push(doc as u32);
             }
@@ -351,13 +439,27 @@ mod tests {
             .pairs
             .iter()
             .map(|p| {
-                let (a, b) = unpair(*p);
+                let (a, b) = unpair(p);
                 format!("{a}{b}")
             })
             .collect();
         all.extend(keys.words);
         all.sort();
         all
+    }
+
+    #[test]
+    fn pairs_are_kept_as_gaps_and_read_back_in_order() {
+        let sorted = [0, 3, 3 << 21, (0x3134F << 21) | 0x3134F, u64::MAX];
+        let pairs = Pairs::of(&sorted);
+        assert_eq!(pairs.len(), 5);
+        assert_eq!(pairs.iter().collect::<Vec<_>>(), sorted);
+        assert_eq!(Pairs::from_gaps(5, pairs.gaps()), Some(pairs.clone()));
+        assert_eq!(Pairs::from_gaps(4, pairs.gaps()), None, "a gap left over");
+        assert_eq!(Pairs::from_gaps(6, pairs.gaps()), None, "a gap missing");
+        let mut over = Pairs::of(&[u64::MAX]).gaps().to_vec();
+        over.extend(Pairs::of(&[1]).gaps());
+        assert_eq!(Pairs::from_gaps(2, &over), None, "past 64 bits");
     }
 
     #[test]
