@@ -84,7 +84,9 @@ pub fn read(
 }
 
 /// The report files (`.md`) under `tracked` in `commit`, as `(path, blob)` with
-/// paths starting with `dir`.
+/// paths starting with `dir`. They are kept in `.git/xinbao/tip.bin` under the
+/// id of `tracked`'s tree, which editing the work tree does not change: the
+/// next run reads them there instead of a hundred tree objects.
 fn reports_at(
     repo: &Repository,
     commit: &git2::Commit,
@@ -93,10 +95,37 @@ fn reports_at(
 ) -> Vec<(String, Oid)> {
     let (Ok(odb), Ok(tree)) = (repo.odb(), commit.tree()) else { return Vec::new() };
     let Ok(entry) = tree.get_path(Path::new(tracked)) else { return Vec::new() };
+    let key = [TIP_FORMAT, entry.id().as_bytes(), dir.as_bytes(), b"\n"].concat();
+    let kept = crate::cache::read_sealed(repo.path(), TIP_FILE)
+        .and_then(|bytes| Some(postcard::from_bytes::<Tip>(bytes.strip_prefix(key.as_slice())?)))
+        .and_then(Result::ok);
+    if let Some(Tip(files)) = kept {
+        return files.into_iter().filter_map(|(path, blob)| Some((path, oid(blob)?))).collect();
+    }
     let mut files = Vec::new();
     files_in(&odb, entry.id(), &format!("{dir}/"), &mut files);
     files.retain(|(path, _)| path.ends_with(".md"));
+    let blob = |id: &Oid| id.as_bytes().try_into().ok();
+    let tip = Tip(files.iter().filter_map(|(path, id)| Some((path.clone(), blob(id)?))).collect());
+    if let (true, Ok(bytes)) = (tip.0.len() == files.len(), postcard::to_allocvec(&tip)) {
+        crate::cache::write_sealed(repo.path(), TIP_FILE, &[&key, &bytes]);
+    }
     files
+}
+
+/// The file of `.git/xinbao/` the report files of HEAD's tree are kept in.
+const TIP_FILE: &str = "tip.bin";
+
+/// Its first bytes: the layout. Another layout is no file.
+const TIP_FORMAT: &[u8] = b"xinbao tip 1\n";
+
+/// The report files of one tree: `(path, blob id)`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Tip(Vec<(String, [u8; 20])>);
+
+/// The blob id `bytes`.
+fn oid(bytes: [u8; 20]) -> Option<Oid> {
+    Oid::from_bytes(&bytes).ok()
 }
 
 /// The files (relative to `root`, `/`-separated) that differ between `rev` and the

@@ -22,6 +22,8 @@ fn a_backdated_report_is_judged_on_the_servers_receipt() {
 
     // The deadline is judged on the receipt, not on submitted_at or the commit dates.
     let found = findings(&clone, 0);
+    // The runs below read HEAD's report files from the cache the first one wrote.
+    assert!(clone.root().join(".git/xinbao/tip.bin").is_file());
     assert_eq!(found.len(), 1, "{found:?}");
     let (rule, severity, line, message) = &found[0];
     assert_eq!(
