@@ -121,6 +121,14 @@ impl<'a, 'd> Fields<'a, 'd> {
         );
     }
 
+    /// Records `invalid-value` for the value written under `key`, explaining
+    /// what it should be (nothing when no value is written).
+    pub fn invalid_value(&mut self, key: &str, want_zh: &str, want_en: &str) {
+        if let Some(node) = self.node(key) {
+            self.invalid(node, key, want_zh, want_en);
+        }
+    }
+
     /// A text value (any scalar, as written).
     pub fn string(&mut self, key: &str) -> Option<Spanned<String>> {
         let node = self.node(key)?;

@@ -45,9 +45,7 @@ pub fn parse(
         || stem.to_string(),
         |id| {
             if id.value != stem {
-                let node = f.node("id").expect("present");
-                f.invalid(
-                    node,
+                f.invalid_value(
                     "id",
                     &format!("与文件名一致的 `{stem}`"),
                     &format!("`{stem}`, the file's stem"),

@@ -120,8 +120,7 @@ fn parse(node: &Node, root: Option<&Path>, diags: &mut Diagnostics) -> Settings 
     let timezone = match f.string("timezone") {
         None => beijing,
         Some(text) => parse_offset(&text.value).unwrap_or_else(|| {
-            let node = f.node("timezone").expect("present");
-            f.invalid(node, "timezone", "时区偏移，如 \"+08:00\"", "an offset such as \"+08:00\"");
+            f.invalid_value("timezone", "时区偏移，如 \"+08:00\"", "an offset such as \"+08:00\"");
             beijing
         }),
     };
@@ -220,9 +219,7 @@ fn key(node: &Node, parent: &mut Fields) -> Option<Key> {
     let material = match (f.string("ssh"), f.string("openpgp")) {
         (Some(ssh), None) => {
             if ssh.value.split_whitespace().count() < 2 {
-                let node = f.node("ssh").expect("present");
-                f.invalid(
-                    node,
+                f.invalid_value(
                     "ssh",
                     "OpenSSH 公钥行（ssh-ed25519 AAAA…）",
                     "an OpenSSH public key line",
@@ -254,9 +251,7 @@ fn limits(node: &Node, parent: &mut Fields) -> Limits {
             other => match parse_duration(other) {
                 Some(d) => limits.routine = RoutineLimit::Within(d),
                 None => {
-                    let node = f.node("routine").expect("present");
-                    f.invalid(
-                        node,
+                    f.invalid_value(
                         "routine",
                         " same-day、next-day 或时长（如 24h）",
                         "same-day, next-day or a duration (24h)",
@@ -275,8 +270,7 @@ fn limits(node: &Node, parent: &mut Fields) -> Limits {
             match parse_duration(&text.value) {
                 Some(d) => *slot = d,
                 None => {
-                    let node = f.node(key).expect("present");
-                    f.invalid(node, key, "时长，如 1h、30m", "a duration such as 1h or 30m");
+                    f.invalid_value(key, "时长，如 1h、30m", "a duration such as 1h or 30m");
                 }
             }
         }
@@ -379,8 +373,7 @@ fn archive(node: &Node, units: &[String], parent: &mut Fields) -> Archive {
     let mut f = parent.nested(node, ARCHIVE_KEYS);
     archive.fonds = f.string("fonds").map(|s| s.value).unwrap_or_default();
     if !archive.fonds.is_empty() && !super::is_code(&archive.fonds) {
-        let node = f.node("fonds").expect("present");
-        f.invalid(node, "fonds", "全宗号：字母和数字", "letters and digits");
+        f.invalid_value("fonds", "全宗号：字母和数字", "letters and digits");
         archive.fonds.clear();
     }
     archive.fonds_name = f.string("fonds_name").map(|s| s.value).unwrap_or_default();
@@ -433,8 +426,7 @@ fn site(node: &Node, parent: &mut Fields) -> Site {
             "true" => site.show_phone = true,
             "false" => site.show_phone = false,
             _ => {
-                let node = f.node("show_phone").expect("present");
-                f.invalid(node, "show_phone", " true 或 false", "true or false");
+                f.invalid_value("show_phone", " true 或 false", "true or false");
             }
         }
     }

@@ -9,7 +9,7 @@ use crate::diag::{Diagnostics, Rule};
 use crate::fields::{Fields, Spanned};
 use crate::source::Pos;
 use crate::time::Time;
-use crate::yaml::{self, Node};
+use crate::yaml::Node;
 use chrono::NaiveDate;
 
 /// A value read as its field's kind says; a value that is not what the kind
@@ -98,9 +98,7 @@ fn value<'a>(f: &mut Fields<'a, '_>, field: &Field, kind: Kind, cx: &Context) ->
         Kind::Phone => {
             let phone = f.string(key)?;
             if !super::is_phone(&phone.value) {
-                invalid(
-                    f,
-                    &phone,
+                f.invalid_value(
                     key,
                     "手机号（11 位，1[3-9] 开头）或固定电话（如 0851-87721234）",
                     "a mobile number (11 digits, 1[3-9]…) or a landline (0851-87721234 style)",
@@ -124,7 +122,7 @@ fn value<'a>(f: &mut Fields<'a, '_>, field: &Field, kind: Kind, cx: &Context) ->
                 let en: Vec<_> = Category::ALL.iter().map(|c| c.id()).collect();
                 let want_en = format!("one of {} (or its Chinese name)", en.join(", "));
                 let want_zh = format!("类别之一（英文编号或中文名均可）：{}", zh.join("、"));
-                invalid_at(f, key, &want_zh, &want_en);
+                f.invalid_value(key, &want_zh, &want_en);
                 return None;
             };
             Value::Category(text.with(category))
@@ -136,7 +134,7 @@ fn value<'a>(f: &mut Fields<'a, '_>, field: &Field, kind: Kind, cx: &Context) ->
                     " especially-major、major、large 或 general",
                     "especially-major, major, large or general",
                 );
-                invalid_at(f, key, zh, en);
+                f.invalid_value(key, zh, en);
                 return None;
             };
             Value::Severity(text.with(severity))
@@ -151,7 +149,7 @@ fn value<'a>(f: &mut Fields<'a, '_>, field: &Field, kind: Kind, cx: &Context) ->
                 let names: Vec<&str> = levels.keys().map(String::as_str).collect();
                 let zh = format!("scoring.adoption 中的级别之一：{}", names.join("、"));
                 let en = format!("one of the levels of scoring.adoption: {}", names.join(", "));
-                invalid_at(f, key, &zh, &en);
+                f.invalid_value(key, &zh, &en);
                 return None;
             };
             Value::Level(text.with(known.clone()))
@@ -187,19 +185,6 @@ fn value<'a>(f: &mut Fields<'a, '_>, field: &Field, kind: Kind, cx: &Context) ->
             Value::Records(items)
         }
     })
-}
-
-/// `invalid-value` for the value of `key` as written.
-fn invalid_at(f: &mut Fields, key: &str, want_zh: &str, want_en: &str) {
-    if let Some(node) = f.node(key) {
-        f.invalid(node, key, want_zh, want_en);
-    }
-}
-
-/// `invalid-value` for the text `text` of `key`.
-fn invalid(f: &mut Fields, text: &Spanned<String>, key: &str, want_zh: &str, want_en: &str) {
-    let node = Node { kind: yaml::Kind::Scalar(text.value.clone()), pos: text.pos, end: text.end };
-    f.invalid(&node, key, want_zh, want_en);
 }
 
 impl<'a> Values<'a> {
