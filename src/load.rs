@@ -16,8 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use walkdir::WalkDir;
 
-/// Reports and requests larger than this are refused (`file-too-large`).
-pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+pub use crate::workspace::MAX_FILE_BYTES;
 
 /// The folder of reports.
 pub const REPORTS: &str = "reports";

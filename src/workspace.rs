@@ -137,6 +137,10 @@ impl Workspace {
     }
 }
 
+/// Reports and requests larger than this are refused (`file-too-large`), and
+/// no file larger is read to quote it.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
 /// Why a repository file was not read ([`Workspace::read_file`]).
 #[derive(Debug)]
 pub enum Unread {

@@ -37,9 +37,10 @@ pub trait Sources {
 }
 
 impl Sources for Workspace {
-    /// Read from disk: for files the run did not keep.
+    /// Read from disk: for files the run did not keep; none past the size a
+    /// report may have (a finding on a file of gigabytes is not quoted).
     fn text(&self, file: &str) -> Option<Arc<str>> {
-        let bytes = self.read(Path::new(file)).ok()?;
+        let bytes = self.read_file(file, crate::workspace::MAX_FILE_BYTES).ok()?;
         Some(source::normalize(String::from_utf8_lossy(&bytes).into_owned()).into())
     }
 }
@@ -132,4 +133,20 @@ fn summary_line(
         };
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_past_the_size_limit_is_not_read_to_be_quoted() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::new(dir.path(), chrono::Utc::now());
+        let big = std::fs::File::create(dir.path().join("big.md")).unwrap();
+        big.set_len(crate::workspace::MAX_FILE_BYTES + 1).unwrap();
+        std::fs::write(dir.path().join("small.md"), "一\r\n二\n").unwrap();
+        assert!(Sources::text(&*ws, "big.md").is_none());
+        assert_eq!(Sources::text(&*ws, "small.md").as_deref(), Some("一\n二\n"));
+    }
 }

@@ -100,16 +100,12 @@ fn a_symlinked_report_is_not_followed() {
     assert_eq!(json["diagnostics"][0]["rule"], "unsafe-link", "{json}");
 }
 
-#[test]
-fn a_pipe_named_as_a_report_is_a_finding_not_a_hang() {
-    // Reading a pipe that no one writes to waits for ever: `check` used to.
-    let sandbox = settings_only();
-    std::fs::create_dir_all(sandbox.root().join("reports/2026/03")).unwrap();
-    let pipe = sandbox.root().join("reports/2026/03/2026-03-01-pipe.md");
-    assert!(std::process::Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+/// Runs `xinbao ARGS` in `sandbox`, failing the test if it has not finished
+/// after 60 seconds (it is then killed).
+fn run_within_a_minute(sandbox: &crate::support::Sandbox, args: &[&str]) -> std::process::Output {
     let mut child = crate::support::xinbao()
         .current_dir(sandbox.root())
-        .args(["check", "--format", "json"])
+        .args(args)
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -117,14 +113,40 @@ fn a_pipe_named_as_a_report_is_a_finding_not_a_hang() {
     while child.try_wait().unwrap().is_none() {
         if started.elapsed() > std::time::Duration::from_secs(60) {
             child.kill().unwrap();
-            panic!("check still waits on the pipe after 60 s");
+            panic!("xinbao {args:?} still runs after 60 s");
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let out = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_pipe_named_as_a_report_is_a_finding_not_a_hang() {
+    // Reading a pipe that no one writes to waits for ever: `check` used to.
+    let sandbox = settings_only();
+    std::fs::create_dir_all(sandbox.root().join("reports/2026/03")).unwrap();
+    let pipe = sandbox.root().join("reports/2026/03/2026-03-01-pipe.md");
+    assert!(std::process::Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    let out = run_within_a_minute(&sandbox, &["check", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["diagnostics"][0]["rule"], "invalid-value", "{json}");
     assert_eq!(json["diagnostics"][0]["file"], "reports/2026/03/2026-03-01-pipe.md", "{json}");
+}
+
+#[test]
+fn a_report_of_gigabytes_is_refused_unread_in_every_format() {
+    // The human format used to read the file whole to quote its first line:
+    // a 2 GiB report took 24 GB of memory and was killed.
+    let sandbox = settings_only();
+    std::fs::create_dir_all(sandbox.root().join("reports/2026/03")).unwrap();
+    let file = std::fs::File::create(sandbox.root().join("reports/2026/03/2026-03-01-big.md"));
+    file.unwrap().set_len(2 << 30).unwrap(); // sparse: no disk space taken
+    for format in ["human", "json", "github", "sarif"] {
+        let out = run_within_a_minute(&sandbox, &["check", "--format", format]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("file-too-large"), "{format}: {text}");
+        assert_eq!(out.status.code(), Some(1), "{format}: {text}");
+    }
 }
 
 /// A report of thousands of pictures is a finding, and its documents hold the
