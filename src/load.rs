@@ -185,7 +185,7 @@ pub(crate) fn load_with_kept(
     let request_files = find(root, REQUESTS, &["yaml", "yml"]);
 
     let placeholders = placeholders(|own| {
-        ws.read(Path::new(own)).ok().and_then(|bytes| String::from_utf8(bytes).ok())
+        ws.read_file(own, MAX_FILE_BYTES).ok().and_then(|bytes| String::from_utf8(bytes).ok())
     });
     let digest = kept.map(|_| parsed::digest(&settings, &placeholders));
     let began = std::time::SystemTime::now();

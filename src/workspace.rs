@@ -160,7 +160,9 @@ impl From<Unread> for std::io::Error {
         match why {
             Unread::Link => other("是符号链接，未读取", "a symbolic link, not read"),
             Unread::NotAFile => other("不是普通文件", "not a regular file"),
-            Unread::TooLarge(len) => other(&format!("有 {len} 字节"), &format!("{len} bytes")),
+            Unread::TooLarge(len) => {
+                other(&format!("有 {len} 字节，超过上限"), &format!("{len} bytes, over the limit"))
+            }
             Unread::Io(err) => err,
         }
     }

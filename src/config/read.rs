@@ -61,7 +61,8 @@ pub fn load(ws: &crate::workspace::Workspace, diags: &mut Diagnostics) -> anyhow
             FILE
         );
     }
-    let bytes = ws.read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = ws.read_file(FILE, crate::workspace::MAX_FILE_BYTES).map_err(std::io::Error::from);
+    let bytes = bytes.with_context(|| format!("无法读取 {0} / cannot read {0}", path.display()))?;
     read_bytes(bytes, Some(ws.root()), diags)
 }
 

@@ -13,7 +13,6 @@ use crate::approval::State;
 use crate::commands::publish;
 use crate::run::Run;
 use serde_json::{Value, json};
-use std::path::Path;
 
 /// `POST /api/adoptions` `{"id", "by", "level", "date"}`: the entry added to the
 /// published report `id` and published, pushed; `{"commit", "ids", "signer",
@@ -40,7 +39,10 @@ pub fn register(run: &Run, body: &Value) -> Result<Value, Failure> {
             format!("{file} has uncommitted changes: publish or undo them first"),
         ));
     }
-    let before = run.workspace().read(Path::new(&file)).map_err(anyhow::Error::from)?;
+    let before = run
+        .workspace()
+        .read_file(&file, crate::workspace::MAX_FILE_BYTES)
+        .map_err(|why| anyhow::Error::from(std::io::Error::from(why)))?;
     let before = String::from_utf8_lossy(&before).into_owned();
     let after = with_adoption(&before, by, level, date).ok_or_else(|| {
         Failure::bad(format!("{file} 没有元数据"), format!("{file} has no front matter"))

@@ -271,7 +271,8 @@ fn report(run: &Run, id: &str, branch: Option<&str>) -> Result<Value, Failure> {
         Some(trail) => status::entry_json(&loaded, trail, run.lang()),
         None => json!({"id": id, "file": file, "state": "draft"}),
     };
-    let text = at.workspace().read(std::path::Path::new(&file)).unwrap_or_default();
+    let text =
+        at.workspace().read_file(&file, crate::workspace::MAX_FILE_BYTES).unwrap_or_default();
     let text = String::from_utf8_lossy(&text).into_owned();
     let approved = ledger.trails.get(id).map(|t| signed_text(run, t)).unwrap_or_default();
     let found = findings(&at, &file)?;

@@ -11,7 +11,6 @@ use crate::approval::State;
 use crate::approval::trail::edit_diff;
 use crate::run::Run;
 use serde_json::{Value, json};
-use std::path::Path;
 
 /// An approved report as the office edits it.
 struct Approved {
@@ -29,7 +28,10 @@ pub fn open(run: &Run, id: &str) -> Result<Value, Failure> {
     super::branches::sync(run.root());
     let run = &run.reread();
     let (id, report) = approved(run, id)?;
-    let text = run.workspace().read(Path::new(&report.file)).unwrap_or_default();
+    let text = run
+        .workspace()
+        .read_file(&report.file, crate::workspace::MAX_FILE_BYTES)
+        .unwrap_or_default();
     answer(run, id, &report, &String::from_utf8_lossy(&text))
 }
 

@@ -14,8 +14,10 @@ use serde_json::{Map, Value, json};
 
 /// The work tree's `xinbao.yaml`, its text and tree.
 fn read(run: &Run) -> Result<(String, Node), Failure> {
-    let path = run.root().join(config::FILE);
-    let bytes = run.workspace().read(&path);
+    let bytes = run
+        .workspace()
+        .read_file(config::FILE, crate::workspace::MAX_FILE_BYTES)
+        .map_err(std::io::Error::from);
     let text =
         bytes.and_then(|b| String::from_utf8(b).map_err(std::io::Error::other)).map_err(|e| {
             Failure::bad(

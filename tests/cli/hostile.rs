@@ -149,6 +149,15 @@ fn a_report_of_gigabytes_is_refused_unread_in_every_format() {
     }
 }
 
+#[test]
+fn settings_of_gigabytes_are_refused_unread() {
+    let sandbox = crate::support::Sandbox::new();
+    let file = std::fs::File::create(sandbox.root().join("xinbao.yaml")).unwrap();
+    file.set_len(2 << 30).unwrap(); // sparse: no disk space taken
+    let out = run_within_a_minute(&sandbox, &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
 /// A report of thousands of pictures is a finding, and its documents hold the
 /// first 200: a 1 MiB file of 30,000 pictures once kept the PDF layout busy for
 /// minutes.
