@@ -42,9 +42,14 @@ impl std::hash::Hasher for Sha {
     }
 }
 
+/// The largest font file read: a CJK collection (Noto Serif CJK's is about
+/// 120 MB) fits; a file of gigabytes is reported, not read.
+const MAX_FONT_BYTES: u64 = 256 << 20;
+
 /// The fonts for the PDFs of the work tree `ws`: the files of `fonts.files`
-/// before the embedded faces. Unreadable files are reported and skipped; a file
-/// outside the repository is never read (SPEC §6.3).
+/// before the embedded faces. Unreadable files (and those past
+/// [`MAX_FONT_BYTES`]) are reported and skipped; a file outside the repository
+/// is never read (SPEC §6.3).
 pub fn font_set(
     ws: &crate::workspace::Workspace,
     names: &crate::config::Fonts,
@@ -56,8 +61,9 @@ pub fn font_set(
         .files
         .iter()
         .partition(|f| crate::config::font_file_problem(Some(ws.root()), f).is_none());
+    let read = |f: &str| ws.read_file(f, MAX_FONT_BYTES).map_err(std::io::Error::from);
     let files: Vec<(std::path::PathBuf, std::io::Result<Vec<u8>>)> =
-        inside.iter().map(|f| (ws.root().join(f), ws.read(std::path::Path::new(f)))).collect();
+        inside.iter().map(|f| (ws.root().join(f), read(f))).collect();
     let (set, mut problems) = fonts::FontSet::with_files(files);
     problems.extend(outside.iter().map(|f| {
         format!("{f}: 字体文件不在仓库内，已忽略 / font file outside the repository, ignored")
@@ -164,6 +170,26 @@ pub fn on_threads<T: Sync, R: Send>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_font_file_of_gigabytes_is_reported_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = std::fs::File::create(dir.path().join("big.ttf")).unwrap();
+        big.set_len(MAX_FONT_BYTES + 1).unwrap();
+        std::fs::write(dir.path().join("junk.ttf"), b"not a font").unwrap();
+        let ws = crate::workspace::Workspace::new(dir.path(), chrono::Utc::now());
+        let names = crate::config::Fonts {
+            files: vec!["big.ttf".into(), "junk.ttf".into()],
+            ..Default::default()
+        };
+        let (_, problems) = font_set(&ws, &names);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0].contains("big.ttf") && problems[0].contains("超过上限"),
+            "{problems:?}"
+        );
+        assert!(problems[1].contains("not a usable font file"), "{problems:?}");
+    }
 
     #[test]
     fn threads_give_every_result_in_order() {
