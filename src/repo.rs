@@ -3,7 +3,7 @@
 //! opened when first needed and kept for the rest of the run.
 //!
 //! A `git2::Repository` cannot be shared between threads, so work spread over
-//! the cores borrows a handle of its own ([`Repo::on_worker`]) rather than
+//! the cores borrows a handle of its own ([`Workers::with`]) rather than
 //! opening the repository again for each piece of work.
 
 use std::ops::Deref;

@@ -48,7 +48,7 @@ const MAX_FONT_BYTES: u64 = 256 << 20;
 
 /// The fonts for the PDFs of the work tree `ws`: the files of `fonts.files`
 /// before the embedded faces. Unreadable files (and those past
-/// [`MAX_FONT_BYTES`]) are reported and skipped; a file outside the repository
+/// 256 MiB) are reported and skipped; a file outside the repository
 /// is never read (SPEC §6.3).
 pub fn font_set(
     ws: &crate::workspace::Workspace,

@@ -34,8 +34,8 @@ pub enum Value<'a> {
     Count(Spanned<u32>),
     /// `Record`: where its key is written, and its values.
     Record(Pos, Values<'a>),
-    /// `Records`: each item that is a mapping; a text alone stands for the
-    /// item's first field (`images: [a.jpg]`).
+    /// `Records`: each item that is a mapping; in `images`, a path alone
+    /// stands for a picture without a caption (`images: [a.jpg]`).
     Records(Vec<Item<'a>>),
 }
 
