@@ -325,12 +325,7 @@ impl Reader<'_> {
 
     /// `count` search pairs, as their gaps.
     fn gaps(&mut self, count: usize) -> Option<super::search::Pairs> {
-        // Each gap ends at a byte below 0x80: the `count`th such byte ends them.
-        let len = match count {
-            0 => 0,
-            _ => self.0.iter().enumerate().filter(|(_, b)| **b < 0x80).nth(count - 1)?.0 + 1,
-        };
-        super::search::Pairs::from_gaps(count, self.take(len)?)
+        super::search::Pairs::read(count, &mut self.0)
     }
 
     fn take(&mut self, len: usize) -> Option<&[u8]> {

@@ -74,6 +74,7 @@ pub struct Pairs {
 impl Pairs {
     /// The pairs `sorted` (ascending).
     pub fn of(sorted: &[u64]) -> Pairs {
+        debug_assert!(sorted.is_sorted(), "pairs are kept in order, as gaps");
         let mut gaps = Vec::with_capacity(sorted.len() * 3);
         let mut previous = 0;
         for &pair in sorted {
@@ -83,15 +84,17 @@ impl Pairs {
         Pairs { count: sorted.len(), gaps }
     }
 
-    /// `count` pairs written as `gaps`; none unless the bytes are exactly that
-    /// many gaps that add up within 64 bits.
-    pub fn from_gaps(count: usize, gaps: &[u8]) -> Option<Pairs> {
-        let mut rest = gaps;
+    /// `count` pairs written as gaps at the front of `bytes`, which is moved
+    /// past them; none unless there are that many gaps and they add up within
+    /// 64 bits.
+    pub fn read(count: usize, bytes: &mut &[u8]) -> Option<Pairs> {
+        let start = *bytes;
         let mut previous: u64 = 0;
         for _ in 0..count {
-            previous = previous.checked_add(read_number(&mut rest)?)?;
+            previous = previous.checked_add(read_number(bytes)?)?;
         }
-        rest.is_empty().then(|| Pairs { count, gaps: gaps.to_vec() })
+        let gaps = start[..start.len() - bytes.len()].to_vec();
+        Some(Pairs { count, gaps })
     }
 
     /// How many there are.
@@ -454,12 +457,16 @@ mod tests {
         let pairs = Pairs::of(&sorted);
         assert_eq!(pairs.len(), 5);
         assert_eq!(pairs.iter().collect::<Vec<_>>(), sorted);
-        assert_eq!(Pairs::from_gaps(5, pairs.gaps()), Some(pairs.clone()));
-        assert_eq!(Pairs::from_gaps(4, pairs.gaps()), None, "a gap left over");
-        assert_eq!(Pairs::from_gaps(6, pairs.gaps()), None, "a gap missing");
+        let mut rest = pairs.gaps();
+        assert_eq!(Pairs::read(5, &mut rest), Some(pairs.clone()));
+        assert!(rest.is_empty());
+        let mut rest = pairs.gaps();
+        assert_eq!(Pairs::read(4, &mut rest).map(|p| p.len()), Some(4));
+        assert!(!rest.is_empty(), "the fifth gap is left to read");
+        assert_eq!(Pairs::read(6, &mut pairs.gaps()), None, "a gap missing");
         let mut over = Pairs::of(&[u64::MAX]).gaps().to_vec();
         over.extend(Pairs::of(&[1]).gaps());
-        assert_eq!(Pairs::from_gaps(2, &over), None, "past 64 bits");
+        assert_eq!(Pairs::read(2, &mut over.as_slice()), None, "past 64 bits");
     }
 
     #[test]
