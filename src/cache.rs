@@ -284,6 +284,17 @@ pub fn this_binary() -> Option<(u64, u128)> {
     Some((exe.len(), built.as_nanos()))
 }
 
+/// A store of many entries is written again once one entry in this many
+/// differs from the file's: until then the next run redoes those few, which
+/// costs less than writing thousands of entries again for one edited report.
+pub const AFRESH: usize = 64;
+
+/// Whether a store of `entries`, of which `differ` differ from the file's, is
+/// worth writing again ([`AFRESH`]).
+pub fn worth_rewriting(differ: usize, entries: usize) -> bool {
+    differ > 0 && differ * AFRESH >= entries
+}
+
 /// The bytes of the sealed file `file` of `.git/xinbao/`, when it exists and its
 /// seal verifies; else none. For caches of other shapes than commit facts.
 pub fn read_sealed(git_dir: &std::path::Path, file: &str) -> Option<Vec<u8>> {

@@ -86,11 +86,6 @@ pub struct Parsed {
     stored: Option<Stored>,
 }
 
-/// The store is written again once one file in this many was parsed afresh:
-/// fewer are parsed again by the next run, which is cheaper than writing
-/// thousands of entries again for them (one report edited in 10,000).
-const AFRESH: usize = 64;
-
 /// The most versions of the settings kept at once.
 const VERSIONS: usize = 2;
 
@@ -156,7 +151,7 @@ impl Parsed {
     /// those taken, and those made afresh (`true`), which are kept once their
     /// file has settled; files gone from the run are forgotten. Stores them,
     /// if they are stored at all, for other settings, files gone, or once a
-    /// [`AFRESH`] share of the files was parsed afresh.
+    /// [`cache::AFRESH`](crate::cache::AFRESH) share of the files was parsed afresh.
     pub fn keep(
         &self,
         digest: &[u8; 32],
@@ -188,7 +183,7 @@ impl Parsed {
             }
         }
         // A stored entry of a file changed since is never taken (its stamp differs).
-        changed |= afresh > 0 && afresh * AFRESH >= version.files.len();
+        changed |= crate::cache::worth_rewriting(afresh, version.files.len());
         if let (true, Some(stored)) = (changed, &self.stored)
             && let Some(bytes) = encode(&kept)
         {

@@ -41,11 +41,6 @@ const FILE: &str = "pages.bin";
 /// The first bytes of that file: its layout. Another layout is no cache.
 const FORMAT: &[u8] = b"xinbao pages 1\n";
 
-/// The file is written again once one report in this many was laid out
-/// afresh or left its entry behind: the next build lays those few out again,
-/// which is cheaper than writing 10,000 entries again for one edited report.
-const AFRESH: usize = 64;
-
 /// A SHA-256.
 pub(super) type Hash = [u8; 32];
 
@@ -134,8 +129,8 @@ impl Kept {
         }
     }
 
-    /// Replaces the stored file with this build's entries, once an [`AFRESH`]
-    /// share of them differs from the previous build's (made afresh, or left
+    /// Replaces the stored file with this build's entries, once a
+    /// [`crate::cache::AFRESH`] share of them differs from the previous build's (made afresh, or left
     /// behind: a report changed or gone). The entries left behind stay in the
     /// file meanwhile; one is never taken for a page that changed, since its key
     /// or the page on disk differs.
@@ -143,16 +138,10 @@ impl Kept {
         let Some(git_dir) = self.git_dir.as_deref().filter(|_| self.base.is_some()) else {
             return;
         };
-        if worth_storing(self.fresh + self.old.len(), self.new.len()) {
+        if crate::cache::worth_rewriting(self.fresh + self.old.len(), self.new.len()) {
             crate::cache::write_sealed(git_dir, FILE, &[&encode(&self.new)]);
         }
     }
-}
-
-/// Whether a file of `entries`, of which `differ` differ from the stored
-/// file's, is worth writing ([`AFRESH`]).
-fn worth_storing(differ: usize, entries: usize) -> bool {
-    differ > 0 && differ * AFRESH >= entries
 }
 
 /// What every page of this build depends on besides its report.
@@ -371,10 +360,11 @@ mod tests {
 
     #[test]
     fn the_file_is_written_again_once_one_entry_in_64_differs() {
-        assert!(!worth_storing(0, 10_000), "nothing changed");
-        assert!(!worth_storing(2, 10_000), "one report edited: its entry made, the old left");
-        assert!(worth_storing(157, 10_000));
-        assert!(worth_storing(1, 50), "a small archive is written for one change");
-        assert!(worth_storing(3, 0), "every report gone");
+        use crate::cache::worth_rewriting;
+        assert!(!worth_rewriting(0, 10_000), "nothing changed");
+        assert!(!worth_rewriting(2, 10_000), "one report edited: its entry made, the old left");
+        assert!(worth_rewriting(157, 10_000));
+        assert!(worth_rewriting(1, 50), "a small archive is written for one change");
+        assert!(worth_rewriting(3, 0), "every report gone");
     }
 }
