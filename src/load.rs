@@ -6,7 +6,7 @@
 use crate::config::{self, Settings};
 use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;
-use crate::parsed::{self, Parsed};
+use crate::parsed::Parsed;
 use crate::report::{self, Placeholders, Report};
 use crate::request::{self, Request};
 use crate::source::{self, Pos};
@@ -167,100 +167,90 @@ pub(crate) fn load_with_kept(
     kept: Option<&Parsed>,
     diags: &mut Diagnostics,
 ) -> Repository {
-    let root = ws.root();
-    let mut report_files = find(root, REPORTS, &["md"]);
-    for path in extra {
-        for file in find(root, &relative(root, path), &["md"]) {
-            if !report_files.contains(&file) {
-                report_files.push(file);
-            }
-        }
-    }
-    if let Some(file) = ws.drafted()
-        && !report_files.iter().any(|f| f == file)
-    {
-        report_files.push(file.to_string());
-    }
-    report_files.sort();
-    let request_files = find(root, REQUESTS, &["yaml", "yml"]);
-
+    let files = report_files(ws, extra);
     let placeholders = placeholders(|own| {
         ws.read_file(own, MAX_FILE_BYTES).ok().and_then(|bytes| String::from_utf8(bytes).ok())
     });
-    let digest = kept.map(|_| parsed::digest(&settings, &placeholders));
-    let began = std::time::SystemTime::now();
-    let parse = |file: &String| {
-        let mut local = Diagnostics::default();
-        let report = read_text(ws, file, &mut local).and_then(|read| {
-            let text = read.text(ws, file)?;
-            let mut report =
-                report::parse(file, &stem(file), text, &settings, &placeholders, &mut local)?;
-            report.read = Some(read);
-            Some(Arc::new(report))
-        });
-        (report, local)
+    let parse = |file: &str| parse_report(ws, file, (&settings, &placeholders));
+    let parses = match kept {
+        Some(kept) => {
+            kept.parse_all(ws.root(), &files, (&settings, &placeholders), ws.drafted(), parse)
+        }
+        None => files.par_iter().map(|file| parse(file)).collect(),
     };
-    let parsed: Vec<_> = report_files
-        .par_iter()
-        .map(|file| {
-            // A draft is what the writer is typing, never the file on disk.
-            let stamp = kept
-                .filter(|_| ws.drafted() != Some(file.as_str()))
-                .and_then(|_| parsed::Stamp::of(&root.join(file)));
-            let (Some(kept), Some(stamp), Some(digest)) = (kept, stamp, &digest) else {
-                let (report, local) = parse(file);
-                return (report, local, None);
-            };
-            // A kept parse brings no text: it is read when needed (`ReadText::loaded`).
-            let (report, local, fresh) = match kept.take(file, &stamp, digest) {
-                Some((report, local)) => (report, local, false),
-                None => {
-                    let (report, local) = parse(file);
-                    (report, local, true)
-                }
-            };
-            let entry = (stamp, report.clone(), local.clone());
-            (report, local, Some((file.clone(), entry, fresh)))
-        })
-        .collect();
-    let mut fresh = Vec::new();
-    let parsed: Vec<_> = parsed
-        .into_iter()
-        .map(|(report, local, entry)| {
-            fresh.extend(entry);
-            (report, local)
-        })
-        .collect();
-    if let (Some(kept), Some(digest)) = (kept, &digest) {
-        kept.keep(digest, began, fresh, &report_files);
-    }
-    let mut reports = Vec::with_capacity(parsed.len());
-    for (report, local) in parsed {
+    let mut reports = Vec::with_capacity(parses.len());
+    for (report, local) in parses {
         reports.extend(report);
         diags.extend(local);
     }
-    let mut requests = Vec::new();
-    for file in &request_files {
-        if let Some(text) = read(ws, file, diags) {
-            requests.extend(request::parse(file, &stem(file), &text, &settings, diags));
-        }
-    }
-    let bulletins = work_tree_bulletins(ws, diags);
-    let files = report_files.iter().map(|file| (stem(file), file.clone())).collect();
+    let record_files = RecordFiles::read(ws, &settings, diags);
     let mut repo = Repository {
-        root: root.to_path_buf(),
+        root: ws.root().to_path_buf(),
         settings,
-        files,
+        files: files.iter().map(|file| (stem(file), file.clone())).collect(),
         reports,
-        record_files: RecordFiles { requests: requests.clone(), bulletins: bulletins.clone() },
-        requests,
-        bulletins,
+        requests: record_files.requests.clone(),
+        bulletins: record_files.bulletins.clone(),
+        record_files,
         placeholders,
         by_id: std::collections::HashMap::new(),
         workspace: ws.clone(),
     };
     repo.reindex();
     repo
+}
+
+/// The report files of the workspace `ws`, sorted: those under `reports/`, those
+/// under the paths `extra` and the draft the desk gives, if any.
+fn report_files(ws: &Workspace, extra: &[PathBuf]) -> Vec<String> {
+    let root = ws.root();
+    let mut files = find(root, REPORTS, &["md"]);
+    for path in extra {
+        for file in find(root, &relative(root, path), &["md"]) {
+            if !files.contains(&file) {
+                files.push(file);
+            }
+        }
+    }
+    if let Some(file) = ws.drafted()
+        && !files.iter().any(|f| f == file)
+    {
+        files.push(file.to_string());
+    }
+    files.sort();
+    files
+}
+
+/// Reads and parses the report `file` under the settings and the templates'
+/// placeholders: the report, when its front matter could be read, and the
+/// findings of reading and parsing it.
+fn parse_report(
+    ws: &Workspace,
+    file: &str,
+    (settings, placeholders): (&Settings, &Placeholders),
+) -> (Option<Arc<Report>>, Diagnostics) {
+    let mut local = Diagnostics::default();
+    let report = read_text(ws, file, &mut local).and_then(|read| {
+        let text = read.text(ws, file)?;
+        let mut report =
+            report::parse(file, &stem(file), text, settings, placeholders, &mut local)?;
+        report.read = Some(read);
+        Some(Arc::new(report))
+    });
+    (report, local)
+}
+
+impl RecordFiles {
+    /// The requests and bulletin records of the workspace `ws`, read under `settings`.
+    fn read(ws: &Workspace, settings: &Settings, diags: &mut Diagnostics) -> RecordFiles {
+        let mut requests = Vec::new();
+        for file in find(ws.root(), REQUESTS, &["yaml", "yml"]) {
+            if let Some(text) = read(ws, &file, diags) {
+                requests.extend(request::parse(&file, &stem(&file), &text, settings, diags));
+            }
+        }
+        RecordFiles { requests, bulletins: work_tree_bulletins(ws, diags) }
+    }
 }
 
 /// A unit speaks for itself (SPEC §6.3): `follow_up_of` and `retracts` name a

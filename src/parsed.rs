@@ -110,7 +110,7 @@ struct Kept {
 
 /// The SHA-256 of `settings` and the templates' `placeholders`, to tell
 /// another version of them.
-pub fn digest(settings: &Settings, placeholders: &Placeholders) -> [u8; 32] {
+fn digest(settings: &Settings, placeholders: &Placeholders) -> [u8; 32] {
     let mut digest = Sha256::new();
     digest.update(format!("{settings:?}"));
     digest.update(placeholders.digest());
@@ -131,10 +131,55 @@ impl Parsed {
         Parsed { kept: RwLock::new(kept.unwrap_or_default()), stored }
     }
 
+    /// Each of `files` (relative to `root`) as `parse` reads it under `settings`
+    /// and the templates' `placeholders`, on all cores, or as it was kept when
+    /// its file has not changed since; the `draft` the desk gives (what the
+    /// writer is typing, never the file on disk) is always parsed. This run's
+    /// parses are kept for the next ([`Parsed::keep`]).
+    pub fn parse_all(
+        &self,
+        root: &Path,
+        files: &[String],
+        (settings, placeholders): (&Settings, &Placeholders),
+        draft: Option<&str>,
+        parse: impl Fn(&str) -> (Option<Arc<Report>>, Diagnostics) + Sync,
+    ) -> Vec<(Option<Arc<Report>>, Diagnostics)> {
+        let digest = digest(settings, placeholders);
+        let began = SystemTime::now();
+        let read: Vec<_> = files
+            .par_iter()
+            .map(|file| {
+                let stamp = (draft != Some(file.as_str())).then(|| Stamp::of(&root.join(file)));
+                let Some(stamp) = stamp.flatten() else {
+                    let (report, diags) = parse(file);
+                    return (report, diags, None);
+                };
+                // A kept parse brings no text: it is read when needed (`ReadText::loaded`).
+                let (report, diags, fresh) = match self.take(file, &stamp, &digest) {
+                    Some((report, diags)) => (report, diags, false),
+                    None => {
+                        let (report, diags) = parse(file);
+                        (report, diags, true)
+                    }
+                };
+                let entry = (stamp, report.clone(), diags.clone());
+                (report, diags, Some((file.clone(), entry, fresh)))
+            })
+            .collect();
+        let mut parses = Vec::with_capacity(read.len());
+        let mut kept = Vec::new();
+        for (report, diags, entry) in read {
+            parses.push((report, diags));
+            kept.extend(entry);
+        }
+        self.keep(&digest, began, kept, files);
+        parses
+    }
+
     /// Takes the parse of `file` kept for `stamp` under settings `digest` out
     /// (the run gives it back to [`Parsed::keep`]; taken, it is not shared, and
     /// its text can be added without copying it).
-    pub fn take(
+    fn take(
         &self,
         file: &str,
         stamp: &Stamp,
@@ -152,7 +197,7 @@ impl Parsed {
     /// file has settled; files gone from the run are forgotten. Stores them,
     /// if they are stored at all, for other settings, files gone, or once a
     /// [`cache::AFRESH`](crate::cache::AFRESH) share of the files was parsed afresh.
-    pub fn keep(
+    fn keep(
         &self,
         digest: &[u8; 32],
         now: SystemTime,

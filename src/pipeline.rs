@@ -42,6 +42,50 @@ pub enum Purpose<'a> {
     },
 }
 
+impl<'a> Purpose<'a> {
+    /// Whether the approvals are read: `check --approvals`, the approvals, and
+    /// the figures in a git repository.
+    fn reads_ledger(self, run: &Run) -> bool {
+        match self {
+            Purpose::Check { approvals, .. } => approvals,
+            Purpose::Approvals { .. } => true,
+            Purpose::Figures { .. } => run.git().is_some(),
+        }
+    }
+
+    /// Whether the first commits (and the receipts) are read: the approvals
+    /// need them only when the server keeps receipts.
+    fn reads_first_commits(self, run: &Run) -> bool {
+        match self {
+            Purpose::Approvals { .. } => {
+                run.git().is_some_and(|git| git.find_reference(crate::receipt::NOTES_REF).is_ok())
+            }
+            _ => true,
+        }
+    }
+
+    /// The revision the history is read up to (default: the main branch).
+    fn rev(self) -> Option<&'a str> {
+        match self {
+            Purpose::Check { rev, .. } | Purpose::Approvals { rev } => rev,
+            Purpose::Figures { .. } => None,
+        }
+    }
+
+    /// The report files named outside `reports/`.
+    fn extra(self) -> &'a [PathBuf] {
+        match self {
+            Purpose::Check { extra, .. } => extra,
+            _ => &[],
+        }
+    }
+
+    /// Whether the rules are checked (all but the approvals).
+    fn checks(self) -> bool {
+        !matches!(self, Purpose::Approvals { .. })
+    }
+}
+
 /// What every command that judges anything starts from: the work tree as the
 /// history puts it, its findings, and the ledger (none outside git).
 pub struct Verdicts {
@@ -65,28 +109,12 @@ pub struct Verdicts {
 pub fn judge(run: &Run, purpose: Purpose) -> anyhow::Result<Verdicts> {
     run.read_ahead();
     let mut diags = Diagnostics::default();
-    let (mut ledger, extra, check) = match purpose {
-        Purpose::Check { approvals, rev, extra } => {
-            (approvals.then(|| read_ledger(run, rev)).transpose()?, extra, true)
-        }
-        Purpose::Approvals { rev } => (Some(read_ledger(run, rev)?), &[][..], false),
-        Purpose::Figures { .. } => {
-            (run.git().map(|_| read_ledger(run, None)).transpose()?, &[][..], true)
-        }
-    };
+    let (extra, check) = (purpose.extra(), purpose.checks());
+    let mut ledger =
+        purpose.reads_ledger(run).then(|| read_ledger(run, purpose.rev())).transpose()?;
     // The first commits, read while the facts of the commits are at hand (the
     // approvals read them too); the receipts are judged once the settings are.
-    let history = match purpose {
-        // Receipts, when the server keeps any: only then is the history walked for them.
-        Purpose::Approvals { .. } => {
-            match run.git().is_some_and(|git| git.find_reference(crate::receipt::NOTES_REF).is_ok())
-            {
-                true => first_commits(run),
-                false => None,
-            }
-        }
-        _ => first_commits(run),
-    };
+    let history = purpose.reads_first_commits(run).then(|| first_commits(run)).flatten();
     // Without a ledger, the office records in force are read from the same facts.
     let records = match ledger {
         None if has_records(run) => records_in_force(run),
