@@ -262,17 +262,17 @@ pub fn changes_since(
         let id = crate::load::stem(&file);
         match change.new {
             Some(blob) => {
-                if let Some(text) = crate::approval::walk::text_of(&odb, blob) {
+                if let Some(text) = crate::commits::text_of(&odb, blob) {
                     pictures.extend(crate::report::pictures_in(&file, &text));
                 }
                 result.proposed.push(Proposed {
                     id,
-                    unit: crate::approval::walk::unit_of(&odb, blob),
+                    unit: crate::commits::unit_of(&odb, blob),
                     file,
                 });
             }
             None => {
-                let unit = change.old.and_then(|blob| crate::approval::walk::unit_of(&odb, blob));
+                let unit = change.old.and_then(|blob| crate::commits::unit_of(&odb, blob));
                 result.deleted.push(Proposed { id, unit, file });
             }
         }

@@ -194,7 +194,7 @@ impl Verdicts {
 /// Whether the work tree has office records (SPEC §6.3): only then does the
 /// check without a ledger read the ones in force before it knows the reports.
 fn has_records(run: &Run) -> bool {
-    approval::walk::RECORDS.iter().any(|dir| run.root().join(dir).exists())
+    crate::commits::RECORDS.iter().any(|dir| run.root().join(dir).exists())
 }
 
 /// The office records in force in the history, for the check without a ledger.
@@ -252,7 +252,7 @@ fn from_history(
     (settings, placeholders): (&crate::config::Settings, &crate::report::Placeholders),
     diags: &mut Diagnostics,
 ) -> Option<crate::report::Report> {
-    let text = approval::walk::text_of(odb, blob?)?;
+    let text = crate::commits::text_of(odb, blob?)?;
     let mut report =
         crate::report::parse(&trail.file, &trail.id, &text, settings, placeholders, diags)?;
     report.read = Some(crate::report::ReadText::of_text(text));

@@ -1,19 +1,19 @@
 //! Approval (SPEC §6): each report's state and trail, derived from the signed
 //! commits on the first-parent history of the main branch.
 //!
-//! [`walk`] reads what each commit changes, [`settings`] finds the settings in
+//! [`main_line`] reads the main line (what each commit changes, from the run's
+//! commits) and keeps it from being rewritten, [`settings`] finds the settings in
 //! force at each commit and verifies its signature against their [`KeyRing`]
 //! ([`verify`]), and [`trail`] replays the commits in order, one small state
 //! machine per report. Nothing is read from the work tree but the drafts.
 
 pub mod keys;
+pub mod main_line;
 pub mod problem;
 pub mod records;
-pub mod rewrite;
 pub mod settings;
 pub mod trail;
 pub mod verify;
-pub mod walk;
 
 pub use keys::KeyRing;
 pub use settings::{Anchor, Regime};
@@ -85,10 +85,10 @@ impl Ledger {
 /// does not pass through it (SPEC §6.3). Refuses outside git and in a shallow clone.
 pub fn read_history(run: &Run, rev: Option<&str>, recorded: Option<Oid>) -> anyhow::Result<Ledger> {
     let git = run.history()?;
-    let tip = walk::tip(git, rev).with_context(|| format!("--rev {}", rev.unwrap_or("")))?;
+    let tip = main_line::tip(git, rev).with_context(|| format!("--rev {}", rev.unwrap_or("")))?;
     let mut ledger = Ledger { tip, ..Ledger::default() };
     let Some(tip) = tip else { return Ok(ledger) };
-    let line = rewrite::follow(git, run, tip, pinned(git, run)?, recorded)
+    let line = main_line::follow(git, run, tip, pinned(git, run)?, recorded)
         .context("reading the git history")?;
     let (commits, judged) = (line.commits, line.judged);
     ledger.rewritten = line.unacknowledged;
@@ -116,8 +116,8 @@ fn pinned(git: &git2::Repository, run: &Run) -> anyhow::Result<Option<Oid>> {
 /// shallow clone or before the first commit.
 pub fn records_in_force(run: &Run) -> anyhow::Result<Option<BTreeMap<String, Oid>>> {
     let Some(git) = run.full_git() else { return Ok(None) };
-    let Some(tip) = walk::tip(git, None)? else { return Ok(None) };
-    let commits = walk::read(git, run, tip).context("reading the git history")?;
+    let Some(tip) = main_line::tip(git, None)? else { return Ok(None) };
+    let commits = main_line::read(git, run, tip).context("reading the git history")?;
     let judged = settings::judge(git, run, &commits, pinned(git, run)?, false)?;
     Ok(Some(records::replay(&commits, &judged).in_force))
 }

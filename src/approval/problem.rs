@@ -27,7 +27,7 @@ pub struct Problem {
 
 impl Problem {
     /// A problem found at `commit`.
-    pub fn of(rule: Rule, commit: &super::walk::CommitFacts, message: Text) -> Problem {
+    pub fn of(rule: Rule, commit: &crate::commits::CommitFacts, message: Text) -> Problem {
         Problem {
             rule,
             commit: commit.id,

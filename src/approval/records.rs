@@ -8,7 +8,7 @@
 use super::problem::{Problem, short};
 use super::settings::Judged;
 use super::verify::Verdict;
-use super::walk::CommitFacts;
+use crate::commits::CommitFacts;
 use crate::diag::Rule;
 use crate::lang::Text;
 use git2::Oid;

@@ -10,7 +10,7 @@
 use super::keys::KeyRing;
 use super::problem::{Problem, short};
 use super::verify::{self, Verdict};
-use super::walk::CommitFacts;
+use crate::commits::CommitFacts;
 use crate::config::{self, Settings};
 use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;

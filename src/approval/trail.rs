@@ -5,7 +5,7 @@
 pub use super::problem::{Problem, short};
 use super::settings::{Judged, Regime};
 use super::verify::Verdict;
-use super::walk::{CommitFacts, ReportChange};
+use crate::commits::{CommitFacts, ReportChange};
 use crate::config::{Person, Role};
 use crate::diag::Rule;
 use crate::lang::Text;

@@ -2,10 +2,10 @@
 //! a dirty work tree, when the branch's reports fail `check`, and when the signer may
 //! not approve their units; afterwards it verifies its own commit in-process.
 
-use crate::approval::walk::APPROVED;
 use crate::cli::{ApproveArgs, Format};
 use crate::commit as git;
 use crate::commit::{Branch, changes_since};
+use crate::commits::APPROVED;
 use crate::config::Role;
 use crate::lang::Text;
 use crate::lang::refuse;

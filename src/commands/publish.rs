@@ -2,9 +2,9 @@
 //! per report. Staged edits to those reports (the office's normalization of format
 //! and wording) go into the same commit; the diff is kept in each report's trail.
 
-use crate::approval::walk::PUBLISHED;
 use crate::cli::{Format, PublishArgs};
 use crate::commit as git;
+use crate::commits::PUBLISHED;
 use crate::config::Role;
 use crate::lang::Text;
 use crate::lang::refuse;

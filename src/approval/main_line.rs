@@ -1,8 +1,9 @@
-//! The main line cannot be rewritten (SPEC §6.3). Verdicts follow the
-//! first-parent chain of the main branch, so a push that puts a new first parent
-//! under the signed record — a merge whose first parent is the root and whose
-//! second is the old tip, or an old supervisor's merge — would make approvals
-//! vanish or come back. Two guards:
+//! The main line, whose verdicts count: the first-parent chain of the main
+//! branch, read from the run's [`crate::commits::Commits`] (the same facts the
+//! first commits of reports are taken from), and kept from being rewritten
+//! (SPEC §6.3). A push that puts a new first parent under the signed record — a
+//! merge whose first parent is the root and whose second is the old tip, or an
+//! old supervisor's merge — would make approvals vanish or come back. Two guards:
 //!
 //! * the shape: a commit on the chain that brings in, through a parent other than
 //!   its first, a record commit signed by a supervisor, the office or an admin,
@@ -14,14 +15,19 @@
 //!   `main` recorded in a receipt is `history-rewritten` until an office or admin
 //!   signature acknowledges it (`History-rewritten-from: <old tip>`); verdicts
 //!   then follow the recorded tip.
+//!
+//! Reading the chain depends on no settings; signatures are verified on every
+//! run, by the settings in force ([`super::settings`]).
 
 use super::problem::{Problem, short};
 use super::settings::{self, Judged, Regime};
 use super::verify::{self, Verdict};
-use super::walk::{self, CommitFacts};
+use crate::cache::Walk;
+use crate::commits::CommitFacts;
 use crate::config::{Person, Role};
 use crate::diag::Rule;
 use crate::lang::Text;
+use crate::repo::Repo;
 use crate::run::Run;
 use git2::Oid;
 use std::collections::HashSet;
@@ -47,7 +53,7 @@ pub struct Line {
 /// rewrite pushed the signed record aside; `recorded` is the last tip of `main`
 /// the server recorded, when there is one. `pin` is the pinned trust anchor.
 pub fn follow(
-    git: &crate::repo::Repo,
+    git: &Repo,
     run: &Run,
     tip: Oid,
     pin: Option<Oid>,
@@ -55,7 +61,7 @@ pub fn follow(
 ) -> anyhow::Result<Line> {
     let mut problems = Vec::new();
     let mut unacknowledged = false;
-    let mut commits = walk::read(git, run, tip)?;
+    let mut commits = read(git, run, tip)?;
     if let Some(old) = recorded.filter(|old| !commits.iter().any(|c| c.id == *old)) {
         let judged = settings::judge(git, run, &commits, pin, true)?;
         let rewriter = commits.last().map(|c| c.id).unwrap_or(tip);
@@ -64,7 +70,7 @@ pub fn follow(
         } else {
             problems.push(rewritten(rewriter, &commits, old, false));
             unacknowledged = true;
-            commits = walk::read(git, run, old)?;
+            commits = read(git, run, old)?;
         }
     }
     let odb = git.odb()?;
@@ -97,9 +103,9 @@ pub fn follow(
         decided.insert(commits[i].id);
         // The line pushed aside, and the merge read as if it were its first parent.
         let aside = git.find_commit(commits[i].id)?.parent_id(parent)?;
-        let mut line = walk::read(git, run, aside)?;
+        let mut line = read(git, run, aside)?;
         let merge_at = line.len();
-        line.push(walk::read_against(git, run, commits[i].id, parent)?);
+        line.push(read_against(git, run, commits[i].id, parent)?);
         line.extend(commits[i + 1..].iter().cloned());
         let aside_judged = settings::judge(git, run, &line, pin, false)?;
         // Deliberate: signed, under the settings of the line pushed aside, by the
@@ -119,6 +125,54 @@ pub fn follow(
             lines += 1;
         }
     }
+}
+
+/// Resolves the branch whose history records approvals: `rev` when given, else
+/// `main`, `master`, their `origin/` counterparts, else HEAD.
+pub fn tip(repo: &git2::Repository, rev: Option<&str>) -> Result<Option<Oid>, git2::Error> {
+    if let Some(rev) = rev {
+        return repo.revparse_single(rev)?.peel_to_commit().map(|c| Some(c.id()));
+    }
+    for name in ["refs/heads/main", "refs/heads/master", "refs/remotes/origin/main"]
+        .into_iter()
+        .chain(["refs/remotes/origin/master", "HEAD"])
+    {
+        if let Ok(commit) = repo.revparse_single(name).and_then(|o| o.peel_to_commit()) {
+            return Ok(Some(commit.id()));
+        }
+    }
+    Ok(None)
+}
+
+/// Reads the facts of every commit on the first-parent chain ending at `tip`,
+/// oldest first. Facts of commits read before come from the cache.
+pub fn read(repo: &Repo, run: &Run, tip: Oid) -> Result<Vec<Arc<CommitFacts>>, git2::Error> {
+    let commits = run.commits().read(repo, tip, Walk::FirstParent)?;
+    // A parent dated in the future does not push its children's time ahead: no
+    // commit is judged later than now (one dated in the future is itself time-order).
+    let now = run.now().timestamp();
+    Ok(commits.into_iter().map(|facts| capped(facts, now)).collect())
+}
+
+/// The facts of commit `oid` with its changes taken relative to its parent
+/// number `base`: a merge that pushed a signed line aside is read as if that
+/// line were its first parent (SPEC §6.3). Not cached.
+pub fn read_against(
+    repo: &git2::Repository,
+    run: &Run,
+    oid: Oid,
+    base: usize,
+) -> Result<Arc<CommitFacts>, git2::Error> {
+    let facts = Arc::new(run.commits().read_against(repo, oid, base)?);
+    Ok(capped(facts, run.now().timestamp()))
+}
+
+/// `facts` with the parents' time capped at `now` (copied only when it is later).
+fn capped(mut facts: Arc<CommitFacts>, now: i64) -> Arc<CommitFacts> {
+    if facts.parents_time.is_some_and(|p| p > now) {
+        Arc::make_mut(&mut facts).parents_time = Some(now);
+    }
+    facts
 }
 
 /// The person with the role of a supervisor, the office or an admin whose valid
