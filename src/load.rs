@@ -245,7 +245,7 @@ impl RecordFiles {
     fn read(ws: &Workspace, settings: &Settings, diags: &mut Diagnostics) -> RecordFiles {
         let mut requests = Vec::new();
         for file in find(ws.root(), REQUESTS, &["yaml", "yml"]) {
-            if let Some(text) = read(ws, &file, diags) {
+            if let Some(text) = read_record(ws, &file, diags) {
                 requests.extend(request::parse(&file, &stem(&file), &text, settings, diags));
             }
         }
@@ -312,7 +312,7 @@ pub fn work_tree_bulletins(
 ) -> Vec<crate::report::bulletin::Issue> {
     let mut bulletins = Vec::new();
     for file in find(ws.root(), crate::report::bulletin::DIR, &["yaml", "yml"]) {
-        if let Some(text) = read(ws, &file, diags) {
+        if let Some(text) = read_record(ws, &file, diags) {
             bulletins.extend(crate::report::bulletin::parse(&file, &text, diags));
         }
     }
@@ -396,8 +396,9 @@ pub fn stem(file: &str) -> String {
     name.rsplit_once('.').map_or(name, |(stem, _)| stem).to_string()
 }
 
-/// Reads a repository file as normalized text, or records why it cannot be read.
-pub fn read(ws: &Workspace, file: &str, diags: &mut Diagnostics) -> Option<String> {
+/// Reads an office record (a request or a bulletin record) as normalized text,
+/// or records why it cannot be read.
+fn read_record(ws: &Workspace, file: &str, diags: &mut Diagnostics) -> Option<String> {
     let bytes = read_bytes(ws, file, diags)?;
     decode(file, bytes, diags)
 }
