@@ -421,10 +421,7 @@ fn split_changes(
 
 /// The normalized text of a report blob, when it is one xinbao would read.
 pub fn text_of(odb: &git2::Odb, blob: Oid) -> Option<String> {
-    let object = odb.read(blob).ok()?;
-    if object.len() as u64 > load::MAX_FILE_BYTES {
-        return None;
-    }
+    let object = tree::read_at_most(odb, blob, load::MAX_FILE_BYTES).ok()?;
     source::decode(object.data().to_vec()).ok()
 }
 

@@ -29,6 +29,7 @@
 use crate::approval::keys::{KeyRing, Public, ssh_fingerprint};
 use crate::config::{Role, Settings};
 use crate::lang::Text;
+use crate::load::MAX_FILE_BYTES;
 use git2::Oid;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -250,7 +251,7 @@ pub fn read(git: &git2::Repository, keys: &ServerKeys) -> Receipts {
     let texts: Vec<(Oid, String)> = by_blob
         .keys()
         .filter_map(|blob| {
-            let object = odb.read(*blob).ok()?;
+            let object = crate::tree::read_at_most(&odb, *blob, MAX_FILE_BYTES).ok()?;
             Some((*blob, String::from_utf8_lossy(object.data()).into_owned()))
         })
         .collect();
@@ -466,8 +467,9 @@ impl<'a> Texts<'a> {
         self.read
             .entry(blob)
             .or_insert_with(|| {
-                let blob = git.find_blob(blob).ok()?;
-                Some(String::from_utf8_lossy(blob.content()).into_owned())
+                let odb = git.odb().ok()?;
+                let object = crate::tree::read_at_most(&odb, blob, MAX_FILE_BYTES).ok()?;
+                Some(String::from_utf8_lossy(object.data()).into_owned())
             })
             .as_deref()
     }

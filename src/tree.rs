@@ -2,8 +2,36 @@
 //! differ between two trees, descending only into subtrees whose ids differ.
 //! Trees are compared as raw object bytes, without building an object per
 //! entry: a tree of 20,000 entries reads in a few milliseconds.
+//!
+//! A history is input like any other: an object is read only once its header
+//! says it is within a limit ([`read_at_most`]; a few megabytes in a pack can
+//! stand for gigabytes), and no walk descends more than [`MAX_DEPTH`] folders.
 
 use git2::Oid;
+
+/// How many folders deep a walk descends below the tree it starts at: reports
+/// are filed two deep (`reports/2026/03/`), a notes tree fans out at most 19.
+/// A hostile tree nested thousands deep would cost time and memory growing with
+/// the square of its depth (every path is spelled out).
+pub const MAX_DEPTH: usize = 32;
+
+/// The largest tree object read, in bytes: over a million entries.
+pub const MAX_TREE_BYTES: u64 = 64 << 20;
+
+/// Object `oid` of `odb`, read whole only when its header says it has at most
+/// `max` bytes; otherwise an error that says so.
+pub fn read_at_most<'o>(
+    odb: &'o git2::Odb,
+    oid: Oid,
+    max: u64,
+) -> Result<git2::OdbObject<'o>, git2::Error> {
+    let (len, _) = odb.read_header(oid)?;
+    if len as u64 > max {
+        let message = format!("git object {oid} has {len} bytes, over the limit of {max}");
+        return Err(git2::Error::from_str(&message));
+    }
+    odb.read(oid)
+}
 
 /// One entry of a raw tree object: its kind, name and id.
 struct Entry<'a> {
@@ -57,12 +85,26 @@ fn entries(data: &[u8]) -> Vec<Entry<'_>> {
 /// `dir/`), read from the raw objects (a notes tree of 20,000 entries in a few
 /// milliseconds).
 pub fn files_in(odb: &git2::Odb, tree: Oid, prefix: &str, out: &mut Vec<(String, Oid)>) {
-    let Ok(object) = odb.read(tree) else { return };
+    files_within(odb, tree, prefix, MAX_DEPTH, out);
+}
+
+/// [`files_in`], descending at most `depth` more folders; a tree that cannot be
+/// read, or is over [`MAX_TREE_BYTES`], adds nothing.
+fn files_within(
+    odb: &git2::Odb,
+    tree: Oid,
+    prefix: &str,
+    depth: usize,
+    out: &mut Vec<(String, Oid)>,
+) {
+    let Ok(object) = read_at_most(odb, tree, MAX_TREE_BYTES) else { return };
     for entry in entries(object.data()) {
         let Ok(id) = entry.oid() else { continue };
         let path = format!("{prefix}{}", String::from_utf8_lossy(entry.name));
         if entry.is_tree {
-            files_in(odb, id, &format!("{path}/"), out);
+            if let Some(depth) = depth.checked_sub(1) {
+                files_within(odb, id, &format!("{path}/"), depth, out);
+            }
         } else if entry.is_file {
             out.push((path, id));
         }
@@ -81,7 +123,9 @@ pub struct Change {
 }
 
 /// Collects the regular files that differ between trees `old` and `new` (either may
-/// be absent), descending only into subtrees whose ids differ.
+/// be absent), descending only into subtrees whose ids differ. A tree over
+/// [`MAX_TREE_BYTES`] or nested deeper than [`MAX_DEPTH`] is an error: what it
+/// changes cannot be told.
 pub fn diff_trees(
     odb: &git2::Odb,
     old: Option<Oid>,
@@ -89,8 +133,20 @@ pub fn diff_trees(
     path: &str,
     changes: &mut Vec<Change>,
 ) -> Result<(), git2::Error> {
-    let old_data = old.map(|oid| odb.read(oid)).transpose()?;
-    let new_data = new.map(|oid| odb.read(oid)).transpose()?;
+    diff_within(odb, (old, new), path, MAX_DEPTH, changes)
+}
+
+/// [`diff_trees`], descending at most `depth` more folders.
+fn diff_within(
+    odb: &git2::Odb,
+    (old, new): (Option<Oid>, Option<Oid>),
+    path: &str,
+    depth: usize,
+    changes: &mut Vec<Change>,
+) -> Result<(), git2::Error> {
+    let read = |oid| read_at_most(odb, oid, MAX_TREE_BYTES);
+    let old_data = old.map(read).transpose()?;
+    let new_data = new.map(read).transpose()?;
     let old_entries = old_data.as_ref().map(|o| entries(o.data())).unwrap_or_default();
     let new_entries = new_data.as_ref().map(|o| entries(o.data())).unwrap_or_default();
     let mut old_iter = old_entries.iter().peekable();
@@ -113,7 +169,11 @@ pub fn diff_trees(
         if after.or(before).is_some_and(|e| e.is_tree) {
             let old_child = before.map(Entry::oid).transpose()?;
             let new_child = after.map(Entry::oid).transpose()?;
-            diff_trees(odb, old_child, new_child, &child, changes)?;
+            let Some(depth) = depth.checked_sub(1) else {
+                let message = format!("{child}: folders nested deeper than {MAX_DEPTH}");
+                return Err(git2::Error::from_str(&message));
+            };
+            diff_within(odb, (old_child, new_child), &child, depth, changes)?;
         } else {
             let old_blob = before.filter(|e| e.is_file).map(Entry::oid).transpose()?;
             let new_blob = after.filter(|e| e.is_file).map(Entry::oid).transpose()?;
@@ -123,4 +183,51 @@ pub fn diff_trees(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_object_over_the_limit_is_refused_by_its_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = git2::Repository::init(dir.path()).unwrap();
+        let odb = git.odb().unwrap();
+        // Two mebibytes of zeros: a few kilobytes stored, two mebibytes read.
+        let blob = odb.write(git2::ObjectType::Blob, &vec![0; 2 << 20]).unwrap();
+        let refused = read_at_most(&odb, blob, 1 << 20).err().unwrap();
+        assert!(refused.message().contains("2097152 bytes"), "{refused}");
+        assert_eq!(read_at_most(&odb, blob, 2 << 20).unwrap().len(), 2 << 20);
+    }
+
+    #[test]
+    fn a_walk_stops_at_the_depth_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let git = git2::Repository::init(dir.path()).unwrap();
+        let blob = git.blob(b"x").unwrap();
+        let nest = |depth: usize| {
+            let mut builder = git.treebuilder(None).unwrap();
+            builder.insert("x.md", blob, 0o100644).unwrap();
+            let mut tree = builder.write().unwrap();
+            for _ in 0..depth {
+                let mut builder = git.treebuilder(None).unwrap();
+                builder.insert("a", tree, 0o040000).unwrap();
+                tree = builder.write().unwrap();
+            }
+            tree
+        };
+        let odb = git.odb().unwrap();
+        let (within, beyond) = (nest(MAX_DEPTH), nest(MAX_DEPTH + 1));
+        let mut files = Vec::new();
+        files_in(&odb, within, "", &mut files);
+        assert_eq!(files.len(), 1);
+        files_in(&odb, beyond, "", &mut files);
+        assert_eq!(files.len(), 1, "the file past the limit is not found");
+        let mut changes = Vec::new();
+        diff_trees(&odb, None, Some(within), "reports", &mut changes).unwrap();
+        assert_eq!(changes.len(), 1);
+        let refused = diff_trees(&odb, None, Some(beyond), "reports", &mut changes).unwrap_err();
+        assert!(refused.message().contains("deeper than 32"), "{refused}");
+    }
 }

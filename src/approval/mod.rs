@@ -130,7 +130,11 @@ pub fn record_bytes(
     let Ok(odb) = git.odb() else { return BTreeMap::new() };
     in_force
         .iter()
-        .filter_map(|(path, blob)| Some((path.clone(), odb.read(*blob).ok()?.data().to_vec())))
+        .filter_map(|(path, blob)| {
+            let object =
+                crate::tree::read_at_most(&odb, *blob, crate::load::MAX_FILE_BYTES).ok()?;
+            Some((path.clone(), object.data().to_vec()))
+        })
         .collect()
 }
 

@@ -351,7 +351,7 @@ fn identities(
 
 /// The settings in a `xinbao.yaml` blob, when they can be read.
 fn settings_of(odb: &git2::Odb, blob: Oid) -> Option<Settings> {
-    let object = odb.read(blob).ok()?;
+    let object = crate::tree::read_at_most(odb, blob, crate::load::MAX_FILE_BYTES).ok()?;
     config::from_bytes(object.data().to_vec(), &mut Diagnostics::default()).ok()
 }
 
@@ -362,7 +362,9 @@ fn parse(odb: &git2::Odb, settings: Settings, identity: &Identity) -> Arc<Regime
         let missing =
             || Text::new(format!("{path}：密钥文件不存在"), format!("{path}: no such key file"));
         let blob = identity.keys.iter().find(|(p, _)| p == path).and_then(|(_, b)| *b);
-        let object = odb.read(blob.ok_or_else(missing)?).map_err(|_| missing())?;
+        let blob = blob.ok_or_else(missing)?;
+        let object = crate::tree::read_at_most(odb, blob, crate::load::MAX_FILE_BYTES)
+            .map_err(|_| missing())?;
         String::from_utf8(object.data().to_vec()).map_err(|_| {
             Text::new(format!("{path}：不是文本文件"), format!("{path}: not a text file"))
         })

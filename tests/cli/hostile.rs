@@ -107,6 +107,7 @@ fn run_within_a_minute(sandbox: &crate::support::Sandbox, args: &[&str]) -> std:
         .current_dir(sandbox.root())
         .args(args)
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let started = std::time::Instant::now();
@@ -118,6 +119,39 @@ fn run_within_a_minute(sandbox: &crate::support::Sandbox, args: &[&str]) -> std:
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     child.wait_with_output().unwrap()
+}
+
+/// A pushed history is input too. Ten thousand folders nested under
+/// `reports/` took time and memory that grow with the square of the depth
+/// (every path spelled out: 200,000 folders ran out of memory): the walk now
+/// stops at 32 and says where, and the approvals fail closed.
+#[test]
+fn a_history_nested_thousands_deep_is_refused_where_it_goes_too_deep() {
+    let sandbox = settings_only();
+    sandbox.git_init();
+    sandbox.commit_all("2026-03-01T09:00:00+08:00", "settings");
+    let git = git2::Repository::open(sandbox.root()).unwrap();
+    let blob = git.blob(b"---\ntitle: x\n---\n").unwrap();
+    let mut tree = {
+        let mut builder = git.treebuilder(None).unwrap();
+        builder.insert("2026-03-01-deep.md", blob, 0o100644).unwrap();
+        builder.write().unwrap()
+    };
+    for _ in 0..10_000 {
+        let mut builder = git.treebuilder(None).unwrap();
+        builder.insert("a", tree, 0o040000).unwrap();
+        tree = builder.write().unwrap();
+    }
+    let head = git.head().unwrap().peel_to_commit().unwrap();
+    let mut top = git.treebuilder(Some(&head.tree().unwrap())).unwrap();
+    top.insert("reports", tree, 0o040000).unwrap();
+    let top = git.find_tree(top.write().unwrap()).unwrap();
+    let who = git2::Signature::now("a", "a@example.org").unwrap();
+    git.commit(Some("HEAD"), &who, &who, "deep", &top, &[&head]).unwrap();
+    let out = run_within_a_minute(&sandbox, &["status"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("nested deeper than 32"), "{stderr}");
 }
 
 #[test]
