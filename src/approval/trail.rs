@@ -663,8 +663,12 @@ fn diff(git: &git2::Repository, approved: Option<Oid>, published: Option<Oid>) -
     if approved == published {
         return None;
     }
-    let text = |oid| git.find_blob(oid).map(|b| String::from_utf8_lossy(b.content()).into_owned());
-    let (old, new) = (text(approved).ok()?, text(published).ok()?);
+    let odb = git.odb().ok()?;
+    let text = |oid| {
+        let object = crate::tree::read_at_most(&odb, oid, crate::load::MAX_FILE_BYTES).ok()?;
+        Some(String::from_utf8_lossy(object.data()).into_owned())
+    };
+    let (old, new) = (text(approved)?, text(published)?);
     Some(edit_diff(&old, &new))
 }
 

@@ -61,7 +61,10 @@ pub fn trail_on_head(run: &Run, id: &str) -> Result<Trail, Failure> {
 pub fn signed_text(run: &Run, trail: &Trail) -> String {
     trail
         .last_signed_text()
-        .and_then(|blob| run.git()?.find_blob(blob).ok())
-        .map(|b| String::from_utf8_lossy(b.content()).into_owned())
+        .and_then(|blob| {
+            let odb = run.git()?.odb().ok()?;
+            let object = crate::tree::read_at_most(&odb, blob, crate::load::MAX_FILE_BYTES).ok()?;
+            Some(String::from_utf8_lossy(object.data()).into_owned())
+        })
         .unwrap_or_default()
 }

@@ -371,12 +371,15 @@ fn sources(
     let content = trail.signed_content().context("no signed content")?;
     // Paths from the history are written under the 件's folder only when plain.
     anyhow::ensure!(crate::out_dir::is_plain(&trail.file), "{}: not a plain path", trail.file);
-    let text = git.find_blob(content.text)?;
-    put(root, &folder.join(&trail.file), text.content())?;
+    // Read only within the limits a work tree's report and picture are held to.
+    let odb = git.odb()?;
+    let text = crate::tree::read_at_most(&odb, content.text, crate::load::MAX_FILE_BYTES)?;
+    put(root, &folder.join(&trail.file), text.data())?;
     for (path, blob) in &content.pictures {
         let Some(blob) = blob else { continue };
         if crate::out_dir::is_plain(path) {
-            put(root, &folder.join(path), git.find_blob(*blob)?.content())?;
+            let picture = crate::report::picture::MAX_IMAGE_BYTES;
+            put(root, &folder.join(path), crate::tree::read_at_most(&odb, *blob, picture)?.data())?;
         }
     }
     Ok(())
