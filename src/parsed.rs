@@ -135,7 +135,7 @@ impl Parsed {
     /// and the templates' `placeholders`, on all cores, or as it was kept when
     /// its file has not changed since; the `draft` the desk gives (what the
     /// writer is typing, never the file on disk) is always parsed. This run's
-    /// parses are kept for the next ([`Parsed::keep`]).
+    /// parses are kept for the next run.
     pub fn parse_all(
         &self,
         root: &Path,
