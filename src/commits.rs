@@ -419,9 +419,14 @@ fn split_changes(
     (reports, files)
 }
 
-/// The normalized text of a report blob, when it is one xinbao would read.
+/// The normalized text of a report blob, when it is one xinbao would read: read
+/// whole, then held to the size limit (see [`crate::tree`] for why its header is
+/// not read first).
 pub fn text_of(odb: &git2::Odb, blob: Oid) -> Option<String> {
-    let object = tree::read_at_most(odb, blob, load::MAX_FILE_BYTES).ok()?;
+    let object = odb.read(blob).ok()?;
+    if object.len() as u64 > load::MAX_FILE_BYTES {
+        return None;
+    }
     source::decode(object.data().to_vec()).ok()
 }
 
