@@ -144,9 +144,8 @@ fn diff_within(
     depth: usize,
     changes: &mut Vec<Change>,
 ) -> Result<(), git2::Error> {
-    let read = |oid| odb.read(oid);
-    let old_data = old.map(read).transpose()?;
-    let new_data = new.map(read).transpose()?;
+    let old_data = old.map(|oid| odb.read(oid)).transpose()?;
+    let new_data = new.map(|oid| odb.read(oid)).transpose()?;
     let old_entries = old_data.as_ref().map(|o| entries(o.data())).unwrap_or_default();
     let new_entries = new_data.as_ref().map(|o| entries(o.data())).unwrap_or_default();
     let mut old_iter = old_entries.iter().peekable();
