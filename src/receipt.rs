@@ -250,10 +250,7 @@ pub fn read(git: &git2::Repository, keys: &ServerKeys) -> Receipts {
     }
     let texts: Vec<(Oid, String)> = by_blob
         .keys()
-        .filter_map(|blob| {
-            let object = crate::tree::read_at_most(&odb, *blob, MAX_FILE_BYTES).ok()?;
-            Some((*blob, String::from_utf8_lossy(object.data()).into_owned()))
-        })
+        .filter_map(|blob| Some((*blob, crate::tree::text_at_most(&odb, *blob, MAX_FILE_BYTES)?)))
         .collect();
     let verified: Vec<(Oid, Checked)> =
         texts.par_iter().map(|(blob, text)| (*blob, verify(text, keys))).collect();
@@ -466,11 +463,7 @@ impl<'a> Texts<'a> {
         let git = self.git;
         self.read
             .entry(blob)
-            .or_insert_with(|| {
-                let odb = git.odb().ok()?;
-                let object = crate::tree::read_at_most(&odb, blob, MAX_FILE_BYTES).ok()?;
-                Some(String::from_utf8_lossy(object.data()).into_owned())
-            })
+            .or_insert_with(|| crate::tree::text_at_most(&git.odb().ok()?, blob, MAX_FILE_BYTES))
             .as_deref()
     }
 

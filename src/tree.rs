@@ -34,6 +34,13 @@ pub fn read_at_most<'o>(
     odb.read(oid)
 }
 
+/// The text of blob `oid` (invalid UTF-8 replaced), read only when it has at
+/// most `max` bytes ([`read_at_most`]).
+pub fn text_at_most(odb: &git2::Odb, oid: Oid, max: u64) -> Option<String> {
+    let object = read_at_most(odb, oid, max).ok()?;
+    Some(String::from_utf8_lossy(object.data()).into_owned())
+}
+
 /// One entry of a raw tree object: its kind, name and id.
 struct Entry<'a> {
     is_tree: bool,

@@ -664,10 +664,7 @@ fn diff(git: &git2::Repository, approved: Option<Oid>, published: Option<Oid>) -
         return None;
     }
     let odb = git.odb().ok()?;
-    let text = |oid| {
-        let object = crate::tree::read_at_most(&odb, oid, crate::load::MAX_FILE_BYTES).ok()?;
-        Some(String::from_utf8_lossy(object.data()).into_owned())
-    };
+    let text = |oid| crate::tree::text_at_most(&odb, oid, crate::load::MAX_FILE_BYTES);
     let (old, new) = (text(approved)?, text(published)?);
     Some(edit_diff(&old, &new))
 }

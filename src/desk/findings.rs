@@ -63,8 +63,7 @@ pub fn signed_text(run: &Run, trail: &Trail) -> String {
         .last_signed_text()
         .and_then(|blob| {
             let odb = run.git()?.odb().ok()?;
-            let object = crate::tree::read_at_most(&odb, blob, crate::load::MAX_FILE_BYTES).ok()?;
-            Some(String::from_utf8_lossy(object.data()).into_owned())
+            crate::tree::text_at_most(&odb, blob, crate::load::MAX_FILE_BYTES)
         })
         .unwrap_or_default()
 }
