@@ -59,72 +59,110 @@ pub fn follow(
     pin: Option<Oid>,
     recorded: Option<Oid>,
 ) -> anyhow::Result<Line> {
+    let odb = git.odb()?;
+    let judge = |commits: &[Arc<CommitFacts>]| settings::judge(git, run, commits, pin, true);
+    let mut commits = read(git, run, tip)?;
+    let mut judged = judge(&commits)?;
     let mut problems = Vec::new();
     let mut unacknowledged = false;
-    let mut commits = read(git, run, tip)?;
+    // The server's record: a chain that skips the recorded tip is held to it.
     if let Some(old) = recorded.filter(|old| !commits.iter().any(|c| c.id == *old)) {
-        let judged = settings::judge(git, run, &commits, pin, true)?;
-        let rewriter = commits.last().map(|c| c.id).unwrap_or(tip);
-        if acknowledged(&git.odb()?, &commits, &judged, old) {
-            problems.push(rewritten(rewriter, &commits, old, true));
-        } else {
-            problems.push(rewritten(rewriter, &commits, old, false));
+        let rewriter = commits.last().map_or(tip, |c| c.id);
+        let acknowledged = acknowledged(&odb, &commits, &judged, old);
+        problems.push(rewritten(rewriter, &commits, old, acknowledged));
+        if !acknowledged {
             unacknowledged = true;
             commits = read(git, run, old)?;
+            judged = judge(&commits)?;
         }
     }
-    let odb = git.odb()?;
+    // The shape: each merge that pushes signed records aside, unless deliberate,
+    // hands the verdicts to the line it pushed aside.
     let mut decided: HashSet<Oid> = HashSet::new();
-    let mut judged = settings::judge(git, run, &commits, pin, true)?;
     let mut lines = 0;
-    loop {
-        let found = commits.iter().enumerate().find_map(|(i, commit)| {
-            if commit.brought.is_empty() || decided.contains(&commit.id) {
-                return None;
-            }
-            let regime = judged.regimes[i].as_deref()?;
-            let records: Vec<(usize, Oid, &Person)> = commit
-                .brought
-                .iter()
-                .filter_map(|(k, oid)| Some((*k, *oid, keeper_or_supervisor(&odb, regime, *oid)?)))
-                .collect();
-            let &(parent, record, _) = records.first()?;
-            let signers: Vec<String> = records.iter().map(|(_, _, p)| p.name.clone()).collect();
-            Some((i, (parent, record), signers))
-        });
-        let Some((i, (parent, record), signers)) = found.filter(|_| lines < MAX_LINES) else {
-            // A pushed-aside line the office acknowledged (History-rewritten-from:
-            // the merge) stays on the record, as a warning.
-            for problem in problems.iter_mut().filter(|p| !p.acknowledged) {
-                problem.acknowledged = acknowledged(&odb, &commits, &judged, problem.commit);
-            }
-            return Ok(Line { commits, judged, problems, unacknowledged });
-        };
-        decided.insert(commits[i].id);
-        // The line pushed aside, and the merge read as if it were its first parent.
-        let aside = git.find_commit(commits[i].id)?.parent_id(parent)?;
-        let mut line = read(git, run, aside)?;
-        let merge_at = line.len();
-        line.push(read_against(git, run, commits[i].id, parent)?);
-        line.extend(commits[i + 1..].iter().cloned());
-        let aside_judged = settings::judge(git, run, &line, pin, false)?;
-        // Deliberate: signed, under the settings of the line pushed aside, by the
-        // office or an admin, or by the one person who signed every record it
-        // pushes aside (a supervisor cannot put another's record, or the office's,
-        // off the main line).
-        let deliberate = aside_judged.regimes[merge_at]
-            .as_deref()
-            .and_then(|regime| keeper_or_supervisor(&odb, regime, commits[i].id))
-            .is_some_and(|person| {
-                person.keeps_settings() || signers.iter().all(|name| *name == person.name)
-            });
-        if !deliberate {
-            problems.push(pushed_aside(&commits[i], record));
-            commits = line;
-            judged = settings::judge(git, run, &commits, pin, true)?;
-            lines += 1;
+    while lines < MAX_LINES {
+        let Some(merge) = next_merge(&odb, &commits, &judged, &decided) else { break };
+        decided.insert(merge.id);
+        let (line, at) = aside(git, run, &commits, &merge)?;
+        if deliberate(&odb, &settings::judge(git, run, &line, pin, false)?, at, &merge) {
+            continue;
         }
+        problems.push(pushed_aside(&commits[merge.at], merge.record));
+        judged = judge(&line)?;
+        commits = line;
+        lines += 1;
     }
+    // A pushed-aside line the office acknowledged (History-rewritten-from: the
+    // merge) stays on the record, as a warning.
+    for problem in problems.iter_mut().filter(|p| !p.acknowledged) {
+        problem.acknowledged = acknowledged(&odb, &commits, &judged, problem.commit);
+    }
+    Ok(Line { commits, judged, problems, unacknowledged })
+}
+
+/// A merge of the line that brings in, through a parent other than its first,
+/// records signed by a supervisor, the office or an admin.
+struct Merge {
+    /// The merge commit, and where it is on the line.
+    id: Oid,
+    at: usize,
+    /// The parent it brings the records through, and the first of them.
+    parent: usize,
+    record: Oid,
+    /// Who signed each record it brings.
+    signers: Vec<String>,
+}
+
+/// The first merge of `commits` not yet `decided` that brings in signed records.
+fn next_merge(
+    odb: &git2::Odb,
+    commits: &[Arc<CommitFacts>],
+    judged: &Judged,
+    decided: &HashSet<Oid>,
+) -> Option<Merge> {
+    commits.iter().enumerate().find_map(|(at, commit)| {
+        if commit.brought.is_empty() || decided.contains(&commit.id) {
+            return None;
+        }
+        let regime = judged.regimes[at].as_deref()?;
+        let records: Vec<(usize, Oid, &Person)> = commit
+            .brought
+            .iter()
+            .filter_map(|(k, oid)| Some((*k, *oid, keeper_or_supervisor(odb, regime, *oid)?)))
+            .collect();
+        let &(parent, record, _) = records.first()?;
+        let signers = records.iter().map(|(_, _, p)| p.name.clone()).collect();
+        Some(Merge { id: commit.id, at, parent, record, signers })
+    })
+}
+
+/// The line `merge` pushed aside, the merge read as if that line were its first
+/// parent and the commits after it on `commits`; and where the merge is on it.
+fn aside(
+    git: &Repo,
+    run: &Run,
+    commits: &[Arc<CommitFacts>],
+    merge: &Merge,
+) -> anyhow::Result<(Vec<Arc<CommitFacts>>, usize)> {
+    let aside = git.find_commit(merge.id)?.parent_id(merge.parent)?;
+    let mut line = read(git, run, aside)?;
+    let at = line.len();
+    line.push(read_against(git, run, merge.id, merge.parent)?);
+    line.extend(commits[merge.at + 1..].iter().cloned());
+    Ok((line, at))
+}
+
+/// Whether `merge` is deliberate: signed, under the settings of the line it
+/// pushed aside (`aside`, judged; the merge is number `at` on it), by the office
+/// or an admin, or by the one person who signed every record it pushes aside (a
+/// supervisor cannot put another's record, or the office's, off the main line).
+fn deliberate(odb: &git2::Odb, aside: &Judged, at: usize, merge: &Merge) -> bool {
+    aside.regimes[at]
+        .as_deref()
+        .and_then(|regime| keeper_or_supervisor(odb, regime, merge.id))
+        .is_some_and(|person| {
+            person.keeps_settings() || merge.signers.iter().all(|name| *name == person.name)
+        })
 }
 
 /// Resolves the branch whose history records approvals: `rev` when given, else
