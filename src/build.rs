@@ -10,13 +10,14 @@
 //! changed are written; every file is written atomically, and everything is
 //! written and removed through [`OutDir`], inside the output folder only.
 
-use crate::approval::State;
+use crate::approval::{Ledger, State};
 use crate::cli::{BuildArgs, Output};
-use crate::diag::{self, Severity};
+use crate::diag::{self, Diagnostics, Severity};
 use crate::lang::Lang;
 use crate::layout::Document;
 use crate::load::Repository;
 use crate::out_dir::OutDir;
+use crate::pipeline::{Purpose, Verdicts};
 use crate::render;
 use crate::report::Report;
 use crate::run::Run;
@@ -44,6 +45,10 @@ const VOLUMES: &str = "volumes";
 /// Reports laid out and rendered at a time: enough to keep every core busy, few
 /// enough that the documents in memory do not grow with the repository.
 const RENDER_BATCH: usize = 256;
+
+/// A document's file name and what building it gave: the hash of its inputs and
+/// whether it was written (not kept).
+type Built = (String, anyhow::Result<(String, bool)>);
 
 /// What one build did.
 #[derive(Debug, Default)]
@@ -105,11 +110,7 @@ impl Outcome {
 
     /// Counts the documents of one rendering pass, keyed by file name, and records
     /// the input hashes of those that were written or kept in `manifest`.
-    fn record(
-        &mut self,
-        results: Vec<(String, anyhow::Result<(String, bool)>)>,
-        manifest: &mut BTreeMap<String, String>,
-    ) {
+    fn record(&mut self, results: Vec<Built>, manifest: &mut BTreeMap<String, String>) {
         for (key, result) in results {
             match result {
                 Ok((hash, changed)) => {
@@ -134,74 +135,52 @@ impl Outcome {
     }
 }
 
-/// Builds the outputs of `args` for the run's repository.
+/// Builds the outputs of `args` for the run's repository, in the order of the
+/// process: judge → the check's errors → the output folder → the bulletins →
+/// the reports, each laid out once into its documents and its archive page →
+/// the archive's indexes and lists.
 pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
-    let (root, lang) = (run.root(), run.lang());
-    // What the previous build kept of the archive is read while the history is judged.
     let site_wanted = args.only.contains(&Output::Site);
-    let git_dir = run.git().filter(|_| site_wanted).map(|git| git.path().to_path_buf());
-    let read = git_dir.clone().map(|dir| move || site::Previous::read(&dir));
-    let reading = read.and_then(|read| std::thread::Builder::new().spawn(read).ok());
+    let wanted: Vec<Output> = args.only.iter().copied().filter(|o| *o != Output::Site).collect();
+    let previous = previous_archive(run, site_wanted);
     // history → settings in force → load → check → approvals
-    let figures = crate::pipeline::Purpose::Figures { deleted: false };
-    let crate::pipeline::Verdicts { repo, diags, late, ledger, history } =
-        crate::pipeline::judge(run, figures)?;
-    if ledger.as_ref().is_some_and(|l| l.rewritten) {
-        return Err(crate::lang::refuse(
-            "history-rewritten：主分支的历史被改写（不经过服务器记录的上一个位置），在办公室或管理员签名确认（History-rewritten-from: <原位置>）之前不生成、不发布；`xinbao status` 说明改写了什么",
-            "history-rewritten: the main line was rewritten (it skips the tip the server recorded); nothing is built or published until an office or admin signature acknowledges it (History-rewritten-from: <old tip>); `xinbao status` says what was rewritten",
-        ));
-    }
-    let trail = |report: &Report| ledger.as_ref().and_then(|l| l.trail_of(report));
-
-    let now = run.now().fixed_offset();
-    let figures =
-        ledger.as_ref().map(|l| stats::Input { repo: &repo, ledger: l, late: &late, now });
-    let failing: BTreeSet<String> =
-        diags.iter().filter(|d| d.severity == Severity::Error).map(|d| d.file.clone()).collect();
-    let errors: Vec<diag::Diagnostic> =
-        diags.into_sorted().into_iter().filter(|d| d.severity == Severity::Error).collect();
-    if !errors.is_empty() {
-        let none = |_: &str, _: u32| None;
-        eprint!("{}", diag::render_human(&errors, lang, false, &none));
-    }
+    let Verdicts { repo, diags, late, ledger, history } = judged(run)?;
+    let failing = print_errors(diags, run.lang());
 
     let out_dir = match &args.out {
         Some(dir) => std::path::absolute(dir).context("resolving --out")?,
-        None => root.join("public"),
+        None => run.root().join("public"),
     };
-    let out = OutDir::open(root, &out_dir)?;
+    let out = OutDir::open(run.root(), &out_dir)?;
     out.make_dir(FILES)?;
     let manifest_path = format!("{FILES}/{MANIFEST}");
     let old = read_manifest(&out, &manifest_path);
-
-    let checked: Vec<&Report> =
-        repo.reports.iter().map(|r| &**r).filter(|r| !failing.contains(&r.file)).collect();
-    // Only what the office published goes out, unless this is a preview (SPEC §7).
-    let published = |report: &Report| trail(report).is_some_and(|t| t.state == State::Published);
-    let mut reports: Vec<&Report> =
-        checked.iter().copied().filter(|r| args.drafts || published(r)).collect();
-    // In the archive's order, so that it takes each batch of documents as it is rendered.
-    reports.sort_by(|a, b| site::newest_first(a, b));
-    let documents_wanted: Vec<Output> =
-        args.only.iter().copied().filter(|o| *o != Output::Site).collect();
-    let fonts = &repo.settings.fonts;
-    let (font_set, problems) = render::font_set(&repo.workspace, fonts);
+    let (font_set, problems) = render::font_set(&repo.workspace, &repo.settings.fonts);
     problems.iter().for_each(|p| eprintln!("{p}"));
+    let names = &repo.settings.fonts;
+    let job = Job { fonts: &font_set, names, out: &out, wanted: &wanted, dir: FILES, old: &old };
     let mut outcome = Outcome { out: out_dir, ..Outcome::default() };
 
     // bulletins first: the archive's statistics page links to their documents
     if let Some(ledger) = &ledger {
-        bulletins(&repo, ledger, &font_set, &out, &documents_wanted, &mut outcome)?;
+        bulletins(&repo, ledger, &job, &mut outcome)?;
     }
     // Unreadable records were shown with the check's findings above.
     outcome.failed +=
         failing.iter().filter(|file| file.starts_with(crate::report::bulletin::DIR)).count();
 
+    let checked: Vec<&Report> =
+        repo.reports.iter().map(|r| &**r).filter(|r| !failing.contains(&r.file)).collect();
+    let reports = going_out(&checked, ledger.as_ref(), args.drafts);
     let assessment = site_wanted.then(|| {
-        let bulletin_files: BTreeSet<String> = out.file_names(BULLETINS).into_iter().collect();
-        let volume_files: BTreeSet<String> = out.file_names(VOLUMES).into_iter().collect();
-        assessment(figures.as_ref(), bulletin_files, volume_files)
+        let figures = ledger.as_ref().map(|ledger| stats::Input {
+            repo: &repo,
+            ledger,
+            late: &late,
+            now: run.now().fixed_offset(),
+        });
+        let files = |dir| out.file_names(dir).into_iter().collect();
+        assessment(figures.as_ref(), files(BULLETINS), files(VOLUMES))
     });
     let input = assessment.as_ref().map(|assessment| site::Input {
         repo: &repo,
@@ -209,81 +188,27 @@ pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
         entries: reports
             .iter()
             .filter(|report| report.read.is_some())
-            .map(|report| {
-                let late = late.of(&report.file);
-                let received = history.as_ref().and_then(|h| h.received.get(&report.id)).copied();
-                site::Entry { report, trail: trail(report), late, received }
+            .map(|report| site::Entry {
+                report,
+                trail: ledger.as_ref().and_then(|l| l.trail_of(report)),
+                late: late.of(&report.file),
+                received: history.as_ref().and_then(|h| h.received.get(&report.id)).copied(),
             })
             .collect(),
-        lang,
+        lang: run.lang(),
         assessment,
         drafts: args.drafts,
     });
-    let previous = match reading {
-        Some(reading) => reading.join().ok(),
-        None => git_dir.map(|dir| site::Previous::read(&dir)),
-    };
     let mut archive =
-        input.as_ref().map(|input| site::Archive::begin(&out, input, previous)).transpose()?;
+        input.as_ref().map(|input| site::Archive::begin(&out, input, previous())).transpose()?;
 
-    // layout → DOCX, PDF and archive page, a batch of reports at a time, so that
-    // only one batch's documents are in memory; each report is laid out once, and
-    // not at all when only its archive page is wanted and the archive keeps it
-    let progress = Progress::new(reports.len() * documents_wanted.len() + usize::from(site_wanted));
-    let job = Job { fonts: &font_set, names: fonts, out: &out, dir: FILES, old: &old };
-    let mut results: Vec<(String, anyhow::Result<(String, bool)>)> = Vec::new();
-    for batch in reports.chunks(RENDER_BATCH) {
-        let kept = match &mut archive {
-            Some(archive) if documents_wanted.is_empty() => {
-                archive.plan(batch, &present(batch, &[], &documents_wanted, &job))
-            }
-            _ => vec![false; batch.len()],
-        };
-        let documents: Vec<Option<anyhow::Result<Document>>> = batch
-            .par_iter()
-            .zip(&kept)
-            .map(|(report, kept)| {
-                (!kept).then(|| crate::layout::report::prepare(&repo, report, trail(report)))
-            })
-            .collect();
-        let work: Vec<(&Report, &anyhow::Result<Document>, Output)> = batch
-            .iter()
-            .zip(&documents)
-            .filter_map(|(report, document)| Some((*report, document.as_ref()?)))
-            .flat_map(|(report, document)| {
-                documents_wanted.iter().map(move |output| (report, document, *output))
-            })
-            .collect();
-        let rendered = render::on_threads(&work, |(report, document, output)| {
-            let key = format!("{}.{}", report.id, extension(*output));
-            let result = match document {
-                Ok(document) => job.build(&report.file, document, *output, &key),
-                Err(err) => Err(anyhow::anyhow!("{err:#}")),
-            };
-            progress.tick();
-            (key, result)
-        })?;
-        if let Some(archive) = &mut archive {
-            let files = present(batch, &rendered, &documents_wanted, &job);
-            if !documents_wanted.is_empty() {
-                archive.plan(batch, &files);
-            }
-            // Reports that could not be laid out (not in the work tree) have no page.
-            let laid_out = batch.iter().zip(documents).filter_map(|(r, d)| match d {
-                None => Some((*r, None)),
-                Some(d) => Some((*r, Some(d.ok()?))),
-            });
-            archive.add(laid_out.collect(), &files)?;
-        }
-        results.extend(rendered);
-    }
-
+    let progress = Progress::new(reports.len() * wanted.len() + usize::from(site_wanted));
+    let results = lay_out(&repo, ledger.as_ref(), &reports, &job, archive.as_mut(), &progress)?;
     let mut manifest = BTreeMap::new();
     outcome.record(results, &mut manifest);
     // Files of reports that are gone (or now fail the check) are removed.
     let ids: BTreeSet<&str> = reports.iter().map(|r| r.id.as_str()).collect();
-    let exists = |id: &str| ids.contains(id);
-    carry_over(&old, &mut manifest, &documents_wanted, exists, &out, FILES);
+    carry_over(&old, &mut manifest, &wanted, |id| ids.contains(id), &out, FILES);
     let json = serde_json::to_vec_pretty(&manifest)?;
     out.write(&manifest_path, &json, true).context("writing the build manifest")?;
 
@@ -299,20 +224,130 @@ pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
+/// What the previous build kept of the archive (none outside git, or when the
+/// site is not `wanted`), read on a thread of its own while the history is judged.
+fn previous_archive(run: &Run, wanted: bool) -> impl FnOnce() -> Option<site::Previous> {
+    let git_dir = run.git().filter(|_| wanted).map(|git| git.path().to_path_buf());
+    let read = git_dir.clone().map(|dir| move || site::Previous::read(&dir));
+    let reading = read.and_then(|read| std::thread::Builder::new().spawn(read).ok());
+    move || match reading {
+        Some(reading) => reading.join().ok(),
+        None => git_dir.map(|dir| site::Previous::read(&dir)),
+    }
+}
+
+/// The run's verdicts for the figures; refused while a rewrite of the main line
+/// stands unacknowledged (SPEC §6.3).
+fn judged(run: &Run) -> anyhow::Result<Verdicts> {
+    let verdicts = crate::pipeline::judge(run, Purpose::Figures { deleted: false })?;
+    if verdicts.ledger.as_ref().is_some_and(|l| l.rewritten) {
+        return Err(crate::lang::refuse(
+            "history-rewritten：主分支的历史被改写（不经过服务器记录的上一个位置），在办公室或管理员签名确认（History-rewritten-from: <原位置>）之前不生成、不发布；`xinbao status` 说明改写了什么",
+            "history-rewritten: the main line was rewritten (it skips the tip the server recorded); nothing is built or published until an office or admin signature acknowledges it (History-rewritten-from: <old tip>); `xinbao status` says what was rewritten",
+        ));
+    }
+    Ok(verdicts)
+}
+
+/// Prints the check's errors on standard error; gives the files that have one,
+/// which are not built.
+fn print_errors(diags: Diagnostics, lang: Lang) -> BTreeSet<String> {
+    let errors: Vec<diag::Diagnostic> =
+        diags.into_sorted().into_iter().filter(|d| d.severity == Severity::Error).collect();
+    if !errors.is_empty() {
+        let none = |_: &str, _: u32| None;
+        eprint!("{}", diag::render_human(&errors, lang, false, &none));
+    }
+    errors.into_iter().map(|d| d.file).collect()
+}
+
+/// The reports of `checked` that go out, in the archive's order: only what the
+/// office published, unless this is a preview (`drafts`; SPEC §7).
+fn going_out<'r>(checked: &[&'r Report], ledger: Option<&Ledger>, drafts: bool) -> Vec<&'r Report> {
+    let published = |report: &Report| {
+        ledger.and_then(|l| l.trail_of(report)).is_some_and(|t| t.state == State::Published)
+    };
+    let mut reports: Vec<&Report> =
+        checked.iter().copied().filter(|r| drafts || published(r)).collect();
+    // In the archive's order, so that it takes each batch of documents as it is rendered.
+    reports.sort_by(|a, b| site::newest_first(a, b));
+    reports
+}
+
+/// Lays out `reports` and renders their documents, a batch at a time, so that
+/// only one batch's documents are in memory: each report is laid out once, the
+/// same `Document` making its DOCX, its PDF and its archive page, and not at
+/// all when only its page is wanted and the `archive` keeps it.
+fn lay_out(
+    repo: &Repository,
+    ledger: Option<&Ledger>,
+    reports: &[&Report],
+    job: &Job,
+    mut archive: Option<&mut site::Archive>,
+    progress: &Progress,
+) -> anyhow::Result<Vec<Built>> {
+    let trail = |report: &Report| ledger.and_then(|l| l.trail_of(report));
+    let mut results = Vec::new();
+    for batch in reports.chunks(RENDER_BATCH) {
+        let kept = match &mut archive {
+            Some(archive) if job.wanted.is_empty() => {
+                archive.plan(batch, &present(batch, &[], job))
+            }
+            _ => vec![false; batch.len()],
+        };
+        let documents: Vec<Option<anyhow::Result<Document>>> = batch
+            .par_iter()
+            .zip(&kept)
+            .map(|(report, kept)| {
+                (!kept).then(|| crate::layout::report::prepare(repo, report, trail(report)))
+            })
+            .collect();
+        let work: Vec<(&Report, &anyhow::Result<Document>, Output)> = batch
+            .iter()
+            .zip(&documents)
+            .filter_map(|(report, document)| Some((*report, document.as_ref()?)))
+            .flat_map(|(report, document)| {
+                job.wanted.iter().map(move |output| (report, document, *output))
+            })
+            .collect();
+        let rendered = render::on_threads(&work, |(report, document, output)| {
+            let key = format!("{}.{}", report.id, extension(*output));
+            let result = match document {
+                Ok(document) => job.build(&report.file, document, *output, &key),
+                Err(err) => Err(anyhow::anyhow!("{err:#}")),
+            };
+            progress.tick();
+            (key, result)
+        })?;
+        if let Some(archive) = &mut archive {
+            let files = present(batch, &rendered, job);
+            if !job.wanted.is_empty() {
+                archive.plan(batch, &files);
+            }
+            // Reports that could not be laid out (not in the work tree) have no page.
+            let laid_out = batch.iter().zip(documents).filter_map(|(r, d)| match d {
+                None => Some((*r, None)),
+                Some(d) => Some((*r, Some(d.ok()?))),
+            });
+            archive.add(laid_out.collect(), &files)?;
+        }
+        results.extend(rendered);
+    }
+    Ok(results)
+}
+
 /// Renders every recorded bulletin issue as `wanted`, keeping the documents whose
 /// inputs did not change, and removes the documents of issues that are gone.
 fn bulletins(
     repo: &Repository,
-    ledger: &crate::approval::Ledger,
-    fonts: &render::fonts::FontSet,
-    out: &OutDir,
-    wanted: &[Output],
+    ledger: &Ledger,
+    job: &Job,
     outcome: &mut Outcome,
 ) -> anyhow::Result<()> {
+    let (out, wanted) = (job.out, job.wanted);
     let manifest_path = format!("{BULLETINS}/{MANIFEST}");
     let old = read_manifest(out, &manifest_path);
-    let names = &repo.settings.fonts;
-    let job = Job { fonts, names, out, dir: BULLETINS, old: &old };
+    let job = job.in_folder(BULLETINS, &old);
     let mut manifest = BTreeMap::new();
     for issue in &repo.bulletins {
         let document = match crate::layout::bulletin::issue(issue, repo, ledger) {
@@ -349,21 +384,16 @@ fn bulletins(
 }
 
 /// The documents present in `OUT/files/` for `batch` after this build: those
-/// just `rendered` or kept, and those of outputs not built this time (`--only`)
+/// just `rendered` or kept, and those of outputs not wanted this time (`--only`)
 /// that the previous build left (see [`carry_over`]).
-fn present(
-    batch: &[&Report],
-    rendered: &[(String, anyhow::Result<(String, bool)>)],
-    built: &[Output],
-    job: &Job,
-) -> BTreeSet<String> {
+fn present(batch: &[&Report], rendered: &[Built], job: &Job) -> BTreeSet<String> {
     let ok: BTreeSet<&str> =
         rendered.iter().filter(|(_, r)| r.is_ok()).map(|(key, _)| key.as_str()).collect();
     let mut files = BTreeSet::new();
     for report in batch {
         for output in [Output::Docx, Output::Pdf] {
             let key = format!("{}.{}", report.id, extension(output));
-            let recorded = if built.contains(&output) {
+            let recorded = if job.wanted.contains(&output) {
                 ok.contains(key.as_str())
             } else {
                 job.old.contains_key(&key)
@@ -447,13 +477,20 @@ struct Job<'a> {
     fonts: &'a render::fonts::FontSet,
     names: &'a crate::config::Fonts,
     out: &'a OutDir,
+    /// The documents wanted (`--only`, without the site).
+    wanted: &'a [Output],
     /// The folder of `out` the documents go to.
     dir: &'a str,
     /// Input hashes of the previous build.
     old: &'a BTreeMap<String, String>,
 }
 
-impl Job<'_> {
+impl<'a> Job<'a> {
+    /// The same job for the documents in `dir`, whose previous inputs were `old`.
+    fn in_folder(&self, dir: &'a str, old: &'a BTreeMap<String, String>) -> Job<'a> {
+        Job { dir, old, ..*self }
+    }
+
     /// Renders `document` as `output` into `dir/key` unless its inputs are
     /// unchanged; gives the inputs' hash and whether the file was written. Warnings
     /// are printed after `label` (the report's or record's file).
