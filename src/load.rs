@@ -7,8 +7,9 @@ use crate::config::{self, Settings};
 use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;
 use crate::parsed::Parsed;
+use crate::report::bulletin::Issue;
 use crate::report::{self, Placeholders, Report};
-use crate::request::{self, Request};
+use crate::request::Request;
 use crate::source::{self, Pos};
 use crate::workspace::{Unread, Workspace};
 use rayon::prelude::*;
@@ -110,13 +111,13 @@ impl Repository {
             .keys()
             .filter(|file| under(REQUESTS, file))
             .filter_map(|file| {
-                request::parse(file, &stem(file), &text(file)?, &self.settings, &mut ignored)
+                Request::parse(file, &stem(file), &text(file)?, &self.settings, &mut ignored)
             })
             .collect();
         self.bulletins = records
             .keys()
             .filter(|file| under(crate::report::bulletin::DIR, file))
-            .filter_map(|file| crate::report::bulletin::parse(file, &text(file)?, &mut ignored))
+            .filter_map(|file| Issue::parse(file, &text(file)?, &mut ignored))
             .collect();
         self.bulletins.sort_by_key(|issue| (issue.year, issue.number));
         self.placeholders = placeholders(|own| text(own));
@@ -181,7 +182,7 @@ pub(crate) fn load_with_kept(
     let mut reports = Vec::with_capacity(parses.len());
     for (report, local) in parses {
         reports.extend(report);
-        diags.extend(local);
+        diags.merge(local);
     }
     let record_files = RecordFiles::read(ws, &settings, diags);
     let mut repo = Repository {
@@ -246,7 +247,7 @@ impl RecordFiles {
         let mut requests = Vec::new();
         for file in find(ws.root(), REQUESTS, &["yaml", "yml"]) {
             if let Some(text) = read_record(ws, &file, diags) {
-                requests.extend(request::parse(&file, &stem(&file), &text, settings, diags));
+                requests.extend(Request::parse(&file, &stem(&file), &text, settings, diags));
             }
         }
         RecordFiles { requests, bulletins: work_tree_bulletins(ws, diags) }
@@ -313,7 +314,7 @@ pub fn work_tree_bulletins(
     let mut bulletins = Vec::new();
     for file in find(ws.root(), crate::report::bulletin::DIR, &["yaml", "yml"]) {
         if let Some(text) = read_record(ws, &file, diags) {
-            bulletins.extend(crate::report::bulletin::parse(&file, &text, diags));
+            bulletins.extend(Issue::parse(&file, &text, diags));
         }
     }
     bulletins.sort_by_key(|issue| (issue.year, issue.number));

@@ -374,7 +374,7 @@ fn add_deleted(
         ) {
             // Not among `files`, which are the work tree's: it is no draft.
             repo.reports.push(std::sync::Arc::new(report));
-            diags.extend(local);
+            diags.merge(local);
         }
     }
     repo.reports.sort_by(|a, b| a.file.cmp(&b.file));

@@ -28,62 +28,64 @@ pub struct Request {
 
 const KEYS: &[&str] = &["id", "title", "from", "units", "issued_at", "deadline"];
 
-/// Parses the request `file` whose stem is `stem`.
-pub fn parse(
-    file: &str,
-    stem: &str,
-    text: &str,
-    settings: &Settings,
-    diags: &mut Diagnostics,
-) -> Option<Request> {
-    let node = parse_mapping(file, text, 1, diags)?;
-    let mut f = Fields::new(&node, KEYS, file, diags);
-    for key in KEYS {
-        f.require(key, Pos::START);
-    }
-    let id = f.string("id").map_or_else(
-        || stem.to_string(),
-        |id| {
-            if id.value != stem {
-                f.invalid_value(
-                    "id",
-                    &format!("与文件名一致的 `{stem}`"),
-                    &format!("`{stem}`, the file's stem"),
-                );
-            }
-            id.value
-        },
-    );
-    let mut units = Vec::new();
-    for unit in f.strings("units") {
-        if !settings.has_unit(&unit.value) {
-            let message = config::unknown_unit(&unit.value, &settings.units);
-            f.report(unit.span(), Rule::UnknownUnit, message);
+impl Request {
+    /// Parses the request `file` whose stem is `stem`.
+    pub fn parse(
+        file: &str,
+        stem: &str,
+        text: &str,
+        settings: &Settings,
+        diags: &mut Diagnostics,
+    ) -> Option<Request> {
+        let node = parse_mapping(file, text, 1, diags)?;
+        let mut f = Fields::new(&node, KEYS, file, diags);
+        for key in KEYS {
+            f.require(key, Pos::START);
         }
-        units.push(unit.value);
-    }
-    let zone = settings.timezone;
-    let issued_at = f.time("issued_at", zone, true).map(|t| t.value);
-    let deadline =
-        f.time("deadline", zone, true).map(|t| t.with(end_of_day_if_date(&f, t.clone())));
-    if let (Some(issued), Some(deadline)) = (issued_at, &deadline)
-        && deadline.value < issued
-    {
-        f.report(
-            deadline.span(),
-            Rule::TimeOrder,
-            Text::new("截止时间早于下发时间", "the deadline is earlier than the issue time"),
+        let id = f.string("id").map_or_else(
+            || stem.to_string(),
+            |id| {
+                if id.value != stem {
+                    f.invalid_value(
+                        "id",
+                        &format!("与文件名一致的 `{stem}`"),
+                        &format!("`{stem}`, the file's stem"),
+                    );
+                }
+                id.value
+            },
         );
+        let mut units = Vec::new();
+        for unit in f.strings("units") {
+            if !settings.has_unit(&unit.value) {
+                let message = config::unknown_unit(&unit.value, &settings.units);
+                f.report(unit.span(), Rule::UnknownUnit, message);
+            }
+            units.push(unit.value);
+        }
+        let zone = settings.timezone;
+        let issued_at = f.time("issued_at", zone, true).map(|t| t.value);
+        let deadline =
+            f.time("deadline", zone, true).map(|t| t.with(end_of_day_if_date(&f, t.clone())));
+        if let (Some(issued), Some(deadline)) = (issued_at, &deadline)
+            && deadline.value < issued
+        {
+            f.report(
+                deadline.span(),
+                Rule::TimeOrder,
+                Text::new("截止时间早于下发时间", "the deadline is earlier than the issue time"),
+            );
+        }
+        Some(Request {
+            id,
+            file: file.to_string(),
+            title: f.string("title").map(|s| s.value).unwrap_or_default(),
+            from: f.string("from").map(|s| s.value).unwrap_or_default(),
+            units,
+            issued_at,
+            deadline,
+        })
     }
-    Some(Request {
-        id,
-        file: file.to_string(),
-        title: f.string("title").map(|s| s.value).unwrap_or_default(),
-        from: f.string("from").map(|s| s.value).unwrap_or_default(),
-        units,
-        issued_at,
-        deadline,
-    })
 }
 
 /// A deadline written as a date means 24:00 of that day.

@@ -108,8 +108,9 @@ impl Diagnostics {
         }
     }
 
-    /// Moves all findings of `other` into this list.
-    pub fn extend(&mut self, other: Diagnostics) {
+    /// Merges the findings of `other` into this list, each file's count per rule
+    /// kept as if they had been found here.
+    pub fn merge(&mut self, other: Diagnostics) {
         for item in other.items {
             self.add(item, 1);
         }
@@ -194,7 +195,7 @@ mod tests {
                 Text::new("原始 HTML", "raw HTML"),
             );
         }
-        diags.extend(local);
+        diags.merge(local);
         diags.push("b.md", Pos::new(1, 1), Rule::RawHtml, Text::new("原始 HTML", "raw HTML"));
         let sorted = diags.into_sorted();
         assert_eq!(sorted.len(), MAX_PER_RULE + 1 + 1);

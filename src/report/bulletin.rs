@@ -58,56 +58,58 @@ pub fn file(year: i32, number: u32) -> String {
     format!("{DIR}/{year}/{number:02}.yaml")
 }
 
-/// Parses the issue record `file` (repository-relative, `bulletins/2026/01.yaml`):
-/// its year and number come from its path, which must be exactly [`file()`] of them.
-pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Issue> {
-    let mut parts = file.rsplit('/');
-    let number = parts
-        .next()
-        .and_then(|name| name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")))
-        .and_then(|n| n.parse::<u32>().ok())
-        .filter(|n| *n > 0);
-    let year = parts.next().and_then(|n| n.parse::<i32>().ok());
-    let (Some(year), Some(number)) = (year, number) else {
-        diags.push(
-            file,
-            Pos::START,
-            crate::diag::Rule::InvalidValue,
-            crate::lang::Text::new(
-                "期刊记录应为 bulletins/年份/期号.yaml，如 bulletins/2026/01.yaml",
-                "an issue record is bulletins/YEAR/NUMBER.yaml, e.g. bulletins/2026/01.yaml",
-            ),
-        );
-        return None;
-    };
-    let expected = self::file(year, number);
-    if file != expected {
-        diags.push(
-            file,
-            Pos::START,
-            crate::diag::Rule::InvalidValue,
-            crate::lang::Text::new(
-                format!("期刊记录应命名为 {expected}，同一期号只能有一个文件"),
-                format!("the record should be named {expected}: one file per number"),
-            ),
-        );
-        return None;
+impl Issue {
+    /// Parses the issue record `file` (repository-relative, `bulletins/2026/01.yaml`):
+    /// its year and number come from its path, which must be exactly [`file()`] of them.
+    pub fn parse(file: &str, text: &str, diags: &mut Diagnostics) -> Option<Issue> {
+        let mut parts = file.rsplit('/');
+        let number = parts
+            .next()
+            .and_then(|name| name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml")))
+            .and_then(|n| n.parse::<u32>().ok())
+            .filter(|n| *n > 0);
+        let year = parts.next().and_then(|n| n.parse::<i32>().ok());
+        let (Some(year), Some(number)) = (year, number) else {
+            diags.push(
+                file,
+                Pos::START,
+                crate::diag::Rule::InvalidValue,
+                crate::lang::Text::new(
+                    "期刊记录应为 bulletins/年份/期号.yaml，如 bulletins/2026/01.yaml",
+                    "an issue record is bulletins/YEAR/NUMBER.yaml, e.g. bulletins/2026/01.yaml",
+                ),
+            );
+            return None;
+        };
+        let expected = self::file(year, number);
+        if file != expected {
+            diags.push(
+                file,
+                Pos::START,
+                crate::diag::Rule::InvalidValue,
+                crate::lang::Text::new(
+                    format!("期刊记录应命名为 {expected}，同一期号只能有一个文件"),
+                    format!("the record should be named {expected}: one file per number"),
+                ),
+            );
+            return None;
+        }
+        let node = parse_mapping(file, text, 1, diags)?;
+        let mut f = Fields::new(&node, &["from", "to", "date", "reports"], file, diags);
+        for key in ["from", "to", "date", "reports"] {
+            f.require(key, Pos::START);
+        }
+        let reports = f.strings("reports");
+        Some(Issue {
+            year,
+            number,
+            file: file.to_string(),
+            from: f.date("from")?.value,
+            to: f.date("to")?.value,
+            date: f.date("date")?.value,
+            reports,
+        })
     }
-    let node = parse_mapping(file, text, 1, diags)?;
-    let mut f = Fields::new(&node, &["from", "to", "date", "reports"], file, diags);
-    for key in ["from", "to", "date", "reports"] {
-        f.require(key, Pos::START);
-    }
-    let reports = f.strings("reports");
-    Some(Issue {
-        year,
-        number,
-        file: file.to_string(),
-        from: f.date("from")?.value,
-        to: f.date("to")?.value,
-        date: f.date("date")?.value,
-        reports,
-    })
 }
 
 /// The next free number of `year`.

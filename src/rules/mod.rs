@@ -78,7 +78,7 @@ pub fn check_only(
         .collect();
     let mut lateness = Lateness::default();
     for ((local, late), report) in per_report.into_iter().zip(&repo.reports) {
-        diags.extend(local);
+        diags.merge(local);
         if !late.is_empty() {
             lateness.late.entry(report.file.clone()).or_default().extend(late);
         }
