@@ -24,6 +24,9 @@ pub const REPORTS: &str = "reports";
 /// The folder of commissioned drafts.
 pub const REQUESTS: &str = "requests";
 
+/// The folders of the office records read as requests and bulletin records.
+const RECORD_DIRS: [&str; 2] = [REQUESTS, crate::report::bulletin::DIR];
+
 /// A repository's settings, reports and requests, as read from disk.
 #[derive(Debug)]
 pub struct Repository {
@@ -103,23 +106,13 @@ impl Repository {
             }
             source::decode(bytes.clone()).ok()
         };
-        let under = |dir: &str, file: &str| {
-            file.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+        let files = records.keys().filter(|file| {
+            RECORD_DIRS.iter().any(|dir| under(dir, file))
                 && [".yaml", ".yml"].iter().any(|ext| file.ends_with(ext))
-        };
-        self.requests = records
-            .keys()
-            .filter(|file| under(REQUESTS, file))
-            .filter_map(|file| {
-                Request::parse(file, &stem(file), &text(file)?, &self.settings, &mut ignored)
-            })
-            .collect();
-        self.bulletins = records
-            .keys()
-            .filter(|file| under(crate::report::bulletin::DIR, file))
-            .filter_map(|file| Issue::parse(file, &text(file)?, &mut ignored))
-            .collect();
-        self.bulletins.sort_by_key(|issue| (issue.year, issue.number));
+        });
+        let in_force =
+            RecordFiles::parse(files.cloned(), |file, _| text(file), &self.settings, &mut ignored);
+        (self.requests, self.bulletins) = (in_force.requests, in_force.bulletins);
         self.placeholders = placeholders(|own| text(own));
     }
 }
@@ -244,13 +237,35 @@ fn parse_report(
 impl RecordFiles {
     /// The requests and bulletin records of the workspace `ws`, read under `settings`.
     fn read(ws: &Workspace, settings: &Settings, diags: &mut Diagnostics) -> RecordFiles {
-        let mut requests = Vec::new();
-        for file in find(ws.root(), REQUESTS, &["yaml", "yml"]) {
-            if let Some(text) = read_record(ws, &file, diags) {
-                requests.extend(Request::parse(&file, &stem(&file), &text, settings, diags));
+        let files = RECORD_DIRS.iter().flat_map(|dir| find(ws.root(), dir, &["yaml", "yml"]));
+        RecordFiles::parse(files, |file, diags| read_record(ws, file, diags), settings, diags)
+    }
+
+    /// Parses the requests and bulletin records among `files`, each as `text`
+    /// reads it, under `settings`.
+    fn parse(
+        files: impl IntoIterator<Item = String>,
+        mut text: impl FnMut(&str, &mut Diagnostics) -> Option<String>,
+        settings: &Settings,
+        diags: &mut Diagnostics,
+    ) -> RecordFiles {
+        let mut records = RecordFiles::default();
+        for file in files {
+            let Some(text) = text(&file, diags) else { continue };
+            if under(REQUESTS, &file) {
+                records.requests.extend(Request::parse(
+                    &file,
+                    &stem(&file),
+                    &text,
+                    settings,
+                    diags,
+                ));
+            } else {
+                records.bulletins.extend(Issue::parse(&file, &text, diags));
             }
         }
-        RecordFiles { requests, bulletins: work_tree_bulletins(ws, diags) }
+        records.bulletins.sort_by_key(|issue| (issue.year, issue.number));
+        records
     }
 }
 
@@ -305,22 +320,6 @@ pub fn sever_cross_unit(
     }
 }
 
-/// The bulletin issue records of the work tree, by year and number (the ones in
-/// force come from the history: [`Repository::use_records`]).
-pub fn work_tree_bulletins(
-    ws: &Workspace,
-    diags: &mut Diagnostics,
-) -> Vec<crate::report::bulletin::Issue> {
-    let mut bulletins = Vec::new();
-    for file in find(ws.root(), crate::report::bulletin::DIR, &["yaml", "yml"]) {
-        if let Some(text) = read_record(ws, &file, diags) {
-            bulletins.extend(Issue::parse(&file, &text, diags));
-        }
-    }
-    bulletins.sort_by_key(|issue| (issue.year, issue.number));
-    bulletins
-}
-
 /// The placeholder sentences of each category: those of the repository's own
 /// template (`templates/<category>.md`, read by `read`, when it has one) and of
 /// the built-in one.
@@ -339,6 +338,11 @@ fn placeholders(read: impl Fn(&str) -> Option<String>) -> Placeholders {
         })
         .collect();
     Placeholders::new(by_category)
+}
+
+/// Whether the repository-relative `file` is in the folder `dir`.
+fn under(dir: &str, file: &str) -> bool {
+    file.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Repository-relative paths (with `/`) of the files under `dir` with one of `extensions`.

@@ -107,10 +107,9 @@ pub fn run(run: &Run, args: &BulletinArgs) -> anyhow::Result<ExitCode> {
 /// number and its list here, and the office is told that it does not count until
 /// then (SPEC §6.3).
 fn with_pending(repo: &crate::load::Repository, lang: Lang) -> Vec<crate::report::bulletin::Issue> {
-    let mut ignored = crate::diag::Diagnostics::default();
     let mut issues = repo.bulletins.clone();
-    for pending in crate::load::work_tree_bulletins(&repo.workspace, &mut ignored) {
-        if issues.contains(&pending) {
+    for pending in &repo.record_files.bulletins {
+        if issues.contains(pending) {
             continue;
         }
         let text = crate::lang::Text::new(
@@ -125,7 +124,7 @@ fn with_pending(repo: &crate::load::Repository, lang: Lang) -> Vec<crate::report
         );
         tell(lang, Tone::Caution, &text);
         issues.retain(|issue| issue.file != pending.file);
-        issues.push(pending);
+        issues.push(pending.clone());
     }
     issues.sort_by_key(|issue| (issue.year, issue.number));
     issues
