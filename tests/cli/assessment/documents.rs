@@ -113,6 +113,9 @@ fn bulletin_issues_are_numbered_once_per_year() {
     // The same period again keeps its number; a new period takes the next one.
     let again = h.run(&["bulletin", "--from", "2026-01-01", "--to", "2026-03-31"]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("2026年第1期"));
+    // The record is the work tree's, not yet committed: the office is told so.
+    let pending = "bulletins/2026/01.yaml：期号记录尚未经办公室或管理员签名提交";
+    assert!(String::from_utf8_lossy(&again.stderr).contains(pending), "{again:?}");
     assert!(!h.sandbox.root().join("bulletins/2026/02.yaml").exists());
     let next = h.run(&["bulletin", "--from", "2026-01-01", "--to", "2026-01-31"]);
     assert!(next.status.success(), "{}", String::from_utf8_lossy(&next.stderr));
