@@ -57,8 +57,11 @@ pub struct Outcome {
     pub written: usize,
     /// Documents kept because their inputs did not change.
     pub kept: usize,
-    /// Reports left out because they fail the check.
+    /// Reports left out because they fail the check, those that could not be read
+    /// at all included.
     pub skipped: usize,
+    /// Error-level findings of the check, in any file.
+    pub errors: usize,
     /// Reports left out because they are not published (a build without `--drafts`).
     pub unpublished: usize,
     /// Documents that could not be rendered.
@@ -129,9 +132,14 @@ impl Outcome {
         }
     }
 
-    /// 1 when a report failed the check or a document failed to render.
+    /// 1 when the check found an error (in a report, a request, a record …) or a
+    /// document failed to render.
     pub fn exit_code(&self) -> ExitCode {
-        if self.skipped + self.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        if self.errors + self.skipped + self.failed > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -145,7 +153,8 @@ pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
     let previous = previous_archive(run, site_wanted);
     // history → settings in force → load → check → approvals
     let Verdicts { repo, diags, late, ledger, history } = judged(run)?;
-    let failing = print_errors(diags, run.lang());
+    let errors = print_errors(diags, run.lang());
+    let failing: BTreeSet<String> = errors.iter().map(|d| d.file.clone()).collect();
 
     let out_dir = match &args.out {
         Some(dir) => std::path::absolute(dir).context("resolving --out")?,
@@ -159,7 +168,7 @@ pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
     problems.iter().for_each(|p| eprintln!("{p}"));
     let names = &repo.settings.fonts;
     let job = Job { fonts: &font_set, names, out: &out, wanted: &wanted, dir: FILES, old: &old };
-    let mut outcome = Outcome { out: out_dir, ..Outcome::default() };
+    let mut outcome = Outcome { out: out_dir, errors: errors.len(), ..Outcome::default() };
 
     // bulletins first: the archive's statistics page links to their documents
     if let Some(ledger) = &ledger {
@@ -218,7 +227,11 @@ pub fn build(run: &Run, args: &BuildArgs) -> anyhow::Result<Outcome> {
         progress.tick();
     }
     progress.finish();
-    outcome.skipped = repo.reports.len() - checked.len();
+    // A report file whose front matter could not be read fails the check too.
+    let report_files: BTreeSet<&str> = (repo.files.iter().map(|(_, file)| file.as_str()))
+        .chain(repo.reports.iter().map(|r| r.file.as_str()))
+        .collect();
+    outcome.skipped = report_files.iter().filter(|file| failing.contains(**file)).count();
     outcome.unpublished = checked.len() - reports.len();
     crate::run::free_later((repo, ledger, history, late));
     Ok(outcome)
@@ -249,16 +262,16 @@ fn judged(run: &Run) -> anyhow::Result<Verdicts> {
     Ok(verdicts)
 }
 
-/// Prints the check's errors on standard error; gives the files that have one,
-/// which are not built.
-fn print_errors(diags: Diagnostics, lang: Lang) -> BTreeSet<String> {
+/// Prints the check's errors on standard error, and gives them: their files are
+/// not built.
+fn print_errors(diags: Diagnostics, lang: Lang) -> Vec<diag::Diagnostic> {
     let errors: Vec<diag::Diagnostic> =
         diags.into_sorted().into_iter().filter(|d| d.severity == Severity::Error).collect();
     if !errors.is_empty() {
         let none = |_: &str, _: u32| None;
         eprint!("{}", diag::render_human(&errors, lang, false, &none));
     }
-    errors.into_iter().map(|d| d.file).collect()
+    errors
 }
 
 /// The reports of `checked` that go out, in the archive's order: only what the

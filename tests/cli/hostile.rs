@@ -300,3 +300,31 @@ fn a_report_past_fifty_mebibytes_of_pictures_is_refused() {
     let third = (file.to_string(), 14, "image-invalid".to_string());
     assert_eq!(finding_list(&json), [third], "{json}");
 }
+
+#[test]
+fn a_report_that_cannot_be_read_fails_the_build() {
+    let sandbox = settings_only();
+    let good = "reports/2026/03/2026-03-02-good-work.md";
+    sandbox.write(good, std::fs::read(fixture(&format!("repo/{good}"))).unwrap());
+    let only_good = sandbox.run(&["build", "--drafts", "--only", "docx", "--out", "a"]);
+    assert_eq!(only_good.status.code(), Some(0), "{}", String::from_utf8_lossy(&only_good.stderr));
+    // A typo in the front matter, a file too large to read: each is left out, said,
+    // counted, and the build fails (exit 1: an error-level finding).
+    sandbox.write("reports/2026/03/2026-03-03-typo.md", "---\ntitle: [未闭合\n---\n正文。\n");
+    sandbox.write("reports/2026/03/2026-03-03-large.md", "长".repeat(400_000));
+    let out = sandbox.run(&["build", "--drafts", "--only", "docx", "--out", "b"]);
+    let (said, summary) =
+        (String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+    assert_eq!(out.status.code(), Some(1), "{said}{summary}");
+    assert!(said.contains("错误[yaml-syntax]") && said.contains("错误[file-too-large]"), "{said}");
+    assert!(summary.contains("2 条信息未通过检查"), "{summary}");
+    assert!(sandbox.root().join("b/files/2026-03-02-good-work.docx").is_file());
+    // An error in another file than a report fails it too.
+    std::fs::remove_dir_all(sandbox.root().join("reports/2026/03")).unwrap();
+    sandbox.write(good, std::fs::read(fixture(&format!("repo/{good}"))).unwrap());
+    sandbox.write("requests/2026/q1.yaml", "id: q1\ntitle: [未闭合\n");
+    let out = sandbox.run(&["build", "--drafts", "--only", "docx", "--out", "c"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("requests/2026/q1.yaml"), "{said}");
+}
