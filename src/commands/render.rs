@@ -66,20 +66,34 @@ pub fn preview(run: &Run, report: &str) -> anyhow::Result<Preview> {
         Some(path) => load::stem(&load::relative(root, path)),
         None => report.to_string(),
     };
-    let Some(report) = repo.report(&id) else {
-        return Err(crate::lang::unable(
-            format!("没有编号为 {id} 的信息"),
-            format!("no report with id {id}"),
-        ));
+    // A file of that id whose front matter cannot be read is named, with why.
+    let file = match repo.report(&id) {
+        Some(report) => report.file.clone(),
+        None => match repo.files.iter().find(|(of, _)| *of == id) {
+            Some((_, file)) => file.clone(),
+            None => {
+                return Err(crate::lang::unable(
+                    format!("没有编号为 {id} 的信息"),
+                    format!("no report with id {id}"),
+                ));
+            }
+        },
     };
-    diags.retain(|d| d.file == report.file);
+    diags.retain(|d| d.file == file);
     let findings = diags.into_sorted();
     if !findings.is_empty() {
         let none = |_: &str, _: u32| None;
         eprint!("{}", diag::render_human(&findings, lang, false, &none));
     }
+    let Some(report) = repo.report(&id) else {
+        return Err(crate::lang::refuse(
+            format!("{file} 的前置信息读不出（见上面的错误），无法排版"),
+            format!(
+                "{file}: its front matter cannot be read (see the errors above), so it cannot be laid out"
+            ),
+        ));
+    };
     let trail = ledger.as_ref().and_then(|l| l.trail_of(report));
     let document = crate::layout::report::prepare(&repo, report, trail)?;
-    let file = report.file.clone();
     Ok(Preview { repo, document, id, file })
 }

@@ -302,7 +302,7 @@ fn a_report_past_fifty_mebibytes_of_pictures_is_refused() {
 }
 
 #[test]
-fn a_report_that_cannot_be_read_fails_the_build() {
+fn a_report_that_cannot_be_read_fails_the_build_and_render_says_why() {
     let sandbox = settings_only();
     let good = "reports/2026/03/2026-03-02-good-work.md";
     sandbox.write(good, std::fs::read(fixture(&format!("repo/{good}"))).unwrap());
@@ -319,6 +319,11 @@ fn a_report_that_cannot_be_read_fails_the_build() {
     assert!(said.contains("错误[yaml-syntax]") && said.contains("错误[file-too-large]"), "{said}");
     assert!(summary.contains("2 条信息未通过检查"), "{summary}");
     assert!(sandbox.root().join("b/files/2026-03-02-good-work.docx").is_file());
+    // `render` names the file and why, not "no report with that id".
+    let out = sandbox.run(&["render", "2026-03-03-typo", "--docx", "typo.docx"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("错误[yaml-syntax]") && said.contains("前置信息读不出"), "{said}");
     // An error in another file than a report fails it too.
     std::fs::remove_dir_all(sandbox.root().join("reports/2026/03")).unwrap();
     sandbox.write(good, std::fs::read(fixture(&format!("repo/{good}"))).unwrap());
