@@ -193,7 +193,7 @@ impl Commits {
         let mut store = self.store.borrow_mut();
         let store = store.get_or_insert_with(|| {
             let (tracked, settings) = (&self.paths.tracked, &self.paths.settings);
-            let key = cache::key(&[b"commits-v5", tracked.as_bytes(), settings.as_bytes()]);
+            let key = cache::key(&[b"commits-v6", tracked.as_bytes(), settings.as_bytes()]);
             // Before one store served both walks, each had a file of its own;
             // before the facts were stored as postcard, they were JSON.
             let old = ["added.json", "approvals.json", "approvals-aside.json", "commits.json"];

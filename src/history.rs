@@ -117,7 +117,7 @@ fn reports_at(
 const TIP_FILE: &str = "tip.bin";
 
 /// Its first bytes: the layout. Another layout is no file.
-const TIP_FORMAT: &[u8] = b"xinbao tip 1\n";
+const TIP_FORMAT: &[u8] = b"xinbao tip 2\n";
 
 /// The report files of one tree: `(path, blob id)`.
 #[derive(serde::Serialize, serde::Deserialize)]

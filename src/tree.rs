@@ -64,7 +64,21 @@ impl Entry<'_> {
     }
 }
 
-/// Parses a raw tree object (`MODE NAME\0<20 bytes>` repeated).
+/// Whether `name` can name a file or folder of a checkout: git itself refuses
+/// to check out an entry named `""`, `.`, `..` or `.git`, or one holding a `/`
+/// (`git fsck` calls them `hasDotdot`, `fullPathname` …). A raw tree can hold
+/// them all; read as paths, they would point out of the repository. Names that
+/// are not UTF-8 are refused too: two of them can read as the same path.
+fn is_checkout_name(name: &[u8]) -> bool {
+    !matches!(name, b"" | b"." | b"..")
+        && !name.eq_ignore_ascii_case(b".git")
+        && !name.contains(&b'/')
+        && std::str::from_utf8(name).is_ok()
+}
+
+/// Parses a raw tree object (`MODE NAME\0<20 bytes>` repeated). Entries that no
+/// checkout can hold ([`is_checkout_name`]) are left out: a file of the history
+/// under such a name is known to no commit, so it is never approved.
 fn entries(data: &[u8]) -> Vec<Entry<'_>> {
     let mut list = Vec::new();
     let mut rest = data;
@@ -75,14 +89,16 @@ fn entries(data: &[u8]) -> Vec<Entry<'_>> {
         if rest.len() < nul + 21 {
             break;
         }
-        let mode = &rest[..space];
-        list.push(Entry {
-            is_tree: mode == b"40000",
-            // Regular files only: not symlinks (120000) or submodules (160000).
-            is_file: mode.starts_with(b"100"),
-            name: &rest[space + 1..nul],
-            id: &rest[nul + 1..nul + 21],
-        });
+        let (mode, name) = (&rest[..space], &rest[space + 1..nul]);
+        if is_checkout_name(name) {
+            list.push(Entry {
+                is_tree: mode == b"40000",
+                // Regular files only: not symlinks (120000) or submodules (160000).
+                is_file: mode.starts_with(b"100"),
+                name,
+                id: &rest[nul + 1..nul + 21],
+            });
+        }
         rest = &rest[nul + 21..];
     }
     list
@@ -205,6 +221,20 @@ mod tests {
         let refused = read_at_most(&odb, blob, 1 << 20).err().unwrap();
         assert!(refused.message().contains("2097152 bytes"), "{refused}");
         assert_eq!(read_at_most(&odb, blob, 2 << 20).unwrap().len(), 2 << 20);
+    }
+
+    #[test]
+    fn entries_no_checkout_can_hold_are_left_out() {
+        let id = [7u8; 20];
+        let mut raw = Vec::new();
+        for name in [&b"."[..], b"..", b"", b".GIT", b"../../x.md", b"a\xff.md", b"ok.md"] {
+            raw.extend_from_slice(b"100644 ");
+            raw.extend_from_slice(name);
+            raw.push(0);
+            raw.extend_from_slice(&id);
+        }
+        let names: Vec<&[u8]> = entries(&raw).iter().map(|e| e.name).collect();
+        assert_eq!(names, [&b"ok.md"[..]]);
     }
 
     #[test]

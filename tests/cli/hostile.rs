@@ -160,6 +160,35 @@ fn a_history_nested_thousands_deep_is_read_only_to_the_depth_limit() {
 }
 
 #[test]
+fn a_history_path_out_of_the_repository_is_no_report() {
+    let sandbox = settings_only();
+    sandbox.git_init();
+    sandbox.commit_all("2026-03-01T09:00:00+08:00", "settings");
+    let git = git2::Repository::open(sandbox.root()).unwrap();
+    let text = std::fs::read(fixture("repo/reports/2026/03/2026-03-02-good-work.md")).unwrap();
+    let blob = git.blob(&text).unwrap();
+    // A raw tree, as a push can carry it (`git fsck`: fullPathname, hasDotdot);
+    // git itself cannot check these names out.
+    let mut raw = Vec::new();
+    for name in ["../../../x/2026-03-01-out.md", "..", "2026-03-02-in.md"] {
+        raw.extend_from_slice(format!("100644 {name}\0").as_bytes());
+        raw.extend_from_slice(blob.as_bytes());
+    }
+    let reports = git.odb().unwrap().write(git2::ObjectType::Tree, &raw).unwrap();
+    let head = git.head().unwrap().peel_to_commit().unwrap();
+    let mut top = git.treebuilder(Some(&head.tree().unwrap())).unwrap();
+    top.insert("reports", reports, 0o040000).unwrap();
+    let top = git.find_tree(top.write().unwrap()).unwrap();
+    let who = git2::Signature::now("a", "a@example.org").unwrap();
+    git.commit(Some("HEAD"), &who, &who, "out", &top, &[&head]).unwrap();
+    let out = sandbox.run(&["status", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(json.contains("reports/2026-03-02-in.md"), "{json}");
+    assert!(!json.contains("2026-03-01-out") && !json.contains(".."), "{json}");
+}
+
+#[test]
 fn a_pipe_named_as_a_report_is_a_finding_not_a_hang() {
     // Reading a pipe that no one writes to waits for ever: `check` used to.
     let sandbox = settings_only();
