@@ -78,7 +78,10 @@ fn is_checkout_name(name: &[u8]) -> bool {
 
 /// Parses a raw tree object (`MODE NAME\0<20 bytes>` repeated). Entries that no
 /// checkout can hold ([`is_checkout_name`]) are left out: a file of the history
-/// under such a name is known to no commit, so it is never approved.
+/// under such a name is known to no commit, so it is never approved. A tree whose
+/// entries are not in git's order, or name one file twice (`git fsck`:
+/// `treeNotSorted`, `duplicateEntries`), holds nothing: what a checkout of it
+/// shows is not certain, so none of it is approved.
 fn entries(data: &[u8]) -> Vec<Entry<'_>> {
     let mut list = Vec::new();
     let mut rest = data;
@@ -100,6 +103,9 @@ fn entries(data: &[u8]) -> Vec<Entry<'_>> {
             });
         }
         rest = &rest[nul + 21..];
+    }
+    if list.windows(2).any(|pair| !pair[0].cmp_key(&pair[1]).is_lt()) {
+        return Vec::new();
     }
     list
 }
@@ -235,6 +241,21 @@ mod tests {
         }
         let names: Vec<&[u8]> = entries(&raw).iter().map(|e| e.name).collect();
         assert_eq!(names, [&b"ok.md"[..]]);
+    }
+
+    #[test]
+    fn a_tree_out_of_order_or_with_a_name_twice_holds_nothing() {
+        let tree = |names: &[&str]| {
+            let mut raw = Vec::new();
+            for name in names {
+                raw.extend_from_slice(format!("100644 {name}\0").as_bytes());
+                raw.extend_from_slice(&[7u8; 20]);
+            }
+            raw
+        };
+        assert_eq!(entries(&tree(&["a.md", "b.md"])).len(), 2);
+        assert!(entries(&tree(&["b.md", "a.md"])).is_empty());
+        assert!(entries(&tree(&["a.md", "a.md"])).is_empty());
     }
 
     #[test]
