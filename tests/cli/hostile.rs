@@ -127,27 +127,20 @@ fn run_within_a_minute(sandbox: &crate::support::Sandbox, args: &[&str]) -> std:
 /// stop at 32 folders, and a report deeper is known to no commit.
 #[test]
 fn a_history_nested_thousands_deep_is_read_only_to_the_depth_limit() {
-    let sandbox = settings_only();
-    sandbox.git_init();
-    sandbox.commit_all("2026-03-01T09:00:00+08:00", "settings");
-    let git = git2::Repository::open(sandbox.root()).unwrap();
-    let blob = git.blob(b"---\ntitle: x\n---\n").unwrap();
-    let mut tree = {
-        let mut builder = git.treebuilder(None).unwrap();
-        builder.insert("2026-03-01-deep.md", blob, 0o100644).unwrap();
-        builder.write().unwrap()
-    };
-    for _ in 0..10_000 {
-        let mut builder = git.treebuilder(None).unwrap();
-        builder.insert("a", tree, 0o040000).unwrap();
-        tree = builder.write().unwrap();
-    }
-    let head = git.head().unwrap().peel_to_commit().unwrap();
-    let mut top = git.treebuilder(Some(&head.tree().unwrap())).unwrap();
-    top.insert("reports", tree, 0o040000).unwrap();
-    let top = git.find_tree(top.write().unwrap()).unwrap();
-    let who = git2::Signature::now("a", "a@example.org").unwrap();
-    git.commit(Some("HEAD"), &who, &who, "deep", &top, &[&head]).unwrap();
+    let sandbox = with_pushed_reports(|git| {
+        let blob = git.blob(b"---\ntitle: x\n---\n").unwrap();
+        let mut tree = {
+            let mut builder = git.treebuilder(None).unwrap();
+            builder.insert("2026-03-01-deep.md", blob, 0o100644).unwrap();
+            builder.write().unwrap()
+        };
+        for _ in 0..10_000 {
+            let mut builder = git.treebuilder(None).unwrap();
+            builder.insert("a", tree, 0o040000).unwrap();
+            tree = builder.write().unwrap();
+        }
+        tree
+    });
     let out = run_within_a_minute(&sandbox, &["status", "--format", "json"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -159,28 +152,37 @@ fn a_history_nested_thousands_deep_is_read_only_to_the_depth_limit() {
     assert!(!stderr.contains("跳过首次提交时间检查"), "{stderr}");
 }
 
-#[test]
-fn a_history_path_out_of_the_repository_is_no_report() {
+/// A repository whose settings are committed, then a commit whose `reports/` is
+/// the tree `make` writes: what a writer can push.
+fn with_pushed_reports(make: impl FnOnce(&git2::Repository) -> git2::Oid) -> Sandbox {
     let sandbox = settings_only();
     sandbox.git_init();
     sandbox.commit_all("2026-03-01T09:00:00+08:00", "settings");
     let git = git2::Repository::open(sandbox.root()).unwrap();
-    let text = std::fs::read(fixture("repo/reports/2026/03/2026-03-02-good-work.md")).unwrap();
-    let blob = git.blob(&text).unwrap();
-    // A raw tree, as a push can carry it (`git fsck`: fullPathname, hasDotdot);
-    // git itself cannot check these names out.
-    let mut raw = Vec::new();
-    for name in ["../../../x/2026-03-01-out.md", "..", "2026-03-02-in.md"] {
-        raw.extend_from_slice(format!("100644 {name}\0").as_bytes());
-        raw.extend_from_slice(blob.as_bytes());
-    }
-    let reports = git.odb().unwrap().write(git2::ObjectType::Tree, &raw).unwrap();
+    let reports = make(&git);
     let head = git.head().unwrap().peel_to_commit().unwrap();
     let mut top = git.treebuilder(Some(&head.tree().unwrap())).unwrap();
     top.insert("reports", reports, 0o040000).unwrap();
     let top = git.find_tree(top.write().unwrap()).unwrap();
     let who = git2::Signature::now("a", "a@example.org").unwrap();
-    git.commit(Some("HEAD"), &who, &who, "out", &top, &[&head]).unwrap();
+    git.commit(Some("HEAD"), &who, &who, "pushed", &top, &[&head]).unwrap();
+    sandbox
+}
+
+#[test]
+fn a_history_path_out_of_the_repository_is_no_report() {
+    let sandbox = with_pushed_reports(|git| {
+        let text = std::fs::read(fixture("repo/reports/2026/03/2026-03-02-good-work.md")).unwrap();
+        let blob = git.blob(&text).unwrap();
+        // A raw tree, as a push can carry it (`git fsck`: fullPathname, hasDotdot);
+        // git itself cannot check these names out.
+        let mut raw = Vec::new();
+        for name in ["../../../x/2026-03-01-out.md", "..", "2026-03-02-in.md"] {
+            raw.extend_from_slice(format!("100644 {name}\0").as_bytes());
+            raw.extend_from_slice(blob.as_bytes());
+        }
+        git.odb().unwrap().write(git2::ObjectType::Tree, &raw).unwrap()
+    });
     let out = sandbox.run(&["status", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let json = String::from_utf8_lossy(&out.stdout);
