@@ -109,8 +109,10 @@ impl<'a, 'd> Fields<'a, 'd> {
 
     /// Records `invalid-value` for `node`, explaining what `key` should be.
     pub fn invalid(&mut self, node: &Node, key: &str, want_zh: &str, want_en: &str) {
-        let shown =
-            node.as_str().map(|s| format!("`{s}`")).unwrap_or_else(|| node.type_name().into());
+        let shown = node
+            .as_str()
+            .map(|s| format!("`{}`", crate::source::shown(s)))
+            .unwrap_or_else(|| node.type_name().into());
         self.report(
             node.span(),
             Rule::InvalidValue,
@@ -137,6 +139,11 @@ impl<'a, 'd> Fields<'a, 'd> {
 
     fn scalar_text(&mut self, node: &Node, key: &str) -> Option<Spanned<String>> {
         match node.as_str() {
+            // An escape (`"\x01"`) can write a control character no document can hold.
+            Some(text) if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n')) => {
+                self.invalid(node, key, "不含控制字符的文字", "a text without control characters");
+                None
+            }
             Some(text) => Some(Spanned::at(text.trim().to_string(), node)),
             None => {
                 self.invalid(node, key, "一段文字", "a text");

@@ -125,6 +125,25 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Pos> {
     Ok(normalize(text))
 }
 
+/// `text` as a message shows it: each character that cannot be seen (a control
+/// character, a zero-width space or joiner, a direction mark, a soft hyphen, a
+/// BOM) as `<U+XXXX>`, so that `投资科` followed by a zero-width space does not
+/// read as `投资科`.
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    let unseen = |c: char| {
+        c.is_control() && !matches!(c, '\n' | '\t')
+            || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}')
+            || matches!(c, '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    };
+    if !text.chars().any(unseen) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| if unseen(c) { format!("<U+{:04X}>", u32::from(c)) } else { c.to_string() })
+        .collect::<String>()
+        .into()
+}
+
 /// Removes a leading BOM and turns CRLF and lone CR into LF.
 pub fn normalize(mut text: String) -> String {
     if text.starts_with('\u{feff}') {
@@ -166,6 +185,13 @@ impl Lines {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_cannot_be_seen_is_shown_by_its_code() {
+        assert_eq!(shown("投资科"), "投资科");
+        assert_eq!(shown("投资科\u{200b}"), "投资科<U+200B>");
+        assert_eq!(shown("a\u{1}b\u{202e}c\td"), "a<U+0001>b<U+202E>c\td");
+    }
 
     #[test]
     fn positions_count_characters() {

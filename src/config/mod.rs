@@ -465,6 +465,7 @@ impl Settings {
 
 /// The message for a unit that is not in `units`, with the units it could be.
 pub fn unknown_unit(unit: &str, units: &[String]) -> Text {
+    let unit = crate::source::shown(unit);
     let full_width = if unit.contains(['，', '、']) {
         (
             "（多个科室之间用了全角逗号？列表写成 [甲, 乙]，用半角逗号）",

@@ -13,6 +13,28 @@ use crate::lang::Text;
 use crate::source::Pos;
 use crate::yaml::Node;
 
+/// Records `invalid-value` at the first control character (tab aside) of each
+/// line of `text`: it cannot be seen, and no document can hold it (XML forbids
+/// most of them).
+fn control_characters(file: &str, text: &str, diags: &mut Diagnostics) {
+    for (line, content) in (1u32..).zip(text.split('\n')) {
+        let found = (1u32..).zip(content.chars()).find(|(_, c)| c.is_control() && *c != '\t');
+        let Some((column, c)) = found else { continue };
+        let code = u32::from(c);
+        diags.push(
+            file,
+            Pos { line, column },
+            Rule::InvalidValue,
+            Text::new(
+                format!("第 {line} 行含有看不见的控制字符 U+{code:04X}，公文中不能有：请删去"),
+                format!(
+                    "line {line} holds the invisible control character U+{code:04X}, which no document can hold: delete it"
+                ),
+            ),
+        );
+    }
+}
+
 /// Parses the report `file` (repository-relative) from its normalized text,
 /// finding the text left of the `placeholders` of its category's templates.
 ///
@@ -25,6 +47,7 @@ pub fn parse(
     placeholders: &Placeholders,
     diags: &mut Diagnostics,
 ) -> Option<Report> {
+    control_characters(file, text, diags);
     let (front, _, body_offset) = parse_front_matter(file, text, diags)?;
     let cx = read::Context { file, settings };
     let mut values = read::mapping(&front, field::REPORT, &cx, diags);

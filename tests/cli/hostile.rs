@@ -364,3 +364,37 @@ fn a_report_that_cannot_be_read_fails_the_build_and_render_says_why() {
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(said.contains("requests/2026/q1.yaml"), "{said}");
 }
+
+#[test]
+fn a_control_character_is_a_finding_and_never_reaches_a_document() {
+    let sandbox = settings_only();
+    let good = std::fs::read_to_string(fixture("repo/reports/2026/03/2026-03-02-good-work.md"));
+    let good = good.unwrap();
+    // A title written with an escape, and a NUL and an ESC in the body.
+    let text = good.replacen("title: 投资科召开", "title: \"投资科\\x01召开\"\n#", 1);
+    let text = format!("{text}\n甲\0乙\n丙\u{1b}丁\n");
+    let file = "reports/2026/03/2026-03-02-control.md";
+    sandbox.write(file, &text);
+    let (code, json) = sandbox.check_json(&[]);
+    assert_eq!(code, 1, "{json}");
+    let found: Vec<(u64, &str)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == file && d["rule"] == "invalid-value")
+        .map(|d| (d["line"].as_u64().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
+    let lines = text.lines().count() as u64;
+    assert!(found.iter().any(|(line, m)| *line == 2 && m.contains("title")), "{found:?}");
+    assert!(found.iter().any(|(line, m)| *line == lines - 1 && m.contains("U+0000")), "{found:?}");
+    assert!(found.iter().any(|(line, m)| *line == lines && m.contains("U+001B")), "{found:?}");
+    // A preview still lays it out, and its XML holds no character XML forbids.
+    let out = sandbox.run(&["render", "2026-03-02-control", "--docx", "c.docx"]);
+    assert!(sandbox.root().join("c.docx").is_file(), "{}", String::from_utf8_lossy(&out.stderr));
+    for (name, bytes) in crate::render::unzip(&sandbox.root().join("c.docx")) {
+        if name.ends_with(".xml") {
+            let bad = bytes.iter().find(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'));
+            assert!(bad.is_none(), "{name} holds {bad:?}");
+        }
+    }
+}

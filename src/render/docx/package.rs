@@ -95,11 +95,39 @@ pub fn finish(
         .unix_permissions(0o644);
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, data) in &parts {
-        let data = part(name, data, properties).with_context(|| format!("rewriting {name}"))?;
+        let mut data = part(name, data, properties).with_context(|| format!("rewriting {name}"))?;
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            without_forbidden_characters(&mut data);
+        }
         out.start_file(name.as_str(), options)?;
         out.write_all(&data)?;
     }
     Ok(out.finish()?.into_inner())
+}
+
+/// Removes from the UTF-8 bytes of an XML part the characters XML 1.0 forbids
+/// (the control characters but tab and the line ends, U+FFFE, U+FFFF), which
+/// docx-rs writes as they are: the check refuses them in a report, but a
+/// preview (`render`) lays out a report with errors too. Bytes below 0x20
+/// occur in UTF-8 only as those characters.
+fn without_forbidden_characters(xml: &mut Vec<u8>) {
+    let forbidden = |rest: &[u8]| match rest {
+        [b, ..] if *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') => 1,
+        [0xEF, 0xBF, 0xBE | 0xBF, ..] => 3,
+        _ => 0,
+    };
+    let mut kept = Vec::with_capacity(xml.len());
+    let mut at = 0;
+    while at < xml.len() {
+        match forbidden(&xml[at..]) {
+            0 => {
+                kept.push(xml[at]);
+                at += 1;
+            }
+            skip => at += skip,
+        }
+    }
+    *xml = kept;
 }
 
 /// The part `name` of the finished package, from its bytes as docx-rs wrote them.
