@@ -1,5 +1,6 @@
 //! `xinbao render <ID|PATH>`: one report as DOCX, for a writer's preview before a
-//! pull request. Problems the check finds are shown but do not stop the preview.
+//! pull request. Problems the check finds are shown but do not stop the preview;
+//! an error among them makes the exit code 1 (SPEC: exit codes).
 
 use crate::cli::RenderArgs;
 use crate::diag;
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 /// Runs `render`.
 pub fn run(run: &Run, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     let lang = run.lang();
-    let Preview { repo, document, id, file } = preview(run, &args.report)?;
+    let Preview { repo, document, id, file, errors } = preview(run, &args.report)?;
     // Neither flag: both files, named after the report, in the current folder.
     let (docx, pdf) = match (&args.docx, &args.pdf) {
         (None, None) => {
@@ -33,7 +34,8 @@ pub fn run(run: &Run, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     for out in written {
         println!("{} {}", lang.pick("已生成", "wrote"), out.display());
     }
-    Ok(ExitCode::SUCCESS)
+    // A preview is written whatever the check found; its errors still fail the run.
+    Ok(if errors { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// One report laid out for its documents, as `render` and the desk's preview show it.
@@ -46,6 +48,8 @@ pub struct Preview {
     pub id: String,
     /// Its file.
     pub file: String,
+    /// Whether the check found an error in it (shown on standard error).
+    pub errors: bool,
 }
 
 /// The report `report` (an id, or a `.md` file) laid out with the approval block
@@ -95,5 +99,6 @@ pub fn preview(run: &Run, report: &str) -> anyhow::Result<Preview> {
     };
     let trail = ledger.as_ref().and_then(|l| l.trail_of(report));
     let document = crate::layout::report::prepare(&repo, report, trail)?;
-    Ok(Preview { repo, document, id, file })
+    let errors = findings.iter().any(|d| d.severity == crate::diag::Severity::Error);
+    Ok(Preview { repo, document, id, file, errors })
 }

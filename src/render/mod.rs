@@ -82,6 +82,11 @@ pub fn write_files(
     docx: Option<&std::path::Path>,
     pdf: Option<&std::path::Path>,
 ) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    for (out, kind, magic) in [(docx, "DOCX", &b"PK\x03\x04"[..]), (pdf, "PDF", b"%PDF-")] {
+        if let Some(out) = out {
+            not_over_another_file(out, kind, magic)?;
+        }
+    }
     let mut written = Vec::new();
     if let Some(out) = docx {
         let bytes = docx_bytes(document, names, label)?;
@@ -94,6 +99,25 @@ pub fn write_files(
         written.push(out.to_path_buf());
     }
     Ok(written)
+}
+
+/// Refuses (exit 2) to write a `kind` document over a file that is not one (its
+/// bytes do not start with `magic`): `render --docx reports/…/x.md` would put a
+/// zip where the report was.
+fn not_over_another_file(out: &std::path::Path, kind: &str, magic: &[u8]) -> anyhow::Result<()> {
+    use std::io::Read as _;
+    let Ok(mut file) = std::fs::File::open(out) else { return Ok(()) };
+    let mut start = vec![0; magic.len()];
+    let is_kind = file.read_exact(&mut start).is_ok() && start == magic;
+    let empty = out.metadata().is_ok_and(|m| m.is_file() && m.len() == 0);
+    if is_kind || empty || out.is_dir() {
+        return Ok(());
+    }
+    let shown = out.display();
+    Err(crate::lang::unable(
+        format!("{shown} 已存在且不是 {kind} 文件，不覆盖：请另选输出文件名"),
+        format!("{shown} exists and is not a {kind} file: not overwritten; choose another name"),
+    ))
 }
 
 /// The DOCX of one document; its warnings go to standard error, prefixed with `label`.

@@ -205,7 +205,8 @@ fn hostile_pictures_leave_a_renderable_report() {
     let sandbox = Sandbox::from_fixture("repo");
     // fake.png, huge.png, a missing file and one outside the repository.
     let out = sandbox.run(&["render", "2026-03-11-bad-images", "--docx", "bad.docx"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The preview is written; its errors make the exit code 1 (SPEC: exit codes).
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("image-missing") || stderr.contains("image-invalid"), "{stderr}");
     let docx = unzip(&sandbox.root().join("bad.docx"));
@@ -214,7 +215,20 @@ fn hostile_pictures_leave_a_renderable_report() {
     assert_eq!(media.len(), 1, "{media:?}");
     assert_eq!(text(&docx, "word/document.xml").matches("r:embed=").count(), 2);
     let out = sandbox.run(&["render", "2026-03-11-bad-images", "--pdf", "bad.pdf"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(sandbox.root().join("bad.pdf").is_file());
+    // A document is never written over a file that is not one: not over the report.
+    let report = sandbox.root().join("reports/2026/03/2026-03-11-bad-images.md");
+    let before = std::fs::read(&report).unwrap();
+    for flag in ["--docx", "--pdf"] {
+        let out = sandbox.run(&["render", "2026-03-11-bad-images", flag, report.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("不覆盖"));
+    }
+    assert_eq!(std::fs::read(&report).unwrap(), before, "the report was overwritten");
+    // Over a document of its kind, it is.
+    let out = sandbox.run(&["render", "2026-03-11-bad-images", "--pdf", "bad.pdf"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     // A JPEG whose header is fine but whose data is cut short is left out with a warning.
     let out = sandbox.run(&["render", "2026-03-05-good-images", "--docx", "cut.docx"]);
     assert!(out.status.success());
