@@ -4,6 +4,7 @@
 use super::Context;
 use crate::diag::{Diagnostics, Rule, Severity};
 use crate::fields::Spanned;
+use crate::history::History;
 use crate::lang::Text;
 use crate::load::Repository;
 use crate::report::{Category, Report};
@@ -126,10 +127,15 @@ fn check_follow_up(
 }
 
 /// Report ids and request ids are unique in the repository: every file of an id
-/// used twice gets `duplicate-id`, naming the others (SPEC §6.3). The first file
-/// by path keeps the id (a warning), the others are errors; the history, where
-/// there is one, decides instead which file keeps it (`pipeline::judged_by_history`).
-pub(super) fn check_ids(repo: &Repository, diags: &mut Diagnostics) {
+/// used twice gets `duplicate-id`, naming the others (SPEC §6.3). The file that
+/// reached git first keeps the id (a warning; `history`'s first commits, then
+/// the path, decide), the others are errors; with the approvals, main's history
+/// decides instead (`pipeline::judged_by_history`).
+pub(super) fn check_ids(repo: &Repository, history: Option<&History>, diags: &mut Diagnostics) {
+    // When a file was first committed, none for a file never committed.
+    let committed =
+        |file: &str| history.and_then(|h| h.added.get(&format!("{}{file}", h.prefix))).copied();
+    let first_in_git = |file: &str| (committed(file).unwrap_or(i64::MAX), file.to_string());
     let reports = repo.files.iter().map(|(id, file)| (id.as_str(), file.as_str()));
     let requests = repo.record_files.requests.iter().map(|r| (r.id.as_str(), r.file.as_str()));
     for (kind, items) in [("report", reports.collect::<Vec<_>>()), ("request", requests.collect())]
@@ -144,7 +150,8 @@ pub(super) fn check_ids(repo: &Repository, diags: &mut Diagnostics) {
             if others.is_empty() {
                 continue;
             }
-            let first = by_id[id][0] == file;
+            let holder = by_id[id].iter().min_by_key(|other| first_in_git(other));
+            let first = holder == Some(&file);
             let others = others.join(", ");
             let what = if kind == "report" { "信息" } else { "约稿" };
             diags.push_as(

@@ -92,3 +92,32 @@ fn changed_since_an_unknown_revision_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-branch"));
 }
+
+#[test]
+fn of_two_files_with_one_id_the_one_committed_first_keeps_it() {
+    let sandbox = repo_with_history();
+    // A copy in an earlier folder, never committed: it does not take the id.
+    let text = std::fs::read(sandbox.root().join("reports/2026/03/2026-03-02-on-time.md"));
+    sandbox.write("reports/2026/01/2026-03-02-on-time.md", text.unwrap());
+    let (_, json) = sandbox.check_json(&[]);
+    let severity = |file: &str| {
+        let found = json["diagnostics"].as_array().unwrap().iter().find(|d| {
+            d["file"] == format!("reports/2026/{file}/2026-03-02-on-time.md")
+                && d["rule"] == "duplicate-id"
+        });
+        found.map(|d| d["severity"].as_str().unwrap().to_string())
+    };
+    assert_eq!(severity("03").as_deref(), Some("warning"), "{json}");
+    assert_eq!(severity("01").as_deref(), Some("error"), "{json}");
+    // Committed later than the original, it still does not.
+    sandbox.commit_all("2026-03-06T10:00:00+08:00", "copy");
+    let (_, json) = sandbox.check_json(&[]);
+    let errors: Vec<_> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "duplicate-id" && d["severity"] == "error")
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(errors, ["reports/2026/01/2026-03-02-on-time.md"], "{json}");
+}
