@@ -15,9 +15,19 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
     let repo = cx.repo;
     let exists = |id: &str| repo.files.iter().any(|(other, _)| other == id);
     for (key, target) in [("follow_up_of", &report.follow_up_of), ("retracts", &report.retracts)] {
-        if let Some(target) = target
-            && !exists(&target.value)
-        {
+        let Some(target) = target else { continue };
+        if target.value == report.id {
+            // Not after itself: out of order, as a retraction before what it retracts.
+            diags.push(
+                &report.file,
+                target.span(),
+                Rule::TimeOrder,
+                Text::new(
+                    format!("`{key}` 指向这条信息自己：应为另一条信息的编号"),
+                    format!("`{key}` names this report itself: name another report"),
+                ),
+            );
+        } else if !exists(&target.value) {
             dangling(report, key, target, diags);
         }
     }
@@ -39,27 +49,34 @@ pub(super) fn check(cx: &Context, report: &Report, diags: &mut Diagnostics) {
                 ),
             );
         }
-        if let Some(original) = repo.report(&target.value) {
+        if let Some(original) = repo.report(&target.value).filter(|o| o.id != report.id) {
             check_follow_up(report, target, original, diags);
         }
     }
+    // A retraction comes after what it retracts: two reports cannot retract each other.
     if let Some(target) = &report.retracts
-        && let Some(original) = repo.report(&target.value)
-        && let (Some(ours), Some(theirs)) = (&report.submitted_at, &original.submitted_at)
-        && ours.value < theirs.value
+        && let Some(original) = repo.report(&target.value).filter(|o| o.id != report.id)
     {
-        diags.push(
-            &report.file,
-            report.key_pos("submitted_at"),
-            Rule::TimeOrder,
-            Text::new(
-                format!("更正信息早于被更正的信息 `{}` 报送", original.id),
-                format!(
-                    "the retraction was submitted before the report it retracts, `{}`",
-                    original.id
+        let earlier = match (&report.submitted_at, &original.submitted_at) {
+            (Some(ours), Some(theirs)) => ours.value < theirs.value,
+            _ => false,
+        };
+        let each_other = original.retracts.as_ref().is_some_and(|r| r.value == report.id);
+        if earlier || each_other {
+            let (zh, en) = match each_other {
+                true => ("与被更正的信息互相撤回", "retracts a report that retracts it"),
+                false => ("早于被更正的信息报送", "was submitted before the report it retracts"),
+            };
+            diags.push(
+                &report.file,
+                report.key_pos("submitted_at"),
+                Rule::TimeOrder,
+                Text::new(
+                    format!("更正信息{zh}：`{}`", original.id),
+                    format!("the retraction {en}, `{}`", original.id),
                 ),
-            ),
-        );
+            );
+        }
     }
 }
 

@@ -244,7 +244,7 @@ fn thousands_of_pictures_are_a_finding_and_only_two_hundred_are_laid_out() {
     let rules = rule_list(&json);
     assert_eq!(rules, ["file-too-large"], "{json}");
     let out = sandbox.run(&["render", file, "--docx", "many.docx"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let docx = crate::render::unzip(&sandbox.root().join("many.docx"));
     let document = String::from_utf8(docx["word/document.xml"].clone()).unwrap();
     assert_eq!(document.matches("<wp:docPr ").count(), 200);
@@ -289,7 +289,7 @@ fn pictures_outside_reports_are_refused_and_left_out() {
     let at = |line: u64| (file.to_string(), line, "image-outside-repo".to_string());
     assert_eq!(found, [at(10), at(12), at(20)], "{json}");
     let out = sandbox.run(&["render", file, "--docx", "out.docx", "--pdf", "out.pdf"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(pictures_in(&sandbox.root().join("out.docx")), 1, "only images/ok.png");
 }
 
@@ -310,7 +310,7 @@ fn a_report_past_two_hundred_megapixels_is_refused_and_left_out() {
     let sixth = (file.to_string(), 20, "image-invalid".to_string());
     assert_eq!(finding_list(&json), [sixth], "{json}");
     let out = sandbox.run(&["render", file, "--docx", "out.docx"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(pictures_in(&sandbox.root().join("out.docx")), 5);
 }
 

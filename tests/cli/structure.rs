@@ -152,6 +152,7 @@ const READS_OUTSIDE_THE_WORKSPACE: &[(&str, &str)] = &[
     ("commands/hook.rs", "an existing git hook, before replacing it"),
     ("commands/serve.rs", "serving the built site"),
     ("commands/touch.rs", "rewriting submitted_at in reports in place"),
+    ("render/mod.rs", "the start of a file a document would replace, to refuse one that is none"),
     ("desk/security.rs", "the token's random bytes from /dev/urandom, not an input"),
     ("transfer/mod.rs", "the package it has just written, for the manifest's digests"),
     ("transfer/verify.rs", "the transfer package it checks, which is no reports repository"),
