@@ -161,7 +161,19 @@ pub(crate) fn load_with_kept(
     kept: Option<&Parsed>,
     diags: &mut Diagnostics,
 ) -> Repository {
-    let files = report_files(ws, extra);
+    let (files, misnamed) = report_files(ws, extra);
+    for file in misnamed {
+        diags.push_as(
+            crate::diag::Severity::Warning,
+            &file,
+            Pos::START,
+            Rule::InvalidValue,
+            Text::new(
+                "不会当作信息读取：信息文件的扩展名是小写的 .md",
+                "not read as a report: a report's file name ends in .md, lower case",
+            ),
+        );
+    }
     let placeholders = placeholders(|own| {
         ws.read_file(own, MAX_FILE_BYTES).ok().and_then(|bytes| String::from_utf8(bytes).ok())
     });
@@ -195,12 +207,17 @@ pub(crate) fn load_with_kept(
 }
 
 /// The report files of the workspace `ws`, sorted: those under `reports/`, those
-/// under the paths `extra` and the draft the desk gives, if any.
-fn report_files(ws: &Workspace, extra: &[PathBuf]) -> Vec<String> {
+/// under the paths `extra` and the draft the desk gives, if any; and the files
+/// under `reports/` that look like reports but are not read as one (`.MD`,
+/// `.markdown`).
+fn report_files(ws: &Workspace, extra: &[PathBuf]) -> (Vec<String>, Vec<String>) {
     let root = ws.root();
-    let mut files = find(root, REPORTS, &["md"]);
+    let markdown =
+        |ext: &str| ["md", "markdown", "mdown"].iter().any(|m| ext.eq_ignore_ascii_case(m));
+    let (mut files, misnamed): (Vec<String>, Vec<String>) =
+        find(root, REPORTS, markdown).into_iter().partition(|file| file.ends_with(".md"));
     for path in extra {
-        for file in find(root, &relative(root, path), &["md"]) {
+        for file in find(root, &relative(root, path), |ext| ext == "md") {
             if !files.contains(&file) {
                 files.push(file);
             }
@@ -212,7 +229,7 @@ fn report_files(ws: &Workspace, extra: &[PathBuf]) -> Vec<String> {
         files.push(file.to_string());
     }
     files.sort();
-    files
+    (files, misnamed)
 }
 
 /// Reads and parses the report `file` under the settings and the templates'
@@ -237,7 +254,8 @@ fn parse_report(
 impl RecordFiles {
     /// The requests and bulletin records of the workspace `ws`, read under `settings`.
     fn read(ws: &Workspace, settings: &Settings, diags: &mut Diagnostics) -> RecordFiles {
-        let files = RECORD_DIRS.iter().flat_map(|dir| find(ws.root(), dir, &["yaml", "yml"]));
+        let yaml = |ext: &str| ext == "yaml" || ext == "yml";
+        let files = RECORD_DIRS.iter().flat_map(|dir| find(ws.root(), dir, yaml));
         RecordFiles::parse(files, |file, diags| read_record(ws, file, diags), settings, diags)
     }
 
@@ -345,8 +363,9 @@ fn under(dir: &str, file: &str) -> bool {
     file.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// Repository-relative paths (with `/`) of the files under `dir` with one of `extensions`.
-fn find(root: &Path, dir: &str, extensions: &[&str]) -> Vec<String> {
+/// Repository-relative paths (with `/`) of the files under `dir` whose extension
+/// `wanted` takes.
+fn find(root: &Path, dir: &str, wanted: impl Fn(&str) -> bool) -> Vec<String> {
     let start = root.join(dir);
     let mut files: Vec<String> = WalkDir::new(&start)
         .follow_links(false)
@@ -356,7 +375,7 @@ fn find(root: &Path, dir: &str, extensions: &[&str]) -> Vec<String> {
         .filter(|entry| !entry.file_type().is_dir())
         .filter(|entry| {
             let ext = entry.path().extension().and_then(|e| e.to_str()).unwrap_or_default();
-            extensions.contains(&ext)
+            wanted(ext)
         })
         .map(|entry| relative(root, entry.path()))
         .collect();
@@ -430,6 +449,13 @@ fn read_bytes(ws: &Workspace, file: &str, diags: &mut Diagnostics) -> Option<Vec
             Rule::FileTooLarge,
             format!("文件大小 {len} 字节，超过 1 MiB 上限"),
             format!("the file has {len} bytes, over the 1 MiB limit"),
+        ),
+        // The walk spells a name that is not UTF-8 with U+FFFD, a name no file has.
+        Unread::Io(err) if err.kind() == std::io::ErrorKind::NotFound && file.contains('\u{fffd}') => (
+            Rule::InvalidValue,
+            "文件名不是 UTF-8 编码（显示为 �），读不出：请用 UTF-8 重新命名".to_string(),
+            "the file's name is not UTF-8 (shown with �) and cannot be read: rename it in UTF-8"
+                .to_string(),
         ),
         Unread::Io(err) => (
             Rule::InvalidValue,

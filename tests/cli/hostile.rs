@@ -398,3 +398,31 @@ fn a_control_character_is_a_finding_and_never_reaches_a_document() {
         }
     }
 }
+
+#[test]
+fn a_report_named_oddly_is_said_not_lost() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let sandbox = settings_only();
+    let good = std::fs::read(fixture("repo/reports/2026/03/2026-03-02-good-work.md")).unwrap();
+    sandbox.write("reports/2026/03/2026-03-02-upper.MD", &good);
+    sandbox.write("reports/2026/03/2026-03-02-long.markdown", &good);
+    let name = std::ffi::OsStr::from_bytes(b"2026-03-02-gbk-\xb5\xf7\xb6\xc8.md");
+    std::fs::write(sandbox.root().join("reports/2026/03").join(name), &good).unwrap();
+    let (code, json) = sandbox.check_json(&[]);
+    assert_eq!(code, 1, "{json}");
+    let said = |end: &str| -> Vec<(String, String)> {
+        let all = json["diagnostics"].as_array().unwrap().iter();
+        all.filter(|d| d["file"].as_str().unwrap().ends_with(end))
+            .map(|d| {
+                (d["severity"].as_str().unwrap().into(), d["message"].as_str().unwrap().into())
+            })
+            .collect()
+    };
+    for end in [".MD", ".markdown"] {
+        let found = said(end);
+        assert!(found.len() == 1 && found[0].0 == "warning", "{end}: {found:?}");
+        assert!(found[0].1.contains("不会当作信息读取"), "{found:?}");
+    }
+    let found = said("\u{fffd}.md");
+    assert!(found.iter().any(|(s, m)| s == "error" && m.contains("不是 UTF-8")), "{found:?}");
+}
