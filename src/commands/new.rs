@@ -109,7 +109,9 @@ pub fn draft(run: &Run, args: &NewArgs) -> anyhow::Result<Draft> {
         }
         None => crate::slug::from_chinese(&args.title),
     };
-    let file = free_file(root, &occurred, &slug);
+    // Days are the bureau's (SPEC §4): the file and the date in the text by its clock.
+    let local = occurred.with_timezone(&settings.timezone);
+    let file = free_file(root, &local, &slug);
     let id = load::stem(&file);
     let phone = person.and_then(|p| p.phone.clone()).unwrap_or_default();
     let author = user.unwrap_or_default();
@@ -129,7 +131,7 @@ pub fn draft(run: &Run, args: &NewArgs) -> anyhow::Result<Draft> {
             ("occurred_at", occurred.to_rfc3339_opts(SecondsFormat::Secs, false)),
             ("submitted_at", now.to_rfc3339_opts(SecondsFormat::Secs, false)),
             ("id", id.clone()),
-            ("date", format!("{}月{}日", occurred.month(), occurred.day())),
+            ("date", format!("{}月{}日", local.month(), local.day())),
         ]
     };
     // Values are YAML-quoted in the front matter and plain in the body.

@@ -155,6 +155,13 @@ fn new_fills_the_template_from_git_user_and_settings() {
     // The same title again gets a free name instead of overwriting.
     let again = new_report();
     assert!(String::from_utf8_lossy(&again.stdout).contains("touzikezhaokaizhongdianxiang-2.md"));
+    // A time written in UTC is filed on the bureau's day (+08:00: 3 March).
+    let args = ["new", "work", "--title", "夜间", "--occurred-at", "2026-03-02T20:00:00Z"];
+    let utc = sandbox.run_with_env(&args, &[("SOURCE_DATE_EPOCH", "1772445600")]);
+    let said = String::from_utf8_lossy(&utc.stdout);
+    assert!(said.contains("reports/2026/03/2026-03-03-yejian.md"), "{said}");
+    let text = std::fs::read_to_string(sandbox.root().join("reports/2026/03/2026-03-03-yejian.md"));
+    assert!(text.unwrap().contains("3月3日"));
 }
 
 #[test]
