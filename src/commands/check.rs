@@ -43,7 +43,7 @@ pub struct Findings {
 pub fn findings(run: &Run, args: &CheckArgs) -> anyhow::Result<Findings> {
     let mut extra = Vec::new();
     for path in &args.paths {
-        extra.push(std::path::absolute(path).context("resolving a path")?);
+        extra.push(super::in_repository(run.root(), path)?);
     }
     // With --approvals (a verdict), the ledger's findings too, and the server's
     // receipts are verified against the signed settings in force, not the work tree's.

@@ -69,6 +69,25 @@ pub fn run(cli: Cli, desk: Desk) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `path` given on the command line, made absolute, when it is inside the
+/// repository at `root`; else why not (exit 2): xinbao reads nothing outside
+/// the repository, whatever it is asked.
+pub fn in_repository(root: &Path, path: &Path) -> anyhow::Result<PathBuf> {
+    let absolute = std::path::absolute(path).context("resolving a path")?;
+    let real = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    if real(&absolute).starts_with(real(root)) {
+        return Ok(absolute);
+    }
+    Err(crate::lang::unable(
+        format!("{}：不在报送仓库 {} 中，xinbao 只读仓库里的文件", path.display(), root.display()),
+        format!(
+            "{}: not inside the reports repository {}; xinbao reads only files in it",
+            path.display(),
+            root.display()
+        ),
+    ))
+}
+
 /// The reports repository: `--root`, else the enclosing git work tree or the
 /// nearest folder with `xinbao.yaml`.
 pub fn find_root(given: Option<&Path>) -> anyhow::Result<PathBuf> {

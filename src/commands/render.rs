@@ -8,7 +8,6 @@ use crate::load;
 use crate::pipeline::{Purpose, Verdicts};
 use crate::render;
 use crate::run::Run;
-use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -58,7 +57,7 @@ pub fn preview(run: &Run, report: &str) -> anyhow::Result<Preview> {
     let (root, lang) = (run.root(), run.lang());
     let given = Path::new(report);
     let extra: Vec<PathBuf> = if given.extension().is_some_and(|e| e == "md") && given.is_file() {
-        vec![std::path::absolute(given).context("resolving the report path")?]
+        vec![super::in_repository(root, given)?]
     } else {
         Vec::new()
     };

@@ -426,3 +426,24 @@ fn a_report_named_oddly_is_said_not_lost() {
     let found = said("\u{fffd}.md");
     assert!(found.iter().any(|(s, m)| s == "error" && m.contains("不是 UTF-8")), "{found:?}");
 }
+
+#[test]
+fn a_path_outside_the_repository_is_not_read() {
+    let sandbox = settings_only();
+    let outside = tempfile::tempdir().unwrap();
+    let draft = outside.path().join("2026-03-02-outside.md");
+    std::fs::copy(fixture("repo/reports/2026/03/2026-03-02-good-work.md"), &draft).unwrap();
+    let folder = outside.path().to_str().unwrap();
+    for args in [
+        vec!["check", folder],
+        vec!["check", draft.to_str().unwrap()],
+        vec!["check", ".."],
+        vec!["render", draft.to_str().unwrap(), "--docx", "x.docx"],
+    ] {
+        let out = sandbox.run(&args);
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {said}");
+        assert!(said.contains("不在报送仓库"), "{args:?}: {said}");
+    }
+    assert!(!sandbox.root().join("x.docx").exists());
+}
