@@ -260,7 +260,13 @@ pub fn blocks(markdown: &str, ws: &Workspace, file: &str) -> Vec<Block> {
             Event::Html(html) | Event::InlineHtml(html) => b.push_text(&html),
             Event::SoftBreak => b.push_text(""),
             Event::HardBreak => b.push_text("\n"),
-            Event::FootnoteReference(text) => b.push_text(&text),
+            // A footnote is marked `[1]` where it is referred to, and its text is a
+            // paragraph `注[1]：…` where it is written.
+            Event::FootnoteReference(label) => b.push_text(&format!("[{label}]")),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                b.paragraph();
+                b.push_text(&format!("注[{label}]："));
+            }
             Event::Rule => b.paragraph(),
             _ => {}
         }
@@ -294,6 +300,13 @@ mod tests {
         assert_eq!(numeral(12), "十二");
         assert_eq!(numeral(20), "二十");
         assert_eq!(numeral(35), "三十五");
+    }
+
+    #[test]
+    fn footnotes_keep_their_text() {
+        let md = "正文内容[^1]。\n\n[^1]: 脚注文字。\n";
+        let ws = crate::workspace::Workspace::new(std::path::Path::new("."), chrono::Utc::now());
+        assert_eq!(texts(&blocks(md, &ws, "x.md")), ["正文内容[1]。", "注[1]：脚注文字。"]);
     }
 
     #[test]

@@ -49,8 +49,10 @@ pub struct Link {
 }
 
 /// The Markdown extensions reports may use; renderers use the same set.
+/// Footnotes are read as such: without them, `[^1]: 说明` is a link definition,
+/// and its text vanishes from every document.
 pub fn markdown_options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES
 }
 
 impl Body {
