@@ -1,4 +1,5 @@
-//! ASCII names for files and pages from Chinese text, by pinyin.
+//! ASCII names for files and pages: from Chinese text, by pinyin, and for URLs,
+//! percent-encoded.
 
 use pinyin::ToPinyin;
 
@@ -52,6 +53,23 @@ pub fn initials(text: &str) -> String {
     }
     code.truncate(16);
     code
+}
+
+/// `text` percent-encoded for a URL: every byte but the unreserved ones
+/// (`A–Z a–z 0–9 - _ . ~`) and, with `slashes`, `/` (a path of segments).
+pub fn percent_encoded(text: &str, slashes: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric()
+            || matches!(byte, b'-' | b'_' | b'.' | b'~')
+            || slashes && byte == b'/'
+        {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

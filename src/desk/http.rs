@@ -157,12 +157,5 @@ pub fn id_of(id: &str) -> Result<&str, Failure> {
 
 /// Percent-encodes `text` for a query value or a path (`/` kept).
 pub fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    crate::slug::percent_encoded(text, true)
 }

@@ -30,7 +30,7 @@ pub fn render_sarif(diagnostics: &[Diagnostic], lang: Lang) -> String {
                 "level": level(d.severity),
                 "message": {"text": d.message.get(lang)},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": d.file, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {"uri": crate::slug::percent_encoded(&d.file, true), "uriBaseId": "%SRCROOT%"},
                     "region": region,
                 }}],
             })

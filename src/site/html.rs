@@ -30,15 +30,7 @@ pub fn esc(text: &str) -> String {
 
 /// One path segment (a report id, a file name) percent-encoded for a URL.
 pub fn url(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    crate::slug::percent_encoded(segment, false)
 }
 
 /// The page of the site a link in the navigation stands for.

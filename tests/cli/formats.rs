@@ -89,6 +89,9 @@ fn sarif_is_2_1_0_with_rules_and_locations() {
     let result = &run["results"][0];
     assert_eq!(result["ruleId"], "deadline-exceeded");
     assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 8);
+    // The file `…-late,50%.md` as a URI (RFC 3986): percent-encoded.
+    let uri = &result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    assert_eq!(uri, "reports/2026/03/2026-03-11-late%2C50%25.md");
     let index = result["ruleIndex"].as_u64().unwrap() as usize;
     assert_eq!(run["tool"]["driver"]["rules"][index]["id"], "deadline-exceeded");
 }
