@@ -324,24 +324,7 @@ pub fn column_weights(rows: &[Vec<Vec<Inline>>]) -> Vec<usize> {
         .collect()
 }
 
-/// The most blocks, table rows, table columns and characters in one paragraph a
-/// document lays out. A real report is far below them; a hostile 1 MiB file
-/// (30,000 list items, a table of 30,000 rows, one paragraph of 350,000
-/// characters) would otherwise hold the PDF layout for many seconds.
-pub const LIMITS: Limits = Limits { blocks: 2_000, rows: 500, columns: 30, characters: 20_000 };
-
-/// See [`LIMITS`].
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// Blocks of the body.
-    pub blocks: usize,
-    /// Rows of one table.
-    pub rows: usize,
-    /// Columns of one table.
-    pub columns: usize,
-    /// Characters of one paragraph.
-    pub characters: usize,
-}
+pub use crate::report::body::{LIMITS, Limits};
 
 /// `blocks` cut to [`LIMITS`], each cut marked in the text (以下从略), so a
 /// document never silently lacks what its report has.

@@ -15,6 +15,39 @@ pub struct Body {
     pub links: Vec<Link>,
     /// Where raw HTML blocks and inline tags start.
     pub html: Vec<Span>,
+    /// Tables and paragraphs past what a document lays out ([`LIMITS`]).
+    pub over_limits: Vec<OverLimit>,
+}
+
+/// The most blocks, table rows, table columns and characters in one paragraph a
+/// document lays out. A real report is far below them; a hostile 1 MiB file
+/// (30,000 list items, a table of 30,000 rows, one paragraph of 350,000
+/// characters) would otherwise hold the PDF layout for many seconds.
+pub const LIMITS: Limits = Limits { blocks: 2_000, rows: 500, columns: 30, characters: 20_000 };
+
+/// See [`LIMITS`].
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Blocks of the body.
+    pub blocks: usize,
+    /// Rows of one table.
+    pub rows: usize,
+    /// Columns of one table.
+    pub columns: usize,
+    /// Characters of one paragraph.
+    pub characters: usize,
+}
+
+/// A table or a paragraph a document cuts short (以下从略): how many columns,
+/// rows or characters it has.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum OverLimit {
+    /// A table of more columns than [`Limits::columns`].
+    Columns(Span, usize),
+    /// A table of more rows than [`Limits::rows`].
+    Rows(Span, usize),
+    /// A paragraph or list item of more characters than [`Limits::characters`].
+    Characters(Span, usize),
 }
 
 /// A heading and its plain text.
@@ -62,6 +95,9 @@ impl Body {
         let mut body = Body::default();
         let mut heading: Option<Heading> = None;
         let mut image: Option<InlineImage> = None;
+        // The table being read: where, its rows and widest row; the paragraph's characters.
+        let (mut table, mut rows, mut columns, mut cells) = (None, 0, 0, 0);
+        let mut paragraph: Option<(Span, usize)> = None;
         let locator = Locator::new(text);
         for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
             let pos = || locator.span(base + range.start..base + range.end);
@@ -91,7 +127,35 @@ impl Body {
                     body.links.push(Link { target: dest_url.to_string(), span: pos() })
                 }
                 Event::Html(_) | Event::InlineHtml(_) => body.html.push(pos()),
+                Event::Start(Tag::Table(_)) => (table, rows, columns) = (Some(pos()), 0, 0),
+                Event::Start(Tag::TableHead | Tag::TableRow) => cells = 0,
+                Event::End(TagEnd::TableCell) => cells += 1,
+                Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
+                    (rows, columns) = (rows + 1, columns.max(cells));
+                }
+                Event::End(TagEnd::Table) => {
+                    let Some(at) = table.take() else { continue };
+                    if columns > LIMITS.columns {
+                        body.over_limits.push(OverLimit::Columns(at, columns));
+                    }
+                    if rows > LIMITS.rows {
+                        body.over_limits.push(OverLimit::Rows(at, rows));
+                    }
+                }
+                Event::Start(Tag::Paragraph | Tag::Item) => {
+                    paragraph = Some((pos(), 0));
+                }
+                Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                    if let Some((at, count)) = paragraph.take()
+                        && count > LIMITS.characters
+                    {
+                        body.over_limits.push(OverLimit::Characters(at, count));
+                    }
+                }
                 Event::Text(text) | Event::Code(text) => {
+                    if let Some((_, count)) = paragraph.as_mut() {
+                        *count += text.chars().count();
+                    }
                     if let Some(image) = image.as_mut() {
                         image.caption.push_str(&text);
                     } else if let Some(heading) = heading.as_mut() {
@@ -120,6 +184,22 @@ fn level_number(level: HeadingLevel) -> u8 {
 mod tests {
     use super::*;
     use crate::source::Pos;
+
+    #[test]
+    fn finds_what_a_document_would_cut_short() {
+        let long = format!("{}\n\n- 短\n", "字".repeat(LIMITS.characters + 1));
+        let body = Body::scan(&long, 0);
+        assert_eq!(body.over_limits.len(), 1);
+        assert!(matches!(body.over_limits[0], OverLimit::Characters(_, n) if n == 20_001));
+        let rows: String = (0..=LIMITS.rows).map(|i| format!("|{i}|\n")).collect();
+        let body = Body::scan(&format!("|表|\n|-|\n{rows}"), 0);
+        assert!(
+            matches!(body.over_limits[..], [OverLimit::Rows(_, 502)]),
+            "{:?}",
+            body.over_limits
+        );
+        assert!(Body::scan("|a|b|\n|-|-|\n|1|2|\n", 0).over_limits.is_empty());
+    }
 
     #[test]
     fn finds_headings_pictures_links_and_html() {

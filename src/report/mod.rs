@@ -3,7 +3,7 @@
 //! [`parse`] turns one file's text into a [`Report`], recording every problem of
 //! syntax and type as a diagnostic; the rules in [`crate::rules`] judge the rest.
 
-mod body;
+pub mod body;
 pub mod bulletin;
 pub mod field;
 pub mod front_matter;

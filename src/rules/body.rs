@@ -2,6 +2,7 @@
 
 use crate::diag::{Diagnostics, Rule};
 use crate::lang::Text;
+use crate::report::body::OverLimit;
 use crate::report::{Category, Placeholders, Report, TemplateText};
 use crate::workspace::Workspace;
 
@@ -46,6 +47,45 @@ pub(super) fn check_template_text(
 
 pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
     let file = &report.file;
+    // What a document would cut short (以下从略) is not the report as written.
+    for over in &report.body.over_limits {
+        let limits = crate::report::body::LIMITS;
+        let (at, zh, en) = match *over {
+            OverLimit::Columns(at, n) => {
+                let most = limits.columns;
+                (
+                    at,
+                    format!("表格有 {n} 列，公文最多排 {most} 列"),
+                    format!("the table has {n} columns; a document lays out {most} at most"),
+                )
+            }
+            OverLimit::Rows(at, n) => {
+                let most = limits.rows;
+                (
+                    at,
+                    format!("表格有 {n} 行，公文最多排 {most} 行"),
+                    format!("the table has {n} rows; a document lays out {most} at most"),
+                )
+            }
+            OverLimit::Characters(at, n) => {
+                let most = limits.characters;
+                (
+                    at,
+                    format!("这一段有 {n} 字，公文一段最多排 {most} 字"),
+                    format!("the paragraph has {n} characters; a document lays out {most} at most"),
+                )
+            }
+        };
+        diags.push(
+            file,
+            at,
+            Rule::FileTooLarge,
+            Text::new(
+                format!("{zh}：请拆分，否则超出部分不会出现在公文中"),
+                format!("{en}: split it, or the rest is left out of the documents"),
+            ),
+        );
+    }
     for heading in report.body.headings.iter().filter(|h| h.level == 1) {
         diags.push(
             file,
