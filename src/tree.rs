@@ -50,13 +50,14 @@ struct Entry<'a> {
 }
 
 impl Entry<'_> {
-    /// Git orders tree entries as if folder names ended with `/`.
+    /// Git orders tree entries as if folder names ended with `/` (git's
+    /// `base_name_compare`): the common length compared as bytes, then the
+    /// next byte, a folder's end being `/` and a file's less than any byte.
     fn cmp_key(&self, other: &Entry) -> std::cmp::Ordering {
-        self.key().cmp(other.key())
-    }
-
-    fn key(&self) -> impl Iterator<Item = u8> + '_ {
-        self.name.iter().copied().chain(self.is_tree.then_some(b'/'))
+        let common = self.name.len().min(other.name.len());
+        let next =
+            |entry: &Entry| entry.name.get(common).copied().or(entry.is_tree.then_some(b'/'));
+        self.name[..common].cmp(&other.name[..common]).then_with(|| next(self).cmp(&next(other)))
     }
 
     fn oid(&self) -> Result<Oid, git2::Error> {
@@ -70,10 +71,9 @@ impl Entry<'_> {
 /// them all; read as paths, they would point out of the repository. Names that
 /// are not UTF-8 are refused too: two of them can read as the same path.
 fn is_checkout_name(name: &[u8]) -> bool {
-    !matches!(name, b"" | b"." | b"..")
-        && !name.eq_ignore_ascii_case(b".git")
-        && !name.contains(&b'/')
-        && std::str::from_utf8(name).is_ok()
+    let plain = name.iter().all(|&b| b != b'/' && b.is_ascii());
+    let utf8 = || !name.contains(&b'/') && std::str::from_utf8(name).is_ok();
+    !matches!(name, b"" | b"." | b"..") && !name.eq_ignore_ascii_case(b".git") && (plain || utf8())
 }
 
 /// Parses a raw tree object (`MODE NAME\0<20 bytes>` repeated). Entries that no

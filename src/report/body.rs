@@ -95,12 +95,15 @@ impl Body {
         let mut body = Body::default();
         let mut heading: Option<Heading> = None;
         let mut image: Option<InlineImage> = None;
-        // The table being read: where, its rows and widest row; the paragraph's characters.
+        // The table being read: where, its rows and widest row; the characters of
+        // a paragraph whose source is long enough to pass the limit.
         let (mut table, mut rows, mut columns, mut cells) = (None, 0, 0, 0);
-        let mut paragraph: Option<(Span, usize)> = None;
+        let mut paragraph: Option<(std::ops::Range<usize>, usize)> = None;
         let locator = Locator::new(text);
         for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
-            let pos = || locator.span(base + range.start..base + range.end);
+            let span =
+                |range: std::ops::Range<usize>| locator.span(base + range.start..base + range.end);
+            let pos = || span(range.clone());
             match event {
                 Event::Start(Tag::Heading { level, .. }) => {
                     heading = Some(Heading {
@@ -127,7 +130,7 @@ impl Body {
                     body.links.push(Link { target: dest_url.to_string(), span: pos() })
                 }
                 Event::Html(_) | Event::InlineHtml(_) => body.html.push(pos()),
-                Event::Start(Tag::Table(_)) => (table, rows, columns) = (Some(pos()), 0, 0),
+                Event::Start(Tag::Table(_)) => (table, rows, columns) = (Some(range.clone()), 0, 0),
                 Event::Start(Tag::TableHead | Tag::TableRow) => cells = 0,
                 Event::End(TagEnd::TableCell) => cells += 1,
                 Event::End(TagEnd::TableHead | TagEnd::TableRow) => {
@@ -136,20 +139,21 @@ impl Body {
                 Event::End(TagEnd::Table) => {
                     let Some(at) = table.take() else { continue };
                     if columns > LIMITS.columns {
-                        body.over_limits.push(OverLimit::Columns(at, columns));
+                        body.over_limits.push(OverLimit::Columns(span(at.clone()), columns));
                     }
                     if rows > LIMITS.rows {
-                        body.over_limits.push(OverLimit::Rows(at, rows));
+                        body.over_limits.push(OverLimit::Rows(span(at), rows));
                     }
                 }
+                // A source no longer than the limit holds no more characters than it.
                 Event::Start(Tag::Paragraph | Tag::Item) => {
-                    paragraph = Some((pos(), 0));
+                    paragraph = (range.len() > LIMITS.characters).then(|| (range.clone(), 0));
                 }
                 Event::End(TagEnd::Paragraph | TagEnd::Item) => {
                     if let Some((at, count)) = paragraph.take()
                         && count > LIMITS.characters
                     {
-                        body.over_limits.push(OverLimit::Characters(at, count));
+                        body.over_limits.push(OverLimit::Characters(span(at), count));
                     }
                 }
                 Event::Text(text) | Event::Code(text) => {

@@ -17,6 +17,16 @@ use crate::yaml::Node;
 /// line of `text`: it cannot be seen, and no document can hold it (XML forbids
 /// most of them).
 fn control_characters(file: &str, text: &str, diags: &mut Diagnostics) {
+    // Most texts have none: one pass over the bytes (C1 controls are C2 80–9F).
+    let bytes = text.as_bytes();
+    let suspect = |(i, &b): (usize, &u8)| {
+        b < 0x20 && b != b'\n' && b != b'\t'
+            || b == 0x7F
+            || b == 0xC2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n))
+    };
+    if !bytes.iter().enumerate().any(suspect) {
+        return;
+    }
     for (line, content) in (1u32..).zip(text.split('\n')) {
         let found = (1u32..).zip(content.chars()).find(|(_, c)| c.is_control() && *c != '\t');
         let Some((column, c)) = found else { continue };
