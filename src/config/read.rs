@@ -239,6 +239,11 @@ fn key(node: &Node, parent: &mut Fields) -> Option<Key> {
     };
     let valid_from = f.date("valid_from").map(|d| d.value);
     let valid_until = f.date("valid_until").map(|d| d.value);
+    if let (Some(from), Some(until)) = (valid_from, valid_until)
+        && until < from
+    {
+        f.invalid_value("valid_until", "不早于 valid_from 的日期", "a date not before valid_from");
+    }
     Some(Key { pos: node.pos, material: material?, valid_from, valid_until })
 }
 
@@ -301,6 +306,14 @@ fn quotas(node: Option<&Node>, units: &[String], f: &mut Fields) -> Quotas {
     quotas
 }
 
+/// The most points (either way) one item of the scoring may be worth: a score
+/// of millions of reports stays far from overflowing, and the ranking with it.
+const MAX_POINTS: u64 = 1_000_000;
+
+/// What a score should be, in both languages.
+const POINTS: (&str, &str) =
+    ("−1000000 到 1000000 之间的整数", "a whole number from −1000000 to 1000000");
+
 fn scoring(node: &Node, parent: &mut Fields) -> Scoring {
     let mut scoring = Scoring::default();
     let mut f = parent.nested(node, SCORING_KEYS);
@@ -311,18 +324,23 @@ fn scoring(node: &Node, parent: &mut Fields) -> Scoring {
         ("missed", &mut scoring.missed),
         ("false_report", &mut scoring.false_report),
     ] {
-        if let Some(n) = f.integer(key, true) {
-            *slot = n.value;
+        match f.integer(key, true) {
+            Some(n) if n.value.unsigned_abs() > MAX_POINTS => {
+                f.invalid_value(key, POINTS.0, POINTS.1)
+            }
+            Some(n) => *slot = n.value,
+            None => {}
         }
     }
     if let Some(levels) = f.map("adoption") {
         scoring.adoption.clear();
         for entry in levels.entries().unwrap_or_default() {
-            match entry.value.as_str().and_then(|s| s.trim().parse::<i64>().ok()) {
+            let points = entry.value.as_str().and_then(|s| s.trim().parse::<i64>().ok());
+            match points.filter(|p| p.unsigned_abs() <= MAX_POINTS) {
                 Some(points) => {
                     scoring.adoption.insert(entry.key.clone(), points);
                 }
-                None => f.invalid(&entry.value, &entry.key, "整数", "a whole number"),
+                None => f.invalid(&entry.value, &entry.key, POINTS.0, POINTS.1),
             }
         }
     }

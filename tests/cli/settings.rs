@@ -28,7 +28,7 @@ fn unparsable_settings_exit_two_with_the_line() {
 #[test]
 fn wrong_settings_are_diagnostics_with_lines() {
     let sandbox = with_settings(
-        "bureau: 测试局\nunits: [投资科, 投资科]\nunitz: []\npeople:\n  - name: 张三\n    unit: 规划科\n    roles: [writer]\n  - name: 张三\n    unit: 投资科\n    roles: [boss]\ntimezone: Asia/Shanghai\nlimits:\n  routine: tomorrow\n  commit_skew: 10\nquotas:\n  default: six\n  价格科: 3\nscoring:\n  late: -1.5\n",
+        "bureau: 测试局\nunits: [投资科, 投资科]\nunitz: []\npeople:\n  - name: 张三\n    unit: 规划科\n    roles: [writer]\n  - name: 张三\n    unit: 投资科\n    roles: [boss]\ntimezone: Asia/Shanghai\nlimits:\n  routine: tomorrow\n  commit_skew: 10\nquotas:\n  default: six\n  价格科: 3\nscoring:\n  late: -1.5\n  per_item: 9223372036854775807\n  adoption:\n    县级: -9223372036854775808\n",
     );
     let (code, json) = sandbox.check_json(&[]);
     let found: Vec<_> =
@@ -45,6 +45,8 @@ fn wrong_settings_are_diagnostics_with_lines() {
         (16, "invalid-value"),
         (17, "unknown-unit"),
         (19, "invalid-value"),
+        (20, "invalid-value"),
+        (22, "invalid-value"),
     ]
     .into_iter()
     .map(|(line, rule)| (line, rule.to_string()))
@@ -66,7 +68,7 @@ fn supervisors_need_units_to_supervise() {
 #[test]
 fn keys_that_cannot_be_read_are_diagnostics_with_lines() {
     let sandbox = with_settings(
-        "bureau: 测试局\nunits: [投资科]\npeople:\n  - name: 李四\n    roles: [supervisor]\n    supervises: [投资科]\n    keys:\n      - ssh: \"ssh-ed25519 AAAA-not-base64 lisi\"\n      - openpgp: keys/missing.asc\n      - openpgp: ../outside.asc\n      - openpgp: keys/garbage.asc\n      - ssh: \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGIXJbMRgC6/eM0qfL6fsUPcFMzCBMpSXJs0nnPhEbZ5 good\"\n        valid_from: 2026-01-01\n",
+        "bureau: 测试局\nunits: [投资科]\npeople:\n  - name: 李四\n    roles: [supervisor]\n    supervises: [投资科]\n    keys:\n      - ssh: \"ssh-ed25519 AAAA-not-base64 lisi\"\n      - openpgp: keys/missing.asc\n      - openpgp: ../outside.asc\n      - openpgp: keys/garbage.asc\n      - ssh: \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGIXJbMRgC6/eM0qfL6fsUPcFMzCBMpSXJs0nnPhEbZ5 good\"\n        valid_from: 2026-01-01\n      - ssh: \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGIXJbMRgC6/eM0qfL6fsUPcFMzCBMpSXJs0nnPhEbZ5 backwards\"\n        valid_from: 2026-06-01\n        valid_until: 2026-01-01\n",
     );
     sandbox.write(
         "keys/garbage.asc",
@@ -76,7 +78,7 @@ fn keys_that_cannot_be_read_are_diagnostics_with_lines() {
     let found: Vec<_> =
         finding_list(&json).into_iter().map(|(_, line, rule)| (line, rule)).collect();
     let expected: Vec<(u64, String)> =
-        [8, 9, 10, 11].into_iter().map(|line| (line, "invalid-value".to_string())).collect();
+        [8, 9, 10, 11, 16].into_iter().map(|line| (line, "invalid-value".to_string())).collect();
     assert_eq!(found, expected, "{json}");
     assert_eq!(code, 1);
     // The good key is still listed.
