@@ -62,9 +62,12 @@ pub fn render_step_summary(diagnostics: &[Diagnostic], files: usize, lang: Lang)
     out
 }
 
-/// Escapes a message as the workflow-command rules require.
+/// Escapes a message as the workflow-command rules require; a character that
+/// cannot be seen (an ESC from a report, say) is shown by its code, never sent
+/// to the log as it is.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let text = text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    crate::source::shown(&text).into_owned()
 }
 
 /// Escapes a property value: like data, plus `:` and `,`.
@@ -84,6 +87,7 @@ mod tests {
     #[test]
     fn escapes_per_workflow_command_rules() {
         assert_eq!(escape_data("50% a\r\nb"), "50%25 a%0D%0Ab");
+        assert_eq!(escape_data("a\u{1b}[31mb"), "a<U+001B>[31mb");
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
         assert_eq!(escape_cell("a|b\nc"), "a\\|b c");
     }

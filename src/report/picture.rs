@@ -144,7 +144,10 @@ fn check_picture(bytes: &[u8]) -> Result<(u32, u32), Text> {
     let size = imagesize::blob_size(bytes)
         .map_err(|_| Text::new("已损坏，读不出尺寸", "is damaged: its size cannot be read"))?;
     let pixels = size.width as u64 * size.height as u64;
-    if pixels == 0 || pixels > MAX_PIXELS {
+    if pixels == 0 {
+        return Err(Text::new("尺寸为 0 像素，不是图片", "has no pixels (0 wide or high)"));
+    }
+    if pixels > MAX_PIXELS {
         return Err(Text::new(
             format!("尺寸 {}×{} 像素，超出允许范围", size.width, size.height),
             format!("is {}×{} pixels, beyond what can be rendered", size.width, size.height),
