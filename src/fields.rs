@@ -139,10 +139,23 @@ impl<'a, 'd> Fields<'a, 'd> {
 
     fn scalar_text(&mut self, node: &Node, key: &str) -> Option<Spanned<String>> {
         match node.as_str() {
-            // An escape (`"\x01"`) can write a control character no document can hold.
+            // An escape (`"\x01"`) can write a control character no document can
+            // hold: a warning, and the text without it.
             Some(text) if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n')) => {
-                self.invalid(node, key, "不含控制字符的文字", "a text without control characters");
-                None
+                let shown = crate::source::shown(text);
+                self.diags.push_as(
+                    crate::diag::Severity::Warning,
+                    self.file,
+                    node.span(),
+                    Rule::InvalidValue,
+                    Text::new(
+                        format!("`{key}` 的值 `{shown}` 含有看不见的控制字符，已略去：请删去"),
+                        format!("`{key}` has the value `{shown}`, with invisible control characters, left out: delete them"),
+                    ),
+                );
+                let kept: String =
+                    text.chars().filter(|c| !c.is_control() || matches!(c, '\t' | '\n')).collect();
+                Some(Spanned::at(kept.trim().to_string(), node))
             }
             Some(text) => Some(Spanned::at(text.trim().to_string(), node)),
             None => {

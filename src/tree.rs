@@ -95,7 +95,8 @@ fn entries(data: &[u8]) -> Vec<Entry<'_>> {
         let (mode, name) = (&rest[..space], &rest[space + 1..nul]);
         if is_checkout_name(name) {
             list.push(Entry {
-                is_tree: mode == b"40000",
+                // Git writes `40000`; a zero-padded `040000` is a folder too.
+                is_tree: mode == b"40000" || mode == b"040000",
                 // Regular files only: not symlinks (120000) or submodules (160000).
                 is_file: mode.starts_with(b"100"),
                 name,

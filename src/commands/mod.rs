@@ -74,7 +74,6 @@ pub fn run(cli: Cli, desk: Desk) -> anyhow::Result<ExitCode> {
 /// the repository, whatever it is asked.
 pub fn in_repository(root: &Path, path: &Path) -> anyhow::Result<PathBuf> {
     let absolute = std::path::absolute(path).context("resolving a path")?;
-    let real = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
     if real(&absolute).starts_with(real(root)) {
         return Ok(absolute);
     }
@@ -86,6 +85,29 @@ pub fn in_repository(root: &Path, path: &Path) -> anyhow::Result<PathBuf> {
             root.display()
         ),
     ))
+}
+
+/// `path` with its links and `..` resolved, as far as it exists: the longest
+/// part that exists made real, the rest (a file not written yet) added to it.
+fn real(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let parts: Vec<Component> = path.components().collect();
+    for cut in (1..=parts.len()).rev() {
+        let Ok(mut real) = parts[..cut].iter().collect::<PathBuf>().canonicalize() else {
+            continue;
+        };
+        for part in &parts[cut..] {
+            match part {
+                Component::ParentDir => {
+                    real.pop();
+                }
+                Component::CurDir => {}
+                other => real.push(other),
+            }
+        }
+        return real;
+    }
+    path.to_path_buf()
 }
 
 /// The reports repository: `--root`, else the enclosing git work tree or the
@@ -113,4 +135,21 @@ pub fn find_root(given: Option<&Path>) -> anyhow::Result<PathBuf> {
         "不在报送仓库中：请在仓库内运行，或用 --root 指定，或用 `xinbao init` 创建",
         "not in a reports repository: run inside one, pass --root, or create one with `xinbao init`",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_not_written_yet_is_inside_a_root_reached_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("link");
+        std::fs::create_dir(dir.path().join("repo")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("repo"), &link).unwrap();
+        let new = link.join("reports/2026/01/new.md");
+        assert!(in_repository(&link, &new).is_ok());
+        assert!(in_repository(&link, &link.join("reports/../../x.md")).is_err());
+        assert!(in_repository(&link, dir.path()).is_err());
+    }
 }

@@ -42,7 +42,7 @@ pub fn run(run: &Run, args: &TouchArgs) -> anyhow::Result<ExitCode> {
 /// The report file of `given` (an id, or a path).
 fn find(root: &Path, given: &str) -> anyhow::Result<String> {
     if given.ends_with(".md") {
-        let path = std::path::absolute(given)?;
+        let path = super::in_repository(root, Path::new(given))?;
         return Ok(crate::load::relative(root, &path));
     }
     let reports = root.join(crate::load::REPORTS);

@@ -23,7 +23,7 @@ pub fn render_github(diagnostics: &[Diagnostic], lang: Lang) -> String {
             d.pos.line,
             d.pos.column,
             escape_property(d.rule.id()),
-            escape_data(d.message.get(lang)),
+            escape_message(d.message.get(lang)),
         ));
     }
     out
@@ -62,12 +62,16 @@ pub fn render_step_summary(diagnostics: &[Diagnostic], files: usize, lang: Lang)
     out
 }
 
-/// Escapes a message as the workflow-command rules require; a character that
-/// cannot be seen (an ESC from a report, say) is shown by its code, never sent
-/// to the log as it is.
+/// Escapes a value as the workflow-command rules require.
 fn escape_data(text: &str) -> String {
-    let text = text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
-    crate::source::shown(&text).into_owned()
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a message: [`escape_data`], with the characters that cannot be seen
+/// shown by their code (a report's ESC never reaches the log as it is). Not for
+/// `file=`: the path must stay the file's.
+fn escape_message(text: &str) -> String {
+    escape_data(&crate::source::shown(text))
 }
 
 /// Escapes a property value: like data, plus `:` and `,`.
@@ -87,7 +91,8 @@ mod tests {
     #[test]
     fn escapes_per_workflow_command_rules() {
         assert_eq!(escape_data("50% a\r\nb"), "50%25 a%0D%0Ab");
-        assert_eq!(escape_data("a\u{1b}[31mb"), "a<U+001B>[31mb");
+        assert_eq!(escape_message("a\u{1b}[31mb"), "a<U+001B>[31mb");
+        assert_eq!(escape_property("a\u{200b}.md"), "a\u{200b}.md");
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
         assert_eq!(escape_cell("a|b\nc"), "a\\|b c");
     }

@@ -106,11 +106,14 @@ pub fn write_files(
 /// zip where the report was.
 fn not_over_another_file(out: &std::path::Path, kind: &str, magic: &[u8]) -> anyhow::Result<()> {
     use std::io::Read as _;
-    let Ok(mut file) = std::fs::File::open(out) else { return Ok(()) };
+    // Only a regular file is looked into: a pipe would never answer, and a
+    // link or a folder is replaced, or refused, by the atomic write.
+    let regular = std::fs::symlink_metadata(out).is_ok_and(|m| m.is_file() && m.len() > 0);
+    let Some(mut file) = regular.then(|| std::fs::File::open(out).ok()).flatten() else {
+        return Ok(());
+    };
     let mut start = vec![0; magic.len()];
-    let is_kind = file.read_exact(&mut start).is_ok() && start == magic;
-    let empty = out.metadata().is_ok_and(|m| m.is_file() && m.len() == 0);
-    if is_kind || empty || out.is_dir() {
+    if file.read_exact(&mut start).is_ok() && start == magic {
         return Ok(());
     }
     let shown = out.display();

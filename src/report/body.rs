@@ -99,6 +99,8 @@ impl Body {
         // a paragraph whose source is long enough to pass the limit.
         let (mut table, mut rows, mut columns, mut cells) = (None, 0, 0, 0);
         let mut paragraph: Option<(std::ops::Range<usize>, usize)> = None;
+        // A quotation is laid out whole (never cut): its paragraphs are not counted.
+        let mut quoted = 0;
         let locator = Locator::new(text);
         for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
             let span =
@@ -146,8 +148,11 @@ impl Body {
                     }
                 }
                 // A source no longer than the limit holds no more characters than it.
+                Event::Start(Tag::BlockQuote(_)) => quoted += 1,
+                Event::End(TagEnd::BlockQuote(_)) => quoted -= 1,
                 Event::Start(Tag::Paragraph | Tag::Item) => {
-                    paragraph = (range.len() > LIMITS.characters).then(|| (range.clone(), 0));
+                    let long = quoted == 0 && range.len() > LIMITS.characters;
+                    paragraph = long.then(|| (range.clone(), 0));
                 }
                 Event::End(TagEnd::Paragraph | TagEnd::Item) => {
                     if let Some((at, count)) = paragraph.take()
@@ -157,7 +162,8 @@ impl Body {
                     }
                 }
                 Event::Text(text) | Event::Code(text) => {
-                    if let Some((_, count)) = paragraph.as_mut() {
+                    // A picture's text is its caption, not the paragraph's.
+                    if let Some((_, count)) = paragraph.as_mut().filter(|_| image.is_none()) {
                         *count += text.chars().count();
                     }
                     if let Some(image) = image.as_mut() {

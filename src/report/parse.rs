@@ -13,9 +13,9 @@ use crate::lang::Text;
 use crate::source::Pos;
 use crate::yaml::Node;
 
-/// Records `invalid-value` at the first control character (tab aside) of each
-/// line of `text`: it cannot be seen, and no document can hold it (XML forbids
-/// most of them).
+/// Records `invalid-value` (a warning) at the first control character (tab
+/// aside) of each line of `text`: it cannot be seen, and no document can hold it
+/// (XML forbids most of them; the documents leave it out).
 fn control_characters(file: &str, text: &str, diags: &mut Diagnostics) {
     // Most texts have none: a pass over the bytes that the compiler can vectorize
     // (no early exit), and C1 controls (C2 80–9F) only where a C2 byte is.
@@ -30,14 +30,17 @@ fn control_characters(file: &str, text: &str, diags: &mut Diagnostics) {
         let found = (1u32..).zip(content.chars()).find(|(_, c)| c.is_control() && *c != '\t');
         let Some((column, c)) = found else { continue };
         let code = u32::from(c);
-        diags.push(
+        // A warning: a report signed or published with one keeps its record, and
+        // the documents leave the character out.
+        diags.push_as(
+            crate::diag::Severity::Warning,
             file,
             Pos { line, column },
             Rule::InvalidValue,
             Text::new(
-                format!("第 {line} 行含有看不见的控制字符 U+{code:04X}，公文中不能有：请删去"),
+                format!("第 {line} 行含有看不见的控制字符 U+{code:04X}，公文中不能有（已略去）：请删去"),
                 format!(
-                    "line {line} holds the invisible control character U+{code:04X}, which no document can hold: delete it"
+                    "line {line} holds the invisible control character U+{code:04X}, which no document can hold (it is left out): delete it"
                 ),
             ),
         );

@@ -1,6 +1,6 @@
 //! The body: one item per report, research sections, raw HTML and unsafe links.
 
-use crate::diag::{Diagnostics, Rule};
+use crate::diag::{Diagnostics, Rule, Severity};
 use crate::lang::Text;
 use crate::report::body::OverLimit;
 use crate::report::{Category, Placeholders, Report, TemplateText};
@@ -76,7 +76,9 @@ pub(super) fn check(report: &Report, diags: &mut Diagnostics) {
                 )
             }
         };
-        diags.push(
+        // A warning: a report published with such a table keeps its record.
+        diags.push_as(
+            Severity::Warning,
             file,
             at,
             Rule::FileTooLarge,

@@ -6,7 +6,8 @@
 use super::Site;
 
 /// `text` with the five HTML-special characters escaped, for element content and
-/// quoted attribute values alike.
+/// quoted attribute values alike; control characters (tab and line ends aside),
+/// which HTML does not allow, are left out.
 pub fn esc(text: &str) -> String {
     // The escaped characters are ASCII: plain stretches are copied as slices.
     let mut out = String::with_capacity(text.len());
@@ -18,6 +19,7 @@ pub fn esc(text: &str) -> String {
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'\'' => "&#39;",
+            0..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F => "",
             _ => continue,
         };
         out.push_str(&text[copied..i]);
