@@ -42,6 +42,14 @@ pub struct History {
     pub steady: (i64, i64),
 }
 
+impl History {
+    /// When the file `file` (relative to the reports repository) was first
+    /// committed; none for a file never committed.
+    pub fn first_added(&self, file: &str) -> Option<i64> {
+        self.added.get(&format!("{}{file}", self.prefix)).copied()
+    }
+}
+
 /// Reads when each report file and picture was first added, from the facts of
 /// every commit of `head` (`commits`, which the approvals read too), the reports
 /// being under `tracked` in git; a parent dated after `now` counts from `now`.

@@ -83,6 +83,25 @@ impl Repository {
         }
     }
 
+    /// Of the files that share an id no record `held` (main holds none of them),
+    /// makes the one first `committed`, then the first by path, the report of
+    /// that id: what `check` says keeps the id (SPEC §6.3).
+    pub fn prefer_first_committed(
+        &mut self,
+        committed: impl Fn(&str) -> Option<i64>,
+        held: impl Fn(&str) -> bool,
+    ) {
+        let mut first: std::collections::HashMap<&str, (i64, &str)> = Default::default();
+        for report in self.reports.iter().filter(|r| !held(&r.id)) {
+            let key = (committed(&report.file).unwrap_or(i64::MAX), report.file.as_str());
+            let kept = first.entry(&report.id).or_insert(key);
+            *kept = (*kept).min(key);
+        }
+        let first: std::collections::HashMap<String, String> =
+            first.into_iter().map(|(id, (_, file))| (id.to_string(), file.to_string())).collect();
+        self.prefer(|id| first.get(id).map(String::as_str));
+    }
+
     /// The report with id `id` (the holder of its record, else the first of its id, by file).
     pub fn report(&self, id: &str) -> Option<&Report> {
         self.by_id.get(id).map(|&i| &*self.reports[i])

@@ -152,6 +152,11 @@ pub fn judge(run: &Run, purpose: Purpose) -> anyhow::Result<Verdicts> {
             load::sever_cross_unit(&mut repo, None, &mut diags);
         }
     }
+    // Of files sharing an id main does not hold, the one committed first keeps it.
+    if let Some(history) = &history {
+        let held = |id: &str| ledger.as_ref().is_some_and(|l| l.trails.contains_key(id));
+        repo.prefer_first_committed(|file| history.first_added(file), held);
+    }
     let history = history.map(|mut history| {
         with_receipts(run, &repo.settings, ledger.as_ref(), &mut history);
         history

@@ -86,7 +86,7 @@ pub fn check_only(
             lateness.received.insert(report.file.clone(), *at);
         }
     }
-    references::check_ids(repo, history, diags);
+    references::check_ids(repo, diags);
     bulletin::check(repo, diags);
     lateness
 }

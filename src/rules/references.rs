@@ -4,7 +4,6 @@
 use super::Context;
 use crate::diag::{Diagnostics, Rule, Severity};
 use crate::fields::Spanned;
-use crate::history::History;
 use crate::lang::Text;
 use crate::load::Repository;
 use crate::report::{Category, Report};
@@ -145,14 +144,11 @@ fn check_follow_up(
 
 /// Report ids and request ids are unique in the repository: every file of an id
 /// used twice gets `duplicate-id`, naming the others (SPEC §6.3). The file that
-/// reached git first keeps the id (a warning; `history`'s first commits, then
-/// the path, decide), the others are errors; with the approvals, main's history
-/// decides instead (`pipeline::judged_by_history`).
-pub(super) fn check_ids(repo: &Repository, history: Option<&History>, diags: &mut Diagnostics) {
-    // When a file was first committed, none for a file never committed.
-    let committed =
-        |file: &str| history.and_then(|h| h.added.get(&format!("{}{file}", h.prefix))).copied();
-    let first_in_git = |file: &str| (committed(file).unwrap_or(i64::MAX), file.to_string());
+/// holds the id keeps it (a warning), the others are errors: for a report, the
+/// one the repository gives for its id (main's record, else the first committed:
+/// `pipeline::judge`), else the first by path; with the approvals, main's
+/// history decides (`pipeline::judged_by_history`).
+pub(super) fn check_ids(repo: &Repository, diags: &mut Diagnostics) {
     let reports = repo.files.iter().map(|(id, file)| (id.as_str(), file.as_str()));
     let requests = repo.record_files.requests.iter().map(|r| (r.id.as_str(), r.file.as_str()));
     for (kind, items) in [("report", reports.collect::<Vec<_>>()), ("request", requests.collect())]
@@ -167,8 +163,9 @@ pub(super) fn check_ids(repo: &Repository, history: Option<&History>, diags: &mu
             if others.is_empty() {
                 continue;
             }
-            let holder = by_id[id].iter().min_by_key(|other| first_in_git(other));
-            let first = holder == Some(&file);
+            let given = repo.report(id).map(|r| r.file.as_str()).filter(|_| kind == "report");
+            let holder = given.filter(|g| by_id[id].contains(g)).or(by_id[id].first().copied());
+            let first = holder == Some(file);
             let others = others.join(", ");
             let what = if kind == "report" { "信息" } else { "约稿" };
             diags.push_as(

@@ -97,8 +97,10 @@ fn changed_since_an_unknown_revision_is_a_usage_error() {
 fn of_two_files_with_one_id_the_one_committed_first_keeps_it() {
     let sandbox = repo_with_history();
     // A copy in an earlier folder, never committed: it does not take the id.
-    let text = std::fs::read(sandbox.root().join("reports/2026/03/2026-03-02-on-time.md"));
-    sandbox.write("reports/2026/01/2026-03-02-on-time.md", text.unwrap());
+    let text =
+        std::fs::read_to_string(sandbox.root().join("reports/2026/03/2026-03-02-on-time.md"));
+    let copy = text.unwrap().replace("title: 调度会", "title: 副本");
+    sandbox.write("reports/2026/01/2026-03-02-on-time.md", copy);
     let (_, json) = sandbox.check_json(&[]);
     let severity = |file: &str| {
         let found = json["diagnostics"].as_array().unwrap().iter().find(|d| {
@@ -109,6 +111,11 @@ fn of_two_files_with_one_id_the_one_committed_first_keeps_it() {
     };
     assert_eq!(severity("03").as_deref(), Some("warning"), "{json}");
     assert_eq!(severity("01").as_deref(), Some("error"), "{json}");
+    // And the id is the original's everywhere: `render` lays it out, not the copy.
+    sandbox.run(&["render", "2026-03-02-on-time", "--docx", "id.docx"]);
+    let docx = crate::render::unzip(&sandbox.root().join("id.docx"));
+    let document = String::from_utf8_lossy(&docx["word/document.xml"]).into_owned();
+    assert!(document.contains("调度会") && !document.contains("副本"), "{document}");
     // Committed later than the original, it still does not.
     sandbox.commit_all("2026-03-06T10:00:00+08:00", "copy");
     let (_, json) = sandbox.check_json(&[]);
