@@ -91,8 +91,13 @@ impl Repository {
         committed: impl Fn(&str) -> Option<i64>,
         held: impl Fn(&str) -> bool,
     ) {
+        let mut files: std::collections::HashMap<&str, usize> = Default::default();
+        for report in &self.reports {
+            *files.entry(&report.id).or_default() += 1;
+        }
+        let shared = |id: &str| files.get(id).is_some_and(|&n| n > 1) && !held(id);
         let mut first: std::collections::HashMap<&str, (i64, &str)> = Default::default();
-        for report in self.reports.iter().filter(|r| !held(&r.id)) {
+        for report in self.reports.iter().filter(|r| shared(&r.id)) {
             let key = (committed(&report.file).unwrap_or(i64::MAX), report.file.as_str());
             let kept = first.entry(&report.id).or_insert(key);
             *kept = (*kept).min(key);
