@@ -371,6 +371,10 @@ pub fn within_limits(mut blocks: Vec<Block>) -> Vec<Block> {
     blocks
 }
 
+/// The deepest a list item is indented in a document (2 characters a level);
+/// deeper items stand at this depth, so that none runs off the page.
+pub const MAX_LIST_INDENT: usize = 4;
+
 /// Tables of more than this many columns are set in 小四 (12 pt) instead of 四号.
 pub const WIDE_TABLE: usize = 6;
 

@@ -577,6 +577,7 @@ fn markup(
                 );
             }
             Block::ListItem { depth, text } => {
+                let depth = (*depth).min(crate::layout::document::MAX_LIST_INDENT);
                 let _ = writeln!(b, "#pad(left: {}em)[#h({INDENT}){}]\n", 2 * depth, runs(text));
             }
             Block::Quote(paragraphs) => {

@@ -596,3 +596,23 @@ fn libreoffice_gives_the_pdfs_page_count() {
     }
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
+
+#[test]
+fn a_list_nested_deep_stays_on_the_page() {
+    if !require("pdftotext") {
+        return;
+    }
+    let sandbox = crate::support::Sandbox::from_fixture("repo");
+    let good =
+        std::fs::read_to_string(sandbox.root().join("reports/2026/03/2026-03-02-good-work.md"))
+            .unwrap();
+    let end = good.find("\n---\n").unwrap() + 5;
+    let list: String = (0..20).map(|i| format!("{}- 第{i}层\n", "  ".repeat(i))).collect();
+    sandbox.write("reports/2026/03/2026-03-02-good-work.md", format!("{}\n{list}", &good[..end]));
+    let out = sandbox.run(&["render", "2026-03-02-good-work", "--pdf", "deep.pdf"]);
+    assert!(sandbox.root().join("deep.pdf").is_file(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = pages(&sandbox.root().join("deep.pdf")).concat();
+    for i in 0..20 {
+        assert!(text.contains(&format!("第{i}层")), "level {i} is off the page:\n{text}");
+    }
+}

@@ -406,7 +406,8 @@ impl Writer<'_> {
                 docx.add_paragraph(paragraph.outline_lvl(usize::from(level) - 1))
             }
             Block::ListItem { depth, text } => {
-                let depth = i32::try_from(*depth).unwrap_or(0).min(4);
+                let depth = i32::try_from((*depth).min(crate::layout::document::MAX_LIST_INDENT));
+                let depth = depth.unwrap_or(0);
                 docx.add_paragraph(self.indented(text, &self.fonts.body.clone(), 2 * depth))
             }
             Block::Quote(paragraphs) => {
