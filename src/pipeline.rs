@@ -140,6 +140,12 @@ pub fn judge(run: &Run, purpose: Purpose) -> anyhow::Result<Verdicts> {
         add_deleted(git, &mut repo, ledger, deleted, &mut diags);
         as_signed(git, &mut repo, ledger);
     }
+    // Of files sharing an id main does not hold, the one committed first keeps
+    // it; before the references are judged, which look ids up.
+    if let Some(history) = &history {
+        let held = |id: &str| ledger.as_ref().is_some_and(|l| l.trails.contains_key(id));
+        repo.prefer_first_committed(|file| history.first_added(file), held);
+    }
     match &ledger {
         Some(ledger) => under_history(run, &mut repo, ledger, &mut diags),
         None => {
@@ -151,11 +157,6 @@ pub fn judge(run: &Run, purpose: Purpose) -> anyhow::Result<Verdicts> {
             }
             load::sever_cross_unit(&mut repo, None, &mut diags);
         }
-    }
-    // Of files sharing an id main does not hold, the one committed first keeps it.
-    if let Some(history) = &history {
-        let held = |id: &str| ledger.as_ref().is_some_and(|l| l.trails.contains_key(id));
-        repo.prefer_first_committed(|file| history.first_added(file), held);
     }
     let history = history.map(|mut history| {
         with_receipts(run, &repo.settings, ledger.as_ref(), &mut history);
