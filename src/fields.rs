@@ -141,7 +141,7 @@ impl<'a, 'd> Fields<'a, 'd> {
         match node.as_str() {
             // An escape (`"\x01"`) can write a control character no document can
             // hold: a warning, and the text without it.
-            Some(text) if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n')) => {
+            Some(text) if text.chars().any(crate::source::is_unseen_control) => {
                 let shown = crate::source::shown(text);
                 self.diags.push_as(
                     crate::diag::Severity::Warning,
@@ -154,7 +154,7 @@ impl<'a, 'd> Fields<'a, 'd> {
                     ),
                 );
                 let kept: String =
-                    text.chars().filter(|c| !c.is_control() || matches!(c, '\t' | '\n')).collect();
+                    text.chars().filter(|c| !crate::source::is_unseen_control(*c)).collect();
                 Some(Spanned::at(kept.trim().to_string(), node))
             }
             Some(text) => Some(Spanned::at(text.trim().to_string(), node)),

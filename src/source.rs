@@ -125,13 +125,19 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, Pos> {
     Ok(normalize(text))
 }
 
+/// Whether `c` is a control character other than a tab or a line end: it cannot
+/// be seen, and no document holds it (XML forbids most of them).
+pub fn is_unseen_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n')
+}
+
 /// `text` as a message shows it: each character that cannot be seen (a control
 /// character, a zero-width space or joiner, a direction mark, a soft hyphen, a
 /// BOM) as `<U+XXXX>`, so that `投资科` followed by a zero-width space does not
 /// read as `投资科`.
 pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
     let unseen = |c: char| {
-        c.is_control() && !matches!(c, '\n' | '\t')
+        is_unseen_control(c)
             || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}')
             || matches!(c, '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
     };

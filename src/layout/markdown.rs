@@ -95,6 +95,15 @@ struct Builder {
 
 impl Builder {
     fn push_text(&mut self, text: &str) {
+        // A control character is left out of every document (the check warns of it).
+        let kept: String;
+        let text = match text.contains(crate::source::is_unseen_control) {
+            true => {
+                kept = text.chars().filter(|c| !crate::source::is_unseen_control(*c)).collect();
+                &kept
+            }
+            false => text,
+        };
         if let Some((_, alt)) = &mut self.image {
             alt.push_str(text);
             return;
@@ -300,6 +309,12 @@ mod tests {
         assert_eq!(numeral(12), "十二");
         assert_eq!(numeral(20), "二十");
         assert_eq!(numeral(35), "三十五");
+    }
+
+    #[test]
+    fn control_characters_are_left_out() {
+        let ws = crate::workspace::Workspace::new(std::path::Path::new("."), chrono::Utc::now());
+        assert_eq!(texts(&blocks("甲\u{1}乙\u{85}丙\u{7f}。\n", &ws, "x.md")), ["甲乙丙。"]);
     }
 
     #[test]

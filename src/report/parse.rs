@@ -27,7 +27,8 @@ fn control_characters(file: &str, text: &str, diags: &mut Diagnostics) {
         return;
     }
     for (line, content) in (1u32..).zip(text.split('\n')) {
-        let found = (1u32..).zip(content.chars()).find(|(_, c)| c.is_control() && *c != '\t');
+        let found =
+            (1u32..).zip(content.chars()).find(|(_, c)| crate::source::is_unseen_control(*c));
         let Some((column, c)) = found else { continue };
         let code = u32::from(c);
         // A warning: a report signed or published with one keeps its record, and

@@ -107,9 +107,9 @@ pub fn finish(
 
 /// Removes from the UTF-8 bytes of an XML part the characters XML 1.0 forbids
 /// (the control characters but tab and the line ends, U+FFFE, U+FFFF), which
-/// docx-rs writes as they are: the check refuses them in a report, but a
-/// preview (`render`) lays out a report with errors too. Bytes below 0x20
-/// occur in UTF-8 only as those characters.
+/// docx-rs writes as they are: the layout leaves them out of a report's text,
+/// and this keeps any other text (a file name, a setting) from breaking the
+/// package. Bytes below 0x20 occur in UTF-8 only as those characters.
 fn without_forbidden_characters(xml: &mut Vec<u8>) {
     let forbidden = |rest: &[u8]| match rest {
         [b, ..] if *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') => 1,
