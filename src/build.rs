@@ -263,10 +263,7 @@ fn judged(run: &Run) -> anyhow::Result<Verdicts> {
 fn print_errors(diags: Diagnostics, lang: Lang) -> Vec<diag::Diagnostic> {
     let errors: Vec<diag::Diagnostic> =
         diags.into_sorted().into_iter().filter(|d| d.severity == Severity::Error).collect();
-    if !errors.is_empty() {
-        let none = |_: &str, _: u32| None;
-        eprint!("{}", diag::render_human(&errors, lang, false, &none));
-    }
+    diag::tell(&errors, lang);
     errors
 }
 

@@ -32,8 +32,7 @@ pub fn run(run: &Run, args: &BulletinArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
     if !problems.is_empty() {
-        let none = |_: &str, _: u32| None;
-        eprint!("{}", diag::render_human(&problems, lang, false, &none));
+        diag::tell(&problems, lang);
         return Err(crate::lang::unable("期刊记录有误，请先修正", "fix the issue records first"));
     }
     let today = crate::pipeline::today(run, &repo.settings);

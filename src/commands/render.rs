@@ -84,10 +84,7 @@ pub fn preview(run: &Run, report: &str) -> anyhow::Result<Preview> {
     };
     diags.retain(|d| d.file == file);
     let findings = diags.into_sorted();
-    if !findings.is_empty() {
-        let none = |_: &str, _: u32| None;
-        eprint!("{}", diag::render_human(&findings, lang, false, &none));
-    }
+    diag::tell(&findings, lang);
     let Some(report) = repo.report(&id) else {
         return Err(crate::lang::refuse(
             format!("{file} 的前置信息读不出（见上面的错误），无法排版"),

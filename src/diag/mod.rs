@@ -16,7 +16,7 @@ pub use github::{render_github, render_step_summary};
 pub use gitlab::render_gitlab;
 pub use human::render_human;
 pub use json::render_json;
-pub use print::{Format, Sources, print};
+pub use print::{Format, Sources, print, tell};
 pub use rule::Rule;
 pub use sarif::render_sarif;
 

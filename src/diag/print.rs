@@ -45,6 +45,15 @@ impl Sources for Workspace {
     }
 }
 
+/// Tells `findings` on standard error, in the human format without the lines
+/// they are on (none when there are none): what a command shows of the check
+/// before it goes on.
+pub fn tell(findings: &[super::Diagnostic], lang: Lang) {
+    if !findings.is_empty() {
+        eprint!("{}", render_human(findings, lang, false, &|_, _| None));
+    }
+}
+
 /// Prints `diagnostics` in `format`, with the summary line of the human format;
 /// the lines it quotes come from `sources`.
 pub fn print(
